@@ -1,0 +1,524 @@
+//! The command line: argument definitions (also the source of the
+//! completions and man pages), the context shared by commands, and output.
+
+pub mod generated;
+pub mod input;
+pub mod output;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+use crate::domain::{LinkRel, Priority, Status};
+use crate::error::{Error, ErrorKind};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tix",
+    version,
+    about = "A help desk that lives in a git repository",
+    long_about = "tix keeps support tickets as append-only entries in a git repository: every \
+                  change is one commit by the acting agent, the trail is plain files, and teams \
+                  share it through any git remote.",
+    after_help = "Exit codes: 0 ok, 1 internal error, 2 usage, 3 not found, 4 ambiguous id, \
+                  5 locked, 6 invalid input, 7 no store, 8 store busy, 9 not permitted, \
+                  10 check found problems."
+)]
+pub struct Cli {
+    /// Run as if tix was started in DIR
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub directory: Option<PathBuf>,
+
+    /// Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email
+    #[arg(long = "as", global = true, value_name = "AGENT", env = "TIX_AGENT")]
+    pub as_agent: Option<String>,
+
+    /// Answer yes to confirmations
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a tix store here (and a git repository if there is none)
+    Init(InitArgs),
+    /// Open a new ticket
+    Create(CreateArgs),
+    /// List tickets (open ones, newest activity first)
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Show a ticket and its whole trail
+    Show(ShowArgs),
+    /// Add a public reply for the customer
+    Reply(ReplyArgs),
+    /// Add a private internal note
+    #[command(visible_alias = "note")]
+    Comment(CommentArgs),
+    /// Assign a ticket to an agent, or unassign it
+    Assign(AssignArgs),
+    /// Set a ticket's status
+    Status(StatusArgs),
+    /// Set a ticket's priority
+    Priority(PriorityArgs),
+    /// Change a ticket's subject
+    Subject(SubjectArgs),
+    /// Add tags to a ticket
+    Tag(TagArgs),
+    /// Remove tags from a ticket
+    Untag(TagArgs),
+    /// Add people to, or remove them from, a ticket's Cc
+    Cc(CcArgs),
+    /// Set or clear a custom field
+    Field(FieldArgs),
+    /// Link a ticket to another
+    Link(LinkArgs),
+    /// Remove a link
+    Unlink(LinkArgs),
+    /// Close a ticket, optionally locking it
+    Close(CloseArgs),
+    /// Reopen a closed ticket
+    Reopen(ReopenArgs),
+    /// Lock a ticket against every further change
+    Lock(LockArgs),
+    /// Lift a lock (admins only)
+    Unlock(LockArgs),
+    /// Show the git history of a ticket
+    Log(LogArgs),
+    /// Verify the store: unreadable entries, rewritten history, config
+    Check(CheckArgs),
+    /// Manage the agents of this store
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+/// Where an entry's text comes from.
+#[derive(Args, Debug, Default, Clone)]
+pub struct BodyArgs {
+    /// The text (repeat for paragraphs)
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Vec<String>,
+    /// Read the text from FILE, or from standard input with `-`
+    #[arg(
+        short = 'F',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "message"
+    )]
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The team's name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Handle of the first (admin) agent; default: from git user.email
+    #[arg(long)]
+    pub handle: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CreateArgs {
+    /// The customer, as `Name <address>` or `address`
+    #[arg(long, value_name = "ADDRESS")]
+    pub customer: Option<String>,
+    #[arg(long)]
+    pub subject: Option<String>,
+    #[command(flatten)]
+    pub body: BodyArgs,
+    #[arg(long, value_enum, default_value_t = PriorityValue::Normal)]
+    pub priority: PriorityValue,
+    /// Add a tag (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Add someone to Cc (repeatable)
+    #[arg(long = "cc", value_name = "ADDRESS")]
+    pub cc: Vec<String>,
+    /// Set a custom field (repeatable)
+    #[arg(long = "field", value_name = "NAME=VALUE")]
+    pub fields: Vec<String>,
+    /// Assign to an agent at once
+    #[arg(long, value_name = "AGENT")]
+    pub assign: Option<String>,
+    /// Attach a file (repeatable)
+    #[arg(long = "attach", value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+    /// What to print: the id only (default when piped), text, or json
+    #[arg(long, value_enum)]
+    pub format: Option<CreateFormat>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CreateFormat {
+    Text,
+    Ids,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Only these statuses (repeatable or comma-separated); default: all but closed
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub status: Vec<StatusValue>,
+    /// Include closed tickets
+    #[arg(short, long, conflicts_with = "status")]
+    pub all: bool,
+    /// Only tickets assigned to AGENT
+    #[arg(long, value_name = "AGENT")]
+    pub assignee: Option<String>,
+    /// Only tickets assigned to me
+    #[arg(long, conflicts_with_all = ["assignee", "unassigned"])]
+    pub mine: bool,
+    /// Only unassigned tickets
+    #[arg(long, conflicts_with = "assignee")]
+    pub unassigned: bool,
+    /// Only tickets whose customer or Cc name or address contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    pub customer: Option<String>,
+    /// Only tickets with this tag (repeatable: all must match)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only these priorities (repeatable or comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub priority: Vec<PriorityValue>,
+    /// Only tickets whose custom field NAME equals VALUE (repeatable)
+    #[arg(long = "field", value_name = "NAME=VALUE")]
+    pub fields: Vec<String>,
+    /// Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)
+    #[arg(long, value_name = "WHEN")]
+    pub created_since: Option<String>,
+    /// Created before WHEN
+    #[arg(long, value_name = "WHEN")]
+    pub created_until: Option<String>,
+    /// Last changed at or after WHEN
+    #[arg(long, value_name = "WHEN")]
+    pub updated_since: Option<String>,
+    /// Last changed before WHEN
+    #[arg(long, value_name = "WHEN")]
+    pub updated_until: Option<String>,
+    /// Only tickets whose subject or text contains TEXT (case-insensitive)
+    #[arg(long, short = 's', value_name = "TEXT")]
+    pub text: Option<String>,
+    #[arg(long, value_enum, default_value_t = SortKey::Updated)]
+    pub sort: SortKey,
+    /// Reverse the order
+    #[arg(long)]
+    pub reverse: bool,
+    /// Print at most N tickets
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Output format; default: table on a terminal, tsv when piped
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    /// Last activity, newest first
+    Updated,
+    /// Creation time, newest first
+    Created,
+    /// Most urgent first
+    Priority,
+    Status,
+    Id,
+    Subject,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+    Tsv,
+    Ids,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Ticket id or unique prefix
+    pub id: String,
+    /// Leave out internal notes and internal changes: what the customer may see
+    #[arg(long)]
+    pub public: bool,
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ReplyArgs {
+    pub id: String,
+    #[command(flatten)]
+    pub body: BodyArgs,
+    /// Also set the status (default: a new ticket becomes open)
+    #[arg(long, value_enum)]
+    pub status: Option<StatusValue>,
+    /// Attach a file (repeatable)
+    #[arg(long = "attach", value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CommentArgs {
+    pub id: String,
+    #[command(flatten)]
+    pub body: BodyArgs,
+    /// Attach a file (repeatable)
+    #[arg(long = "attach", value_name = "FILE")]
+    pub attach: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct AssignArgs {
+    pub id: String,
+    /// Agent handle or address; `me` for yourself
+    #[arg(required_unless_present = "none")]
+    pub agent: Option<String>,
+    /// Remove the assignee
+    #[arg(long, conflicts_with = "agent")]
+    pub none: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct StatusArgs {
+    pub id: String,
+    #[arg(value_enum)]
+    pub status: StatusValue,
+}
+
+#[derive(Args, Debug)]
+pub struct PriorityArgs {
+    pub id: String,
+    #[arg(value_enum)]
+    pub priority: PriorityValue,
+}
+
+#[derive(Args, Debug)]
+pub struct SubjectArgs {
+    pub id: String,
+    pub subject: String,
+}
+
+#[derive(Args, Debug)]
+pub struct TagArgs {
+    pub id: String,
+    #[arg(required = true, value_name = "TAG")]
+    pub tags: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct CcArgs {
+    pub id: String,
+    /// Add this address (repeatable)
+    #[arg(long = "add", value_name = "ADDRESS")]
+    pub add: Vec<String>,
+    /// Remove this address (repeatable)
+    #[arg(long = "remove", value_name = "ADDRESS")]
+    pub remove: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct FieldArgs {
+    pub id: String,
+    /// Field name, as declared in .tix/config.yaml
+    pub name: String,
+    #[arg(required_unless_present = "unset")]
+    pub value: Option<String>,
+    /// Clear the field
+    #[arg(long, conflicts_with = "value")]
+    pub unset: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LinkArgs {
+    pub id: String,
+    /// The other ticket
+    pub target: String,
+    /// How ID relates to TARGET
+    #[arg(long, value_enum, default_value_t = LinkValue::Related)]
+    pub rel: LinkValue,
+}
+
+#[derive(Args, Debug)]
+pub struct CloseArgs {
+    pub id: String,
+    /// Also lock the ticket: it can never be silently reopened
+    #[arg(long)]
+    pub lock: bool,
+    /// An internal resolution note
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Set a custom field on the way (repeatable), e.g. one required at close
+    #[arg(long = "field", value_name = "NAME=VALUE")]
+    pub fields: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReopenArgs {
+    pub id: String,
+}
+
+#[derive(Args, Debug)]
+pub struct LockArgs {
+    pub id: String,
+    /// Why
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    pub id: String,
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AgentCommand {
+    /// Declare an agent (admins only)
+    Add(AgentAddArgs),
+    /// List the agents
+    List(AgentListArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AgentAddArgs {
+    /// Short name used in commands, e.g. `bob`
+    pub handle: String,
+    #[arg(long)]
+    pub email: String,
+    /// Full name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Give a role (repeatable): admin or agent
+    #[arg(long = "role", value_enum)]
+    pub roles: Vec<RoleValue>,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentListArgs {
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// clap value types mirroring the domain enums, so the domain does not
+/// depend on clap.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusValue {
+    New,
+    Open,
+    Pending,
+    OnHold,
+    Closed,
+}
+
+impl From<StatusValue> for Status {
+    fn from(v: StatusValue) -> Status {
+        match v {
+            StatusValue::New => Status::New,
+            StatusValue::Open => Status::Open,
+            StatusValue::Pending => Status::Pending,
+            StatusValue::OnHold => Status::OnHold,
+            StatusValue::Closed => Status::Closed,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PriorityValue {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl From<PriorityValue> for Priority {
+    fn from(v: PriorityValue) -> Priority {
+        match v {
+            PriorityValue::Low => Priority::Low,
+            PriorityValue::Normal => Priority::Normal,
+            PriorityValue::High => Priority::High,
+            PriorityValue::Urgent => Priority::Urgent,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkValue {
+    Related,
+    DuplicateOf,
+    ParentOf,
+}
+
+impl From<LinkValue> for LinkRel {
+    fn from(v: LinkValue) -> LinkRel {
+        match v {
+            LinkValue::Related => LinkRel::Related,
+            LinkValue::DuplicateOf => LinkRel::DuplicateOf,
+            LinkValue::ParentOf => LinkRel::ParentOf,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleValue {
+    Admin,
+    Agent,
+}
+
+/// Parses the arguments, runs the command and returns the exit code.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let ctx = match commands::Ctx::new(&cli) {
+        Ok(ctx) => ctx,
+        Err(e) => return report(&e),
+    };
+    match commands::run(&ctx, cli.command) {
+        Ok(()) => 0,
+        Err(e) => report(&e),
+    }
+}
+
+fn report(e: &Error) -> u8 {
+    let color = output::stderr_color();
+    let label = if color {
+        "\x1b[1;31merror:\x1b[0m"
+    } else {
+        "error:"
+    };
+    eprintln!("tix: {label} {}", e.message());
+    if let Some(hint) = e.hint() {
+        eprintln!("hint: {hint}");
+    }
+    if e.kind() == ErrorKind::Usage {
+        eprintln!("Run `tix --help` for usage.");
+    }
+    e.kind().exit_code()
+}

@@ -1,0 +1,125 @@
+//! Writing results: terminal detection, colour (never when NO_COLOR is set
+//! or output is piped), and delimited formats for scripts.
+
+use std::io::{IsTerminal, Write};
+
+use crate::error::{Error, Result};
+
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+pub fn stdout_color() -> bool {
+    stdout_is_terminal() && !no_color()
+}
+
+pub fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && !no_color()
+}
+
+/// Writes to stdout. A closed pipe (`tix list | head`) ends output quietly
+/// instead of being an error.
+pub fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::internal(format!("cannot write output: {e}"))),
+    }
+}
+
+pub fn warn(message: &str) {
+    let label = if stderr_color() {
+        "\x1b[33mwarning:\x1b[0m"
+    } else {
+        "warning:"
+    };
+    eprintln!("tix: {label} {message}");
+}
+
+/// ANSI styling that disappears when colour is off.
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub on: bool,
+}
+
+impl Style {
+    pub fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    pub fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+
+    pub fn yellow(&self, text: &str) -> String {
+        self.paint("33", text)
+    }
+
+    pub fn red(&self, text: &str) -> String {
+        self.paint("31", text)
+    }
+
+    pub fn cyan(&self, text: &str) -> String {
+        self.paint("36", text)
+    }
+}
+
+/// Rows as CSV (RFC 4180 quoting) with a header line.
+pub fn csv(header: &[&str], rows: &[Vec<String>]) -> Result<String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let fail = |e: ::csv::Error| Error::internal(format!("cannot write CSV: {e}"));
+    w.write_record(header).map_err(fail)?;
+    for row in rows {
+        w.write_record(row).map_err(fail)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::internal(format!("cannot write CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Error::internal(format!("cannot write CSV: {e}")))
+}
+
+/// Rows as tab-separated values with a header line. Tabs and line breaks
+/// inside a value become spaces, so every record is one line.
+pub fn tsv(header: &[&str], rows: &[Vec<String>]) -> String {
+    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+    let mut out = header.join("\t");
+    out.push('\n');
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| clean(c)).collect();
+        out.push_str(&cells.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+pub fn json(value: &impl serde::Serialize) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(value)
+        .map_err(|e| Error::internal(format!("cannot write JSON: {e}")))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// A table for the terminal.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_HORIZONTAL_ONLY)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
+        .set_header(header.iter().copied());
+    for row in rows {
+        t.add_row(row.iter().map(|c| c.replace(['\t', '\n', '\r'], " ")));
+    }
+    format!("{t}\n")
+}

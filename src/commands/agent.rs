@@ -1,0 +1,116 @@
+//! `tix agent`: the people who work tickets.
+
+use crate::cli::output::{self, print};
+use crate::cli::{AgentAddArgs, AgentCommand, AgentListArgs, ListFormat, RoleValue};
+use crate::domain::config::is_valid_handle;
+use crate::domain::{Agent, Party, Role};
+use crate::error::{Error, ErrorKind, Result};
+
+use super::Ctx;
+
+pub fn run(ctx: &Ctx, cmd: AgentCommand) -> Result<()> {
+    match cmd {
+        AgentCommand::Add(args) => add(ctx, args),
+        AgentCommand::List(args) => list(ctx, args),
+    }
+}
+
+fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
+    let mut store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    if !actor.admin {
+        return Err(Error::new(
+            ErrorKind::Denied,
+            format!("only an admin can add agents; {} is not one", actor.handle),
+        ));
+    }
+    if !is_valid_handle(&args.handle) {
+        return Err(Error::invalid(format!(
+            "handle `{}`: expected letters, digits, `.`, `_` or `-`",
+            args.handle
+        )));
+    }
+    let email = Party::parse(&args.email)
+        .map_err(|e| Error::invalid(format!("--email: {e}")))?
+        .email;
+    let lock = store.lock()?;
+    let mut config = store.config().clone();
+    if config.agents.iter().any(|a| a.handle == args.handle) {
+        return Err(Error::invalid(format!(
+            "agent `{}` already exists",
+            args.handle
+        )));
+    }
+    if let Some(a) = config
+        .agents
+        .iter()
+        .find(|a| a.email.eq_ignore_ascii_case(&email))
+    {
+        return Err(Error::invalid(format!(
+            "{email} already belongs to agent `{}`",
+            a.handle
+        )));
+    }
+    let mut roles: Vec<Role> = args
+        .roles
+        .iter()
+        .map(|r| match r {
+            RoleValue::Admin => Role::Admin,
+            RoleValue::Agent => Role::Agent,
+        })
+        .collect();
+    roles.dedup();
+    config.agents.push(Agent {
+        handle: args.handle.clone(),
+        name: args.name,
+        email,
+        roles,
+    });
+    store.save_config(
+        &lock,
+        config,
+        &format!("tix: agent add {}", args.handle),
+        &actor.author(),
+    )?;
+    print(&format!("Added agent {}.\n", args.handle))
+}
+
+fn list(ctx: &Ctx, args: AgentListArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let header = ["handle", "name", "email", "roles"];
+    let rows: Vec<Vec<String>> = store
+        .config()
+        .agents
+        .iter()
+        .map(|a| {
+            let roles: Vec<&str> = a
+                .roles
+                .iter()
+                .map(|r| if *r == Role::Admin { "admin" } else { "agent" })
+                .collect();
+            vec![
+                a.handle.clone(),
+                a.name.clone().unwrap_or_default(),
+                a.email.clone(),
+                roles.join(","),
+            ]
+        })
+        .collect();
+    let format = args.format.unwrap_or(if output::stdout_is_terminal() {
+        ListFormat::Table
+    } else {
+        ListFormat::Tsv
+    });
+    match format {
+        ListFormat::Json => print(&output::json(&store.config().agents)?),
+        ListFormat::Csv => print(&output::csv(&header, &rows)?),
+        ListFormat::Tsv => print(&output::tsv(&header, &rows)),
+        ListFormat::Ids => print(
+            &rows
+                .iter()
+                .map(|r| format!("{}\n", r[0]))
+                .collect::<String>(),
+        ),
+        ListFormat::Table => print(&output::table(&["Handle", "Name", "Email", "Roles"], &rows)),
+    }
+}

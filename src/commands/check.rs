@@ -1,0 +1,91 @@
+//! `tix check`: everything that could be wrong with a store, reported
+//! with paths; exit code 10 when anything is.
+
+use serde::Serialize;
+
+use crate::cli::output::{self, print};
+use crate::cli::{CheckArgs, TextFormat};
+use crate::domain::fold;
+use crate::error::{Error, ErrorKind, Result};
+
+use super::Ctx;
+
+#[derive(Serialize)]
+struct Report {
+    tickets: usize,
+    entries: usize,
+    /// Problems that make the store wrong.
+    errors: Vec<String>,
+    /// Things worth knowing that are not wrong (entries after a lock, say).
+    warnings: Vec<String>,
+}
+
+pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let mut report = Report {
+        tickets: 0,
+        entries: 0,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let agents = &store.config().agents;
+    for (id, files) in store.read_all()? {
+        report.tickets += 1;
+        report.entries += files.entries.len();
+        for p in files.problems {
+            report.errors.push(format!("{}: {}", p.path, p.message));
+        }
+        let (ticket, _) = fold(id, files.entries);
+        if ticket.created_at.is_none() {
+            report
+                .errors
+                .push(format!("ticket {id}: has no readable `created` entry"));
+        }
+        for w in ticket.warnings {
+            report.warnings.push(format!("ticket {id}: {w}"));
+        }
+        if let Some(a) = &ticket.assignee
+            && !agents.iter().any(|ag| &ag.handle == a)
+        {
+            report.warnings.push(format!(
+                "ticket {id}: assigned to `{a}`, who is not in the config's agents"
+            ));
+        }
+    }
+    for h in store.check_history()? {
+        report.errors.push(format!(
+            "commit {}: {} {} (entries are append-only)",
+            &h.commit[..10.min(h.commit.len())],
+            h.change,
+            h.path
+        ));
+    }
+    match args.format {
+        TextFormat::Json => print(&output::json(&report)?)?,
+        TextFormat::Text => {
+            let mut out = String::new();
+            for e in &report.errors {
+                out.push_str(&format!("error: {e}\n"));
+            }
+            for w in &report.warnings {
+                out.push_str(&format!("warning: {w}\n"));
+            }
+            out.push_str(&format!(
+                "{} tickets, {} entries: {} errors, {} warnings\n",
+                report.tickets,
+                report.entries,
+                report.errors.len(),
+                report.warnings.len()
+            ));
+            print(&out)?;
+        }
+    }
+    if report.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorKind::CheckFailed,
+            format!("the store has {} problem(s)", report.errors.len()),
+        ))
+    }
+}

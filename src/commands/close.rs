@@ -1,0 +1,134 @@
+//! Closing, reopening, locking and unlocking.
+
+use crate::cli::{CloseArgs, LockArgs, ReopenArgs, input};
+use crate::domain::{Event, FieldType, Stage, Status, fold};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ops::Draft;
+
+use super::{Ctx, parse_field_args, write};
+
+pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
+    // Prompts happen before the lock is taken; the plan re-checks under it.
+    let store = ctx.store()?;
+    let config = store.config().clone();
+    let id = store.resolve_id(&args.id)?;
+    let current = fold(id, store.read_ticket(&id)?.entries).0;
+    drop(store);
+    let mut fields = parse_field_args(&config, &args.fields)?;
+    for def in config.required_fields(Stage::Close) {
+        if current.fields.contains_key(&def.name) || fields.iter().any(|(n, _)| *n == def.name) {
+            continue;
+        }
+        let flag = format!("--field {}=VALUE", def.name);
+        let raw = if def.field_type == FieldType::Choice {
+            input::select_or_fail(
+                &format!("field {} (required to close)", def.name),
+                &def.choices,
+                &flag,
+            )?
+        } else {
+            input::prompt_or_fail(&format!("field {} (required to close)", def.name), &flag)?
+        };
+        fields.push((
+            def.name.clone(),
+            def.parse_value(&raw).map_err(Error::invalid)?,
+        ));
+    }
+    if args.lock
+        && current.locked.is_none()
+        && !input::confirm(&format!("Lock {id}? Only an admin can unlock it."), ctx.yes)?
+    {
+        return Err(Error::invalid("not locked: cancelled"));
+    }
+    let verb = if args.lock { "close-and-lock" } else { "close" };
+    write(ctx, id.as_str(), verb, |_, _, ticket| {
+        let mut drafts: Vec<Draft> = fields
+            .iter()
+            .filter(|(name, value)| ticket.fields.get(name) != Some(value))
+            .map(|(name, value)| {
+                Draft::new(Event::Field {
+                    name: name.clone(),
+                    value: Some(value.clone()),
+                })
+            })
+            .collect();
+        let missing: Vec<_> = config
+            .required_fields(Stage::Close)
+            .filter(|d| {
+                !ticket.fields.contains_key(&d.name) && !fields.iter().any(|(n, _)| *n == d.name)
+            })
+            .map(|d| d.name.clone())
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::invalid(format!(
+                "ticket {id} cannot be closed without: {}",
+                missing.join(", ")
+            )));
+        }
+        if ticket.status != Status::Closed {
+            drafts.push(Draft::with_body(
+                Event::Close,
+                args.message.clone().unwrap_or_default(),
+            ));
+        } else if let Some(m) = &args.message {
+            drafts.push(Draft::with_body(Event::Note, m.clone()));
+        }
+        if args.lock && ticket.locked.is_none() {
+            drafts.push(Draft::new(Event::Lock));
+        }
+        Ok(drafts)
+    })?;
+    Ok(())
+}
+
+pub fn reopen(ctx: &Ctx, args: ReopenArgs) -> Result<()> {
+    write(ctx, &args.id, "reopen", |_, _, ticket| {
+        Ok(if ticket.status == Status::Closed {
+            vec![Draft::new(Event::Status {
+                to: Status::Open,
+                from: Some(Status::Closed),
+            })]
+        } else {
+            vec![]
+        })
+    })?;
+    Ok(())
+}
+
+pub fn lock(ctx: &Ctx, args: LockArgs) -> Result<()> {
+    write(ctx, &args.id, "lock", |_, _, ticket| {
+        Ok(if ticket.locked.is_some() {
+            vec![]
+        } else {
+            vec![Draft::with_body(
+                Event::Lock,
+                args.message.clone().unwrap_or_default(),
+            )]
+        })
+    })?;
+    Ok(())
+}
+
+pub fn unlock(ctx: &Ctx, args: LockArgs) -> Result<()> {
+    write(ctx, &args.id, "unlock", |_, actor, ticket| {
+        if !actor.admin {
+            return Err(Error::new(
+                ErrorKind::Denied,
+                format!(
+                    "only an admin can unlock ticket {}; {} is not one",
+                    ticket.id, actor.handle
+                ),
+            )
+            .with_hint("admins have `roles: [admin]` in .tix/config.yaml"));
+        }
+        Ok(if ticket.locked.is_none() {
+            vec![]
+        } else {
+            vec![Draft::with_body(
+                Event::Unlock,
+                args.message.clone().unwrap_or_default(),
+            )]
+        })
+    })?;
+    Ok(())
+}

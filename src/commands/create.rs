@@ -1,0 +1,104 @@
+use std::collections::BTreeMap;
+
+use crate::cli::output::{self, print};
+use crate::cli::{CreateArgs, CreateFormat, input};
+use crate::domain::{Event, FieldType, Party, Stage};
+use crate::error::{Error, Result};
+use crate::ops::{self, Draft, NewTicket};
+
+use super::{Ctx, parse_field_args};
+
+pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let config = store.config();
+
+    let customer_text = match args.customer {
+        Some(c) => c,
+        None => input::prompt_or_fail("customer (Name <address>)", "--customer")?,
+    };
+    let customer =
+        Party::parse(&customer_text).map_err(|e| Error::invalid(format!("--customer: {e}")))?;
+    let subject = match args.subject {
+        Some(s) => s,
+        None => input::prompt_or_fail("subject", "--subject")?,
+    };
+    ops::check_subject(&subject)?;
+    let cc = args
+        .cc
+        .iter()
+        .map(|c| Party::parse(c).map_err(|e| Error::invalid(format!("--cc: {e}"))))
+        .collect::<Result<Vec<_>>>()?;
+    let mut tags = Vec::new();
+    for t in &args.tags {
+        ops::check_tag(t)?;
+        if !tags.contains(t) {
+            tags.push(t.clone());
+        }
+    }
+    let mut fields: BTreeMap<_, _> = parse_field_args(config, &args.fields)?
+        .into_iter()
+        .collect();
+    for def in config.required_fields(Stage::Create) {
+        if fields.contains_key(&def.name) {
+            continue;
+        }
+        let flag = format!("--field {}=VALUE", def.name);
+        let raw = if def.field_type == FieldType::Choice {
+            input::select_or_fail(&format!("field {}", def.name), &def.choices, &flag)?
+        } else {
+            input::prompt_or_fail(&format!("field {} ({})", def.name, def.field_type), &flag)?
+        };
+        fields.insert(
+            def.name.clone(),
+            def.parse_value(&raw).map_err(Error::invalid)?,
+        );
+    }
+    let body = match input::given_body(&args.body)? {
+        Some(b) => b,
+        None if input::interactive() => input::edit(
+            "\n# Describe the customer's request above. Lines starting with # are removed.\n",
+        )?,
+        None => String::new(),
+    };
+    let mut extra = Vec::new();
+    if let Some(who) = &args.assign {
+        let who = if who == "me" {
+            actor.handle.clone()
+        } else {
+            ops::check_assignee(config, who)?
+        };
+        extra.push(Draft::new(Event::Assign { to: Some(who) }));
+    }
+    let attachments = input::read_attachments(&args.attach)?;
+    let outcome = ops::create_ticket(
+        &store,
+        &actor,
+        NewTicket {
+            created: Event::Created {
+                subject,
+                customer,
+                cc,
+                priority: args.priority.into(),
+                tags,
+                fields,
+            },
+            body,
+            attachments,
+            extra,
+        },
+    )?;
+    let format = args.format.unwrap_or(if output::stdout_is_terminal() {
+        CreateFormat::Text
+    } else {
+        CreateFormat::Ids
+    });
+    match format {
+        CreateFormat::Ids => print(&format!("{}\n", outcome.id)),
+        CreateFormat::Text => print(&format!(
+            "Created ticket {}: {}\n",
+            outcome.id, outcome.ticket.subject
+        )),
+        CreateFormat::Json => print(&output::json(&outcome.ticket)?),
+    }
+}

@@ -1,0 +1,48 @@
+use crate::cli::InitArgs;
+use crate::cli::output::print;
+use crate::domain::config::{handle_from_email, is_valid_handle};
+use crate::domain::{Agent, Config, Role};
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::{Author, Store};
+
+use super::Ctx;
+
+pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
+    let (name, email) = git_identity(ctx);
+    let email = email.ok_or_else(|| {
+        Error::new(ErrorKind::Denied, "cannot register the first agent: git user.email is not set")
+            .with_hint("run `git config --global user.email you@example.com` (and user.name), then `tix init` again")
+    })?;
+    let handle = args.handle.unwrap_or_else(|| handle_from_email(&email));
+    if !is_valid_handle(&handle) {
+        return Err(Error::invalid(format!(
+            "--handle `{handle}`: expected letters, digits, `.`, `_` or `-`"
+        )));
+    }
+    let agent = Agent {
+        handle: handle.clone(),
+        name: name.clone(),
+        email: email.clone(),
+        roles: vec![Role::Admin],
+    };
+    let author = Author {
+        name: name.unwrap_or_else(|| handle.clone()),
+        email,
+    };
+    let store = Store::init(&ctx.dir, Config::new(args.name, agent), &author)?;
+    print(&format!(
+        "Initialised a tix store in {} with {handle} as its first admin.\n",
+        store.root().display()
+    ))
+}
+
+/// git's user.name and user.email as seen from the target directory (its
+/// repository's config if there is one, else the global config).
+fn git_identity(ctx: &Ctx) -> (Option<String>, Option<String>) {
+    let config = git2::Repository::discover(&ctx.dir)
+        .ok()
+        .and_then(|r| r.config().ok())
+        .or_else(|| git2::Config::open_default().ok());
+    let get = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
+    (get("user.name"), get("user.email"))
+}

@@ -1,0 +1,263 @@
+//! `tix list`: tickets matching filters, newest activity first.
+
+use crate::cli::output::{self, print, warn};
+use crate::cli::{ListArgs, ListFormat, SortKey};
+use crate::domain::time::parse_when;
+use crate::domain::{FieldValue, Priority, Status, Ticket, Timestamp, fold};
+use crate::error::{Error, Result};
+use crate::ops;
+
+use super::{Ctx, parse_field_args};
+
+/// Filters, resolved against the store and the clock.
+struct Filter {
+    statuses: Vec<Status>,
+    assignee: Option<Option<String>>,
+    customer: Option<String>,
+    tags: Vec<String>,
+    priorities: Vec<Priority>,
+    fields: Vec<(String, FieldValue)>,
+    created: (Option<Timestamp>, Option<Timestamp>),
+    updated: (Option<Timestamp>, Option<Timestamp>),
+    text: Option<String>,
+}
+
+pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let now = ops::now()?;
+    let when = |flag: &str, v: &Option<String>| -> Result<Option<Timestamp>> {
+        v.as_deref()
+            .map(|s| parse_when(s, now).map_err(|e| Error::invalid(format!("--{flag}: {e}"))))
+            .transpose()
+    };
+    let assignee = if args.mine {
+        Some(Some(ctx.actor(&store)?.handle))
+    } else if args.unassigned {
+        Some(None)
+    } else {
+        args.assignee.as_deref().map(|a| {
+            Some(
+                store
+                    .config()
+                    .agent(a)
+                    .map_or(a.to_string(), |ag| ag.handle.clone()),
+            )
+        })
+    };
+    let filter = Filter {
+        statuses: if args.all {
+            Status::ALL.to_vec()
+        } else if args.status.is_empty() {
+            Status::ALL
+                .iter()
+                .copied()
+                .filter(|s| *s != Status::Closed)
+                .collect()
+        } else {
+            args.status.iter().map(|s| (*s).into()).collect()
+        },
+        assignee,
+        customer: args.customer.as_deref().map(str::to_lowercase),
+        tags: args.tags.clone(),
+        priorities: args.priority.iter().map(|p| (*p).into()).collect(),
+        fields: parse_field_args(store.config(), &args.fields)?,
+        created: (
+            when("created-since", &args.created_since)?,
+            when("created-until", &args.created_until)?,
+        ),
+        updated: (
+            when("updated-since", &args.updated_since)?,
+            when("updated-until", &args.updated_until)?,
+        ),
+        text: args.text.as_deref().map(str::to_lowercase),
+    };
+
+    let mut tickets = Vec::new();
+    for (id, files) in store.read_all()? {
+        for p in &files.problems {
+            warn(&format!("{}: {} (entry skipped)", p.path, p.message));
+        }
+        let (ticket, trail) = fold(id, files.entries);
+        if filter.matches(&ticket, || {
+            trail
+                .iter()
+                .filter(|i| i.entry.event.has_text())
+                .map(|i| i.entry.body.to_lowercase())
+                .collect()
+        }) {
+            tickets.push(ticket);
+        }
+    }
+    sort(&mut tickets, args.sort);
+    if args.reverse {
+        tickets.reverse();
+    }
+    if let Some(n) = args.limit {
+        tickets.truncate(n);
+    }
+    render(&tickets, args.format)
+}
+
+impl Filter {
+    fn matches(&self, t: &Ticket, bodies: impl FnOnce() -> Vec<String>) -> bool {
+        let in_range =
+            |v: Option<Timestamp>, (from, until): (Option<Timestamp>, Option<Timestamp>)| match v {
+                Some(v) => from.is_none_or(|f| v >= f) && until.is_none_or(|u| v < u),
+                None => from.is_none() && until.is_none(),
+            };
+        if !self.statuses.contains(&t.status)
+            || !self.priorities.is_empty() && !self.priorities.contains(&t.priority)
+            || !self.tags.iter().all(|tag| t.tags.contains(tag))
+            || !self.fields.iter().all(|(n, v)| t.fields.get(n) == Some(v))
+            || !in_range(t.created_at, self.created)
+            || !in_range(t.updated_at, self.updated)
+        {
+            return false;
+        }
+        if let Some(a) = &self.assignee
+            && *a != t.assignee
+        {
+            return false;
+        }
+        if let Some(c) = &self.customer {
+            let hit = t.customer.iter().chain(t.cc.iter()).any(|p| {
+                p.email.to_lowercase().contains(c)
+                    || p.name
+                        .as_deref()
+                        .is_some_and(|n| n.to_lowercase().contains(c))
+            });
+            if !hit {
+                return false;
+            }
+        }
+        if let Some(text) = &self.text
+            && !t.subject.to_lowercase().contains(text)
+            && !bodies().iter().any(|b| b.contains(text))
+        {
+            return false;
+        }
+        true
+    }
+}
+
+fn sort(tickets: &mut [Ticket], key: SortKey) {
+    match key {
+        SortKey::Updated => {
+            tickets.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)))
+        }
+        SortKey::Created => {
+            tickets.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)))
+        }
+        SortKey::Priority => tickets.sort_by(|a, b| {
+            b.priority
+                .cmp(&a.priority)
+                .then(b.updated_at.cmp(&a.updated_at))
+                .then(a.id.cmp(&b.id))
+        }),
+        SortKey::Status => tickets.sort_by(|a, b| {
+            a.status
+                .cmp(&b.status)
+                .then(b.updated_at.cmp(&a.updated_at))
+                .then(a.id.cmp(&b.id))
+        }),
+        SortKey::Id => tickets.sort_by_key(|t| t.id),
+        SortKey::Subject => tickets.sort_by(|a, b| {
+            a.subject
+                .to_lowercase()
+                .cmp(&b.subject.to_lowercase())
+                .then(a.id.cmp(&b.id))
+        }),
+    }
+}
+
+const HEADER: [&str; 9] = [
+    "id", "status", "priority", "assignee", "customer", "subject", "tags", "created", "updated",
+];
+
+fn row(t: &Ticket, short_times: bool) -> Vec<String> {
+    let time = |v: Option<Timestamp>| {
+        v.map(|v| {
+            if short_times {
+                v.to_short()
+            } else {
+                v.to_rfc3339()
+            }
+        })
+        .unwrap_or_default()
+    };
+    vec![
+        t.id.to_string(),
+        if t.locked.is_some() {
+            format!("{} (locked)", t.status)
+        } else {
+            t.status.to_string()
+        },
+        t.priority.to_string(),
+        t.assignee.clone().unwrap_or_default(),
+        t.customer
+            .as_ref()
+            .map(|c| {
+                if short_times {
+                    c.name.clone().unwrap_or_else(|| c.email.clone())
+                } else {
+                    c.email.clone()
+                }
+            })
+            .unwrap_or_default(),
+        t.subject.clone(),
+        t.tags.iter().cloned().collect::<Vec<_>>().join(","),
+        time(t.created_at),
+        time(t.updated_at),
+    ]
+}
+
+fn render(tickets: &[Ticket], format: Option<ListFormat>) -> Result<()> {
+    let format = format.unwrap_or(if output::stdout_is_terminal() {
+        ListFormat::Table
+    } else {
+        ListFormat::Tsv
+    });
+    match format {
+        ListFormat::Json => print(&output::json(&tickets)?),
+        ListFormat::Ids => print(
+            &tickets
+                .iter()
+                .map(|t| format!("{}\n", t.id))
+                .collect::<String>(),
+        ),
+        ListFormat::Csv => print(&output::csv(
+            &HEADER,
+            &tickets.iter().map(|t| row(t, false)).collect::<Vec<_>>(),
+        )?),
+        ListFormat::Tsv => print(&output::tsv(
+            &HEADER,
+            &tickets.iter().map(|t| row(t, false)).collect::<Vec<_>>(),
+        )),
+        ListFormat::Table => {
+            if tickets.is_empty() {
+                return print("No tickets match.\n");
+            }
+            let rows: Vec<Vec<String>> = tickets
+                .iter()
+                .map(|t| {
+                    let r = row(t, true);
+                    vec![
+                        r[0].clone(),
+                        r[1].clone(),
+                        r[2].clone(),
+                        r[3].clone(),
+                        r[4].clone(),
+                        r[5].clone(),
+                        r[8].clone(),
+                    ]
+                })
+                .collect();
+            print(&output::table(
+                &[
+                    "ID", "Status", "Priority", "Assignee", "Customer", "Subject", "Updated",
+                ],
+                &rows,
+            ))
+        }
+    }
+}

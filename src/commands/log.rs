@@ -1,0 +1,35 @@
+//! `tix log`: the commits that touched one ticket.
+
+use crate::cli::output::{self, print};
+use crate::cli::{LogArgs, TextFormat};
+use crate::error::Result;
+
+use super::Ctx;
+
+pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let id = store.resolve_id(&args.id)?;
+    let commits = store.ticket_log(&id)?;
+    match args.format {
+        TextFormat::Json => print(&output::json(&commits)?),
+        TextFormat::Text => {
+            let s = output::Style {
+                on: output::stdout_color(),
+            };
+            let text: String = commits
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {} {} <{}> {}\n",
+                        s.yellow(&c.commit[..10.min(c.commit.len())]),
+                        c.at.to_short(),
+                        c.author,
+                        c.email,
+                        c.summary
+                    )
+                })
+                .collect();
+            print(&text)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! One module per subcommand: each parses its arguments into calls on the
+//! lower layers and renders the result.
+
+mod agent;
+mod check;
+mod close;
+mod create;
+mod init;
+mod list;
+mod log;
+mod show;
+mod simple;
+mod text;
+
+use std::path::PathBuf;
+
+use crate::cli::{Cli, Command};
+use crate::domain::{Config, FieldValue, TicketId};
+use crate::error::{Error, Result};
+use crate::ops::{self, Actor, Draft, Outcome};
+use crate::store::Store;
+
+/// What every command may need: where it runs and who it acts as.
+pub struct Ctx {
+    pub dir: PathBuf,
+    pub as_agent: Option<String>,
+    pub yes: bool,
+}
+
+impl Ctx {
+    pub fn new(cli: &Cli) -> Result<Ctx> {
+        let dir = match &cli.directory {
+            Some(d) => d.clone(),
+            None => std::env::current_dir()
+                .map_err(|e| Error::internal(format!("cannot read the current directory: {e}")))?,
+        };
+        Ok(Ctx {
+            dir,
+            as_agent: cli.as_agent.clone(),
+            yes: cli.yes,
+        })
+    }
+
+    pub fn store(&self) -> Result<Store> {
+        Store::discover(&self.dir)
+    }
+
+    pub fn actor(&self, store: &Store) -> Result<Actor> {
+        ops::resolve_actor(store, self.as_agent.as_deref())
+    }
+
+    /// The store, the actor and the ticket a write command works on.
+    pub fn target(&self, typed_id: &str) -> Result<(Store, Actor, TicketId)> {
+        let store = self.store()?;
+        let actor = self.actor(&store)?;
+        let id = store.resolve_id(typed_id)?;
+        Ok((store, actor, id))
+    }
+}
+
+pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Init(args) => init::run(ctx, args),
+        Command::Create(args) => create::run(ctx, args),
+        Command::List(args) => list::run(ctx, args),
+        Command::Show(args) => show::run(ctx, args),
+        Command::Reply(args) => text::reply(ctx, args),
+        Command::Comment(args) => text::comment(ctx, args),
+        Command::Assign(args) => simple::assign(ctx, args),
+        Command::Status(args) => simple::status(ctx, args),
+        Command::Priority(args) => simple::priority(ctx, args),
+        Command::Subject(args) => simple::subject(ctx, args),
+        Command::Tag(args) => simple::tags(ctx, args, true),
+        Command::Untag(args) => simple::tags(ctx, args, false),
+        Command::Cc(args) => simple::cc(ctx, args),
+        Command::Field(args) => simple::field(ctx, args),
+        Command::Link(args) => simple::link(ctx, args, true),
+        Command::Unlink(args) => simple::link(ctx, args, false),
+        Command::Close(args) => close::close(ctx, args),
+        Command::Reopen(args) => close::reopen(ctx, args),
+        Command::Lock(args) => close::lock(ctx, args),
+        Command::Unlock(args) => close::unlock(ctx, args),
+        Command::Log(args) => log::run(ctx, args),
+        Command::Check(args) => check::run(ctx, args),
+        Command::Agent(cmd) => agent::run(ctx, cmd),
+        Command::Completions(args) => {
+            crate::cli::generated::print_completions(args.shell);
+            Ok(())
+        }
+    }
+}
+
+/// Parses `--field NAME=VALUE` arguments against the config.
+pub fn parse_field_args(config: &Config, args: &[String]) -> Result<Vec<(String, FieldValue)>> {
+    args.iter()
+        .map(|arg| {
+            let (name, value) = arg
+                .split_once('=')
+                .ok_or_else(|| Error::invalid(format!("--field `{arg}`: expected NAME=VALUE")))?;
+            let name = name.trim();
+            let value = config
+                .parse_field_value(name, value)
+                .map_err(Error::invalid)?;
+            Ok((name.to_string(), value))
+        })
+        .collect()
+}
+
+/// Runs a write on one ticket and prints one line saying what was done.
+pub fn write(
+    ctx: &Ctx,
+    typed_id: &str,
+    verb: &str,
+    plan: impl FnOnce(&Store, &Actor, &crate::domain::Ticket) -> Result<Vec<Draft>>,
+) -> Result<Option<Outcome>> {
+    let (store, actor, id) = ctx.target(typed_id)?;
+    let outcome = ops::append(&store, &actor, id, verb, |t| plan(&store, &actor, t))?;
+    match &outcome {
+        Some(o) => crate::cli::output::print(&format!("{} {verb}: {}\n", o.id, o.ticket.subject))?,
+        None => eprintln!("tix: {id}: nothing to change"),
+    }
+    Ok(outcome)
+}

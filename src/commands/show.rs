@@ -1,0 +1,195 @@
+//! `tix show`: a ticket's state and its whole trail, oldest first.
+
+use serde_json::{Map, Value, json};
+
+use crate::cli::output::{self, Style, print, warn};
+use crate::cli::{ShowArgs, TextFormat};
+use crate::domain::{Event, Ticket, TrailItem, fold};
+use crate::error::Result;
+
+use super::Ctx;
+
+pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let id = store.resolve_id(&args.id)?;
+    let files = store.read_ticket(&id)?;
+    for p in &files.problems {
+        warn(&format!(
+            "{}: {} (entry skipped; `tix check` lists all problems)",
+            p.path, p.message
+        ));
+    }
+    let (ticket, trail) = fold(id, files.entries);
+    let trail: Vec<&TrailItem> = trail
+        .iter()
+        .filter(|item| !args.public || is_public(&item.entry.event))
+        .collect();
+    match args.format {
+        TextFormat::Json => {
+            let entries: Vec<Value> = trail.iter().map(|i| entry_json(i)).collect();
+            print(&output::json(
+                &json!({ "ticket": ticket, "entries": entries }),
+            )?)
+        }
+        TextFormat::Text => print(&render(
+            &ticket,
+            &trail,
+            Style {
+                on: output::stdout_color(),
+            },
+        )),
+    }
+}
+
+/// What a customer may see: their messages, public replies, and the
+/// ticket's opening.
+fn is_public(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Created { .. }
+            | Event::Message { .. }
+            | Event::Reply
+            | Event::Close
+            | Event::Status { .. }
+    )
+}
+
+/// An entry as JSON: its front matter fields plus file, body and, when it
+/// did not apply, why.
+pub fn entry_json(item: &TrailItem) -> Value {
+    let mut map = match serde_json::to_value(&item.entry.event) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    map.insert("file".into(), item.file.clone().into());
+    map.insert("at".into(), item.entry.at.to_rfc3339().into());
+    map.insert("seq".into(), item.entry.seq.into());
+    map.insert("author".into(), item.entry.author.clone().into());
+    map.insert("body".into(), item.entry.body.clone().into());
+    if let Some(why) = &item.not_applied {
+        map.insert("not_applied".into(), why.clone().into());
+    }
+    Value::Object(map)
+}
+
+fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{}  {}\n",
+        s.bold(t.id.as_str()),
+        s.bold(&t.subject)
+    ));
+    let mut line = format!(
+        "status: {}   priority: {}   assignee: {}",
+        t.status,
+        t.priority,
+        t.assignee.as_deref().unwrap_or("-")
+    );
+    if t.reopened > 0 {
+        line.push_str(&format!("   reopened: {}", t.reopened));
+    }
+    out.push_str(&line);
+    out.push('\n');
+    if let Some(c) = &t.customer {
+        out.push_str(&format!("customer: {c}\n"));
+    }
+    if !t.cc.is_empty() {
+        let cc: Vec<String> = t.cc.iter().map(ToString::to_string).collect();
+        out.push_str(&format!("cc: {}\n", cc.join(", ")));
+    }
+    if !t.tags.is_empty() {
+        let tags: Vec<&str> = t.tags.iter().map(String::as_str).collect();
+        out.push_str(&format!("tags: {}\n", tags.join(", ")));
+    }
+    for (name, value) in &t.fields {
+        out.push_str(&format!("{name}: {value}\n"));
+    }
+    for link in &t.links {
+        out.push_str(&format!("link: {} {}\n", link.rel, link.target));
+    }
+    if let (Some(at), Some(by)) = (t.created_at, &t.created_by) {
+        out.push_str(&format!("created: {} by {by}", at.to_short()));
+        if let Some(u) = t.updated_at {
+            out.push_str(&format!("   updated: {}", u.to_short()));
+        }
+        out.push('\n');
+    }
+    if let Some(lock) = &t.locked {
+        out.push_str(&s.red(&format!(
+            "LOCKED by {} at {}\n",
+            lock.by,
+            lock.at.to_short()
+        )));
+    }
+    for item in trail {
+        out.push('\n');
+        let e = &item.entry;
+        let head = format!("{}  {}", e.at.to_short(), e.author);
+        let label = match &e.event {
+            Event::Created { customer, .. } => s.cyan(&format!("opened for {customer}")),
+            Event::Message { from } => s.cyan(&format!("message from {from}")),
+            Event::Reply => s.cyan("public reply"),
+            Event::Note => s.yellow("INTERNAL NOTE"),
+            other => describe(other),
+        };
+        out.push_str(&format!("{}  {label}\n", s.dim(&head)));
+        if let Some(why) = &item.not_applied {
+            out.push_str(&s.red(&format!("! {why}\n")));
+        }
+        if !e.body.is_empty() {
+            if matches!(e.event, Event::Note) {
+                for l in e.body.lines() {
+                    out.push_str(&format!("{} {l}\n", s.yellow("|")));
+                }
+            } else {
+                out.push_str(&e.body);
+                if !e.body.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One line for an entry that is a change rather than a message.
+pub fn describe(event: &Event) -> String {
+    match event {
+        Event::Created { subject, .. } => format!("created: {subject}"),
+        Event::Message { from } => format!("message from {from}"),
+        Event::Reply => "public reply".into(),
+        Event::Note => "internal note".into(),
+        Event::Assign { to: Some(a) } => format!("assigned to {a}"),
+        Event::Assign { to: None } => "unassigned".into(),
+        Event::Status {
+            to,
+            from: Some(crate::domain::Status::Closed),
+        } => format!("reopened: status {to}"),
+        Event::Status { to, .. } => format!("status {to}"),
+        Event::Priority { to } => format!("priority {to}"),
+        Event::Subject { to } => format!("subject changed to: {to}"),
+        Event::Tags { add, remove } => {
+            let mut parts: Vec<String> = add.iter().map(|t| format!("+{t}")).collect();
+            parts.extend(remove.iter().map(|t| format!("-{t}")));
+            format!("tags {}", parts.join(" "))
+        }
+        Event::Cc { add, remove } => {
+            let mut parts: Vec<String> = add.iter().map(|p| format!("+{p}")).collect();
+            parts.extend(remove.iter().map(|p| format!("-{p}")));
+            format!("cc {}", parts.join(" "))
+        }
+        Event::Field {
+            name,
+            value: Some(v),
+        } => format!("{name} set to {v}"),
+        Event::Field { name, value: None } => format!("{name} cleared"),
+        Event::Link { rel, target } => format!("linked: {rel} {target}"),
+        Event::Unlink { rel, target } => format!("unlinked: {rel} {target}"),
+        Event::Close => "closed".into(),
+        Event::Lock => "locked".into(),
+        Event::Unlock => "unlocked".into(),
+        Event::Attachment {
+            file, name, size, ..
+        } => format!("attached {name} ({size} bytes) as {file}"),
+    }
+}

@@ -1,0 +1,366 @@
+//! `.tix/config.yaml`: the team, its custom fields and its rules.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::entry::FieldValue;
+
+pub const CONFIG_FORMAT: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub format: u32,
+    /// The team's name, used in output and, later, in mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub agents: Vec<Agent>,
+    /// Accept actions from people not listed in `agents` (for a personal
+    /// store, say). Off by default: an unknown name is usually a typo.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_unknown_agents: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldDef>,
+    /// Largest attachment accepted, in bytes.
+    #[serde(
+        default = "default_max_attachment",
+        skip_serializing_if = "is_default_max"
+    )]
+    pub max_attachment_bytes: u64,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+const DEFAULT_MAX_ATTACHMENT: u64 = 25 * 1024 * 1024;
+
+fn default_max_attachment() -> u64 {
+    DEFAULT_MAX_ATTACHMENT
+}
+
+fn is_default_max(n: &u64) -> bool {
+    *n == DEFAULT_MAX_ATTACHMENT
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agent {
+    /// Short name used in commands and entries (`tix assign 7K3F bob`).
+    pub handle: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+}
+
+impl Agent {
+    pub fn is_admin(&self) -> bool {
+        self.roles.contains(&Role::Admin)
+    }
+
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.handle)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Admin,
+    Agent,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub field_type: FieldType,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+    /// When a value must be present: at `create`, at `close`, or both.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required: Vec<Stage>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldType {
+    Text,
+    Number,
+    Date,
+    Choice,
+}
+
+impl fmt::Display for FieldType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FieldType::Text => "text",
+            FieldType::Number => "number",
+            FieldType::Date => "date",
+            FieldType::Choice => "choice",
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    Create,
+    Close,
+}
+
+impl Config {
+    pub fn new(name: Option<String>, first_admin: Agent) -> Config {
+        Config {
+            format: CONFIG_FORMAT,
+            name,
+            agents: vec![first_admin],
+            allow_unknown_agents: false,
+            fields: Vec::new(),
+            max_attachment_bytes: DEFAULT_MAX_ATTACHMENT,
+        }
+    }
+
+    /// Parses and checks the config, naming the offending key on error.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let probe: serde_yaml::Value =
+            serde_yaml::from_str(text).map_err(|e| format!("not valid YAML: {e}"))?;
+        match probe.get("format").and_then(|v| v.as_u64()) {
+            Some(f) if f > u64::from(CONFIG_FORMAT) => {
+                return Err(format!(
+                    "format {f} is newer than this tix understands ({CONFIG_FORMAT}); upgrade tix"
+                ));
+            }
+            Some(_) => {}
+            None => return Err("missing `format: 1`".into()),
+        }
+        let config: Config = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn to_yaml(&self) -> String {
+        let body = serde_yaml::to_string(self).expect("config always serialises");
+        format!("# tix configuration: see docs/format.md for every key.\n{body}")
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let mut seen = Vec::new();
+        for (i, a) in self.agents.iter().enumerate() {
+            if !is_valid_handle(&a.handle) {
+                return Err(format!(
+                    "agents[{i}].handle: `{}` is not a handle (expected letters, digits, `.`, `_`, `-`)",
+                    a.handle
+                ));
+            }
+            if seen.contains(&a.handle) {
+                return Err(format!(
+                    "agents[{i}].handle: `{}` is declared twice",
+                    a.handle
+                ));
+            }
+            seen.push(a.handle.clone());
+            if !a.email.contains('@') {
+                return Err(format!(
+                    "agents[{i}].email: `{}` is not an e-mail address",
+                    a.email
+                ));
+            }
+        }
+        let mut names = Vec::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            if !is_valid_handle(&f.name) {
+                return Err(format!(
+                    "fields[{i}].name: `{}` is not a field name (expected letters, digits, `.`, `_`, `-`)",
+                    f.name
+                ));
+            }
+            if names.contains(&f.name) {
+                return Err(format!("fields[{i}].name: `{}` is declared twice", f.name));
+            }
+            names.push(f.name.clone());
+            match (f.field_type, f.choices.is_empty()) {
+                (FieldType::Choice, true) => {
+                    return Err(format!(
+                        "fields[{i}].choices: field `{}` has type choice but no choices",
+                        f.name
+                    ));
+                }
+                (t, false) if t != FieldType::Choice => {
+                    return Err(format!(
+                        "fields[{i}].choices: field `{}` has type {t}; only choice fields take choices",
+                        f.name
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Finds an agent by handle or by e-mail address.
+    pub fn agent(&self, who: &str) -> Option<&Agent> {
+        self.agents.iter().find(|a| a.handle == who).or_else(|| {
+            self.agents
+                .iter()
+                .find(|a| a.email.eq_ignore_ascii_case(who))
+        })
+    }
+
+    pub fn field(&self, name: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    pub fn required_fields(&self, stage: Stage) -> impl Iterator<Item = &FieldDef> {
+        self.fields
+            .iter()
+            .filter(move |f| f.required.contains(&stage))
+    }
+
+    /// Checks a value typed by a user against the field's declaration.
+    pub fn parse_field_value(&self, name: &str, raw: &str) -> Result<FieldValue, String> {
+        let def = self.field(name).ok_or_else(|| {
+            let known: Vec<_> = self.fields.iter().map(|f| f.name.as_str()).collect();
+            if known.is_empty() {
+                format!("unknown field `{name}`: no custom fields are declared in .tix/config.yaml")
+            } else {
+                format!(
+                    "unknown field `{name}` (declared fields: {})",
+                    known.join(", ")
+                )
+            }
+        })?;
+        def.parse_value(raw)
+    }
+}
+
+impl FieldDef {
+    pub fn parse_value(&self, raw: &str) -> Result<FieldValue, String> {
+        let raw = raw.trim();
+        let name = &self.name;
+        match self.field_type {
+            FieldType::Text if raw.is_empty() => Err(format!(
+                "field `{name}`: empty value (use --unset to clear it)"
+            )),
+            FieldType::Text => Ok(FieldValue::Text(raw.to_string())),
+            FieldType::Number => raw
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map(FieldValue::Number)
+                .ok_or_else(|| format!("field `{name}`: `{raw}` is not a number")),
+            FieldType::Date => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+                .map(|d| FieldValue::Text(d.format("%Y-%m-%d").to_string()))
+                .map_err(|_| {
+                    format!("field `{name}`: `{raw}` is not a date (expected YYYY-MM-DD)")
+                }),
+            FieldType::Choice => self
+                .choices
+                .iter()
+                .find(|c| c.as_str() == raw)
+                .map(|c| FieldValue::Text(c.clone()))
+                .ok_or_else(|| {
+                    format!(
+                        "field `{name}`: `{raw}` is not one of: {}",
+                        self.choices.join(", ")
+                    )
+                }),
+        }
+    }
+}
+
+pub fn is_valid_handle(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !s.starts_with(['.', '-'])
+}
+
+/// A handle proposed from an e-mail address: its local part, cleaned.
+pub fn handle_from_email(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or("");
+    let cleaned: String = local
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_start_matches(['.', '-']).to_string();
+    if cleaned.is_empty() {
+        "agent".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Field values keyed by name, as given with `--field name=value`.
+pub type FieldValues = BTreeMap<String, FieldValue>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "format: 1\nagents:\n  - handle: alice\n    email: alice@example.com\n    roles: [admin]\nfields:\n  - name: product\n    type: choice\n    choices: [printer, scanner]\n    required: [create]\n  - name: units\n    type: number\n";
+
+    #[test]
+    fn parses_and_validates_field_values() {
+        let c = Config::parse(SAMPLE).unwrap();
+        assert!(c.agent("alice").unwrap().is_admin());
+        assert!(c.agent("ALICE@example.com").is_some());
+        assert_eq!(
+            c.parse_field_value("product", "printer").unwrap(),
+            FieldValue::Text("printer".into())
+        );
+        assert!(
+            c.parse_field_value("product", "fax")
+                .unwrap_err()
+                .contains("printer, scanner")
+        );
+        assert_eq!(
+            c.parse_field_value("units", "3").unwrap(),
+            FieldValue::Number(3.0)
+        );
+        assert!(c.parse_field_value("units", "three").is_err());
+        assert!(
+            c.parse_field_value("colour", "red")
+                .unwrap_err()
+                .contains("unknown field")
+        );
+        assert_eq!(Config::parse(&c.to_yaml()).unwrap(), c);
+    }
+
+    #[test]
+    fn rejects_bad_config_naming_the_key() {
+        assert!(
+            Config::parse("format: 1\nagnets: []\n")
+                .unwrap_err()
+                .contains("agnets")
+        );
+        assert!(
+            Config::parse("format: 2\n")
+                .unwrap_err()
+                .contains("upgrade")
+        );
+        let no_choices = "format: 1\nfields:\n  - name: p\n    type: choice\n";
+        assert!(
+            Config::parse(no_choices)
+                .unwrap_err()
+                .contains("fields[0].choices")
+        );
+        assert_eq!(handle_from_email("Ann.Lee+x@example.com"), "ann.lee-x");
+    }
+}

@@ -1,0 +1,506 @@
+//! Entries: one immutable file per event in a ticket's directory.
+//!
+//! An entry file is YAML front matter between `---` lines, then the body:
+//!
+//! ```text
+//! ---
+//! format: 1
+//! kind: reply
+//! at: 2026-11-23T01:38:23.123456Z
+//! seq: 3
+//! author: alice
+//! ---
+//! Try turning it off and on
+//! ```
+//!
+//! The body is stored verbatim followed by one newline that the reader
+//! removes, so any text round-trips byte for byte. `seq` is a per-ticket
+//! Lamport clock: a new entry gets one more than the highest `seq` its writer
+//! saw, so an entry written after another always folds after it, whatever
+//! the clocks of the machines said.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use serde_yaml::{Mapping, Value};
+
+use super::id::TicketId;
+use super::party::Party;
+use super::time::Timestamp;
+
+/// The entry format this version writes, and the newest it reads.
+pub const ENTRY_FORMAT: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    New,
+    Open,
+    Pending,
+    OnHold,
+    Closed,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::New,
+        Status::Open,
+        Status::Pending,
+        Status::OnHold,
+        Status::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::Open => "open",
+            Status::Pending => "pending",
+            Status::OnHold => "on-hold",
+            Status::Closed => "closed",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+}
+
+/// How one ticket relates to another. Links are recorded on the ticket they
+/// were made from; `parent-of` read from the other side means child-of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkRel {
+    Related,
+    DuplicateOf,
+    ParentOf,
+}
+
+impl LinkRel {
+    pub const ALL: [LinkRel; 3] = [LinkRel::Related, LinkRel::DuplicateOf, LinkRel::ParentOf];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkRel::Related => "related",
+            LinkRel::DuplicateOf => "duplicate-of",
+            LinkRel::ParentOf => "parent-of",
+        }
+    }
+}
+
+macro_rules! impl_text_enum {
+    ($t:ty, $what:literal) => {
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $t {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<Self, String> {
+                let wanted = s.trim().to_ascii_lowercase().replace('_', "-");
+                let wanted = if wanted == "onhold" {
+                    "on-hold".to_string()
+                } else {
+                    wanted
+                };
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == wanted)
+                    .ok_or_else(|| {
+                        let names: Vec<_> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                        format!(
+                            "`{s}` is not a {} (expected one of: {})",
+                            $what,
+                            names.join(", ")
+                        )
+                    })
+            }
+        }
+    };
+}
+
+impl_text_enum!(Status, "status");
+impl_text_enum!(Priority, "priority");
+impl_text_enum!(LinkRel, "link type");
+
+/// A custom field's value. Numbers are stored as YAML numbers, everything
+/// else (text, dates as `YYYY-MM-DD`, choices) as strings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Number(f64),
+    Text(String),
+}
+
+impl fmt::Display for FieldValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldValue::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+                write!(f, "{}", *n as i64)
+            }
+            FieldValue::Number(n) => write!(f, "{n}"),
+            FieldValue::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// What happened. The variant name is the entry's `kind`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Event {
+    /// The ticket was opened. The body is the customer's request.
+    Created {
+        subject: String,
+        customer: Party,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        cc: Vec<Party>,
+        priority: Priority,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tags: Vec<String>,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        fields: BTreeMap<String, FieldValue>,
+    },
+    /// A message from the customer (or someone in Cc). Body: the text.
+    Message {
+        from: Party,
+    },
+    /// A public reply from an agent, meant for the customer. Body: the text.
+    Reply,
+    /// A private internal note, never shown to a customer. Body: the text.
+    Note,
+    /// The ticket was given to an agent (`to`), or unassigned (`to: null`).
+    Assign {
+        to: Option<String>,
+    },
+    /// The status changed. `from` is what the writer saw, for readers of the
+    /// raw file; the fold only uses `to`.
+    Status {
+        to: Status,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<Status>,
+    },
+    Priority {
+        to: Priority,
+    },
+    Subject {
+        to: String,
+    },
+    /// Tags added and removed. Sets change by add/remove so that concurrent
+    /// edits in two clones compose instead of overwriting each other.
+    Tags {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        add: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        remove: Vec<String>,
+    },
+    /// People added to or removed from Cc (removal by address).
+    Cc {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        add: Vec<Party>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        remove: Vec<String>,
+    },
+    /// A custom field was set, or cleared (`value: null`).
+    Field {
+        name: String,
+        value: Option<FieldValue>,
+    },
+    Link {
+        rel: LinkRel,
+        target: TicketId,
+    },
+    Unlink {
+        rel: LinkRel,
+        target: TicketId,
+    },
+    /// The ticket was closed. Body: an optional internal resolution note.
+    Close,
+    /// The ticket refuses every further change until an admin unlocks it.
+    /// Body: an optional reason.
+    Lock,
+    /// An admin lifted the lock. Body: the reason.
+    Unlock,
+    /// A file stored in the ticket directory at `file` (relative to it).
+    Attachment {
+        file: String,
+        name: String,
+        size: u64,
+        /// The entry (file name) the attachment belongs to, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        entry: Option<String>,
+    },
+}
+
+impl Event {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Created { .. } => "created",
+            Event::Message { .. } => "message",
+            Event::Reply => "reply",
+            Event::Note => "note",
+            Event::Assign { .. } => "assign",
+            Event::Status { .. } => "status",
+            Event::Priority { .. } => "priority",
+            Event::Subject { .. } => "subject",
+            Event::Tags { .. } => "tags",
+            Event::Cc { .. } => "cc",
+            Event::Field { .. } => "field",
+            Event::Link { .. } => "link",
+            Event::Unlink { .. } => "unlink",
+            Event::Close => "close",
+            Event::Lock => "lock",
+            Event::Unlock => "unlock",
+            Event::Attachment { .. } => "attachment",
+        }
+    }
+
+    /// Kinds whose body is text meant for someone to read.
+    pub fn has_text(&self) -> bool {
+        matches!(
+            self,
+            Event::Created { .. } | Event::Message { .. } | Event::Reply | Event::Note
+        )
+    }
+}
+
+/// One event, as stored in one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub at: Timestamp,
+    pub seq: u64,
+    pub author: String,
+    pub event: Event,
+    pub body: String,
+}
+
+impl Entry {
+    /// The entry file's name: timestamp first so `ls` shows the trail in
+    /// order, then a random tag so two clones never pick the same name.
+    pub fn file_name(&self, random_tag: &str) -> String {
+        format!(
+            "{}-{}-{}.md",
+            self.at.to_file_stamp(),
+            random_tag,
+            self.event.kind()
+        )
+    }
+
+    /// The file's bytes.
+    pub fn encode(&self) -> String {
+        let mut front = Mapping::new();
+        front.insert("format".into(), Value::from(ENTRY_FORMAT));
+        front.insert("kind".into(), self.event.kind().into());
+        front.insert("at".into(), self.at.to_rfc3339().into());
+        front.insert("seq".into(), Value::from(self.seq));
+        front.insert("author".into(), self.author.clone().into());
+        if let Ok(Value::Mapping(fields)) = serde_yaml::to_value(&self.event) {
+            for (k, v) in fields {
+                if k.as_str() != Some("kind") {
+                    front.insert(k, v);
+                }
+            }
+        }
+        let yaml = serde_yaml::to_string(&front).expect("entry front matter always serialises");
+        let mut out = String::with_capacity(yaml.len() + self.body.len() + 10);
+        out.push_str("---\n");
+        out.push_str(&yaml);
+        out.push_str("---\n");
+        out.push_str(&self.body);
+        out.push('\n');
+        out
+    }
+
+    /// Parses an entry file. Errors say what is wrong, for the caller to
+    /// report with the file's path.
+    pub fn decode(bytes: &[u8]) -> Result<Entry, String> {
+        let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 text ({e})"))?;
+        let rest = text
+            .strip_prefix("---\n")
+            .ok_or("does not start with a `---` front matter line")?;
+        let (yaml, body) =
+            split_front_matter(rest).ok_or("front matter has no closing `---` line")?;
+        let body = body.strip_suffix('\n').unwrap_or(body);
+        let value: Value = serde_yaml::from_str(yaml)
+            .map_err(|e| format!("front matter is not valid YAML: {e}"))?;
+        let Value::Mapping(mut map) = value else {
+            return Err("front matter is not a YAML mapping".into());
+        };
+        let format = map
+            .remove("format")
+            .and_then(|v| v.as_u64())
+            .ok_or("front matter has no `format` number")?;
+        if format == 0 || format > u64::from(ENTRY_FORMAT) {
+            return Err(format!(
+                "entry format {format} is not supported (this tix reads format {ENTRY_FORMAT}); upgrade tix"
+            ));
+        }
+        let at = match map.remove("at") {
+            Some(Value::String(s)) => Timestamp::parse_rfc3339(&s)
+                .ok_or_else(|| format!("`at: {s}` is not an RFC 3339 timestamp"))?,
+            _ => return Err("front matter has no `at` timestamp".into()),
+        };
+        let seq = map
+            .remove("seq")
+            .and_then(|v| v.as_u64())
+            .ok_or("front matter has no `seq` number")?;
+        let author = match map.remove("author") {
+            Some(Value::String(s)) if !s.is_empty() => s,
+            _ => return Err("front matter has no `author`".into()),
+        };
+        if !map.contains_key("kind") {
+            return Err("front matter has no `kind`".into());
+        }
+        let event: Event = serde_yaml::from_value(Value::Mapping(map))
+            .map_err(|e| format!("front matter: {e}"))?;
+        Ok(Entry {
+            at,
+            seq,
+            author,
+            event,
+            body: body.to_string(),
+        })
+    }
+}
+
+/// Finds the line that closes the front matter. Our writer never emits a
+/// line that is exactly `---` inside the YAML (multi-line strings are
+/// indented block scalars), so the first such line is the delimiter.
+fn split_front_matter(rest: &str) -> Option<(&str, &str)> {
+    if let Some(body) = rest.strip_prefix("---\n") {
+        return Some(("", body));
+    }
+    let pos = rest.find("\n---\n")?;
+    Some((&rest[..pos + 1], &rest[pos + 5..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(event: Event, body: &str) -> Entry {
+        Entry {
+            at: Timestamp::parse_rfc3339("2026-11-23T01:38:23.123456Z").unwrap(),
+            seq: 1,
+            author: "alice".into(),
+            event,
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn encodes_front_matter_in_a_stable_order() {
+        let e = entry(Event::Reply, "Hello");
+        assert_eq!(
+            e.encode(),
+            "---\nformat: 1\nkind: reply\nat: 2026-11-23T01:38:23.123456Z\nseq: 1\nauthor: alice\n---\nHello\n"
+        );
+        assert_eq!(
+            e.file_name("ABC123"),
+            "20261123T013823.123456Z-ABC123-reply.md"
+        );
+    }
+
+    #[test]
+    fn hostile_text_round_trips() {
+        let subjects = [
+            "key: value",
+            "---",
+            "a\n---\nb",
+            "'quoted' \"double\"",
+            "# not a comment",
+            "  leading spaces",
+            "\ttab",
+            "שלום עולם",
+            "null",
+            "123",
+            "yes",
+            "- item",
+            "{flow}",
+            "",
+        ];
+        for s in subjects {
+            let e = entry(
+                Event::Created {
+                    subject: s.into(),
+                    customer: Party::parse("Ann <ann@example.com>").unwrap(),
+                    cc: vec![],
+                    priority: Priority::High,
+                    tags: vec![s.into()],
+                    fields: BTreeMap::from([(s.into(), FieldValue::Text(s.into()))]),
+                },
+                s,
+            );
+            let back = Entry::decode(e.encode().as_bytes()).unwrap();
+            assert_eq!(back, e, "subject {s:?}");
+        }
+        for body in [
+            "",
+            "\n",
+            "\n\n",
+            "---\n---\n",
+            "x\r\ny",
+            "ends with newline\n",
+        ] {
+            let e = entry(Event::Note, body);
+            assert_eq!(Entry::decode(e.encode().as_bytes()).unwrap().body, body);
+        }
+    }
+
+    #[test]
+    fn rejects_broken_files_with_reasons() {
+        assert!(
+            Entry::decode(b"hello")
+                .unwrap_err()
+                .contains("front matter")
+        );
+        assert!(
+            Entry::decode(b"---\nformat: 1\n")
+                .unwrap_err()
+                .contains("closing")
+        );
+        let future =
+            "---\nformat: 9\nkind: note\nat: 2026-11-23T01:38:23Z\nseq: 1\nauthor: a\n---\n";
+        assert!(
+            Entry::decode(future.as_bytes())
+                .unwrap_err()
+                .contains("upgrade")
+        );
+        let unknown =
+            "---\nformat: 1\nkind: frobnicate\nat: 2026-11-23T01:38:23Z\nseq: 1\nauthor: a\n---\n";
+        assert!(
+            Entry::decode(unknown.as_bytes())
+                .unwrap_err()
+                .contains("frobnicate")
+        );
+        let bad_status = "---\nformat: 1\nkind: status\nto: done\nat: 2026-11-23T01:38:23Z\nseq: 1\nauthor: a\n---\n";
+        assert!(Entry::decode(bad_status.as_bytes()).is_err());
+    }
+}

@@ -1,0 +1,17 @@
+//! The pure domain: ids, entries, folding entries into a ticket, config.
+//! Nothing here touches the file system, git, the clock or the terminal.
+
+pub mod config;
+pub mod entry;
+pub mod id;
+pub mod names;
+pub mod party;
+pub mod ticket;
+pub mod time;
+
+pub use config::{Agent, Config, FieldDef, FieldType, Role, Stage};
+pub use entry::{Entry, Event, FieldValue, LinkRel, Priority, Status};
+pub use id::TicketId;
+pub use party::Party;
+pub use ticket::{Link, StoredEntry, Ticket, TrailItem, fold};
+pub use time::Timestamp;

@@ -1,0 +1,429 @@
+//! A ticket's current state, derived by folding its entries.
+//!
+//! The fold order is `(seq, at, file name)`: causal first (a writer always
+//! gives a new entry a higher `seq` than everything it saw), then clock time
+//! for entries written concurrently in different clones, then the file name,
+//! which is unique. Every clone with the same entries therefore computes the
+//! same state, whatever order git delivered them in.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::entry::{Entry, Event, FieldValue, LinkRel, Priority, Status};
+use super::id::TicketId;
+use super::party::Party;
+use super::time::Timestamp;
+
+/// An entry together with the name of the file it was read from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredEntry {
+    pub file: String,
+    pub entry: Entry,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Link {
+    pub rel: LinkRel,
+    pub target: TicketId,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LockInfo {
+    pub by: String,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub subject: String,
+    pub customer: Option<Party>,
+    pub cc: Vec<Party>,
+    pub status: Status,
+    pub priority: Priority,
+    pub assignee: Option<String>,
+    pub tags: BTreeSet<String>,
+    pub fields: BTreeMap<String, FieldValue>,
+    pub links: BTreeSet<Link>,
+    pub locked: Option<LockInfo>,
+    pub created_at: Option<Timestamp>,
+    pub created_by: Option<String>,
+    /// Time of the last entry that changed or added to the ticket.
+    pub updated_at: Option<Timestamp>,
+    /// First public agent reply.
+    pub first_response_at: Option<Timestamp>,
+    /// When the ticket was last closed, if it is closed now.
+    pub closed_at: Option<Timestamp>,
+    pub reopened: u32,
+    /// Customer messages plus public replies.
+    pub messages: u32,
+    pub notes: u32,
+    pub entries: u32,
+    /// Highest `seq` seen; the next entry gets one more.
+    pub last_seq: u64,
+    /// Things a reader should know: entries after a lock, a second `created`.
+    pub warnings: Vec<String>,
+}
+
+/// One step of the trail as shown to a reader.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrailItem {
+    pub file: String,
+    pub entry: Entry,
+    /// Set when the entry did not change the state, and why.
+    pub not_applied: Option<String>,
+}
+
+impl Ticket {
+    fn empty(id: TicketId) -> Ticket {
+        Ticket {
+            id,
+            subject: String::new(),
+            customer: None,
+            cc: Vec::new(),
+            status: Status::New,
+            priority: Priority::Normal,
+            assignee: None,
+            tags: BTreeSet::new(),
+            fields: BTreeMap::new(),
+            links: BTreeSet::new(),
+            locked: None,
+            created_at: None,
+            created_by: None,
+            updated_at: None,
+            first_response_at: None,
+            closed_at: None,
+            reopened: 0,
+            messages: 0,
+            notes: 0,
+            entries: 0,
+            last_seq: 0,
+            warnings: Vec::new(),
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.status != Status::Closed
+    }
+
+    pub fn next_seq(&self) -> u64 {
+        self.last_seq + 1
+    }
+}
+
+/// Sorts entries into fold order.
+pub fn sort_entries(entries: &mut [StoredEntry]) {
+    entries.sort_by(|a, b| {
+        (a.entry.seq, a.entry.at, &a.file).cmp(&(b.entry.seq, b.entry.at, &b.file))
+    });
+}
+
+/// Folds a ticket's entries (in any order) into its state and its trail.
+pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailItem>) {
+    sort_entries(&mut entries);
+    let mut t = Ticket::empty(id);
+    let mut trail = Vec::with_capacity(entries.len());
+    for StoredEntry { file, entry } in entries {
+        t.entries += 1;
+        t.last_seq = t.last_seq.max(entry.seq);
+        let not_applied = apply(&mut t, &entry);
+        if let Some(why) = &not_applied {
+            t.warnings.push(format!("{file}: {why}"));
+        }
+        trail.push(TrailItem {
+            file,
+            entry,
+            not_applied,
+        });
+    }
+    (t, trail)
+}
+
+/// Applies one entry; returns why it was not applied, if it was not.
+fn apply(t: &mut Ticket, e: &Entry) -> Option<String> {
+    if let Some(lock) = &t.locked
+        && !matches!(e.event, Event::Unlock)
+    {
+        return Some(format!(
+            "arrived after the ticket was locked by {} at {}; kept but not applied",
+            lock.by, lock.at
+        ));
+    }
+    if t.created_at.is_none() && !matches!(e.event, Event::Created { .. }) {
+        // Can only happen with hand-made or damaged stores; still fold it so
+        // nothing is hidden.
+        t.warnings.push(format!(
+            "entry `{}` precedes the ticket's `created` entry",
+            e.event.kind()
+        ));
+    }
+    match &e.event {
+        Event::Created {
+            subject,
+            customer,
+            cc,
+            priority,
+            tags,
+            fields,
+        } => {
+            if t.created_at.is_some() {
+                return Some(
+                    "a second `created` entry (two clones chose the same ticket id?); kept but not applied"
+                        .into(),
+                );
+            }
+            t.subject = subject.clone();
+            t.customer = Some(customer.clone());
+            t.cc = cc.clone();
+            t.priority = *priority;
+            t.tags = tags.iter().cloned().collect();
+            t.fields = fields.clone();
+            t.created_at = Some(e.at);
+            t.created_by = Some(e.author.clone());
+            t.status = Status::New;
+        }
+        Event::Message { .. } => t.messages += 1,
+        Event::Reply => {
+            t.messages += 1;
+            if t.first_response_at.is_none() {
+                t.first_response_at = Some(e.at);
+            }
+        }
+        Event::Note => t.notes += 1,
+        Event::Assign { to } => t.assignee = to.clone(),
+        Event::Status { to, .. } => set_status(t, *to, e.at),
+        Event::Priority { to } => t.priority = *to,
+        Event::Subject { to } => t.subject = to.clone(),
+        Event::Tags { add, remove } => {
+            for tag in add {
+                t.tags.insert(tag.clone());
+            }
+            for tag in remove {
+                t.tags.remove(tag);
+            }
+        }
+        Event::Cc { add, remove } => {
+            for p in add {
+                if !t.cc.iter().any(|c| c.same_address(&p.email)) {
+                    t.cc.push(p.clone());
+                }
+            }
+            t.cc.retain(|c| !remove.iter().any(|r| c.same_address(r)));
+        }
+        Event::Field { name, value } => match value {
+            Some(v) => {
+                t.fields.insert(name.clone(), v.clone());
+            }
+            None => {
+                t.fields.remove(name);
+            }
+        },
+        Event::Link { rel, target } => {
+            t.links.insert(Link {
+                rel: *rel,
+                target: *target,
+            });
+        }
+        Event::Unlink { rel, target } => {
+            t.links.remove(&Link {
+                rel: *rel,
+                target: *target,
+            });
+        }
+        Event::Close => set_status(t, Status::Closed, e.at),
+        Event::Lock => {
+            t.locked = Some(LockInfo {
+                by: e.author.clone(),
+                at: e.at,
+            })
+        }
+        Event::Unlock => {
+            if t.locked.is_none() {
+                return Some("unlock of a ticket that was not locked; nothing to do".into());
+            }
+            t.locked = None;
+        }
+        Event::Attachment { .. } => {}
+    }
+    t.updated_at = Some(t.updated_at.map_or(e.at, |u| u.max(e.at)));
+    None
+}
+
+fn set_status(t: &mut Ticket, to: Status, at: Timestamp) {
+    if t.status == Status::Closed && to != Status::Closed {
+        t.reopened += 1;
+        t.closed_at = None;
+    }
+    if to == Status::Closed && t.status != Status::Closed {
+        t.closed_at = Some(at);
+    }
+    t.status = to;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        Timestamp::parse_rfc3339(s).unwrap()
+    }
+
+    fn stored(file: &str, seq: u64, time: &str, author: &str, event: Event) -> StoredEntry {
+        StoredEntry {
+            file: file.into(),
+            entry: Entry {
+                at: at(time),
+                seq,
+                author: author.into(),
+                event,
+                body: String::new(),
+            },
+        }
+    }
+
+    fn created() -> StoredEntry {
+        stored(
+            "a-created.md",
+            1,
+            "2026-01-01T10:00:00Z",
+            "alice",
+            Event::Created {
+                subject: "Printer".into(),
+                customer: Party::parse("ann@example.com").unwrap(),
+                cc: vec![],
+                priority: Priority::High,
+                tags: vec!["printer".into()],
+                fields: BTreeMap::new(),
+            },
+        )
+    }
+
+    fn id() -> TicketId {
+        "7K3F0000".parse().unwrap()
+    }
+
+    #[test]
+    fn folds_state_in_any_input_order() {
+        let entries = vec![
+            created(),
+            stored("b-reply.md", 2, "2026-01-01T11:00:00Z", "bob", Event::Reply),
+            stored(
+                "c-tags.md",
+                3,
+                "2026-01-01T11:30:00Z",
+                "bob",
+                Event::Tags {
+                    add: vec!["x".into()],
+                    remove: vec!["printer".into()],
+                },
+            ),
+            stored("d-close.md", 4, "2026-01-01T12:00:00Z", "bob", Event::Close),
+            stored(
+                "e-status.md",
+                5,
+                "2026-01-02T12:00:00Z",
+                "bob",
+                Event::Status {
+                    to: Status::Open,
+                    from: None,
+                },
+            ),
+        ];
+        let (t, trail) = fold(id(), entries.clone());
+        assert_eq!(t.status, Status::Open);
+        assert_eq!(t.reopened, 1);
+        assert_eq!(t.closed_at, None);
+        assert_eq!(t.first_response_at, Some(at("2026-01-01T11:00:00Z")));
+        assert_eq!(t.tags, BTreeSet::from(["x".to_string()]));
+        assert_eq!(t.last_seq, 5);
+        assert_eq!(trail.len(), 5);
+        let mut reversed = entries;
+        reversed.reverse();
+        assert_eq!(fold(id(), reversed).0, t);
+    }
+
+    #[test]
+    fn causal_order_beats_a_wrong_clock() {
+        // The second entry's machine clock is an hour behind, but it was
+        // written after the first (higher seq), so it folds last.
+        let entries = vec![
+            created(),
+            stored(
+                "z-assign.md",
+                2,
+                "2026-01-01T12:00:00Z",
+                "a",
+                Event::Assign {
+                    to: Some("bob".into()),
+                },
+            ),
+            stored(
+                "y-assign.md",
+                3,
+                "2026-01-01T11:00:00Z",
+                "a",
+                Event::Assign {
+                    to: Some("carol".into()),
+                },
+            ),
+        ];
+        assert_eq!(fold(id(), entries).0.assignee.as_deref(), Some("carol"));
+    }
+
+    #[test]
+    fn entries_after_a_lock_are_kept_flagged_and_not_applied() {
+        let entries = vec![
+            created(),
+            stored("b-lock.md", 2, "2026-01-01T11:00:00Z", "alice", Event::Lock),
+            stored(
+                "c-prio.md",
+                3,
+                "2026-01-01T11:05:00Z",
+                "bob",
+                Event::Priority { to: Priority::Low },
+            ),
+            stored(
+                "d-unlock.md",
+                4,
+                "2026-01-01T12:00:00Z",
+                "alice",
+                Event::Unlock,
+            ),
+            stored(
+                "e-prio.md",
+                5,
+                "2026-01-01T12:05:00Z",
+                "bob",
+                Event::Priority {
+                    to: Priority::Urgent,
+                },
+            ),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert!(t.locked.is_none());
+        assert_eq!(t.priority, Priority::Urgent);
+        assert!(
+            trail[2]
+                .not_applied
+                .as_deref()
+                .unwrap()
+                .contains("locked by alice")
+        );
+        assert_eq!(trail.iter().filter(|i| i.not_applied.is_some()).count(), 1);
+        assert_eq!(t.warnings.len(), 1);
+    }
+
+    #[test]
+    fn a_duplicate_created_entry_is_flagged() {
+        let mut second = created();
+        second.file = "b-created.md".into();
+        second.entry.seq = 1;
+        if let Event::Created { subject, .. } = &mut second.entry.event {
+            *subject = "Other".into();
+        }
+        let (t, trail) = fold(id(), vec![second, created()]);
+        assert_eq!(t.subject, "Printer");
+        assert!(trail[1].not_applied.is_some());
+    }
+}

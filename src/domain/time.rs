@@ -1,0 +1,144 @@
+//! Timestamps as stored: UTC with microsecond precision, written in one
+//! fixed form so that file names and front matter sort as text.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Timestamp(DateTime<Utc>);
+
+impl Timestamp {
+    /// Truncates to microseconds: that is all the on-disk form keeps, and a
+    /// value must compare equal after a write and a read.
+    pub fn new(t: DateTime<Utc>) -> Self {
+        let micros = t.timestamp_micros();
+        Timestamp(DateTime::from_timestamp_micros(micros).unwrap_or(t))
+    }
+
+    pub fn datetime(&self) -> DateTime<Utc> {
+        self.0
+    }
+
+    /// `2026-11-23T01:38:23.123456Z`, as in front matter.
+    pub fn to_rfc3339(&self) -> String {
+        self.0.to_rfc3339_opts(SecondsFormat::Micros, true)
+    }
+
+    /// `20261123T013823.123456Z`, as at the start of entry file names.
+    pub fn to_file_stamp(&self) -> String {
+        self.0.format("%Y%m%dT%H%M%S%.6fZ").to_string()
+    }
+
+    /// A short human form for tables: `2026-11-23 01:38`.
+    pub fn to_short(&self) -> String {
+        self.0.format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    pub fn parse_rfc3339(s: &str) -> Option<Self> {
+        DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| Timestamp::new(t.with_timezone(&Utc)))
+    }
+
+    /// Seconds from `self` to `later` (negative when `later` is earlier).
+    pub fn seconds_until(&self, later: Timestamp) -> i64 {
+        (later.0 - self.0).num_seconds()
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_rfc3339())
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Timestamp::parse_rfc3339(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{s}` is not a timestamp (expected RFC 3339 such as 2026-11-23T01:38:23.123456Z)"
+            ))
+        })
+    }
+}
+
+/// Parses a point in time given on the command line, relative to `now`:
+/// RFC 3339, `YYYY-MM-DD` (midnight UTC), `YYYY-MM-DD HH:MM`, or an age such
+/// as `30m`, `12h`, `7d`, `2w` (that long before `now`).
+pub fn parse_when(input: &str, now: Timestamp) -> Result<Timestamp, String> {
+    let s = input.trim();
+    if let Some(t) = Timestamp::parse_rfc3339(s) {
+        return Ok(t);
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        let dt = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+        return Ok(Timestamp::new(Utc.from_utc_datetime(&dt)));
+    }
+    for fmt in ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Ok(Timestamp::new(Utc.from_utc_datetime(&dt)));
+        }
+    }
+    if let Some(seconds) = parse_age(s) {
+        let delta = chrono::TimeDelta::try_seconds(seconds).ok_or("age too large")?;
+        return Ok(Timestamp::new(now.datetime() - delta));
+    }
+    Err(format!(
+        "`{input}` is not a time (expected 2026-11-23, 2026-11-23 14:00, RFC 3339, or an age like 30m, 12h, 7d, 2w)"
+    ))
+}
+
+fn parse_age(s: &str) -> Option<i64> {
+    let unit = s.chars().last()?;
+    let number: i64 = s[..s.len() - unit.len_utf8()].parse().ok()?;
+    let per = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        'w' => 7 * 86_400,
+        _ => return None,
+    };
+    number.checked_mul(per).filter(|n| *n >= 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_truncates_to_micros() {
+        let t = Timestamp::parse_rfc3339("2026-11-23T01:38:23.123456789Z").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-11-23T01:38:23.123456Z");
+        assert_eq!(t.to_file_stamp(), "20261123T013823.123456Z");
+        assert_eq!(Timestamp::parse_rfc3339(&t.to_rfc3339()), Some(t));
+    }
+
+    #[test]
+    fn parses_relative_and_absolute_times() {
+        let now = Timestamp::parse_rfc3339("2026-11-23T12:00:00Z").unwrap();
+        assert_eq!(
+            parse_when("2d", now).unwrap().to_short(),
+            "2026-11-21 12:00"
+        );
+        assert_eq!(
+            parse_when("2026-01-02", now).unwrap().to_short(),
+            "2026-01-02 00:00"
+        );
+        assert_eq!(
+            parse_when("2026-01-02 13:14", now).unwrap().to_short(),
+            "2026-01-02 13:14"
+        );
+        assert!(parse_when("yesterday", now).is_err());
+        assert!(parse_when("-3d", now).is_err());
+    }
+}

@@ -1,0 +1,16 @@
+//! tix: a help desk that lives in a git repository.
+//!
+//! Layers, lowest first; a layer only uses the ones above it in this list:
+//! - [`domain`]: ids, entries and the fold, config; pure, no I/O.
+//! - [`store`]: the repository layout, reading entries, committing, locking.
+//! - [`ops`]: operations a command performs (identity, checks, writes).
+//! - [`cli`] and `commands`: argument parsing and rendering.
+
+pub mod cli;
+pub mod commands;
+pub mod domain;
+pub mod error;
+pub mod ops;
+pub mod store;
+
+pub use error::{Error, ErrorKind, Result};

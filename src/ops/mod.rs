@@ -1,0 +1,148 @@
+//! What commands do, independent of how they parse arguments or print:
+//! who is acting, what time it is, and appending entries to tickets with
+//! every rule checked under the store lock.
+
+mod write;
+
+pub use write::{Draft, NewAttachment, NewTicket, Outcome, append, create_ticket};
+
+use crate::domain::{Config, Timestamp};
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::{Author, Store};
+
+/// The agent performing a command.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub handle: String,
+    pub name: String,
+    pub email: String,
+    pub admin: bool,
+}
+
+impl Actor {
+    pub fn author(&self) -> Author {
+        Author {
+            name: self.name.clone(),
+            email: self.email.clone(),
+        }
+    }
+}
+
+/// Who is acting: `--as` (or `TIX_AGENT`), else git's `user.email`. The
+/// result must be an agent declared in the config unless the config allows
+/// unknown agents.
+pub fn resolve_actor(store: &Store, explicit: Option<&str>) -> Result<Actor> {
+    let (git_name, git_email) = store.git_identity();
+    let who = match explicit.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(w) => w.to_string(),
+        None => git_email.clone().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Denied,
+                "cannot tell who you are: no --as, no TIX_AGENT and no git user.email",
+            )
+            .with_hint(
+                "pass --as HANDLE, set TIX_AGENT, or run `git config user.email you@example.com`",
+            )
+        })?,
+    };
+    actor_from_config(store.config(), &who, git_name)
+}
+
+pub fn actor_from_config(
+    config: &Config,
+    who: &str,
+    fallback_name: Option<String>,
+) -> Result<Actor> {
+    if let Some(agent) = config.agent(who) {
+        return Ok(Actor {
+            handle: agent.handle.clone(),
+            name: agent.display_name().to_string(),
+            email: agent.email.clone(),
+            admin: agent.is_admin(),
+        });
+    }
+    if config.allow_unknown_agents {
+        let email = if who.contains('@') {
+            who.to_string()
+        } else {
+            format!("{who}@localhost")
+        };
+        return Ok(Actor {
+            handle: who.to_string(),
+            name: fallback_name.unwrap_or_else(|| who.to_string()),
+            email,
+            admin: false,
+        });
+    }
+    let known: Vec<_> = config.agents.iter().map(|a| a.handle.as_str()).collect();
+    Err(Error::new(
+        ErrorKind::Denied,
+        format!(
+            "`{who}` is not an agent of this store (agents: {})",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ),
+    )
+    .with_hint(
+        "an admin can add one with `tix agent add HANDLE --email ADDRESS`, or pass --as HANDLE",
+    ))
+}
+
+/// The current time, or `TIX_NOW` when set (for tests and dry runs).
+pub fn now() -> Result<Timestamp> {
+    match std::env::var("TIX_NOW") {
+        Ok(s) if !s.trim().is_empty() => Timestamp::parse_rfc3339(s.trim()).ok_or_else(|| {
+            Error::invalid(format!(
+                "TIX_NOW=`{s}` is not an RFC 3339 time (expected e.g. 2026-11-23T09:00:00Z)"
+            ))
+        }),
+        _ => Ok(Timestamp::new(chrono::Utc::now())),
+    }
+}
+
+/// Checks an agent handle given as an assignee.
+pub fn check_assignee(config: &Config, who: &str) -> Result<String> {
+    match config.agent(who) {
+        Some(a) => Ok(a.handle.clone()),
+        None if config.allow_unknown_agents => Ok(who.to_string()),
+        None => {
+            let known: Vec<_> = config.agents.iter().map(|a| a.handle.as_str()).collect();
+            Err(
+                Error::not_found(format!("no agent `{who}` (agents: {})", known.join(", ")))
+                    .with_hint("add one with `tix agent add`"),
+            )
+        }
+    }
+}
+
+/// Checks a subject: one line, not blank. Leading spaces and tabs are kept
+/// as typed.
+pub fn check_subject(subject: &str) -> Result<()> {
+    if subject.trim().is_empty() {
+        return Err(Error::invalid("subject: must not be empty"));
+    }
+    if subject.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(Error::invalid(
+            "subject: must be one line without control characters (tabs are allowed)",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a tag: a word without spaces, commas or control characters.
+pub fn check_tag(tag: &str) -> Result<()> {
+    if tag.is_empty()
+        || tag.len() > 64
+        || tag
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == ',')
+    {
+        return Err(Error::invalid(format!(
+            "tag `{tag}`: expected 1 to 64 characters without spaces or commas"
+        )));
+    }
+    Ok(())
+}

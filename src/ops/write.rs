@@ -1,0 +1,222 @@
+//! Appending entries: the one path every change takes.
+
+use crate::domain::names::{safe_file_name, unique_name};
+use crate::domain::{Entry, Event, Stage, Ticket, TicketId, Timestamp, fold};
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::{FILES_DIR, Store, random_id, random_tag};
+
+use super::Actor;
+
+/// A file to store with an entry.
+#[derive(Clone, Debug)]
+pub struct NewAttachment {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// An entry to write: what happened, its text, files that go with it.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    pub event: Event,
+    pub body: String,
+    pub attachments: Vec<NewAttachment>,
+}
+
+impl Draft {
+    pub fn new(event: Event) -> Draft {
+        Draft {
+            event,
+            body: String::new(),
+            attachments: Vec::new(),
+        }
+    }
+
+    pub fn with_body(event: Event, body: impl Into<String>) -> Draft {
+        Draft {
+            event,
+            body: body.into(),
+            attachments: Vec::new(),
+        }
+    }
+}
+
+/// What a write did.
+#[derive(Debug)]
+pub struct Outcome {
+    pub id: TicketId,
+    pub commit: String,
+    /// Entry files written, relative to the ticket directory.
+    pub files: Vec<String>,
+    /// The state after the write.
+    pub ticket: Ticket,
+}
+
+/// Appends entries to ticket `id` as one commit. `plan` sees the current
+/// state (read under the lock) and returns the drafts, or an error; it may
+/// return no drafts when there is nothing to do. Locked tickets refuse
+/// everything except `unlock`.
+pub fn append(
+    store: &Store,
+    actor: &Actor,
+    id: TicketId,
+    verb: &str,
+    plan: impl FnOnce(&Ticket) -> Result<Vec<Draft>>,
+) -> Result<Option<Outcome>> {
+    let lock = store.lock()?;
+    let files = store.read_ticket(&id)?;
+    let (ticket, _) = fold(id, files.entries.clone());
+    let drafts = plan(&ticket)?;
+    if drafts.is_empty() {
+        return Ok(None);
+    }
+    if let Some(lock_info) = &ticket.locked
+        && !drafts.iter().all(|d| matches!(d.event, Event::Unlock))
+    {
+        return Err(Error::new(
+            ErrorKind::Locked,
+            format!(
+                "ticket {id} is locked (by {} at {}); it accepts no changes",
+                lock_info.by,
+                lock_info.at.to_short()
+            ),
+        )
+        .with_hint("an admin can run `tix unlock` first; a new ticket can be linked to it"));
+    }
+    let now = super::now()?;
+    let written = write_drafts(
+        store,
+        &lock,
+        actor,
+        id,
+        &ticket,
+        now,
+        drafts,
+        &format!("tix: {verb} {id}\n\n{}", ticket.subject),
+    )?;
+    let after = fold(id, store.read_ticket(&id)?.entries).0;
+    Ok(Some(Outcome {
+        id,
+        commit: written.0,
+        files: written.1,
+        ticket: after,
+    }))
+}
+
+/// The fields of a new ticket.
+pub struct NewTicket {
+    pub created: Event,
+    pub body: String,
+    pub attachments: Vec<NewAttachment>,
+    /// Further entries written in the same commit (an assignment, say).
+    pub extra: Vec<Draft>,
+}
+
+pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Outcome> {
+    let Event::Created {
+        subject, fields, ..
+    } = &new.created
+    else {
+        return Err(Error::internal("create_ticket needs a `created` event"));
+    };
+    super::check_subject(subject)?;
+    let missing: Vec<_> = store
+        .config()
+        .required_fields(Stage::Create)
+        .filter(|f| !fields.contains_key(&f.name))
+        .map(|f| f.name.clone())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::invalid(format!(
+            "missing required field{} at create: {} (give --field NAME=VALUE)",
+            if missing.len() > 1 { "s" } else { "" },
+            missing.join(", ")
+        )));
+    }
+    let summary = subject.clone();
+    let lock = store.lock()?;
+    let mut id = random_id()?;
+    while store.ticket_exists(&id)? {
+        id = random_id()?;
+    }
+    let now = super::now()?;
+    let mut drafts = vec![Draft {
+        event: new.created,
+        body: new.body,
+        attachments: new.attachments,
+    }];
+    drafts.extend(new.extra);
+    let empty = fold(id, Vec::new()).0;
+    let message = format!("tix: create {id}\n\n{summary}");
+    let (commit, files) = write_drafts(store, &lock, actor, id, &empty, now, drafts, &message)?;
+    let ticket = fold(id, store.read_ticket(&id)?.entries).0;
+    Ok(Outcome {
+        id,
+        commit,
+        files,
+        ticket,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_drafts(
+    store: &Store,
+    lock: &crate::store::StoreLock,
+    actor: &Actor,
+    id: TicketId,
+    ticket: &Ticket,
+    now: Timestamp,
+    drafts: Vec<Draft>,
+    message: &str,
+) -> Result<(String, Vec<String>)> {
+    let dir = Store::ticket_dir(&id);
+    let mut seq = ticket.next_seq();
+    let mut out_files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut names = Vec::new();
+    for draft in drafts {
+        let entry = Entry {
+            at: now,
+            seq,
+            author: actor.handle.clone(),
+            event: draft.event,
+            body: draft.body,
+        };
+        seq += 1;
+        let file = entry.file_name(&random_tag(6)?);
+        out_files.push((format!("{dir}/{file}"), entry.encode().into_bytes()));
+        names.push(file.clone());
+        let stem = file.trim_end_matches(".md").to_string();
+        let mut taken = Vec::new();
+        for att in draft.attachments {
+            let limit = store.config().max_attachment_bytes;
+            if att.bytes.len() as u64 > limit {
+                return Err(Error::invalid(format!(
+                    "attachment `{}` is {} bytes; the limit is {limit} (max_attachment_bytes in .tix/config.yaml)",
+                    att.name,
+                    att.bytes.len()
+                )));
+            }
+            let safe = unique_name(&safe_file_name(&att.name, "attachment"), &taken);
+            taken.push(safe.clone());
+            let rel = format!("{FILES_DIR}/{stem}/{safe}");
+            let record = Entry {
+                at: now,
+                seq,
+                author: actor.handle.clone(),
+                event: Event::Attachment {
+                    file: rel.clone(),
+                    name: att.name.clone(),
+                    size: att.bytes.len() as u64,
+                    entry: Some(file.clone()),
+                },
+                body: String::new(),
+            };
+            seq += 1;
+            let record_file = record.file_name(&random_tag(6)?);
+            out_files.push((format!("{dir}/{rel}"), att.bytes));
+            out_files.push((format!("{dir}/{record_file}"), record.encode().into_bytes()));
+            names.push(record_file);
+        }
+    }
+    let oid = store.commit(lock, out_files, message, &actor.author())?;
+    Ok((oid.to_string(), names))
+}

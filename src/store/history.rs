@@ -1,0 +1,148 @@
+//! Reading the store's git history: one ticket's log, and the check that
+//! no commit ever modified or deleted an entry.
+
+use std::path::Path;
+
+use git2::{Commit, Delta, DiffOptions, Oid, Sort};
+use serde::Serialize;
+
+use super::{Store, TICKETS_DIR};
+use crate::domain::{TicketId, Timestamp};
+use crate::error::{Context, Result};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CommitInfo {
+    pub commit: String,
+    pub author: String,
+    pub email: String,
+    pub at: Timestamp,
+    pub summary: String,
+}
+
+/// An entry or attachment that some commit changed or removed.
+#[derive(Clone, Debug, Serialize)]
+pub struct HistoryProblem {
+    pub commit: String,
+    pub path: String,
+    pub change: &'static str,
+}
+
+impl Store {
+    fn walk(&self) -> Result<Vec<Oid>> {
+        let mut walk = self
+            .repo
+            .revwalk()
+            .context(|| "cannot walk history".into())?;
+        walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)
+            .context(|| "cannot sort history".into())?;
+        match walk.push_head() {
+            Ok(()) => {}
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                return Ok(Vec::new());
+            }
+            Err(e) => {
+                return Err(crate::Error::internal(format!(
+                    "cannot read HEAD: {}",
+                    e.message()
+                )));
+            }
+        }
+        walk.collect::<std::result::Result<Vec<_>, _>>()
+            .context(|| "cannot walk history".into())
+    }
+
+    /// Commits that changed the ticket, newest first. A merge is listed only
+    /// when it differs from every parent, as `git log -- <path>` does.
+    pub fn ticket_log(&self, id: &TicketId) -> Result<Vec<CommitInfo>> {
+        let path = self.repo_path(&Store::ticket_dir(id));
+        let mut out = Vec::new();
+        for oid in self.walk()? {
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .context(|| format!("cannot read commit {oid}"))?;
+            let mine = tree_id_at(&commit, &path);
+            let parents: Vec<Option<Oid>> =
+                commit.parents().map(|p| tree_id_at(&p, &path)).collect();
+            let changed = if parents.is_empty() {
+                mine.is_some()
+            } else {
+                parents.iter().all(|p| *p != mine)
+            };
+            if changed {
+                let author = commit.author();
+                out.push(CommitInfo {
+                    commit: oid.to_string(),
+                    author: author.name().unwrap_or("").to_string(),
+                    email: author.email().unwrap_or("").to_string(),
+                    at: Timestamp::new(
+                        chrono::DateTime::from_timestamp(commit.time().seconds(), 0)
+                            .unwrap_or_default(),
+                    ),
+                    summary: commit.summary().ok().flatten().unwrap_or("").to_string(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every commit, compared with each parent: a file under `tickets/` that
+    /// a parent had and the commit modified or lost breaks the append-only
+    /// rule.
+    pub fn check_history(&self) -> Result<Vec<HistoryProblem>> {
+        let tickets = self.repo_path(TICKETS_DIR);
+        let mut out = Vec::new();
+        for oid in self.walk()? {
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .context(|| format!("cannot read commit {oid}"))?;
+            let tree = commit
+                .tree()
+                .context(|| format!("cannot read commit {oid}"))?;
+            for parent in commit.parents() {
+                let parent_tree = parent
+                    .tree()
+                    .context(|| format!("cannot read commit {}", parent.id()))?;
+                let mut opts = DiffOptions::new();
+                opts.pathspec(&tickets);
+                let diff = self
+                    .repo
+                    .diff_tree_to_tree(Some(&parent_tree), Some(&tree), Some(&mut opts))
+                    .context(|| format!("cannot compare commit {oid} with its parent"))?;
+                for delta in diff.deltas() {
+                    let change = match delta.status() {
+                        Delta::Deleted => "deleted",
+                        Delta::Modified => "modified",
+                        Delta::Typechange => "changed type of",
+                        Delta::Renamed => "renamed",
+                        _ => continue,
+                    };
+                    let path = delta
+                        .old_file()
+                        .path()
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    out.push(HistoryProblem {
+                        commit: oid.to_string(),
+                        path,
+                        change,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn tree_id_at(commit: &Commit<'_>, path: &str) -> Option<Oid> {
+    commit
+        .tree()
+        .ok()?
+        .get_path(Path::new(path))
+        .ok()
+        .map(|e| e.id())
+}

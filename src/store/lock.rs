@@ -1,0 +1,77 @@
+//! The store's write lock: an advisory `flock` on a file in the git
+//! directory. The kernel releases it when the holder exits, however it
+//! exits, so a crashed tix can never leave the store locked (git-bug #1014
+//! is what a lock file that only its owner deletes leads to).
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::error::{Context, Error, ErrorKind, Result};
+
+pub struct StoreLock {
+    file: File,
+    path: PathBuf,
+}
+
+impl StoreLock {
+    /// Waits up to `timeout` for the lock; past that, reports who holds it.
+    pub fn acquire(path: &Path, timeout: Duration) -> Result<StoreLock> {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .context(|| format!("cannot open lock file {}", path.display()))?;
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) => {
+                    if started.elapsed() >= timeout {
+                        let holder = std::fs::read_to_string(path).unwrap_or_default();
+                        let holder = holder.trim();
+                        return Err(Error::new(
+                            ErrorKind::Busy,
+                            format!(
+                                "the store is busy: another tix process{} has held {} for over {:.1}s",
+                                if holder.is_empty() { String::new() } else { format!(" ({holder})") },
+                                path.display(),
+                                timeout.as_secs_f64()
+                            ),
+                        )
+                        .with_hint("try again; set TIX_LOCK_TIMEOUT (seconds) to wait longer"));
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(100));
+                }
+                Err(TryLockError::Error(e)) => {
+                    return Err(Error::internal(format!(
+                        "cannot lock {}: {e}",
+                        path.display()
+                    )));
+                }
+            }
+        }
+        // Who holds it, for the message another process prints while it waits.
+        let _ = file.set_len(0);
+        let _ = writeln!(file, "pid {}", std::process::id());
+        Ok(StoreLock {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for StoreLock {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}

@@ -1,0 +1,520 @@
+//! The store: a git repository (or a folder in one) holding `.tix/` and
+//! `tickets/`. Committed history is the source of truth; the work tree is a
+//! checkout kept in step so that `ls`, `grep` and editors see the trail.
+//!
+//! Layout, relative to the store root:
+//!
+//! ```text
+//! .tix/config.yaml
+//! tickets/<first 2 characters of id>/<id>/<entry files>.md
+//! tickets/<shard>/<id>/files/<entry file stem>/<attachment>
+//! ```
+
+mod history;
+mod lock;
+mod tree;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use git2::{ObjectType, Oid, Repository, Signature, Tree};
+
+use crate::domain::id::{SHARD_LEN, normalise_prefix};
+use crate::domain::{Config, Entry, StoredEntry, TicketId};
+use crate::error::{Context, Error, ErrorKind, Result};
+
+pub use history::{CommitInfo, HistoryProblem};
+pub use lock::StoreLock;
+use tree::NewFiles;
+
+pub const CONFIG_PATH: &str = ".tix/config.yaml";
+pub const TICKETS_DIR: &str = "tickets";
+pub const FILES_DIR: &str = "files";
+
+/// A file inside a ticket that could not be read as an entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// Path relative to the repository root, for the user to open.
+    pub path: String,
+    pub message: String,
+}
+
+/// What the store holds for one ticket.
+#[derive(Debug, Default)]
+pub struct TicketFiles {
+    pub entries: Vec<StoredEntry>,
+    pub problems: Vec<Problem>,
+}
+
+/// Who a commit is by.
+#[derive(Clone, Debug)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+}
+
+pub struct Store {
+    repo: Repository,
+    /// The store root on disk, if the repository has a work tree.
+    root: PathBuf,
+    /// The store root relative to the repository root: "" or "dir/".
+    prefix: String,
+    config: Config,
+}
+
+impl Store {
+    /// Finds the store that `start` is in.
+    pub fn discover(start: &Path) -> Result<Store> {
+        let start = std::fs::canonicalize(start)
+            .context(|| format!("cannot open directory {}", start.display()))?;
+        let root = start
+            .ancestors()
+            .find(|dir| dir.join(CONFIG_PATH).is_file())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::NotInitialised,
+                    format!(
+                        "no tix store in {} or any parent directory (no {CONFIG_PATH})",
+                        start.display()
+                    ),
+                )
+                .with_hint("run `tix init` to create one here")
+            })?
+            .to_path_buf();
+        let repo = Repository::discover(&root).map_err(|e| {
+            Error::new(
+                ErrorKind::NotInitialised,
+                format!(
+                    "{} has {CONFIG_PATH} but is not in a git repository: {}",
+                    root.display(),
+                    e.message()
+                ),
+            )
+        })?;
+        let config = read_config(&root)?;
+        Self::from_parts(repo, root, config)
+    }
+
+    /// Creates a store in `dir`, making it a git repository if it is not in
+    /// one, and commits the config.
+    pub fn init(dir: &Path, config: Config, author: &Author) -> Result<Store> {
+        std::fs::create_dir_all(dir).context(|| format!("cannot create {}", dir.display()))?;
+        let root =
+            std::fs::canonicalize(dir).context(|| format!("cannot open {}", dir.display()))?;
+        if root.join(CONFIG_PATH).exists() {
+            return Err(Error::invalid(format!(
+                "{} is already a tix store ({CONFIG_PATH} exists)",
+                root.display()
+            )));
+        }
+        let repo = match Repository::discover(&root) {
+            Ok(repo) => repo,
+            Err(_) => {
+                let mut opts = git2::RepositoryInitOptions::new();
+                let branch = git2::Config::open_default()
+                    .ok()
+                    .and_then(|c| c.get_string("init.defaultBranch").ok())
+                    .unwrap_or_else(|| "main".into());
+                opts.initial_head(&branch);
+                Repository::init_opts(&root, &opts)
+                    .context(|| format!("cannot create a git repository in {}", root.display()))?
+            }
+        };
+        let store = Self::from_parts(repo, root, config)?;
+        let lock = store.lock()?;
+        store.commit(
+            &lock,
+            vec![(CONFIG_PATH.to_string(), store.config.to_yaml().into_bytes())],
+            "tix: init",
+            author,
+        )?;
+        Ok(store)
+    }
+
+    fn from_parts(repo: Repository, root: PathBuf, config: Config) -> Result<Store> {
+        let prefix = match repo.workdir() {
+            Some(workdir) => {
+                let workdir = std::fs::canonicalize(workdir)
+                    .context(|| format!("cannot open {}", workdir.display()))?;
+                let rel = root.strip_prefix(&workdir).map_err(|_| {
+                    Error::internal(format!(
+                        "store {} is outside its repository's work tree {}",
+                        root.display(),
+                        workdir.display()
+                    ))
+                })?;
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if rel.is_empty() {
+                    rel
+                } else {
+                    format!("{rel}/")
+                }
+            }
+            None => {
+                return Err(Error::invalid(format!(
+                    "{} is a bare repository; tix needs a work tree",
+                    repo.path().display()
+                )));
+            }
+        };
+        Ok(Store {
+            repo,
+            root,
+            prefix,
+            config,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn repo(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// The repository-relative path of a store-relative path.
+    pub fn repo_path(&self, store_path: &str) -> String {
+        format!("{}{store_path}", self.prefix)
+    }
+
+    pub fn ticket_dir(id: &TicketId) -> String {
+        format!("{TICKETS_DIR}/{}/{id}", id.shard())
+    }
+
+    /// git's idea of the current user, for identity and for `tix init`.
+    pub fn git_identity(&self) -> (Option<String>, Option<String>) {
+        let cfg = self.repo.config().ok();
+        let get = |key: &str| cfg.as_ref().and_then(|c| c.get_string(key).ok());
+        (get("user.name"), get("user.email"))
+    }
+
+    /// Takes the store's write lock. Read the ticket you are about to change
+    /// after taking it, so checks see every earlier write.
+    pub fn lock(&self) -> Result<StoreLock> {
+        let seconds = std::env::var("TIX_LOCK_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .unwrap_or(30.0);
+        StoreLock::acquire(
+            &self.repo.path().join("tix.lock"),
+            Duration::from_secs_f64(seconds),
+        )
+    }
+
+    fn head_tree(&self) -> Result<Option<Tree<'_>>> {
+        match self.repo.head() {
+            Ok(head) => {
+                let commit = head
+                    .peel_to_commit()
+                    .context(|| "cannot read the commit HEAD points to".into())?;
+                Ok(Some(
+                    commit.tree().context(|| "cannot read HEAD's tree".into())?,
+                ))
+            }
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(Error::internal(format!(
+                "cannot read HEAD: {}",
+                e.message()
+            ))),
+        }
+    }
+
+    fn subtree<'r>(&'r self, root: &Tree<'r>, store_path: &str) -> Result<Option<Tree<'r>>> {
+        let full = self.repo_path(store_path);
+        match root.get_path(Path::new(&full)) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Ok(Some(
+                self.repo
+                    .find_tree(entry.id())
+                    .context(|| format!("cannot read git tree {full}"))?,
+            )),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(Error::internal(format!(
+                "cannot read {full}: {}",
+                e.message()
+            ))),
+        }
+    }
+
+    /// Every ticket id in the store, sorted.
+    pub fn ticket_ids(&self) -> Result<Vec<TicketId>> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(Vec::new());
+        };
+        let Some(tickets) = self.subtree(&head, TICKETS_DIR)? else {
+            return Ok(Vec::new());
+        };
+        let mut ids = Vec::new();
+        for shard in tickets.iter() {
+            if shard.kind() != Some(ObjectType::Tree) {
+                continue;
+            }
+            let shard_tree = self
+                .repo
+                .find_tree(shard.id())
+                .context(|| format!("cannot read tickets/{}", shard.name().ok().unwrap_or("?")))?;
+            for t in shard_tree.iter() {
+                if let Some(id) = t.name().ok().and_then(|n| n.parse::<TicketId>().ok()) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// Turns what a user typed into a ticket id: any unique prefix works.
+    pub fn resolve_id(&self, typed: &str) -> Result<TicketId> {
+        let prefix = normalise_prefix(typed).ok_or_else(|| {
+            Error::invalid(format!(
+                "`{typed}` is not a ticket id (expected up to 8 characters of 0-9 and A-Z without I, L, O, U)"
+            ))
+        })?;
+        let candidates: Vec<TicketId> = if prefix.len() >= SHARD_LEN {
+            self.ids_in_shard(&prefix[..SHARD_LEN])?
+        } else {
+            self.ticket_ids()?
+        };
+        let matches: Vec<TicketId> = candidates
+            .into_iter()
+            .filter(|id| id.as_str().starts_with(&prefix))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Error::not_found(format!("no ticket matches `{typed}`"))),
+            many => {
+                let shown: Vec<_> = many.iter().take(20).map(|id| id.to_string()).collect();
+                Err(Error::new(
+                    ErrorKind::Ambiguous,
+                    format!(
+                        "`{typed}` matches {} tickets: {}{}",
+                        many.len(),
+                        shown.join(", "),
+                        if many.len() > 20 { ", …" } else { "" }
+                    ),
+                )
+                .with_hint("type more characters of the id"))
+            }
+        }
+    }
+
+    fn ids_in_shard(&self, shard: &str) -> Result<Vec<TicketId>> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(Vec::new());
+        };
+        let Some(tree) = self.subtree(&head, &format!("{TICKETS_DIR}/{shard}"))? else {
+            return Ok(Vec::new());
+        };
+        Ok(tree
+            .iter()
+            .filter_map(|t| t.name().ok().and_then(|n| n.parse::<TicketId>().ok()))
+            .collect())
+    }
+
+    pub fn ticket_exists(&self, id: &TicketId) -> Result<bool> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(false);
+        };
+        Ok(self.subtree(&head, &Self::ticket_dir(id))?.is_some())
+    }
+
+    /// Reads every entry of one ticket as committed at HEAD.
+    pub fn read_ticket(&self, id: &TicketId) -> Result<TicketFiles> {
+        let dir = Self::ticket_dir(id);
+        let tree = self
+            .head_tree()?
+            .and_then(|head| self.subtree(&head, &dir).transpose())
+            .transpose()?
+            .ok_or_else(|| Error::not_found(format!("ticket {id} does not exist")))?;
+        self.read_ticket_tree(&dir, &tree)
+    }
+
+    fn read_ticket_tree(&self, dir: &str, tree: &Tree<'_>) -> Result<TicketFiles> {
+        let mut out = TicketFiles::default();
+        for item in tree.iter() {
+            let Some(name) = item.name().ok() else {
+                continue;
+            };
+            if item.kind() != Some(ObjectType::Blob) || !name.ends_with(".md") {
+                continue;
+            }
+            let path = self.repo_path(&format!("{dir}/{name}"));
+            let blob = self
+                .repo
+                .find_blob(item.id())
+                .context(|| format!("cannot read {path}"))?;
+            match Entry::decode(blob.content()) {
+                Ok(entry) => out.entries.push(StoredEntry {
+                    file: name.to_string(),
+                    entry,
+                }),
+                Err(message) => out.problems.push(Problem { path, message }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads every ticket. `list` and `check` use this until the index of
+    /// a later version makes it unnecessary.
+    pub fn read_all(&self) -> Result<Vec<(TicketId, TicketFiles)>> {
+        let mut out = Vec::new();
+        let Some(head) = self.head_tree()? else {
+            return Ok(out);
+        };
+        let Some(tickets) = self.subtree(&head, TICKETS_DIR)? else {
+            return Ok(out);
+        };
+        for shard in tickets.iter() {
+            if shard.kind() != Some(ObjectType::Tree) {
+                continue;
+            }
+            let shard_name = shard.name().ok().unwrap_or("?").to_string();
+            let shard_tree = self
+                .repo
+                .find_tree(shard.id())
+                .context(|| format!("cannot read {TICKETS_DIR}/{shard_name}"))?;
+            for t in shard_tree.iter() {
+                let Some(id) = t.name().ok().and_then(|n| n.parse::<TicketId>().ok()) else {
+                    continue;
+                };
+                if t.kind() != Some(ObjectType::Tree) {
+                    continue;
+                }
+                let tree = self
+                    .repo
+                    .find_tree(t.id())
+                    .context(|| format!("cannot read ticket {id}"))?;
+                let files = self.read_ticket_tree(&Self::ticket_dir(&id), &tree)?;
+                out.push((id, files));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Commits new files (paths relative to the store root) on top of HEAD
+    /// as one commit, then writes them to the work tree and the git index so
+    /// `git status` stays clean. Anything else the user has staged is left
+    /// alone and is not part of the commit.
+    pub fn commit(
+        &self,
+        _lock: &StoreLock,
+        files: Vec<(String, Vec<u8>)>,
+        message: &str,
+        author: &Author,
+    ) -> Result<Oid> {
+        let mut new_files = NewFiles::default();
+        for (path, bytes) in &files {
+            let blob = self
+                .repo
+                .blob(bytes)
+                .context(|| format!("cannot store {path} in git"))?;
+            new_files.insert(&self.repo_path(path), blob);
+        }
+        let head_commit = match self.repo.head() {
+            Ok(h) => Some(h.peel_to_commit().context(|| "cannot read HEAD".into())?),
+            Err(_) => None,
+        };
+        let base = match &head_commit {
+            Some(c) => Some(c.tree().context(|| "cannot read HEAD's tree".into())?),
+            None => None,
+        };
+        let tree_id = new_files.write_onto(&self.repo, base.as_ref())?;
+        let tree = self
+            .repo
+            .find_tree(tree_id)
+            .context(|| "cannot read the new tree".into())?;
+        let sig = Signature::now(&author.name, &author.email).context(|| {
+            format!(
+                "`{} <{}>` is not a usable git identity",
+                author.name, author.email
+            )
+        })?;
+        let parents: Vec<&git2::Commit<'_>> = head_commit.iter().collect();
+        let oid = self
+            .repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .context(|| "cannot commit".into())?;
+        self.check_out_new_files(&files)?;
+        Ok(oid)
+    }
+
+    fn check_out_new_files(&self, files: &[(String, Vec<u8>)]) -> Result<()> {
+        for (path, bytes) in files {
+            let on_disk = self.root.join(path);
+            if let Some(parent) = on_disk.parent() {
+                std::fs::create_dir_all(parent)
+                    .context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::write(&on_disk, bytes)
+                .context(|| format!("cannot write {}", on_disk.display()))?;
+        }
+        let mut index = self
+            .repo
+            .index()
+            .context(|| "cannot open the git index".into())?;
+        for (path, _) in files {
+            let rel = self.repo_path(path);
+            index
+                .add_path(Path::new(&rel))
+                .context(|| format!("cannot add {rel} to the git index"))?;
+        }
+        index
+            .write()
+            .context(|| "cannot write the git index".into())
+    }
+
+    /// Replaces `.tix/config.yaml` with `config` in one commit.
+    pub fn save_config(
+        &mut self,
+        lock: &StoreLock,
+        config: Config,
+        message: &str,
+        author: &Author,
+    ) -> Result<()> {
+        self.commit(
+            lock,
+            vec![(CONFIG_PATH.into(), config.to_yaml().into_bytes())],
+            message,
+            author,
+        )?;
+        self.config = config;
+        Ok(())
+    }
+}
+
+fn read_config(root: &Path) -> Result<Config> {
+    let path = root.join(CONFIG_PATH);
+    let text =
+        std::fs::read_to_string(&path).context(|| format!("cannot read {}", path.display()))?;
+    Config::parse(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))
+}
+
+/// Random characters for entry file names, from the id alphabet.
+pub fn random_tag(len: usize) -> Result<String> {
+    let mut bytes = vec![0u8; len];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::internal(format!("no randomness available: {e}")))?;
+    Ok(bytes
+        .iter()
+        .map(|b| crate::domain::id::ALPHABET[(b & 31) as usize] as char)
+        .collect())
+}
+
+/// A fresh random ticket id.
+pub fn random_id() -> Result<TicketId> {
+    let mut bytes = [0u8; 5];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::internal(format!("no randomness available: {e}")))?;
+    Ok(TicketId::from_random(bytes))
+}
