@@ -25,11 +25,11 @@ pub fn render_all() -> Vec<(String, Vec<u8>)> {
     // Propagates global options into every subcommand's page.
     cmd.build();
     out.push(("man/tix.1".to_string(), man_page(&cmd)));
-    for sub in cmd.get_subcommands() {
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("tix-{}", sub.get_name());
         let page = sub.clone().name(name.clone());
         out.push((format!("man/{name}.1"), man_page(&page)));
-        for nested in sub.get_subcommands() {
+        for nested in sub.get_subcommands().filter(|s| s.get_name() != "help") {
             let nested_name = format!("{name}-{}", nested.get_name());
             let page = nested.clone().name(nested_name.clone());
             out.push((format!("man/{nested_name}.1"), man_page(&page)));

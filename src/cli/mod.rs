@@ -128,10 +128,12 @@ pub struct CreateArgs {
     /// The customer, as `Name <address>` or `address`
     #[arg(long, value_name = "ADDRESS")]
     pub customer: Option<String>,
+    /// One line saying what the ticket is about
     #[arg(long)]
     pub subject: Option<String>,
     #[command(flatten)]
     pub body: BodyArgs,
+    /// How urgent the ticket is
     #[arg(long, value_enum, default_value_t = PriorityValue::Normal)]
     pub priority: PriorityValue,
     /// Add a tag (repeatable)
@@ -205,6 +207,7 @@ pub struct ListArgs {
     /// Only tickets whose subject or text contains TEXT (case-insensitive)
     #[arg(long, short = 's', value_name = "TEXT")]
     pub text: Option<String>,
+    /// Order of the list
     #[arg(long, value_enum, default_value_t = SortKey::Updated)]
     pub sort: SortKey,
     /// Reverse the order
@@ -242,11 +245,12 @@ pub enum ListFormat {
 
 #[derive(Args, Debug)]
 pub struct ShowArgs {
-    /// Ticket id or unique prefix
+    /// Ticket id, or any unique prefix of it
     pub id: String,
     /// Leave out internal notes and internal changes: what the customer may see
     #[arg(long)]
     pub public: bool,
+    /// Output format
     #[arg(long, value_enum, default_value_t = TextFormat::Text)]
     pub format: TextFormat,
 }
@@ -259,6 +263,7 @@ pub enum TextFormat {
 
 #[derive(Args, Debug)]
 pub struct ReplyArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
     #[command(flatten)]
     pub body: BodyArgs,
@@ -272,6 +277,7 @@ pub struct ReplyArgs {
 
 #[derive(Args, Debug)]
 pub struct CommentArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
     #[command(flatten)]
     pub body: BodyArgs,
@@ -282,6 +288,7 @@ pub struct CommentArgs {
 
 #[derive(Args, Debug)]
 pub struct AssignArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
     /// Agent handle or address; `me` for yourself
     #[arg(required_unless_present = "none")]
@@ -293,33 +300,42 @@ pub struct AssignArgs {
 
 #[derive(Args, Debug)]
 pub struct StatusArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
+    /// The new status
     #[arg(value_enum)]
     pub status: StatusValue,
 }
 
 #[derive(Args, Debug)]
 pub struct PriorityArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
+    /// The new priority
     #[arg(value_enum)]
     pub priority: PriorityValue,
 }
 
 #[derive(Args, Debug)]
 pub struct SubjectArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
+    /// The new subject
     pub subject: String,
 }
 
 #[derive(Args, Debug)]
 pub struct TagArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
+    /// One or more tags
     #[arg(required = true, value_name = "TAG")]
     pub tags: Vec<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct CcArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
     /// Add this address (repeatable)
     #[arg(long = "add", value_name = "ADDRESS")]
@@ -331,9 +347,11 @@ pub struct CcArgs {
 
 #[derive(Args, Debug)]
 pub struct FieldArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
     /// Field name, as declared in .tix/config.yaml
     pub name: String,
+    /// The value: text, a number, a date (YYYY-MM-DD) or one of the choices
     #[arg(required_unless_present = "unset")]
     pub value: Option<String>,
     /// Clear the field
@@ -343,6 +361,7 @@ pub struct FieldArgs {
 
 #[derive(Args, Debug)]
 pub struct LinkArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
     /// The other ticket
     pub target: String,
@@ -353,6 +372,7 @@ pub struct LinkArgs {
 
 #[derive(Args, Debug)]
 pub struct CloseArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
     /// Also lock the ticket: it can never be silently reopened
     #[arg(long)]
@@ -367,11 +387,13 @@ pub struct CloseArgs {
 
 #[derive(Args, Debug)]
 pub struct ReopenArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
 }
 
 #[derive(Args, Debug)]
 pub struct LockArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
     /// Why
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
@@ -380,13 +402,16 @@ pub struct LockArgs {
 
 #[derive(Args, Debug)]
 pub struct LogArgs {
+    /// Ticket id, or any unique prefix of it
     pub id: String,
+    /// Output format
     #[arg(long, value_enum, default_value_t = TextFormat::Text)]
     pub format: TextFormat,
 }
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
+    /// Output format
     #[arg(long, value_enum, default_value_t = TextFormat::Text)]
     pub format: TextFormat,
 }
@@ -403,6 +428,7 @@ pub enum AgentCommand {
 pub struct AgentAddArgs {
     /// Short name used in commands, e.g. `bob`
     pub handle: String,
+    /// The agent's e-mail address
     #[arg(long)]
     pub email: String,
     /// Full name
@@ -415,12 +441,14 @@ pub struct AgentAddArgs {
 
 #[derive(Args, Debug)]
 pub struct AgentListArgs {
+    /// Output format; default: table on a terminal, tsv when piped
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,
 }
 
 #[derive(Args, Debug)]
 pub struct CompletionsArgs {
+    /// The shell to complete for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }

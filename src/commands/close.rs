@@ -67,14 +67,14 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
         }
         if ticket.status != Status::Closed {
             drafts.push(Draft::with_body(
-                Event::Close,
+                Event::Close {},
                 args.message.clone().unwrap_or_default(),
             ));
         } else if let Some(m) = &args.message {
-            drafts.push(Draft::with_body(Event::Note, m.clone()));
+            drafts.push(Draft::with_body(Event::Note {}, m.clone()));
         }
         if args.lock && ticket.locked.is_none() {
-            drafts.push(Draft::new(Event::Lock));
+            drafts.push(Draft::new(Event::Lock {}));
         }
         Ok(drafts)
     })?;
@@ -101,7 +101,7 @@ pub fn lock(ctx: &Ctx, args: LockArgs) -> Result<()> {
             vec![]
         } else {
             vec![Draft::with_body(
-                Event::Lock,
+                Event::Lock {},
                 args.message.clone().unwrap_or_default(),
             )]
         })
@@ -125,7 +125,7 @@ pub fn unlock(ctx: &Ctx, args: LockArgs) -> Result<()> {
             vec![]
         } else {
             vec![Draft::with_body(
-                Event::Unlock,
+                Event::Unlock {},
                 args.message.clone().unwrap_or_default(),
             )]
         })

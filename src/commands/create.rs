@@ -88,6 +88,9 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
             extra,
         },
     )?;
+    for w in &outcome.warnings {
+        output::warn(w);
+    }
     let format = args.format.unwrap_or(if output::stdout_is_terminal() {
         CreateFormat::Text
     } else {

@@ -116,7 +116,12 @@ pub fn write(
     let (store, actor, id) = ctx.target(typed_id)?;
     let outcome = ops::append(&store, &actor, id, verb, |t| plan(&store, &actor, t))?;
     match &outcome {
-        Some(o) => crate::cli::output::print(&format!("{} {verb}: {}\n", o.id, o.ticket.subject))?,
+        Some(o) => {
+            for w in &o.warnings {
+                crate::cli::output::warn(w);
+            }
+            crate::cli::output::print(&format!("{} {verb}: {}\n", o.id, o.ticket.subject))?
+        }
         None => eprintln!("tix: {id}: nothing to change"),
     }
     Ok(outcome)

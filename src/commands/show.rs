@@ -48,8 +48,8 @@ fn is_public(event: &Event) -> bool {
         event,
         Event::Created { .. }
             | Event::Message { .. }
-            | Event::Reply
-            | Event::Close
+            | Event::Reply {}
+            | Event::Close {}
             | Event::Status { .. }
     )
 }
@@ -121,15 +121,32 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
             lock.at.to_short()
         )));
     }
+    // Tracks the status along the trail so a reopening reads as one.
+    let mut closed = false;
     for item in trail {
         out.push('\n');
         let e = &item.entry;
+        let reopened = item.not_applied.is_none()
+            && closed
+            && matches!(e.event, Event::Status { to, .. } if to != crate::domain::Status::Closed);
+        if item.not_applied.is_none() {
+            match e.event {
+                Event::Close {}
+                | Event::Status {
+                    to: crate::domain::Status::Closed,
+                    ..
+                } => closed = true,
+                Event::Status { .. } => closed = false,
+                _ => {}
+            }
+        }
         let head = format!("{}  {}", e.at.to_short(), e.author);
         let label = match &e.event {
             Event::Created { customer, .. } => s.cyan(&format!("opened for {customer}")),
             Event::Message { from } => s.cyan(&format!("message from {from}")),
-            Event::Reply => s.cyan("public reply"),
-            Event::Note => s.yellow("INTERNAL NOTE"),
+            Event::Reply {} => s.cyan("public reply"),
+            Event::Note {} => s.yellow("INTERNAL NOTE"),
+            Event::Status { to, .. } if reopened => s.cyan(&format!("REOPENED: status {to}")),
             other => describe(other),
         };
         out.push_str(&format!("{}  {label}\n", s.dim(&head)));
@@ -137,7 +154,7 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
             out.push_str(&s.red(&format!("! {why}\n")));
         }
         if !e.body.is_empty() {
-            if matches!(e.event, Event::Note) {
+            if matches!(e.event, Event::Note {}) {
                 for l in e.body.lines() {
                     out.push_str(&format!("{} {l}\n", s.yellow("|")));
                 }
@@ -157,8 +174,8 @@ pub fn describe(event: &Event) -> String {
     match event {
         Event::Created { subject, .. } => format!("created: {subject}"),
         Event::Message { from } => format!("message from {from}"),
-        Event::Reply => "public reply".into(),
-        Event::Note => "internal note".into(),
+        Event::Reply {} => "public reply".into(),
+        Event::Note {} => "internal note".into(),
         Event::Assign { to: Some(a) } => format!("assigned to {a}"),
         Event::Assign { to: None } => "unassigned".into(),
         Event::Status {
@@ -185,9 +202,9 @@ pub fn describe(event: &Event) -> String {
         Event::Field { name, value: None } => format!("{name} cleared"),
         Event::Link { rel, target } => format!("linked: {rel} {target}"),
         Event::Unlink { rel, target } => format!("unlinked: {rel} {target}"),
-        Event::Close => "closed".into(),
-        Event::Lock => "locked".into(),
-        Event::Unlock => "unlocked".into(),
+        Event::Close {} => "closed".into(),
+        Event::Lock {} => "locked".into(),
+        Event::Unlock {} => "unlocked".into(),
         Event::Attachment {
             file, name, size, ..
         } => format!("attached {name} ({size} bytes) as {file}"),

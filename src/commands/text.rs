@@ -14,7 +14,7 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     let wanted: Option<Status> = args.status.map(Into::into);
     write(ctx, &args.id, "reply", |_, _, ticket| {
         let mut drafts = vec![Draft {
-            event: Event::Reply,
+            event: Event::Reply {},
             body,
             attachments,
         }];
@@ -22,7 +22,7 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
         let next = wanted.or((ticket.status == Status::New).then_some(Status::Open));
         if let Some(to) = next.filter(|to| *to != ticket.status) {
             drafts.push(Draft::new(if to == Status::Closed {
-                Event::Close
+                Event::Close {}
             } else {
                 Event::Status {
                     to,
@@ -40,7 +40,7 @@ pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
     let attachments = input::read_attachments(&args.attach)?;
     write(ctx, &args.id, "comment", |_, _, _| {
         Ok(vec![Draft {
-            event: Event::Note,
+            event: Event::Note {},
             body,
             attachments,
         }])

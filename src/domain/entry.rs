@@ -193,11 +193,14 @@ pub enum Event {
         from: Party,
     },
     /// A public reply from an agent, meant for the customer. Body: the text.
-    Reply,
+    Reply {},
     /// A private internal note, never shown to a customer. Body: the text.
-    Note,
+    Note {},
     /// The ticket was given to an agent (`to`), or unassigned (`to: null`).
     Assign {
+        // Required even though it may be null: a missing key means a
+        // damaged entry, not an unassignment.
+        #[serde(deserialize_with = "Option::deserialize")]
         to: Option<String>,
     },
     /// The status changed. `from` is what the writer saw, for readers of the
@@ -231,6 +234,7 @@ pub enum Event {
     /// A custom field was set, or cleared (`value: null`).
     Field {
         name: String,
+        #[serde(deserialize_with = "Option::deserialize")]
         value: Option<FieldValue>,
     },
     Link {
@@ -242,12 +246,12 @@ pub enum Event {
         target: TicketId,
     },
     /// The ticket was closed. Body: an optional internal resolution note.
-    Close,
+    Close {},
     /// The ticket refuses every further change until an admin unlocks it.
     /// Body: an optional reason.
-    Lock,
+    Lock {},
     /// An admin lifted the lock. Body: the reason.
-    Unlock,
+    Unlock {},
     /// A file stored in the ticket directory at `file` (relative to it).
     Attachment {
         file: String,
@@ -264,8 +268,8 @@ impl Event {
         match self {
             Event::Created { .. } => "created",
             Event::Message { .. } => "message",
-            Event::Reply => "reply",
-            Event::Note => "note",
+            Event::Reply {} => "reply",
+            Event::Note {} => "note",
             Event::Assign { .. } => "assign",
             Event::Status { .. } => "status",
             Event::Priority { .. } => "priority",
@@ -275,9 +279,9 @@ impl Event {
             Event::Field { .. } => "field",
             Event::Link { .. } => "link",
             Event::Unlink { .. } => "unlink",
-            Event::Close => "close",
-            Event::Lock => "lock",
-            Event::Unlock => "unlock",
+            Event::Close {} => "close",
+            Event::Lock {} => "lock",
+            Event::Unlock {} => "unlock",
             Event::Attachment { .. } => "attachment",
         }
     }
@@ -286,7 +290,7 @@ impl Event {
     pub fn has_text(&self) -> bool {
         matches!(
             self,
-            Event::Created { .. } | Event::Message { .. } | Event::Reply | Event::Note
+            Event::Created { .. } | Event::Message { .. } | Event::Reply {} | Event::Note {}
         )
     }
 }
@@ -370,7 +374,8 @@ impl Entry {
         let seq = map
             .remove("seq")
             .and_then(|v| v.as_u64())
-            .ok_or("front matter has no `seq` number")?;
+            .filter(|s| *s >= 1)
+            .ok_or("front matter has no `seq` number of 1 or more")?;
         let author = match map.remove("author") {
             Some(Value::String(s)) if !s.is_empty() => s,
             _ => return Err("front matter has no `author`".into()),
@@ -417,7 +422,7 @@ mod tests {
 
     #[test]
     fn encodes_front_matter_in_a_stable_order() {
-        let e = entry(Event::Reply, "Hello");
+        let e = entry(Event::Reply {}, "Hello");
         assert_eq!(
             e.encode(),
             "---\nformat: 1\nkind: reply\nat: 2026-11-23T01:38:23.123456Z\nseq: 1\nauthor: alice\n---\nHello\n"
@@ -469,7 +474,7 @@ mod tests {
             "x\r\ny",
             "ends with newline\n",
         ] {
-            let e = entry(Event::Note, body);
+            let e = entry(Event::Note {}, body);
             assert_eq!(Entry::decode(e.encode().as_bytes()).unwrap().body, body);
         }
     }

@@ -143,7 +143,7 @@ pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailIt
 /// Applies one entry; returns why it was not applied, if it was not.
 fn apply(t: &mut Ticket, e: &Entry) -> Option<String> {
     if let Some(lock) = &t.locked
-        && !matches!(e.event, Event::Unlock)
+        && !matches!(e.event, Event::Unlock {})
     {
         return Some(format!(
             "arrived after the ticket was locked by {} at {}; kept but not applied",
@@ -184,13 +184,13 @@ fn apply(t: &mut Ticket, e: &Entry) -> Option<String> {
             t.status = Status::New;
         }
         Event::Message { .. } => t.messages += 1,
-        Event::Reply => {
+        Event::Reply {} => {
             t.messages += 1;
             if t.first_response_at.is_none() {
                 t.first_response_at = Some(e.at);
             }
         }
-        Event::Note => t.notes += 1,
+        Event::Note {} => t.notes += 1,
         Event::Assign { to } => t.assignee = to.clone(),
         Event::Status { to, .. } => set_status(t, *to, e.at),
         Event::Priority { to } => t.priority = *to,
@@ -231,14 +231,14 @@ fn apply(t: &mut Ticket, e: &Entry) -> Option<String> {
                 target: *target,
             });
         }
-        Event::Close => set_status(t, Status::Closed, e.at),
-        Event::Lock => {
+        Event::Close {} => set_status(t, Status::Closed, e.at),
+        Event::Lock {} => {
             t.locked = Some(LockInfo {
                 by: e.author.clone(),
                 at: e.at,
             })
         }
-        Event::Unlock => {
+        Event::Unlock {} => {
             if t.locked.is_none() {
                 return Some("unlock of a ticket that was not locked; nothing to do".into());
             }
@@ -307,7 +307,13 @@ mod tests {
     fn folds_state_in_any_input_order() {
         let entries = vec![
             created(),
-            stored("b-reply.md", 2, "2026-01-01T11:00:00Z", "bob", Event::Reply),
+            stored(
+                "b-reply.md",
+                2,
+                "2026-01-01T11:00:00Z",
+                "bob",
+                Event::Reply {},
+            ),
             stored(
                 "c-tags.md",
                 3,
@@ -318,7 +324,13 @@ mod tests {
                     remove: vec!["printer".into()],
                 },
             ),
-            stored("d-close.md", 4, "2026-01-01T12:00:00Z", "bob", Event::Close),
+            stored(
+                "d-close.md",
+                4,
+                "2026-01-01T12:00:00Z",
+                "bob",
+                Event::Close {},
+            ),
             stored(
                 "e-status.md",
                 5,
@@ -375,7 +387,13 @@ mod tests {
     fn entries_after_a_lock_are_kept_flagged_and_not_applied() {
         let entries = vec![
             created(),
-            stored("b-lock.md", 2, "2026-01-01T11:00:00Z", "alice", Event::Lock),
+            stored(
+                "b-lock.md",
+                2,
+                "2026-01-01T11:00:00Z",
+                "alice",
+                Event::Lock {},
+            ),
             stored(
                 "c-prio.md",
                 3,
@@ -388,7 +406,7 @@ mod tests {
                 4,
                 "2026-01-01T12:00:00Z",
                 "alice",
-                Event::Unlock,
+                Event::Unlock {},
             ),
             stored(
                 "e-prio.md",

@@ -49,6 +49,8 @@ pub struct Outcome {
     pub files: Vec<String>,
     /// The state after the write.
     pub ticket: Ticket,
+    /// Problems that did not stop the write (see [`crate::store::Committed`]).
+    pub warnings: Vec<String>,
 }
 
 /// Appends entries to ticket `id` as one commit. `plan` sees the current
@@ -70,7 +72,7 @@ pub fn append(
         return Ok(None);
     }
     if let Some(lock_info) = &ticket.locked
-        && !drafts.iter().all(|d| matches!(d.event, Event::Unlock))
+        && !drafts.iter().all(|d| matches!(d.event, Event::Unlock {}))
     {
         return Err(Error::new(
             ErrorKind::Locked,
@@ -96,7 +98,8 @@ pub fn append(
     let after = fold(id, store.read_ticket(&id)?.entries).0;
     Ok(Some(Outcome {
         id,
-        commit: written.0,
+        commit: written.0.oid.to_string(),
+        warnings: written.0.warning.into_iter().collect(),
         files: written.1,
         ticket: after,
     }))
@@ -151,7 +154,8 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
     let ticket = fold(id, store.read_ticket(&id)?.entries).0;
     Ok(Outcome {
         id,
-        commit,
+        commit: commit.oid.to_string(),
+        warnings: commit.warning.into_iter().collect(),
         files,
         ticket,
     })
@@ -167,7 +171,7 @@ fn write_drafts(
     now: Timestamp,
     drafts: Vec<Draft>,
     message: &str,
-) -> Result<(String, Vec<String>)> {
+) -> Result<(crate::store::Committed, Vec<String>)> {
     let dir = Store::ticket_dir(&id);
     let mut seq = ticket.next_seq();
     let mut out_files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -217,6 +221,6 @@ fn write_drafts(
             names.push(record_file);
         }
     }
-    let oid = store.commit(lock, out_files, message, &actor.author())?;
-    Ok((oid.to_string(), names))
+    let committed = store.commit(lock, out_files, message, &actor.author())?;
+    Ok((committed, names))
 }

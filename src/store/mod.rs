@@ -46,6 +46,15 @@ pub struct TicketFiles {
     pub problems: Vec<Problem>,
 }
 
+/// A commit made by [`Store::commit`].
+#[derive(Debug)]
+pub struct Committed {
+    pub oid: Oid,
+    /// Set when the commit was made but the work tree or git's index could
+    /// not be brought in step; says how to repair it.
+    pub warning: Option<String>,
+}
+
 /// Who a commit is by.
 #[derive(Clone, Debug)]
 pub struct Author {
@@ -412,7 +421,7 @@ impl Store {
         files: Vec<(String, Vec<u8>)>,
         message: &str,
         author: &Author,
-    ) -> Result<Oid> {
+    ) -> Result<Committed> {
         let mut new_files = NewFiles::default();
         for (path, bytes) in &files {
             let blob = self
@@ -445,8 +454,19 @@ impl Store {
             .repo
             .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
             .context(|| "cannot commit".into())?;
-        self.check_out_new_files(&files)?;
-        Ok(oid)
+        // The commit is the record; a failure to mirror it into the work
+        // tree must not make the caller think the change was lost (and
+        // retry it).
+        let warning = self.check_out_new_files(&files).err().map(|e| {
+            let paths: Vec<String> = files.iter().map(|(p, _)| self.repo_path(p)).collect();
+            format!(
+                "the change was committed ({}), but the work tree or git's index was not updated: {e}; \
+                 run `git checkout HEAD -- {}` to bring them in step",
+                &oid.to_string()[..10],
+                paths.join(" ")
+            )
+        });
+        Ok(Committed { oid, warning })
     }
 
     fn check_out_new_files(&self, files: &[(String, Vec<u8>)]) -> Result<()> {
@@ -463,6 +483,10 @@ impl Store {
             .repo
             .index()
             .context(|| "cannot open the git index".into())?;
+        // Another process may have changed it since this handle was cached.
+        index
+            .read(false)
+            .context(|| "cannot read the git index".into())?;
         for (path, _) in files {
             let rel = self.repo_path(path);
             index

@@ -1,0 +1,539 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'tix'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'tix' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a tix store here (and a git repository if there is none)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Open a new ticket')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tickets (open ones, newest activity first)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List tickets (open ones, newest activity first)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a ticket and its whole trail')
+            [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Add a public reply for the customer')
+            [CompletionResult]::new('comment', 'comment', [CompletionResultType]::ParameterValue, 'Add a private internal note')
+            [CompletionResult]::new('note', 'note', [CompletionResultType]::ParameterValue, 'Add a private internal note')
+            [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign a ticket to an agent, or unassign it')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Set a ticket''s status')
+            [CompletionResult]::new('priority', 'priority', [CompletionResultType]::ParameterValue, 'Set a ticket''s priority')
+            [CompletionResult]::new('subject', 'subject', [CompletionResultType]::ParameterValue, 'Change a ticket''s subject')
+            [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'Add tags to a ticket')
+            [CompletionResult]::new('untag', 'untag', [CompletionResultType]::ParameterValue, 'Remove tags from a ticket')
+            [CompletionResult]::new('cc', 'cc', [CompletionResultType]::ParameterValue, 'Add people to, or remove them from, a ticket''s Cc')
+            [CompletionResult]::new('field', 'field', [CompletionResultType]::ParameterValue, 'Set or clear a custom field')
+            [CompletionResult]::new('link', 'link', [CompletionResultType]::ParameterValue, 'Link a ticket to another')
+            [CompletionResult]::new('unlink', 'unlink', [CompletionResultType]::ParameterValue, 'Remove a link')
+            [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a ticket, optionally locking it')
+            [CompletionResult]::new('reopen', 'reopen', [CompletionResultType]::ParameterValue, 'Reopen a closed ticket')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Lock a ticket against every further change')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Lift a lock (admins only)')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the git history of a ticket')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the store: unreadable entries, rewritten history, config')
+            [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Manage the agents of this store')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;init' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The team''s name')
+            [CompletionResult]::new('--handle', '--handle', [CompletionResultType]::ParameterName, 'Handle of the first (admin) agent; default: from git user.email')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;create' {
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'The customer, as `Name <address>` or `address`')
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'One line saying what the ticket is about')
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The text (repeat for paragraphs)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The text (repeat for paragraphs)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Read the text from FILE, or from standard input with `-`')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the text from FILE, or from standard input with `-`')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'How urgent the ticket is')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Add a tag (repeatable)')
+            [CompletionResult]::new('--cc', '--cc', [CompletionResultType]::ParameterName, 'Add someone to Cc (repeatable)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Set a custom field (repeatable)')
+            [CompletionResult]::new('--assign', '--assign', [CompletionResultType]::ParameterName, 'Assign to an agent at once')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Attach a file (repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print: the id only (default when piped), text, or json')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;list' {
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only these statuses (repeatable or comma-separated); default: all but closed')
+            [CompletionResult]::new('--assignee', '--assignee', [CompletionResultType]::ParameterName, 'Only tickets assigned to AGENT')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only tickets whose customer or Cc name or address contains TEXT')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only tickets with this tag (repeatable: all must match)')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Only these priorities (repeatable or comma-separated)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only tickets whose custom field NAME equals VALUE (repeatable)')
+            [CompletionResult]::new('--created-since', '--created-since', [CompletionResultType]::ParameterName, 'Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)')
+            [CompletionResult]::new('--created-until', '--created-until', [CompletionResultType]::ParameterName, 'Created before WHEN')
+            [CompletionResult]::new('--updated-since', '--updated-since', [CompletionResultType]::ParameterName, 'Last changed at or after WHEN')
+            [CompletionResult]::new('--updated-until', '--updated-until', [CompletionResultType]::ParameterName, 'Last changed before WHEN')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only tickets whose subject or text contains TEXT (case-insensitive)')
+            [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'Only tickets whose subject or text contains TEXT (case-insensitive)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the list')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Print at most N tickets')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: table on a terminal, tsv when piped')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Include closed tickets')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include closed tickets')
+            [CompletionResult]::new('--mine', '--mine', [CompletionResultType]::ParameterName, 'Only tickets assigned to me')
+            [CompletionResult]::new('--unassigned', '--unassigned', [CompletionResultType]::ParameterName, 'Only unassigned tickets')
+            [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Reverse the order')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tix;ls' {
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only these statuses (repeatable or comma-separated); default: all but closed')
+            [CompletionResult]::new('--assignee', '--assignee', [CompletionResultType]::ParameterName, 'Only tickets assigned to AGENT')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only tickets whose customer or Cc name or address contains TEXT')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only tickets with this tag (repeatable: all must match)')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Only these priorities (repeatable or comma-separated)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only tickets whose custom field NAME equals VALUE (repeatable)')
+            [CompletionResult]::new('--created-since', '--created-since', [CompletionResultType]::ParameterName, 'Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)')
+            [CompletionResult]::new('--created-until', '--created-until', [CompletionResultType]::ParameterName, 'Created before WHEN')
+            [CompletionResult]::new('--updated-since', '--updated-since', [CompletionResultType]::ParameterName, 'Last changed at or after WHEN')
+            [CompletionResult]::new('--updated-until', '--updated-until', [CompletionResultType]::ParameterName, 'Last changed before WHEN')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Only tickets whose subject or text contains TEXT (case-insensitive)')
+            [CompletionResult]::new('--text', '--text', [CompletionResultType]::ParameterName, 'Only tickets whose subject or text contains TEXT (case-insensitive)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Order of the list')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Print at most N tickets')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: table on a terminal, tsv when piped')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Include closed tickets')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include closed tickets')
+            [CompletionResult]::new('--mine', '--mine', [CompletionResultType]::ParameterName, 'Only tickets assigned to me')
+            [CompletionResult]::new('--unassigned', '--unassigned', [CompletionResultType]::ParameterName, 'Only unassigned tickets')
+            [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Reverse the order')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tix;show' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--public', '--public', [CompletionResultType]::ParameterName, 'Leave out internal notes and internal changes: what the customer may see')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;reply' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The text (repeat for paragraphs)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The text (repeat for paragraphs)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Read the text from FILE, or from standard input with `-`')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the text from FILE, or from standard input with `-`')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Also set the status (default: a new ticket becomes open)')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Attach a file (repeatable)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;comment' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The text (repeat for paragraphs)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The text (repeat for paragraphs)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Read the text from FILE, or from standard input with `-`')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the text from FILE, or from standard input with `-`')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Attach a file (repeatable)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;note' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'The text (repeat for paragraphs)')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'The text (repeat for paragraphs)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Read the text from FILE, or from standard input with `-`')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the text from FILE, or from standard input with `-`')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Attach a file (repeatable)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;assign' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--none', '--none', [CompletionResultType]::ParameterName, 'Remove the assignee')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;status' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;priority' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;subject' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;tag' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;untag' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;cc' {
+            [CompletionResult]::new('--add', '--add', [CompletionResultType]::ParameterName, 'Add this address (repeatable)')
+            [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Remove this address (repeatable)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;field' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Clear the field')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;link' {
+            [CompletionResult]::new('--rel', '--rel', [CompletionResultType]::ParameterName, 'How ID relates to TARGET')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;unlink' {
+            [CompletionResult]::new('--rel', '--rel', [CompletionResultType]::ParameterName, 'How ID relates to TARGET')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;close' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'An internal resolution note')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'An internal resolution note')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Set a custom field on the way (repeatable), e.g. one required at close')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--lock', '--lock', [CompletionResultType]::ParameterName, 'Also lock the ticket: it can never be silently reopened')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;reopen' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;lock' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Why')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Why')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;unlock' {
+            [CompletionResult]::new('-m', '-m', [CompletionResultType]::ParameterName, 'Why')
+            [CompletionResult]::new('--message', '--message', [CompletionResultType]::ParameterName, 'Why')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;log' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;check' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;agent' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Declare an agent (admins only)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;agent;add' {
+            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'The agent''s e-mail address')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Full name')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'Give a role (repeatable): admin or agent')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;agent;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: table on a terminal, tsv when piped')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;agent;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Declare an agent (admins only)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;agent;help;add' {
+            break
+        }
+        'tix;agent;help;list' {
+            break
+        }
+        'tix;agent;help;help' {
+            break
+        }
+        'tix;completions' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a tix store here (and a git repository if there is none)')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Open a new ticket')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tickets (open ones, newest activity first)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show a ticket and its whole trail')
+            [CompletionResult]::new('reply', 'reply', [CompletionResultType]::ParameterValue, 'Add a public reply for the customer')
+            [CompletionResult]::new('comment', 'comment', [CompletionResultType]::ParameterValue, 'Add a private internal note')
+            [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Assign a ticket to an agent, or unassign it')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Set a ticket''s status')
+            [CompletionResult]::new('priority', 'priority', [CompletionResultType]::ParameterValue, 'Set a ticket''s priority')
+            [CompletionResult]::new('subject', 'subject', [CompletionResultType]::ParameterValue, 'Change a ticket''s subject')
+            [CompletionResult]::new('tag', 'tag', [CompletionResultType]::ParameterValue, 'Add tags to a ticket')
+            [CompletionResult]::new('untag', 'untag', [CompletionResultType]::ParameterValue, 'Remove tags from a ticket')
+            [CompletionResult]::new('cc', 'cc', [CompletionResultType]::ParameterValue, 'Add people to, or remove them from, a ticket''s Cc')
+            [CompletionResult]::new('field', 'field', [CompletionResultType]::ParameterValue, 'Set or clear a custom field')
+            [CompletionResult]::new('link', 'link', [CompletionResultType]::ParameterValue, 'Link a ticket to another')
+            [CompletionResult]::new('unlink', 'unlink', [CompletionResultType]::ParameterValue, 'Remove a link')
+            [CompletionResult]::new('close', 'close', [CompletionResultType]::ParameterValue, 'Close a ticket, optionally locking it')
+            [CompletionResult]::new('reopen', 'reopen', [CompletionResultType]::ParameterValue, 'Reopen a closed ticket')
+            [CompletionResult]::new('lock', 'lock', [CompletionResultType]::ParameterValue, 'Lock a ticket against every further change')
+            [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Lift a lock (admins only)')
+            [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the git history of a ticket')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the store: unreadable entries, rewritten history, config')
+            [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Manage the agents of this store')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;help;init' {
+            break
+        }
+        'tix;help;create' {
+            break
+        }
+        'tix;help;list' {
+            break
+        }
+        'tix;help;show' {
+            break
+        }
+        'tix;help;reply' {
+            break
+        }
+        'tix;help;comment' {
+            break
+        }
+        'tix;help;assign' {
+            break
+        }
+        'tix;help;status' {
+            break
+        }
+        'tix;help;priority' {
+            break
+        }
+        'tix;help;subject' {
+            break
+        }
+        'tix;help;tag' {
+            break
+        }
+        'tix;help;untag' {
+            break
+        }
+        'tix;help;cc' {
+            break
+        }
+        'tix;help;field' {
+            break
+        }
+        'tix;help;link' {
+            break
+        }
+        'tix;help;unlink' {
+            break
+        }
+        'tix;help;close' {
+            break
+        }
+        'tix;help;reopen' {
+            break
+        }
+        'tix;help;lock' {
+            break
+        }
+        'tix;help;unlock' {
+            break
+        }
+        'tix;help;log' {
+            break
+        }
+        'tix;help;check' {
+            break
+        }
+        'tix;help;agent' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Declare an agent (admins only)')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
+            break
+        }
+        'tix;help;agent;add' {
+            break
+        }
+        'tix;help;agent;list' {
+            break
+        }
+        'tix;help;completions' {
+            break
+        }
+        'tix;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

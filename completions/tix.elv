@@ -1,0 +1,473 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[tix] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'tix'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'tix'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create a tix store here (and a git repository if there is none)'
+            cand create 'Open a new ticket'
+            cand list 'List tickets (open ones, newest activity first)'
+            cand ls 'List tickets (open ones, newest activity first)'
+            cand show 'Show a ticket and its whole trail'
+            cand reply 'Add a public reply for the customer'
+            cand comment 'Add a private internal note'
+            cand note 'Add a private internal note'
+            cand assign 'Assign a ticket to an agent, or unassign it'
+            cand status 'Set a ticket''s status'
+            cand priority 'Set a ticket''s priority'
+            cand subject 'Change a ticket''s subject'
+            cand tag 'Add tags to a ticket'
+            cand untag 'Remove tags from a ticket'
+            cand cc 'Add people to, or remove them from, a ticket''s Cc'
+            cand field 'Set or clear a custom field'
+            cand link 'Link a ticket to another'
+            cand unlink 'Remove a link'
+            cand close 'Close a ticket, optionally locking it'
+            cand reopen 'Reopen a closed ticket'
+            cand lock 'Lock a ticket against every further change'
+            cand unlock 'Lift a lock (admins only)'
+            cand log 'Show the git history of a ticket'
+            cand check 'Verify the store: unreadable entries, rewritten history, config'
+            cand agent 'Manage the agents of this store'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;init'= {
+            cand --name 'The team''s name'
+            cand --handle 'Handle of the first (admin) agent; default: from git user.email'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;create'= {
+            cand --customer 'The customer, as `Name <address>` or `address`'
+            cand --subject 'One line saying what the ticket is about'
+            cand -m 'The text (repeat for paragraphs)'
+            cand --message 'The text (repeat for paragraphs)'
+            cand -F 'Read the text from FILE, or from standard input with `-`'
+            cand --file 'Read the text from FILE, or from standard input with `-`'
+            cand --priority 'How urgent the ticket is'
+            cand --tag 'Add a tag (repeatable)'
+            cand --cc 'Add someone to Cc (repeatable)'
+            cand --field 'Set a custom field (repeatable)'
+            cand --assign 'Assign to an agent at once'
+            cand --attach 'Attach a file (repeatable)'
+            cand --format 'What to print: the id only (default when piped), text, or json'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;list'= {
+            cand --status 'Only these statuses (repeatable or comma-separated); default: all but closed'
+            cand --assignee 'Only tickets assigned to AGENT'
+            cand --customer 'Only tickets whose customer or Cc name or address contains TEXT'
+            cand --tag 'Only tickets with this tag (repeatable: all must match)'
+            cand --priority 'Only these priorities (repeatable or comma-separated)'
+            cand --field 'Only tickets whose custom field NAME equals VALUE (repeatable)'
+            cand --created-since 'Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)'
+            cand --created-until 'Created before WHEN'
+            cand --updated-since 'Last changed at or after WHEN'
+            cand --updated-until 'Last changed before WHEN'
+            cand -s 'Only tickets whose subject or text contains TEXT (case-insensitive)'
+            cand --text 'Only tickets whose subject or text contains TEXT (case-insensitive)'
+            cand --sort 'Order of the list'
+            cand --limit 'Print at most N tickets'
+            cand --format 'Output format; default: table on a terminal, tsv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -a 'Include closed tickets'
+            cand --all 'Include closed tickets'
+            cand --mine 'Only tickets assigned to me'
+            cand --unassigned 'Only unassigned tickets'
+            cand --reverse 'Reverse the order'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tix;ls'= {
+            cand --status 'Only these statuses (repeatable or comma-separated); default: all but closed'
+            cand --assignee 'Only tickets assigned to AGENT'
+            cand --customer 'Only tickets whose customer or Cc name or address contains TEXT'
+            cand --tag 'Only tickets with this tag (repeatable: all must match)'
+            cand --priority 'Only these priorities (repeatable or comma-separated)'
+            cand --field 'Only tickets whose custom field NAME equals VALUE (repeatable)'
+            cand --created-since 'Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)'
+            cand --created-until 'Created before WHEN'
+            cand --updated-since 'Last changed at or after WHEN'
+            cand --updated-until 'Last changed before WHEN'
+            cand -s 'Only tickets whose subject or text contains TEXT (case-insensitive)'
+            cand --text 'Only tickets whose subject or text contains TEXT (case-insensitive)'
+            cand --sort 'Order of the list'
+            cand --limit 'Print at most N tickets'
+            cand --format 'Output format; default: table on a terminal, tsv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -a 'Include closed tickets'
+            cand --all 'Include closed tickets'
+            cand --mine 'Only tickets assigned to me'
+            cand --unassigned 'Only unassigned tickets'
+            cand --reverse 'Reverse the order'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tix;show'= {
+            cand --format 'Output format'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --public 'Leave out internal notes and internal changes: what the customer may see'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;reply'= {
+            cand -m 'The text (repeat for paragraphs)'
+            cand --message 'The text (repeat for paragraphs)'
+            cand -F 'Read the text from FILE, or from standard input with `-`'
+            cand --file 'Read the text from FILE, or from standard input with `-`'
+            cand --status 'Also set the status (default: a new ticket becomes open)'
+            cand --attach 'Attach a file (repeatable)'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;comment'= {
+            cand -m 'The text (repeat for paragraphs)'
+            cand --message 'The text (repeat for paragraphs)'
+            cand -F 'Read the text from FILE, or from standard input with `-`'
+            cand --file 'Read the text from FILE, or from standard input with `-`'
+            cand --attach 'Attach a file (repeatable)'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;note'= {
+            cand -m 'The text (repeat for paragraphs)'
+            cand --message 'The text (repeat for paragraphs)'
+            cand -F 'Read the text from FILE, or from standard input with `-`'
+            cand --file 'Read the text from FILE, or from standard input with `-`'
+            cand --attach 'Attach a file (repeatable)'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;assign'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --none 'Remove the assignee'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;status'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;priority'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;subject'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;tag'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;untag'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;cc'= {
+            cand --add 'Add this address (repeatable)'
+            cand --remove 'Remove this address (repeatable)'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;field'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --unset 'Clear the field'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;link'= {
+            cand --rel 'How ID relates to TARGET'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;unlink'= {
+            cand --rel 'How ID relates to TARGET'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;close'= {
+            cand -m 'An internal resolution note'
+            cand --message 'An internal resolution note'
+            cand --field 'Set a custom field on the way (repeatable), e.g. one required at close'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --lock 'Also lock the ticket: it can never be silently reopened'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;reopen'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;lock'= {
+            cand -m 'Why'
+            cand --message 'Why'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;unlock'= {
+            cand -m 'Why'
+            cand --message 'Why'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;log'= {
+            cand --format 'Output format'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;check'= {
+            cand --format 'Output format'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;agent'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Declare an agent (admins only)'
+            cand list 'List the agents'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;agent;add'= {
+            cand --email 'The agent''s e-mail address'
+            cand --name 'Full name'
+            cand --role 'Give a role (repeatable): admin or agent'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;agent;list'= {
+            cand --format 'Output format; default: table on a terminal, tsv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;agent;help'= {
+            cand add 'Declare an agent (admins only)'
+            cand list 'List the agents'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;agent;help;add'= {
+        }
+        &'tix;agent;help;list'= {
+        }
+        &'tix;agent;help;help'= {
+        }
+        &'tix;completions'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;help'= {
+            cand init 'Create a tix store here (and a git repository if there is none)'
+            cand create 'Open a new ticket'
+            cand list 'List tickets (open ones, newest activity first)'
+            cand show 'Show a ticket and its whole trail'
+            cand reply 'Add a public reply for the customer'
+            cand comment 'Add a private internal note'
+            cand assign 'Assign a ticket to an agent, or unassign it'
+            cand status 'Set a ticket''s status'
+            cand priority 'Set a ticket''s priority'
+            cand subject 'Change a ticket''s subject'
+            cand tag 'Add tags to a ticket'
+            cand untag 'Remove tags from a ticket'
+            cand cc 'Add people to, or remove them from, a ticket''s Cc'
+            cand field 'Set or clear a custom field'
+            cand link 'Link a ticket to another'
+            cand unlink 'Remove a link'
+            cand close 'Close a ticket, optionally locking it'
+            cand reopen 'Reopen a closed ticket'
+            cand lock 'Lock a ticket against every further change'
+            cand unlock 'Lift a lock (admins only)'
+            cand log 'Show the git history of a ticket'
+            cand check 'Verify the store: unreadable entries, rewritten history, config'
+            cand agent 'Manage the agents of this store'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;help;init'= {
+        }
+        &'tix;help;create'= {
+        }
+        &'tix;help;list'= {
+        }
+        &'tix;help;show'= {
+        }
+        &'tix;help;reply'= {
+        }
+        &'tix;help;comment'= {
+        }
+        &'tix;help;assign'= {
+        }
+        &'tix;help;status'= {
+        }
+        &'tix;help;priority'= {
+        }
+        &'tix;help;subject'= {
+        }
+        &'tix;help;tag'= {
+        }
+        &'tix;help;untag'= {
+        }
+        &'tix;help;cc'= {
+        }
+        &'tix;help;field'= {
+        }
+        &'tix;help;link'= {
+        }
+        &'tix;help;unlink'= {
+        }
+        &'tix;help;close'= {
+        }
+        &'tix;help;reopen'= {
+        }
+        &'tix;help;lock'= {
+        }
+        &'tix;help;unlock'= {
+        }
+        &'tix;help;log'= {
+        }
+        &'tix;help;check'= {
+        }
+        &'tix;help;agent'= {
+            cand add 'Declare an agent (admins only)'
+            cand list 'List the agents'
+        }
+        &'tix;help;agent;add'= {
+        }
+        &'tix;help;agent;list'= {
+        }
+        &'tix;help;completions'= {
+        }
+        &'tix;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

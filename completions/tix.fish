@@ -1,0 +1,334 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_tix_global_optspecs
+    string join \n C= as= y/yes h/help V/version
+end
+
+function __fish_tix_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_tix_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_tix_using_subcommand
+    set -l cmd (__fish_tix_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c tix -n "__fish_tix_needs_command" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_needs_command" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_needs_command" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tix -n "__fish_tix_needs_command" -s V -l version -d 'Print version'
+complete -c tix -n "__fish_tix_needs_command" -f -a "init" -d 'Create a tix store here (and a git repository if there is none)'
+complete -c tix -n "__fish_tix_needs_command" -f -a "create" -d 'Open a new ticket'
+complete -c tix -n "__fish_tix_needs_command" -f -a "list" -d 'List tickets (open ones, newest activity first)'
+complete -c tix -n "__fish_tix_needs_command" -f -a "ls" -d 'List tickets (open ones, newest activity first)'
+complete -c tix -n "__fish_tix_needs_command" -f -a "show" -d 'Show a ticket and its whole trail'
+complete -c tix -n "__fish_tix_needs_command" -f -a "reply" -d 'Add a public reply for the customer'
+complete -c tix -n "__fish_tix_needs_command" -f -a "comment" -d 'Add a private internal note'
+complete -c tix -n "__fish_tix_needs_command" -f -a "note" -d 'Add a private internal note'
+complete -c tix -n "__fish_tix_needs_command" -f -a "assign" -d 'Assign a ticket to an agent, or unassign it'
+complete -c tix -n "__fish_tix_needs_command" -f -a "status" -d 'Set a ticket\'s status'
+complete -c tix -n "__fish_tix_needs_command" -f -a "priority" -d 'Set a ticket\'s priority'
+complete -c tix -n "__fish_tix_needs_command" -f -a "subject" -d 'Change a ticket\'s subject'
+complete -c tix -n "__fish_tix_needs_command" -f -a "tag" -d 'Add tags to a ticket'
+complete -c tix -n "__fish_tix_needs_command" -f -a "untag" -d 'Remove tags from a ticket'
+complete -c tix -n "__fish_tix_needs_command" -f -a "cc" -d 'Add people to, or remove them from, a ticket\'s Cc'
+complete -c tix -n "__fish_tix_needs_command" -f -a "field" -d 'Set or clear a custom field'
+complete -c tix -n "__fish_tix_needs_command" -f -a "link" -d 'Link a ticket to another'
+complete -c tix -n "__fish_tix_needs_command" -f -a "unlink" -d 'Remove a link'
+complete -c tix -n "__fish_tix_needs_command" -f -a "close" -d 'Close a ticket, optionally locking it'
+complete -c tix -n "__fish_tix_needs_command" -f -a "reopen" -d 'Reopen a closed ticket'
+complete -c tix -n "__fish_tix_needs_command" -f -a "lock" -d 'Lock a ticket against every further change'
+complete -c tix -n "__fish_tix_needs_command" -f -a "unlock" -d 'Lift a lock (admins only)'
+complete -c tix -n "__fish_tix_needs_command" -f -a "log" -d 'Show the git history of a ticket'
+complete -c tix -n "__fish_tix_needs_command" -f -a "check" -d 'Verify the store: unreadable entries, rewritten history, config'
+complete -c tix -n "__fish_tix_needs_command" -f -a "agent" -d 'Manage the agents of this store'
+complete -c tix -n "__fish_tix_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c tix -n "__fish_tix_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand init" -l name -d 'The team\'s name' -r
+complete -c tix -n "__fish_tix_using_subcommand init" -l handle -d 'Handle of the first (admin) agent; default: from git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand init" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand init" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand init" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand init" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand create" -l customer -d 'The customer, as `Name <address>` or `address`' -r
+complete -c tix -n "__fish_tix_using_subcommand create" -l subject -d 'One line saying what the ticket is about' -r
+complete -c tix -n "__fish_tix_using_subcommand create" -s m -l message -d 'The text (repeat for paragraphs)' -r
+complete -c tix -n "__fish_tix_using_subcommand create" -s F -l file -d 'Read the text from FILE, or from standard input with `-`' -r -F
+complete -c tix -n "__fish_tix_using_subcommand create" -l priority -d 'How urgent the ticket is' -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tix -n "__fish_tix_using_subcommand create" -l tag -d 'Add a tag (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand create" -l cc -d 'Add someone to Cc (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand create" -l field -d 'Set a custom field (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand create" -l assign -d 'Assign to an agent at once' -r
+complete -c tix -n "__fish_tix_using_subcommand create" -l attach -d 'Attach a file (repeatable)' -r -F
+complete -c tix -n "__fish_tix_using_subcommand create" -l format -d 'What to print: the id only (default when piped), text, or json' -r -f -a "text\t''
+ids\t''
+json\t''"
+complete -c tix -n "__fish_tix_using_subcommand create" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand create" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand create" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand create" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand list" -l status -d 'Only these statuses (repeatable or comma-separated); default: all but closed' -r -f -a "new\t''
+open\t''
+pending\t''
+on-hold\t''
+closed\t''"
+complete -c tix -n "__fish_tix_using_subcommand list" -l assignee -d 'Only tickets assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tix -n "__fish_tix_using_subcommand list" -l field -d 'Only tickets whose custom field NAME equals VALUE (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -l created-since -d 'Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -l created-until -d 'Created before WHEN' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -l updated-since -d 'Last changed at or after WHEN' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -l updated-until -d 'Last changed before WHEN' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -s s -l text -d 'Only tickets whose subject or text contains TEXT (case-insensitive)' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -l sort -d 'Order of the list' -r -f -a "updated\t'Last activity, newest first'
+created\t'Creation time, newest first'
+priority\t'Most urgent first'
+status\t''
+id\t''
+subject\t''"
+complete -c tix -n "__fish_tix_using_subcommand list" -l limit -d 'Print at most N tickets' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -l format -d 'Output format; default: table on a terminal, tsv when piped' -r -f -a "table\t''
+json\t''
+csv\t''
+tsv\t''
+ids\t''"
+complete -c tix -n "__fish_tix_using_subcommand list" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand list" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -s a -l all -d 'Include closed tickets'
+complete -c tix -n "__fish_tix_using_subcommand list" -l mine -d 'Only tickets assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand list" -l unassigned -d 'Only unassigned tickets'
+complete -c tix -n "__fish_tix_using_subcommand list" -l reverse -d 'Reverse the order'
+complete -c tix -n "__fish_tix_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tix -n "__fish_tix_using_subcommand ls" -l status -d 'Only these statuses (repeatable or comma-separated); default: all but closed' -r -f -a "new\t''
+open\t''
+pending\t''
+on-hold\t''
+closed\t''"
+complete -c tix -n "__fish_tix_using_subcommand ls" -l assignee -d 'Only tickets assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tix -n "__fish_tix_using_subcommand ls" -l field -d 'Only tickets whose custom field NAME equals VALUE (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -l created-since -d 'Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -l created-until -d 'Created before WHEN' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -l updated-since -d 'Last changed at or after WHEN' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -l updated-until -d 'Last changed before WHEN' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -s s -l text -d 'Only tickets whose subject or text contains TEXT (case-insensitive)' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -l sort -d 'Order of the list' -r -f -a "updated\t'Last activity, newest first'
+created\t'Creation time, newest first'
+priority\t'Most urgent first'
+status\t''
+id\t''
+subject\t''"
+complete -c tix -n "__fish_tix_using_subcommand ls" -l limit -d 'Print at most N tickets' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -l format -d 'Output format; default: table on a terminal, tsv when piped' -r -f -a "table\t''
+json\t''
+csv\t''
+tsv\t''
+ids\t''"
+complete -c tix -n "__fish_tix_using_subcommand ls" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand ls" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -s a -l all -d 'Include closed tickets'
+complete -c tix -n "__fish_tix_using_subcommand ls" -l mine -d 'Only tickets assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand ls" -l unassigned -d 'Only unassigned tickets'
+complete -c tix -n "__fish_tix_using_subcommand ls" -l reverse -d 'Reverse the order'
+complete -c tix -n "__fish_tix_using_subcommand ls" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tix -n "__fish_tix_using_subcommand show" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c tix -n "__fish_tix_using_subcommand show" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand show" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand show" -l public -d 'Leave out internal notes and internal changes: what the customer may see'
+complete -c tix -n "__fish_tix_using_subcommand show" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand show" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand reply" -s m -l message -d 'The text (repeat for paragraphs)' -r
+complete -c tix -n "__fish_tix_using_subcommand reply" -s F -l file -d 'Read the text from FILE, or from standard input with `-`' -r -F
+complete -c tix -n "__fish_tix_using_subcommand reply" -l status -d 'Also set the status (default: a new ticket becomes open)' -r -f -a "new\t''
+open\t''
+pending\t''
+on-hold\t''
+closed\t''"
+complete -c tix -n "__fish_tix_using_subcommand reply" -l attach -d 'Attach a file (repeatable)' -r -F
+complete -c tix -n "__fish_tix_using_subcommand reply" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand reply" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand reply" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand reply" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand comment" -s m -l message -d 'The text (repeat for paragraphs)' -r
+complete -c tix -n "__fish_tix_using_subcommand comment" -s F -l file -d 'Read the text from FILE, or from standard input with `-`' -r -F
+complete -c tix -n "__fish_tix_using_subcommand comment" -l attach -d 'Attach a file (repeatable)' -r -F
+complete -c tix -n "__fish_tix_using_subcommand comment" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand comment" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand comment" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand comment" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand note" -s m -l message -d 'The text (repeat for paragraphs)' -r
+complete -c tix -n "__fish_tix_using_subcommand note" -s F -l file -d 'Read the text from FILE, or from standard input with `-`' -r -F
+complete -c tix -n "__fish_tix_using_subcommand note" -l attach -d 'Attach a file (repeatable)' -r -F
+complete -c tix -n "__fish_tix_using_subcommand note" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand note" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand note" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand note" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand assign" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand assign" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand assign" -l none -d 'Remove the assignee'
+complete -c tix -n "__fish_tix_using_subcommand assign" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand assign" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand status" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand status" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand status" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand priority" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand priority" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand priority" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand priority" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand subject" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand subject" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand subject" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand subject" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand tag" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand tag" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand tag" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand tag" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand untag" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand untag" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand untag" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand untag" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand cc" -l add -d 'Add this address (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand cc" -l remove -d 'Remove this address (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand cc" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand cc" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand cc" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand cc" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand field" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand field" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand field" -l unset -d 'Clear the field'
+complete -c tix -n "__fish_tix_using_subcommand field" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand field" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand link" -l rel -d 'How ID relates to TARGET' -r -f -a "related\t''
+duplicate-of\t''
+parent-of\t''"
+complete -c tix -n "__fish_tix_using_subcommand link" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand link" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand link" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand link" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand unlink" -l rel -d 'How ID relates to TARGET' -r -f -a "related\t''
+duplicate-of\t''
+parent-of\t''"
+complete -c tix -n "__fish_tix_using_subcommand unlink" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand unlink" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand unlink" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand unlink" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand close" -s m -l message -d 'An internal resolution note' -r
+complete -c tix -n "__fish_tix_using_subcommand close" -l field -d 'Set a custom field on the way (repeatable), e.g. one required at close' -r
+complete -c tix -n "__fish_tix_using_subcommand close" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand close" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand close" -l lock -d 'Also lock the ticket: it can never be silently reopened'
+complete -c tix -n "__fish_tix_using_subcommand close" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand close" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand reopen" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand reopen" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand reopen" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand reopen" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand lock" -s m -l message -d 'Why' -r
+complete -c tix -n "__fish_tix_using_subcommand lock" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand lock" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand lock" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand lock" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand unlock" -s m -l message -d 'Why' -r
+complete -c tix -n "__fish_tix_using_subcommand unlock" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand unlock" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand unlock" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand unlock" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand log" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c tix -n "__fish_tix_using_subcommand log" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand log" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand log" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand log" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand check" -l format -d 'Output format' -r -f -a "text\t''
+json\t''"
+complete -c tix -n "__fish_tix_using_subcommand check" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand check" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand check" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand check" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -f -a "add" -d 'Declare an agent (admins only)'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -f -a "list" -d 'List the agents'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from add" -l email -d 'The agent\'s e-mail address' -r
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from add" -l name -d 'Full name' -r
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from add" -l role -d 'Give a role (repeatable): admin or agent' -r -f -a "admin\t''
+agent\t''"
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from add" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from add" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from list" -l format -d 'Output format; default: table on a terminal, tsv when piped' -r -f -a "table\t''
+json\t''
+csv\t''
+tsv\t''
+ids\t''"
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from list" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from list" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "add" -d 'Declare an agent (admins only)'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the agents'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand completions" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand completions" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "init" -d 'Create a tix store here (and a git repository if there is none)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "create" -d 'Open a new ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "list" -d 'List tickets (open ones, newest activity first)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "show" -d 'Show a ticket and its whole trail'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "reply" -d 'Add a public reply for the customer'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "comment" -d 'Add a private internal note'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "assign" -d 'Assign a ticket to an agent, or unassign it'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "status" -d 'Set a ticket\'s status'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "priority" -d 'Set a ticket\'s priority'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "subject" -d 'Change a ticket\'s subject'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "tag" -d 'Add tags to a ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "untag" -d 'Remove tags from a ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "cc" -d 'Add people to, or remove them from, a ticket\'s Cc'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "field" -d 'Set or clear a custom field'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "link" -d 'Link a ticket to another'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "unlink" -d 'Remove a link'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "close" -d 'Close a ticket, optionally locking it'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "reopen" -d 'Reopen a closed ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "lock" -d 'Lock a ticket against every further change'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "unlock" -d 'Lift a lock (admins only)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "log" -d 'Show the git history of a ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "check" -d 'Verify the store: unreadable entries, rewritten history, config'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "agent" -d 'Manage the agents of this store'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "add" -d 'Declare an agent (admins only)'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List the agents'
