@@ -3,7 +3,7 @@
 use crate::cli::{CloseArgs, LockArgs, ReopenArgs, input};
 use crate::domain::{Event, FieldType, Stage, Status, fold};
 use crate::error::{Error, ErrorKind, Result};
-use crate::ops::Draft;
+use crate::ops::{self, Draft};
 
 use super::{Ctx, parse_field_args, write};
 
@@ -52,19 +52,8 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
                 })
             })
             .collect();
-        let missing: Vec<_> = config
-            .required_fields(Stage::Close)
-            .filter(|d| {
-                !ticket.fields.contains_key(&d.name) && !fields.iter().any(|(n, _)| *n == d.name)
-            })
-            .map(|d| d.name.clone())
-            .collect();
-        if !missing.is_empty() {
-            return Err(Error::invalid(format!(
-                "ticket {id} cannot be closed without: {}",
-                missing.join(", ")
-            )));
-        }
+        let being_set: Vec<String> = fields.iter().map(|(n, _)| n.clone()).collect();
+        ops::check_closable(&config, ticket, &being_set)?;
         if ticket.status != Status::Closed {
             drafts.push(Draft::with_body(
                 Event::Close {},

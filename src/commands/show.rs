@@ -20,10 +20,18 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         ));
     }
     let (ticket, trail) = fold(id, files.entries);
-    let trail: Vec<&TrailItem> = trail
-        .iter()
+    let trail: Vec<TrailItem> = trail
+        .into_iter()
         .filter(|item| !args.public || is_public(&item.entry.event))
+        .map(|mut item| {
+            // A close's text is an internal resolution note.
+            if args.public && matches!(item.entry.event, Event::Close {}) {
+                item.entry.body.clear();
+            }
+            item
+        })
         .collect();
+    let trail: Vec<&TrailItem> = trail.iter().collect();
     match args.format {
         TextFormat::Json => {
             let entries: Vec<Value> = trail.iter().map(|i| entry_json(i)).collect();
@@ -54,14 +62,14 @@ fn is_public(event: &Event) -> bool {
     )
 }
 
-/// An entry as JSON: its front matter fields plus file, body and, when it
-/// did not apply, why.
+/// An entry as JSON: its front matter fields plus `entry_file` (the entry's
+/// file name), `body` and, when it did not apply, `not_applied`.
 pub fn entry_json(item: &TrailItem) -> Value {
     let mut map = match serde_json::to_value(&item.entry.event) {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
     };
-    map.insert("file".into(), item.file.clone().into());
+    map.insert("entry_file".into(), item.file.clone().into());
     map.insert("at".into(), item.entry.at.to_rfc3339().into());
     map.insert("seq".into(), item.entry.seq.into());
     map.insert("author".into(), item.entry.author.clone().into());

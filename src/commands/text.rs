@@ -3,7 +3,7 @@
 use crate::cli::{CommentArgs, ReplyArgs, input};
 use crate::domain::{Event, Status};
 use crate::error::Result;
-use crate::ops::Draft;
+use crate::ops::{self, Draft};
 
 use super::{Ctx, write};
 
@@ -12,7 +12,7 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     let body = input::required_body(&args.body, "reply")?;
     let attachments = input::read_attachments(&args.attach)?;
     let wanted: Option<Status> = args.status.map(Into::into);
-    write(ctx, &args.id, "reply", |_, _, ticket| {
+    write(ctx, &args.id, "reply", |store, _, ticket| {
         let mut drafts = vec![Draft {
             event: Event::Reply {},
             body,
@@ -21,6 +21,9 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
         // Answering a new ticket means someone is on it.
         let next = wanted.or((ticket.status == Status::New).then_some(Status::Open));
         if let Some(to) = next.filter(|to| *to != ticket.status) {
+            if to == Status::Closed {
+                ops::check_closable(store.config(), ticket, &[])?;
+            }
             drafts.push(Draft::new(if to == Status::Closed {
                 Event::Close {}
             } else {

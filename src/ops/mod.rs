@@ -6,7 +6,7 @@ mod write;
 
 pub use write::{Draft, NewAttachment, NewTicket, Outcome, append, create_ticket};
 
-use crate::domain::{Config, Timestamp};
+use crate::domain::{Config, Stage, Ticket, Timestamp};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Author, Store};
 
@@ -116,6 +116,28 @@ pub fn check_assignee(config: &Config, who: &str) -> Result<String> {
             )
         }
     }
+}
+
+/// Refuses to close `ticket` while a field required at close has no
+/// value (counting the values in `being_set`, written in the same commit).
+pub fn check_closable(config: &Config, ticket: &Ticket, being_set: &[String]) -> Result<()> {
+    let missing: Vec<_> = config
+        .required_fields(Stage::Close)
+        .filter(|d| !ticket.fields.contains_key(&d.name) && !being_set.contains(&d.name))
+        .map(|d| d.name.clone())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "ticket {} cannot be closed without: {}",
+        ticket.id,
+        missing.join(", ")
+    ))
+    .with_hint(format!(
+        "give them with `tix close {} --field NAME=VALUE`",
+        ticket.id
+    )))
 }
 
 /// Checks a subject: one line, not blank. Leading spaces and tabs are kept
