@@ -54,6 +54,9 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the git history of a ticket')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the store: unreadable entries, rewritten history, config')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Manage the agents of this store')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'File mail from a mailbox into tickets')
+            [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be filed')
+            [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Senders whose mail is skipped')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -412,6 +415,174 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
         'tix;agent;help;help' {
             break
         }
+        'tix;import' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('mbox', 'mbox', [CompletionResultType]::ParameterValue, 'Import every message of an mbox file')
+            [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Import every message of a Maildir folder (cur/ and new/)')
+            [CompletionResult]::new('eml', 'eml', [CompletionResultType]::ParameterValue, 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;import;mbox' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of the summary')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Messages per commit')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would happen to each message; write nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;import;maildir' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of the summary')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Messages per commit')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would happen to each message; write nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;import;eml' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of the summary')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Messages per commit')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would happen to each message; write nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;import;help' {
+            [CompletionResult]::new('mbox', 'mbox', [CompletionResultType]::ParameterValue, 'Import every message of an mbox file')
+            [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Import every message of a Maildir folder (cur/ and new/)')
+            [CompletionResult]::new('eml', 'eml', [CompletionResultType]::ParameterValue, 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;import;help;mbox' {
+            break
+        }
+        'tix;import;help;maildir' {
+            break
+        }
+        'tix;import;help;eml' {
+            break
+        }
+        'tix;import;help;help' {
+            break
+        }
+        'tix;quarantine' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List quarantined messages and why they were refused')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;quarantine;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: table on a terminal, tsv when piped')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;quarantine;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List quarantined messages and why they were refused')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;quarantine;help;list' {
+            break
+        }
+        'tix;quarantine;help;help' {
+            break
+        }
+        'tix;blacklist' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Skip mail from an address or a whole domain')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the blacklist')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an entry')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;blacklist;add' {
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Only when the subject contains this text (case-insensitive)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;blacklist;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: table on a terminal, tsv when piped')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;blacklist;remove' {
+            [CompletionResult]::new('--subject', '--subject', [CompletionResultType]::ParameterName, 'Only the entry with this subject text')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;blacklist;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Skip mail from an address or a whole domain')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the blacklist')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an entry')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;blacklist;help;add' {
+            break
+        }
+        'tix;blacklist;help;list' {
+            break
+        }
+        'tix;blacklist;help;remove' {
+            break
+        }
+        'tix;blacklist;help;help' {
+            break
+        }
         'tix;completions' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
@@ -445,6 +616,9 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the git history of a ticket')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the store: unreadable entries, rewritten history, config')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Manage the agents of this store')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'File mail from a mailbox into tickets')
+            [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be filed')
+            [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Senders whose mail is skipped')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -524,6 +698,43 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             break
         }
         'tix;help;agent;list' {
+            break
+        }
+        'tix;help;import' {
+            [CompletionResult]::new('mbox', 'mbox', [CompletionResultType]::ParameterValue, 'Import every message of an mbox file')
+            [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Import every message of a Maildir folder (cur/ and new/)')
+            [CompletionResult]::new('eml', 'eml', [CompletionResultType]::ParameterValue, 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy')
+            break
+        }
+        'tix;help;import;mbox' {
+            break
+        }
+        'tix;help;import;maildir' {
+            break
+        }
+        'tix;help;import;eml' {
+            break
+        }
+        'tix;help;quarantine' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List quarantined messages and why they were refused')
+            break
+        }
+        'tix;help;quarantine;list' {
+            break
+        }
+        'tix;help;blacklist' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Skip mail from an address or a whole domain')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the blacklist')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove an entry')
+            break
+        }
+        'tix;help;blacklist;add' {
+            break
+        }
+        'tix;help;blacklist;list' {
+            break
+        }
+        'tix;help;blacklist;remove' {
             break
         }
         'tix;help;completions' {

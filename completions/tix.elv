@@ -51,6 +51,9 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand log 'Show the git history of a ticket'
             cand check 'Verify the store: unreadable entries, rewritten history, config'
             cand agent 'Manage the agents of this store'
+            cand import 'File mail from a mailbox into tickets'
+            cand quarantine 'Messages that could not be filed'
+            cand blacklist 'Senders whose mail is skipped'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -377,6 +380,151 @@ set edit:completion:arg-completer[tix] = {|@words|
         }
         &'tix;agent;help;help'= {
         }
+        &'tix;import'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand mbox 'Import every message of an mbox file'
+            cand maildir 'Import every message of a Maildir folder (cur/ and new/)'
+            cand eml 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;import;mbox'= {
+            cand --format 'Output format of the summary'
+            cand --batch 'Messages per commit'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --dry-run 'Say what would happen to each message; write nothing'
+            cand -v 'List every message''s outcome, not only the summary'
+            cand --verbose 'List every message''s outcome, not only the summary'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;import;maildir'= {
+            cand --format 'Output format of the summary'
+            cand --batch 'Messages per commit'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --dry-run 'Say what would happen to each message; write nothing'
+            cand -v 'List every message''s outcome, not only the summary'
+            cand --verbose 'List every message''s outcome, not only the summary'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;import;eml'= {
+            cand --format 'Output format of the summary'
+            cand --batch 'Messages per commit'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --dry-run 'Say what would happen to each message; write nothing'
+            cand -v 'List every message''s outcome, not only the summary'
+            cand --verbose 'List every message''s outcome, not only the summary'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;import;help'= {
+            cand mbox 'Import every message of an mbox file'
+            cand maildir 'Import every message of a Maildir folder (cur/ and new/)'
+            cand eml 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;import;help;mbox'= {
+        }
+        &'tix;import;help;maildir'= {
+        }
+        &'tix;import;help;eml'= {
+        }
+        &'tix;import;help;help'= {
+        }
+        &'tix;quarantine'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List quarantined messages and why they were refused'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;quarantine;list'= {
+            cand --format 'Output format; default: table on a terminal, tsv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;quarantine;help'= {
+            cand list 'List quarantined messages and why they were refused'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;quarantine;help;list'= {
+        }
+        &'tix;quarantine;help;help'= {
+        }
+        &'tix;blacklist'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Skip mail from an address or a whole domain'
+            cand list 'List the blacklist'
+            cand remove 'Remove an entry'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;blacklist;add'= {
+            cand --subject 'Only when the subject contains this text (case-insensitive)'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;blacklist;list'= {
+            cand --format 'Output format; default: table on a terminal, tsv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;blacklist;remove'= {
+            cand --subject 'Only the entry with this subject text'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;blacklist;help'= {
+            cand add 'Skip mail from an address or a whole domain'
+            cand list 'List the blacklist'
+            cand remove 'Remove an entry'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;blacklist;help;add'= {
+        }
+        &'tix;blacklist;help;list'= {
+        }
+        &'tix;blacklist;help;remove'= {
+        }
+        &'tix;blacklist;help;help'= {
+        }
         &'tix;completions'= {
             cand -C 'Run as if tix was started in DIR'
             cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
@@ -409,6 +557,9 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand log 'Show the git history of a ticket'
             cand check 'Verify the store: unreadable entries, rewritten history, config'
             cand agent 'Manage the agents of this store'
+            cand import 'File mail from a mailbox into tickets'
+            cand quarantine 'Messages that could not be filed'
+            cand blacklist 'Senders whose mail is skipped'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -463,6 +614,33 @@ set edit:completion:arg-completer[tix] = {|@words|
         &'tix;help;agent;add'= {
         }
         &'tix;help;agent;list'= {
+        }
+        &'tix;help;import'= {
+            cand mbox 'Import every message of an mbox file'
+            cand maildir 'Import every message of a Maildir folder (cur/ and new/)'
+            cand eml 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+        }
+        &'tix;help;import;mbox'= {
+        }
+        &'tix;help;import;maildir'= {
+        }
+        &'tix;help;import;eml'= {
+        }
+        &'tix;help;quarantine'= {
+            cand list 'List quarantined messages and why they were refused'
+        }
+        &'tix;help;quarantine;list'= {
+        }
+        &'tix;help;blacklist'= {
+            cand add 'Skip mail from an address or a whole domain'
+            cand list 'List the blacklist'
+            cand remove 'Remove an entry'
+        }
+        &'tix;help;blacklist;add'= {
+        }
+        &'tix;help;blacklist;list'= {
+        }
+        &'tix;help;blacklist;remove'= {
         }
         &'tix;help;completions'= {
         }

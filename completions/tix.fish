@@ -54,6 +54,9 @@ complete -c tix -n "__fish_tix_needs_command" -f -a "unlock" -d 'Lift a lock (ad
 complete -c tix -n "__fish_tix_needs_command" -f -a "log" -d 'Show the git history of a ticket'
 complete -c tix -n "__fish_tix_needs_command" -f -a "check" -d 'Verify the store: unreadable entries, rewritten history, config'
 complete -c tix -n "__fish_tix_needs_command" -f -a "agent" -d 'Manage the agents of this store'
+complete -c tix -n "__fish_tix_needs_command" -f -a "import" -d 'File mail from a mailbox into tickets'
+complete -c tix -n "__fish_tix_needs_command" -f -a "quarantine" -d 'Messages that could not be filed'
+complete -c tix -n "__fish_tix_needs_command" -f -a "blacklist" -d 'Senders whose mail is skipped'
 complete -c tix -n "__fish_tix_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c tix -n "__fish_tix_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tix -n "__fish_tix_using_subcommand init" -l name -d 'The team\'s name' -r
@@ -301,34 +304,131 @@ complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcomman
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "add" -d 'Declare an agent (admins only)'
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the agents'
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -f -a "mbox" -d 'Import every message of an mbox file'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -f -a "maildir" -d 'Import every message of a Maildir folder (cur/ and new/)'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -f -a "eml" -d 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from mbox" -l format -d 'Output format of the summary' -r -f -a "text\t''
+json\t''"
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from mbox" -l batch -d 'Messages per commit' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from mbox" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from mbox" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from mbox" -l dry-run -d 'Say what would happen to each message; write nothing'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from mbox" -s v -l verbose -d 'List every message\'s outcome, not only the summary'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from mbox" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from mbox" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from maildir" -l format -d 'Output format of the summary' -r -f -a "text\t''
+json\t''"
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from maildir" -l batch -d 'Messages per commit' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from maildir" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from maildir" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from maildir" -l dry-run -d 'Say what would happen to each message; write nothing'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from maildir" -s v -l verbose -d 'List every message\'s outcome, not only the summary'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from maildir" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from maildir" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from eml" -l format -d 'Output format of the summary' -r -f -a "text\t''
+json\t''"
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from eml" -l batch -d 'Messages per commit' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from eml" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from eml" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from eml" -l dry-run -d 'Say what would happen to each message; write nothing'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from eml" -s v -l verbose -d 'List every message\'s outcome, not only the summary'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from eml" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from eml" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "mbox" -d 'Import every message of an mbox file'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "maildir" -d 'Import every message of a Maildir folder (cur/ and new/)'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "eml" -d 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List quarantined messages and why they were refused'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from list" -l format -d 'Output format; default: table on a terminal, tsv when piped' -r -f -a "table\t''
+json\t''
+csv\t''
+tsv\t''
+ids\t''"
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from list" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from list" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from help" -f -a "list" -d 'List quarantined messages and why they were refused'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and not __fish_seen_subcommand_from add list remove help" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and not __fish_seen_subcommand_from add list remove help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and not __fish_seen_subcommand_from add list remove help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and not __fish_seen_subcommand_from add list remove help" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and not __fish_seen_subcommand_from add list remove help" -f -a "add" -d 'Skip mail from an address or a whole domain'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and not __fish_seen_subcommand_from add list remove help" -f -a "list" -d 'List the blacklist'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and not __fish_seen_subcommand_from add list remove help" -f -a "remove" -d 'Remove an entry'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and not __fish_seen_subcommand_from add list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from add" -l subject -d 'Only when the subject contains this text (case-insensitive)' -r
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from add" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from add" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from add" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from list" -l format -d 'Output format; default: table on a terminal, tsv when piped' -r -f -a "table\t''
+json\t''
+csv\t''
+tsv\t''
+ids\t''"
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from list" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from list" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from remove" -l subject -d 'Only the entry with this subject text' -r
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from remove" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from remove" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from help" -f -a "add" -d 'Skip mail from an address or a whole domain'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the blacklist'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove an entry'
+complete -c tix -n "__fish_tix_using_subcommand blacklist; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tix -n "__fish_tix_using_subcommand completions" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand completions" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
 complete -c tix -n "__fish_tix_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "init" -d 'Create a tix store here (and a git repository if there is none)'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "create" -d 'Open a new ticket'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "list" -d 'List tickets (open ones, newest activity first)'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "show" -d 'Show a ticket and its whole trail'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "reply" -d 'Add a public reply for the customer'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "comment" -d 'Add a private internal note'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "assign" -d 'Assign a ticket to an agent, or unassign it'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "status" -d 'Set a ticket\'s status'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "priority" -d 'Set a ticket\'s priority'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "subject" -d 'Change a ticket\'s subject'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "tag" -d 'Add tags to a ticket'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "untag" -d 'Remove tags from a ticket'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "cc" -d 'Add people to, or remove them from, a ticket\'s Cc'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "field" -d 'Set or clear a custom field'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "link" -d 'Link a ticket to another'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "unlink" -d 'Remove a link'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "close" -d 'Close a ticket, optionally locking it'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "reopen" -d 'Reopen a closed ticket'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "lock" -d 'Lock a ticket against every further change'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "unlock" -d 'Lift a lock (admins only)'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "log" -d 'Show the git history of a ticket'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "check" -d 'Verify the store: unreadable entries, rewritten history, config'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "agent" -d 'Manage the agents of this store'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "init" -d 'Create a tix store here (and a git repository if there is none)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "create" -d 'Open a new ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "list" -d 'List tickets (open ones, newest activity first)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "show" -d 'Show a ticket and its whole trail'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "reply" -d 'Add a public reply for the customer'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "comment" -d 'Add a private internal note'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "assign" -d 'Assign a ticket to an agent, or unassign it'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "status" -d 'Set a ticket\'s status'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "priority" -d 'Set a ticket\'s priority'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "subject" -d 'Change a ticket\'s subject'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "tag" -d 'Add tags to a ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "untag" -d 'Remove tags from a ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "cc" -d 'Add people to, or remove them from, a ticket\'s Cc'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "field" -d 'Set or clear a custom field'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "link" -d 'Link a ticket to another'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "unlink" -d 'Remove a link'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "close" -d 'Close a ticket, optionally locking it'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "reopen" -d 'Reopen a closed ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "lock" -d 'Lock a ticket against every further change'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "unlock" -d 'Lift a lock (admins only)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "log" -d 'Show the git history of a ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "check" -d 'Verify the store: unreadable entries, rewritten history, config'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "agent" -d 'Manage the agents of this store'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "import" -d 'File mail from a mailbox into tickets'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "quarantine" -d 'Messages that could not be filed'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "blacklist" -d 'Senders whose mail is skipped'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "add" -d 'Declare an agent (admins only)'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List the agents'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "mbox" -d 'Import every message of an mbox file'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "maildir" -d 'Import every message of a Maildir folder (cur/ and new/)'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "eml" -d 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "list" -d 'List quarantined messages and why they were refused'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from blacklist" -f -a "add" -d 'Skip mail from an address or a whole domain'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from blacklist" -f -a "list" -d 'List the blacklist'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from blacklist" -f -a "remove" -d 'Remove an entry'

@@ -45,11 +45,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 String::new(),
             ),
             (
-                Event::Reply {},
+                Event::Reply { mail: None },
                 "Please try turning it off and on again.".to_string(),
             ),
             (
-                Event::Note {},
+                Event::Note { mail: None },
                 "Customer is on the old firmware.".to_string(),
             ),
             (

@@ -27,6 +27,11 @@ pub enum ErrorKind {
     Denied,
     /// `tix check` found problems in the store. Exit code 10.
     CheckFailed,
+    /// `tix import eml`: the message was refused (sysexits EX_DATAERR, 65).
+    MailRefused,
+    /// `tix import eml`: the store is busy or unavailable; the MTA should
+    /// try again later (sysexits EX_TEMPFAIL, 75).
+    MailTempFail,
 }
 
 impl ErrorKind {
@@ -42,6 +47,8 @@ impl ErrorKind {
             ErrorKind::Busy => 8,
             ErrorKind::Denied => 9,
             ErrorKind::CheckFailed => 10,
+            ErrorKind::MailRefused => 65,
+            ErrorKind::MailTempFail => 75,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod commands;
 pub mod domain;
 pub mod error;
+pub mod mail;
 pub mod ops;
 pub mod store;
 

@@ -196,9 +196,10 @@ fn sample_events() -> Vec<Event> {
         },
         Event::Message {
             from: party("\"Lee, Ann\" <ann@example.com>"),
+            mail: None,
         },
-        Event::Reply {},
-        Event::Note {},
+        Event::Reply { mail: None },
+        Event::Note { mail: None },
         Event::Assign {
             to: Some("bob".into()),
         },
@@ -259,8 +260,8 @@ fn sample_events() -> Vec<Event> {
         match e {
             Event::Created { .. }
             | Event::Message { .. }
-            | Event::Reply {}
-            | Event::Note {}
+            | Event::Reply { .. }
+            | Event::Note { .. }
             | Event::Assign { .. }
             | Event::Status { .. }
             | Event::Priority { .. }

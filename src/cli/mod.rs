@@ -93,6 +93,15 @@ pub enum Command {
     /// Manage the agents of this store
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// File mail from a mailbox into tickets
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Messages that could not be filed
+    #[command(subcommand)]
+    Quarantine(QuarantineCommand),
+    /// Senders whose mail is skipped
+    #[command(subcommand)]
+    Blacklist(BlacklistCommand),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -417,6 +426,98 @@ pub struct CheckArgs {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import every message of an mbox file
+    Mbox(ImportMboxArgs),
+    /// Import every message of a Maildir folder (cur/ and new/)
+    Maildir(ImportMaildirArgs),
+    /// Import one message from standard input (or FILE), e.g. piped from an MTA;
+    /// exits 0 when filed or skipped, 65 when refused, 75 when the store is busy
+    Eml(ImportEmlArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ImportOptions {
+    /// Say what would happen to each message; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format of the summary
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+    /// List every message's outcome, not only the summary
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Messages per commit
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub batch: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportMboxArgs {
+    /// The mbox file
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportMaildirArgs {
+    /// The Maildir folder (holding cur/ and new/)
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportEmlArgs {
+    /// A message file; default: standard input
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QuarantineCommand {
+    /// List quarantined messages and why they were refused
+    List(QuarantineListArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct QuarantineListArgs {
+    /// Output format; default: table on a terminal, tsv when piped
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BlacklistCommand {
+    /// Skip mail from an address or a whole domain
+    Add(BlacklistAddArgs),
+    /// List the blacklist
+    List(AgentListArgs),
+    /// Remove an entry
+    Remove(BlacklistRemoveArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BlacklistAddArgs {
+    /// An address (spam@example.com) or a domain (example.com, with its subdomains)
+    pub sender: String,
+    /// Only when the subject contains this text (case-insensitive)
+    #[arg(long)]
+    pub subject: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct BlacklistRemoveArgs {
+    /// The address or domain, as listed
+    pub sender: String,
+    /// Only the entry with this subject text
+    #[arg(long)]
+    pub subject: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
 pub enum AgentCommand {
     /// Declare an agent (admins only)
     Add(AgentAddArgs),
@@ -519,6 +620,9 @@ pub enum RoleValue {
 }
 
 /// Parses the arguments, runs the command and returns the exit code.
+///
+/// `tix import eml` speaks sysexits to the MTA that pipes into it: its
+/// errors become 75 (try again later) and refused mail 65.
 pub fn main() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

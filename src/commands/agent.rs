@@ -66,12 +66,15 @@ fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
         email,
         roles,
     });
-    store.save_config(
+    let committed = store.save_config(
         &lock,
         config,
         &format!("tix: agent add {}", args.handle),
         &actor.author(),
     )?;
+    if let Some(w) = committed.warning {
+        output::warn(&w);
+    }
     print(&format!("Added agent {}.\n", args.handle))
 }
 

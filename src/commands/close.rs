@@ -60,7 +60,7 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
                 args.message.clone().unwrap_or_default(),
             ));
         } else if let Some(m) = &args.message {
-            drafts.push(Draft::with_body(Event::Note {}, m.clone()));
+            drafts.push(Draft::with_body(Event::Note { mail: None }, m.clone()));
         }
         if args.lock && ticket.locked.is_none() {
             drafts.push(Draft::new(Event::Lock {}));

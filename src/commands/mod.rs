@@ -2,12 +2,15 @@
 //! lower layers and renders the result.
 
 mod agent;
+mod blacklist;
 mod check;
 mod close;
 mod create;
+mod import;
 mod init;
 mod list;
 mod log;
+mod quarantine;
 mod show;
 mod simple;
 mod text;
@@ -83,6 +86,9 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Log(args) => log::run(ctx, args),
         Command::Check(args) => check::run(ctx, args),
         Command::Agent(cmd) => agent::run(ctx, cmd),
+        Command::Import(cmd) => import::run(ctx, cmd),
+        Command::Quarantine(cmd) => quarantine::run(ctx, cmd),
+        Command::Blacklist(cmd) => blacklist::run(ctx, cmd),
         Command::Completions(args) => {
             crate::cli::generated::print_completions(args.shell);
             Ok(())

@@ -56,7 +56,7 @@ fn is_public(event: &Event) -> bool {
         event,
         Event::Created { .. }
             | Event::Message { .. }
-            | Event::Reply {}
+            | Event::Reply { .. }
             | Event::Close {}
             | Event::Status { .. }
     )
@@ -151,9 +151,9 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
         let head = format!("{}  {}", e.at.to_short(), e.author);
         let label = match &e.event {
             Event::Created { customer, .. } => s.cyan(&format!("opened for {customer}")),
-            Event::Message { from } => s.cyan(&format!("message from {from}")),
-            Event::Reply {} => s.cyan("public reply"),
-            Event::Note {} => s.yellow("INTERNAL NOTE"),
+            Event::Message { from, .. } => s.cyan(&format!("message from {from}")),
+            Event::Reply { .. } => s.cyan("public reply"),
+            Event::Note { .. } => s.yellow("INTERNAL NOTE"),
             Event::Status { to, .. } if reopened => s.cyan(&format!("REOPENED: status {to}")),
             other => describe(other),
         };
@@ -162,7 +162,7 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
             out.push_str(&s.red(&format!("! {why}\n")));
         }
         if !e.body.is_empty() {
-            if matches!(e.event, Event::Note {}) {
+            if matches!(e.event, Event::Note { .. }) {
                 for l in e.body.lines() {
                     out.push_str(&format!("{} {l}\n", s.yellow("|")));
                 }
@@ -181,9 +181,9 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
 pub fn describe(event: &Event) -> String {
     match event {
         Event::Created { subject, .. } => format!("created: {subject}"),
-        Event::Message { from } => format!("message from {from}"),
-        Event::Reply {} => "public reply".into(),
-        Event::Note {} => "internal note".into(),
+        Event::Message { from, .. } => format!("message from {from}"),
+        Event::Reply { .. } => "public reply".into(),
+        Event::Note { .. } => "internal note".into(),
         Event::Assign { to: Some(a) } => format!("assigned to {a}"),
         Event::Assign { to: None } => "unassigned".into(),
         Event::Status {

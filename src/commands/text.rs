@@ -14,7 +14,7 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     let wanted: Option<Status> = args.status.map(Into::into);
     write(ctx, &args.id, "reply", |store, _, ticket| {
         let mut drafts = vec![Draft {
-            event: Event::Reply {},
+            event: Event::Reply { mail: None },
             body,
             attachments,
         }];
@@ -43,7 +43,7 @@ pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
     let attachments = input::read_attachments(&args.attach)?;
     write(ctx, &args.id, "comment", |_, _, _| {
         Ok(vec![Draft {
-            event: Event::Note {},
+            event: Event::Note { mail: None },
             body,
             attachments,
         }])

@@ -31,6 +31,102 @@ pub struct Config {
         skip_serializing_if = "is_default_max"
     )]
     pub max_attachment_bytes: u64,
+    #[serde(default, skip_serializing_if = "MailConfig::is_default")]
+    pub mail: MailConfig,
+}
+
+/// How mail is filed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    /// The support addresses (support@…): never recorded as participants.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
+    /// The ticket tag in subjects; `{id}` stands for the ticket id.
+    pub subject_tag: String,
+    /// What a customer's reply to a closed (not locked) ticket does.
+    pub closed_reply: ClosedReply,
+    /// With `closed_reply: new-after-days`, how many days after the close a
+    /// reply still reopens.
+    pub reopen_days: u32,
+    /// Senders whose mail is skipped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blacklist: Vec<BlacklistEntry>,
+    /// Larger messages are quarantined, not filed.
+    pub max_message_bytes: u64,
+    /// Domain of the Message-IDs tix generates; mail with such an id is tix's
+    /// own coming back, and is skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id_domain: Option<String>,
+    /// Keep automatic mail (auto-replies, bounces, list mail) that threads to
+    /// no ticket in the quarantine instead of dropping it.
+    #[serde(skip_serializing_if = "is_false")]
+    pub quarantine_noise: bool,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        MailConfig {
+            addresses: Vec::new(),
+            subject_tag: "[tix #{id}]".into(),
+            closed_reply: ClosedReply::Reopen,
+            reopen_days: 14,
+            blacklist: Vec::new(),
+            max_message_bytes: 50 * 1024 * 1024,
+            message_id_domain: None,
+            quarantine_noise: false,
+        }
+    }
+}
+
+impl MailConfig {
+    fn is_default(&self) -> bool {
+        *self == MailConfig::default()
+    }
+
+    pub fn is_support_address(&self, email: &str) -> bool {
+        self.addresses.iter().any(|a| a.eq_ignore_ascii_case(email))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClosedReply {
+    /// Reopen the ticket.
+    Reopen,
+    /// Start a new ticket linked to the closed one.
+    New,
+    /// Reopen within `reopen_days` of the close, else start a new one.
+    NewAfterDays,
+}
+
+/// A sender to skip: an address (`spam@example.com`) or a whole domain
+/// (`example.com`, subdomains included), optionally only when the subject
+/// contains `subject` (case-insensitive).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlacklistEntry {
+    pub sender: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+impl BlacklistEntry {
+    pub fn matches(&self, from: &str, subject: &str) -> bool {
+        let from = from.to_ascii_lowercase();
+        let sender = self.sender.to_ascii_lowercase();
+        let sender_hit = if sender.contains('@') {
+            from == sender
+        } else {
+            from.rsplit_once('@')
+                .is_some_and(|(_, d)| d == sender || d.ends_with(&format!(".{sender}")))
+        };
+        sender_hit
+            && self
+                .subject
+                .as_ref()
+                .is_none_or(|s| subject.to_lowercase().contains(&s.to_lowercase()))
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -127,6 +223,7 @@ impl Config {
             allow_unknown_agents: false,
             fields: Vec::new(),
             max_attachment_bytes: DEFAULT_MAX_ATTACHMENT,
+            mail: MailConfig::default(),
         }
     }
 
@@ -173,6 +270,20 @@ impl Config {
                 return Err(format!(
                     "agents[{i}].email: `{}` is not an e-mail address",
                     a.email
+                ));
+            }
+        }
+        let tag = &self.mail.subject_tag;
+        if tag.matches("{id}").count() != 1 {
+            return Err(format!(
+                "mail.subject_tag: `{tag}` must contain `{{id}}` exactly once"
+            ));
+        }
+        for (i, b) in self.mail.blacklist.iter().enumerate() {
+            if b.sender.trim().is_empty() || b.sender.contains(char::is_whitespace) {
+                return Err(format!(
+                    "mail.blacklist[{i}].sender: `{}` is not an address or domain",
+                    b.sender
                 ));
             }
         }

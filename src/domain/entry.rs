@@ -172,6 +172,45 @@ impl fmt::Display for FieldValue {
     }
 }
 
+/// What an entry that came by e-mail records about the message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailMeta {
+    /// The Message-ID without angle brackets; synthetic (`…@tix.invalid`,
+    /// derived from the content) when the message had none.
+    pub message_id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_reply_to: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<Party>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<Party>,
+    pub subject: String,
+    /// When it was sent: the Date header in UTC, or the import time when
+    /// the header was missing or absurd (then `date_missing` is true).
+    pub sent_at: Timestamp,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub date_missing: bool,
+    /// The original message, byte for byte, relative to the ticket directory.
+    pub raw: String,
+    /// The quoted history and signature split off the body, if any, as a
+    /// file relative to the ticket directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quoted: Option<String>,
+    /// Why tix considered it automatic (`auto-reply`, `bounce`, …), if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<String>,
+    /// Attachments that were not stored, with the reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omitted: Vec<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// What happened. The variant name is the entry's `kind`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
@@ -191,11 +230,21 @@ pub enum Event {
     /// A message from the customer (or someone in Cc). Body: the text.
     Message {
         from: Party,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mail: Option<Box<MailMeta>>,
     },
     /// A public reply from an agent, meant for the customer. Body: the text.
-    Reply {},
+    Reply {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mail: Option<Box<MailMeta>>,
+    },
     /// A private internal note, never shown to a customer. Body: the text.
-    Note {},
+    /// Automatic mail (a bounce, an out-of-office) that threads onto a
+    /// ticket is recorded as a note carrying its `mail`.
+    Note {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mail: Option<Box<MailMeta>>,
+    },
     /// The ticket was given to an agent (`to`), or unassigned (`to: null`).
     Assign {
         // Required even though it may be null: a missing key means a
@@ -268,8 +317,8 @@ impl Event {
         match self {
             Event::Created { .. } => "created",
             Event::Message { .. } => "message",
-            Event::Reply {} => "reply",
-            Event::Note {} => "note",
+            Event::Reply { .. } => "reply",
+            Event::Note { .. } => "note",
             Event::Assign { .. } => "assign",
             Event::Status { .. } => "status",
             Event::Priority { .. } => "priority",
@@ -290,7 +339,10 @@ impl Event {
     pub fn has_text(&self) -> bool {
         matches!(
             self,
-            Event::Created { .. } | Event::Message { .. } | Event::Reply {} | Event::Note {}
+            Event::Created { .. }
+                | Event::Message { .. }
+                | Event::Reply { .. }
+                | Event::Note { .. }
         )
     }
 }
@@ -422,7 +474,7 @@ mod tests {
 
     #[test]
     fn encodes_front_matter_in_a_stable_order() {
-        let e = entry(Event::Reply {}, "Hello");
+        let e = entry(Event::Reply { mail: None }, "Hello");
         assert_eq!(
             e.encode(),
             "---\nformat: 1\nkind: reply\nat: 2026-11-23T01:38:23.123456Z\nseq: 1\nauthor: alice\n---\nHello\n"
@@ -474,7 +526,7 @@ mod tests {
             "x\r\ny",
             "ends with newline\n",
         ] {
-            let e = entry(Event::Note {}, body);
+            let e = entry(Event::Note { mail: None }, body);
             assert_eq!(Entry::decode(e.encode().as_bytes()).unwrap().body, body);
         }
     }

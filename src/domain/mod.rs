@@ -10,7 +10,7 @@ pub mod ticket;
 pub mod time;
 
 pub use config::{Agent, Config, FieldDef, FieldType, Role, Stage};
-pub use entry::{Entry, Event, FieldValue, LinkRel, Priority, Status};
+pub use entry::{Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
 pub use id::TicketId;
 pub use party::Party;
 pub use ticket::{Link, StoredEntry, Ticket, TrailItem, fold};

@@ -184,13 +184,13 @@ fn apply(t: &mut Ticket, e: &Entry) -> Option<String> {
             t.status = Status::New;
         }
         Event::Message { .. } => t.messages += 1,
-        Event::Reply {} => {
+        Event::Reply { .. } => {
             t.messages += 1;
             if t.first_response_at.is_none() {
                 t.first_response_at = Some(e.at);
             }
         }
-        Event::Note {} => t.notes += 1,
+        Event::Note { .. } => t.notes += 1,
         Event::Assign { to } => t.assignee = to.clone(),
         Event::Status { to, .. } => set_status(t, *to, e.at),
         Event::Priority { to } => t.priority = *to,
@@ -312,7 +312,7 @@ mod tests {
                 2,
                 "2026-01-01T11:00:00Z",
                 "bob",
-                Event::Reply {},
+                Event::Reply { mail: None },
             ),
             stored(
                 "c-tags.md",

@@ -30,6 +30,7 @@ use tree::NewFiles;
 pub const CONFIG_PATH: &str = ".tix/config.yaml";
 pub const TICKETS_DIR: &str = "tickets";
 pub const FILES_DIR: &str = "files";
+pub const QUARANTINE_DIR: &str = "quarantine";
 
 /// A file inside a ticket that could not be read as an entry.
 #[derive(Clone, Debug, PartialEq)]
@@ -331,6 +332,48 @@ impl Store {
             .collect())
     }
 
+    /// Stems of the `.eml` files in the quarantine (see `mail::file`).
+    pub fn quarantined_names(&self) -> Result<Vec<String>> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(Vec::new());
+        };
+        let Some(tree) = self.subtree(&head, QUARANTINE_DIR)? else {
+            return Ok(Vec::new());
+        };
+        Ok(tree
+            .iter()
+            .filter_map(|e| {
+                e.name()
+                    .ok()
+                    .and_then(|n| n.strip_suffix(".eml"))
+                    .map(str::to_string)
+            })
+            .collect())
+    }
+
+    /// Reads a file of the store as committed at HEAD.
+    pub fn read_file(&self, store_path: &str) -> Result<Option<Vec<u8>>> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(None);
+        };
+        let full = self.repo_path(store_path);
+        match head.get_path(Path::new(&full)) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(
+                self.repo
+                    .find_blob(entry.id())
+                    .context(|| format!("cannot read {full}"))?
+                    .content()
+                    .to_vec(),
+            )),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(Error::internal(format!(
+                "cannot read {full}: {}",
+                e.message()
+            ))),
+        }
+    }
+
     pub fn ticket_exists(&self, id: &TicketId) -> Result<bool> {
         let Some(head) = self.head_tree()? else {
             return Ok(false);
@@ -417,18 +460,38 @@ impl Store {
     /// alone and is not part of the commit.
     pub fn commit(
         &self,
-        _lock: &StoreLock,
+        lock: &StoreLock,
         files: Vec<(String, Vec<u8>)>,
         message: &str,
         author: &Author,
     ) -> Result<Committed> {
+        let blobs = files
+            .iter()
+            .map(|(path, bytes)| Ok((path.clone(), self.write_blob(path, bytes)?)))
+            .collect::<Result<Vec<_>>>()?;
+        self.commit_blobs(lock, blobs, message, author)
+    }
+
+    /// Stores `bytes` in git's object database, ahead of a commit. `path` is
+    /// only for messages.
+    pub fn write_blob(&self, path: &str, bytes: &[u8]) -> Result<Oid> {
+        self.repo
+            .blob(bytes)
+            .context(|| format!("cannot store {path} in git"))
+    }
+
+    /// Like [`Store::commit`], with contents already stored by
+    /// [`Store::write_blob`]: a long import keeps only object ids in memory.
+    pub fn commit_blobs(
+        &self,
+        _lock: &StoreLock,
+        files: Vec<(String, Oid)>,
+        message: &str,
+        author: &Author,
+    ) -> Result<Committed> {
         let mut new_files = NewFiles::default();
-        for (path, bytes) in &files {
-            let blob = self
-                .repo
-                .blob(bytes)
-                .context(|| format!("cannot store {path} in git"))?;
-            new_files.insert(&self.repo_path(path), blob);
+        for (path, blob) in &files {
+            new_files.insert(&self.repo_path(path), *blob);
         }
         let head_commit = match self.repo.head() {
             Ok(h) => Some(h.peel_to_commit().context(|| "cannot read HEAD".into())?),
@@ -458,7 +521,10 @@ impl Store {
         // tree must not make the caller think the change was lost (and
         // retry it).
         let warning = self.check_out_new_files(&files).err().map(|e| {
-            let paths: Vec<String> = files.iter().map(|(p, _)| self.repo_path(p)).collect();
+            let mut paths: Vec<String> = files.iter().take(10).map(|(p, _)| self.repo_path(p)).collect();
+            if files.len() > 10 {
+                paths.push(self.repo_path(TICKETS_DIR));
+            }
             format!(
                 "the change was committed ({}), but the work tree or git's index was not updated: {e}; \
                  run `git checkout HEAD -- {}` to bring them in step",
@@ -469,8 +535,13 @@ impl Store {
         Ok(Committed { oid, warning })
     }
 
-    fn check_out_new_files(&self, files: &[(String, Vec<u8>)]) -> Result<()> {
-        for (path, bytes) in files {
+    fn check_out_new_files(&self, files: &[(String, Oid)]) -> Result<()> {
+        for (path, oid) in files {
+            let blob = self
+                .repo
+                .find_blob(*oid)
+                .context(|| format!("cannot read {path} back from git"))?;
+            let bytes = blob.content();
             let on_disk = self.root.join(path);
             if let Some(parent) = on_disk.parent() {
                 std::fs::create_dir_all(parent)
@@ -505,15 +576,15 @@ impl Store {
         config: Config,
         message: &str,
         author: &Author,
-    ) -> Result<()> {
-        self.commit(
+    ) -> Result<Committed> {
+        let committed = self.commit(
             lock,
             vec![(CONFIG_PATH.into(), config.to_yaml().into_bytes())],
             message,
             author,
         )?;
         self.config = config;
-        Ok(())
+        Ok(committed)
     }
 }
 

@@ -1,0 +1,105 @@
+//! `tix blacklist`: senders whose mail import skips.
+
+use crate::cli::output::{self, print, warn};
+use crate::cli::{BlacklistCommand, ListFormat};
+use crate::domain::config::BlacklistEntry;
+use crate::error::{Error, ErrorKind, Result};
+
+use super::Ctx;
+
+pub fn run(ctx: &Ctx, cmd: BlacklistCommand) -> Result<()> {
+    match cmd {
+        BlacklistCommand::List(args) => {
+            let store = ctx.store()?;
+            let rows: Vec<Vec<String>> = store
+                .config()
+                .mail
+                .blacklist
+                .iter()
+                .map(|b| vec![b.sender.clone(), b.subject.clone().unwrap_or_default()])
+                .collect();
+            let format = args.format.unwrap_or(if output::stdout_is_terminal() {
+                ListFormat::Table
+            } else {
+                ListFormat::Tsv
+            });
+            match format {
+                ListFormat::Json => print(&output::json(&store.config().mail.blacklist)?),
+                ListFormat::Csv => print(&output::csv(&["sender", "subject"], &rows)?),
+                ListFormat::Tsv => print(&output::tsv(&["sender", "subject"], &rows)),
+                ListFormat::Ids => print(
+                    &rows
+                        .iter()
+                        .map(|r| format!("{}\n", r[0]))
+                        .collect::<String>(),
+                ),
+                ListFormat::Table => print(&output::table(&["Sender", "Subject contains"], &rows)),
+            }
+        }
+        BlacklistCommand::Add(args) => {
+            let sender = args.sender.trim().to_ascii_lowercase();
+            if sender.is_empty() || sender.contains(char::is_whitespace) || sender.ends_with('@') {
+                return Err(Error::invalid(format!(
+                    "`{}` is not an address or a domain (expected spam@example.com or example.com)",
+                    args.sender
+                )));
+            }
+            change(ctx, &format!("tix: blacklist add {sender}"), |list| {
+                let entry = BlacklistEntry {
+                    sender: sender.clone(),
+                    subject: args.subject.clone(),
+                };
+                if list.contains(&entry) {
+                    return Ok(false);
+                }
+                list.push(entry);
+                Ok(true)
+            })
+        }
+        BlacklistCommand::Remove(args) => {
+            let sender = args.sender.trim().to_ascii_lowercase();
+            change(ctx, &format!("tix: blacklist remove {sender}"), |list| {
+                let before = list.len();
+                list.retain(|b| {
+                    !(b.sender == sender && (args.subject.is_none() || b.subject == args.subject))
+                });
+                if list.len() == before {
+                    return Err(Error::not_found(format!(
+                        "`{sender}` is not on the blacklist"
+                    )));
+                }
+                Ok(true)
+            })
+        }
+    }
+}
+
+/// Edits the blacklist in the config as one commit; admins only.
+fn change(
+    ctx: &Ctx,
+    message: &str,
+    edit: impl FnOnce(&mut Vec<BlacklistEntry>) -> Result<bool>,
+) -> Result<()> {
+    let mut store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    if !actor.admin {
+        return Err(Error::new(
+            ErrorKind::Denied,
+            format!(
+                "only an admin can change the blacklist; {} is not one",
+                actor.handle
+            ),
+        ));
+    }
+    let lock = store.lock()?;
+    let mut config = store.config().clone();
+    if !edit(&mut config.mail.blacklist)? {
+        eprintln!("tix: already on the blacklist; nothing to change");
+        return Ok(());
+    }
+    let committed = store.save_config(&lock, config, message, &actor.author())?;
+    if let Some(w) = committed.warning {
+        warn(&w);
+    }
+    print(&format!("{}\n", message.trim_start_matches("tix: ")))
+}

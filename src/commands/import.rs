@@ -1,0 +1,232 @@
+//! `tix import`: mailboxes into tickets.
+
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::cli::output::{self, print, warn};
+use crate::cli::{ImportCommand, ImportOptions, TextFormat};
+use crate::error::{Error, ErrorKind, Result};
+use crate::mail::file::{Action, Counts, Importer, MessageOutcome};
+use crate::store::Store;
+
+use super::Ctx;
+
+pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
+    match cmd {
+        ImportCommand::Mbox(args) => {
+            let file = std::fs::File::open(&args.file).map_err(|e| {
+                Error::not_found(format!("cannot open mbox {}: {e}", args.file.display()))
+            })?;
+            let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+            let name = args.file.display().to_string();
+            let messages = mail_parser::mailbox::mbox::MessageIterator::new(BufReader::new(file))
+                .enumerate()
+                .map(move |(i, m)| {
+                    m.map(|m| (format!("{name}#{}", i + 1), m.unwrap_contents()))
+                        .map_err(|e| Error::internal(format!("cannot read {name}: {e}")))
+                });
+            import_all(ctx, &args.options, messages, Progress::Bytes(total))
+        }
+        ImportCommand::Maildir(args) => {
+            let dir = args.dir.clone();
+            let iter = mail_parser::mailbox::maildir::MessageIterator::new(&dir).map_err(|e| {
+                Error::invalid(format!(
+                    "{} is not a Maildir folder (expected cur/ and new/ inside): {e}",
+                    dir.display()
+                ))
+            })?;
+            let count = ["cur", "new"]
+                .iter()
+                .filter_map(|d| std::fs::read_dir(dir.join(d)).ok())
+                .map(|r| r.count() as u64)
+                .sum();
+            let messages = iter.map(|m| {
+                m.map(|m| (m.path().display().to_string(), m.unwrap_contents()))
+                    .map_err(|e| {
+                        Error::internal(format!("cannot read a message in the Maildir: {e}"))
+                    })
+            });
+            import_all(ctx, &args.options, messages, Progress::Messages(count))
+        }
+        ImportCommand::Eml(args) => import_eml(ctx, args.file.as_deref(), &args.options),
+    }
+}
+
+enum Progress {
+    Bytes(u64),
+    Messages(u64),
+}
+
+fn import_all(
+    ctx: &Ctx,
+    options: &ImportOptions,
+    messages: impl Iterator<Item = Result<(String, Vec<u8>)>>,
+    progress: Progress,
+) -> Result<()> {
+    let store = ctx.store()?;
+    let mut importer = Importer::new(&store, options.dry_run)?;
+    importer.set_batch_limit(options.batch);
+    let bar = progress_bar(&progress);
+    let mut outcomes = Vec::new();
+    let mut seen_bytes = 0u64;
+    for item in messages {
+        let (source, raw) = item?;
+        seen_bytes += raw.len() as u64;
+        let outcome = importer.import(&raw, &source)?;
+        if let Some(bar) = &bar {
+            bar.set_position(match progress {
+                Progress::Bytes(_) => seen_bytes,
+                Progress::Messages(_) => importer.counts().messages as u64,
+            });
+        }
+        if options.verbose || options.dry_run || options.format == TextFormat::Json {
+            outcomes.push(outcome);
+        }
+    }
+    let (counts, warnings) = importer.finish()?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for w in &warnings {
+        warn(w);
+    }
+    report(&store, options, &counts, &outcomes)
+}
+
+fn progress_bar(progress: &Progress) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let (len, template) = match progress {
+        Progress::Bytes(n) => (*n, "{bar:40} {bytes}/{total_bytes} {msg}"),
+        Progress::Messages(n) => (*n, "{bar:40} {pos}/{len} messages {msg}"),
+    };
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result<()> {
+    // An MTA retries on 75; anything that is not the message's fault must
+    // map to it, or mail would bounce or vanish.
+    let tempfail = |e: Error| {
+        if matches!(e.kind(), ErrorKind::MailRefused) {
+            e
+        } else {
+            Error::new(ErrorKind::MailTempFail, e.message().to_string())
+        }
+    };
+    let (source, raw) = match file {
+        Some(p) if p.as_os_str() != "-" => (
+            p.display().to_string(),
+            std::fs::read(p).map_err(|e| {
+                Error::new(
+                    ErrorKind::MailRefused,
+                    format!("cannot read message {}: {e}", p.display()),
+                )
+            })?,
+        ),
+        _ => {
+            let mut buf = Vec::new();
+            std::io::stdin().read_to_end(&mut buf).map_err(|e| {
+                Error::new(
+                    ErrorKind::MailTempFail,
+                    format!("cannot read standard input: {e}"),
+                )
+            })?;
+            ("stdin".to_string(), buf)
+        }
+    };
+    let store = ctx.store().map_err(tempfail)?;
+    let mut importer = Importer::new(&store, options.dry_run).map_err(tempfail)?;
+    let outcome = importer.import(&raw, &source).map_err(tempfail)?;
+    let (counts, warnings) = importer.finish().map_err(tempfail)?;
+    for w in &warnings {
+        warn(w);
+    }
+    report(&store, options, &counts, std::slice::from_ref(&outcome))?;
+    if let Action::Quarantined { reason, file } = &outcome.action {
+        return Err(Error::new(
+            ErrorKind::MailRefused,
+            format!("message refused ({reason}); kept as {file}"),
+        ));
+    }
+    Ok(())
+}
+
+fn report(
+    store: &Store,
+    options: &ImportOptions,
+    counts: &Counts,
+    outcomes: &[MessageOutcome],
+) -> Result<()> {
+    let _ = store;
+    if options.format == TextFormat::Json {
+        return print(&output::json(&json!({
+            "dry_run": options.dry_run,
+            "counts": counts,
+            "messages": outcomes,
+        }))?);
+    }
+    let mut out = String::new();
+    for o in outcomes {
+        out.push_str(&format!(
+            "{}\t{}\t{}\n",
+            o.source,
+            describe(&o.action),
+            o.subject
+        ));
+    }
+    let c = counts;
+    out.push_str(&format!(
+        "{}{} messages: {} new tickets, {} follow-ups ({} reopened), {} noted on tickets; \
+         skipped {} duplicates, {} auto-replies, {} bounces, {} list mail, {} loops, {} blacklisted; \
+         {} quarantined\n",
+        if options.dry_run { "dry run, nothing written: " } else { "" },
+        c.messages,
+        c.new_tickets,
+        c.follow_ups,
+        c.reopened,
+        c.noted,
+        c.duplicates,
+        c.auto_replies,
+        c.bounces,
+        c.lists,
+        c.loops,
+        c.blacklisted,
+        c.quarantined
+    ));
+    print(&out)
+}
+
+fn describe(action: &Action) -> String {
+    match action {
+        Action::Created {
+            ticket,
+            linked_to: None,
+        } => format!("new ticket {ticket}"),
+        Action::Created {
+            ticket,
+            linked_to: Some(old),
+        } => format!("new ticket {ticket} (linked to {old})"),
+        Action::FollowUp {
+            ticket,
+            reopened: false,
+        } => format!("follow-up on {ticket}"),
+        Action::FollowUp {
+            ticket,
+            reopened: true,
+        } => format!("follow-up on {ticket}, reopened"),
+        Action::Noted { ticket, noise } => format!("noted on {ticket} ({noise:?})"),
+        Action::Duplicate { ticket: Some(t) } => format!("duplicate (in {t})"),
+        Action::Duplicate { ticket: None } => "duplicate (already quarantined)".into(),
+        Action::Skipped { noise, reason } => format!("skipped {noise:?}: {reason}"),
+        Action::Blacklisted { sender } => format!("blacklisted sender {sender}"),
+        Action::Quarantined { file, reason } => format!("quarantined as {file}: {reason}"),
+    }
+}

@@ -1,0 +1,975 @@
+//! Filing: deciding where each inbound message belongs and writing it
+//! there, in batches of commits.
+//!
+//! Rules, in order (issue 3): a Message-ID already in the store is a
+//! duplicate; In-Reply-To/References naming a stored message thread onto
+//! its ticket; a subject tag threads only when the sender already takes
+//! part in that ticket; anything else starts a ticket. Automatic mail
+//! (loops, bounces, auto-replies, list mail) never starts or reopens a
+//! ticket: when it threads it becomes an internal note, otherwise it is
+//! skipped. Blacklisted senders are skipped. A message that cannot be
+//! filed goes to the quarantine with the reason.
+
+use std::collections::{HashMap, HashSet};
+
+use git2::Oid;
+use serde::Serialize;
+
+use super::classify::{NoiseKind, OwnMarks};
+use super::parse::{InboundMail, MailAttachment, parse, synthetic_message_id};
+use super::quote::split_reply;
+use crate::domain::config::ClosedReply;
+use crate::domain::names::{safe_file_name, unique_name};
+use crate::domain::{
+    Config, Entry, Event, LinkRel, MailMeta, Party, Priority, Status, TicketId, Timestamp, fold,
+};
+use crate::error::{Error, Result};
+use crate::store::{Author, FILES_DIR, Store, StoreLock, random_tag};
+
+pub use crate::store::QUARANTINE_DIR;
+
+/// What happened to one message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "action")]
+pub enum Action {
+    /// A new ticket (linked to `linked_to` when the reply went to a locked
+    /// or closed ticket).
+    Created {
+        ticket: TicketId,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        linked_to: Option<TicketId>,
+    },
+    /// Added to an existing ticket.
+    FollowUp {
+        ticket: TicketId,
+        reopened: bool,
+    },
+    /// Automatic mail recorded on its ticket as an internal note.
+    Noted {
+        ticket: TicketId,
+        noise: NoiseKind,
+    },
+    /// Already in the store.
+    Duplicate {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ticket: Option<TicketId>,
+    },
+    /// Automatic mail that belongs to no ticket.
+    Skipped {
+        noise: NoiseKind,
+        reason: String,
+    },
+    Blacklisted {
+        sender: String,
+    },
+    /// Kept in the quarantine, not filed.
+    Quarantined {
+        file: String,
+        reason: String,
+    },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MessageOutcome {
+    /// Where the message came from (a file, an mbox position).
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub subject: String,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+/// What the store knows about one ticket, as far as filing needs.
+#[derive(Clone, Debug)]
+struct TicketInfo {
+    status: Status,
+    locked: bool,
+    closed_at: Option<Timestamp>,
+    /// Lower-case addresses of the customer, Cc and agents who wrote.
+    participants: HashSet<String>,
+    last_seq: u64,
+}
+
+/// Lookups built once per import, then kept current as messages are
+/// filed, so no message rescans the store.
+struct MailIndex {
+    by_message_id: HashMap<String, TicketId>,
+    tickets: HashMap<TicketId, TicketInfo>,
+    quarantined: HashSet<String>,
+}
+
+impl MailIndex {
+    fn build(store: &Store) -> Result<MailIndex> {
+        let mut index = MailIndex {
+            by_message_id: HashMap::new(),
+            tickets: HashMap::new(),
+            quarantined: store.quarantined_names()?.into_iter().collect(),
+        };
+        for (id, files) in store.read_all()? {
+            let (ticket, trail) = fold(id, files.entries);
+            let mut participants = HashSet::new();
+            for p in ticket.customer.iter().chain(ticket.cc.iter()) {
+                participants.insert(p.email.to_ascii_lowercase());
+            }
+            for item in &trail {
+                if let Some(mail) = mail_of(&item.entry.event) {
+                    index.by_message_id.insert(mail.message_id.clone(), id);
+                }
+                if let Event::Message { from, .. } = &item.entry.event {
+                    participants.insert(from.email.to_ascii_lowercase());
+                }
+            }
+            index.tickets.insert(
+                id,
+                TicketInfo {
+                    status: ticket.status,
+                    locked: ticket.locked.is_some(),
+                    closed_at: ticket.closed_at,
+                    participants,
+                    last_seq: ticket.last_seq,
+                },
+            );
+        }
+        Ok(index)
+    }
+}
+
+fn mail_of(event: &Event) -> Option<&MailMeta> {
+    match event {
+        Event::Message { mail, .. } | Event::Reply { mail } | Event::Note { mail } => {
+            mail.as_deref()
+        }
+        _ => None,
+    }
+}
+
+/// Files messages into a store. Holds the store lock for its lifetime, so
+/// concurrent imports and commands are serialised (a scheduled fetch
+/// racing a manual one lost mail in FreeScout #3186).
+pub struct Importer<'s> {
+    store: &'s Store,
+    config: Config,
+    own: OwnMarks,
+    index: MailIndex,
+    lock: Option<StoreLock>,
+    dry_run: bool,
+    batch: Vec<(String, Oid)>,
+    batch_messages: usize,
+    batch_limit: usize,
+    counts: Counts,
+}
+
+/// Totals of an import run.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Counts {
+    pub messages: usize,
+    pub new_tickets: usize,
+    pub follow_ups: usize,
+    pub reopened: usize,
+    pub noted: usize,
+    pub duplicates: usize,
+    pub auto_replies: usize,
+    pub bounces: usize,
+    pub lists: usize,
+    pub loops: usize,
+    pub blacklisted: usize,
+    pub quarantined: usize,
+    pub commits: usize,
+}
+
+impl<'s> Importer<'s> {
+    /// Takes the store lock and reads what filing needs. With `dry_run`
+    /// nothing is written, but every decision is made as it would be.
+    pub fn new(store: &'s Store, dry_run: bool) -> Result<Importer<'s>> {
+        let lock = store.lock()?;
+        let config = store.config().clone();
+        let own = OwnMarks {
+            loop_token: None,
+            message_id_domain: config.mail.message_id_domain.clone(),
+        };
+        Ok(Importer {
+            index: MailIndex::build(store)?,
+            store,
+            config,
+            own,
+            lock: Some(lock),
+            dry_run,
+            batch: Vec::new(),
+            batch_messages: 0,
+            batch_limit: 500,
+            counts: Counts::default(),
+        })
+    }
+
+    /// Messages per commit. Each commit is atomic: a run killed mid-batch
+    /// loses only that batch's writes, and running again files them.
+    pub fn set_batch_limit(&mut self, n: usize) {
+        self.batch_limit = n.max(1);
+    }
+
+    pub fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    /// Files one raw message.
+    pub fn import(&mut self, raw: &[u8], source: &str) -> Result<MessageOutcome> {
+        self.counts.messages += 1;
+        let now = crate::ops::now()?;
+        let outcome = self.decide_and_write(raw, source, now)?;
+        match &outcome.action {
+            Action::Created { .. } => self.counts.new_tickets += 1,
+            Action::FollowUp { reopened, .. } => {
+                self.counts.follow_ups += 1;
+                self.counts.reopened += usize::from(*reopened);
+            }
+            Action::Noted { .. } => self.counts.noted += 1,
+            Action::Duplicate { .. } => self.counts.duplicates += 1,
+            Action::Skipped { noise, .. } => match noise {
+                NoiseKind::AutoReply => self.counts.auto_replies += 1,
+                NoiseKind::Bounce => self.counts.bounces += 1,
+                NoiseKind::List => self.counts.lists += 1,
+                NoiseKind::Loop => self.counts.loops += 1,
+            },
+            Action::Blacklisted { .. } => self.counts.blacklisted += 1,
+            Action::Quarantined { .. } => self.counts.quarantined += 1,
+        }
+        self.batch_messages += 1;
+        if self.batch_messages >= self.batch_limit {
+            self.flush()?;
+        }
+        Ok(outcome)
+    }
+
+    /// Commits what is pending. Called automatically per batch and by
+    /// [`Importer::finish`].
+    pub fn flush(&mut self) -> Result<Vec<String>> {
+        self.batch_messages = 0;
+        if self.batch.is_empty() || self.dry_run {
+            self.batch.clear();
+            return Ok(Vec::new());
+        }
+        let files = std::mem::take(&mut self.batch);
+        let c = &self.counts;
+        let message = format!(
+            "tix: import mail\n\n{} messages so far: {} new tickets, {} follow-ups, {} noted, {} quarantined",
+            c.messages, c.new_tickets, c.follow_ups, c.noted, c.quarantined
+        );
+        let lock = self
+            .lock
+            .as_ref()
+            .ok_or_else(|| Error::internal("import already finished"))?;
+        let committed = self
+            .store
+            .commit_blobs(lock, files, &message, &self.author())?;
+        self.counts.commits += 1;
+        Ok(committed.warning.into_iter().collect())
+    }
+
+    /// Commits the last batch and releases the store.
+    pub fn finish(mut self) -> Result<(Counts, Vec<String>)> {
+        let warnings = self.flush()?;
+        self.lock.take();
+        Ok((self.counts, warnings))
+    }
+
+    fn author(&self) -> Author {
+        Author {
+            name: "tix mail import".into(),
+            email: self
+                .config
+                .mail
+                .addresses
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "tix@localhost".into()),
+        }
+    }
+
+    fn decide_and_write(
+        &mut self,
+        raw: &[u8],
+        source: &str,
+        now: Timestamp,
+    ) -> Result<MessageOutcome> {
+        let outcome =
+            |message_id: Option<String>, subject: String, action: Action| MessageOutcome {
+                source: source.to_string(),
+                message_id,
+                subject,
+                action,
+            };
+        if raw.len() as u64 > self.config.mail.max_message_bytes {
+            let reason = format!(
+                "message is {} bytes; the limit is {} (mail.max_message_bytes)",
+                raw.len(),
+                self.config.mail.max_message_bytes
+            );
+            return self
+                .quarantine(raw, source, &reason, now)
+                .map(|a| outcome(None, String::new(), a));
+        }
+        // mail-parser is trusted not to panic, but one bad message must not
+        // take the rest of the mailbox down with it if it ever does.
+        let parsed = parse_quietly(raw, &self.own);
+        let mail = match parsed {
+            Ok(mail) => mail,
+            Err(reason) => {
+                return self
+                    .quarantine(raw, source, &reason, now)
+                    .map(|a| outcome(None, String::new(), a));
+            }
+        };
+        let id = Some(mail.message_id.clone());
+        let subject = mail.subject.clone();
+        if let Some(ticket) = self.index.by_message_id.get(&mail.message_id) {
+            return Ok(outcome(
+                id,
+                subject,
+                Action::Duplicate {
+                    ticket: Some(*ticket),
+                },
+            ));
+        }
+        if let Some(n) = &mail.noise
+            && n.kind == NoiseKind::Loop
+        {
+            return Ok(outcome(
+                id,
+                subject,
+                Action::Skipped {
+                    noise: n.kind,
+                    reason: n.reason.clone(),
+                },
+            ));
+        }
+        let from = match (&mail.from, &mail.noise) {
+            (Some(from), _) => from.clone(),
+            // Bounces often come from the null sender; they are still
+            // recognisable noise, not refused mail.
+            (None, Some(_)) => Party {
+                name: Some("unknown sender".into()),
+                email: "unknown@invalid".into(),
+            },
+            (None, None) => {
+                let reason = "no sender address in From or Sender";
+                return self
+                    .quarantine(raw, source, reason, now)
+                    .map(|a| outcome(id, subject, a));
+            }
+        };
+        if self
+            .config
+            .mail
+            .blacklist
+            .iter()
+            .any(|b| b.matches(&from.email, &mail.subject))
+        {
+            return Ok(outcome(
+                id,
+                subject,
+                Action::Blacklisted { sender: from.email },
+            ));
+        }
+        let threaded = self.thread(&mail, &from);
+        let action = match (&mail.noise, threaded) {
+            (Some(noise), Some(ticket)) if !self.index.tickets[&ticket].locked => {
+                self.write_noise_note(ticket, &mail, raw, &from, noise.kind, now)?;
+                Action::Noted {
+                    ticket,
+                    noise: noise.kind,
+                }
+            }
+            (Some(noise), _) => {
+                if self.config.mail.quarantine_noise {
+                    let reason = format!(
+                        "automatic mail ({}): {}",
+                        kind_name(noise.kind),
+                        noise.reason
+                    );
+                    return self
+                        .quarantine(raw, source, &reason, now)
+                        .map(|a| outcome(id, subject, a));
+                }
+                Action::Skipped {
+                    noise: noise.kind,
+                    reason: noise.reason.clone(),
+                }
+            }
+            (None, Some(ticket)) => self.follow_up_or_new(ticket, &mail, raw, &from, now)?,
+            (None, None) => {
+                let ticket = self.write_new_ticket(&mail, raw, &from, None, now)?;
+                Action::Created {
+                    ticket,
+                    linked_to: None,
+                }
+            }
+        };
+        Ok(outcome(id, subject, action))
+    }
+
+    /// The ticket a message threads onto, if any.
+    fn thread(&self, mail: &InboundMail, from: &Party) -> Option<TicketId> {
+        let by_header = mail
+            .in_reply_to
+            .iter()
+            .chain(mail.references.iter().rev())
+            .find_map(|id| self.index.by_message_id.get(id).copied());
+        if by_header.is_some() {
+            return by_header;
+        }
+        let tagged = find_subject_tag(&self.config.mail.subject_tag, &mail.subject)?;
+        let info = self.index.tickets.get(&tagged)?;
+        let sender = from.email.to_ascii_lowercase();
+        let is_agent = self.config.agent(&from.email).is_some();
+        (info.participants.contains(&sender) || is_agent).then_some(tagged)
+    }
+
+    fn follow_up_or_new(
+        &mut self,
+        ticket: TicketId,
+        mail: &InboundMail,
+        raw: &[u8],
+        from: &Party,
+        now: Timestamp,
+    ) -> Result<Action> {
+        let info = &self.index.tickets[&ticket];
+        if info.locked {
+            let new = self.write_new_ticket(mail, raw, from, Some(ticket), now)?;
+            return Ok(Action::Created {
+                ticket: new,
+                linked_to: Some(ticket),
+            });
+        }
+        let is_agent = self.config.agent(&from.email).is_some();
+        if info.status == Status::Closed && !is_agent {
+            let start_new = match self.config.mail.closed_reply {
+                ClosedReply::Reopen => false,
+                ClosedReply::New => true,
+                ClosedReply::NewAfterDays => info.closed_at.is_some_and(|closed| {
+                    closed.seconds_until(now) > i64::from(self.config.mail.reopen_days) * 86_400
+                }),
+            };
+            if start_new {
+                let new = self.write_new_ticket(mail, raw, from, Some(ticket), now)?;
+                return Ok(Action::Created {
+                    ticket: new,
+                    linked_to: Some(ticket),
+                });
+            }
+        }
+        let reopened = self.write_follow_up(ticket, mail, raw, from, is_agent, now)?;
+        Ok(Action::FollowUp { ticket, reopened })
+    }
+
+    fn write_new_ticket(
+        &mut self,
+        mail: &InboundMail,
+        raw: &[u8],
+        from: &Party,
+        linked_to: Option<TicketId>,
+        now: Timestamp,
+    ) -> Result<TicketId> {
+        let id = self.new_ticket_id(&mail.message_id);
+        let cc = self.participants_besides(mail, &[from.email.as_str()]);
+        let subject = if mail.subject.trim().is_empty() {
+            "(no subject)".to_string()
+        } else {
+            mail.subject.clone()
+        };
+        let mut entries = vec![(
+            Entry {
+                at: now,
+                seq: 1,
+                author: from.email.clone(),
+                event: Event::Created {
+                    subject,
+                    customer: from.clone(),
+                    cc: cc.clone(),
+                    priority: Priority::Normal,
+                    tags: Vec::new(),
+                    fields: Default::default(),
+                },
+                body: String::new(),
+            },
+            Vec::new(),
+        )];
+        if let Some(old) = linked_to {
+            entries.push((
+                Entry {
+                    at: now,
+                    seq: 2,
+                    author: from.email.clone(),
+                    event: Event::Link {
+                        rel: LinkRel::Related,
+                        target: old,
+                    },
+                    body: String::new(),
+                },
+                Vec::new(),
+            ));
+        }
+        let mut participants: HashSet<String> =
+            cc.iter().map(|p| p.email.to_ascii_lowercase()).collect();
+        participants.insert(from.email.to_ascii_lowercase());
+        self.index.tickets.insert(
+            id,
+            TicketInfo {
+                status: Status::New,
+                locked: false,
+                closed_at: None,
+                participants,
+                last_seq: entries.len() as u64,
+            },
+        );
+        self.write_entries(id, entries)?;
+        let event_for = |meta| Event::Message {
+            from: from.clone(),
+            mail: Some(meta),
+        };
+        self.write_mail_entry(id, mail, raw, &from.email, "message", event_for, None, now)?;
+        Ok(id)
+    }
+
+    fn write_follow_up(
+        &mut self,
+        ticket: TicketId,
+        mail: &InboundMail,
+        raw: &[u8],
+        from: &Party,
+        is_agent: bool,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let info = self.index.tickets[&ticket].clone();
+        let new_cc: Vec<Party> = self
+            .participants_besides(mail, &[from.email.as_str()])
+            .into_iter()
+            .chain((!is_agent).then(|| from.clone()))
+            .filter(|p| !info.participants.contains(&p.email.to_ascii_lowercase()))
+            .filter(|p| self.config.agent(&p.email).is_none())
+            .collect();
+        let author = match self.config.agent(&from.email) {
+            Some(agent) => agent.handle.clone(),
+            None => from.email.clone(),
+        };
+        let event_for = |meta| {
+            if is_agent {
+                Event::Reply { mail: Some(meta) }
+            } else {
+                Event::Message {
+                    from: from.clone(),
+                    mail: Some(meta),
+                }
+            }
+        };
+        // A customer writing again means the ball is back with the team.
+        let next_status = (!is_agent)
+            .then_some(info.status)
+            .filter(|s| matches!(s, Status::Pending | Status::Closed))
+            .map(|from_status| Event::Status {
+                to: Status::Open,
+                from: Some(from_status),
+            });
+        let reopened = info.status == Status::Closed && next_status.is_some();
+        let mut extra = Vec::new();
+        if !new_cc.is_empty() {
+            extra.push(Event::Cc {
+                add: new_cc.clone(),
+                remove: Vec::new(),
+            });
+        }
+        extra.extend(next_status);
+        let kind = if is_agent { "reply" } else { "message" };
+        self.write_mail_entry(
+            ticket,
+            mail,
+            raw,
+            &author,
+            kind,
+            event_for,
+            Some(extra),
+            now,
+        )?;
+        let info = self
+            .index
+            .tickets
+            .get_mut(&ticket)
+            .expect("ticket is indexed");
+        for p in new_cc {
+            info.participants.insert(p.email.to_ascii_lowercase());
+        }
+        if reopened || info.status == Status::Pending && !is_agent {
+            info.status = Status::Open;
+            info.closed_at = None;
+        }
+        Ok(reopened)
+    }
+
+    fn write_noise_note(
+        &mut self,
+        ticket: TicketId,
+        mail: &InboundMail,
+        raw: &[u8],
+        from: &Party,
+        kind: NoiseKind,
+        now: Timestamp,
+    ) -> Result<()> {
+        let _ = kind;
+        let event_for = |meta| Event::Note { mail: Some(meta) };
+        self.write_mail_entry(ticket, mail, raw, &from.email, "note", event_for, None, now)
+    }
+
+    /// Writes the entry carrying a message (with its original, quoted part,
+    /// HTML and attachments), then `extra` entries in the same batch.
+    #[allow(clippy::too_many_arguments)]
+    fn write_mail_entry(
+        &mut self,
+        ticket: TicketId,
+        mail: &InboundMail,
+        raw: &[u8],
+        author: &str,
+        kind: &str,
+        event_for: impl FnOnce(Box<MailMeta>) -> Event,
+        extra: Option<Vec<Event>>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let info = self
+            .index
+            .tickets
+            .get_mut(&ticket)
+            .expect("ticket is indexed");
+        let seq = info.last_seq + 1;
+        let tag = random_tag(6)?;
+        let stem = format!("{}-{tag}-{kind}", now.to_file_stamp());
+        let files_dir = format!("{FILES_DIR}/{stem}");
+        let (sent_at, date_missing) = match mail.date {
+            Some(d) if plausible_date(d, now) => (d, false),
+            _ => (now, true),
+        };
+        let split = split_reply(&mail.text);
+        let mut own_files: Vec<(String, Vec<u8>)> =
+            vec![(format!("{files_dir}/message.eml"), raw.to_vec())];
+        let quoted = split.quoted.as_ref().map(|q| {
+            let path = format!("{files_dir}/quoted.txt");
+            own_files.push((path.clone(), q.clone().into_bytes()));
+            path
+        });
+        if let Some(html) = &mail.html {
+            own_files.push((
+                format!("{files_dir}/message.html"),
+                html.clone().into_bytes(),
+            ));
+        }
+        let mut omitted = Vec::new();
+        let mut attachments = Vec::new();
+        let mut taken = vec![
+            "message.eml".to_string(),
+            "quoted.txt".to_string(),
+            "message.html".to_string(),
+        ];
+        for a in &mail.attachments {
+            if a.bytes.len() as u64 > self.config.max_attachment_bytes {
+                omitted.push(format!(
+                    "{} ({} bytes): larger than max_attachment_bytes",
+                    a.name.as_deref().unwrap_or("unnamed"),
+                    a.bytes.len()
+                ));
+                continue;
+            }
+            let safe = unique_name(
+                &safe_file_name(a.name.as_deref().unwrap_or(""), &fallback_name(a)),
+                &taken,
+            );
+            taken.push(safe.clone());
+            attachments.push((format!("{files_dir}/{safe}"), a));
+        }
+        let meta = MailMeta {
+            message_id: mail.message_id.clone(),
+            in_reply_to: mail.in_reply_to.clone(),
+            references: mail.references.clone(),
+            to: mail.to.clone(),
+            cc: mail.cc.clone(),
+            subject: mail.subject.clone(),
+            sent_at,
+            date_missing,
+            raw: format!("{files_dir}/message.eml"),
+            quoted,
+            noise: mail
+                .noise
+                .as_ref()
+                .map(|n| format!("{}: {}", kind_name(n.kind), n.reason)),
+            omitted,
+        };
+        let main = Entry {
+            at: now,
+            seq,
+            author: author.to_string(),
+            event: event_for(Box::new(meta)),
+            body: split.reply,
+        };
+        let main_file = format!("{stem}.md");
+        debug_assert_eq!(main_file, main.file_name(&tag));
+        let dir = Store::ticket_dir(&ticket);
+        let mut pending: Vec<(String, Vec<u8>)> =
+            vec![(format!("{dir}/{main_file}"), main.encode().into_bytes())];
+        for (path, bytes) in own_files {
+            pending.push((format!("{dir}/{path}"), bytes));
+        }
+        let mut next = seq + 1;
+        for (path, a) in attachments {
+            let record = Entry {
+                at: now,
+                seq: next,
+                author: author.to_string(),
+                event: Event::Attachment {
+                    file: path.clone(),
+                    name: a
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| path.rsplit('/').next().unwrap_or("").to_string()),
+                    size: a.bytes.len() as u64,
+                    entry: Some(main_file.clone()),
+                },
+                body: String::new(),
+            };
+            next += 1;
+            let record_name = record.file_name(&random_tag(6)?);
+            pending.push((format!("{dir}/{path}"), a.bytes.clone()));
+            pending.push((format!("{dir}/{record_name}"), record.encode().into_bytes()));
+        }
+        for event in extra.unwrap_or_default() {
+            let e = Entry {
+                at: now,
+                seq: next,
+                author: author.to_string(),
+                event,
+                body: String::new(),
+            };
+            next += 1;
+            let name = e.file_name(&random_tag(6)?);
+            pending.push((format!("{dir}/{name}"), e.encode().into_bytes()));
+        }
+        self.index
+            .tickets
+            .get_mut(&ticket)
+            .expect("ticket is indexed")
+            .last_seq = next - 1;
+        self.index
+            .by_message_id
+            .insert(mail.message_id.clone(), ticket);
+        self.stage(pending)
+    }
+
+    fn write_entries(
+        &mut self,
+        ticket: TicketId,
+        entries: Vec<(Entry, Vec<MailAttachment>)>,
+    ) -> Result<()> {
+        let dir = Store::ticket_dir(&ticket);
+        let mut pending = Vec::new();
+        for (entry, _) in entries {
+            let name = entry.file_name(&random_tag(6)?);
+            pending.push((format!("{dir}/{name}"), entry.encode().into_bytes()));
+        }
+        self.stage(pending)
+    }
+
+    /// Puts files into the pending batch; their contents go to git's object
+    /// store at once, so memory holds only ids.
+    fn stage(&mut self, files: Vec<(String, Vec<u8>)>) -> Result<()> {
+        if self.dry_run {
+            return Ok(());
+        }
+        for (path, bytes) in files {
+            let oid = self.store.write_blob(&path, &bytes)?;
+            self.batch.push((path, oid));
+        }
+        Ok(())
+    }
+
+    fn quarantine(
+        &mut self,
+        raw: &[u8],
+        source: &str,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Action> {
+        let name = synthetic_message_id(raw)
+            .trim_end_matches("@tix.invalid")
+            .to_string();
+        let file = format!("{QUARANTINE_DIR}/{name}.eml");
+        if !self.index.quarantined.insert(name.clone()) {
+            return Ok(Action::Duplicate { ticket: None });
+        }
+        let record = QuarantineRecord {
+            format: 1,
+            at: now,
+            reason: reason.to_string(),
+            source: source.to_string(),
+            size: raw.len() as u64,
+        };
+        let yaml = serde_yaml::to_string(&record)
+            .map_err(|e| Error::internal(format!("cannot write quarantine record: {e}")))?;
+        self.stage(vec![
+            (file.clone(), raw.to_vec()),
+            (format!("{QUARANTINE_DIR}/{name}.yaml"), yaml.into_bytes()),
+        ])?;
+        Ok(Action::Quarantined {
+            file,
+            reason: reason.to_string(),
+        })
+    }
+
+    /// Ticket ids of mail-born tickets come from the first message's id, so
+    /// importing the same mailbox again (after a crash, say) gives the same
+    /// ids; a clash with another ticket moves on to the next candidate.
+    fn new_ticket_id(&self, message_id: &str) -> TicketId {
+        (0u32..)
+            .map(|n| {
+                let seed = format!("{message_id}\n{n}");
+                let oid = Oid::hash_object(git2::ObjectType::Blob, seed.as_bytes())
+                    .unwrap_or(Oid::ZERO_SHA1);
+                let b = oid.as_bytes();
+                TicketId::from_random([b[0], b[1], b[2], b[3], b[4]])
+            })
+            .find(|id| !self.index.tickets.contains_key(id))
+            .expect("an unused id exists")
+    }
+
+    /// The other people on a message: Cc, and To unless it is only the
+    /// support address, without support addresses, agents and `except`.
+    /// With no support addresses configured, To is taken to be the support
+    /// mailbox and only Cc counts.
+    fn participants_besides(&self, mail: &InboundMail, except: &[&str]) -> Vec<Party> {
+        let to: &[Party] = if self.config.mail.addresses.is_empty() {
+            &[]
+        } else {
+            &mail.to
+        };
+        let mut out: Vec<Party> = Vec::new();
+        for p in to.iter().chain(mail.cc.iter()) {
+            if self.config.mail.is_support_address(&p.email)
+                || self.config.agent(&p.email).is_some()
+                || except.iter().any(|e| p.same_address(e))
+                || out.iter().any(|o| o.same_address(&p.email))
+            {
+                continue;
+            }
+            out.push(p.clone());
+        }
+        out
+    }
+}
+
+/// Parses with a panic guard: mail-parser has been seen to panic on
+/// malformed MIME ("Invalid part ID"); such a message is refused like any
+/// other unparseable one, and the panic message is kept off the terminal.
+fn parse_quietly(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(|| parse(raw, own));
+    std::panic::set_hook(previous);
+    result.unwrap_or_else(|_| {
+        Err("the mail parser crashed on this message (malformed MIME structure)".into())
+    })
+}
+
+/// A quarantined message's record, beside its `.eml`.
+#[derive(Serialize, serde::Deserialize, Clone, Debug)]
+pub struct QuarantineRecord {
+    pub format: u32,
+    pub at: Timestamp,
+    pub reason: String,
+    pub source: String,
+    pub size: u64,
+}
+
+fn kind_name(kind: NoiseKind) -> &'static str {
+    match kind {
+        NoiseKind::Loop => "loop",
+        NoiseKind::Bounce => "bounce",
+        NoiseKind::AutoReply => "auto-reply",
+        NoiseKind::List => "list",
+    }
+}
+
+fn fallback_name(a: &MailAttachment) -> String {
+    let ext = match a.content_type.as_str() {
+        "message/rfc822" => "eml",
+        "text/plain" => "txt",
+        "text/html" => "html",
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "application/pdf" => "pdf",
+        "text/calendar" => "ics",
+        "message/delivery-status" => "txt",
+        _ => "bin",
+    };
+    format!("attachment.{ext}")
+}
+
+/// A Date header is believed between 1990 and one day ahead of now.
+fn plausible_date(d: Timestamp, now: Timestamp) -> bool {
+    let floor = Timestamp::parse_rfc3339("1990-01-01T00:00:00Z").expect("valid literal");
+    d >= floor && now.seconds_until(d) <= 86_400
+}
+
+/// Finds a ticket id in `subject` wrapped as `pattern` (`[tix #{id}]`).
+pub fn find_subject_tag(pattern: &str, subject: &str) -> Option<TicketId> {
+    let (before, after) = pattern.split_once("{id}")?;
+    let lower = subject.to_ascii_lowercase();
+    let before_l = before.to_ascii_lowercase();
+    let after_l = after.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(&before_l) {
+        let start = from + pos + before_l.len();
+        let end = start + crate::domain::id::ID_LEN;
+        if let (Some(candidate), Some(rest)) = (subject.get(start..end), lower.get(end..))
+            && rest.starts_with(&after_l)
+            && let Ok(id) = candidate.parse::<TicketId>()
+        {
+            return Some(id);
+        }
+        from = start;
+    }
+    None
+}
+
+/// The subject tag for `id`.
+pub fn subject_tag(pattern: &str, id: TicketId) -> String {
+    pattern.replace("{id}", id.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_subject_tags() {
+        let id: TicketId = "7K3F0000".parse().unwrap();
+        let tag = subject_tag("[tix #{id}]", id);
+        assert_eq!(
+            find_subject_tag("[tix #{id}]", &format!("Re: {tag} Printer")),
+            Some(id)
+        );
+        assert_eq!(
+            find_subject_tag("[tix #{id}]", "Re: [TIX #7k3f0000] x"),
+            Some(id)
+        );
+        assert_eq!(
+            find_subject_tag("[tix #{id}]", "Re: [tix #7K3F000] x"),
+            None
+        );
+        assert_eq!(
+            find_subject_tag("[tix #{id}]", "[tix #] [tix #7K3F0000]"),
+            Some(id)
+        );
+        assert_eq!(
+            find_subject_tag("Ticket#{id}:", "Ticket#7K3F0000: hi"),
+            Some(id)
+        );
+        assert_eq!(find_subject_tag("[tix #{id}]", "[tix #ééééééééé]"), None);
+    }
+}

@@ -1,0 +1,9 @@
+//! E-mail: parsing inbound messages, telling noise (auto-replies, bounces,
+//! list mail, our own mail) from people, and separating a reply from the
+//! history it quotes. A feature layer: it uses the domain and the store,
+//! never the CLI.
+
+pub mod classify;
+pub mod file;
+pub mod parse;
+pub mod quote;

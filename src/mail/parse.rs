@@ -1,0 +1,245 @@
+//! Turning raw message bytes into what filing needs, with everything
+//! decoded to UTF-8 and owned, so the parser's borrows end here.
+
+use git2::{ObjectType, Oid};
+use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
+
+use super::classify::{Noise, OwnMarks, classify};
+use crate::domain::{Party, Timestamp};
+
+/// A parsed inbound message.
+#[derive(Clone, Debug)]
+pub struct InboundMail {
+    /// Without angle brackets.
+    pub message_id: String,
+    /// The message had no Message-ID; `message_id` was derived from its
+    /// bytes, so importing it again still finds it.
+    pub synthetic_id: bool,
+    pub in_reply_to: Vec<String>,
+    pub references: Vec<String>,
+    /// None when the From header holds no usable address.
+    pub from: Option<Party>,
+    pub to: Vec<Party>,
+    pub cc: Vec<Party>,
+    pub subject: String,
+    /// The Date header, if present and parseable (not yet checked for sense).
+    pub date: Option<Timestamp>,
+    /// The text, decoded; HTML-only mail converted to text.
+    pub text: String,
+    /// The HTML body, kept when the text had to be derived from it.
+    pub html: Option<String>,
+    pub attachments: Vec<MailAttachment>,
+    pub noise: Option<Noise>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MailAttachment {
+    /// The name the sender gave, if any (decoded, unsanitised).
+    pub name: Option<String>,
+    /// `type/subtype`.
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The synthetic Message-ID of a message that has none: its git blob id,
+/// so it is stable across imports and clones.
+pub fn synthetic_message_id(raw: &[u8]) -> String {
+    let oid = Oid::hash_object(ObjectType::Blob, raw).unwrap_or(Oid::ZERO_SHA1);
+    format!("{oid}@tix.invalid")
+}
+
+/// Parses one message. Errors say why it cannot be filed.
+pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err("empty message".into());
+    }
+    // Some real mail arrives with blank or whitespace-only lines before the
+    // headers; skip them rather than refuse the message.
+    let start = raw
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|first| {
+            raw[..first]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |nl| nl + 1)
+        })
+        .unwrap_or(0);
+    let msg = MessageParser::default()
+        .parse(&raw[start..])
+        .ok_or("not an RFC 5322 message (no headers could be read)")?;
+    if msg.headers().is_empty() {
+        return Err("not an RFC 5322 message (no headers)".into());
+    }
+    let (message_id, synthetic_id) = match msg.message_id().map(clean_id).filter(|s| !s.is_empty())
+    {
+        Some(id) => (id, false),
+        None => (synthetic_message_id(raw), true),
+    };
+    let from = msg
+        .from()
+        .and_then(first_party)
+        .or_else(|| msg.sender().and_then(first_party));
+    let mut text = String::new();
+    let mut html_only = false;
+    for i in 0..msg.text_body_count() {
+        if let Some(part) = msg.text_part(i as u32) {
+            html_only |= part.is_text_html();
+        }
+        if let Some(t) = msg.body_text(i) {
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&t);
+        }
+    }
+    let html = if html_only || (text.is_empty() && msg.html_body_count() > 0) {
+        let mut html = String::new();
+        for i in 0..msg.html_body_count() {
+            if let Some(h) = msg.body_html(i) {
+                html.push_str(&h);
+            }
+        }
+        if text.is_empty() {
+            text = msg.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+        }
+        (!html.is_empty()).then_some(html)
+    } else {
+        None
+    };
+    let attachments = msg
+        .attachments()
+        .map(|part| MailAttachment {
+            name: part.attachment_name().map(str::to_string),
+            content_type: part
+                .content_type()
+                .map(|ct| match ct.subtype() {
+                    Some(sub) => format!("{}/{sub}", ct.ctype()),
+                    None => ct.ctype().to_string(),
+                })
+                .unwrap_or_else(|| {
+                    if part.is_message() {
+                        "message/rfc822"
+                    } else {
+                        "application/octet-stream"
+                    }
+                    .to_string()
+                })
+                .to_ascii_lowercase(),
+            bytes: part.contents().to_vec(),
+        })
+        .collect();
+    Ok(InboundMail {
+        message_id,
+        synthetic_id,
+        in_reply_to: ids(msg.in_reply_to()),
+        references: ids(msg.references()),
+        from,
+        to: msg.to().map(parties).unwrap_or_default(),
+        cc: msg.cc().map(parties).unwrap_or_default(),
+        subject: msg.subject().map(clean_line).unwrap_or_default(),
+        date: msg
+            .date()
+            .filter(|d| d.is_valid())
+            .and_then(|d| chrono::DateTime::from_timestamp(d.to_timestamp(), 0))
+            .map(Timestamp::new),
+        text: text.replace('\0', ""),
+        html,
+        attachments,
+        noise: classify(&msg, own),
+    })
+}
+
+fn clean_id(s: &str) -> String {
+    s.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim()
+        .to_string()
+}
+
+fn ids(value: &HeaderValue<'_>) -> Vec<String> {
+    let mut out: Vec<String> = match value {
+        HeaderValue::Text(t) => t.split_whitespace().map(clean_id).collect(),
+        HeaderValue::TextList(list) => list
+            .iter()
+            .flat_map(|t| t.split_whitespace().map(clean_id))
+            .collect(),
+        _ => Vec::new(),
+    };
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// One line without control characters: subjects become file content and
+/// table cells.
+fn clean_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+fn to_party(name: Option<&str>, address: Option<&str>) -> Option<Party> {
+    let email = address?.trim();
+    let name = name
+        .map(clean_line)
+        .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(email));
+    let text = match &name {
+        Some(n) => format!("{n} <{email}>"),
+        None => email.to_string(),
+    };
+    Party::parse(&text)
+        .ok()
+        .or_else(|| Party::parse(email).ok().map(|p| Party { name, ..p }))
+}
+
+fn first_party(addr: &Address<'_>) -> Option<Party> {
+    addr.iter().find_map(|a| to_party(a.name(), a.address()))
+}
+
+fn parties(addr: &Address<'_>) -> Vec<Party> {
+    addr.iter()
+        .filter_map(|a| to_party(a.name(), a.address()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_plain_message() {
+        let raw = b"From: Ann Lee <ann@example.com>\r\nTo: support@example.com\r\nCc: \"Bob\" <bob@example.org>\r\nSubject: =?UTF-8?Q?Printer_=C3=A9rror?=\r\nMessage-ID: <abc@example.com>\r\nIn-Reply-To: <x@y>\r\nReferences: <w@y> <x@y>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0100\r\n\r\nIt says error 42\r\n";
+        let m = parse(raw, &OwnMarks::default()).unwrap();
+        assert_eq!(m.message_id, "abc@example.com");
+        assert!(!m.synthetic_id);
+        assert_eq!(m.from.unwrap().to_string(), "Ann Lee <ann@example.com>");
+        assert_eq!(m.cc[0].email, "bob@example.org");
+        assert_eq!(m.subject, "Printer érror");
+        assert_eq!(m.in_reply_to, ["x@y"]);
+        assert_eq!(m.references, ["w@y", "x@y"]);
+        assert_eq!(m.date.unwrap().to_rfc3339(), "2026-11-23T09:00:00.000000Z");
+        assert!(m.text.starts_with("It says error 42"));
+        assert!(m.html.is_none());
+    }
+
+    #[test]
+    fn derives_a_stable_id_and_converts_html() {
+        let raw = b"From: ann@example.com\nSubject: hi\nContent-Type: text/html\n\n<p>Hello <b>there</b></p>\n";
+        let a = parse(raw, &OwnMarks::default()).unwrap();
+        let b = parse(raw, &OwnMarks::default()).unwrap();
+        assert!(a.synthetic_id);
+        assert_eq!(a.message_id, b.message_id);
+        assert!(a.message_id.ends_with("@tix.invalid"));
+        assert!(a.text.contains("Hello"), "{}", a.text);
+        assert!(a.html.unwrap().contains("<b>there</b>"));
+    }
+
+    #[test]
+    fn refuses_what_is_not_mail() {
+        assert!(parse(b"", &OwnMarks::default()).is_err());
+        assert!(parse(b"   \n", &OwnMarks::default()).is_err());
+    }
+}
