@@ -408,7 +408,9 @@ fn everything_the_binary_writes_is_valid() {
         "fields:\n\
          - name: units\n  type: number\n  description: How many devices\n\
          - name: product\n  type: choice\n  choices: [printer, scanner]\n\
-         - name: due\n  type: date\n",
+         - name: due\n  type: date\n\
+         mail:\n  addresses: [support@example.com]\n  closed_reply: new-after-days\n  reopen_days: 7\n\
+         \x20 blacklist:\n  - sender: example.net\n  - sender: spam@example.com\n    subject: prize\n",
     );
     fs::write(&config_path, config).unwrap();
     s.git(&["add", ".tix/config.yaml"]);
@@ -480,6 +482,32 @@ fn everything_the_binary_writes_is_valid() {
     s.tix(&["unlock", a, "-m", "Released"]);
     s.tix(&["close", a, "--lock", "--yes"]);
 
+    // Mail writes message, reply and note entries with a `mail` block:
+    // a new ticket, the customer's reply with a new Cc, an agent's answer
+    // by mail, and an out-of-office threaded onto the ticket.
+    let mbox = s.dir.join("support.mbox");
+    fs::write(
+        &mbox,
+        "From ann@example.com Mon Nov 23 10:00:00 2026\n\
+         From: Ann Lee <ann@example.com>\nTo: support@example.com\nSubject: Scanner jammed\n\
+         Message-ID: <m1@example.com>\nDate: Mon, 23 Nov 2026 10:00:00 +0100\n\n\
+         It jams.\n\n\
+         From ann@example.com Mon Nov 23 11:00:00 2026\n\
+         From: Ann Lee <ann@example.com>\nTo: support@example.com\nCc: Carl <carl@example.org>\n\
+         Subject: Re: Scanner jammed\nMessage-ID: <m2@example.com>\nIn-Reply-To: <m1@example.com>\n\
+         Date: Mon, 23 Nov 2026 11:00:00 +0100\n\nStill jams.\n\n\
+         From alice@example.com Mon Nov 23 12:00:00 2026\n\
+         From: Alice Admin <alice@example.com>\nTo: ann@example.com\nSubject: Re: Scanner jammed\n\
+         Message-ID: <m3@example.com>\nIn-Reply-To: <m2@example.com>\nDate: Mon, 23 Nov 2026 12:00:00 +0100\n\n\
+         Clean the rollers.\n\n\
+         From ann@example.com Mon Nov 23 13:00:00 2026\n\
+         From: Ann Lee <ann@example.com>\nTo: alice@example.com\nSubject: Out of office\n\
+         Auto-Submitted: auto-replied\nMessage-ID: <m4@example.com>\nIn-Reply-To: <m3@example.com>\n\
+         Date: Mon, 23 Nov 2026 13:00:00 +0100\n\nI am away.\n",
+    )
+    .unwrap();
+    s.tix(&["import", "mbox", mbox.to_str().unwrap()]);
+
     let validator = entry_validator();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let files = s.entry_files();
@@ -496,11 +524,20 @@ fn everything_the_binary_writes_is_valid() {
             what.ends_with(&format!("-{kind}.md")),
             "{what} has kind {kind}"
         );
+        if json.get("mail").is_some() {
+            *seen.entry(format!("{kind} by mail")).or_default() += 1;
+        }
         *seen.entry(kind).or_default() += 1;
+    }
+    for kind in ["message", "reply", "note"] {
+        assert!(
+            seen.contains_key(&format!("{kind} by mail")),
+            "the import wrote no {kind} entry with a mail block ({seen:?})"
+        );
     }
     let missing: Vec<_> = ALL_KINDS
         .iter()
-        .filter(|k| **k != "message" && !seen.contains_key(**k))
+        .filter(|k| !seen.contains_key(**k))
         .collect();
     assert!(
         missing.is_empty(),

@@ -239,13 +239,12 @@ fn is_separator(text: &str) -> bool {
     let t = text.trim();
     if t.starts_with("--") || t.ends_with("--") {
         let inner = t.trim_matches('-').trim().to_lowercase();
-        if SEPARATOR_PHRASES.contains(&inner.as_str()) {
-            return true;
-        }
+        return SEPARATOR_PHRASES.contains(&inner.as_str());
     }
-    let lower = t.to_lowercase();
-    let phrase = lower.trim_end_matches(is_colon).trim_end();
-    phrase.len() < lower.len() && FORWARD_PHRASES.contains(&phrase)
+    let Some(phrase) = t.strip_suffix(is_colon) else {
+        return false;
+    };
+    FORWARD_PHRASES.contains(&phrase.trim_end().to_lowercase().as_str())
 }
 
 /// Outlook's "________________________________" rule with a "From:" header
@@ -267,6 +266,8 @@ const DATE: u8 = 2;
 const TO: u8 = 4;
 const SUBJECT: u8 = 8;
 const CC: u8 = 16;
+/// "Sent:", which only mail clients write (unlike "Date:").
+const SENT: u8 = 32;
 
 /// Header names as mail clients write them above a quoted or forwarded
 /// message, in several languages (lower case).
@@ -282,24 +283,24 @@ const HEADER_NAMES: &[(&str, u8)] = &[
     ("от", FROM),
     ("lähettäjä", FROM),
     ("feladó", FROM),
-    ("sent", DATE),
+    ("sent", SENT),
     ("date", DATE),
     ("datum", DATE),
     ("data", DATE),
     ("fecha", DATE),
-    ("gesendet", DATE),
-    ("envoyé", DATE),
-    ("envoyé le", DATE),
-    ("enviado", DATE),
-    ("enviado el", DATE),
-    ("verzonden", DATE),
-    ("skickat", DATE),
-    ("sendt", DATE),
-    ("inviato", DATE),
-    ("wysłano", DATE),
-    ("odesláno", DATE),
-    ("lähetetty", DATE),
-    ("отправлено", DATE),
+    ("gesendet", SENT),
+    ("envoyé", SENT),
+    ("envoyé le", SENT),
+    ("enviado", SENT),
+    ("enviado el", SENT),
+    ("verzonden", SENT),
+    ("skickat", SENT),
+    ("sendt", SENT),
+    ("inviato", SENT),
+    ("wysłano", SENT),
+    ("odesláno", SENT),
+    ("lähetetty", SENT),
+    ("отправлено", SENT),
     ("дата", DATE),
     ("to", TO),
     ("an", TO),
@@ -354,11 +355,18 @@ fn header_kind(text: &str) -> Option<u8> {
 
 /// A block of header lines starting at line `i` that names the sender, a
 /// date and a recipient or subject: "From: ...", "Sent: ...", "To: ...".
+/// Unless it has "Sent:" or "Subject:", it must also hold an address, so
+/// that a customer's "From: Berlin / To: Paris / Date: 5 May" stays text.
 fn is_header_block(lines: &[Line<'_>], i: usize) -> bool {
-    if header_kind(lines[i].text).is_none() {
+    // Only at the start of a run of header lines: a run is looked at once.
+    if header_kind(lines[i].text).is_none()
+        || i.checked_sub(1)
+            .is_some_and(|p| header_kind(lines[p].text).is_some())
+    {
         return false;
     }
     let mut seen = 0u8;
+    let mut address = false;
     for (k, line) in lines[i..].iter().take(12).enumerate() {
         match header_kind(line.text) {
             Some(kind) => seen |= kind,
@@ -366,8 +374,12 @@ fn is_header_block(lines: &[Line<'_>], i: usize) -> bool {
             None if k > 0 && line.text.starts_with([' ', '\t']) && !is_blank(line.text) => {}
             None => break,
         }
+        address |= line.text.contains('@');
     }
-    seen & FROM != 0 && seen & DATE != 0 && seen & (TO | SUBJECT) != 0
+    seen & FROM != 0
+        && seen & (DATE | SENT) != 0
+        && seen & (TO | SUBJECT) != 0
+        && (seen & (SENT | SUBJECT) != 0 || address)
 }
 
 /// Words that start an attribution line: "On", "Le", "Am", "El", ...
@@ -411,27 +423,27 @@ const WROTE_CJK: &[&str] = &["写道", "寫道", "書きました", "작성"];
 /// An attribution ("On <date>, <name> wrote:") starting at line `i`,
 /// possibly wrapped over up to three lines; returns its last line.
 fn attribution_at(lines: &[Line<'_>], i: usize) -> Option<usize> {
-    let mut joined = String::new();
-    for (j, line) in lines.iter().enumerate().skip(i).take(3) {
+    let first = lines[i].text.trim();
+    if first.ends_with(is_colon) {
+        // Complete on one line; a line ending with a colon never wraps.
+        return is_attribution(first).then_some(i);
+    }
+    // Only an attribution's own first line wraps: one that starts like an
+    // attribution.
+    if !starts_like_attribution(first) {
+        return None;
+    }
+    let mut joined = first.to_string();
+    for (j, line) in lines.iter().enumerate().skip(i + 1).take(2) {
         let t = line.text.trim();
-        if t.is_empty() || t.len() > MAX_MARKER_LINE || (j > i && is_quoted(t)) {
+        // A line that starts like an attribution is tried on its own.
+        if t.is_empty() || t.len() > MAX_MARKER_LINE || is_quoted(t) || starts_like_attribution(t) {
             return None;
         }
-        if j > i {
-            // Only an attribution's own first line wraps: one that starts
-            // like an attribution and does not end with a colon; and a line
-            // that starts like one is tried on its own, not as a tail.
-            if joined.ends_with(is_colon) || !starts_like_attribution(&joined) {
-                return None;
-            }
-            if starts_like_attribution(t) {
-                return None;
-            }
-            joined.push(' ');
-        }
+        joined.push(' ');
         joined.push_str(t);
-        if joined.ends_with(is_colon) && is_attribution(&joined) {
-            return Some(j);
+        if t.ends_with(is_colon) {
+            return is_attribution(&joined).then_some(j);
         }
     }
     None
@@ -471,21 +483,25 @@ fn is_attribution(line: &str) -> bool {
 }
 
 /// A weaker attribution, accepted only right above a quoted tail block:
-/// "Megan One wrote:", "Bob <bob@example.com>:", or an old Gmail
-/// "2012/4/2 Bob <bob@example.com>" without a colon.
+/// "bob@example.com wrote:", "Bob <bob@example.com>:", or an old Gmail
+/// "2012/4/2 Bob <bob@example.com>" without a colon. It must name an
+/// address: a bare "Megan wrote:" stays with the reply, as "Here is what I
+/// wrote:" must.
 fn is_weak_attribution(line: &str) -> bool {
     let s = strip_dashes(line);
     if s.len() > 2 * MAX_MARKER_LINE {
         return false;
     }
     if s.ends_with(is_colon) {
-        return has_wrote(s) || has_angle_address(s);
+        return has_angle_address(s) || (s.contains('@') && has_wrote(s));
     }
     s.starts_with(|c: char| c.is_ascii_digit()) && s.ends_with('>') && has_angle_address(s)
 }
 
 /// The start of an unquoted attribution line (one or two lines) right above
 /// the quoted block starting at line `block`, blank lines between allowed.
+/// Two lines are taken together only where a name and its `<address>` were
+/// wrapped apart.
 fn attribution_before(lines: &[Line<'_>], block: usize) -> Option<usize> {
     let last = lines[..block].iter().rposition(|l| !is_blank(l.text))?;
     let usable =
@@ -493,15 +509,15 @@ fn attribution_before(lines: &[Line<'_>], block: usize) -> Option<usize> {
     if !usable(&lines[last]) {
         return None;
     }
-    if is_weak_attribution(lines[last].text.trim()) {
-        return Some(last);
+    let tail = lines[last].text.trim();
+    if let Some(first) = last.checked_sub(1).filter(|&f| usable(&lines[f])) {
+        let head = lines[first].text.trim();
+        let wrapped = head.ends_with('<') || tail.starts_with('<');
+        if wrapped && !head.ends_with(is_colon) && is_weak_attribution(&format!("{head} {tail}")) {
+            return Some(first);
+        }
     }
-    let first = last.checked_sub(1)?;
-    if !usable(&lines[first]) || lines[first].text.trim_end().ends_with(is_colon) {
-        return None;
-    }
-    let joined = format!("{} {}", lines[first].text.trim(), lines[last].text.trim());
-    is_weak_attribution(&joined).then_some(first)
+    is_weak_attribution(tail).then_some(last)
 }
 
 fn strip_dashes(line: &str) -> &str {
@@ -722,6 +738,14 @@ mod tests {
     }
 
     #[test]
+    fn prose_line_above_an_attribution_stays_in_reply() {
+        let t = "On the other hand, I have\nOn Mon, Apr 2, 2012 at 6:26 PM, Megan <m@example.com> wrote:\n> Hi\n";
+        assert_eq!(reply_of(t), "On the other hand, I have\n");
+        let t = "Hello\nMegan <m@example.com> wrote:\n> Hi\n";
+        assert_eq!(reply_of(t), "Hello\n");
+    }
+
+    #[test]
     fn attribution_without_quote_marks() {
         // Yahoo: the history under the attribution is not quoted.
         let t = "Sounds great.\n\n--- On Wed, 4/4/12, x@example.com <x@example.com> wrote:\n\n\nFrom: x@example.com\nSubject: Hi\n\nNew booking\n";
@@ -787,8 +811,15 @@ mod tests {
 
     #[test]
     fn weak_attribution_above_quoted_tail() {
-        let t = "Thanks\n\nMegan One wrote:\n> Hi\n";
+        let t = "Thanks\n\nmegan@example.com wrote:\n> Hi\n";
         assert_eq!(reply_of(t), "Thanks\n\n");
+        let t = "Thanks\n\n2012/4/2 Megan One <\nmegan@example.com>\n> Hi\n";
+        assert_eq!(reply_of(t), "Thanks\n\n");
+        // Without an address, the line stays with the reply.
+        let t = "Thanks\n\nMegan One wrote:\n> Hi\n";
+        assert_eq!(reply_of(t), "Thanks\n\nMegan One wrote:\n");
+        let t = "Sorry, here is what I wrote:\n> the printer is broken\n";
+        assert_eq!(reply_of(t), "Sorry, here is what I wrote:\n");
         let t = "Thanks\n\n2012/4/2 Megan One <megan@example.com>\n\n> Hi\n";
         assert_eq!(reply_of(t), "Thanks\n\n");
         // An ordinary lead-in stays with the reply.
@@ -839,6 +870,7 @@ mod tests {
             "Hi\n\nFrom: the warehouse\nWe got nothing.\n",
             "Hi\n\nTo: all staff\nSubject: the printer\n",
             "Hi\n\n____________\nSign here\n",
+            "Please change my booking:\nFrom: Berlin\nTo: Paris\nDate: 05/05/2024\n\nThanks\n",
         ] {
             assert_eq!(split(t), whole(t), "{t:?}");
         }
