@@ -28,6 +28,10 @@ use crate::store::{Author, FILES_DIR, Store, StoreLock, random_tag};
 
 pub use crate::store::QUARANTINE_DIR;
 
+/// A batch is committed early once it holds this much, so that one
+/// commit's work-tree checkout stays bounded whatever the mailbox holds.
+pub const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
+
 /// What happened to one message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "action")]
@@ -156,6 +160,7 @@ pub struct Importer<'s> {
     lock: Option<StoreLock>,
     dry_run: bool,
     batch: Vec<(String, Oid)>,
+    batch_bytes: usize,
     batch_messages: usize,
     batch_limit: usize,
     counts: Counts,
@@ -197,6 +202,7 @@ impl<'s> Importer<'s> {
             lock: Some(lock),
             dry_run,
             batch: Vec::new(),
+            batch_bytes: 0,
             batch_messages: 0,
             batch_limit: 500,
             counts: Counts::default(),
@@ -236,7 +242,7 @@ impl<'s> Importer<'s> {
             Action::Quarantined { .. } => self.counts.quarantined += 1,
         }
         self.batch_messages += 1;
-        if self.batch_messages >= self.batch_limit {
+        if self.batch_messages >= self.batch_limit || self.batch_bytes >= MAX_BATCH_BYTES {
             self.flush()?;
         }
         Ok(outcome)
@@ -246,6 +252,7 @@ impl<'s> Importer<'s> {
     /// [`Importer::finish`].
     pub fn flush(&mut self) -> Result<Vec<String>> {
         self.batch_messages = 0;
+        self.batch_bytes = 0;
         if self.batch.is_empty() || self.dry_run {
             self.batch.clear();
             return Ok(Vec::new());
@@ -775,13 +782,15 @@ impl<'s> Importer<'s> {
         self.stage(pending)
     }
 
-    /// Puts files into the pending batch; their contents go to git's object
-    /// store at once, so memory holds only ids.
+    /// Puts files into the pending batch. Their contents go to git's object
+    /// store at once, so memory holds only ids; [`MAX_BATCH_BYTES`] still
+    /// bounds how much one commit carries.
     fn stage(&mut self, files: Vec<(String, Vec<u8>)>) -> Result<()> {
         if self.dry_run {
             return Ok(());
         }
         for (path, bytes) in files {
+            self.batch_bytes += bytes.len();
             let oid = self.store.write_blob(&path, &bytes)?;
             self.batch.push((path, oid));
         }

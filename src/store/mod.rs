@@ -56,6 +56,42 @@ pub struct Committed {
     pub warning: Option<String>,
 }
 
+/// A git index entry for a regular file just written with `oid`'s content.
+fn index_entry(rel: &str, oid: Oid, meta: &std::fs::Metadata) -> git2::IndexEntry {
+    #[cfg(unix)]
+    use std::os::unix::fs::MetadataExt;
+    let time = |t: std::io::Result<std::time::SystemTime>| {
+        let d = t
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .unwrap_or_default();
+        git2::IndexTime::new(d.as_secs() as i32, d.subsec_nanos())
+    };
+    #[cfg(unix)]
+    let (dev, ino, uid, gid) = (meta.dev() as u32, meta.ino() as u32, meta.uid(), meta.gid());
+    #[cfg(not(unix))]
+    let (dev, ino, uid, gid) = (0, 0, 0, 0);
+    // git's ctime is the inode change time, which only unix exposes.
+    #[cfg(unix)]
+    let ctime = git2::IndexTime::new(meta.ctime() as i32, meta.ctime_nsec() as u32);
+    #[cfg(not(unix))]
+    let ctime = time(meta.modified());
+    git2::IndexEntry {
+        ctime,
+        mtime: time(meta.modified()),
+        dev,
+        ino,
+        mode: 0o100644,
+        uid,
+        gid,
+        file_size: meta.len() as u32,
+        id: oid,
+        flags: rel.len().min(0xfff) as u16,
+        flags_extended: 0,
+        path: rel.as_bytes().to_vec(),
+    }
+}
+
 /// Who a commit is by.
 #[derive(Clone, Debug)]
 pub struct Author {
@@ -536,19 +572,24 @@ impl Store {
     }
 
     fn check_out_new_files(&self, files: &[(String, Oid)]) -> Result<()> {
+        let mut stats = Vec::with_capacity(files.len());
         for (path, oid) in files {
             let blob = self
                 .repo
                 .find_blob(*oid)
                 .context(|| format!("cannot read {path} back from git"))?;
-            let bytes = blob.content();
             let on_disk = self.root.join(path);
-            if let Some(parent) = on_disk.parent() {
+            if let Some(parent) = on_disk.parent()
+                && !parent.is_dir()
+            {
                 std::fs::create_dir_all(parent)
                     .context(|| format!("cannot create {}", parent.display()))?;
             }
-            std::fs::write(&on_disk, bytes)
+            std::fs::write(&on_disk, blob.content())
                 .context(|| format!("cannot write {}", on_disk.display()))?;
+            let meta = std::fs::metadata(&on_disk)
+                .context(|| format!("cannot read {}", on_disk.display()))?;
+            stats.push(meta);
         }
         let mut index = self
             .repo
@@ -558,10 +599,13 @@ impl Store {
         index
             .read(false)
             .context(|| "cannot read the git index".into())?;
-        for (path, _) in files {
+        for ((path, oid), meta) in files.iter().zip(&stats) {
             let rel = self.repo_path(path);
+            // The content's id is known, so the entry is built directly
+            // rather than by `add_path`, which would read and hash the
+            // file again and consult attributes and filters for each one.
             index
-                .add_path(Path::new(&rel))
+                .add(&index_entry(&rel, *oid, meta))
                 .context(|| format!("cannot add {rel} to the git index"))?;
         }
         index
