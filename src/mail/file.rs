@@ -28,8 +28,8 @@ use crate::store::{Author, FILES_DIR, Store, StoreLock, random_tag};
 
 pub use crate::store::QUARANTINE_DIR;
 
-/// A batch is committed early once it holds this much, so that one
-/// commit's work-tree checkout stays bounded whatever the mailbox holds.
+/// A batch is committed early once it holds this much, which bounds the
+/// memory an import needs by the batch, whatever the mailbox's size.
 pub const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
 
 /// What happened to one message.
@@ -159,7 +159,7 @@ pub struct Importer<'s> {
     index: MailIndex,
     lock: Option<StoreLock>,
     dry_run: bool,
-    batch: Vec<(String, Oid)>,
+    batch: Vec<(String, Vec<u8>)>,
     batch_bytes: usize,
     batch_messages: usize,
     batch_limit: usize,
@@ -257,7 +257,10 @@ impl<'s> Importer<'s> {
             self.batch.clear();
             return Ok(Vec::new());
         }
-        let files = std::mem::take(&mut self.batch);
+        let staged = std::mem::take(&mut self.batch);
+        let contents: Vec<&[u8]> = staged.iter().map(|(_, b)| b.as_slice()).collect();
+        let ids = self.store.write_blobs_packed(&contents)?;
+        let files: Vec<(String, Oid)> = staged.into_iter().map(|(p, _)| p).zip(ids).collect();
         let c = &self.counts;
         let message = format!(
             "tix: import mail\n\n{} messages so far: {} new tickets, {} follow-ups, {} noted, {} quarantined",
@@ -649,32 +652,28 @@ impl<'s> Importer<'s> {
         let seq = info.last_seq + 1;
         let tag = random_tag(6)?;
         let stem = format!("{}-{tag}-{kind}", now.to_file_stamp());
+        // The original, the quoted part and the HTML sit beside the entry
+        // (`<stem>.eml`, ...): one directory fewer per message, which is
+        // most of an import's cost on a busy file system. Attachments keep
+        // a directory of their own for their free-form names.
         let files_dir = format!("{FILES_DIR}/{stem}");
         let (sent_at, date_missing) = match mail.date {
             Some(d) if plausible_date(d, now) => (d, false),
             _ => (now, true),
         };
         let split = split_reply(&mail.text);
-        let mut own_files: Vec<(String, Vec<u8>)> =
-            vec![(format!("{files_dir}/message.eml"), raw.to_vec())];
+        let mut own_files: Vec<(String, Vec<u8>)> = vec![(format!("{stem}.eml"), raw.to_vec())];
         let quoted = split.quoted.as_ref().map(|q| {
-            let path = format!("{files_dir}/quoted.txt");
+            let path = format!("{stem}.quoted.txt");
             own_files.push((path.clone(), q.clone().into_bytes()));
             path
         });
         if let Some(html) = &mail.html {
-            own_files.push((
-                format!("{files_dir}/message.html"),
-                html.clone().into_bytes(),
-            ));
+            own_files.push((format!("{stem}.html"), html.clone().into_bytes()));
         }
         let mut omitted = Vec::new();
         let mut attachments = Vec::new();
-        let mut taken = vec![
-            "message.eml".to_string(),
-            "quoted.txt".to_string(),
-            "message.html".to_string(),
-        ];
+        let mut taken = Vec::new();
         for a in &mail.attachments {
             if a.bytes.len() as u64 > self.config.max_attachment_bytes {
                 omitted.push(format!(
@@ -700,7 +699,7 @@ impl<'s> Importer<'s> {
             subject: mail.subject.clone(),
             sent_at,
             date_missing,
-            raw: format!("{files_dir}/message.eml"),
+            raw: format!("{stem}.eml"),
             quoted,
             noise: mail
                 .noise
@@ -782,18 +781,15 @@ impl<'s> Importer<'s> {
         self.stage(pending)
     }
 
-    /// Puts files into the pending batch. Their contents go to git's object
-    /// store at once, so memory holds only ids; [`MAX_BATCH_BYTES`] still
-    /// bounds how much one commit carries.
+    /// Puts files into the pending batch, which is committed when it holds
+    /// `batch_limit` messages or [`MAX_BATCH_BYTES`]: that bounds the
+    /// memory an import needs, whatever the size of the mailbox.
     fn stage(&mut self, files: Vec<(String, Vec<u8>)>) -> Result<()> {
         if self.dry_run {
             return Ok(());
         }
-        for (path, bytes) in files {
-            self.batch_bytes += bytes.len();
-            let oid = self.store.write_blob(&path, &bytes)?;
-            self.batch.push((path, oid));
-        }
+        self.batch_bytes += files.iter().map(|(_, b)| b.len()).sum::<usize>();
+        self.batch.extend(files);
         Ok(())
     }
 

@@ -65,8 +65,27 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
                 .map_or(0, |nl| nl + 1)
         })
         .unwrap_or(0);
+    // Old Mac mail ends lines with a bare CR, which mail-parser reads as
+    // one endless header; such bytes are parsed with CRLF instead.
+    let converted;
+    let bytes = if raw.contains(&b'\r') && !raw.contains(&b'\n') {
+        converted = raw[start..]
+            .iter()
+            .flat_map(|b| {
+                if *b == b'\r' {
+                    &b"\r\n"[..]
+                } else {
+                    std::slice::from_ref(b)
+                }
+            })
+            .copied()
+            .collect::<Vec<u8>>();
+        &converted[..]
+    } else {
+        &raw[start..]
+    };
     let msg = MessageParser::default()
-        .parse(&raw[start..])
+        .parse(bytes)
         .ok_or("not an RFC 5322 message (no headers could be read)")?;
     if msg.headers().is_empty() {
         return Err("not an RFC 5322 message (no headers)".into());
@@ -235,6 +254,15 @@ mod tests {
         assert!(a.message_id.ends_with("@tix.invalid"));
         assert!(a.text.contains("Hello"), "{}", a.text);
         assert!(a.html.unwrap().contains("<b>there</b>"));
+    }
+
+    #[test]
+    fn reads_bare_cr_line_endings() {
+        let raw = b"From: ann@example.com\rSubject: Mac mail\rMessage-ID: <cr@x>\r\rHello\rthere\r";
+        let m = parse(raw, &OwnMarks::default()).unwrap();
+        assert_eq!(m.subject, "Mac mail");
+        assert_eq!(m.message_id, "cr@x");
+        assert!(m.text.contains("Hello"), "{:?}", m.text);
     }
 
     #[test]
