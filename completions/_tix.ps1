@@ -497,6 +497,7 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List quarantined messages and why they were refused')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'File quarantined messages again (after a fix or a config change); those filed leave the quarantine')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -510,12 +511,30 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'tix;quarantine;retry' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of the summary')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Messages per commit')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would happen to each message; write nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'tix;quarantine;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List quarantined messages and why they were refused')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'File quarantined messages again (after a fix or a config change); those filed leave the quarantine')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'tix;quarantine;help;list' {
+            break
+        }
+        'tix;quarantine;help;retry' {
             break
         }
         'tix;quarantine;help;help' {
@@ -717,9 +736,13 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
         }
         'tix;help;quarantine' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List quarantined messages and why they were refused')
+            [CompletionResult]::new('retry', 'retry', [CompletionResultType]::ParameterValue, 'File quarantined messages again (after a fix or a config change); those filed leave the quarantine')
             break
         }
         'tix;help;quarantine;list' {
+            break
+        }
+        'tix;help;quarantine;retry' {
             break
         }
         'tix;help;blacklist' {

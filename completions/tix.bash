@@ -259,6 +259,9 @@ _tix() {
             tix__subcmd__help__subcmd__quarantine,list)
                 cmd="tix__subcmd__help__subcmd__quarantine__subcmd__list"
                 ;;
+            tix__subcmd__help__subcmd__quarantine,retry)
+                cmd="tix__subcmd__help__subcmd__quarantine__subcmd__retry"
+                ;;
             tix__subcmd__import,eml)
                 cmd="tix__subcmd__import__subcmd__eml"
                 ;;
@@ -289,11 +292,17 @@ _tix() {
             tix__subcmd__quarantine,list)
                 cmd="tix__subcmd__quarantine__subcmd__list"
                 ;;
+            tix__subcmd__quarantine,retry)
+                cmd="tix__subcmd__quarantine__subcmd__retry"
+                ;;
             tix__subcmd__quarantine__subcmd__help,help)
                 cmd="tix__subcmd__quarantine__subcmd__help__subcmd__help"
                 ;;
             tix__subcmd__quarantine__subcmd__help,list)
                 cmd="tix__subcmd__quarantine__subcmd__help__subcmd__list"
+                ;;
+            tix__subcmd__quarantine__subcmd__help,retry)
+                cmd="tix__subcmd__quarantine__subcmd__help__subcmd__retry"
                 ;;
             *)
                 ;;
@@ -1282,7 +1291,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help__subcmd__quarantine)
-            opts="list"
+            opts="list retry"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1296,6 +1305,20 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help__subcmd__quarantine__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__help__subcmd__quarantine__subcmd__retry)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1834,7 +1857,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__quarantine)
-            opts="-C -y -h --as --yes --help list help"
+            opts="-C -y -h --as --yes --help list retry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1856,7 +1879,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__quarantine__subcmd__help)
-            opts="list help"
+            opts="list retry help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1897,6 +1920,20 @@ _tix() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tix__subcmd__quarantine__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tix__subcmd__quarantine__subcmd__list)
             opts="-C -y -h --format --as --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1906,6 +1943,36 @@ _tix() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "table json csv tsv ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__quarantine__subcmd__retry)
+            opts="-v -C -y -h --dry-run --format --verbose --batch --as --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -C)

@@ -453,6 +453,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand list 'List quarantined messages and why they were refused'
+            cand retry 'File quarantined messages again (after a fix or a config change); those filed leave the quarantine'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tix;quarantine;list'= {
@@ -464,11 +465,27 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'tix;quarantine;retry'= {
+            cand --format 'Output format of the summary'
+            cand --batch 'Messages per commit'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --dry-run 'Say what would happen to each message; write nothing'
+            cand -v 'List every message''s outcome, not only the summary'
+            cand --verbose 'List every message''s outcome, not only the summary'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'tix;quarantine;help'= {
             cand list 'List quarantined messages and why they were refused'
+            cand retry 'File quarantined messages again (after a fix or a config change); those filed leave the quarantine'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tix;quarantine;help;list'= {
+        }
+        &'tix;quarantine;help;retry'= {
         }
         &'tix;quarantine;help;help'= {
         }
@@ -628,8 +645,11 @@ set edit:completion:arg-completer[tix] = {|@words|
         }
         &'tix;help;quarantine'= {
             cand list 'List quarantined messages and why they were refused'
+            cand retry 'File quarantined messages again (after a fix or a config change); those filed leave the quarantine'
         }
         &'tix;help;quarantine;list'= {
+        }
+        &'tix;help;quarantine;retry'= {
         }
         &'tix;help;blacklist'= {
             cand add 'Skip mail from an address or a whole domain'

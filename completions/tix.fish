@@ -343,12 +343,13 @@ complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcomma
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "maildir" -d 'Import every message of a Maildir folder (cur/ and new/)'
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "eml" -d 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -s C -d 'Run as if tix was started in DIR' -r -F
-complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
-complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -s y -l yes -d 'Answer yes to confirmations'
-complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -s h -l help -d 'Print help'
-complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -f -a "list" -d 'List quarantined messages and why they were refused'
-complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list retry help" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list retry help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list retry help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list retry help" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list retry help" -f -a "list" -d 'List quarantined messages and why they were refused'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list retry help" -f -a "retry" -d 'File quarantined messages again (after a fix or a config change); those filed leave the quarantine'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list retry help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from list" -l format -d 'Output format; default: table on a terminal, tsv when piped' -r -f -a "table\t''
 json\t''
 csv\t''
@@ -358,7 +359,17 @@ complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subc
 complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from list" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
 complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from retry" -l format -d 'Output format of the summary' -r -f -a "text\t''
+json\t''"
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from retry" -l batch -d 'Messages per commit' -r
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from retry" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from retry" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from retry" -l dry-run -d 'Say what would happen to each message; write nothing'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from retry" -s v -l verbose -d 'List every message\'s outcome, not only the summary'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from retry" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from retry" -s h -l help -d 'Print help'
 complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from help" -f -a "list" -d 'List quarantined messages and why they were refused'
+complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from help" -f -a "retry" -d 'File quarantined messages again (after a fix or a config change); those filed leave the quarantine'
 complete -c tix -n "__fish_tix_using_subcommand quarantine; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tix -n "__fish_tix_using_subcommand blacklist; and not __fish_seen_subcommand_from add list remove help" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand blacklist; and not __fish_seen_subcommand_from add list remove help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
@@ -429,6 +440,7 @@ complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "maildir" -d 'Import every message of a Maildir folder (cur/ and new/)'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "eml" -d 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "list" -d 'List quarantined messages and why they were refused'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "retry" -d 'File quarantined messages again (after a fix or a config change); those filed leave the quarantine'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from blacklist" -f -a "add" -d 'Skip mail from an address or a whole domain'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from blacklist" -f -a "list" -d 'List the blacklist'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from blacklist" -f -a "remove" -d 'Remove an entry'

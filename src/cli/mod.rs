@@ -480,6 +480,17 @@ pub struct ImportEmlArgs {
 pub enum QuarantineCommand {
     /// List quarantined messages and why they were refused
     List(QuarantineListArgs),
+    /// File quarantined messages again (after a fix or a config change);
+    /// those filed leave the quarantine
+    Retry(QuarantineRetryArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct QuarantineRetryArgs {
+    /// Quarantined files (`quarantine/<id>.eml` or `<id>`); default: all
+    pub files: Vec<String>,
+    #[command(flatten)]
+    pub options: ImportOptions,
 }
 
 #[derive(Args, Debug)]

@@ -9,7 +9,6 @@ use crate::cli::output::{self, print, warn};
 use crate::cli::{ImportCommand, ImportOptions, TextFormat};
 use crate::error::{Error, ErrorKind, Result};
 use crate::mail::file::{Action, Counts, Importer, MessageOutcome};
-use crate::store::Store;
 
 use super::Ctx;
 
@@ -92,7 +91,7 @@ fn import_all(
     for w in &warnings {
         warn(w);
     }
-    report(&store, options, &counts, &outcomes)
+    report(options, &counts, &outcomes)
 }
 
 fn progress_bar(progress: &Progress) -> Option<indicatif::ProgressBar> {
@@ -149,7 +148,7 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
     for w in &warnings {
         warn(w);
     }
-    report(&store, options, &counts, std::slice::from_ref(&outcome))?;
+    report(options, &counts, std::slice::from_ref(&outcome))?;
     if let Action::Quarantined { reason, file } = &outcome.action {
         return Err(Error::new(
             ErrorKind::MailRefused,
@@ -159,13 +158,7 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
     Ok(())
 }
 
-fn report(
-    store: &Store,
-    options: &ImportOptions,
-    counts: &Counts,
-    outcomes: &[MessageOutcome],
-) -> Result<()> {
-    let _ = store;
+pub fn report(options: &ImportOptions, counts: &Counts, outcomes: &[MessageOutcome]) -> Result<()> {
     if options.format == TextFormat::Json {
         return print(&output::json(&json!({
             "dry_run": options.dry_run,

@@ -1,14 +1,50 @@
 //! `tix quarantine`: mail that could not be filed, kept with the reason.
 
 use crate::cli::output::{self, print};
-use crate::cli::{ListFormat, QuarantineCommand};
+use crate::cli::{ListFormat, QuarantineCommand, QuarantineListArgs, QuarantineRetryArgs};
 use crate::error::Result;
-use crate::mail::file::{QUARANTINE_DIR, QuarantineRecord};
+use crate::mail::file::{Importer, QUARANTINE_DIR, QuarantineRecord};
 
 use super::Ctx;
 
 pub fn run(ctx: &Ctx, cmd: QuarantineCommand) -> Result<()> {
-    let QuarantineCommand::List(args) = cmd;
+    match cmd {
+        QuarantineCommand::List(args) => list(ctx, args),
+        QuarantineCommand::Retry(args) => retry(ctx, args),
+    }
+}
+
+fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let names: Vec<String> = if args.files.is_empty() {
+        store.quarantined_names()?
+    } else {
+        args.files
+            .iter()
+            .map(|f| {
+                f.trim_start_matches(&format!("{QUARANTINE_DIR}/"))
+                    .trim_end_matches(".eml")
+                    .trim_end_matches(".yaml")
+                    .to_string()
+            })
+            .collect()
+    };
+    let mut importer = Importer::new(&store, args.options.dry_run)?;
+    importer.set_batch_limit(args.options.batch);
+    let mut outcomes = Vec::new();
+    for name in &names {
+        outcomes.push(importer.retry_quarantined(name)?);
+    }
+    let (counts, warnings) = importer.finish()?;
+    for w in &warnings {
+        crate::cli::output::warn(w);
+    }
+    let mut options = args.options.clone();
+    options.verbose = true;
+    super::import::report(&options, &counts, &outcomes)
+}
+
+fn list(ctx: &Ctx, args: QuarantineListArgs) -> Result<()> {
     let store = ctx.store()?;
     let mut rows = Vec::new();
     for name in store.quarantined_names()? {

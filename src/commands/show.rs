@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use crate::cli::output::{self, Style, print, warn};
 use crate::cli::{ShowArgs, TextFormat};
-use crate::domain::{Event, Ticket, TrailItem, fold};
+use crate::domain::{Event, MailMeta, Ticket, TrailItem, fold};
 use crate::error::Result;
 
 use super::Ctx;
@@ -161,6 +161,9 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
         if let Some(why) = &item.not_applied {
             out.push_str(&s.red(&format!("! {why}\n")));
         }
+        if let Some(mail) = mail_of(&e.event) {
+            out.push_str(&s.dim(&mail_line(mail)));
+        }
         if !e.body.is_empty() {
             if matches!(e.event, Event::Note { .. }) {
                 for l in e.body.lines() {
@@ -175,6 +178,40 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
         }
     }
     out
+}
+
+fn mail_of(event: &Event) -> Option<&MailMeta> {
+    match event {
+        Event::Message { mail, .. } | Event::Reply { mail } | Event::Note { mail } => {
+            mail.as_deref()
+        }
+        _ => None,
+    }
+}
+
+/// What a reader of the trail wants to know about a message that came by
+/// mail, and where to find the rest of it.
+fn mail_line(mail: &MailMeta) -> String {
+    let mut parts = vec![format!(
+        "by e-mail, sent {}{}",
+        mail.sent_at.to_short(),
+        if mail.date_missing {
+            " (no usable Date header)"
+        } else {
+            ""
+        }
+    )];
+    if let Some(noise) = &mail.noise {
+        parts.push(format!("automatic: {noise}"));
+    }
+    if let Some(q) = &mail.quoted {
+        parts.push(format!("quoted text in {q}"));
+    }
+    parts.push(format!("original in {}", mail.raw));
+    for o in &mail.omitted {
+        parts.push(format!("not stored: {o}"));
+    }
+    format!("[{}]\n", parts.join("; "))
 }
 
 /// One line for an entry that is a change rather than a message.

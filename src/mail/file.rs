@@ -160,6 +160,8 @@ pub struct Importer<'s> {
     lock: Option<StoreLock>,
     dry_run: bool,
     batch: Vec<(String, Vec<u8>)>,
+    /// Quarantine files to delete with the batch (messages filed on retry).
+    removals: Vec<String>,
     batch_bytes: usize,
     batch_messages: usize,
     batch_limit: usize,
@@ -202,6 +204,7 @@ impl<'s> Importer<'s> {
             lock: Some(lock),
             dry_run,
             batch: Vec::new(),
+            removals: Vec::new(),
             batch_bytes: 0,
             batch_messages: 0,
             batch_limit: 500,
@@ -248,15 +251,35 @@ impl<'s> Importer<'s> {
         Ok(outcome)
     }
 
+    /// Files a quarantined message (`quarantine/<name>.eml`) again. When it
+    /// is filed or deliberately skipped this time, it leaves the quarantine
+    /// in the same commit; when it is refused again, its record is updated.
+    pub fn retry_quarantined(&mut self, name: &str) -> Result<MessageOutcome> {
+        let eml = format!("{QUARANTINE_DIR}/{name}.eml");
+        let raw = self
+            .store
+            .read_file(&eml)?
+            .ok_or_else(|| Error::not_found(format!("{eml} is not in the quarantine")))?;
+        self.index.quarantined.remove(name);
+        let outcome = self.import(&raw, &eml)?;
+        if !matches!(outcome.action, Action::Quarantined { .. }) && !self.dry_run {
+            self.removals.push(eml);
+            self.removals.push(format!("{QUARANTINE_DIR}/{name}.yaml"));
+        }
+        Ok(outcome)
+    }
+
     /// Commits what is pending. Called automatically per batch and by
     /// [`Importer::finish`].
     pub fn flush(&mut self) -> Result<Vec<String>> {
         self.batch_messages = 0;
         self.batch_bytes = 0;
-        if self.batch.is_empty() || self.dry_run {
+        if (self.batch.is_empty() && self.removals.is_empty()) || self.dry_run {
             self.batch.clear();
+            self.removals.clear();
             return Ok(Vec::new());
         }
+        let removals = std::mem::take(&mut self.removals);
         let staged = std::mem::take(&mut self.batch);
         let contents: Vec<&[u8]> = staged.iter().map(|(_, b)| b.as_slice()).collect();
         let ids = self.store.write_blobs_packed(&contents)?;
@@ -270,9 +293,9 @@ impl<'s> Importer<'s> {
             .lock
             .as_ref()
             .ok_or_else(|| Error::internal("import already finished"))?;
-        let committed = self
-            .store
-            .commit_blobs(lock, files, &message, &self.author())?;
+        let committed =
+            self.store
+                .commit_changes(lock, files, removals, &message, &self.author())?;
         self.counts.commits += 1;
         Ok(committed.warning.into_iter().collect())
     }

@@ -573,14 +573,31 @@ impl Store {
     /// [`Store::write_blob`]: a long import keeps only object ids in memory.
     pub fn commit_blobs(
         &self,
+        lock: &StoreLock,
+        files: Vec<(String, Oid)>,
+        message: &str,
+        author: &Author,
+    ) -> Result<Committed> {
+        self.commit_changes(lock, files, Vec::new(), message, author)
+    }
+
+    /// Commits new files and removals. Only the quarantine ever removes
+    /// anything (a message that is filed on retry leaves it); entries never
+    /// are, and `tix check` reports it if a commit does.
+    pub fn commit_changes(
+        &self,
         _lock: &StoreLock,
         files: Vec<(String, Oid)>,
+        removals: Vec<String>,
         message: &str,
         author: &Author,
     ) -> Result<Committed> {
         let mut new_files = NewFiles::default();
         for (path, blob) in &files {
             new_files.insert(&self.repo_path(path), *blob);
+        }
+        for path in &removals {
+            new_files.remove(&self.repo_path(path));
         }
         let head_commit = match self.repo.head() {
             Ok(h) => Some(h.peel_to_commit().context(|| "cannot read HEAD".into())?),
@@ -590,7 +607,14 @@ impl Store {
             Some(c) => Some(c.tree().context(|| "cannot read HEAD's tree".into())?),
             None => None,
         };
-        let tree_id = new_files.write_onto(&self.repo, base.as_ref())?;
+        let tree_id = match new_files.write_onto(&self.repo, base.as_ref())? {
+            Some(id) => id,
+            None => self
+                .repo
+                .treebuilder(None)
+                .and_then(|b| b.write())
+                .context(|| "cannot write an empty tree".into())?,
+        };
         let tree = self
             .repo
             .find_tree(tree_id)
@@ -609,7 +633,7 @@ impl Store {
         // The commit is the record; a failure to mirror it into the work
         // tree must not make the caller think the change was lost (and
         // retry it).
-        let warning = self.check_out_new_files(&files).err().map(|e| {
+        let warning = self.check_out_new_files(&files, &removals).err().map(|e| {
             let mut paths: Vec<String> = files.iter().take(10).map(|(p, _)| self.repo_path(p)).collect();
             if files.len() > 10 {
                 paths.push(self.repo_path(TICKETS_DIR));
@@ -624,7 +648,7 @@ impl Store {
         Ok(Committed { oid, warning })
     }
 
-    fn check_out_new_files(&self, files: &[(String, Oid)]) -> Result<()> {
+    fn check_out_new_files(&self, files: &[(String, Oid)], removals: &[String]) -> Result<()> {
         let mut stats = Vec::with_capacity(files.len());
         for (path, oid) in files {
             let blob = self
@@ -660,6 +684,23 @@ impl Store {
             index
                 .add(&index_entry(&rel, *oid, meta))
                 .context(|| format!("cannot add {rel} to the git index"))?;
+        }
+        for path in removals {
+            let on_disk = self.root.join(path);
+            match std::fs::remove_file(&on_disk) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(Error::internal(format!(
+                        "cannot remove {}: {e}",
+                        on_disk.display()
+                    )));
+                }
+            }
+            let rel = self.repo_path(path);
+            index
+                .remove_path(Path::new(&rel))
+                .context(|| format!("cannot remove {rel} from the git index"))?;
         }
         index
             .write()

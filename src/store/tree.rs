@@ -1,7 +1,9 @@
-//! Writing a set of new files into a git tree without touching the rest.
+//! Writing a set of changed files into a git tree without touching the
+//! rest.
 //!
-//! Only the trees on the path from the root to each new file are rewritten,
-//! so a commit costs the same at ten tickets and at a hundred thousand.
+//! Only the trees on the path from the root to each changed file are
+//! rewritten, so a commit costs the same at ten tickets and at a hundred
+//! thousand.
 
 use std::collections::BTreeMap;
 
@@ -9,36 +11,56 @@ use git2::{ObjectType, Oid, Repository, Tree};
 
 use crate::error::{Context, Result};
 
-/// A directory of new blobs, by path component.
+/// A directory of changes, by path component: new blobs, and removals.
 #[derive(Default)]
 pub struct NewFiles {
-    files: BTreeMap<String, Oid>,
+    /// `Some(blob)` adds or replaces a file; `None` removes it.
+    files: BTreeMap<String, Option<Oid>>,
     dirs: BTreeMap<String, NewFiles>,
 }
 
 impl NewFiles {
     pub fn insert(&mut self, path: &str, blob: Oid) {
+        self.set(path, Some(blob));
+    }
+
+    /// Removes a file; a directory left empty disappears with it.
+    pub fn remove(&mut self, path: &str) {
+        self.set(path, None);
+    }
+
+    fn set(&mut self, path: &str, blob: Option<Oid>) {
         match path.split_once('/') {
             Some((dir, rest)) => self
                 .dirs
                 .entry(dir.to_string())
                 .or_default()
-                .insert(rest, blob),
+                .set(rest, blob),
             None => {
                 self.files.insert(path.to_string(), blob);
             }
         }
     }
 
-    /// Writes `base` with these files added (replacing same-named ones).
-    pub fn write_onto(&self, repo: &Repository, base: Option<&Tree<'_>>) -> Result<Oid> {
+    /// Writes `base` with these changes; `None` when the result is empty.
+    pub fn write_onto(&self, repo: &Repository, base: Option<&Tree<'_>>) -> Result<Option<Oid>> {
         let mut builder = repo
             .treebuilder(base)
             .context(|| "cannot start a git tree".into())?;
         for (name, blob) in &self.files {
-            builder
-                .insert(name, *blob, 0o100644)
-                .context(|| format!("cannot add {name} to a git tree"))?;
+            match blob {
+                Some(blob) => builder
+                    .insert(name, *blob, 0o100644)
+                    .map(|_| ())
+                    .context(|| format!("cannot add {name} to a git tree"))?,
+                None => {
+                    if builder.get(name).ok().flatten().is_some() {
+                        builder
+                            .remove(name)
+                            .context(|| format!("cannot remove {name} from a git tree"))?;
+                    }
+                }
+            }
         }
         for (name, sub) in &self.dirs {
             let existing = match base.and_then(|b| b.get_name(name)) {
@@ -48,11 +70,27 @@ impl NewFiles {
                 ),
                 _ => None,
             };
-            let oid = sub.write_onto(repo, existing.as_ref())?;
-            builder
-                .insert(name, oid, 0o040000)
-                .context(|| format!("cannot add {name}/ to a git tree"))?;
+            match sub.write_onto(repo, existing.as_ref())? {
+                Some(oid) => {
+                    builder
+                        .insert(name, oid, 0o040000)
+                        .context(|| format!("cannot add {name}/ to a git tree"))?;
+                }
+                None => {
+                    if builder.get(name).ok().flatten().is_some() {
+                        builder
+                            .remove(name)
+                            .context(|| format!("cannot remove {name}/ from a git tree"))?;
+                    }
+                }
+            }
         }
-        builder.write().context(|| "cannot write a git tree".into())
+        if builder.is_empty() {
+            return Ok(None);
+        }
+        builder
+            .write()
+            .map(Some)
+            .context(|| "cannot write a git tree".into())
     }
 }
