@@ -23,8 +23,13 @@ pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
             let messages = mail_parser::mailbox::mbox::MessageIterator::new(BufReader::new(file))
                 .enumerate()
                 .map(move |(i, m)| {
-                    m.map(|m| (format!("{name}#{}", i + 1), m.unwrap_contents()))
-                        .map_err(|e| Error::internal(format!("cannot read {name}: {e}")))
+                    m.map(|m| {
+                        (
+                            format!("{name}#{}", i + 1),
+                            without_separator(m.unwrap_contents()),
+                        )
+                    })
+                    .map_err(|e| Error::internal(format!("cannot read {name}: {e}")))
                 });
             import_all(ctx, &args.options, messages, Progress::Bytes(total))
         }
@@ -51,6 +56,20 @@ pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
         }
         ImportCommand::Eml(args) => import_eml(ctx, args.file.as_deref(), &args.options),
     }
+}
+
+/// mbox puts a blank line between messages; mail-parser's reader leaves
+/// it on the message before. It is not part of the message: keeping it
+/// would change the stored original and the synthetic Message-ID of mail
+/// without one, so the same message piped in by `import eml` would not be
+/// recognised.
+fn without_separator(mut contents: Vec<u8>) -> Vec<u8> {
+    if contents.ends_with(b"\r\n\r\n") {
+        contents.truncate(contents.len() - 2);
+    } else if contents.ends_with(b"\n\n") {
+        contents.truncate(contents.len() - 1);
+    }
+    contents
 }
 
 enum Progress {

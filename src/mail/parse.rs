@@ -162,7 +162,9 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
             .filter(|d| d.is_valid())
             .and_then(|d| chrono::DateTime::from_timestamp(d.to_timestamp(), 0))
             .map(Timestamp::new),
-        text: text.replace('\0', ""),
+        // Entry files are text in a git repository: one line ending. The
+        // original keeps the message's own.
+        text: text.replace('\0', "").replace("\r\n", "\n"),
         html,
         attachments,
         noise: classify(&msg, own),

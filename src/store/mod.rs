@@ -247,10 +247,97 @@ impl Store {
             .and_then(|s| s.parse::<f64>().ok())
             .filter(|s| s.is_finite() && *s >= 0.0)
             .unwrap_or(30.0);
-        StoreLock::acquire(
+        let lock = StoreLock::acquire(
             &self.repo.path().join("tix.lock"),
             Duration::from_secs_f64(seconds),
-        )
+        )?;
+        // A writer killed between its commit and the check-out of the new
+        // files left a journal: finish its work before doing more. If that
+        // fails the journal stays, and the next writer tries again.
+        let _ = self.finish_interrupted_checkout();
+        Ok(lock)
+    }
+
+    fn journal_path(&self) -> PathBuf {
+        self.repo.path().join("tix-checkout")
+    }
+
+    /// Replays the work-tree and index update of the commit named in the
+    /// journal, if that commit is in HEAD's history.
+    fn finish_interrupted_checkout(&self) -> Result<()> {
+        let path = self.journal_path();
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(());
+        };
+        let landed = Oid::from_str(text.trim()).ok().and_then(|oid| {
+            let head = self.repo.head().ok()?.target()?;
+            let reachable = head == oid || self.repo.graph_descendant_of(head, oid).ok()?;
+            reachable.then_some(oid)
+        });
+        let Some(oid) = landed else {
+            // The commit never reached HEAD: nothing was changed.
+            return std::fs::remove_file(&path)
+                .context(|| format!("cannot remove {}", path.display()));
+        };
+        let commit = self
+            .repo
+            .find_commit(oid)
+            .context(|| format!("cannot read commit {oid}"))?;
+        let tree = commit
+            .tree()
+            .context(|| format!("cannot read commit {oid}"))?;
+        let parent_tree = match commit.parent(0) {
+            Ok(p) => Some(
+                p.tree()
+                    .context(|| format!("cannot read the parent of {oid}"))?,
+            ),
+            Err(_) => None,
+        };
+        let diff = self
+            .repo
+            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)
+            .context(|| format!("cannot read what commit {oid} changed"))?;
+        let mut files = Vec::new();
+        let mut removals = Vec::new();
+        for delta in diff.deltas() {
+            let rel = |f: git2::DiffFile<'_>| {
+                f.path()
+                    .and_then(|p| p.to_str())
+                    .and_then(|p| p.strip_prefix(self.prefix.as_str()))
+                    .map(str::to_string)
+            };
+            match delta.status() {
+                git2::Delta::Deleted => removals.extend(rel(delta.old_file())),
+                _ => {
+                    if let Some(p) = rel(delta.new_file()) {
+                        files.push((p, delta.new_file().id()));
+                    }
+                }
+            }
+        }
+        self.check_out_new_files(&files, &removals)?;
+        std::fs::remove_file(&path).context(|| format!("cannot remove {}", path.display()))
+    }
+
+    /// Points HEAD's branch (or a detached HEAD) at `new`, which must have
+    /// the current HEAD as parent.
+    fn advance_head(&self, old: Option<Oid>, new: Oid, message: &str) -> Result<()> {
+        let head = self
+            .repo
+            .find_reference("HEAD")
+            .context(|| "cannot read HEAD".into())?;
+        let log = message.lines().next().unwrap_or("tix");
+        let result = match head.symbolic_target().ok().flatten() {
+            Some(branch) => match old {
+                Some(old) => self
+                    .repo
+                    .reference_matching(branch, new, true, old, log)
+                    .map(|_| ()),
+                None => self.repo.reference(branch, new, false, log).map(|_| ()),
+            },
+            None => self.repo.set_head_detached(new),
+        };
+        result.context(|| "cannot move HEAD to the new commit".into())
     }
 
     fn head_tree(&self) -> Result<Option<Tree<'_>>> {
@@ -521,6 +608,9 @@ impl Store {
     /// loose objects, each a file to create. Returns their ids, in order.
     pub fn write_blobs_packed(&self, blobs: &[&[u8]]) -> Result<Vec<Oid>> {
         use std::io::Write;
+        if blobs.is_empty() {
+            return Ok(Vec::new());
+        }
         let fail = |e: std::io::Error| Error::internal(format!("cannot write a packfile: {e}"));
         let odb = self
             .repo
@@ -534,19 +624,27 @@ impl Store {
             hasher.update(bytes);
             w.write_all(bytes).map_err(fail)
         };
-        let count = u32::try_from(blobs.len())
+        // A pack must not hold the same object twice (two identical
+        // attachments in one batch, say): the indexer rejects it.
+        let mut seen = std::collections::HashSet::new();
+        let mut ids = Vec::with_capacity(blobs.len());
+        let mut unique = Vec::new();
+        for blob in blobs {
+            let id = Oid::hash_object(ObjectType::Blob, blob)
+                .context(|| "cannot hash an object".into())?;
+            ids.push(id);
+            if seen.insert(id) {
+                unique.push(*blob);
+            }
+        }
+        let count = u32::try_from(unique.len())
             .map_err(|_| Error::internal("too many objects for one pack"))?;
         let mut header = Vec::with_capacity(12);
         header.extend_from_slice(b"PACK");
         header.extend_from_slice(&2u32.to_be_bytes());
         header.extend_from_slice(&count.to_be_bytes());
         emit(&header, &mut writer)?;
-        let mut ids = Vec::with_capacity(blobs.len());
-        for blob in blobs {
-            ids.push(
-                Oid::hash_object(ObjectType::Blob, blob)
-                    .context(|| "cannot hash an object".into())?,
-            );
+        for blob in unique {
             // Object header: type 3 (blob) and the size, 4 bits then 7 per byte.
             let mut size = blob.len() as u64;
             let mut head = vec![(3u8 << 4) | (size & 0x0f) as u8];
@@ -628,12 +726,23 @@ impl Store {
         let parents: Vec<&git2::Commit<'_>> = head_commit.iter().collect();
         let oid = self
             .repo
-            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .commit(None, &sig, &sig, message, &tree, &parents)
             .context(|| "cannot commit".into())?;
+        // The journal names the commit before HEAD moves to it, so a kill at
+        // any point after leaves a note for the next writer to finish the
+        // check-out (see `finish_interrupted_checkout`).
+        let journal = self.journal_path();
+        std::fs::write(&journal, format!("{oid}\n"))
+            .context(|| format!("cannot write {}", journal.display()))?;
+        self.advance_head(head_commit.as_ref().map(|c| c.id()), oid, message)?;
         // The commit is the record; a failure to mirror it into the work
         // tree must not make the caller think the change was lost (and
         // retry it).
-        let warning = self.check_out_new_files(&files, &removals).err().map(|e| {
+        let checked_out = self.check_out_new_files(&files, &removals).and_then(|()| {
+            std::fs::remove_file(&journal)
+                .context(|| format!("cannot remove {}", journal.display()))
+        });
+        let warning = checked_out.err().map(|e| {
             let mut paths: Vec<String> = files.iter().take(10).map(|(p, _)| self.repo_path(p)).collect();
             if files.len() > 10 {
                 paths.push(self.repo_path(TICKETS_DIR));

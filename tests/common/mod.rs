@@ -217,6 +217,29 @@ impl Sandbox {
         Sandbox { tmp, home, dir }
     }
 
+    /// Like [`Sandbox::new`], with the temporary directory inside `parent`
+    /// (a RAM disk, say, for tests that write many files).
+    pub fn new_in(parent: &Path) -> Sandbox {
+        let tmp = tempfile::Builder::new()
+            .prefix("tix-test-")
+            .tempdir_in(parent)
+            .expect("a temporary directory");
+        let root = tmp.path().canonicalize().expect("canonical temp dir");
+        let home = root.join("home");
+        std::fs::create_dir_all(home.join(".config")).unwrap();
+        std::fs::write(home.join(".gitconfig"), GITCONFIG).unwrap();
+        let dir = root.join("store");
+        std::fs::create_dir_all(&dir).unwrap();
+        Sandbox { tmp, home, dir }
+    }
+
+    /// Like [`Sandbox::init`], inside `parent`.
+    pub fn init_in(parent: &Path) -> Sandbox {
+        let sb = Sandbox::new_in(parent);
+        sb.ok(["init"]);
+        sb
+    }
+
     /// A sandbox whose `store` dir holds a fresh tix store.
     pub fn init() -> Sandbox {
         let sb = Sandbox::new();
@@ -510,6 +533,32 @@ impl Sandbox {
         std::fs::write(&path, serde_yaml::to_string(&config).unwrap()).unwrap();
         self.git(["commit", "-q", "-am", "config: custom fields"]);
         self.assert_clean();
+    }
+
+    /// Sets the top-level key `key` of .tix/config.yaml to `value_yaml`
+    /// and commits the change with git.
+    #[track_caller]
+    pub fn set_config(&self, key: &str, value_yaml: &str) {
+        let path = self.dir.join(".tix/config.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut config: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let value: serde_yaml::Value = serde_yaml::from_str(value_yaml).unwrap();
+        config.as_mapping_mut().unwrap().insert(key.into(), value);
+        std::fs::write(&path, serde_yaml::to_string(&config).unwrap()).unwrap();
+        self.git(["commit", "-q", "-am", &format!("config: {key}")]);
+        self.assert_clean();
+    }
+
+    /// Replaces the `mail:` section of .tix/config.yaml with `mail_yaml` (a
+    /// YAML mapping) and commits the change with git.
+    #[track_caller]
+    pub fn set_mail(&self, mail_yaml: &str) {
+        self.set_config("mail", mail_yaml);
+    }
+
+    /// The commit id HEAD points to.
+    pub fn head(&self) -> String {
+        self.git(["rev-parse", "HEAD"]).trim().to_string()
     }
 
     /// Adds agent `bob` (bob@example.com, no admin role), as alice.
