@@ -2064,3 +2064,75 @@ fn real_world_corpus_imports_cleanly() {
     assert_eq!(stray_files(&sb.dir), Vec::<PathBuf>::new());
     assert_check_clean(&sb);
 }
+
+// ---------------------------------------------------------------------------
+// The saved mail index (.git/tix/mail-index.json) is derived data.
+
+fn mail_index(sb: &Sandbox) -> PathBuf {
+    sb.dir.join(".git/tix/mail-index.json")
+}
+
+/// The action (and ticket) of the only message in an import report.
+fn only_action(report: &Value) -> (String, String) {
+    let m = &report["messages"][0];
+    (
+        m["action"].as_str().unwrap_or("").to_string(),
+        m["ticket"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+#[test]
+fn the_saved_mail_index_follows_changes_made_between_imports() {
+    let sb = Sandbox::init();
+    let [m1, m2, m3] = printer_thread();
+    let report = import_mbox(&sb, &[m1.bytes()]);
+    let (_, id) = only_action(&report);
+    assert!(mail_index(&sb).is_file(), "the import saves its index");
+    // Changed by another command after the index was saved: locked.
+    sb.change(["close", &id, "--lock", "--yes"]);
+    let report = import_mbox(&sb, &[m2.bytes()]);
+    let (action, new_id) = only_action(&report);
+    assert_eq!(action, "created", "{report:#}");
+    assert_ne!(new_id, id, "a reply to a locked ticket starts another");
+    assert_eq!(sb.ticket(&new_id)["links"][0]["target"], id.as_str());
+    // Changed again: unlocked and reopened, so a reply is a follow-up.
+    sb.change(["unlock", &id]);
+    sb.change(["reopen", &id]);
+    let report = import_mbox(&sb, &[m3.bytes()]);
+    assert_eq!(only_action(&report).0, "follow-up", "{report:#}");
+}
+
+#[test]
+fn a_missing_or_damaged_mail_index_is_rebuilt_and_changes_nothing() {
+    let run = |damage: Option<&[u8]>| {
+        let sb = Sandbox::init();
+        let [m1, m2, m3] = printer_thread();
+        import_mbox(&sb, &[m1.bytes()]);
+        match damage {
+            Some(bytes) => std::fs::write(mail_index(&sb), bytes).unwrap(),
+            None => std::fs::remove_file(mail_index(&sb)).unwrap(),
+        }
+        let report = import_mbox(&sb, &[m1.bytes(), m2.bytes(), m3.bytes()]);
+        assert_eq!(count(&report, "duplicates"), 1, "{report:#}");
+        assert_eq!(count(&report, "follow_ups"), 2, "{report:#}");
+        let index: Value = json(&std::fs::read_to_string(mail_index(&sb)).unwrap());
+        assert_eq!(index["head"], sb.head().trim(), "saved for the new HEAD");
+    };
+    run(None);
+    run(Some(b"{ not json"));
+    run(Some(br#"{"version": 999, "head": "x", "tickets": {}}"#));
+}
+
+#[test]
+fn rewritten_history_makes_the_mail_index_start_over() {
+    let sb = Sandbox::init();
+    let [m1, m2, _] = printer_thread();
+    import_mbox(&sb, &[m1.bytes()]);
+    import_mbox(&sb, &[m2.bytes()]);
+    // Drop the second import from history: m2 is no longer in the store,
+    // and the saved index (which knows it) describes a commit HEAD no
+    // longer descends from.
+    sb.git(["reset", "-q", "--hard", "HEAD~1"]);
+    let report = import_mbox(&sb, &[m2.bytes()]);
+    assert_eq!(only_action(&report).0, "follow-up", "{report:#}");
+}

@@ -455,6 +455,68 @@ impl Store {
             .collect())
     }
 
+    /// The commit HEAD points to, if any.
+    pub fn head_id(&self) -> Result<Option<Oid>> {
+        match self.repo.head() {
+            Ok(h) => Ok(h.target()),
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(Error::internal(format!(
+                "cannot read HEAD: {}",
+                e.message()
+            ))),
+        }
+    }
+
+    /// Tickets whose files differ between commits `from` and `to`, when
+    /// `to` descends from `from` (a derived index can then be brought up to
+    /// date by re-reading only these); `None` when history was rewritten
+    /// and the caller must start over. git compares whole subtrees by id,
+    /// so this costs what changed, not the size of the store.
+    pub fn changed_tickets(&self, from: Oid, to: Oid) -> Result<Option<Vec<TicketId>>> {
+        if from == to {
+            return Ok(Some(Vec::new()));
+        }
+        if !self.repo.graph_descendant_of(to, from).unwrap_or(false) {
+            return Ok(None);
+        }
+        let tree = |oid: Oid| {
+            self.repo
+                .find_commit(oid)
+                .and_then(|c| c.tree())
+                .context(|| format!("cannot read commit {oid}"))
+        };
+        let (old, new) = (tree(from)?, tree(to)?);
+        let tickets = self.repo_path(TICKETS_DIR);
+        let mut opts = git2::DiffOptions::new();
+        opts.pathspec(&tickets);
+        let diff = self
+            .repo
+            .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))
+            .context(|| "cannot compare two commits".into())?;
+        let mut ids: Vec<TicketId> = diff
+            .deltas()
+            .filter_map(|d| {
+                let path = d.new_file().path().or(d.old_file().path())?.to_str()?;
+                let rest = path.strip_prefix(&tickets)?.trim_start_matches('/');
+                rest.split('/').nth(1)?.parse().ok()
+            })
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Ok(Some(ids))
+    }
+
+    /// Where derived data (caches, never the source of truth) lives: inside
+    /// the git directory, so it is never committed or pushed.
+    pub fn cache_path(&self, name: &str) -> PathBuf {
+        self.repo.path().join("tix").join(name)
+    }
+
     /// Stems of the `.eml` files in the quarantine (see `mail::file`).
     pub fn quarantined_names(&self) -> Result<Vec<String>> {
         let Some(head) = self.head_tree()? else {
