@@ -2136,3 +2136,17 @@ fn rewritten_history_makes_the_mail_index_start_over() {
     let report = import_mbox(&sb, &[m2.bytes()]);
     assert_eq!(only_action(&report).0, "follow-up", "{report:#}");
 }
+
+#[test]
+fn mail_with_our_loop_header_is_skipped() {
+    let sb = Sandbox::init();
+    let m = Mail::new("ann@example.com", "Re: hello", "loop1@example.com").set("X-Tix-Loop", "tix");
+    let report = import_mbox(&sb, &[m.bytes()]);
+    assert_eq!(count(&report, "loops"), 1, "{report:#}");
+    assert_eq!(count(&report, "new_tickets"), 0, "{report:#}");
+    // Another installation's token is not ours: filed like any mail.
+    let m = Mail::new("ann@example.com", "hello", "loop2@example.com")
+        .set("X-Tix-Loop", "elsewhere.example");
+    let report = import_mbox(&sb, &[m.bytes()]);
+    assert_eq!(count(&report, "new_tickets"), 1, "{report:#}");
+}

@@ -276,7 +276,7 @@ impl<'s> Importer<'s> {
         let lock = store.lock()?;
         let config = store.config().clone();
         let own = OwnMarks {
-            loop_token: None,
+            loop_token: Some(loop_token(&config)),
             message_id_domain: config.mail.message_id_domain.clone(),
         };
         Ok(Importer {
@@ -980,6 +980,18 @@ impl<'s> Importer<'s> {
         }
         out
     }
+}
+
+/// The value of the `X-Tix-Loop` header on everything this store sends
+/// (sending arrives with issue 5): its Message-ID domain, or `tix`. Mail
+/// carrying it is never filed, so nothing tix sends can come back in and
+/// set off an answer.
+pub fn loop_token(config: &Config) -> String {
+    config
+        .mail
+        .message_id_domain
+        .clone()
+        .unwrap_or_else(|| "tix".to_string())
 }
 
 /// Parses with a panic guard: mail-parser has been seen to panic on
