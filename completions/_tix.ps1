@@ -53,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Lift a lock (admins only)')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the git history of a ticket')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the store: unreadable entries, rewritten history, config')
+            [CompletionResult]::new('reindex', 'reindex', [CompletionResultType]::ParameterValue, 'Rebuild the derived index in .git/tix/ from the store (never needed for correctness: it is refreshed automatically)')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Manage the agents of this store')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'File mail from a mailbox into tickets')
             [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be filed')
@@ -366,6 +367,16 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'tix;reindex' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'tix;agent' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
@@ -634,6 +645,7 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Lift a lock (admins only)')
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the git history of a ticket')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the store: unreadable entries, rewritten history, config')
+            [CompletionResult]::new('reindex', 'reindex', [CompletionResultType]::ParameterValue, 'Rebuild the derived index in .git/tix/ from the store (never needed for correctness: it is refreshed automatically)')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Manage the agents of this store')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'File mail from a mailbox into tickets')
             [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be filed')
@@ -706,6 +718,9 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             break
         }
         'tix;help;check' {
+            break
+        }
+        'tix;help;reindex' {
             break
         }
         'tix;help;agent' {

@@ -79,6 +79,9 @@ _tix() {
             tix,quarantine)
                 cmd="tix__subcmd__quarantine"
                 ;;
+            tix,reindex)
+                cmd="tix__subcmd__reindex"
+                ;;
             tix,reopen)
                 cmd="tix__subcmd__reopen"
                 ;;
@@ -205,6 +208,9 @@ _tix() {
             tix__subcmd__help,quarantine)
                 cmd="tix__subcmd__help__subcmd__quarantine"
                 ;;
+            tix__subcmd__help,reindex)
+                cmd="tix__subcmd__help__subcmd__reindex"
+                ;;
             tix__subcmd__help,reopen)
                 cmd="tix__subcmd__help__subcmd__reopen"
                 ;;
@@ -311,7 +317,7 @@ _tix() {
 
     case "${cmd}" in
         tix)
-            opts="-C -y -h -V --as --yes --help --version init create list ls show reply comment note assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help"
+            opts="-C -y -h -V --as --yes --help --version init create list ls show reply comment note assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -913,7 +919,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help)
-            opts="init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check agent import quarantine blacklist completions help"
+            opts="init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1321,6 +1327,20 @@ _tix() {
         tix__subcmd__help__subcmd__quarantine__subcmd__retry)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__help__subcmd__reindex)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1973,6 +1993,32 @@ _tix() {
                     ;;
                 --batch)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__reindex)
+            opts="-C -y -h --format --as --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 -C)

@@ -50,6 +50,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand unlock 'Lift a lock (admins only)'
             cand log 'Show the git history of a ticket'
             cand check 'Verify the store: unreadable entries, rewritten history, config'
+            cand reindex 'Rebuild the derived index in .git/tix/ from the store (never needed for correctness: it is refreshed automatically)'
             cand agent 'Manage the agents of this store'
             cand import 'File mail from a mailbox into tickets'
             cand quarantine 'Messages that could not be filed'
@@ -338,6 +339,15 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'tix;reindex'= {
+            cand --format 'Output format'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'tix;agent'= {
             cand -C 'Run as if tix was started in DIR'
             cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
@@ -573,6 +583,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand unlock 'Lift a lock (admins only)'
             cand log 'Show the git history of a ticket'
             cand check 'Verify the store: unreadable entries, rewritten history, config'
+            cand reindex 'Rebuild the derived index in .git/tix/ from the store (never needed for correctness: it is refreshed automatically)'
             cand agent 'Manage the agents of this store'
             cand import 'File mail from a mailbox into tickets'
             cand quarantine 'Messages that could not be filed'
@@ -623,6 +634,8 @@ set edit:completion:arg-completer[tix] = {|@words|
         &'tix;help;log'= {
         }
         &'tix;help;check'= {
+        }
+        &'tix;help;reindex'= {
         }
         &'tix;help;agent'= {
             cand add 'Declare an agent (admins only)'

@@ -2090,3 +2090,32 @@ fn bad_input_is_refused_without_committing() {
     assert_eq!(sb.entries(&id).len(), 1);
     assert_eq!(files_under(&sb.dir.join("tickets")).len(), 1);
 }
+
+#[test]
+fn the_derived_index_is_never_the_source_of_truth() {
+    let sb = Sandbox::init();
+    let a = sb.create("First");
+    let b = sb.create("Second");
+    sb.change(["tag", &a, "printer"]);
+    let index = sb.dir.join(".git/tix/index.json");
+    let expected = sb.ok(["list", "--all", "--format", "json"]);
+    assert!(index.is_file(), "list saves the index");
+    // Deleted, damaged, or from another version: rebuilt, same output.
+    std::fs::remove_file(&index).unwrap();
+    assert_eq!(sb.ok(["list", "--all", "--format", "json"]), expected);
+    std::fs::write(&index, b"{ not json").unwrap();
+    assert_eq!(sb.ok(["list", "--all", "--format", "json"]), expected);
+    std::fs::write(&index, br#"{"version": 999, "shards": {}}"#).unwrap();
+    assert_eq!(sb.ok(["list", "--all", "--format", "json"]), expected);
+    // A stale index (saved before a change made behind tix's back, here a
+    // `git revert` of the tag) is refreshed from the trees that changed.
+    let tagged = sb.list_ids(["list", "--tag", "printer"]);
+    assert_eq!(tagged, std::slice::from_ref(&a));
+    sb.git(["revert", "--no-edit", "HEAD"]);
+    assert!(sb.list_ids(["list", "--tag", "printer"]).is_empty());
+    assert_eq!(sb.list_ids(["list", "--sort", "id"]).len(), 2);
+    // tix reindex rebuilds it explicitly.
+    let out = sb.ok(["reindex"]);
+    assert!(out.contains("Indexed 2 tickets"), "{out}");
+    let _ = b;
+}

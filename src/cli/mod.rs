@@ -90,6 +90,9 @@ pub enum Command {
     Log(LogArgs),
     /// Verify the store: unreadable entries, rewritten history, config
     Check(CheckArgs),
+    /// Rebuild the derived index in .git/tix/ from the store (never needed
+    /// for correctness: it is refreshed automatically)
+    Reindex(CheckArgs),
     /// Manage the agents of this store
     #[command(subcommand)]
     Agent(AgentCommand),

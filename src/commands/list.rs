@@ -3,7 +3,7 @@
 use crate::cli::output::{self, print, warn};
 use crate::cli::{ListArgs, ListFormat, SortKey};
 use crate::domain::time::parse_when;
-use crate::domain::{FieldValue, Priority, Status, Ticket, Timestamp, fold};
+use crate::domain::{FieldValue, Priority, Status, Ticket, Timestamp};
 use crate::error::{Error, Result};
 use crate::ops;
 
@@ -73,19 +73,29 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     };
 
     let mut tickets = Vec::new();
-    for (id, files) in store.read_all()? {
-        for p in &files.problems {
+    let index = store.index()?;
+    for indexed in index.tickets() {
+        for p in &indexed.problems {
             warn(&format!("{}: {} (entry skipped)", p.path, p.message));
         }
-        let (ticket, trail) = fold(id, files.entries);
-        if filter.matches(&ticket, || {
-            trail
-                .iter()
-                .filter(|i| i.entry.event.has_text())
-                .map(|i| i.entry.body.to_lowercase())
-                .collect()
-        }) {
-            tickets.push(ticket);
+        let ticket = &indexed.ticket;
+        // Bodies are not in the index: read only for a text search, and
+        // only for tickets every other filter kept.
+        let bodies = || {
+            store
+                .read_ticket(&ticket.id)
+                .map(|files| {
+                    files
+                        .entries
+                        .iter()
+                        .filter(|e| e.entry.event.has_text())
+                        .map(|e| e.entry.body.to_lowercase())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        if filter.matches(ticket, bodies) {
+            tickets.push(ticket.clone());
         }
     }
     sort(&mut tickets, args.sort);

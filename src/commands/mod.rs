@@ -11,6 +11,7 @@ mod init;
 mod list;
 mod log;
 mod quarantine;
+mod reindex;
 mod show;
 mod simple;
 mod text;
@@ -85,6 +86,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Unlock(args) => close::unlock(ctx, args),
         Command::Log(args) => log::run(ctx, args),
         Command::Check(args) => check::run(ctx, args),
+        Command::Reindex(args) => reindex::run(ctx, args),
         Command::Agent(cmd) => agent::run(ctx, cmd),
         Command::Import(cmd) => import::run(ctx, cmd),
         Command::Quarantine(cmd) => quarantine::run(ctx, cmd),

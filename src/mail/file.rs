@@ -21,7 +21,7 @@ use super::quote::split_reply;
 use crate::domain::config::ClosedReply;
 use crate::domain::names::{safe_file_name, unique_name};
 use crate::domain::{
-    Config, Entry, Event, LinkRel, MailMeta, Party, Priority, Status, TicketId, Timestamp, fold,
+    Config, Entry, Event, LinkRel, MailMeta, Party, Priority, Status, TicketId, Timestamp,
 };
 use crate::error::{Error, Result};
 use crate::store::{Author, FILES_DIR, Store, StoreLock, random_tag};
@@ -86,149 +86,49 @@ pub struct MessageOutcome {
 }
 
 /// What the store knows about one ticket, as far as filing needs.
-#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug)]
 struct TicketInfo {
     status: Status,
     locked: bool,
     closed_at: Option<Timestamp>,
-    /// Lower-case addresses of the customer, Cc and agents who wrote.
+    /// Lower-case addresses of the customer, Cc and everyone who wrote.
     participants: HashSet<String>,
     last_seq: u64,
-    /// Message-IDs of the mail in the ticket.
-    message_ids: Vec<String>,
 }
 
-impl TicketInfo {
-    fn read(store: &Store, id: TicketId) -> Result<TicketInfo> {
-        let (ticket, trail) = fold(id, store.read_ticket(&id)?.entries);
-        Ok(Self::from_fold(&ticket, &trail))
-    }
-
-    fn from_fold(ticket: &crate::domain::Ticket, trail: &[crate::domain::TrailItem]) -> TicketInfo {
-        let mut participants = HashSet::new();
-        for p in ticket.customer.iter().chain(ticket.cc.iter()) {
-            participants.insert(p.email.to_ascii_lowercase());
-        }
-        let mut message_ids = Vec::new();
-        for item in trail {
-            if let Some(mail) = mail_of(&item.entry.event) {
-                message_ids.push(mail.message_id.clone());
-            }
-            if let Event::Message { from, .. } = &item.entry.event {
-                participants.insert(from.email.to_ascii_lowercase());
-            }
-        }
-        TicketInfo {
-            status: ticket.status,
-            locked: ticket.locked.is_some(),
-            closed_at: ticket.closed_at,
-            participants,
-            last_seq: ticket.last_seq,
-            message_ids,
-        }
-    }
-}
-
-/// Lookups filing needs: kept current as messages are filed, so no message
-/// rescans the store, and saved between runs in `.git/tix/mail-index.json`
-/// so that one message piped from an MTA does not read every ticket either.
-/// The saved copy is derived data: it names the commit it describes, is
-/// brought up to date by re-reading only the tickets changed since
-/// (whatever changed them: tix, a pull, a hand edit), and is rebuilt from
-/// scratch when missing, unreadable, of another version, or when history
-/// was rewritten.
+/// Lookups filing needs, taken from the store's derived index (so no
+/// message rescans the store, and one message piped from an MTA reads only
+/// what changed since the last command) and kept current as messages are
+/// filed.
 struct MailIndex {
     by_message_id: HashMap<String, TicketId>,
     tickets: HashMap<TicketId, TicketInfo>,
     quarantined: HashSet<String>,
 }
 
-const MAIL_INDEX_FILE: &str = "mail-index.json";
-const MAIL_INDEX_VERSION: u32 = 1;
-
-#[derive(Serialize, serde::Deserialize)]
-struct SavedMailIndex {
-    version: u32,
-    head: String,
-    tickets: HashMap<TicketId, TicketInfo>,
-}
-
 impl MailIndex {
     fn load(store: &Store) -> Result<MailIndex> {
-        let head = store.head_id()?;
-        let saved = std::fs::read(store.cache_path(MAIL_INDEX_FILE))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<SavedMailIndex>(&bytes).ok())
-            .filter(|s| s.version == MAIL_INDEX_VERSION);
-        let mut tickets = None;
-        if let (Some(saved), Some(head)) = (saved, head)
-            && let Ok(from) = Oid::from_str(&saved.head)
-            && let Some(changed) = store.changed_tickets(from, head)?
-        {
-            let mut known = saved.tickets;
-            for id in changed {
-                if store.ticket_exists(&id)? {
-                    known.insert(id, TicketInfo::read(store, id)?);
-                } else {
-                    known.remove(&id);
-                }
-            }
-            tickets = Some(known);
-        }
-        let tickets = match tickets {
-            Some(t) => t,
-            None => {
-                let mut all = HashMap::new();
-                for (id, files) in store.read_all()? {
-                    let (ticket, trail) = fold(id, files.entries);
-                    all.insert(id, TicketInfo::from_fold(&ticket, &trail));
-                }
-                all
-            }
-        };
-        let mut by_message_id = HashMap::new();
-        for (id, info) in &tickets {
-            for m in &info.message_ids {
-                by_message_id.insert(m.clone(), *id);
-            }
-        }
+        let index = store.index()?;
+        let tickets = index
+            .tickets()
+            .map(|t| {
+                (
+                    t.ticket.id,
+                    TicketInfo {
+                        status: t.ticket.status,
+                        locked: t.ticket.locked.is_some(),
+                        closed_at: t.ticket.closed_at,
+                        participants: t.participants.iter().cloned().collect(),
+                        last_seq: t.ticket.last_seq,
+                    },
+                )
+            })
+            .collect();
         Ok(MailIndex {
-            by_message_id,
+            by_message_id: index.message_ids(),
             tickets,
             quarantined: store.quarantined_names()?.into_iter().collect(),
         })
-    }
-
-    /// Saves the index as describing `head`. Failing to save only costs
-    /// the next run a rebuild, so errors are ignored.
-    fn save(&self, store: &Store, head: Oid) {
-        let saved = SavedMailIndex {
-            version: MAIL_INDEX_VERSION,
-            head: head.to_string(),
-            tickets: self.tickets.clone(),
-        };
-        let path = store.cache_path(MAIL_INDEX_FILE);
-        let Ok(bytes) = serde_json::to_vec(&saved) else {
-            return;
-        };
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&tmp, bytes))
-            .and_then(|()| std::fs::rename(&tmp, &path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-    }
-}
-
-fn mail_of(event: &Event) -> Option<&MailMeta> {
-    match event {
-        Event::Message { mail, .. } | Event::Reply { mail } | Event::Note { mail } => {
-            mail.as_deref()
-        }
-        _ => None,
     }
 }
 
@@ -386,12 +286,6 @@ impl<'s> Importer<'s> {
     /// Commits the last batch and releases the store.
     pub fn finish(mut self) -> Result<(Counts, Vec<String>)> {
         let warnings = self.flush()?;
-        // In a dry run the index holds what was not written.
-        if !self.dry_run
-            && let Some(head) = self.store.head_id()?
-        {
-            self.index.save(self.store, head);
-        }
         self.lock.take();
         Ok((self.counts, warnings))
     }
@@ -643,7 +537,6 @@ impl<'s> Importer<'s> {
                 closed_at: None,
                 participants,
                 last_seq: entries.len() as u64,
-                message_ids: Vec::new(),
             },
         );
         self.write_entries(id, entries)?;
@@ -875,7 +768,6 @@ impl<'s> Importer<'s> {
             .get_mut(&ticket)
             .expect("ticket is indexed");
         info.last_seq = next - 1;
-        info.message_ids.push(mail.message_id.clone());
         self.index
             .by_message_id
             .insert(mail.message_id.clone(), ticket);

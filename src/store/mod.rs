@@ -11,6 +11,7 @@
 //! ```
 
 mod history;
+mod index;
 mod lock;
 mod tree;
 
@@ -24,6 +25,7 @@ use crate::domain::{Config, Entry, StoredEntry, TicketId};
 use crate::error::{Context, Error, ErrorKind, Result};
 
 pub use history::{CommitInfo, HistoryProblem};
+pub use index::{IndexedTicket, Refresh, TicketIndex};
 pub use lock::StoreLock;
 use tree::NewFiles;
 
@@ -33,7 +35,7 @@ pub const FILES_DIR: &str = "files";
 pub const QUARANTINE_DIR: &str = "quarantine";
 
 /// A file inside a ticket that could not be read as an entry.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// Path relative to the repository root, for the user to open.
     pub path: String,
@@ -340,7 +342,7 @@ impl Store {
         result.context(|| "cannot move HEAD to the new commit".into())
     }
 
-    fn head_tree(&self) -> Result<Option<Tree<'_>>> {
+    pub(crate) fn head_tree(&self) -> Result<Option<Tree<'_>>> {
         match self.repo.head() {
             Ok(head) => {
                 let commit = head
@@ -363,7 +365,11 @@ impl Store {
         }
     }
 
-    fn subtree<'r>(&'r self, root: &Tree<'r>, store_path: &str) -> Result<Option<Tree<'r>>> {
+    pub(crate) fn subtree<'r>(
+        &'r self,
+        root: &Tree<'r>,
+        store_path: &str,
+    ) -> Result<Option<Tree<'r>>> {
         let full = self.repo_path(store_path);
         match root.get_path(Path::new(&full)) {
             Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Ok(Some(
@@ -577,7 +583,7 @@ impl Store {
         self.read_ticket_tree(&dir, &tree)
     }
 
-    fn read_ticket_tree(&self, dir: &str, tree: &Tree<'_>) -> Result<TicketFiles> {
+    pub(crate) fn read_ticket_tree(&self, dir: &str, tree: &Tree<'_>) -> Result<TicketFiles> {
         let mut out = TicketFiles::default();
         for item in tree.iter() {
             let Some(name) = item.name().ok() else {
