@@ -10,6 +10,7 @@
 //! tickets/<shard>/<id>/files/<entry file stem>/<attachment>
 //! ```
 
+mod gitindex;
 mod history;
 mod index;
 mod lock;
@@ -57,6 +58,149 @@ pub struct Committed {
     /// not be brought in step; says how to repair it.
     pub warning: Option<String>,
 }
+
+impl Store {
+    /// Adds the entries through the split index when there is one, making
+    /// it one when the index has grown large (`TIX_SPLIT_INDEX_AT` entries,
+    /// default 20,000) and git is installed. Returns false when the caller
+    /// must take the slow path.
+    fn add_to_split_index(
+        &self,
+        files: &[(String, Oid)],
+        stats: &[std::fs::Metadata],
+    ) -> Result<bool> {
+        let entries: Vec<gitindex::NewEntry> = files
+            .iter()
+            .zip(stats)
+            .map(|((path, oid), meta)| {
+                let e = index_entry(&self.repo_path(path), *oid, meta);
+                let mut id = [0u8; 20];
+                id.copy_from_slice(oid.as_bytes());
+                gitindex::NewEntry {
+                    path: e.path,
+                    oid: id,
+                    stat: gitindex::Stat {
+                        ctime: (e.ctime.seconds() as u32, e.ctime.nanoseconds()),
+                        mtime: (e.mtime.seconds() as u32, e.mtime.nanoseconds()),
+                        dev: e.dev,
+                        ino: e.ino,
+                        mode: e.mode,
+                        uid: e.uid,
+                        gid: e.gid,
+                        size: e.file_size,
+                    },
+                }
+            })
+            .collect();
+        let git_dir = self.repo.path();
+        match gitindex::add_to_split_index(git_dir, &entries)? {
+            gitindex::Added::Done { additions } => {
+                let resplit_at = std::env::var("TIX_RESPLIT_AT")
+                    .ok()
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(RESPLIT_AT);
+                if additions > resplit_at {
+                    // Fold the additions into a new shared index, as git
+                    // does by itself past splitIndex.maxPercentChange.
+                    let _ = self.git(&["update-index", "--split-index"]);
+                }
+                Ok(true)
+            }
+            gitindex::Added::Unsupported(_) => Ok(false),
+            gitindex::Added::NotSplit => {
+                let threshold = std::env::var("TIX_SPLIT_INDEX_AT")
+                    .ok()
+                    .and_then(|v| v.parse::<u32>().ok())
+                    .unwrap_or(20_000);
+                let big = gitindex::entry_count(git_dir).is_some_and(|n| n >= threshold);
+                if !big || self.enable_split_index().is_err() {
+                    return Ok(false);
+                }
+                Ok(matches!(
+                    gitindex::add_to_split_index(git_dir, &entries)?,
+                    gitindex::Added::Done { .. }
+                ))
+            }
+        }
+    }
+
+    fn index_is_split(&self) -> bool {
+        std::fs::read_dir(self.repo.path())
+            .map(|d| {
+                d.flatten()
+                    .any(|e| e.file_name().to_string_lossy().starts_with("sharedindex."))
+            })
+            .unwrap_or(false)
+    }
+
+    fn enable_split_index(&self) -> Result<()> {
+        self.git(&["config", "core.splitIndex", "true"])?;
+        self.git(&["update-index", "--split-index"])
+    }
+
+    /// The slow but general path for a split index: git's own plumbing.
+    fn update_index_with_git(&self, files: &[(String, Oid)], removals: &[String]) -> Result<()> {
+        if !files.is_empty() {
+            let info: String = files
+                .iter()
+                .map(|(p, oid)| format!("100644 {oid}\t{}\n", self.repo_path(p)))
+                .collect();
+            self.git_with_input(&["update-index", "--index-info"], info.as_bytes())?;
+        }
+        if !removals.is_empty() {
+            let mut args = vec![
+                "update-index".to_string(),
+                "--force-remove".into(),
+                "--".into(),
+            ];
+            args.extend(removals.iter().map(|p| self.repo_path(p)));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            self.git(&args)?;
+        }
+        Ok(())
+    }
+
+    fn git(&self, args: &[&str]) -> Result<()> {
+        self.git_with_input(args, b"")
+    }
+
+    fn git_with_input(&self, args: &[&str], input: &[u8]) -> Result<()> {
+        use std::io::Write as _;
+        let workdir = self.repo.workdir().unwrap_or(self.repo.path());
+        let mut child = std::process::Command::new("git")
+            .arg("--git-dir")
+            .arg(self.repo.path())
+            .arg("--work-tree")
+            .arg(workdir)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::internal(format!("cannot run git: {e}")))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin
+                .write_all(input)
+                .map_err(|e| Error::internal(format!("cannot talk to git: {e}")))?;
+        }
+        let out = child
+            .wait_with_output()
+            .map_err(|e| Error::internal(format!("cannot run git: {e}")))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(Error::internal(format!(
+                "git {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )))
+        }
+    }
+}
+
+/// Added entries after which the split index is folded into a new shared
+/// one, so that each commit's write stays small.
+const RESPLIT_AT: usize = 5_000;
 
 /// A git index entry for a regular file just written with `oid`'s content.
 fn index_entry(rel: &str, oid: Oid, meta: &std::fs::Metadata) -> git2::IndexEntry {
@@ -844,6 +988,13 @@ impl Store {
             let meta = std::fs::metadata(&on_disk)
                 .context(|| format!("cannot read {}", on_disk.display()))?;
             stats.push(meta);
+        }
+        if removals.is_empty() && self.add_to_split_index(files, &stats)? {
+            return Ok(());
+        }
+        if gitindex::entry_count(self.repo.path()).is_some() && self.index_is_split() {
+            // libgit2 cannot read a split index; git itself can.
+            return self.update_index_with_git(files, removals);
         }
         let mut index = self
             .repo

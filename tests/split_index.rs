@@ -1,0 +1,130 @@
+//! tix keeps git's index in step through git's split index once the
+//! index is large (forced here with a threshold of one entry), and that
+//! index stays one git itself reads, writes and merges with.
+
+mod common;
+
+use common::Sandbox;
+
+/// Runs tix with the split index forced on (and re-split after `resplit`
+/// added entries); returns stdout.
+fn tix(sb: &Sandbox, args: &[&str], resplit: &str) -> String {
+    sb.tix(args)
+        .env("TIX_SPLIT_INDEX_AT", "1")
+        .env("TIX_RESPLIT_AT", resplit)
+        .ok()
+}
+
+/// Every file git's index tracks under tickets/.
+fn indexed(sb: &Sandbox) -> Vec<String> {
+    let mut out: Vec<String> = sb
+        .git(["ls-files", "tickets"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every file under tickets/ in HEAD.
+fn committed(sb: &Sandbox) -> Vec<String> {
+    let mut out: Vec<String> = sb
+        .git(["ls-tree", "-r", "--name-only", "HEAD", "tickets"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out
+}
+
+fn shared_index_files(sb: &Sandbox) -> usize {
+    std::fs::read_dir(sb.dir.join(".git"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("sharedindex."))
+        .count()
+}
+
+#[test]
+fn commands_keep_a_split_index_in_step_with_head() {
+    for resplit in ["100000", "3"] {
+        let sb = Sandbox::init();
+        let id = tix(
+            &sb,
+            &[
+                "create",
+                "--customer",
+                "ann@example.com",
+                "--subject",
+                "One",
+                "-m",
+                "x",
+            ],
+            resplit,
+        )
+        .trim()
+        .to_string();
+        assert!(shared_index_files(&sb) >= 1, "the index was split");
+        assert_eq!(sb.git(["config", "core.splitIndex"]).trim(), "true");
+        for n in 0..6 {
+            tix(&sb, &["comment", &id, "-m", &format!("note {n}")], resplit);
+            sb.assert_clean();
+            assert_eq!(indexed(&sb), committed(&sb), "after note {n}");
+        }
+        // The user's own git work in between: tix's entries survive it and
+        // tix goes on adding to the index git wrote.
+        std::fs::write(sb.dir.join("notes.txt"), "mine\n").unwrap();
+        sb.git(["add", "notes.txt"]);
+        sb.git(["commit", "-q", "-m", "my file"]);
+        tix(
+            &sb,
+            &["reply", &id, "-m", "answer", "--attach", "notes.txt"],
+            resplit,
+        );
+        sb.assert_clean();
+        assert_eq!(indexed(&sb), committed(&sb));
+        assert!(sb.git(["ls-files"]).contains("notes.txt"));
+        // git can rebuild and check everything from it.
+        sb.git(["update-index", "--refresh"]);
+        sb.git(["fsck", "--no-progress"]);
+        let check = sb.ok(["check"]);
+        assert!(check.contains("0 errors"), "{check}");
+    }
+}
+
+#[test]
+fn a_split_index_survives_a_merge() {
+    let sb = Sandbox::init();
+    let id = tix(
+        &sb,
+        &[
+            "create",
+            "--customer",
+            "ann@example.com",
+            "--subject",
+            "One",
+            "-m",
+            "x",
+        ],
+        "100000",
+    )
+    .trim()
+    .to_string();
+    // A side branch with its own comment, merged by git.
+    sb.git(["checkout", "-q", "-b", "side"]);
+    tix(&sb, &["comment", &id, "-m", "on the side"], "100000");
+    sb.git(["checkout", "-q", "-"]);
+    tix(&sb, &["comment", &id, "-m", "on main"], "100000");
+    sb.git(["merge", "-q", "--no-edit", "side"]);
+    sb.assert_clean();
+    assert_eq!(indexed(&sb), committed(&sb));
+    tix(&sb, &["comment", &id, "-m", "after the merge"], "100000");
+    sb.assert_clean();
+    assert_eq!(indexed(&sb), committed(&sb));
+    let notes = sb
+        .entries(&id)
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .count();
+    assert_eq!(notes, 3);
+}
