@@ -29,7 +29,8 @@ for n in "${sizes[@]}"; do
         "$tix show $id" \
         "$tix comment $id -m benchmark" \
         "$tix create --customer bench@example.com --subject bench -m x" \
-        "$tix list")
+        "$tix list" \
+        "$tix reindex")
     du -sh "$store/.git"
 done
 
