@@ -54,6 +54,7 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the git history of a ticket')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the store: unreadable entries, rewritten history, config')
             [CompletionResult]::new('reindex', 'reindex', [CompletionResultType]::ParameterValue, 'Rebuild the derived index in .git/tix/ from the store (never needed for correctness: it is refreshed automatically)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Service reports over a period: volumes, response and resolution times, agents, trends, breakdowns, SLA breaches (see docs/reports.md)')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Manage the agents of this store')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'File mail from a mailbox into tickets')
             [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be filed')
@@ -377,6 +378,150 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'tix;report' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Created, resolved, reopened, backlog by age, first response and resolution times, replies per ticket')
+            [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Per agent: tickets assigned and closed, replies, notes, response times, open load now')
+            [CompletionResult]::new('trend', 'trend', [CompletionResultType]::ParameterValue, 'Created, resolved, reopened and backlog per day, week or month')
+            [CompletionResult]::new('breakdown', 'breakdown', [CompletionResultType]::ParameterValue, 'Counts and times per status, priority, tag, assignee, customer domain or custom field')
+            [CompletionResult]::new('sla', 'sla', [CompletionResultType]::ParameterValue, 'Tickets that breached the first-response or resolution targets in the config''s `sla` section, per agent and overall')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;report;summary' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the period, not included; default: now')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only tickets now in these statuses (repeatable or comma-separated); default: any')
+            [CompletionResult]::new('--assignee', '--assignee', [CompletionResultType]::ParameterName, 'Only tickets now assigned to AGENT')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only tickets whose customer or Cc name or address contains TEXT')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only tickets with this tag (repeatable: all must match)')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Only these priorities (repeatable or comma-separated)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only tickets whose custom field NAME equals VALUE (repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: table on a terminal, csv when piped')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--mine', '--mine', [CompletionResultType]::ParameterName, 'Only tickets now assigned to me')
+            [CompletionResult]::new('--unassigned', '--unassigned', [CompletionResultType]::ParameterName, 'Only tickets now unassigned')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;report;agents' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the period, not included; default: now')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only tickets now in these statuses (repeatable or comma-separated); default: any')
+            [CompletionResult]::new('--assignee', '--assignee', [CompletionResultType]::ParameterName, 'Only tickets now assigned to AGENT')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only tickets whose customer or Cc name or address contains TEXT')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only tickets with this tag (repeatable: all must match)')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Only these priorities (repeatable or comma-separated)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only tickets whose custom field NAME equals VALUE (repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: table on a terminal, csv when piped')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--mine', '--mine', [CompletionResultType]::ParameterName, 'Only tickets now assigned to me')
+            [CompletionResult]::new('--unassigned', '--unassigned', [CompletionResultType]::ParameterName, 'Only tickets now unassigned')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;report;trend' {
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Bucket size')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the period, not included; default: now')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only tickets now in these statuses (repeatable or comma-separated); default: any')
+            [CompletionResult]::new('--assignee', '--assignee', [CompletionResultType]::ParameterName, 'Only tickets now assigned to AGENT')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only tickets whose customer or Cc name or address contains TEXT')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only tickets with this tag (repeatable: all must match)')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Only these priorities (repeatable or comma-separated)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only tickets whose custom field NAME equals VALUE (repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: table on a terminal, csv when piped')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--mine', '--mine', [CompletionResultType]::ParameterName, 'Only tickets now assigned to me')
+            [CompletionResult]::new('--unassigned', '--unassigned', [CompletionResultType]::ParameterName, 'Only tickets now unassigned')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'tix;report;breakdown' {
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Group by status, priority, tag, assignee, domain (the customer''s) or field:NAME (a custom field)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the period, not included; default: now')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only tickets now in these statuses (repeatable or comma-separated); default: any')
+            [CompletionResult]::new('--assignee', '--assignee', [CompletionResultType]::ParameterName, 'Only tickets now assigned to AGENT')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only tickets whose customer or Cc name or address contains TEXT')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only tickets with this tag (repeatable: all must match)')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Only these priorities (repeatable or comma-separated)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only tickets whose custom field NAME equals VALUE (repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: table on a terminal, csv when piped')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--mine', '--mine', [CompletionResultType]::ParameterName, 'Only tickets now assigned to me')
+            [CompletionResult]::new('--unassigned', '--unassigned', [CompletionResultType]::ParameterName, 'Only tickets now unassigned')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;report;sla' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the period, not included; default: now')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Only tickets now in these statuses (repeatable or comma-separated); default: any')
+            [CompletionResult]::new('--assignee', '--assignee', [CompletionResultType]::ParameterName, 'Only tickets now assigned to AGENT')
+            [CompletionResult]::new('--customer', '--customer', [CompletionResultType]::ParameterName, 'Only tickets whose customer or Cc name or address contains TEXT')
+            [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Only tickets with this tag (repeatable: all must match)')
+            [CompletionResult]::new('--priority', '--priority', [CompletionResultType]::ParameterName, 'Only these priorities (repeatable or comma-separated)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'Only tickets whose custom field NAME equals VALUE (repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: table on a terminal, csv when piped')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--mine', '--mine', [CompletionResultType]::ParameterName, 'Only tickets now assigned to me')
+            [CompletionResult]::new('--unassigned', '--unassigned', [CompletionResultType]::ParameterName, 'Only tickets now unassigned')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;report;help' {
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Created, resolved, reopened, backlog by age, first response and resolution times, replies per ticket')
+            [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Per agent: tickets assigned and closed, replies, notes, response times, open load now')
+            [CompletionResult]::new('trend', 'trend', [CompletionResultType]::ParameterValue, 'Created, resolved, reopened and backlog per day, week or month')
+            [CompletionResult]::new('breakdown', 'breakdown', [CompletionResultType]::ParameterValue, 'Counts and times per status, priority, tag, assignee, customer domain or custom field')
+            [CompletionResult]::new('sla', 'sla', [CompletionResultType]::ParameterValue, 'Tickets that breached the first-response or resolution targets in the config''s `sla` section, per agent and overall')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'tix;report;help;summary' {
+            break
+        }
+        'tix;report;help;agents' {
+            break
+        }
+        'tix;report;help;trend' {
+            break
+        }
+        'tix;report;help;breakdown' {
+            break
+        }
+        'tix;report;help;sla' {
+            break
+        }
+        'tix;report;help;help' {
+            break
+        }
         'tix;agent' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
@@ -646,6 +791,7 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('log', 'log', [CompletionResultType]::ParameterValue, 'Show the git history of a ticket')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify the store: unreadable entries, rewritten history, config')
             [CompletionResult]::new('reindex', 'reindex', [CompletionResultType]::ParameterValue, 'Rebuild the derived index in .git/tix/ from the store (never needed for correctness: it is refreshed automatically)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Service reports over a period: volumes, response and resolution times, agents, trends, breakdowns, SLA breaches (see docs/reports.md)')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'Manage the agents of this store')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'File mail from a mailbox into tickets')
             [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be filed')
@@ -721,6 +867,29 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             break
         }
         'tix;help;reindex' {
+            break
+        }
+        'tix;help;report' {
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Created, resolved, reopened, backlog by age, first response and resolution times, replies per ticket')
+            [CompletionResult]::new('agents', 'agents', [CompletionResultType]::ParameterValue, 'Per agent: tickets assigned and closed, replies, notes, response times, open load now')
+            [CompletionResult]::new('trend', 'trend', [CompletionResultType]::ParameterValue, 'Created, resolved, reopened and backlog per day, week or month')
+            [CompletionResult]::new('breakdown', 'breakdown', [CompletionResultType]::ParameterValue, 'Counts and times per status, priority, tag, assignee, customer domain or custom field')
+            [CompletionResult]::new('sla', 'sla', [CompletionResultType]::ParameterValue, 'Tickets that breached the first-response or resolution targets in the config''s `sla` section, per agent and overall')
+            break
+        }
+        'tix;help;report;summary' {
+            break
+        }
+        'tix;help;report;agents' {
+            break
+        }
+        'tix;help;report;trend' {
+            break
+        }
+        'tix;help;report;breakdown' {
+            break
+        }
+        'tix;help;report;sla' {
             break
         }
         'tix;help;agent' {

@@ -51,6 +51,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand log 'Show the git history of a ticket'
             cand check 'Verify the store: unreadable entries, rewritten history, config'
             cand reindex 'Rebuild the derived index in .git/tix/ from the store (never needed for correctness: it is refreshed automatically)'
+            cand report 'Service reports over a period: volumes, response and resolution times, agents, trends, breakdowns, SLA breaches (see docs/reports.md)'
             cand agent 'Manage the agents of this store'
             cand import 'File mail from a mailbox into tickets'
             cand quarantine 'Messages that could not be filed'
@@ -348,6 +349,137 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'tix;report'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand summary 'Created, resolved, reopened, backlog by age, first response and resolution times, replies per ticket'
+            cand agents 'Per agent: tickets assigned and closed, replies, notes, response times, open load now'
+            cand trend 'Created, resolved, reopened and backlog per day, week or month'
+            cand breakdown 'Counts and times per status, priority, tag, assignee, customer domain or custom field'
+            cand sla 'Tickets that breached the first-response or resolution targets in the config''s `sla` section, per agent and overall'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;report;summary'= {
+            cand --since 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end'
+            cand --until 'End of the period, not included; default: now'
+            cand --status 'Only tickets now in these statuses (repeatable or comma-separated); default: any'
+            cand --assignee 'Only tickets now assigned to AGENT'
+            cand --customer 'Only tickets whose customer or Cc name or address contains TEXT'
+            cand --tag 'Only tickets with this tag (repeatable: all must match)'
+            cand --priority 'Only these priorities (repeatable or comma-separated)'
+            cand --field 'Only tickets whose custom field NAME equals VALUE (repeatable)'
+            cand --format 'Output format; default: table on a terminal, csv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --mine 'Only tickets now assigned to me'
+            cand --unassigned 'Only tickets now unassigned'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;report;agents'= {
+            cand --since 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end'
+            cand --until 'End of the period, not included; default: now'
+            cand --status 'Only tickets now in these statuses (repeatable or comma-separated); default: any'
+            cand --assignee 'Only tickets now assigned to AGENT'
+            cand --customer 'Only tickets whose customer or Cc name or address contains TEXT'
+            cand --tag 'Only tickets with this tag (repeatable: all must match)'
+            cand --priority 'Only these priorities (repeatable or comma-separated)'
+            cand --field 'Only tickets whose custom field NAME equals VALUE (repeatable)'
+            cand --format 'Output format; default: table on a terminal, csv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --mine 'Only tickets now assigned to me'
+            cand --unassigned 'Only tickets now unassigned'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;report;trend'= {
+            cand --by 'Bucket size'
+            cand --since 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end'
+            cand --until 'End of the period, not included; default: now'
+            cand --status 'Only tickets now in these statuses (repeatable or comma-separated); default: any'
+            cand --assignee 'Only tickets now assigned to AGENT'
+            cand --customer 'Only tickets whose customer or Cc name or address contains TEXT'
+            cand --tag 'Only tickets with this tag (repeatable: all must match)'
+            cand --priority 'Only these priorities (repeatable or comma-separated)'
+            cand --field 'Only tickets whose custom field NAME equals VALUE (repeatable)'
+            cand --format 'Output format; default: table on a terminal, csv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --mine 'Only tickets now assigned to me'
+            cand --unassigned 'Only tickets now unassigned'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'tix;report;breakdown'= {
+            cand --by 'Group by status, priority, tag, assignee, domain (the customer''s) or field:NAME (a custom field)'
+            cand --since 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end'
+            cand --until 'End of the period, not included; default: now'
+            cand --status 'Only tickets now in these statuses (repeatable or comma-separated); default: any'
+            cand --assignee 'Only tickets now assigned to AGENT'
+            cand --customer 'Only tickets whose customer or Cc name or address contains TEXT'
+            cand --tag 'Only tickets with this tag (repeatable: all must match)'
+            cand --priority 'Only these priorities (repeatable or comma-separated)'
+            cand --field 'Only tickets whose custom field NAME equals VALUE (repeatable)'
+            cand --format 'Output format; default: table on a terminal, csv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --mine 'Only tickets now assigned to me'
+            cand --unassigned 'Only tickets now unassigned'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;report;sla'= {
+            cand --since 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end'
+            cand --until 'End of the period, not included; default: now'
+            cand --status 'Only tickets now in these statuses (repeatable or comma-separated); default: any'
+            cand --assignee 'Only tickets now assigned to AGENT'
+            cand --customer 'Only tickets whose customer or Cc name or address contains TEXT'
+            cand --tag 'Only tickets with this tag (repeatable: all must match)'
+            cand --priority 'Only these priorities (repeatable or comma-separated)'
+            cand --field 'Only tickets whose custom field NAME equals VALUE (repeatable)'
+            cand --format 'Output format; default: table on a terminal, csv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --mine 'Only tickets now assigned to me'
+            cand --unassigned 'Only tickets now unassigned'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;report;help'= {
+            cand summary 'Created, resolved, reopened, backlog by age, first response and resolution times, replies per ticket'
+            cand agents 'Per agent: tickets assigned and closed, replies, notes, response times, open load now'
+            cand trend 'Created, resolved, reopened and backlog per day, week or month'
+            cand breakdown 'Counts and times per status, priority, tag, assignee, customer domain or custom field'
+            cand sla 'Tickets that breached the first-response or resolution targets in the config''s `sla` section, per agent and overall'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;report;help;summary'= {
+        }
+        &'tix;report;help;agents'= {
+        }
+        &'tix;report;help;trend'= {
+        }
+        &'tix;report;help;breakdown'= {
+        }
+        &'tix;report;help;sla'= {
+        }
+        &'tix;report;help;help'= {
+        }
         &'tix;agent'= {
             cand -C 'Run as if tix was started in DIR'
             cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
@@ -584,6 +716,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand log 'Show the git history of a ticket'
             cand check 'Verify the store: unreadable entries, rewritten history, config'
             cand reindex 'Rebuild the derived index in .git/tix/ from the store (never needed for correctness: it is refreshed automatically)'
+            cand report 'Service reports over a period: volumes, response and resolution times, agents, trends, breakdowns, SLA breaches (see docs/reports.md)'
             cand agent 'Manage the agents of this store'
             cand import 'File mail from a mailbox into tickets'
             cand quarantine 'Messages that could not be filed'
@@ -636,6 +769,23 @@ set edit:completion:arg-completer[tix] = {|@words|
         &'tix;help;check'= {
         }
         &'tix;help;reindex'= {
+        }
+        &'tix;help;report'= {
+            cand summary 'Created, resolved, reopened, backlog by age, first response and resolution times, replies per ticket'
+            cand agents 'Per agent: tickets assigned and closed, replies, notes, response times, open load now'
+            cand trend 'Created, resolved, reopened and backlog per day, week or month'
+            cand breakdown 'Counts and times per status, priority, tag, assignee, customer domain or custom field'
+            cand sla 'Tickets that breached the first-response or resolution targets in the config''s `sla` section, per agent and overall'
+        }
+        &'tix;help;report;summary'= {
+        }
+        &'tix;help;report;agents'= {
+        }
+        &'tix;help;report;trend'= {
+        }
+        &'tix;help;report;breakdown'= {
+        }
+        &'tix;help;report;sla'= {
         }
         &'tix;help;agent'= {
             cand add 'Declare an agent (admins only)'

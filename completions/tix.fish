@@ -54,6 +54,7 @@ complete -c tix -n "__fish_tix_needs_command" -f -a "unlock" -d 'Lift a lock (ad
 complete -c tix -n "__fish_tix_needs_command" -f -a "log" -d 'Show the git history of a ticket'
 complete -c tix -n "__fish_tix_needs_command" -f -a "check" -d 'Verify the store: unreadable entries, rewritten history, config'
 complete -c tix -n "__fish_tix_needs_command" -f -a "reindex" -d 'Rebuild the derived index in .git/tix/ from the store (never needed for correctness: it is refreshed automatically)'
+complete -c tix -n "__fish_tix_needs_command" -f -a "report" -d 'Service reports over a period: volumes, response and resolution times, agents, trends, breakdowns, SLA breaches (see docs/reports.md)'
 complete -c tix -n "__fish_tix_needs_command" -f -a "agent" -d 'Manage the agents of this store'
 complete -c tix -n "__fish_tix_needs_command" -f -a "import" -d 'File mail from a mailbox into tickets'
 complete -c tix -n "__fish_tix_needs_command" -f -a "quarantine" -d 'Messages that could not be filed'
@@ -284,6 +285,146 @@ complete -c tix -n "__fish_tix_using_subcommand reindex" -s C -d 'Run as if tix 
 complete -c tix -n "__fish_tix_using_subcommand reindex" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
 complete -c tix -n "__fish_tix_using_subcommand reindex" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand reindex" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subcommand_from summary agents trend breakdown sla help" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subcommand_from summary agents trend breakdown sla help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subcommand_from summary agents trend breakdown sla help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subcommand_from summary agents trend breakdown sla help" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subcommand_from summary agents trend breakdown sla help" -f -a "summary" -d 'Created, resolved, reopened, backlog by age, first response and resolution times, replies per ticket'
+complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subcommand_from summary agents trend breakdown sla help" -f -a "agents" -d 'Per agent: tickets assigned and closed, replies, notes, response times, open load now'
+complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subcommand_from summary agents trend breakdown sla help" -f -a "trend" -d 'Created, resolved, reopened and backlog per day, week or month'
+complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subcommand_from summary agents trend breakdown sla help" -f -a "breakdown" -d 'Counts and times per status, priority, tag, assignee, customer domain or custom field'
+complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subcommand_from summary agents trend breakdown sla help" -f -a "sla" -d 'Tickets that breached the first-response or resolution targets in the config\'s `sla` section, per agent and overall'
+complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subcommand_from summary agents trend breakdown sla help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l since -d 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l until -d 'End of the period, not included; default: now' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l status -d 'Only tickets now in these statuses (repeatable or comma-separated); default: any' -r -f -a "new\t''
+open\t''
+pending\t''
+on-hold\t''
+closed\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l assignee -d 'Only tickets now assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l field -d 'Only tickets whose custom field NAME equals VALUE (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l format -d 'Output format; default: table on a terminal, csv when piped' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l mine -d 'Only tickets now assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l unassigned -d 'Only tickets now unassigned'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l since -d 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l until -d 'End of the period, not included; default: now' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l status -d 'Only tickets now in these statuses (repeatable or comma-separated); default: any' -r -f -a "new\t''
+open\t''
+pending\t''
+on-hold\t''
+closed\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l assignee -d 'Only tickets now assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l field -d 'Only tickets whose custom field NAME equals VALUE (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l format -d 'Output format; default: table on a terminal, csv when piped' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l mine -d 'Only tickets now assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l unassigned -d 'Only tickets now unassigned'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l by -d 'Bucket size' -r -f -a "day\t'UTC days'
+week\t'ISO weeks (Monday to Sunday, UTC)'
+month\t'Calendar months (UTC)'"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l since -d 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l until -d 'End of the period, not included; default: now' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l status -d 'Only tickets now in these statuses (repeatable or comma-separated); default: any' -r -f -a "new\t''
+open\t''
+pending\t''
+on-hold\t''
+closed\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l assignee -d 'Only tickets now assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l field -d 'Only tickets whose custom field NAME equals VALUE (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l format -d 'Output format; default: table on a terminal, csv when piped' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l mine -d 'Only tickets now assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l unassigned -d 'Only tickets now unassigned'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l by -d 'Group by status, priority, tag, assignee, domain (the customer\'s) or field:NAME (a custom field)' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l since -d 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l until -d 'End of the period, not included; default: now' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l status -d 'Only tickets now in these statuses (repeatable or comma-separated); default: any' -r -f -a "new\t''
+open\t''
+pending\t''
+on-hold\t''
+closed\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l assignee -d 'Only tickets now assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l field -d 'Only tickets whose custom field NAME equals VALUE (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l format -d 'Output format; default: table on a terminal, csv when piped' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l mine -d 'Only tickets now assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l unassigned -d 'Only tickets now unassigned'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l since -d 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l until -d 'End of the period, not included; default: now' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l status -d 'Only tickets now in these statuses (repeatable or comma-separated); default: any' -r -f -a "new\t''
+open\t''
+pending\t''
+on-hold\t''
+closed\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l assignee -d 'Only tickets now assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
+normal\t''
+high\t''
+urgent\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l field -d 'Only tickets whose custom field NAME equals VALUE (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l format -d 'Output format; default: table on a terminal, csv when piped' -r -f -a "table\t''
+json\t''
+csv\t''"
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l mine -d 'Only tickets now assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l unassigned -d 'Only tickets now unassigned'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "summary" -d 'Created, resolved, reopened, backlog by age, first response and resolution times, replies per ticket'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "agents" -d 'Per agent: tickets assigned and closed, replies, notes, response times, open load now'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "trend" -d 'Created, resolved, reopened and backlog per day, week or month'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "breakdown" -d 'Counts and times per status, priority, tag, assignee, customer domain or custom field'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "sla" -d 'Tickets that breached the first-response or resolution targets in the config\'s `sla` section, per agent and overall'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
 complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -s y -l yes -d 'Answer yes to confirmations'
@@ -413,35 +554,41 @@ complete -c tix -n "__fish_tix_using_subcommand completions" -s C -d 'Run as if 
 complete -c tix -n "__fish_tix_using_subcommand completions" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
 complete -c tix -n "__fish_tix_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "init" -d 'Create a tix store here (and a git repository if there is none)'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "create" -d 'Open a new ticket'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "list" -d 'List tickets (open ones, newest activity first)'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "show" -d 'Show a ticket and its whole trail'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "reply" -d 'Add a public reply for the customer'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "comment" -d 'Add a private internal note'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "assign" -d 'Assign a ticket to an agent, or unassign it'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "status" -d 'Set a ticket\'s status'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "priority" -d 'Set a ticket\'s priority'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "subject" -d 'Change a ticket\'s subject'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "tag" -d 'Add tags to a ticket'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "untag" -d 'Remove tags from a ticket'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "cc" -d 'Add people to, or remove them from, a ticket\'s Cc'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "field" -d 'Set or clear a custom field'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "link" -d 'Link a ticket to another'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "unlink" -d 'Remove a link'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "close" -d 'Close a ticket, optionally locking it'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "reopen" -d 'Reopen a closed ticket'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "lock" -d 'Lock a ticket against every further change'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "unlock" -d 'Lift a lock (admins only)'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "log" -d 'Show the git history of a ticket'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "check" -d 'Verify the store: unreadable entries, rewritten history, config'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "reindex" -d 'Rebuild the derived index in .git/tix/ from the store (never needed for correctness: it is refreshed automatically)'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "agent" -d 'Manage the agents of this store'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "import" -d 'File mail from a mailbox into tickets'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "quarantine" -d 'Messages that could not be filed'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "blacklist" -d 'Senders whose mail is skipped'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex agent import quarantine blacklist completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "init" -d 'Create a tix store here (and a git repository if there is none)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "create" -d 'Open a new ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "list" -d 'List tickets (open ones, newest activity first)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "show" -d 'Show a ticket and its whole trail'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "reply" -d 'Add a public reply for the customer'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "comment" -d 'Add a private internal note'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "assign" -d 'Assign a ticket to an agent, or unassign it'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "status" -d 'Set a ticket\'s status'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "priority" -d 'Set a ticket\'s priority'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "subject" -d 'Change a ticket\'s subject'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "tag" -d 'Add tags to a ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "untag" -d 'Remove tags from a ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "cc" -d 'Add people to, or remove them from, a ticket\'s Cc'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "field" -d 'Set or clear a custom field'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "link" -d 'Link a ticket to another'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "unlink" -d 'Remove a link'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "close" -d 'Close a ticket, optionally locking it'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "reopen" -d 'Reopen a closed ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "lock" -d 'Lock a ticket against every further change'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "unlock" -d 'Lift a lock (admins only)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "log" -d 'Show the git history of a ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "check" -d 'Verify the store: unreadable entries, rewritten history, config'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "reindex" -d 'Rebuild the derived index in .git/tix/ from the store (never needed for correctness: it is refreshed automatically)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "report" -d 'Service reports over a period: volumes, response and resolution times, agents, trends, breakdowns, SLA breaches (see docs/reports.md)'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "agent" -d 'Manage the agents of this store'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "import" -d 'File mail from a mailbox into tickets'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "quarantine" -d 'Messages that could not be filed'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "blacklist" -d 'Senders whose mail is skipped'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c tix -n "__fish_tix_using_subcommand help; and not __fish_seen_subcommand_from init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from report" -f -a "summary" -d 'Created, resolved, reopened, backlog by age, first response and resolution times, replies per ticket'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from report" -f -a "agents" -d 'Per agent: tickets assigned and closed, replies, notes, response times, open load now'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from report" -f -a "trend" -d 'Created, resolved, reopened and backlog per day, week or month'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from report" -f -a "breakdown" -d 'Counts and times per status, priority, tag, assignee, customer domain or custom field'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from report" -f -a "sla" -d 'Tickets that breached the first-response or resolution targets in the config\'s `sla` section, per agent and overall'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "add" -d 'Declare an agent (admins only)'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List the agents'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "mbox" -d 'Import every message of an mbox file'

@@ -4,6 +4,8 @@
 //! - [`domain`]: ids, entries and the fold, config; pure, no I/O.
 //! - [`store`]: the repository layout, reading entries, committing, locking.
 //! - [`ops`]: operations a command performs (identity, checks, writes).
+//! - [`report`]: service metrics computed from the facts in the index;
+//!   pure, like the domain.
 //! - [`cli`] and `commands`: argument parsing and rendering.
 
 pub mod cli;
@@ -12,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod ops;
+pub mod report;
 pub mod store;
 
 pub use error::{Error, ErrorKind, Result};

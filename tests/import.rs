@@ -2117,7 +2117,7 @@ fn a_missing_or_damaged_mail_index_is_rebuilt_and_changes_nothing() {
         assert_eq!(count(&report, "duplicates"), 1, "{report:#}");
         assert_eq!(count(&report, "follow_ups"), 2, "{report:#}");
         let index: Value = json(&std::fs::read_to_string(mail_index(&sb)).unwrap());
-        assert_eq!(index["version"], 1, "saved again in the current version");
+        assert_eq!(index["version"], 2, "saved again in the current version");
     };
     run(None);
     run(Some(b"{ not json"));

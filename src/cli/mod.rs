@@ -93,6 +93,10 @@ pub enum Command {
     /// Rebuild the derived index in .git/tix/ from the store (never needed
     /// for correctness: it is refreshed automatically)
     Reindex(CheckArgs),
+    /// Service reports over a period: volumes, response and resolution
+    /// times, agents, trends, breakdowns, SLA breaches (see docs/reports.md)
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Manage the agents of this store
     #[command(subcommand)]
     Agent(AgentCommand),
@@ -426,6 +430,99 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = TextFormat::Text)]
     pub format: TextFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Created, resolved, reopened, backlog by age, first response and
+    /// resolution times, replies per ticket
+    Summary(ReportArgs),
+    /// Per agent: tickets assigned and closed, replies, notes, response
+    /// times, open load now
+    Agents(ReportArgs),
+    /// Created, resolved, reopened and backlog per day, week or month
+    Trend(TrendArgs),
+    /// Counts and times per status, priority, tag, assignee, customer
+    /// domain or custom field
+    Breakdown(BreakdownArgs),
+    /// Tickets that breached the first-response or resolution targets in
+    /// the config's `sla` section, per agent and overall
+    Sla(ReportArgs),
+}
+
+/// The period, the filters and the output format of a report.
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default:
+    /// 30 days before its end
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// End of the period, not included; default: now
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Only tickets now in these statuses (repeatable or comma-separated); default: any
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub status: Vec<StatusValue>,
+    /// Only tickets now assigned to AGENT
+    #[arg(long, value_name = "AGENT")]
+    pub assignee: Option<String>,
+    /// Only tickets now assigned to me
+    #[arg(long, conflicts_with_all = ["assignee", "unassigned"])]
+    pub mine: bool,
+    /// Only tickets now unassigned
+    #[arg(long, conflicts_with = "assignee")]
+    pub unassigned: bool,
+    /// Only tickets whose customer or Cc name or address contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    pub customer: Option<String>,
+    /// Only tickets with this tag (repeatable: all must match)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only these priorities (repeatable or comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub priority: Vec<PriorityValue>,
+    /// Only tickets whose custom field NAME equals VALUE (repeatable)
+    #[arg(long = "field", value_name = "NAME=VALUE")]
+    pub fields: Vec<String>,
+    /// Output format; default: table on a terminal, csv when piped
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+}
+
+#[derive(Args, Debug)]
+pub struct TrendArgs {
+    /// Bucket size
+    #[arg(long, value_enum, default_value_t = TrendBy::Day)]
+    pub by: TrendBy,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrendBy {
+    /// UTC days
+    Day,
+    /// ISO weeks (Monday to Sunday, UTC)
+    Week,
+    /// Calendar months (UTC)
+    Month,
+}
+
+#[derive(Args, Debug)]
+pub struct BreakdownArgs {
+    /// Group by status, priority, tag, assignee, domain (the customer's) or
+    /// field:NAME (a custom field)
+    #[arg(long, value_name = "GROUP", default_value = "status")]
+    pub by: String,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Subcommand, Debug)]

@@ -2,48 +2,16 @@
 
 use crate::cli::output::{self, print, warn};
 use crate::cli::{ListArgs, ListFormat, SortKey};
-use crate::domain::time::parse_when;
-use crate::domain::{FieldValue, Priority, Status, Ticket, Timestamp};
-use crate::error::{Error, Result};
+use crate::domain::{Status, Ticket, Timestamp};
+use crate::error::Result;
 use crate::ops;
 
+use super::filter::{self, Filter, when};
 use super::{Ctx, parse_field_args};
-
-/// Filters, resolved against the store and the clock.
-struct Filter {
-    statuses: Vec<Status>,
-    assignee: Option<Option<String>>,
-    customer: Option<String>,
-    tags: Vec<String>,
-    priorities: Vec<Priority>,
-    fields: Vec<(String, FieldValue)>,
-    created: (Option<Timestamp>, Option<Timestamp>),
-    updated: (Option<Timestamp>, Option<Timestamp>),
-    text: Option<String>,
-}
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let store = ctx.store()?;
     let now = ops::now()?;
-    let when = |flag: &str, v: &Option<String>| -> Result<Option<Timestamp>> {
-        v.as_deref()
-            .map(|s| parse_when(s, now).map_err(|e| Error::invalid(format!("--{flag}: {e}"))))
-            .transpose()
-    };
-    let assignee = if args.mine {
-        Some(Some(ctx.actor(&store)?.handle))
-    } else if args.unassigned {
-        Some(None)
-    } else {
-        args.assignee.as_deref().map(|a| {
-            Some(
-                store
-                    .config()
-                    .agent(a)
-                    .map_or(a.to_string(), |ag| ag.handle.clone()),
-            )
-        })
-    };
     let filter = Filter {
         statuses: if args.all {
             Status::ALL.to_vec()
@@ -56,18 +24,24 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
         } else {
             args.status.iter().map(|s| (*s).into()).collect()
         },
-        assignee,
+        assignee: filter::assignee(
+            ctx,
+            &store,
+            args.assignee.as_deref(),
+            args.mine,
+            args.unassigned,
+        )?,
         customer: args.customer.as_deref().map(str::to_lowercase),
         tags: args.tags.clone(),
         priorities: args.priority.iter().map(|p| (*p).into()).collect(),
         fields: parse_field_args(store.config(), &args.fields)?,
         created: (
-            when("created-since", &args.created_since)?,
-            when("created-until", &args.created_until)?,
+            when("created-since", args.created_since.as_deref(), now)?,
+            when("created-until", args.created_until.as_deref(), now)?,
         ),
         updated: (
-            when("updated-since", &args.updated_since)?,
-            when("updated-until", &args.updated_until)?,
+            when("updated-since", args.updated_since.as_deref(), now)?,
+            when("updated-until", args.updated_until.as_deref(), now)?,
         ),
         text: args.text.as_deref().map(str::to_lowercase),
     };
@@ -106,48 +80,6 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
         tickets.truncate(n);
     }
     render(&tickets, args.format)
-}
-
-impl Filter {
-    fn matches(&self, t: &Ticket, bodies: impl FnOnce() -> Vec<String>) -> bool {
-        let in_range =
-            |v: Option<Timestamp>, (from, until): (Option<Timestamp>, Option<Timestamp>)| match v {
-                Some(v) => from.is_none_or(|f| v >= f) && until.is_none_or(|u| v < u),
-                None => from.is_none() && until.is_none(),
-            };
-        if !self.statuses.contains(&t.status)
-            || !self.priorities.is_empty() && !self.priorities.contains(&t.priority)
-            || !self.tags.iter().all(|tag| t.tags.contains(tag))
-            || !self.fields.iter().all(|(n, v)| t.fields.get(n) == Some(v))
-            || !in_range(t.created_at, self.created)
-            || !in_range(t.updated_at, self.updated)
-        {
-            return false;
-        }
-        if let Some(a) = &self.assignee
-            && *a != t.assignee
-        {
-            return false;
-        }
-        if let Some(c) = &self.customer {
-            let hit = t.customer.iter().chain(t.cc.iter()).any(|p| {
-                p.email.to_lowercase().contains(c)
-                    || p.name
-                        .as_deref()
-                        .is_some_and(|n| n.to_lowercase().contains(c))
-            });
-            if !hit {
-                return false;
-            }
-        }
-        if let Some(text) = &self.text
-            && !t.subject.to_lowercase().contains(text)
-            && !bodies().iter().any(|b| b.contains(text))
-        {
-            return false;
-        }
-        true
-    }
 }
 
 fn sort(tickets: &mut [Ticket], key: SortKey) {

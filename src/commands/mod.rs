@@ -6,12 +6,14 @@ mod blacklist;
 mod check;
 mod close;
 mod create;
+mod filter;
 mod import;
 mod init;
 mod list;
 mod log;
 mod quarantine;
 mod reindex;
+mod report;
 mod show;
 mod simple;
 mod text;
@@ -87,6 +89,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Log(args) => log::run(ctx, args),
         Command::Check(args) => check::run(ctx, args),
         Command::Reindex(args) => reindex::run(ctx, args),
+        Command::Report(cmd) => report::run(ctx, cmd),
         Command::Agent(cmd) => agent::run(ctx, cmd),
         Command::Import(cmd) => import::run(ctx, cmd),
         Command::Quarantine(cmd) => quarantine::run(ctx, cmd),

@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::entry::FieldValue;
+use super::entry::{FieldValue, Priority};
 
 pub const CONFIG_FORMAT: u32 = 1;
 
@@ -33,6 +33,93 @@ pub struct Config {
     pub max_attachment_bytes: u64,
     #[serde(default, skip_serializing_if = "MailConfig::is_default")]
     pub mail: MailConfig,
+    /// Service-level targets per priority, for `tix report sla`.
+    #[serde(default, skip_serializing_if = "SlaConfig::is_empty")]
+    pub sla: SlaConfig,
+}
+
+/// Targets per priority. A priority without targets is not measured.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlaConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low: Option<SlaTarget>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub normal: Option<SlaTarget>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high: Option<SlaTarget>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urgent: Option<SlaTarget>,
+}
+
+/// How soon a ticket must be answered and resolved, as durations such as
+/// `30m`, `4h`, `2d`, `1w` or `1d12h`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaTarget {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_response: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+}
+
+impl SlaConfig {
+    fn is_empty(&self) -> bool {
+        *self == SlaConfig::default()
+    }
+
+    pub fn target(&self, priority: Priority) -> Option<&SlaTarget> {
+        match priority {
+            Priority::Low => self.low.as_ref(),
+            Priority::Normal => self.normal.as_ref(),
+            Priority::High => self.high.as_ref(),
+            Priority::Urgent => self.urgent.as_ref(),
+        }
+    }
+
+    /// The targets in seconds for `priority`: (first response, resolution).
+    pub fn seconds(&self, priority: Priority) -> (Option<i64>, Option<i64>) {
+        let Some(t) = self.target(priority) else {
+            return (None, None);
+        };
+        let secs = |d: &Option<String>| d.as_deref().and_then(|d| parse_duration(d).ok());
+        (secs(&t.first_response), secs(&t.resolution))
+    }
+}
+
+/// Parses a duration such as `30m`, `4h`, `2d`, `1w` or `1d12h` (units
+/// `s`, `m`, `h`, `d`, `w`) into seconds; it must be more than zero.
+pub fn parse_duration(text: &str) -> Result<i64, String> {
+    let err = || {
+        format!("`{text}` is not a duration (expected a number and a unit: 30m, 4h, 2d, 1w, 1d12h)")
+    };
+    let s = text.trim();
+    let mut total: i64 = 0;
+    let mut number = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let per = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 7 * 86_400,
+            _ => return Err(err()),
+        };
+        let n: i64 = number.parse().map_err(|_| err())?;
+        number.clear();
+        total = n
+            .checked_mul(per)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(err)?;
+    }
+    if !number.is_empty() || total <= 0 {
+        return Err(err());
+    }
+    Ok(total)
 }
 
 /// How mail is filed.
@@ -224,6 +311,7 @@ impl Config {
             fields: Vec::new(),
             max_attachment_bytes: DEFAULT_MAX_ATTACHMENT,
             mail: MailConfig::default(),
+            sla: SlaConfig::default(),
         }
     }
 
@@ -285,6 +373,19 @@ impl Config {
                     "mail.blacklist[{i}].sender: `{}` is not an address or domain",
                     b.sender
                 ));
+            }
+        }
+        for p in Priority::ALL {
+            let Some(t) = self.sla.target(p) else {
+                continue;
+            };
+            for (key, value) in [
+                ("first_response", &t.first_response),
+                ("resolution", &t.resolution),
+            ] {
+                if let Some(v) = value {
+                    parse_duration(v).map_err(|e| format!("sla.{p}.{key}: {e}"))?;
+                }
             }
         }
         let mut names = Vec::new();
@@ -473,5 +574,31 @@ mod tests {
                 .contains("fields[0].choices")
         );
         assert_eq!(handle_from_email("Ann.Lee+x@example.com"), "ann.lee-x");
+        assert!(
+            Config::parse("format: 1\nsla:\n  high: {first_response: 4 hours}\n")
+                .unwrap_err()
+                .contains("sla.high.first_response")
+        );
+        assert!(
+            Config::parse("format: 1\nsla:\n  hihg: {first_response: 4h}\n")
+                .unwrap_err()
+                .contains("hihg")
+        );
+    }
+
+    #[test]
+    fn sla_targets_parse_as_seconds() {
+        let c = Config::parse(
+            "format: 1\nsla:\n  urgent: {first_response: 30m, resolution: 1d12h}\n  normal: {resolution: 1w}\n",
+        )
+        .unwrap();
+        assert_eq!(c.sla.seconds(Priority::Urgent), (Some(1800), Some(129_600)));
+        assert_eq!(c.sla.seconds(Priority::Normal), (None, Some(604_800)));
+        assert_eq!(c.sla.seconds(Priority::Low), (None, None));
+        assert_eq!(Config::parse(&c.to_yaml()).unwrap(), c);
+        for bad in ["", "4", "h", "0h", "4x", "-4h", "4 h"] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(parse_duration("90s"), Ok(90));
     }
 }

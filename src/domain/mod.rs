@@ -3,14 +3,16 @@
 
 pub mod config;
 pub mod entry;
+pub mod facts;
 pub mod id;
 pub mod names;
 pub mod party;
 pub mod ticket;
 pub mod time;
 
-pub use config::{Agent, Config, FieldDef, FieldType, Role, Stage};
+pub use config::{Agent, Config, FieldDef, FieldType, Role, SlaConfig, SlaTarget, Stage};
 pub use entry::{Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
+pub use facts::TicketFacts;
 pub use id::TicketId;
 pub use party::Party;
 pub use ticket::{Link, StoredEntry, Ticket, TrailItem, fold};

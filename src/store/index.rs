@@ -17,11 +17,11 @@ use git2::ObjectType;
 use serde::{Deserialize, Serialize};
 
 use super::{Problem, Store, TICKETS_DIR};
-use crate::domain::{Event, Ticket, TicketId, fold};
+use crate::domain::{Event, Ticket, TicketFacts, TicketId, fold};
 use crate::error::{Context, Result};
 
 const INDEX_FILE: &str = "index.json";
-const INDEX_VERSION: u32 = 1;
+const INDEX_VERSION: u32 = 2;
 
 /// One ticket as the index holds it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -34,6 +34,8 @@ pub struct IndexedTicket {
     /// Lower-case addresses of the customer, Cc, and everyone whose
     /// message is in the ticket.
     pub participants: Vec<String>,
+    /// What reports need: the times of responses, closes, status changes.
+    pub facts: TicketFacts,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -113,7 +115,9 @@ impl IndexedTicket {
         }
         participants.sort();
         participants.dedup();
+        let facts = TicketFacts::derive(&ticket, &trail);
         Ok(IndexedTicket {
+            facts,
             ticket,
             problems: files.problems,
             message_ids,

@@ -1,0 +1,108 @@
+//! Ticket filters shared by `tix list` and `tix report`: by status,
+//! assignee, customer, tag, priority, custom field, times and text, all
+//! matched against a ticket's current state.
+
+use crate::domain::time::parse_when;
+use crate::domain::{FieldValue, Priority, Status, Ticket, Timestamp};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+use super::Ctx;
+
+/// Filters, resolved against the store and the clock. The default lets
+/// every ticket through.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Only these statuses; empty: any.
+    pub statuses: Vec<Status>,
+    /// `Some(None)`: only unassigned tickets.
+    pub assignee: Option<Option<String>>,
+    /// Lower case; matched against the customer's and Cc's names and addresses.
+    pub customer: Option<String>,
+    /// All must be present.
+    pub tags: Vec<String>,
+    /// Only these priorities; empty: any.
+    pub priorities: Vec<Priority>,
+    pub fields: Vec<(String, FieldValue)>,
+    pub created: (Option<Timestamp>, Option<Timestamp>),
+    pub updated: (Option<Timestamp>, Option<Timestamp>),
+    /// Lower case; matched against the subject and the text of entries.
+    pub text: Option<String>,
+}
+
+/// Parses a `--created-since`-style time argument.
+pub fn when(flag: &str, value: Option<&str>, now: Timestamp) -> Result<Option<Timestamp>> {
+    value
+        .map(|s| parse_when(s, now).map_err(|e| Error::invalid(format!("--{flag}: {e}"))))
+        .transpose()
+}
+
+/// Resolves `--assignee AGENT` (handle or address), `--mine` and
+/// `--unassigned` into [`Filter::assignee`].
+pub fn assignee(
+    ctx: &Ctx,
+    store: &Store,
+    agent: Option<&str>,
+    mine: bool,
+    unassigned: bool,
+) -> Result<Option<Option<String>>> {
+    Ok(if mine {
+        Some(Some(ctx.actor(store)?.handle))
+    } else if unassigned {
+        Some(None)
+    } else {
+        agent.map(|a| {
+            Some(
+                store
+                    .config()
+                    .agent(a)
+                    .map_or(a.to_string(), |ag| ag.handle.clone()),
+            )
+        })
+    })
+}
+
+impl Filter {
+    /// Whether `t` passes. `bodies` gives the lower-cased text of the
+    /// ticket's entries; it is called only for a text search, and only
+    /// when every other filter passed.
+    pub fn matches(&self, t: &Ticket, bodies: impl FnOnce() -> Vec<String>) -> bool {
+        let in_range =
+            |v: Option<Timestamp>, (from, until): (Option<Timestamp>, Option<Timestamp>)| match v {
+                Some(v) => from.is_none_or(|f| v >= f) && until.is_none_or(|u| v < u),
+                None => from.is_none() && until.is_none(),
+            };
+        if !self.statuses.is_empty() && !self.statuses.contains(&t.status)
+            || !self.priorities.is_empty() && !self.priorities.contains(&t.priority)
+            || !self.tags.iter().all(|tag| t.tags.contains(tag))
+            || !self.fields.iter().all(|(n, v)| t.fields.get(n) == Some(v))
+            || !in_range(t.created_at, self.created)
+            || !in_range(t.updated_at, self.updated)
+        {
+            return false;
+        }
+        if let Some(a) = &self.assignee
+            && *a != t.assignee
+        {
+            return false;
+        }
+        if let Some(c) = &self.customer {
+            let hit = t.customer.iter().chain(t.cc.iter()).any(|p| {
+                p.email.to_lowercase().contains(c)
+                    || p.name
+                        .as_deref()
+                        .is_some_and(|n| n.to_lowercase().contains(c))
+            });
+            if !hit {
+                return false;
+            }
+        }
+        if let Some(text) = &self.text
+            && !t.subject.to_lowercase().contains(text)
+            && !bodies().iter().any(|b| b.contains(text))
+        {
+            return false;
+        }
+        true
+    }
+}

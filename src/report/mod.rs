@@ -1,0 +1,835 @@
+//! Service reports: pure functions from ticket facts and a period to the
+//! numbers a support lead reads. No I/O; `commands::report` finds the
+//! tickets, applies the filters and renders.
+//!
+//! Every metric is defined in `docs/reports.md`; the comments here say
+//! which definition each function implements. The period is half-open,
+//! `[since, until)`, and everything is evaluated as of its end: an event at
+//! or after `until` is not seen, so a report on a past period gives the
+//! same numbers whenever it is run. The exceptions are the "now" figures
+//! (open load, open now), which describe the tickets as they are.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeZone, Utc};
+use serde::Serialize;
+
+use crate::domain::config::SlaConfig;
+use crate::domain::facts::Act;
+use crate::domain::{Priority, Status, TicketFacts, TicketId, Timestamp};
+
+/// The period a report covers: from `since` (included) to `until` (not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub since: Timestamp,
+    pub until: Timestamp,
+}
+
+impl Period {
+    pub fn contains(&self, t: Timestamp) -> bool {
+        self.since <= t && t < self.until
+    }
+}
+
+/// Median and mean of durations in seconds.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    pub count: usize,
+    pub median_seconds: Option<i64>,
+    pub mean_seconds: Option<i64>,
+}
+
+impl Stats {
+    pub fn of(samples: &[i64]) -> Stats {
+        Stats {
+            count: samples.len(),
+            median_seconds: median(samples),
+            mean_seconds: mean(samples),
+        }
+    }
+}
+
+/// The middle value; for an even count, the mean of the two middle ones,
+/// rounded to the nearest second (halves away from zero).
+pub fn median(samples: &[i64]) -> Option<i64> {
+    if samples.is_empty() {
+        return None;
+    }
+    let mut v = samples.to_vec();
+    v.sort_unstable();
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        ((v[n / 2 - 1] as f64 + v[n / 2] as f64) / 2.0).round() as i64
+    })
+}
+
+/// The mean, rounded to the nearest second.
+pub fn mean(samples: &[i64]) -> Option<i64> {
+    if samples.is_empty() {
+        return None;
+    }
+    let sum: f64 = samples.iter().map(|s| *s as f64).sum();
+    Some((sum / samples.len() as f64).round() as i64)
+}
+
+/// A duration for people: `45s`, `12m`, `3h 12m`, `2d 4h`.
+pub fn human(seconds: i64) -> String {
+    let s = seconds.max(0);
+    let (d, h, m) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
+    if d > 0 {
+        if h > 0 {
+            format!("{d}d {h}h")
+        } else {
+            format!("{d}d")
+        }
+    } else if h > 0 {
+        if m > 0 {
+            format!("{h}h {m}m")
+        } else {
+            format!("{h}h")
+        }
+    } else if m > 0 {
+        format!("{m}m")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Seconds from `a` to `b`, never negative (a clock that ran backwards
+/// counts as no time).
+fn span(a: Timestamp, b: Timestamp) -> i64 {
+    a.seconds_until(b).max(0)
+}
+
+// ---------------------------------------------------------------------------
+// Per-ticket measurements
+
+/// First response: from the customer's first message to the first public
+/// reply at or after it, if that reply came before `until`.
+struct FirstResponse<'a> {
+    start: Timestamp,
+    reply: Option<&'a Act>,
+}
+
+fn first_response(f: &TicketFacts, until: Timestamp) -> Option<FirstResponse<'_>> {
+    let start = f.first_customer_message()?;
+    let reply = f.first_reply_from(start).filter(|r| r.at < until);
+    Some(FirstResponse { start, reply })
+}
+
+impl FirstResponse<'_> {
+    fn seconds(&self) -> Option<i64> {
+        self.reply.map(|r| span(self.start, r.at))
+    }
+}
+
+/// Resolution of a ticket whose first close is in the period: (calendar
+/// seconds, seconds excluding pending and on-hold time).
+fn resolution(f: &TicketFacts, period: &Period) -> Option<(i64, i64)> {
+    let created = f.created_at?;
+    let close = f.first_close().filter(|c| period.contains(c.at))?;
+    let total = span(created, close.at);
+    let waiting = f.waiting_seconds(created, close.at);
+    Some((total, (total - waiting).max(0)))
+}
+
+fn created_in(f: &TicketFacts, period: &Period) -> bool {
+    f.created_at.is_some_and(|c| period.contains(c))
+}
+
+fn closed_in(f: &TicketFacts, period: &Period) -> bool {
+    f.closes.iter().any(|c| period.contains(c.at))
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+// ---------------------------------------------------------------------------
+// summary
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// Tickets created in the period.
+    pub created: usize,
+    /// Tickets closed at least once in the period.
+    pub resolved: usize,
+    /// Reopenings (changes out of `closed`) in the period.
+    pub reopened: usize,
+    pub backlog: Backlog,
+    pub first_response: FirstResponseStats,
+    pub resolution: ResolutionStats,
+    pub replies: Replies,
+}
+
+/// Tickets open at the end of the period, by age then.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Backlog {
+    pub total: usize,
+    pub ages: Ages,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Ages {
+    pub under_1d: usize,
+    #[serde(rename = "1d_to_3d")]
+    pub d1_to_3d: usize,
+    #[serde(rename = "3d_to_7d")]
+    pub d3_to_7d: usize,
+    #[serde(rename = "7d_to_30d")]
+    pub d7_to_30d: usize,
+    pub over_30d: usize,
+}
+
+impl Ages {
+    pub const LABELS: [&str; 5] = ["<1d", "1-3d", "3-7d", "7-30d", ">=30d"];
+    pub const KEYS: [&str; 5] = ["under_1d", "1d_to_3d", "3d_to_7d", "7d_to_30d", "over_30d"];
+
+    fn add(&mut self, seconds: i64) {
+        const DAY: i64 = 86_400;
+        match seconds {
+            s if s < DAY => self.under_1d += 1,
+            s if s < 3 * DAY => self.d1_to_3d += 1,
+            s if s < 7 * DAY => self.d3_to_7d += 1,
+            s if s < 30 * DAY => self.d7_to_30d += 1,
+            _ => self.over_30d += 1,
+        }
+    }
+
+    pub fn counts(&self) -> [usize; 5] {
+        [
+            self.under_1d,
+            self.d1_to_3d,
+            self.d3_to_7d,
+            self.d7_to_30d,
+            self.over_30d,
+        ]
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct FirstResponseStats {
+    /// Tickets created in the period.
+    pub tickets: usize,
+    pub answered: usize,
+    pub unanswered: usize,
+    pub median_seconds: Option<i64>,
+    pub mean_seconds: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ResolutionStats {
+    /// Tickets whose first close is in the period.
+    pub tickets: usize,
+    pub median_seconds: Option<i64>,
+    pub mean_seconds: Option<i64>,
+    /// The same, not counting time spent in pending or on-hold.
+    pub median_seconds_excluding_waiting: Option<i64>,
+    pub mean_seconds_excluding_waiting: Option<i64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Replies {
+    /// Public replies, before the end of the period, on tickets created in it.
+    pub count: usize,
+    /// `count` / tickets created in the period, to two decimals.
+    pub per_ticket: Option<f64>,
+}
+
+pub fn summary(tickets: &[&TicketFacts], period: &Period) -> Summary {
+    let mut s = Summary::default();
+    let mut frt = Vec::new();
+    let (mut res, mut res_active) = (Vec::new(), Vec::new());
+    for f in tickets {
+        if created_in(f, period) {
+            s.created += 1;
+            s.replies.count += f.replies.iter().filter(|r| r.at < period.until).count();
+            match first_response(f, period.until).and_then(|r| r.seconds()) {
+                Some(secs) => frt.push(secs),
+                None => s.first_response.unanswered += 1,
+            }
+        }
+        if closed_in(f, period) {
+            s.resolved += 1;
+        }
+        s.reopened += f.reopens.iter().filter(|r| period.contains(r.at)).count();
+        if f.open_at(period.until)
+            && let Some(created) = f.created_at
+        {
+            s.backlog.total += 1;
+            s.backlog.ages.add(span(created, period.until));
+        }
+        if let Some((total, active)) = resolution(f, period) {
+            res.push(total);
+            res_active.push(active);
+        }
+    }
+    s.first_response.tickets = s.created;
+    s.first_response.answered = frt.len();
+    s.first_response.median_seconds = median(&frt);
+    s.first_response.mean_seconds = mean(&frt);
+    s.resolution = ResolutionStats {
+        tickets: res.len(),
+        median_seconds: median(&res),
+        mean_seconds: mean(&res),
+        median_seconds_excluding_waiting: median(&res_active),
+        mean_seconds_excluding_waiting: mean(&res_active),
+    };
+    s.replies.per_ticket =
+        (s.created > 0).then(|| round2(s.replies.count as f64 / s.created as f64));
+    s
+}
+
+// ---------------------------------------------------------------------------
+// agents
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct AgentRow {
+    pub agent: String,
+    /// Tickets assigned to the agent in the period.
+    pub assigned: usize,
+    /// Tickets the agent closed in the period.
+    pub closed: usize,
+    /// Public replies the agent wrote in the period.
+    pub replies: usize,
+    /// Internal notes the agent wrote in the period.
+    pub notes: usize,
+    /// Tickets created in the period whose first response was the agent's.
+    pub first_responses: usize,
+    pub first_response_median_seconds: Option<i64>,
+    /// Responses (replies to a waiting customer) the agent gave in the period.
+    pub responses: usize,
+    pub response_median_seconds: Option<i64>,
+    /// Tickets open now and assigned to the agent.
+    pub open_now: usize,
+}
+
+#[derive(Default)]
+struct AgentAcc {
+    assigned: BTreeSet<TicketId>,
+    closed: BTreeSet<TicketId>,
+    replies: usize,
+    notes: usize,
+    first: Vec<i64>,
+    responses: Vec<i64>,
+    open_now: usize,
+}
+
+/// One row per agent: every agent in `known` (in that order), then anyone
+/// else who replied, wrote a note, closed or was assigned, by handle.
+pub fn agents(tickets: &[&TicketFacts], period: &Period, known: &[String]) -> Vec<AgentRow> {
+    let mut acc: HashMap<String, AgentAcc> = HashMap::new();
+    fn get<'a>(acc: &'a mut HashMap<String, AgentAcc>, who: &str) -> &'a mut AgentAcc {
+        if !acc.contains_key(who) {
+            acc.insert(who.to_string(), AgentAcc::default());
+        }
+        acc.get_mut(who).expect("just inserted")
+    }
+    for f in tickets {
+        for a in f.assignments.iter().filter(|a| period.contains(a.at)) {
+            if let Some(to) = &a.to {
+                get(&mut acc, to).assigned.insert(f.id);
+            }
+        }
+        for c in f.closes.iter().filter(|c| period.contains(c.at)) {
+            get(&mut acc, &c.by).closed.insert(f.id);
+        }
+        for r in f.replies.iter().filter(|r| period.contains(r.at)) {
+            get(&mut acc, &r.by).replies += 1;
+        }
+        for n in f.notes.iter().filter(|n| period.contains(n.at)) {
+            get(&mut acc, &n.by).notes += 1;
+        }
+        if created_in(f, period)
+            && let Some(fr) = first_response(f, period.until)
+            && let (Some(secs), Some(r)) = (fr.seconds(), fr.reply)
+        {
+            get(&mut acc, &r.by).first.push(secs);
+        }
+        for (since, r) in f.responses() {
+            if period.contains(r.at) {
+                get(&mut acc, &r.by).responses.push(span(since, r.at));
+            }
+        }
+        if f.status != Status::Closed
+            && let Some(a) = &f.assignee
+        {
+            get(&mut acc, a).open_now += 1;
+        }
+    }
+    let mut order: Vec<String> = known.to_vec();
+    let mut others: Vec<String> = acc.keys().filter(|k| !known.contains(k)).cloned().collect();
+    others.sort();
+    order.extend(others);
+    order
+        .into_iter()
+        .map(|agent| {
+            let a = acc.remove(&agent).unwrap_or_default();
+            AgentRow {
+                assigned: a.assigned.len(),
+                closed: a.closed.len(),
+                replies: a.replies,
+                notes: a.notes,
+                first_responses: a.first.len(),
+                first_response_median_seconds: median(&a.first),
+                responses: a.responses.len(),
+                response_median_seconds: median(&a.responses),
+                open_now: a.open_now,
+                agent,
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// trend
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bucketing {
+    /// UTC calendar days.
+    Day,
+    /// ISO weeks, Monday to Sunday, UTC.
+    Week,
+    /// Calendar months, UTC.
+    Month,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrendRow {
+    /// `2026-01-05`, `2026-W02` or `2026-01`.
+    pub bucket: String,
+    /// The part of the bucket inside the period.
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub created: usize,
+    /// Tickets closed at least once in the bucket.
+    pub resolved: usize,
+    pub reopened: usize,
+    /// Tickets open at the end of the bucket.
+    pub backlog: usize,
+}
+
+fn to_ts(d: NaiveDate) -> Timestamp {
+    Timestamp::new(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")))
+}
+
+fn bucket_of(t: DateTime<Utc>, by: Bucketing) -> (NaiveDate, NaiveDate, String) {
+    let day = t.date_naive();
+    match by {
+        Bucketing::Day => (day, day + Days::new(1), day.format("%Y-%m-%d").to_string()),
+        Bucketing::Week => {
+            let start = day - Days::new(u64::from(day.weekday().num_days_from_monday()));
+            let iso = start.iso_week();
+            (
+                start,
+                start + Days::new(7),
+                format!("{}-W{:02}", iso.year(), iso.week()),
+            )
+        }
+        Bucketing::Month => {
+            let start = day.with_day(1).expect("every month has a first day");
+            (
+                start,
+                start + Months::new(1),
+                start.format("%Y-%m").to_string(),
+            )
+        }
+    }
+}
+
+/// The buckets covering the period, clipped to it.
+pub fn buckets(period: &Period, by: Bucketing) -> Vec<(String, Period)> {
+    let mut out = Vec::new();
+    let mut t = period.since;
+    while t < period.until {
+        let (_, end, label) = bucket_of(t.datetime(), by);
+        let end = to_ts(end).min(period.until);
+        out.push((
+            label,
+            Period {
+                since: t,
+                until: end,
+            },
+        ));
+        t = end;
+    }
+    out
+}
+
+pub fn trend(tickets: &[&TicketFacts], period: &Period, by: Bucketing) -> Vec<TrendRow> {
+    let buckets = buckets(period, by);
+    let mut rows: Vec<TrendRow> = buckets
+        .iter()
+        .map(|(label, p)| TrendRow {
+            bucket: label.clone(),
+            start: p.since,
+            end: p.until,
+            created: 0,
+            resolved: 0,
+            reopened: 0,
+            backlog: 0,
+        })
+        .collect();
+    let index_of = |t: Timestamp| -> Option<usize> {
+        if !period.contains(t) {
+            return None;
+        }
+        // Buckets are sorted and contiguous.
+        Some(buckets.partition_point(|(_, p)| p.until <= t))
+    };
+    for f in tickets {
+        if let Some(i) = f.created_at.and_then(index_of) {
+            rows[i].created += 1;
+        }
+        let closed: BTreeSet<usize> = f.closes.iter().filter_map(|c| index_of(c.at)).collect();
+        for i in closed {
+            rows[i].resolved += 1;
+        }
+        for i in f.reopens.iter().filter_map(|r| index_of(r.at)) {
+            rows[i].reopened += 1;
+        }
+        let Some(created) = f.created_at else {
+            continue;
+        };
+        for row in rows.iter_mut().filter(|r| r.end > created) {
+            if f.open_at(row.end) {
+                row.backlog += 1;
+            }
+        }
+    }
+    rows
+}
+
+/// A bar of `value / max` of `width` cells, in eighths of a cell.
+pub fn bar(value: usize, max: usize, width: usize) -> String {
+    const PARTS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+    if max == 0 || value == 0 {
+        return String::new();
+    }
+    let eighths = (value * width * 8).div_ceil(max).max(1);
+    let mut s = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        s.push(PARTS[eighths % 8 - 1]);
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------
+// breakdown
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupBy {
+    Status,
+    Priority,
+    Tag,
+    Assignee,
+    /// The customer's mail domain.
+    Domain,
+    /// A custom field's value.
+    Field(String),
+}
+
+impl GroupBy {
+    /// Parses `status`, `priority`, `tag`, `assignee`, `domain` or
+    /// `field:NAME`.
+    pub fn parse(s: &str) -> Result<GroupBy, String> {
+        Ok(match s.trim() {
+            "status" => GroupBy::Status,
+            "priority" => GroupBy::Priority,
+            "tag" => GroupBy::Tag,
+            "assignee" => GroupBy::Assignee,
+            "domain" => GroupBy::Domain,
+            other => match other.strip_prefix("field:") {
+                Some(name) if !name.trim().is_empty() => GroupBy::Field(name.trim().to_string()),
+                _ => {
+                    return Err(format!(
+                        "`{s}` is not a grouping (expected status, priority, tag, assignee, domain or field:NAME)"
+                    ));
+                }
+            },
+        })
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            GroupBy::Status => "status".into(),
+            GroupBy::Priority => "priority".into(),
+            GroupBy::Tag => "tag".into(),
+            GroupBy::Assignee => "assignee".into(),
+            GroupBy::Domain => "domain".into(),
+            GroupBy::Field(n) => format!("field:{n}"),
+        }
+    }
+
+    /// The groups a ticket belongs to (by its current state), each with a
+    /// rank that orders statuses and priorities as they progress.
+    fn keys(&self, f: &TicketFacts) -> Vec<(usize, Option<String>)> {
+        match self {
+            GroupBy::Status => vec![(
+                Status::ALL.iter().position(|s| *s == f.status).unwrap_or(0),
+                Some(f.status.to_string()),
+            )],
+            GroupBy::Priority => vec![(
+                Priority::ALL
+                    .iter()
+                    .position(|p| *p == f.priority)
+                    .unwrap_or(0),
+                Some(f.priority.to_string()),
+            )],
+            GroupBy::Tag if f.tags.is_empty() => vec![(0, None)],
+            GroupBy::Tag => f.tags.iter().map(|t| (0, Some(t.clone()))).collect(),
+            GroupBy::Assignee => vec![(0, f.assignee.clone())],
+            GroupBy::Domain => vec![(0, f.customer_domain.clone())],
+            GroupBy::Field(name) => vec![(0, f.fields.get(name).map(|v| v.to_string()))],
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupRow {
+    /// The group's value; `null` for tickets without one (no tag, no
+    /// assignee, field not set).
+    pub group: Option<String>,
+    pub created: usize,
+    pub resolved: usize,
+    pub open_now: usize,
+    pub first_response_median_seconds: Option<i64>,
+    pub resolution_median_seconds: Option<i64>,
+}
+
+pub fn breakdown(tickets: &[&TicketFacts], period: &Period, by: &GroupBy) -> Vec<GroupRow> {
+    #[derive(Default)]
+    struct Acc {
+        created: usize,
+        resolved: usize,
+        open_now: usize,
+        first: Vec<i64>,
+        resolution: Vec<i64>,
+    }
+    let mut groups: BTreeMap<(bool, usize, Option<String>), Acc> = BTreeMap::new();
+    for f in tickets {
+        let created = created_in(f, period);
+        let resolved = closed_in(f, period);
+        let open_now = f.status != Status::Closed;
+        let first = if created {
+            first_response(f, period.until).and_then(|r| r.seconds())
+        } else {
+            None
+        };
+        let res = resolution(f, period).map(|(total, _)| total);
+        if !created && !resolved && !open_now && res.is_none() {
+            continue;
+        }
+        for (rank, key) in by.keys(f) {
+            let a = groups.entry((key.is_none(), rank, key)).or_default();
+            a.created += usize::from(created);
+            a.resolved += usize::from(resolved);
+            a.open_now += usize::from(open_now);
+            a.first.extend(first);
+            a.resolution.extend(res);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((_, _, group), a)| GroupRow {
+            group,
+            created: a.created,
+            resolved: a.resolved,
+            open_now: a.open_now,
+            first_response_median_seconds: median(&a.first),
+            resolution_median_seconds: median(&a.resolution),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// sla
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    FirstResponse,
+    Resolution,
+}
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::FirstResponse => "first_response",
+            Target::Resolution => "resolution",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreachState {
+    /// The clock stopped after the target.
+    Breached,
+    /// Still running at the end of the period, already past the target.
+    Overdue,
+}
+
+impl BreachState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BreachState::Breached => "breached",
+            BreachState::Overdue => "overdue",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SlaCounts {
+    /// Tickets created in the period whose priority has this target.
+    pub measured: usize,
+    /// Stopped within the target.
+    pub met: usize,
+    /// Stopped after the target.
+    pub breached: usize,
+    /// Still running at the end of the period and past the target.
+    pub overdue: usize,
+    /// Still running at the end of the period, within the target so far.
+    pub running: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Breach {
+    pub id: TicketId,
+    pub subject: String,
+    pub priority: Priority,
+    pub target: Target,
+    pub target_seconds: i64,
+    pub elapsed_seconds: i64,
+    pub state: BreachState,
+    /// When the target passed.
+    pub deadline: Timestamp,
+    /// The assignee when the target passed; `null` when unassigned.
+    pub agent: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SlaAgent {
+    /// `null` for breaches on unassigned tickets.
+    pub agent: Option<String>,
+    pub first_response: usize,
+    pub resolution: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SlaReport {
+    pub first_response: SlaCounts,
+    pub resolution: SlaCounts,
+    pub agents: Vec<SlaAgent>,
+    pub breaches: Vec<Breach>,
+}
+
+pub fn sla(tickets: &[&TicketFacts], period: &Period, targets: &SlaConfig) -> SlaReport {
+    let mut report = SlaReport {
+        first_response: SlaCounts::default(),
+        resolution: SlaCounts::default(),
+        agents: Vec::new(),
+        breaches: Vec::new(),
+    };
+    let until = period.until;
+    for f in tickets.iter().filter(|f| created_in(f, period)) {
+        let Some(created) = f.created_at else {
+            continue;
+        };
+        let priority = f.priority_at(until);
+        let (fr_target, res_target) = targets.seconds(priority);
+        // When the clock stops, if it did before the end of the period.
+        let first_close_from = |start: Timestamp| {
+            f.closes
+                .iter()
+                .map(|c| c.at)
+                .filter(|t| *t >= start && *t < until)
+                .min()
+        };
+        let mut clocks = Vec::new();
+        if let Some(target) = fr_target
+            && let Some(fr) = first_response(f, until)
+        {
+            let stop = [fr.reply.map(|r| r.at), first_close_from(fr.start)]
+                .into_iter()
+                .flatten()
+                .min();
+            clocks.push((Target::FirstResponse, target, fr.start, stop));
+        }
+        if let Some(target) = res_target {
+            clocks.push((
+                Target::Resolution,
+                target,
+                created,
+                first_close_from(created),
+            ));
+        }
+        for (kind, target, start, stop) in clocks {
+            let counts = match kind {
+                Target::FirstResponse => &mut report.first_response,
+                Target::Resolution => &mut report.resolution,
+            };
+            counts.measured += 1;
+            let elapsed = span(start, stop.unwrap_or(until));
+            let state = match (stop.is_some(), elapsed > target) {
+                (true, false) => {
+                    counts.met += 1;
+                    continue;
+                }
+                (false, false) => {
+                    counts.running += 1;
+                    continue;
+                }
+                (true, true) => {
+                    counts.breached += 1;
+                    BreachState::Breached
+                }
+                (false, true) => {
+                    counts.overdue += 1;
+                    BreachState::Overdue
+                }
+            };
+            let deadline = Timestamp::new(
+                start.datetime() + chrono::TimeDelta::try_seconds(target).unwrap_or_default(),
+            );
+            report.breaches.push(Breach {
+                id: f.id,
+                subject: f.subject.clone(),
+                priority,
+                target: kind,
+                target_seconds: target,
+                elapsed_seconds: elapsed,
+                state,
+                deadline,
+                agent: f.assignee_at(deadline).map(str::to_string),
+            });
+        }
+    }
+    report
+        .breaches
+        .sort_by_key(|b| (b.deadline, b.id, b.target));
+    let mut per_agent: BTreeMap<(bool, Option<String>), (usize, usize)> = BTreeMap::new();
+    for b in &report.breaches {
+        let e = per_agent
+            .entry((b.agent.is_none(), b.agent.clone()))
+            .or_default();
+        match b.target {
+            Target::FirstResponse => e.0 += 1,
+            Target::Resolution => e.1 += 1,
+        }
+    }
+    report.agents = per_agent
+        .into_iter()
+        .map(|((_, agent), (fr, res))| SlaAgent {
+            agent,
+            first_response: fr,
+            resolution: res,
+        })
+        .collect();
+    report
+}
+
+#[cfg(test)]
+mod tests;
