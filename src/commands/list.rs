@@ -69,7 +69,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
                 .unwrap_or_default()
         };
         if filter.matches(ticket, bodies) {
-            tickets.push(ticket.clone());
+            tickets.push(ticket);
         }
     }
     sort(&mut tickets, args.sort);
@@ -82,7 +82,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     render(&tickets, args.format)
 }
 
-fn sort(tickets: &mut [Ticket], key: SortKey) {
+fn sort(tickets: &mut [&Ticket], key: SortKey) {
     match key {
         SortKey::Updated => {
             tickets.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)))
@@ -153,7 +153,7 @@ fn row(t: &Ticket, short_times: bool) -> Vec<String> {
     ]
 }
 
-fn render(tickets: &[Ticket], format: Option<ListFormat>) -> Result<()> {
+fn render(tickets: &[&Ticket], format: Option<ListFormat>) -> Result<()> {
     let format = format.unwrap_or(if output::stdout_is_terminal() {
         ListFormat::Table
     } else {
