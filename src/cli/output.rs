@@ -123,3 +123,40 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     format!("{t}\n")
 }
+
+/// A list's format: as asked, else a table on a terminal and tab-separated
+/// values when piped.
+pub fn list_format(asked: Option<crate::cli::ListFormat>) -> crate::cli::ListFormat {
+    asked.unwrap_or(if stdout_is_terminal() {
+        crate::cli::ListFormat::Table
+    } else {
+        crate::cli::ListFormat::Tsv
+    })
+}
+
+/// Prints rows in a list format. `json` is what `--format json` prints
+/// (the records themselves, with their own field names); `ids` prints the
+/// first column; `empty` is the table's text when there are no rows.
+pub fn print_rows(
+    format: Option<crate::cli::ListFormat>,
+    header: &[&str],
+    table_header: &[&str],
+    rows: &[Vec<String>],
+    json: &impl serde::Serialize,
+    empty: &str,
+) -> Result<()> {
+    use crate::cli::ListFormat;
+    match list_format(format) {
+        ListFormat::Json => print(&self::json(json)?),
+        ListFormat::Csv => print(&csv(header, rows)?),
+        ListFormat::Tsv => print(&tsv(header, rows)),
+        ListFormat::Ids => print(
+            &rows
+                .iter()
+                .map(|r| format!("{}\n", r[0]))
+                .collect::<String>(),
+        ),
+        ListFormat::Table if rows.is_empty() => print(&format!("{empty}\n")),
+        ListFormat::Table => print(&table(table_header, rows)),
+    }
+}

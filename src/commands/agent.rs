@@ -1,7 +1,7 @@
 //! `tix agent`: the people who work tickets.
 
 use crate::cli::output::{self, print};
-use crate::cli::{AgentAddArgs, AgentCommand, AgentListArgs, ListFormat, RoleValue};
+use crate::cli::{AgentAddArgs, AgentCommand, AgentListArgs, RoleValue};
 use crate::domain::config::is_valid_handle;
 use crate::domain::{Agent, Party, Role};
 use crate::error::{Error, ErrorKind, Result};
@@ -99,21 +99,12 @@ fn list(ctx: &Ctx, args: AgentListArgs) -> Result<()> {
             ]
         })
         .collect();
-    let format = args.format.unwrap_or(if output::stdout_is_terminal() {
-        ListFormat::Table
-    } else {
-        ListFormat::Tsv
-    });
-    match format {
-        ListFormat::Json => print(&output::json(&store.config().agents)?),
-        ListFormat::Csv => print(&output::csv(&header, &rows)?),
-        ListFormat::Tsv => print(&output::tsv(&header, &rows)),
-        ListFormat::Ids => print(
-            &rows
-                .iter()
-                .map(|r| format!("{}\n", r[0]))
-                .collect::<String>(),
-        ),
-        ListFormat::Table => print(&output::table(&["Handle", "Name", "Email", "Roles"], &rows)),
-    }
+    output::print_rows(
+        args.format,
+        &header,
+        &["Handle", "Name", "Email", "Roles"],
+        &rows,
+        &store.config().agents,
+        "No agents.",
+    )
 }

@@ -1,7 +1,7 @@
 //! `tix blacklist`: senders whose mail import skips.
 
+use crate::cli::BlacklistCommand;
 use crate::cli::output::{self, print, warn};
-use crate::cli::{BlacklistCommand, ListFormat};
 use crate::domain::config::BlacklistEntry;
 use crate::error::{Error, ErrorKind, Result};
 
@@ -18,23 +18,14 @@ pub fn run(ctx: &Ctx, cmd: BlacklistCommand) -> Result<()> {
                 .iter()
                 .map(|b| vec![b.sender.clone(), b.subject.clone().unwrap_or_default()])
                 .collect();
-            let format = args.format.unwrap_or(if output::stdout_is_terminal() {
-                ListFormat::Table
-            } else {
-                ListFormat::Tsv
-            });
-            match format {
-                ListFormat::Json => print(&output::json(&store.config().mail.blacklist)?),
-                ListFormat::Csv => print(&output::csv(&["sender", "subject"], &rows)?),
-                ListFormat::Tsv => print(&output::tsv(&["sender", "subject"], &rows)),
-                ListFormat::Ids => print(
-                    &rows
-                        .iter()
-                        .map(|r| format!("{}\n", r[0]))
-                        .collect::<String>(),
-                ),
-                ListFormat::Table => print(&output::table(&["Sender", "Subject contains"], &rows)),
-            }
+            output::print_rows(
+                args.format,
+                &["sender", "subject"],
+                &["Sender", "Subject contains"],
+                &rows,
+                &store.config().mail.blacklist,
+                "The blacklist is empty.",
+            )
         }
         BlacklistCommand::Add(args) => {
             let sender = args.sender.trim().to_ascii_lowercase();

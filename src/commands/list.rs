@@ -154,12 +154,7 @@ fn row(t: &Ticket, short_times: bool) -> Vec<String> {
 }
 
 fn render(tickets: &[&Ticket], format: Option<ListFormat>) -> Result<()> {
-    let format = format.unwrap_or(if output::stdout_is_terminal() {
-        ListFormat::Table
-    } else {
-        ListFormat::Tsv
-    });
-    match format {
+    match output::list_format(format) {
         ListFormat::Json => print(&output::json(&tickets)?),
         ListFormat::Ids => print(
             &tickets

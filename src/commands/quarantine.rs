@@ -1,7 +1,7 @@
 //! `tix quarantine`: mail that could not be filed, kept with the reason.
 
-use crate::cli::output::{self, print};
-use crate::cli::{ListFormat, QuarantineCommand, QuarantineListArgs, QuarantineRetryArgs};
+use crate::cli::output;
+use crate::cli::{QuarantineCommand, QuarantineListArgs, QuarantineRetryArgs};
 use crate::error::Result;
 use crate::mail::file::{Importer, QUARANTINE_DIR, QuarantineRecord};
 
@@ -70,31 +70,16 @@ fn list(ctx: &Ctx, args: QuarantineListArgs) -> Result<()> {
     }
     rows.sort_by(|a, b| a[1].cmp(&b[1]));
     let header = ["file", "at", "size", "source", "reason"];
-    let format = args.format.unwrap_or(if output::stdout_is_terminal() {
-        ListFormat::Table
-    } else {
-        ListFormat::Tsv
-    });
-    match format {
-        ListFormat::Json => {
-            let items: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|r| serde_json::json!({"file": r[0], "at": r[1], "size": r[2], "source": r[3], "reason": r[4]}))
-                .collect();
-            print(&output::json(&items)?)
-        }
-        ListFormat::Csv => print(&output::csv(&header, &rows)?),
-        ListFormat::Tsv => print(&output::tsv(&header, &rows)),
-        ListFormat::Ids => print(
-            &rows
-                .iter()
-                .map(|r| format!("{}\n", r[0]))
-                .collect::<String>(),
-        ),
-        ListFormat::Table if rows.is_empty() => print("The quarantine is empty.\n"),
-        ListFormat::Table => print(&output::table(
-            &["File", "At", "Size", "Source", "Reason"],
-            &rows,
-        )),
-    }
+    let items: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| serde_json::json!({"file": r[0], "at": r[1], "size": r[2], "source": r[3], "reason": r[4]}))
+        .collect();
+    output::print_rows(
+        args.format,
+        &header,
+        &["File", "At", "Size", "Source", "Reason"],
+        &rows,
+        &items,
+        "The quarantine is empty.",
+    )
 }

@@ -487,26 +487,16 @@ impl Store {
     }
 
     pub(crate) fn head_tree(&self) -> Result<Option<Tree<'_>>> {
-        match self.repo.head() {
-            Ok(head) => {
-                let commit = head
-                    .peel_to_commit()
-                    .context(|| "cannot read the commit HEAD points to".into())?;
-                Ok(Some(
-                    commit.tree().context(|| "cannot read HEAD's tree".into())?,
-                ))
-            }
-            Err(e)
-                if e.code() == git2::ErrorCode::UnbornBranch
-                    || e.code() == git2::ErrorCode::NotFound =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(Error::internal(format!(
-                "cannot read HEAD: {}",
-                e.message()
-            ))),
-        }
+        let Some(oid) = self.head_id()? else {
+            return Ok(None);
+        };
+        let commit = self
+            .repo
+            .find_commit(oid)
+            .context(|| "cannot read the commit HEAD points to".into())?;
+        Ok(Some(
+            commit.tree().context(|| "cannot read HEAD's tree".into())?,
+        ))
     }
 
     pub(crate) fn subtree<'r>(
