@@ -87,7 +87,7 @@ complete -c tix -n "__fish_tix_using_subcommand create" -s C -d 'Run as if tix w
 complete -c tix -n "__fish_tix_using_subcommand create" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
 complete -c tix -n "__fish_tix_using_subcommand create" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand create" -s h -l help -d 'Print help'
-complete -c tix -n "__fish_tix_using_subcommand list" -l status -d 'Only these statuses (repeatable or comma-separated); default: all but closed' -r -f -a "new\t''
+complete -c tix -n "__fish_tix_using_subcommand list" -l status -d 'Only tickets in these statuses (repeatable or comma-separated)' -r -f -a "new\t''
 open\t''
 pending\t''
 on-hold\t''
@@ -119,13 +119,13 @@ tsv\t''
 ids\t''"
 complete -c tix -n "__fish_tix_using_subcommand list" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand list" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
-complete -c tix -n "__fish_tix_using_subcommand list" -s a -l all -d 'Include closed tickets'
 complete -c tix -n "__fish_tix_using_subcommand list" -l mine -d 'Only tickets assigned to me'
 complete -c tix -n "__fish_tix_using_subcommand list" -l unassigned -d 'Only unassigned tickets'
+complete -c tix -n "__fish_tix_using_subcommand list" -s a -l all -d 'Include closed tickets (by default `list` leaves them out)'
 complete -c tix -n "__fish_tix_using_subcommand list" -l reverse -d 'Reverse the order'
 complete -c tix -n "__fish_tix_using_subcommand list" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c tix -n "__fish_tix_using_subcommand ls" -l status -d 'Only these statuses (repeatable or comma-separated); default: all but closed' -r -f -a "new\t''
+complete -c tix -n "__fish_tix_using_subcommand ls" -l status -d 'Only tickets in these statuses (repeatable or comma-separated)' -r -f -a "new\t''
 open\t''
 pending\t''
 on-hold\t''
@@ -157,9 +157,9 @@ tsv\t''
 ids\t''"
 complete -c tix -n "__fish_tix_using_subcommand ls" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand ls" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
-complete -c tix -n "__fish_tix_using_subcommand ls" -s a -l all -d 'Include closed tickets'
 complete -c tix -n "__fish_tix_using_subcommand ls" -l mine -d 'Only tickets assigned to me'
 complete -c tix -n "__fish_tix_using_subcommand ls" -l unassigned -d 'Only unassigned tickets'
+complete -c tix -n "__fish_tix_using_subcommand ls" -s a -l all -d 'Include closed tickets (by default `list` leaves them out)'
 complete -c tix -n "__fish_tix_using_subcommand ls" -l reverse -d 'Reverse the order'
 complete -c tix -n "__fish_tix_using_subcommand ls" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -297,12 +297,12 @@ complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subc
 complete -c tix -n "__fish_tix_using_subcommand report; and not __fish_seen_subcommand_from summary agents trend breakdown sla help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l since -d 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l until -d 'End of the period, not included; default: now' -r
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l status -d 'Only tickets now in these statuses (repeatable or comma-separated); default: any' -r -f -a "new\t''
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l status -d 'Only tickets in these statuses (repeatable or comma-separated)' -r -f -a "new\t''
 open\t''
 pending\t''
 on-hold\t''
 closed\t''"
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l assignee -d 'Only tickets now assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l assignee -d 'Only tickets assigned to AGENT' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
@@ -315,18 +315,18 @@ json\t''
 csv\t''"
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l mine -d 'Only tickets now assigned to me'
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l unassigned -d 'Only tickets now unassigned'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l mine -d 'Only tickets assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -l unassigned -d 'Only unassigned tickets'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from summary" -s h -l help -d 'Print help'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l since -d 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l until -d 'End of the period, not included; default: now' -r
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l status -d 'Only tickets now in these statuses (repeatable or comma-separated); default: any' -r -f -a "new\t''
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l status -d 'Only tickets in these statuses (repeatable or comma-separated)' -r -f -a "new\t''
 open\t''
 pending\t''
 on-hold\t''
 closed\t''"
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l assignee -d 'Only tickets now assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l assignee -d 'Only tickets assigned to AGENT' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
@@ -339,8 +339,8 @@ json\t''
 csv\t''"
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l mine -d 'Only tickets now assigned to me'
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l unassigned -d 'Only tickets now unassigned'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l mine -d 'Only tickets assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -l unassigned -d 'Only unassigned tickets'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from agents" -s h -l help -d 'Print help'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l by -d 'Bucket size' -r -f -a "day\t'UTC days'
@@ -348,12 +348,12 @@ week\t'ISO weeks (Monday to Sunday, UTC)'
 month\t'Calendar months (UTC)'"
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l since -d 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l until -d 'End of the period, not included; default: now' -r
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l status -d 'Only tickets now in these statuses (repeatable or comma-separated); default: any' -r -f -a "new\t''
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l status -d 'Only tickets in these statuses (repeatable or comma-separated)' -r -f -a "new\t''
 open\t''
 pending\t''
 on-hold\t''
 closed\t''"
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l assignee -d 'Only tickets now assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l assignee -d 'Only tickets assigned to AGENT' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
@@ -366,19 +366,19 @@ json\t''
 csv\t''"
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l mine -d 'Only tickets now assigned to me'
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l unassigned -d 'Only tickets now unassigned'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l mine -d 'Only tickets assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -l unassigned -d 'Only unassigned tickets'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from trend" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l by -d 'Group by status, priority, tag, assignee, domain (the customer\'s) or field:NAME (a custom field)' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l since -d 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l until -d 'End of the period, not included; default: now' -r
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l status -d 'Only tickets now in these statuses (repeatable or comma-separated); default: any' -r -f -a "new\t''
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l status -d 'Only tickets in these statuses (repeatable or comma-separated)' -r -f -a "new\t''
 open\t''
 pending\t''
 on-hold\t''
 closed\t''"
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l assignee -d 'Only tickets now assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l assignee -d 'Only tickets assigned to AGENT' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
@@ -391,18 +391,18 @@ json\t''
 csv\t''"
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l mine -d 'Only tickets now assigned to me'
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l unassigned -d 'Only tickets now unassigned'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l mine -d 'Only tickets assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -l unassigned -d 'Only unassigned tickets'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from breakdown" -s h -l help -d 'Print help'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l since -d 'Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default: 30 days before its end' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l until -d 'End of the period, not included; default: now' -r
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l status -d 'Only tickets now in these statuses (repeatable or comma-separated); default: any' -r -f -a "new\t''
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l status -d 'Only tickets in these statuses (repeatable or comma-separated)' -r -f -a "new\t''
 open\t''
 pending\t''
 on-hold\t''
 closed\t''"
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l assignee -d 'Only tickets now assigned to AGENT' -r
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l assignee -d 'Only tickets assigned to AGENT' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l customer -d 'Only tickets whose customer or Cc name or address contains TEXT' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l tag -d 'Only tickets with this tag (repeatable: all must match)' -r
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l priority -d 'Only these priorities (repeatable or comma-separated)' -r -f -a "low\t''
@@ -415,8 +415,8 @@ json\t''
 csv\t''"
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l mine -d 'Only tickets now assigned to me'
-complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l unassigned -d 'Only tickets now unassigned'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l mine -d 'Only tickets assigned to me'
+complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -l unassigned -d 'Only unassigned tickets'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from sla" -s h -l help -d 'Print help'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "summary" -d 'Created, resolved, reopened, backlog by age, first response and resolution times, replies per ticket'

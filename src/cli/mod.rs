@@ -181,33 +181,11 @@ pub enum CreateFormat {
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// Only these statuses (repeatable or comma-separated); default: all but closed
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub status: Vec<StatusValue>,
-    /// Include closed tickets
+    #[command(flatten)]
+    pub filter: TicketFilterArgs,
+    /// Include closed tickets (by default `list` leaves them out)
     #[arg(short, long, conflicts_with = "status")]
     pub all: bool,
-    /// Only tickets assigned to AGENT
-    #[arg(long, value_name = "AGENT")]
-    pub assignee: Option<String>,
-    /// Only tickets assigned to me
-    #[arg(long, conflicts_with_all = ["assignee", "unassigned"])]
-    pub mine: bool,
-    /// Only unassigned tickets
-    #[arg(long, conflicts_with = "assignee")]
-    pub unassigned: bool,
-    /// Only tickets whose customer or Cc name or address contains TEXT
-    #[arg(long, value_name = "TEXT")]
-    pub customer: Option<String>,
-    /// Only tickets with this tag (repeatable: all must match)
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
-    /// Only these priorities (repeatable or comma-separated)
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub priority: Vec<PriorityValue>,
-    /// Only tickets whose custom field NAME equals VALUE (repeatable)
-    #[arg(long = "field", value_name = "NAME=VALUE")]
-    pub fields: Vec<String>,
     /// Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)
     #[arg(long, value_name = "WHEN")]
     pub created_since: Option<String>,
@@ -235,6 +213,36 @@ pub struct ListArgs {
     /// Output format; default: table on a terminal, tsv when piped
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,
+}
+
+/// The ticket filters `list` and `report` share; they match a ticket's
+/// current state.
+#[derive(Args, Debug, Clone, Default)]
+pub struct TicketFilterArgs {
+    /// Only tickets in these statuses (repeatable or comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub status: Vec<StatusValue>,
+    /// Only tickets assigned to AGENT
+    #[arg(long, value_name = "AGENT")]
+    pub assignee: Option<String>,
+    /// Only tickets assigned to me
+    #[arg(long, conflicts_with_all = ["assignee", "unassigned"])]
+    pub mine: bool,
+    /// Only unassigned tickets
+    #[arg(long, conflicts_with = "assignee")]
+    pub unassigned: bool,
+    /// Only tickets whose customer or Cc name or address contains TEXT
+    #[arg(long, value_name = "TEXT")]
+    pub customer: Option<String>,
+    /// Only tickets with this tag (repeatable: all must match)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only these priorities (repeatable or comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub priority: Vec<PriorityValue>,
+    /// Only tickets whose custom field NAME equals VALUE (repeatable)
+    #[arg(long = "field", value_name = "NAME=VALUE")]
+    pub fields: Vec<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -460,30 +468,8 @@ pub struct ReportArgs {
     /// End of the period, not included; default: now
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
-    /// Only tickets now in these statuses (repeatable or comma-separated); default: any
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub status: Vec<StatusValue>,
-    /// Only tickets now assigned to AGENT
-    #[arg(long, value_name = "AGENT")]
-    pub assignee: Option<String>,
-    /// Only tickets now assigned to me
-    #[arg(long, conflicts_with_all = ["assignee", "unassigned"])]
-    pub mine: bool,
-    /// Only tickets now unassigned
-    #[arg(long, conflicts_with = "assignee")]
-    pub unassigned: bool,
-    /// Only tickets whose customer or Cc name or address contains TEXT
-    #[arg(long, value_name = "TEXT")]
-    pub customer: Option<String>,
-    /// Only tickets with this tag (repeatable: all must match)
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
-    /// Only these priorities (repeatable or comma-separated)
-    #[arg(long, value_enum, value_delimiter = ',')]
-    pub priority: Vec<PriorityValue>,
-    /// Only tickets whose custom field NAME equals VALUE (repeatable)
-    #[arg(long = "field", value_name = "NAME=VALUE")]
-    pub fields: Vec<String>,
+    #[command(flatten)]
+    pub filter: TicketFilterArgs,
     /// Output format; default: table on a terminal, csv when piped
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,

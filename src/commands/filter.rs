@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 
 use super::Ctx;
+use crate::cli::TicketFilterArgs;
 
 /// Filters, resolved against the store and the clock. The default lets
 /// every ticket through.
@@ -28,6 +29,28 @@ pub struct Filter {
     pub updated: (Option<Timestamp>, Option<Timestamp>),
     /// Lower case; matched against the subject and the text of entries.
     pub text: Option<String>,
+}
+
+impl Filter {
+    /// The filters given as [`TicketFilterArgs`]; times and text are the
+    /// caller's.
+    pub fn from_args(ctx: &Ctx, store: &Store, args: &TicketFilterArgs) -> Result<Filter> {
+        Ok(Filter {
+            statuses: args.status.iter().map(|s| (*s).into()).collect(),
+            assignee: assignee(
+                ctx,
+                store,
+                args.assignee.as_deref(),
+                args.mine,
+                args.unassigned,
+            )?,
+            customer: args.customer.as_deref().map(str::to_lowercase),
+            tags: args.tags.clone(),
+            priorities: args.priority.iter().map(|p| (*p).into()).collect(),
+            fields: super::parse_field_args(store.config(), &args.fields)?,
+            ..Filter::default()
+        })
+    }
 }
 
 /// Parses a `--created-since`-style time argument.

@@ -6,35 +6,26 @@ use crate::domain::{Status, Ticket, Timestamp};
 use crate::error::Result;
 use crate::ops;
 
-use super::filter::{self, Filter, when};
-use super::{Ctx, parse_field_args};
+use super::Ctx;
+use super::filter::{Filter, when};
 
 pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let store = ctx.store()?;
     let now = ops::now()?;
+    let base = Filter::from_args(ctx, &store, &args.filter)?;
     let filter = Filter {
+        // `list` leaves closed tickets out unless asked.
         statuses: if args.all {
             Status::ALL.to_vec()
-        } else if args.status.is_empty() {
+        } else if base.statuses.is_empty() {
             Status::ALL
                 .iter()
                 .copied()
                 .filter(|s| *s != Status::Closed)
                 .collect()
         } else {
-            args.status.iter().map(|s| (*s).into()).collect()
+            base.statuses.clone()
         },
-        assignee: filter::assignee(
-            ctx,
-            &store,
-            args.assignee.as_deref(),
-            args.mine,
-            args.unassigned,
-        )?,
-        customer: args.customer.as_deref().map(str::to_lowercase),
-        tags: args.tags.clone(),
-        priorities: args.priority.iter().map(|p| (*p).into()).collect(),
-        fields: parse_field_args(store.config(), &args.fields)?,
         created: (
             when("created-since", args.created_since.as_deref(), now)?,
             when("created-until", args.created_until.as_deref(), now)?,
@@ -44,6 +35,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
             when("updated-until", args.updated_until.as_deref(), now)?,
         ),
         text: args.text.as_deref().map(str::to_lowercase),
+        ..base
     };
 
     let mut tickets = Vec::new();

@@ -19,8 +19,8 @@ use crate::ops;
 use crate::report::{self, Ages, Bucketing, GroupBy, Period, human};
 use crate::store::{Store, TicketIndex};
 
-use super::filter::{self, Filter};
-use super::{Ctx, parse_field_args};
+use super::Ctx;
+use super::filter::Filter;
 
 /// The default period: this long before its end.
 const DEFAULT_DAYS: i64 = 30;
@@ -127,21 +127,7 @@ impl Setup {
                 until.to_short()
             )));
         }
-        let filter = Filter {
-            statuses: args.status.iter().map(|s| (*s).into()).collect(),
-            assignee: filter::assignee(
-                ctx,
-                &store,
-                args.assignee.as_deref(),
-                args.mine,
-                args.unassigned,
-            )?,
-            customer: args.customer.as_deref().map(str::to_lowercase),
-            tags: args.tags.clone(),
-            priorities: args.priority.iter().map(|p| (*p).into()).collect(),
-            fields: parse_field_args(store.config(), &args.fields)?,
-            ..Filter::default()
-        };
+        let filter = Filter::from_args(ctx, &store, &args.filter)?;
         let echo = FilterEcho::of(&filter);
         let format = args.format.unwrap_or(if output::stdout_is_terminal() {
             ReportFormat::Table
