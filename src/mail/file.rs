@@ -391,7 +391,7 @@ impl<'s> Importer<'s> {
         let threaded = self.thread(&mail, &from);
         let action = match (&mail.noise, threaded) {
             (Some(noise), Some(ticket)) if !self.index.tickets[&ticket].locked => {
-                self.write_noise_note(ticket, &mail, raw, &from, noise.kind, now)?;
+                self.write_noise_note(ticket, &mail, raw, &from, now)?;
                 Action::Noted {
                     ticket,
                     noise: noise.kind,
@@ -494,37 +494,31 @@ impl<'s> Importer<'s> {
         } else {
             mail.subject.clone()
         };
-        let mut entries = vec![(
-            Entry {
+        let mut entries = vec![Entry {
+            at: now,
+            seq: 1,
+            author: from.email.clone(),
+            event: Event::Created {
+                subject,
+                customer: from.clone(),
+                cc: cc.clone(),
+                priority: Priority::Normal,
+                tags: Vec::new(),
+                fields: Default::default(),
+            },
+            body: String::new(),
+        }];
+        if let Some(old) = linked_to {
+            entries.push(Entry {
                 at: now,
-                seq: 1,
+                seq: 2,
                 author: from.email.clone(),
-                event: Event::Created {
-                    subject,
-                    customer: from.clone(),
-                    cc: cc.clone(),
-                    priority: Priority::Normal,
-                    tags: Vec::new(),
-                    fields: Default::default(),
+                event: Event::Link {
+                    rel: LinkRel::Related,
+                    target: old,
                 },
                 body: String::new(),
-            },
-            Vec::new(),
-        )];
-        if let Some(old) = linked_to {
-            entries.push((
-                Entry {
-                    at: now,
-                    seq: 2,
-                    author: from.email.clone(),
-                    event: Event::Link {
-                        rel: LinkRel::Related,
-                        target: old,
-                    },
-                    body: String::new(),
-                },
-                Vec::new(),
-            ));
+            });
         }
         let mut participants: HashSet<String> =
             cc.iter().map(|p| p.email.to_ascii_lowercase()).collect();
@@ -622,16 +616,16 @@ impl<'s> Importer<'s> {
         Ok(reopened)
     }
 
+    /// Records automatic mail on its ticket as an internal note; the
+    /// `mail.noise` of the note says what kind and why.
     fn write_noise_note(
         &mut self,
         ticket: TicketId,
         mail: &InboundMail,
         raw: &[u8],
         from: &Party,
-        kind: NoiseKind,
         now: Timestamp,
     ) -> Result<()> {
-        let _ = kind;
         let event_for = |meta| Event::Note { mail: Some(meta) };
         self.write_mail_entry(ticket, mail, raw, &from.email, "note", event_for, None, now)
     }
@@ -774,14 +768,10 @@ impl<'s> Importer<'s> {
         self.stage(pending)
     }
 
-    fn write_entries(
-        &mut self,
-        ticket: TicketId,
-        entries: Vec<(Entry, Vec<MailAttachment>)>,
-    ) -> Result<()> {
+    fn write_entries(&mut self, ticket: TicketId, entries: Vec<Entry>) -> Result<()> {
         let dir = Store::ticket_dir(&ticket);
         let mut pending = Vec::new();
-        for (entry, _) in entries {
+        for entry in entries {
             let name = entry.file_name(&random_tag(6)?);
             pending.push((format!("{dir}/{name}"), entry.encode().into_bytes()));
         }
