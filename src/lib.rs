@@ -1,9 +1,12 @@
 //! tix: a help desk that lives in a git repository.
 //!
 //! Layers, lowest first; a layer only uses the ones above it in this list:
-//! - [`domain`]: ids, entries and the fold, config; pure, no I/O.
-//! - [`store`]: the repository layout, reading entries, committing, locking.
-//! - [`ops`]: operations a command performs (identity, checks, writes).
+//! - [`domain`]: ids, entries and the fold, report facts, config; pure, no
+//!   I/O.
+//! - [`store`]: the repository layout, reading entries, committing, locking,
+//!   the derived index.
+//! - [`ops`]: operations a command performs (identity, time, checks, writes).
+//! - [`mail`]: parsing, classifying and filing inbound mail.
 //! - [`report`]: service metrics computed from the facts in the index;
 //!   pure, like the domain.
 //! - [`cli`] and `commands`: argument parsing and rendering.
