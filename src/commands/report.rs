@@ -148,7 +148,7 @@ impl Setup {
     }
 
     /// The facts of the tickets the filters keep.
-    fn select<'a>(&self, index: &'a TicketIndex) -> Vec<&'a TicketFacts> {
+    fn select(&self, index: &TicketIndex) -> Result<Vec<TicketFacts>> {
         let mut problems = 0;
         let kept = index
             .tickets()
@@ -156,14 +156,14 @@ impl Setup {
                 problems += t.problems.len();
                 self.filter.matches(&t.ticket, Vec::new)
             })
-            .map(|t| &t.facts)
-            .collect();
+            .map(|t| t.facts())
+            .collect::<Result<Vec<_>>>()?;
         if problems > 0 {
             warn(&format!(
                 "{problems} unreadable entry file(s) left out of the report; `tix check` lists them"
             ));
         }
-        kept
+        Ok(kept)
     }
 
     fn config(&self) -> &Config {
@@ -229,7 +229,10 @@ fn duration(v: Option<i64>) -> String {
 fn summary(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let setup = Setup::new(ctx, &args)?;
     let index = setup.index()?;
-    let s = report::summary(&setup.select(&index), &setup.period);
+    let s = report::summary(
+        &setup.select(&index)?.iter().collect::<Vec<_>>(),
+        &setup.period,
+    );
     let fr = &s.first_response;
     let res = &s.resolution;
     match setup.format {
@@ -329,7 +332,11 @@ fn agents(ctx: &Ctx, args: ReportArgs) -> Result<()> {
         .iter()
         .map(|a| a.handle.clone())
         .collect();
-    let rows = report::agents(&setup.select(&index), &setup.period, &known);
+    let rows = report::agents(
+        &setup.select(&index)?.iter().collect::<Vec<_>>(),
+        &setup.period,
+        &known,
+    );
     match setup.format {
         ReportFormat::Json => {
             #[derive(Serialize)]
@@ -413,7 +420,11 @@ fn trend(ctx: &Ctx, args: TrendArgs) -> Result<()> {
         TrendBy::Week => (Bucketing::Week, "week"),
         TrendBy::Month => (Bucketing::Month, "month"),
     };
-    let rows = report::trend(&setup.select(&index), &setup.period, by);
+    let rows = report::trend(
+        &setup.select(&index)?.iter().collect::<Vec<_>>(),
+        &setup.period,
+        by,
+    );
     match setup.format {
         ReportFormat::Json => {
             #[derive(Serialize)]
@@ -511,7 +522,11 @@ fn breakdown(ctx: &Ctx, args: BreakdownArgs) -> Result<()> {
         )));
     }
     let index = setup.index()?;
-    let rows = report::breakdown(&setup.select(&index), &setup.period, &by);
+    let rows = report::breakdown(
+        &setup.select(&index)?.iter().collect::<Vec<_>>(),
+        &setup.period,
+        &by,
+    );
     let none_label = match by {
         GroupBy::Assignee => "(unassigned)",
         _ => "(none)",
@@ -618,7 +633,11 @@ fn sla(ctx: &Ctx, args: ReportArgs) -> Result<()> {
         warn("no SLA targets: add an `sla` section to .tix/config.yaml (see docs/reports.md)");
     }
     let index = setup.index()?;
-    let r = report::sla(&setup.select(&index), &setup.period, targets);
+    let r = report::sla(
+        &setup.select(&index)?.iter().collect::<Vec<_>>(),
+        &setup.period,
+        targets,
+    );
     let agent = |a: &Option<String>| a.clone().unwrap_or_else(|| "(unassigned)".to_string());
     match setup.format {
         ReportFormat::Json => {

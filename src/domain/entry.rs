@@ -153,11 +153,66 @@ impl_text_enum!(LinkRel, "link type");
 
 /// A custom field's value. Numbers are stored as YAML numbers, everything
 /// else (text, dates as `YYYY-MM-DD`, choices) as strings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum FieldValue {
     Number(f64),
     Text(String),
+}
+
+/// In YAML and JSON a field value is a bare number or string. Binary
+/// formats (the derived index) cannot tell those apart on reading, so
+/// there it carries its variant.
+impl Serialize for FieldValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (self, s.is_human_readable()) {
+            (FieldValue::Number(n), true) => s.serialize_f64(*n),
+            (FieldValue::Text(t), true) => s.serialize_str(t),
+            (FieldValue::Number(n), false) => {
+                s.serialize_newtype_variant("FieldValue", 0, "Number", n)
+            }
+            (FieldValue::Text(t), false) => s.serialize_newtype_variant("FieldValue", 1, "Text", t),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        enum Tagged {
+            Number(f64),
+            Text(String),
+        }
+        struct Bare;
+        impl serde::de::Visitor<'_> for Bare {
+            type Value = FieldValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a string")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<FieldValue, E> {
+                Ok(FieldValue::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<FieldValue, E> {
+                Ok(FieldValue::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<FieldValue, E> {
+                Ok(FieldValue::Number(v as f64))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<FieldValue, E> {
+                Ok(FieldValue::Text(v))
+            }
+        }
+        if d.is_human_readable() {
+            d.deserialize_any(Bare)
+        } else {
+            Ok(match Tagged::deserialize(d)? {
+                Tagged::Number(n) => FieldValue::Number(n),
+                Tagged::Text(t) => FieldValue::Text(t),
+            })
+        }
+    }
 }
 
 impl fmt::Display for FieldValue {
@@ -529,6 +584,54 @@ mod tests {
             let e = entry(Event::Note { mail: None }, body);
             assert_eq!(Entry::decode(e.encode().as_bytes()).unwrap().body, body);
         }
+    }
+
+    #[test]
+    fn values_round_trip_in_text_and_binary_formats() {
+        let values = [
+            FieldValue::Number(3.5),
+            FieldValue::Number(-2.0),
+            FieldValue::Text("42".into()),
+        ];
+        for v in &values {
+            let yaml = serde_yaml::to_string(v).unwrap();
+            assert_eq!(
+                &serde_yaml::from_str::<FieldValue>(&yaml).unwrap(),
+                v,
+                "{yaml}"
+            );
+            let json = serde_json::to_string(v).unwrap();
+            assert_eq!(
+                &serde_json::from_str::<FieldValue>(&json).unwrap(),
+                v,
+                "{json}"
+            );
+            let bin = postcard::to_allocvec(v).unwrap();
+            assert_eq!(&postcard::from_bytes::<FieldValue>(&bin).unwrap(), v);
+        }
+        // Text and JSON keep the bare forms the on-disk format promises.
+        assert_eq!(serde_json::to_string(&values[2]).unwrap(), "\"42\"");
+        assert_eq!(serde_json::to_string(&values[0]).unwrap(), "3.5");
+        for p in [
+            Party::parse("Ann <ann@example.com>").unwrap(),
+            Party::parse("b@example.com").unwrap(),
+        ] {
+            assert!(
+                !serde_json::to_string(&p).unwrap().contains("null"),
+                "no null name in JSON"
+            );
+            let bin = postcard::to_allocvec(&p).unwrap();
+            assert_eq!(postcard::from_bytes::<Party>(&bin).unwrap(), p);
+        }
+        let t = Timestamp::parse_rfc3339("2026-11-23T01:38:23.123456Z").unwrap();
+        assert_eq!(
+            postcard::from_bytes::<Timestamp>(&postcard::to_allocvec(&t).unwrap()).unwrap(),
+            t
+        );
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            "\"2026-11-23T01:38:23.123456Z\""
+        );
     }
 
     #[test]

@@ -293,7 +293,8 @@ impl TicketFacts {
 
 /// How facts are stored: short keys, times as microseconds since 1970,
 /// events as arrays (`[time, author]`, `[time, author, to]`,
-/// `[time, status]`), empty lists left out.
+/// `[time, status]`), empty lists left out in JSON (binary formats read
+/// fields by position, so there every field is written: see `Full`).
 #[derive(Serialize)]
 struct StoredRef<'a> {
     id: TicketId,
@@ -326,6 +327,52 @@ struct StoredRef<'a> {
     fields: &'a BTreeMap<String, FieldValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     domain: Option<&'a str>,
+}
+
+/// [`StoredRef`] with every field written, for binary formats.
+#[derive(Serialize)]
+struct StoredAll<'a> {
+    id: TicketId,
+    subject: &'a str,
+    created: Option<i64>,
+    messages: Vec<i64>,
+    replies: Vec<(i64, &'a str)>,
+    notes: Vec<(i64, &'a str)>,
+    assignments: Vec<(i64, &'a str, Option<&'a str>)>,
+    statuses: Vec<(i64, Status)>,
+    priorities: Vec<(i64, Priority)>,
+    closes: Vec<(i64, &'a str)>,
+    reopens: Vec<(i64, &'a str)>,
+    status: Status,
+    priority: Priority,
+    assignee: Option<&'a str>,
+    tags: &'a BTreeSet<String>,
+    fields: &'a BTreeMap<String, FieldValue>,
+    domain: Option<&'a str>,
+}
+
+impl<'a> From<StoredRef<'a>> for StoredAll<'a> {
+    fn from(r: StoredRef<'a>) -> Self {
+        StoredAll {
+            id: r.id,
+            subject: r.subject,
+            created: r.created,
+            messages: r.messages,
+            replies: r.replies,
+            notes: r.notes,
+            assignments: r.assignments,
+            statuses: r.statuses,
+            priorities: r.priorities,
+            closes: r.closes,
+            reopens: r.reopens,
+            status: r.status,
+            priority: r.priority,
+            assignee: r.assignee,
+            tags: r.tags,
+            fields: r.fields,
+            domain: r.domain,
+        }
+    }
 }
 
 /// [`StoredRef`], read back.
@@ -378,7 +425,8 @@ fn from_micros(m: i64) -> Timestamp {
 impl Serialize for TicketFacts {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let acts = stored_acts;
-        StoredRef {
+        let readable = s.is_human_readable();
+        let stored = StoredRef {
             id: self.id,
             subject: self.subject.as_str(),
             created: self.created_at.map(micros),
@@ -412,8 +460,12 @@ impl Serialize for TicketFacts {
             tags: &self.tags,
             fields: &self.fields,
             domain: self.customer_domain.as_deref(),
+        };
+        if readable {
+            stored.serialize(s)
+        } else {
+            StoredAll::from(stored).serialize(s)
         }
-        .serialize(s)
     }
 }
 

@@ -4,12 +4,28 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Party {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub name: Option<String>,
     pub email: String,
+}
+
+/// A missing name is left out of YAML and JSON; binary formats (the
+/// derived index) read fields by position, so there it is always written.
+impl Serialize for Party {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let readable = s.is_human_readable();
+        let mut st = s.serialize_struct("Party", 2)?;
+        match &self.name {
+            None if readable => st.skip_field("name")?,
+            name => st.serialize_field("name", name)?,
+        }
+        st.serialize_field("email", &self.email)?;
+        st.end()
+    }
 }
 
 impl Party {

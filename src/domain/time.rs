@@ -54,14 +54,26 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// RFC 3339 text in YAML and JSON; microseconds since 1970 in binary
+/// formats (the derived index), which are read far more often than written.
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_rfc3339())
+        if s.is_human_readable() {
+            s.serialize_str(&self.to_rfc3339())
+        } else {
+            s.serialize_i64(self.0.timestamp_micros())
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            let micros = i64::deserialize(d)?;
+            return DateTime::from_timestamp_micros(micros)
+                .map(Timestamp)
+                .ok_or_else(|| serde::de::Error::custom(format!("{micros} is not a time")));
+        }
         let s = String::deserialize(d)?;
         Timestamp::parse_rfc3339(&s).ok_or_else(|| {
             serde::de::Error::custom(format!(

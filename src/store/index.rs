@@ -1,5 +1,6 @@
 //! The derived index: every ticket's folded state and what lookups need,
-//! saved in `.git/tix/index.json` so commands do not re-read every entry.
+//! saved in `.git/tix/index.bin` (postcard, a compact binary serde format)
+//! so commands do not re-read every entry.
 //!
 //! It is derived data, never the source of truth: it records the git tree
 //! id of every shard and ticket directory it describes, and on each use
@@ -20,8 +21,8 @@ use super::{Problem, Store, TICKETS_DIR};
 use crate::domain::{Event, Ticket, TicketFacts, TicketId, fold};
 use crate::error::{Context, Result};
 
-const INDEX_FILE: &str = "index.json";
-const INDEX_VERSION: u32 = 2;
+const INDEX_FILE: &str = "index.bin";
+const INDEX_VERSION: u32 = 3;
 
 /// One ticket as the index holds it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -34,8 +35,40 @@ pub struct IndexedTicket {
     /// Lower-case addresses of the customer, Cc, and everyone whose
     /// message is in the ticket.
     pub participants: Vec<String>,
-    /// What reports need: the times of responses, closes, status changes.
-    pub facts: TicketFacts,
+    /// What reports need (the times of responses, closes, status
+    /// changes), still encoded: reading the index copies these bytes, and
+    /// only reports decode them.
+    facts: Blob,
+}
+
+/// Bytes written as one length-prefixed run (postcard would otherwise
+/// encode a `Vec<u8>` byte by byte).
+#[derive(Clone, Debug)]
+struct Blob(Vec<u8>);
+
+impl Serialize for Blob {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Blob {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Bytes;
+        impl serde::de::Visitor<'_> for Bytes {
+            type Value = Blob;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E>(self, v: &[u8]) -> std::result::Result<Blob, E> {
+                Ok(Blob(v.to_vec()))
+            }
+            fn visit_byte_buf<E>(self, v: Vec<u8>) -> std::result::Result<Blob, E> {
+                Ok(Blob(v))
+            }
+        }
+        d.deserialize_byte_buf(Bytes)
+    }
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -91,6 +124,16 @@ impl TicketIndex {
 }
 
 impl IndexedTicket {
+    /// The ticket's report facts.
+    pub fn facts(&self) -> Result<TicketFacts> {
+        postcard::from_bytes(&self.facts.0).map_err(|e| {
+            crate::Error::internal(format!(
+                "the index holds unreadable facts for ticket {} ({e}); run `tix reindex`",
+                self.ticket.id
+            ))
+        })
+    }
+
     fn read(store: &Store, id: TicketId, tree: &git2::Tree<'_>) -> Result<IndexedTicket> {
         let files = store.read_ticket_tree(&Store::ticket_dir(&id), tree)?;
         let (ticket, trail) = fold(id, files.entries);
@@ -115,7 +158,9 @@ impl IndexedTicket {
         }
         participants.sort();
         participants.dedup();
-        let facts = TicketFacts::derive(&ticket, &trail);
+        let facts = postcard::to_allocvec(&TicketFacts::derive(&ticket, &trail))
+            .map(Blob)
+            .map_err(|e| crate::Error::internal(format!("cannot encode ticket facts: {e}")))?;
         Ok(IndexedTicket {
             facts,
             ticket,
@@ -132,7 +177,7 @@ impl Store {
     pub fn index(&self) -> Result<TicketIndex> {
         let saved = std::fs::read(self.cache_path(INDEX_FILE))
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<IndexFile>(&bytes).ok())
+            .and_then(|bytes| postcard::from_bytes::<IndexFile>(&bytes).ok())
             .filter(|f| f.version == INDEX_VERSION);
         let rebuilt = saved.is_none();
         let mut old = saved.map(|f| f.shards).unwrap_or_default();
@@ -232,13 +277,12 @@ impl Store {
     /// Failing to save only costs the next command a refresh.
     fn save_index(&self, index: &TicketIndex) {
         // Serialised by reference: no copy of the shards.
-        let Ok(mut bytes) = serde_json::to_vec(&IndexRef {
+        let Ok(bytes) = postcard::to_allocvec(&IndexRef {
             version: INDEX_VERSION,
             shards: &index.shards,
         }) else {
             return;
         };
-        bytes.push(b'\n');
         let path = self.cache_path(INDEX_FILE);
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         let written = path
