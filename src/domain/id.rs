@@ -99,14 +99,27 @@ impl fmt::Debug for TicketId {
     }
 }
 
+/// Text in YAML and JSON; in binary formats (the derived index) the eight
+/// characters packed in a `u64`, read back without parsing.
 impl Serialize for TicketId {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+        if s.is_human_readable() {
+            s.serialize_str(self.as_str())
+        } else {
+            s.serialize_u64(u64::from_be_bytes(self.0))
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for TicketId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            let bytes = u64::deserialize(d)?.to_be_bytes();
+            if bytes.iter().all(|b| ALPHABET.contains(b)) {
+                return Ok(TicketId(bytes));
+            }
+            return Err(serde::de::Error::custom("not a ticket id"));
+        }
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
     }
@@ -124,6 +137,16 @@ mod tests {
         assert_eq!(id.as_str().parse::<TicketId>().unwrap(), id);
         assert_eq!(TicketId::from_random([0; 5]).as_str(), "00000000");
         assert_eq!(TicketId::from_random([0xff; 5]).as_str(), "ZZZZZZZZ");
+    }
+
+    #[test]
+    fn ids_round_trip_in_binary_formats() {
+        let id = TicketId::from_random([0x12, 0x34, 0x56, 0x78, 0x9a]);
+        let bin = postcard::to_allocvec(&id).unwrap();
+        assert_eq!(postcard::from_bytes::<TicketId>(&bin).unwrap(), id);
+        assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{id}\""));
+        let bad = postcard::to_allocvec(&u64::from_be_bytes(*b"ILOU0000")).unwrap();
+        assert!(postcard::from_bytes::<TicketId>(&bad).is_err());
     }
 
     #[test]

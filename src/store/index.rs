@@ -22,7 +22,7 @@ use crate::domain::{Event, Ticket, TicketFacts, TicketId, fold};
 use crate::error::{Context, Result};
 
 const INDEX_FILE: &str = "index.bin";
-const INDEX_VERSION: u32 = 3;
+const INDEX_VERSION: u32 = 4;
 
 /// One ticket as the index holds it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
