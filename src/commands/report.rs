@@ -229,10 +229,9 @@ fn duration(v: Option<i64>) -> String {
 fn summary(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let setup = Setup::new(ctx, &args)?;
     let index = setup.index()?;
-    let s = report::summary(
-        &setup.select(&index)?.iter().collect::<Vec<_>>(),
-        &setup.period,
-    );
+    let facts = setup.select(&index)?;
+    let s = report::summary(&facts.iter().collect::<Vec<_>>(), &setup.period);
+    forget_index(index, facts);
     let fr = &s.first_response;
     let res = &s.resolution;
     match setup.format {
@@ -326,17 +325,15 @@ fn summary(ctx: &Ctx, args: ReportArgs) -> Result<()> {
 fn agents(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let setup = Setup::new(ctx, &args)?;
     let index = setup.index()?;
+    let facts = setup.select(&index)?;
     let known: Vec<String> = setup
         .config()
         .agents
         .iter()
         .map(|a| a.handle.clone())
         .collect();
-    let rows = report::agents(
-        &setup.select(&index)?.iter().collect::<Vec<_>>(),
-        &setup.period,
-        &known,
-    );
+    let rows = report::agents(&facts.iter().collect::<Vec<_>>(), &setup.period, &known);
+    forget_index(index, facts);
     match setup.format {
         ReportFormat::Json => {
             #[derive(Serialize)]
@@ -415,16 +412,14 @@ fn agents(ctx: &Ctx, args: ReportArgs) -> Result<()> {
 fn trend(ctx: &Ctx, args: TrendArgs) -> Result<()> {
     let setup = Setup::new(ctx, &args.report)?;
     let index = setup.index()?;
+    let facts = setup.select(&index)?;
     let (by, name) = match args.by {
         TrendBy::Day => (Bucketing::Day, "day"),
         TrendBy::Week => (Bucketing::Week, "week"),
         TrendBy::Month => (Bucketing::Month, "month"),
     };
-    let rows = report::trend(
-        &setup.select(&index)?.iter().collect::<Vec<_>>(),
-        &setup.period,
-        by,
-    );
+    let rows = report::trend(&facts.iter().collect::<Vec<_>>(), &setup.period, by);
+    forget_index(index, facts);
     match setup.format {
         ReportFormat::Json => {
             #[derive(Serialize)]
@@ -522,11 +517,9 @@ fn breakdown(ctx: &Ctx, args: BreakdownArgs) -> Result<()> {
         )));
     }
     let index = setup.index()?;
-    let rows = report::breakdown(
-        &setup.select(&index)?.iter().collect::<Vec<_>>(),
-        &setup.period,
-        &by,
-    );
+    let facts = setup.select(&index)?;
+    let rows = report::breakdown(&facts.iter().collect::<Vec<_>>(), &setup.period, &by);
+    forget_index(index, facts);
     let none_label = match by {
         GroupBy::Assignee => "(unassigned)",
         _ => "(none)",
@@ -633,11 +626,9 @@ fn sla(ctx: &Ctx, args: ReportArgs) -> Result<()> {
         warn("no SLA targets: add an `sla` section to .tix/config.yaml (see docs/reports.md)");
     }
     let index = setup.index()?;
-    let r = report::sla(
-        &setup.select(&index)?.iter().collect::<Vec<_>>(),
-        &setup.period,
-        targets,
-    );
+    let facts = setup.select(&index)?;
+    let r = report::sla(&facts.iter().collect::<Vec<_>>(), &setup.period, targets);
+    forget_index(index, facts);
     let agent = |a: &Option<String>| a.clone().unwrap_or_else(|| "(unassigned)".to_string());
     match setup.format {
         ReportFormat::Json => {
@@ -745,4 +736,11 @@ fn sla(ctx: &Ctx, args: ReportArgs) -> Result<()> {
             print(&out)
         }
     }
+}
+
+/// A report ends the process right after printing; freeing every ticket
+/// and fact one by one would only cost time.
+fn forget_index(index: TicketIndex, facts: Vec<TicketFacts>) {
+    std::mem::forget(index);
+    std::mem::forget(facts);
 }
