@@ -161,7 +161,7 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
         if let Some(why) = &item.not_applied {
             out.push_str(&s.red(&format!("! {why}\n")));
         }
-        if let Some(mail) = mail_of(&e.event) {
+        if let Some(mail) = e.event.mail() {
             out.push_str(&s.dim(&mail_line(mail)));
         }
         if !e.body.is_empty() {
@@ -178,15 +178,6 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
         }
     }
     out
-}
-
-fn mail_of(event: &Event) -> Option<&MailMeta> {
-    match event {
-        Event::Message { mail, .. } | Event::Reply { mail } | Event::Note { mail } => {
-            mail.as_deref()
-        }
-        _ => None,
-    }
 }
 
 /// What a reader of the trail wants to know about a message that came by

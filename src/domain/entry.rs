@@ -390,6 +390,16 @@ impl Event {
         }
     }
 
+    /// What the entry records about the e-mail it came by, if it did.
+    pub fn mail(&self) -> Option<&MailMeta> {
+        match self {
+            Event::Message { mail, .. } | Event::Reply { mail } | Event::Note { mail } => {
+                mail.as_deref()
+            }
+            _ => None,
+        }
+    }
+
     /// Kinds whose body is text meant for someone to read.
     pub fn has_text(&self) -> bool {
         matches!(

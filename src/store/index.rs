@@ -104,13 +104,6 @@ impl TicketIndex {
             .flat_map(|s| s.tickets.values().map(|(_, t)| t))
     }
 
-    pub fn get(&self, id: &TicketId) -> Option<&IndexedTicket> {
-        self.shards
-            .get(id.shard())
-            .and_then(|s| s.tickets.get(id))
-            .map(|(_, t)| t)
-    }
-
     /// Message-ID → ticket, for mail threading.
     pub fn message_ids(&self) -> HashMap<String, TicketId> {
         let mut out = HashMap::new();
@@ -145,16 +138,10 @@ impl IndexedTicket {
             .collect();
         let mut message_ids = Vec::new();
         for item in &trail {
-            match &item.entry.event {
-                Event::Message { from, mail } => {
-                    participants.push(from.email.to_ascii_lowercase());
-                    message_ids.extend(mail.iter().map(|m| m.message_id.clone()));
-                }
-                Event::Reply { mail } | Event::Note { mail } => {
-                    message_ids.extend(mail.iter().map(|m| m.message_id.clone()));
-                }
-                _ => {}
+            if let Event::Message { from, .. } = &item.entry.event {
+                participants.push(from.email.to_ascii_lowercase());
             }
+            message_ids.extend(item.entry.event.mail().map(|m| m.message_id.clone()));
         }
         participants.sort();
         participants.dedup();

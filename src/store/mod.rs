@@ -369,10 +369,6 @@ impl Store {
         &self.root
     }
 
-    pub fn repo(&self) -> &Repository {
-        &self.repo
-    }
-
     /// The repository-relative path of a store-relative path.
     pub fn repo_path(&self, store_path: &str) -> String {
         format!("{}{store_path}", self.prefix)
@@ -616,45 +612,6 @@ impl Store {
         }
     }
 
-    /// Tickets whose files differ between commits `from` and `to`, when
-    /// `to` descends from `from` (a derived index can then be brought up to
-    /// date by re-reading only these); `None` when history was rewritten
-    /// and the caller must start over. git compares whole subtrees by id,
-    /// so this costs what changed, not the size of the store.
-    pub fn changed_tickets(&self, from: Oid, to: Oid) -> Result<Option<Vec<TicketId>>> {
-        if from == to {
-            return Ok(Some(Vec::new()));
-        }
-        if !self.repo.graph_descendant_of(to, from).unwrap_or(false) {
-            return Ok(None);
-        }
-        let tree = |oid: Oid| {
-            self.repo
-                .find_commit(oid)
-                .and_then(|c| c.tree())
-                .context(|| format!("cannot read commit {oid}"))
-        };
-        let (old, new) = (tree(from)?, tree(to)?);
-        let tickets = self.repo_path(TICKETS_DIR);
-        let mut opts = git2::DiffOptions::new();
-        opts.pathspec(&tickets);
-        let diff = self
-            .repo
-            .diff_tree_to_tree(Some(&old), Some(&new), Some(&mut opts))
-            .context(|| "cannot compare two commits".into())?;
-        let mut ids: Vec<TicketId> = diff
-            .deltas()
-            .filter_map(|d| {
-                let path = d.new_file().path().or(d.old_file().path())?.to_str()?;
-                let rest = path.strip_prefix(&tickets)?.trim_start_matches('/');
-                rest.split('/').nth(1)?.parse().ok()
-            })
-            .collect();
-        ids.sort();
-        ids.dedup();
-        Ok(Some(ids))
-    }
-
     /// Where derived data (caches, never the source of truth) lives: inside
     /// the git directory, so it is never committed or pushed.
     pub fn cache_path(&self, name: &str) -> PathBuf {
@@ -798,12 +755,12 @@ impl Store {
             .iter()
             .map(|(path, bytes)| Ok((path.clone(), self.write_blob(path, bytes)?)))
             .collect::<Result<Vec<_>>>()?;
-        self.commit_blobs(lock, blobs, message, author)
+        self.commit_changes(lock, blobs, Vec::new(), message, author)
     }
 
     /// Stores `bytes` in git's object database, ahead of a commit. `path` is
     /// only for messages.
-    pub fn write_blob(&self, path: &str, bytes: &[u8]) -> Result<Oid> {
+    fn write_blob(&self, path: &str, bytes: &[u8]) -> Result<Oid> {
         self.repo
             .blob(bytes)
             .context(|| format!("cannot store {path} in git"))
@@ -871,18 +828,6 @@ impl Store {
             .commit()
             .context(|| "cannot write a packfile".into())?;
         Ok(ids)
-    }
-
-    /// Like [`Store::commit`], with contents already stored by
-    /// [`Store::write_blob`]: a long import keeps only object ids in memory.
-    pub fn commit_blobs(
-        &self,
-        lock: &StoreLock,
-        files: Vec<(String, Oid)>,
-        message: &str,
-        author: &Author,
-    ) -> Result<Committed> {
-        self.commit_changes(lock, files, Vec::new(), message, author)
     }
 
     /// Commits new files and removals. Only the quarantine ever removes
