@@ -1,7 +1,7 @@
 //! Appending entries: the one path every change takes.
 
 use crate::domain::names::{safe_file_name, unique_name};
-use crate::domain::{Entry, Event, Stage, Ticket, TicketId, Timestamp, fold};
+use crate::domain::{Entry, Event, Stage, StoredEntry, Ticket, TicketId, Timestamp, fold};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{FILES_DIR, Store, random_id, random_tag};
 
@@ -67,6 +67,7 @@ pub fn append(
     let lock = store.lock()?;
     let files = store.read_ticket(&id)?;
     let (ticket, _) = fold(id, files.entries.clone());
+    let mut entries = files.entries;
     let drafts = plan(&ticket)?;
     if drafts.is_empty() {
         return Ok(None);
@@ -95,13 +96,17 @@ pub fn append(
         drafts,
         &format!("tix: {verb} {id}\n\n{}", ticket.subject),
     )?;
-    let after = fold(id, store.read_ticket(&id)?.entries).0;
+    let (committed, new_entries) = written;
+    let files = new_entries.iter().map(|e| e.file.clone()).collect();
+    // The state after the write: what was read under the lock plus what
+    // was just written, without reading the ticket back from git.
+    entries.extend(new_entries);
     Ok(Some(Outcome {
         id,
-        commit: written.0.oid.to_string(),
-        warnings: written.0.warning.into_iter().collect(),
-        files: written.1,
-        ticket: after,
+        commit: committed.oid.to_string(),
+        warnings: committed.warning.into_iter().collect(),
+        files,
+        ticket: fold(id, entries).0,
     }))
 }
 
@@ -150,14 +155,13 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
     drafts.extend(new.extra);
     let empty = fold(id, Vec::new()).0;
     let message = format!("tix: create {id}\n\n{summary}");
-    let (commit, files) = write_drafts(store, &lock, actor, id, &empty, now, drafts, &message)?;
-    let ticket = fold(id, store.read_ticket(&id)?.entries).0;
+    let (commit, entries) = write_drafts(store, &lock, actor, id, &empty, now, drafts, &message)?;
     Ok(Outcome {
         id,
         commit: commit.oid.to_string(),
         warnings: commit.warning.into_iter().collect(),
-        files,
-        ticket,
+        files: entries.iter().map(|e| e.file.clone()).collect(),
+        ticket: fold(id, entries).0,
     })
 }
 
@@ -171,11 +175,11 @@ fn write_drafts(
     now: Timestamp,
     drafts: Vec<Draft>,
     message: &str,
-) -> Result<(crate::store::Committed, Vec<String>)> {
+) -> Result<(crate::store::Committed, Vec<StoredEntry>)> {
     let dir = Store::ticket_dir(&id);
     let mut seq = ticket.next_seq();
     let mut out_files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut names = Vec::new();
+    let mut written = Vec::new();
     for draft in drafts {
         let entry = Entry {
             at: now,
@@ -187,7 +191,10 @@ fn write_drafts(
         seq += 1;
         let file = entry.file_name(&random_tag(6)?);
         out_files.push((format!("{dir}/{file}"), entry.encode().into_bytes()));
-        names.push(file.clone());
+        written.push(StoredEntry {
+            file: file.clone(),
+            entry,
+        });
         let stem = file.trim_end_matches(".md").to_string();
         let mut taken = Vec::new();
         for att in draft.attachments {
@@ -218,9 +225,12 @@ fn write_drafts(
             let record_file = record.file_name(&random_tag(6)?);
             out_files.push((format!("{dir}/{rel}"), att.bytes));
             out_files.push((format!("{dir}/{record_file}"), record.encode().into_bytes()));
-            names.push(record_file);
+            written.push(StoredEntry {
+                file: record_file,
+                entry: record,
+            });
         }
     }
     let committed = store.commit(lock, out_files, message, &actor.author())?;
-    Ok((committed, names))
+    Ok((committed, written))
 }
