@@ -2097,26 +2097,69 @@ fn the_derived_index_is_never_the_source_of_truth() {
     let a = sb.create("First");
     let b = sb.create("Second");
     sb.change(["tag", &a, "printer"]);
-    let index = sb.dir.join(".git/tix/index.bin");
-    let expected = sb.ok(["list", "--all", "--format", "json"]);
-    assert!(index.is_file(), "list saves the index");
+    let dir = sb.dir.join(".git/tix/index");
+    let summary = dir.join("summary.bin");
+    // The rows (`list`) and the full index (`--format json`).
+    let listing = || {
+        (
+            sb.ok(["list", "--all", "--format", "tsv"]),
+            sb.ok(["list", "--all", "--format", "json"]),
+        )
+    };
+    let expected = listing();
+    assert!(summary.is_file(), "list saves the index");
+    let shard_files = files_under(&dir.join("shards"));
+    assert!(!shard_files.is_empty());
     // Deleted, damaged, or from another version: rebuilt, same output.
-    std::fs::remove_file(&index).unwrap();
-    assert_eq!(sb.ok(["list", "--all", "--format", "json"]), expected);
-    std::fs::write(&index, b"{ not json").unwrap();
-    assert_eq!(sb.ok(["list", "--all", "--format", "json"]), expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(listing(), expected);
+    std::fs::write(&summary, b"{ not an index").unwrap();
+    assert_eq!(listing(), expected);
     // Version 999 (a postcard varint, e7 07) and no shards.
-    std::fs::write(&index, [0xe7u8, 0x07, 0x00]).unwrap();
-    assert_eq!(sb.ok(["list", "--all", "--format", "json"]), expected);
+    std::fs::write(&summary, [0xe7u8, 0x07, 0x00, 0x00]).unwrap();
+    assert_eq!(listing(), expected);
+    for shard in &shard_files {
+        std::fs::write(shard, b"damaged").unwrap();
+    }
+    assert_eq!(listing(), expected);
+    std::fs::remove_dir_all(dir.join("shards")).unwrap();
+    assert_eq!(listing(), expected);
     // A stale index (saved before a change made behind tix's back, here a
     // `git revert` of the tag) is refreshed from the trees that changed.
     let tagged = sb.list_ids(["list", "--tag", "printer"]);
     assert_eq!(tagged, std::slice::from_ref(&a));
     sb.git(["revert", "--no-edit", "HEAD"]);
     assert!(sb.list_ids(["list", "--tag", "printer"]).is_empty());
+    assert!(!sb.ok(["list", "--format", "json"]).contains("printer"));
     assert_eq!(sb.list_ids(["list", "--sort", "id"]).len(), 2);
     // tix reindex rebuilds it explicitly.
     let out = sb.ok(["reindex"]);
     assert!(out.contains("Indexed 2 tickets"), "{out}");
     let _ = b;
+}
+
+#[test]
+fn a_change_to_one_ticket_rewrites_only_its_shard_of_the_index() {
+    use std::os::unix::fs::MetadataExt;
+    let sb = Sandbox::init();
+    // Two tickets in different shards (ids are random: 1 in 1,024 share).
+    let a = sb.create("First");
+    let b = loop {
+        let b = sb.create("Second");
+        if b[..2] != a[..2] {
+            break b;
+        }
+    };
+    sb.ok(["list", "--format", "json"]);
+    let shard = |id: &str| {
+        sb.dir
+            .join(format!(".git/tix/index/shards/{}.bin", &id[..2]))
+    };
+    let inode = |id: &str| std::fs::metadata(shard(id)).unwrap().ino();
+    let (a_before, b_before) = (inode(&a), inode(&b));
+    sb.change(["tag", &a, "urgent"]);
+    assert_eq!(sb.list_ids(["list", "--tag", "urgent"]), vec![a.clone()]);
+    // Written again (a new file renamed into place) only where it changed.
+    assert_ne!(inode(&a), a_before);
+    assert_eq!(inode(&b), b_before);
 }

@@ -2066,11 +2066,14 @@ fn real_world_corpus_imports_cleanly() {
 }
 
 // ---------------------------------------------------------------------------
-// The derived index (.git/tix/index.bin), which the import's lookups use,
-// is derived data.
+// The derived index (.git/tix/index/), whose shard files the import's
+// lookups use, is derived data.
 
+/// The index's shard file, in a store of one ticket.
 fn mail_index(sb: &Sandbox) -> PathBuf {
-    sb.dir.join(".git/tix/index.bin")
+    let shards = files_under(&sb.dir.join(".git/tix/index/shards"));
+    assert_eq!(shards.len(), 1, "{shards:?}");
+    shards[0].clone()
 }
 
 /// The action (and ticket) of the only message in an import report.
@@ -2088,7 +2091,10 @@ fn the_saved_mail_index_follows_changes_made_between_imports() {
     let [m1, m2, m3] = printer_thread();
     let report = import_mbox(&sb, &[m1.bytes()]);
     let (_, id) = only_action(&report);
-    assert!(mail_index(&sb).is_file(), "the import saves its index");
+    assert!(
+        sb.dir.join(".git/tix/index/summary.bin").is_file(),
+        "the import saves its index"
+    );
     // Changed by another command after the index was saved: locked.
     sb.change(["close", &id, "--lock", "--yes"]);
     let report = import_mbox(&sb, &[m2.bytes()]);
@@ -2109,9 +2115,12 @@ fn a_missing_or_damaged_mail_index_is_rebuilt_and_changes_nothing() {
         let sb = Sandbox::init();
         let [m1, m2, m3] = printer_thread();
         import_mbox(&sb, &[m1.bytes()]);
+        // Every shard file saved.
+        sb.ok(["list", "--format", "json"]);
+        let shard = mail_index(&sb);
         match damage {
-            Some(bytes) => std::fs::write(mail_index(&sb), bytes).unwrap(),
-            None => std::fs::remove_file(mail_index(&sb)).unwrap(),
+            Some(bytes) => std::fs::write(&shard, bytes).unwrap(),
+            None => std::fs::remove_file(&shard).unwrap(),
         }
         let report = import_mbox(&sb, &[m1.bytes(), m2.bytes(), m3.bytes()]);
         assert_eq!(count(&report, "duplicates"), 1, "{report:#}");
@@ -2120,7 +2129,7 @@ fn a_missing_or_damaged_mail_index_is_rebuilt_and_changes_nothing() {
         let index = std::fs::read(mail_index(&sb)).unwrap();
         assert_eq!(
             index.first(),
-            Some(&4),
+            Some(&6),
             "saved again in the current version"
         );
     };

@@ -730,7 +730,7 @@ fn tables_are_plain_when_piped_and_the_index_is_only_a_cache() {
         .iter()
         .map(|k| report(&d.sb, &in_week(k, &[])))
         .collect();
-    std::fs::remove_file(d.sb.dir.join(".git/tix/index.bin")).unwrap();
+    std::fs::remove_dir_all(d.sb.dir.join(".git/tix/index")).unwrap();
     let after: Vec<Value> = ["summary", "agents", "trend", "breakdown", "sla"]
         .iter()
         .map(|k| report(&d.sb, &in_week(k, &[])))

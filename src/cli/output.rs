@@ -94,15 +94,94 @@ pub fn csv(header: &[&str], rows: &[Vec<String>]) -> Result<String> {
 /// Rows as tab-separated values with a header line. Tabs and line breaks
 /// inside a value become spaces, so every record is one line.
 pub fn tsv(header: &[&str], rows: &[Vec<String>]) -> String {
-    let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
-    let mut out = header.join("\t");
-    out.push('\n');
+    let mut out = Tsv::new(header, rows.len());
     for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| clean(c)).collect();
-        out.push_str(&cells.join("\t"));
-        out.push('\n');
+        for cell in row {
+            out.cell(cell);
+        }
+        out.end_row();
     }
-    out
+    out.finish()
+}
+
+/// Tab-separated values written cell by cell, for long listings: tabs and
+/// line breaks inside a cell become spaces so every row stays one line.
+pub struct Tsv {
+    out: String,
+    row_started: bool,
+}
+
+impl Tsv {
+    /// `rows` is a hint for the space to reserve.
+    pub fn new(header: &[&str], rows: usize) -> Tsv {
+        let mut out = String::with_capacity(rows.saturating_mul(160).min(1 << 30));
+        out.push_str(&header.join("\t"));
+        out.push('\n');
+        Tsv {
+            out,
+            row_started: false,
+        }
+    }
+
+    pub fn cell(&mut self, text: &str) {
+        if self.row_started {
+            self.out.push('\t');
+        }
+        self.row_started = true;
+        self.push_clean(text);
+    }
+
+    /// A cell the caller knows has no tab or line break.
+    pub fn plain_cell(&mut self, text: &str) {
+        if self.row_started {
+            self.out.push('\t');
+        }
+        self.row_started = true;
+        self.out.push_str(text);
+    }
+
+    /// Appends to the last cell text the caller knows is plain.
+    pub fn append_plain(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    /// The output, to append plain text to the last cell.
+    pub fn buffer(&mut self) -> &mut String {
+        &mut self.out
+    }
+
+    /// One cell made of `parts` joined by `separator`.
+    pub fn cell_parts<'a>(&mut self, parts: impl IntoIterator<Item = &'a str>, separator: &str) {
+        self.cell("");
+        for (i, part) in parts.into_iter().enumerate() {
+            if i > 0 {
+                self.push_clean(separator);
+            }
+            self.push_clean(part);
+        }
+    }
+
+    fn push_clean(&mut self, text: &str) {
+        // A fold, not `any`: without the early exit it compiles to vector
+        // code, and nearly every cell is clean.
+        let dirty = text
+            .bytes()
+            .fold(false, |dirty, b| dirty | matches!(b, b'\t' | b'\n' | b'\r'));
+        if dirty {
+            self.out.push_str(&text.replace(['\t', '\n', '\r'], " "));
+        } else {
+            self.out.push_str(text);
+        }
+    }
+
+    pub fn end_row(&mut self) {
+        self.out.push('\n');
+        self.row_started = false;
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
 }
 
 pub fn json(value: &impl serde::Serialize) -> Result<String> {

@@ -3,7 +3,7 @@
 //! matched against a ticket's current state.
 
 use crate::domain::time::parse_when;
-use crate::domain::{FieldValue, Priority, Status, Ticket, Timestamp};
+use crate::domain::{FieldValue, Priority, Status, TicketView, Timestamp};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -89,39 +89,37 @@ impl Filter {
     /// Whether `t` passes. `bodies` gives the lower-cased text of the
     /// ticket's entries; it is called only for a text search, and only
     /// when every other filter passed.
-    pub fn matches(&self, t: &Ticket, bodies: impl FnOnce() -> Vec<String>) -> bool {
+    pub fn matches(&self, t: &impl TicketView, bodies: impl FnOnce() -> Vec<String>) -> bool {
         let in_range =
             |v: Option<Timestamp>, (from, until): (Option<Timestamp>, Option<Timestamp>)| match v {
                 Some(v) => from.is_none_or(|f| v >= f) && until.is_none_or(|u| v < u),
                 None => from.is_none() && until.is_none(),
             };
-        if !self.statuses.is_empty() && !self.statuses.contains(&t.status)
-            || !self.priorities.is_empty() && !self.priorities.contains(&t.priority)
-            || !self.tags.iter().all(|tag| t.tags.contains(tag))
-            || !self.fields.iter().all(|(n, v)| t.fields.get(n) == Some(v))
-            || !in_range(t.created_at, self.created)
-            || !in_range(t.updated_at, self.updated)
+        if !self.statuses.is_empty() && !self.statuses.contains(&t.status())
+            || !self.priorities.is_empty() && !self.priorities.contains(&t.priority())
+            || !self.tags.iter().all(|tag| t.has_tag(tag))
+            || !self.fields.iter().all(|(n, v)| t.field_is(n, v))
+            || !in_range(t.created_at(), self.created)
+            || !in_range(t.updated_at(), self.updated)
         {
             return false;
         }
         if let Some(a) = &self.assignee
-            && *a != t.assignee
+            && a.as_deref() != t.assignee()
         {
             return false;
         }
         if let Some(c) = &self.customer {
-            let hit = t.customer.iter().chain(t.cc.iter()).any(|p| {
-                p.email.to_lowercase().contains(c)
-                    || p.name
-                        .as_deref()
-                        .is_some_and(|n| n.to_lowercase().contains(c))
+            let hit = t.parties().iter().any(|(name, email)| {
+                email.to_lowercase().contains(c)
+                    || name.is_some_and(|n| n.to_lowercase().contains(c))
             });
             if !hit {
                 return false;
             }
         }
         if let Some(text) = &self.text
-            && !t.subject.to_lowercase().contains(text)
+            && !t.subject().to_lowercase().contains(text)
             && !bodies().iter().any(|b| b.contains(text))
         {
             return false;

@@ -9,6 +9,7 @@ pub mod names;
 pub mod party;
 pub mod ticket;
 pub mod time;
+pub mod view;
 
 pub use config::{Agent, Config, FieldDef, FieldType, Role, SlaConfig, SlaTarget, Stage};
 pub use entry::{Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
@@ -17,3 +18,4 @@ pub use id::TicketId;
 pub use party::Party;
 pub use ticket::{Link, StoredEntry, Ticket, TrailItem, fold};
 pub use time::Timestamp;
+pub use view::TicketView;

@@ -1,5 +1,5 @@
 //! The derived index: every ticket's folded state and what lookups need,
-//! saved in `.git/tix/index.bin` (postcard, a compact binary serde format)
+//! kept under `.git/tix/index/` (postcard, a compact binary serde format)
 //! so commands do not re-read every entry.
 //!
 //! It is derived data, never the source of truth: it records the git tree
@@ -7,22 +7,48 @@
 //! compares them with HEAD's. Only tickets whose tree changed are read
 //! again (whatever changed them: tix, a pull, a hand edit), and an
 //! unchanged shard costs one id comparison. A missing, unreadable or
-//! other-version file means a full rebuild; deleting it changes no
-//! output. Writers replace it atomically (write, then rename), so two tix
-//! processes at once each see a whole file, and any saved state is
-//! self-consistent because it names the trees it was built from.
+//! other-version file means rebuilding what it held; deleting the
+//! directory changes no output.
+//!
+//! Two layers, so that one commit costs one shard's worth of work:
+//! - `shards/<xx>.bin`: the full [`IndexedTicket`]s of one shard (reports,
+//!   mail lookups);
+//! - `summary.bin`: the tickets tree id, and per shard its tree id and a
+//!   compact [`ListRow`] per ticket. `tix list` reads only this file, and
+//!   when HEAD's tickets tree is the one it names, reads nothing else.
+//!
+//! Writers replace files atomically (write, then rename), so two tix
+//! processes at once each see whole files; every file names the trees it
+//! was built from, so a stale or half-updated set is detected, not
+//! trusted.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
-use git2::ObjectType;
+use git2::{ObjectType, Oid};
 use serde::{Deserialize, Serialize};
 
 use super::{Problem, Store, TICKETS_DIR};
-use crate::domain::{Event, Ticket, TicketFacts, TicketId, fold};
+use crate::domain::{
+    Event, FieldValue, Priority, Status, Ticket, TicketFacts, TicketId, TicketView, Timestamp, fold,
+};
 use crate::error::{Context, Result};
 
-const INDEX_FILE: &str = "index.bin";
-const INDEX_VERSION: u32 = 4;
+const INDEX_DIR: &str = "index";
+const SUMMARY_FILE: &str = "summary.bin";
+const SHARDS_DIR: &str = "shards";
+/// The single-file index of earlier versions, removed on sight.
+const LEGACY_FILE: &str = "index.bin";
+const INDEX_VERSION: u32 = 6;
+
+type TreeId = [u8; 20];
+
+fn tree_id(oid: Oid) -> TreeId {
+    let mut out = [0; 20];
+    out.copy_from_slice(oid.as_bytes());
+    out
+}
 
 /// One ticket as the index holds it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -48,7 +74,7 @@ struct Blob(Vec<u8>);
 
 impl Serialize for Blob {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_bytes(&self.0)
+        RawBytes(&self.0).serialize(s)
     }
 }
 
@@ -71,16 +97,191 @@ impl<'de> Deserialize<'de> for Blob {
     }
 }
 
-#[derive(Serialize, Deserialize, Default)]
-struct Shard {
-    tree: String,
-    tickets: BTreeMap<TicketId, (String, IndexedTicket)>,
+/// Serialises borrowed bytes as bytes (serde's `&[u8]` is a sequence);
+/// they read back as a borrowed `&[u8]`.
+struct RawBytes<'a>(&'a [u8]);
+
+impl Serialize for RawBytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
+    }
 }
 
+/// What `tix list` needs of a ticket, borrowed from the summary file.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ListRow<'a> {
+    pub id: TicketId,
+    pub status: Status,
+    pub priority: Priority,
+    pub locked: bool,
+    pub subject: &'a str,
+    pub assignee: Option<&'a str>,
+    pub customer: Option<PartyRow<'a>>,
+    pub cc: Vec<PartyRow<'a>>,
+    pub tags: Vec<&'a str>,
+    pub fields: Vec<(&'a str, FieldRow<'a>)>,
+    pub created_at: Option<Timestamp>,
+    pub updated_at: Option<Timestamp>,
+    /// Entry files that could not be read, as (path, message).
+    pub problems: Vec<(&'a str, &'a str)>,
+    /// No tab or line break in any text above, so a listing can print the
+    /// row without checking every cell.
+    pub plain: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PartyRow<'a> {
+    pub name: Option<&'a str>,
+    pub email: &'a str,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub enum FieldRow<'a> {
+    Number(f64),
+    Text(&'a str),
+}
+
+impl<'a> ListRow<'a> {
+    fn of(t: &'a IndexedTicket) -> ListRow<'a> {
+        let party = |p: &'a crate::domain::Party| PartyRow {
+            name: p.name.as_deref(),
+            email: &p.email,
+        };
+        let ticket = &t.ticket;
+        let mut row = ListRow {
+            id: ticket.id,
+            status: ticket.status,
+            priority: ticket.priority,
+            locked: ticket.locked.is_some(),
+            subject: &ticket.subject,
+            assignee: ticket.assignee.as_deref(),
+            customer: ticket.customer.as_ref().map(party),
+            cc: ticket.cc.iter().map(party).collect(),
+            tags: ticket.tags.iter().map(String::as_str).collect(),
+            fields: ticket
+                .fields
+                .iter()
+                .map(|(n, v)| {
+                    let v = match v {
+                        FieldValue::Number(x) => FieldRow::Number(*x),
+                        FieldValue::Text(s) => FieldRow::Text(s),
+                    };
+                    (n.as_str(), v)
+                })
+                .collect(),
+            created_at: ticket.created_at,
+            updated_at: ticket.updated_at,
+            problems: t
+                .problems
+                .iter()
+                .map(|p| (p.path.as_str(), p.message.as_str()))
+                .collect(),
+            plain: false,
+        };
+        let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
+        row.plain = plain(row.subject)
+            && row.assignee.is_none_or(plain)
+            && row
+                .customer
+                .iter()
+                .chain(row.cc.iter())
+                .all(|p| plain(p.email) && p.name.is_none_or(plain))
+            && row.tags.iter().all(|t| plain(t));
+        row
+    }
+}
+
+impl TicketView for ListRow<'_> {
+    fn id(&self) -> TicketId {
+        self.id
+    }
+    fn subject(&self) -> &str {
+        self.subject
+    }
+    fn status(&self) -> Status {
+        self.status
+    }
+    fn priority(&self) -> Priority {
+        self.priority
+    }
+    fn is_locked(&self) -> bool {
+        self.locked
+    }
+    fn assignee(&self) -> Option<&str> {
+        self.assignee
+    }
+    fn customer(&self) -> Option<(Option<&str>, &str)> {
+        self.customer.as_ref().map(|p| (p.name, p.email))
+    }
+    fn parties(&self) -> Vec<(Option<&str>, &str)> {
+        self.customer
+            .iter()
+            .chain(self.cc.iter())
+            .map(|p| (p.name, p.email))
+            .collect()
+    }
+    fn tags(&self) -> Vec<&str> {
+        self.tags.clone()
+    }
+    fn has_tag(&self, tag: &str) -> bool {
+        self.tags.contains(&tag)
+    }
+    fn field_is(&self, name: &str, value: &FieldValue) -> bool {
+        self.fields.iter().any(|(n, v)| {
+            *n == name
+                && match (v, value) {
+                    (FieldRow::Number(a), FieldValue::Number(b)) => a == b,
+                    (FieldRow::Text(a), FieldValue::Text(b)) => a == b,
+                    _ => false,
+                }
+        })
+    }
+    fn created_at(&self) -> Option<Timestamp> {
+        self.created_at
+    }
+    fn updated_at(&self) -> Option<Timestamp> {
+        self.updated_at
+    }
+}
+
+/// One shard's tickets, keyed with the tree id of their directory.
 #[derive(Serialize, Deserialize)]
-struct IndexFile {
+struct ShardFile {
     version: u32,
-    shards: BTreeMap<String, Shard>,
+    tree: TreeId,
+    tickets: BTreeMap<TicketId, (TreeId, IndexedTicket)>,
+}
+
+#[derive(Deserialize)]
+struct Summary<'a> {
+    version: u32,
+    tickets_tree: Option<TreeId>,
+    #[serde(borrow)]
+    shards: Vec<ShardRows<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ShardRows<'a> {
+    name: &'a str,
+    tree: TreeId,
+    count: u32,
+    /// Postcard-encoded [`ListRow`]s, one after the other.
+    rows: &'a [u8],
+}
+
+#[derive(Serialize)]
+struct SummaryOut<'a> {
+    version: u32,
+    tickets_tree: Option<TreeId>,
+    shards: Vec<ShardRowsOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ShardRowsOut<'a> {
+    name: &'a str,
+    tree: TreeId,
+    count: u32,
+    rows: RawBytes<'a>,
 }
 
 /// What a refresh did, for `tix reindex`.
@@ -93,7 +294,7 @@ pub struct Refresh {
 
 /// The index, brought up to date with HEAD.
 pub struct TicketIndex {
-    shards: BTreeMap<String, Shard>,
+    shards: BTreeMap<String, ShardFile>,
     pub refresh: Refresh,
 }
 
@@ -114,6 +315,46 @@ impl TicketIndex {
         }
         out
     }
+}
+
+/// Every ticket's [`ListRow`], current with HEAD.
+pub struct ListRows {
+    summary: Vec<u8>,
+}
+
+impl ListRows {
+    /// The rows `keep` accepts, in shard and id order.
+    pub fn select<'a>(
+        &'a self,
+        mut keep: impl FnMut(&ListRow<'a>) -> bool,
+    ) -> Result<Vec<ListRow<'a>>> {
+        let summary = decode_summary(&self.summary).ok_or_else(damaged)?;
+        let total = summary.shards.iter().map(|s| s.count as usize).sum();
+        // Sized once: rows are large, and regrowing means copying them all.
+        let mut out = Vec::with_capacity(total);
+        for shard in summary.shards {
+            let mut rest = shard.rows;
+            while !rest.is_empty() {
+                let (row, tail) =
+                    postcard::take_from_bytes::<ListRow<'a>>(rest).map_err(|_| damaged())?;
+                rest = tail;
+                if keep(&row) {
+                    out.push(row);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn damaged() -> crate::Error {
+    crate::Error::internal("the derived index is damaged; run `tix reindex`".to_string())
+}
+
+fn decode_summary(bytes: &[u8]) -> Option<Summary<'_>> {
+    postcard::from_bytes::<Summary<'_>>(bytes)
+        .ok()
+        .filter(|s| s.version == INDEX_VERSION)
 }
 
 impl IndexedTicket {
@@ -158,133 +399,247 @@ impl IndexedTicket {
     }
 }
 
+/// The outcome of bringing the index files up to date.
+struct Refreshed {
+    summary: Vec<u8>,
+    /// Every shard, when asked for.
+    shards: Option<BTreeMap<String, ShardFile>>,
+    refresh: Refresh,
+}
+
 impl Store {
     /// The derived index, refreshed against HEAD (and saved when that
     /// changed anything).
     pub fn index(&self) -> Result<TicketIndex> {
-        let saved = std::fs::read(self.cache_path(INDEX_FILE))
-            .ok()
-            .and_then(|bytes| postcard::from_bytes::<IndexFile>(&bytes).ok())
-            .filter(|f| f.version == INDEX_VERSION);
-        let rebuilt = saved.is_none();
-        let mut old = saved.map(|f| f.shards).unwrap_or_default();
-        let mut refresh = Refresh {
-            rebuilt,
-            ..Refresh::default()
-        };
-        let mut shards = BTreeMap::new();
-        let head = self.head_tree()?;
-        let tickets_tree = match &head {
-            Some(h) => self.subtree(h, TICKETS_DIR)?,
-            None => None,
-        };
-        let mut changed = rebuilt;
-        if let Some(tickets_tree) = &tickets_tree {
-            for shard in tickets_tree.iter() {
-                let Some(name) = shard.name().ok().map(str::to_string) else {
-                    continue;
-                };
-                if shard.kind() != Some(ObjectType::Tree) {
-                    continue;
-                }
-                let tree_id = shard.id().to_string();
-                let previous = old.remove(&name).unwrap_or_default();
-                if previous.tree == tree_id {
-                    shards.insert(name, previous);
-                    continue;
-                }
-                changed = true;
-                let shard_tree = self
-                    .repo
-                    .find_tree(shard.id())
-                    .context(|| format!("cannot read {TICKETS_DIR}/{name}"))?;
-                let mut known = previous.tickets;
-                let mut fresh = BTreeMap::new();
-                for t in shard_tree.iter() {
-                    let Some(id) = t.name().ok().and_then(|n| n.parse::<TicketId>().ok()) else {
-                        continue;
-                    };
-                    if t.kind() != Some(ObjectType::Tree) {
-                        continue;
-                    }
-                    let ticket_tree = t.id().to_string();
-                    match known.remove(&id) {
-                        Some((tree, indexed)) if tree == ticket_tree => {
-                            fresh.insert(id, (tree, indexed));
-                        }
-                        _ => {
-                            let tree = self
-                                .repo
-                                .find_tree(t.id())
-                                .context(|| format!("cannot read ticket {id}"))?;
-                            refresh.reread += 1;
-                            fresh.insert(id, (ticket_tree, IndexedTicket::read(self, id, &tree)?));
-                        }
-                    }
-                }
-                shards.insert(
-                    name,
-                    Shard {
-                        tree: tree_id,
-                        tickets: fresh,
-                    },
-                );
-            }
-        }
-        changed |= !old.is_empty();
-        let index = TicketIndex { shards, refresh };
-        if changed {
-            self.save_index(&index);
-        }
-        let count = index.tickets().count();
+        let refreshed = self.refresh_index(true)?;
+        let shards = refreshed.shards.unwrap_or_default();
+        let tickets = shards.values().map(|s| s.tickets.len()).sum();
         Ok(TicketIndex {
+            shards,
             refresh: Refresh {
-                tickets: count,
-                ..index.refresh
+                tickets,
+                ..refreshed.refresh
             },
-            ..index
         })
+    }
+
+    /// Every ticket's list row, refreshed against HEAD. Reads only the
+    /// summary when nothing changed, and only changed shards otherwise.
+    pub fn list_rows(&self) -> Result<ListRows> {
+        Ok(ListRows {
+            summary: self.refresh_index(false)?.summary,
+        })
+    }
+
+    /// [`Store::list_rows`] built again from the shard files, for when the
+    /// saved rows could not be read.
+    pub fn rebuild_list_rows(&self) -> Result<ListRows> {
+        let _ = std::fs::remove_file(self.cache_path(INDEX_DIR).join(SUMMARY_FILE));
+        self.list_rows()
     }
 
     /// Deletes the saved index and builds it again.
     pub fn reindex(&self) -> Result<TicketIndex> {
-        match std::fs::remove_file(self.cache_path(INDEX_FILE)) {
+        let dir = self.cache_path(INDEX_DIR);
+        match std::fs::remove_dir_all(&dir) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
                 return Err(crate::Error::internal(format!(
                     "cannot remove the index {}: {e}",
-                    self.cache_path(INDEX_FILE).display()
+                    dir.display()
                 )));
             }
         }
         self.index()
     }
 
-    /// Failing to save only costs the next command a refresh.
-    fn save_index(&self, index: &TicketIndex) {
-        // Serialised by reference: no copy of the shards.
-        let Ok(bytes) = postcard::to_allocvec(&IndexRef {
-            version: INDEX_VERSION,
-            shards: &index.shards,
-        }) else {
-            return;
+    fn refresh_index(&self, full: bool) -> Result<Refreshed> {
+        let dir = self.cache_path(INDEX_DIR);
+        let _ = std::fs::remove_file(self.cache_path(LEGACY_FILE));
+        let head = self.head_tree()?;
+        let tickets_tree = match &head {
+            Some(h) => self.subtree(h, TICKETS_DIR)?,
+            None => None,
         };
-        let path = self.cache_path(INDEX_FILE);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&tmp, bytes))
-            .and_then(|()| std::fs::rename(&tmp, &path));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        let tickets_id = tickets_tree.as_ref().map(|t| tree_id(t.id()));
+        let saved = std::fs::read(dir.join(SUMMARY_FILE)).unwrap_or_default();
+        let summary = decode_summary(&saved);
+        if !full
+            && let Some(s) = &summary
+            && s.tickets_tree == tickets_id
+        {
+            drop(summary);
+            return Ok(Refreshed {
+                summary: saved,
+                shards: None,
+                refresh: Refresh::default(),
+            });
         }
+        let mut refresh = Refresh {
+            rebuilt: summary.is_none(),
+            ..Refresh::default()
+        };
+        let mut known_rows: HashMap<&str, (TreeId, u32, &[u8])> = summary
+            .as_ref()
+            .map(|s| {
+                s.shards
+                    .iter()
+                    .map(|r| (r.name, (r.tree, r.count, r.rows)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut changed = summary
+            .as_ref()
+            .is_none_or(|s| s.tickets_tree != tickets_id);
+        let mut rows: Vec<(String, TreeId, u32, Cow<'_, [u8]>)> = Vec::new();
+        let mut shards = BTreeMap::new();
+        for shard in tickets_tree.iter().flat_map(|t| t.iter()) {
+            let Some(name) = shard.name().ok().map(str::to_string) else {
+                continue;
+            };
+            if shard.kind() != Some(ObjectType::Tree) {
+                continue;
+            }
+            let tree = tree_id(shard.id());
+            let current_rows = known_rows
+                .remove(name.as_str())
+                .filter(|(t, _, _)| *t == tree)
+                .map(|(_, count, r)| (count, r));
+            if let Some((count, r)) = current_rows
+                && !full
+            {
+                rows.push((name, tree, count, Cow::Borrowed(r)));
+                continue;
+            }
+            let file = self.refresh_shard(&dir, &name, shard.id(), &mut refresh)?;
+            let (count, shard_rows) = match current_rows {
+                Some((count, r)) => (count, Cow::Borrowed(r)),
+                None => {
+                    changed = true;
+                    let count = u32::try_from(file.tickets.len()).unwrap_or(u32::MAX);
+                    (count, Cow::Owned(encode_rows(&file)?))
+                }
+            };
+            rows.push((name.clone(), tree, count, shard_rows));
+            if full {
+                shards.insert(name, file);
+            }
+        }
+        // Shards HEAD no longer has.
+        for name in known_rows.keys() {
+            changed = true;
+            let _ = std::fs::remove_file(shard_path(&dir, name));
+        }
+        let encoded = postcard::to_allocvec(&SummaryOut {
+            version: INDEX_VERSION,
+            tickets_tree: tickets_id,
+            shards: rows
+                .iter()
+                .map(|(name, tree, count, r)| ShardRowsOut {
+                    name,
+                    tree: *tree,
+                    count: *count,
+                    rows: RawBytes(r),
+                })
+                .collect(),
+        })
+        .map_err(|e| crate::Error::internal(format!("cannot encode the index summary: {e}")))?;
+        drop(rows);
+        drop(summary);
+        if changed {
+            write_atomically(&dir.join(SUMMARY_FILE), &encoded);
+        }
+        Ok(Refreshed {
+            summary: encoded,
+            shards: full.then_some(shards),
+            refresh,
+        })
+    }
+
+    /// The shard as HEAD has it: the saved file when it names that tree,
+    /// else rebuilt from git, re-reading only tickets whose tree changed.
+    fn refresh_shard(
+        &self,
+        dir: &Path,
+        name: &str,
+        tree: Oid,
+        refresh: &mut Refresh,
+    ) -> Result<ShardFile> {
+        let path = shard_path(dir, name);
+        let saved = std::fs::read(&path)
+            .ok()
+            .and_then(|b| postcard::from_bytes::<ShardFile>(&b).ok())
+            .filter(|f| f.version == INDEX_VERSION);
+        let mut known = match saved {
+            Some(file) if file.tree == tree_id(tree) => return Ok(file),
+            Some(file) => file.tickets,
+            None => BTreeMap::new(),
+        };
+        let shard_tree = self
+            .repo
+            .find_tree(tree)
+            .context(|| format!("cannot read {TICKETS_DIR}/{name}"))?;
+        let mut tickets = BTreeMap::new();
+        for t in shard_tree.iter() {
+            let Some(id) = t.name().ok().and_then(|n| n.parse::<TicketId>().ok()) else {
+                continue;
+            };
+            if t.kind() != Some(ObjectType::Tree) {
+                continue;
+            }
+            let ticket_tree = tree_id(t.id());
+            match known.remove(&id) {
+                Some((tree, indexed)) if tree == ticket_tree => {
+                    tickets.insert(id, (tree, indexed));
+                }
+                _ => {
+                    let tree = self
+                        .repo
+                        .find_tree(t.id())
+                        .context(|| format!("cannot read ticket {id}"))?;
+                    refresh.reread += 1;
+                    tickets.insert(id, (ticket_tree, IndexedTicket::read(self, id, &tree)?));
+                }
+            }
+        }
+        let file = ShardFile {
+            version: INDEX_VERSION,
+            tree: tree_id(tree),
+            tickets,
+        };
+        // Failing to save only costs the next command this refresh.
+        if let Ok(bytes) = postcard::to_allocvec(&file) {
+            let _ = std::fs::create_dir_all(dir.join(SHARDS_DIR));
+            write_atomically(&path, &bytes);
+        }
+        Ok(file)
     }
 }
 
-#[derive(Serialize)]
-struct IndexRef<'a> {
-    version: u32,
-    shards: &'a BTreeMap<String, Shard>,
+fn shard_path(dir: &Path, name: &str) -> std::path::PathBuf {
+    dir.join(SHARDS_DIR).join(format!("{name}.bin"))
+}
+
+fn encode_rows(file: &ShardFile) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for (_, t) in file.tickets.values() {
+        out = postcard::to_extend(&ListRow::of(t), out)
+            .map_err(|e| crate::Error::internal(format!("cannot encode a list row: {e}")))?;
+    }
+    Ok(out)
+}
+
+/// Write, then rename: readers see the old file or the new one, whole.
+/// A failure is ignored: derived data is only rebuilt later.
+fn write_atomically(path: &Path, bytes: &[u8]) {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&tmp, bytes))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
 }

@@ -26,7 +26,7 @@ use crate::domain::{Config, Entry, StoredEntry, TicketId};
 use crate::error::{Context, Error, ErrorKind, Result};
 
 pub use history::{CommitInfo, HistoryProblem};
-pub use index::{IndexedTicket, Refresh, TicketIndex};
+pub use index::{IndexedTicket, ListRow, ListRows, Refresh, TicketIndex};
 pub use lock::StoreLock;
 use tree::NewFiles;
 
