@@ -1,13 +1,14 @@
-//! Fetching mail from servers: blocking connections over plain TCP or TLS
-//! (rustls with the ring provider). No async runtime: a fetch is one
-//! connection at a time, and a thread blocked on a socket with a timeout
-//! is all it needs.
+//! Fetching mail from servers: blocking POP3 and IMAP clients over plain
+//! TCP or TLS (rustls with the ring provider). No async runtime: a fetch
+//! is one connection at a time, and a thread blocked on a socket with a
+//! timeout is all it needs.
 //!
 //! Everything read from a server is bounded (line length, message size,
 //! the bytes of one reply), so a hostile or broken server gets an error,
 //! never a panic or unbounded memory. Passwords never reach an error
 //! message or a `Debug` rendering.
 
+pub mod pop3;
 pub mod tls;
 
 use std::fmt;
@@ -121,9 +122,71 @@ fn printable(bytes: &[u8]) -> String {
     out
 }
 
+const BASE64_STANDARD: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Base64 of `bytes` with `alphabet`, padded or not. Small enough not to
+/// need a crate: SASL PLAIN and IMAP's modified UTF-7 are its only users.
+fn base64(bytes: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let digits = chunk.len() + 1;
+        for i in 0..4 {
+            if i < digits {
+                out.push(char::from(alphabet[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else if pad {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The SASL PLAIN initial response (RFC 4616) for `user` and `password`.
+fn sasl_plain(user: &str, password: &str) -> String {
+    let mut raw = Vec::with_capacity(user.len() + password.len() + 2);
+    raw.push(0);
+    raw.extend_from_slice(user.as_bytes());
+    raw.push(0);
+    raw.extend_from_slice(password.as_bytes());
+    base64(&raw, BASE64_STANDARD, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(base64(plain.as_bytes(), BASE64_STANDARD, true), encoded);
+        }
+        assert_eq!(base64(b"f", BASE64_STANDARD, false), "Zg");
+    }
+
+    #[test]
+    fn sasl_plain_joins_with_nul() {
+        // RFC 4616 section 4 example without authzid.
+        assert_eq!(
+            sasl_plain("tim", "tanstaaftanstaaf"),
+            "AHRpbQB0YW5zdGFhZnRhbnN0YWFm"
+        );
+    }
 
     #[test]
     fn secret_debug_is_redacted() {
