@@ -8,6 +8,7 @@
 //! never a panic or unbounded memory. Passwords never reach an error
 //! message or a `Debug` rendering.
 
+pub mod imap;
 pub mod pop3;
 pub mod tls;
 
