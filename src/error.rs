@@ -27,6 +27,12 @@ pub enum ErrorKind {
     Denied,
     /// `tix check` found problems in the store. Exit code 10.
     CheckFailed,
+    /// A mail server could not be reached, failed the TLS handshake or
+    /// certificate check, timed out, went away or broke its protocol.
+    /// Exit code 11.
+    Network,
+    /// A mail server refused the user name or password. Exit code 12.
+    AuthFailed,
     /// `tix import eml`: the message was refused (sysexits EX_DATAERR, 65).
     MailRefused,
     /// `tix import eml`: the store is busy or unavailable; the MTA should
@@ -47,6 +53,8 @@ impl ErrorKind {
             ErrorKind::Busy => 8,
             ErrorKind::Denied => 9,
             ErrorKind::CheckFailed => 10,
+            ErrorKind::Network => 11,
+            ErrorKind::AuthFailed => 12,
             ErrorKind::MailRefused => 65,
             ErrorKind::MailTempFail => 75,
         }

@@ -23,7 +23,7 @@ use crate::error::{Error, ErrorKind};
                   share it through any git remote.",
     after_help = "Exit codes: 0 ok, 1 internal error, 2 usage, 3 not found, 4 ambiguous id, \
                   5 locked, 6 invalid input, 7 no store, 8 store busy, 9 not permitted, \
-                  10 check found problems."
+                  10 check found problems, 11 mail server unreachable, 12 mail login refused."
 )]
 pub struct Cli {
     /// Run as if tix was started in DIR

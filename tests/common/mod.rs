@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+pub mod mailserver;
+
 /// The binary under test.
 pub const TIX: &str = env!("CARGO_BIN_EXE_tix");
 
