@@ -149,6 +149,161 @@ pub struct MailConfig {
     /// no ticket in the quarantine instead of dropping it.
     #[serde(skip_serializing_if = "is_false")]
     pub quarantine_noise: bool,
+    /// Mailboxes `tix import pop3|imap` fetches, by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub accounts: BTreeMap<String, MailAccount>,
+}
+
+/// A mailbox on a POP3 or IMAP server. The password is never here: this
+/// file is committed and pushed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailAccount {
+    pub protocol: MailProtocol,
+    pub host: String,
+    /// Default: 995/993 with implicit TLS, else 110/143.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    pub user: String,
+    #[serde(default)]
+    pub tls: TlsMode,
+    /// `tls: plain` sends the password in clear: refused unless this says
+    /// so.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_plaintext: bool,
+    /// A PEM file of the certificate authority of a self-hosted server,
+    /// trusted besides the system's (relative paths: to the store's root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// The environment variable holding the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    /// A command printing the password (`pass show support`), run by
+    /// `sh -c`; its first line is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_command: Option<String>,
+    /// IMAP folder to fetch.
+    #[serde(default = "default_folder")]
+    pub folder: String,
+    /// What happens on the server to a message once the commit storing it
+    /// is on disk.
+    #[serde(default)]
+    pub after_import: AfterImport,
+    /// With `after_import: move`, the IMAP folder to move messages to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub move_to: Option<String>,
+    /// Network timeout, as a duration (`30s`, `2m`). Default 30 s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+    /// Only here to be refused with a clear message.
+    #[serde(default, skip_serializing)]
+    password: Option<serde_yaml::Value>,
+}
+
+fn default_folder() -> String {
+    "INBOX".into()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MailProtocol {
+    Pop3,
+    Imap,
+}
+
+impl MailProtocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailProtocol::Pop3 => "pop3",
+            MailProtocol::Imap => "imap",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TlsMode {
+    /// TLS from the first byte (POP3S 995, IMAPS 993).
+    #[default]
+    Implicit,
+    /// Plain connection upgraded by STLS/STARTTLS before logging in.
+    Starttls,
+    /// No TLS at all.
+    Plain,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AfterImport {
+    /// Leave messages on the server (tix remembers what it fetched).
+    #[default]
+    Keep,
+    /// Delete them (POP3 DELE, IMAP \Deleted and EXPUNGE).
+    Delete,
+    /// Move them to `move_to` (IMAP only).
+    Move,
+}
+
+impl MailAccount {
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match (self.protocol, self.tls) {
+            (MailProtocol::Pop3, TlsMode::Implicit) => 995,
+            (MailProtocol::Pop3, _) => 110,
+            (MailProtocol::Imap, TlsMode::Implicit) => 993,
+            (MailProtocol::Imap, _) => 143,
+        })
+    }
+
+    /// The network timeout in seconds.
+    pub fn timeout_secs(&self) -> u64 {
+        self.timeout
+            .as_deref()
+            .and_then(|t| parse_duration(t).ok())
+            .and_then(|t| u64::try_from(t).ok())
+            .unwrap_or(30)
+    }
+
+    fn validate(&self, key: &str) -> Result<(), String> {
+        if self.password.is_some() {
+            return Err(format!(
+                "{key}.password: passwords never go into this file (it is committed and pushed); \
+                 set password_env or password_command"
+            ));
+        }
+        if self.host.trim().is_empty() || self.host.contains(char::is_whitespace) {
+            return Err(format!("{key}.host: `{}` is not a host name", self.host));
+        }
+        if self.user.is_empty() {
+            return Err(format!("{key}.user: must not be empty"));
+        }
+        if self.tls == TlsMode::Plain && !self.allow_plaintext {
+            return Err(format!(
+                "{key}.tls: plain sends the password unencrypted; use implicit or starttls, \
+                 or set allow_plaintext: true"
+            ));
+        }
+        if self.password_env.is_none() && self.password_command.is_none() {
+            return Err(format!(
+                "{key}: no password source; set password_env (an environment variable) \
+                 or password_command"
+            ));
+        }
+        if let Some(t) = &self.timeout {
+            parse_duration(t).map_err(|e| format!("{key}.timeout: {e}"))?;
+        }
+        match (self.after_import, self.protocol, &self.move_to) {
+            (AfterImport::Move, MailProtocol::Pop3, _) => Err(format!(
+                "{key}.after_import: POP3 has no folders to move to; use keep or delete"
+            )),
+            (AfterImport::Move, MailProtocol::Imap, None) => Err(format!(
+                "{key}.move_to: after_import is move but no folder is given"
+            )),
+            (AfterImport::Keep | AfterImport::Delete, _, Some(_)) => {
+                Err(format!("{key}.move_to: only used with after_import: move"))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Default for MailConfig {
@@ -162,6 +317,7 @@ impl Default for MailConfig {
             max_message_bytes: 50 * 1024 * 1024,
             message_id_domain: None,
             quarantine_noise: false,
+            accounts: BTreeMap::new(),
         }
     }
 }
@@ -374,6 +530,14 @@ impl Config {
                     b.sender
                 ));
             }
+        }
+        for (name, account) in &self.mail.accounts {
+            if !is_valid_handle(name) {
+                return Err(format!(
+                    "mail.accounts.{name}: not an account name (expected letters, digits, `.`, `_`, `-`)"
+                ));
+            }
+            account.validate(&format!("mail.accounts.{name}"))?;
         }
         for p in Priority::ALL {
             let Some(t) = self.sla.target(p) else {

@@ -11,7 +11,10 @@ pub mod ticket;
 pub mod time;
 pub mod view;
 
-pub use config::{Agent, Config, FieldDef, FieldType, Role, SlaConfig, SlaTarget, Stage};
+pub use config::{
+    AfterImport, Agent, Config, FieldDef, FieldType, MailAccount, MailProtocol, Role, SlaConfig,
+    SlaTarget, Stage, TlsMode,
+};
 pub use entry::{Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
 pub use facts::TicketFacts;
 pub use id::TicketId;
