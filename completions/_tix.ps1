@@ -581,6 +581,8 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('mbox', 'mbox', [CompletionResultType]::ParameterValue, 'Import every message of an mbox file')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Import every message of a Maildir folder (cur/ and new/)')
             [CompletionResult]::new('eml', 'eml', [CompletionResultType]::ParameterValue, 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy')
+            [CompletionResult]::new('pop3', 'pop3', [CompletionResultType]::ParameterValue, 'Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import')
+            [CompletionResult]::new('imap', 'imap', [CompletionResultType]::ParameterValue, 'Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -626,10 +628,44 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'tix;import;pop3' {
+            [CompletionResult]::new('--folder', '--folder', [CompletionResultType]::ParameterName, 'IMAP: fetch this folder instead of the account''s')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Download at most N new messages this run; the rest wait for the next')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of the summary')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Messages per commit')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would happen to each message; write nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;import;imap' {
+            [CompletionResult]::new('--folder', '--folder', [CompletionResultType]::ParameterName, 'IMAP: fetch this folder instead of the account''s')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Download at most N new messages this run; the rest wait for the next')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format of the summary')
+            [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Messages per commit')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would happen to each message; write nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'List every message''s outcome, not only the summary')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'tix;import;help' {
             [CompletionResult]::new('mbox', 'mbox', [CompletionResultType]::ParameterValue, 'Import every message of an mbox file')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Import every message of a Maildir folder (cur/ and new/)')
             [CompletionResult]::new('eml', 'eml', [CompletionResultType]::ParameterValue, 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy')
+            [CompletionResult]::new('pop3', 'pop3', [CompletionResultType]::ParameterValue, 'Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import')
+            [CompletionResult]::new('imap', 'imap', [CompletionResultType]::ParameterValue, 'Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -640,6 +676,12 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             break
         }
         'tix;import;help;eml' {
+            break
+        }
+        'tix;import;help;pop3' {
+            break
+        }
+        'tix;import;help;imap' {
             break
         }
         'tix;import;help;help' {
@@ -907,6 +949,8 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('mbox', 'mbox', [CompletionResultType]::ParameterValue, 'Import every message of an mbox file')
             [CompletionResult]::new('maildir', 'maildir', [CompletionResultType]::ParameterValue, 'Import every message of a Maildir folder (cur/ and new/)')
             [CompletionResult]::new('eml', 'eml', [CompletionResultType]::ParameterValue, 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy')
+            [CompletionResult]::new('pop3', 'pop3', [CompletionResultType]::ParameterValue, 'Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import')
+            [CompletionResult]::new('imap', 'imap', [CompletionResultType]::ParameterValue, 'Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import')
             break
         }
         'tix;help;import;mbox' {
@@ -916,6 +960,12 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             break
         }
         'tix;help;import;eml' {
+            break
+        }
+        'tix;help;import;pop3' {
+            break
+        }
+        'tix;help;import;imap' {
             break
         }
         'tix;help;quarantine' {

@@ -262,11 +262,17 @@ _tix() {
             tix__subcmd__help__subcmd__import,eml)
                 cmd="tix__subcmd__help__subcmd__import__subcmd__eml"
                 ;;
+            tix__subcmd__help__subcmd__import,imap)
+                cmd="tix__subcmd__help__subcmd__import__subcmd__imap"
+                ;;
             tix__subcmd__help__subcmd__import,maildir)
                 cmd="tix__subcmd__help__subcmd__import__subcmd__maildir"
                 ;;
             tix__subcmd__help__subcmd__import,mbox)
                 cmd="tix__subcmd__help__subcmd__import__subcmd__mbox"
+                ;;
+            tix__subcmd__help__subcmd__import,pop3)
+                cmd="tix__subcmd__help__subcmd__import__subcmd__pop3"
                 ;;
             tix__subcmd__help__subcmd__quarantine,list)
                 cmd="tix__subcmd__help__subcmd__quarantine__subcmd__list"
@@ -295,11 +301,17 @@ _tix() {
             tix__subcmd__import,help)
                 cmd="tix__subcmd__import__subcmd__help"
                 ;;
+            tix__subcmd__import,imap)
+                cmd="tix__subcmd__import__subcmd__imap"
+                ;;
             tix__subcmd__import,maildir)
                 cmd="tix__subcmd__import__subcmd__maildir"
                 ;;
             tix__subcmd__import,mbox)
                 cmd="tix__subcmd__import__subcmd__mbox"
+                ;;
+            tix__subcmd__import,pop3)
+                cmd="tix__subcmd__import__subcmd__pop3"
                 ;;
             tix__subcmd__import__subcmd__help,eml)
                 cmd="tix__subcmd__import__subcmd__help__subcmd__eml"
@@ -307,11 +319,17 @@ _tix() {
             tix__subcmd__import__subcmd__help,help)
                 cmd="tix__subcmd__import__subcmd__help__subcmd__help"
                 ;;
+            tix__subcmd__import__subcmd__help,imap)
+                cmd="tix__subcmd__import__subcmd__help__subcmd__imap"
+                ;;
             tix__subcmd__import__subcmd__help,maildir)
                 cmd="tix__subcmd__import__subcmd__help__subcmd__maildir"
                 ;;
             tix__subcmd__import__subcmd__help,mbox)
                 cmd="tix__subcmd__import__subcmd__help__subcmd__mbox"
+                ;;
+            tix__subcmd__import__subcmd__help,pop3)
+                cmd="tix__subcmd__import__subcmd__help__subcmd__pop3"
                 ;;
             tix__subcmd__quarantine,help)
                 cmd="tix__subcmd__quarantine__subcmd__help"
@@ -1214,7 +1232,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help__subcmd__import)
-            opts="mbox maildir eml"
+            opts="mbox maildir eml pop3 imap"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1228,6 +1246,20 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help__subcmd__import__subcmd__eml)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__help__subcmd__import__subcmd__imap)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1256,6 +1288,20 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help__subcmd__import__subcmd__mbox)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__help__subcmd__import__subcmd__pop3)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1620,7 +1666,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__import)
-            opts="-C -y -h --as --yes --help mbox maildir eml help"
+            opts="-C -y -h --as --yes --help mbox maildir eml pop3 imap help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1672,7 +1718,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__import__subcmd__help)
-            opts="mbox maildir eml help"
+            opts="mbox maildir eml pop3 imap help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1713,6 +1759,20 @@ _tix() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tix__subcmd__import__subcmd__help__subcmd__imap)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tix__subcmd__import__subcmd__help__subcmd__maildir)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1734,6 +1794,58 @@ _tix() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__import__subcmd__help__subcmd__pop3)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__import__subcmd__imap)
+            opts="-v -C -y -h --folder --limit --dry-run --format --verbose --batch --as --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --folder)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1778,6 +1890,44 @@ _tix() {
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --batch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__import__subcmd__pop3)
+            opts="-v -C -y -h --folder --limit --dry-run --format --verbose --batch --as --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --folder)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0

@@ -532,6 +532,8 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand mbox 'Import every message of an mbox file'
             cand maildir 'Import every message of a Maildir folder (cur/ and new/)'
             cand eml 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+            cand pop3 'Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import'
+            cand imap 'Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tix;import;mbox'= {
@@ -573,10 +575,42 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'tix;import;pop3'= {
+            cand --folder 'IMAP: fetch this folder instead of the account''s'
+            cand --limit 'Download at most N new messages this run; the rest wait for the next'
+            cand --format 'Output format of the summary'
+            cand --batch 'Messages per commit'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --dry-run 'Say what would happen to each message; write nothing'
+            cand -v 'List every message''s outcome, not only the summary'
+            cand --verbose 'List every message''s outcome, not only the summary'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;import;imap'= {
+            cand --folder 'IMAP: fetch this folder instead of the account''s'
+            cand --limit 'Download at most N new messages this run; the rest wait for the next'
+            cand --format 'Output format of the summary'
+            cand --batch 'Messages per commit'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --dry-run 'Say what would happen to each message; write nothing'
+            cand -v 'List every message''s outcome, not only the summary'
+            cand --verbose 'List every message''s outcome, not only the summary'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'tix;import;help'= {
             cand mbox 'Import every message of an mbox file'
             cand maildir 'Import every message of a Maildir folder (cur/ and new/)'
             cand eml 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+            cand pop3 'Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import'
+            cand imap 'Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tix;import;help;mbox'= {
@@ -584,6 +618,10 @@ set edit:completion:arg-completer[tix] = {|@words|
         &'tix;import;help;maildir'= {
         }
         &'tix;import;help;eml'= {
+        }
+        &'tix;import;help;pop3'= {
+        }
+        &'tix;import;help;imap'= {
         }
         &'tix;import;help;help'= {
         }
@@ -799,12 +837,18 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand mbox 'Import every message of an mbox file'
             cand maildir 'Import every message of a Maildir folder (cur/ and new/)'
             cand eml 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+            cand pop3 'Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import'
+            cand imap 'Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account''s after_import'
         }
         &'tix;help;import;mbox'= {
         }
         &'tix;help;import;maildir'= {
         }
         &'tix;help;import;eml'= {
+        }
+        &'tix;help;import;pop3'= {
+        }
+        &'tix;help;import;imap'= {
         }
         &'tix;help;quarantine'= {
             cand list 'List quarantined messages and why they were refused'

@@ -452,14 +452,16 @@ complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcomman
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "add" -d 'Declare an agent (admins only)'
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the agents'
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -s C -d 'Run as if tix was started in DIR' -r -F
-complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
-complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -s y -l yes -d 'Answer yes to confirmations'
-complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -s h -l help -d 'Print help'
-complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -f -a "mbox" -d 'Import every message of an mbox file'
-complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -f -a "maildir" -d 'Import every message of a Maildir folder (cur/ and new/)'
-complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -f -a "eml" -d 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
-complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -f -a "mbox" -d 'Import every message of an mbox file'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -f -a "maildir" -d 'Import every message of a Maildir folder (cur/ and new/)'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -f -a "eml" -d 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -f -a "pop3" -d 'Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account\'s after_import'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -f -a "imap" -d 'Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account\'s after_import'
+complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from mbox" -l format -d 'Output format of the summary' -r -f -a "text\t''
 json\t''"
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from mbox" -l batch -d 'Messages per commit' -r
@@ -487,9 +489,33 @@ complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcomma
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from eml" -s v -l verbose -d 'List every message\'s outcome, not only the summary'
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from eml" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from eml" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from pop3" -l folder -d 'IMAP: fetch this folder instead of the account\'s' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from pop3" -l limit -d 'Download at most N new messages this run; the rest wait for the next' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from pop3" -l format -d 'Output format of the summary' -r -f -a "text\t''
+json\t''"
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from pop3" -l batch -d 'Messages per commit' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from pop3" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from pop3" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from pop3" -l dry-run -d 'Say what would happen to each message; write nothing'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from pop3" -s v -l verbose -d 'List every message\'s outcome, not only the summary'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from pop3" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from pop3" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from imap" -l folder -d 'IMAP: fetch this folder instead of the account\'s' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from imap" -l limit -d 'Download at most N new messages this run; the rest wait for the next' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from imap" -l format -d 'Output format of the summary' -r -f -a "text\t''
+json\t''"
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from imap" -l batch -d 'Messages per commit' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from imap" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from imap" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from imap" -l dry-run -d 'Say what would happen to each message; write nothing'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from imap" -s v -l verbose -d 'List every message\'s outcome, not only the summary'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from imap" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from imap" -s h -l help -d 'Print help'
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "mbox" -d 'Import every message of an mbox file'
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "maildir" -d 'Import every message of a Maildir folder (cur/ and new/)'
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "eml" -d 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "pop3" -d 'Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account\'s after_import'
+complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "imap" -d 'Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account\'s after_import'
 complete -c tix -n "__fish_tix_using_subcommand import; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list retry help" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand quarantine; and not __fish_seen_subcommand_from list retry help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
@@ -594,6 +620,8 @@ complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "mbox" -d 'Import every message of an mbox file'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "maildir" -d 'Import every message of a Maildir folder (cur/ and new/)'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "eml" -d 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "pop3" -d 'Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account\'s after_import'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "imap" -d 'Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what happens on the server afterwards is the account\'s after_import'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "list" -d 'List quarantined messages and why they were refused'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from quarantine" -f -a "retry" -d 'File quarantined messages again (after a fix or a config change); those filed leave the quarantine'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from blacklist" -f -a "add" -d 'Skip mail from an address or a whole domain'

@@ -520,6 +520,12 @@ pub enum ImportCommand {
     /// Import one message from standard input (or FILE), e.g. piped from an MTA;
     /// exits 0 when filed or skipped, 65 when refused, 75 when the store is busy
     Eml(ImportEmlArgs),
+    /// Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what
+    /// happens on the server afterwards is the account's after_import
+    Pop3(ImportFetchArgs),
+    /// Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what
+    /// happens on the server afterwards is the account's after_import
+    Imap(ImportFetchArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -558,6 +564,21 @@ pub struct ImportMaildirArgs {
 pub struct ImportEmlArgs {
     /// A message file; default: standard input
     pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportFetchArgs {
+    /// The account's name under mail.accounts; may be left out when one
+    /// account uses this protocol
+    pub account: Option<String>,
+    /// IMAP: fetch this folder instead of the account's
+    #[arg(long, value_name = "FOLDER")]
+    pub folder: Option<String>,
+    /// Download at most N new messages this run; the rest wait for the next
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
     #[command(flatten)]
     pub options: ImportOptions,
 }
@@ -721,6 +742,9 @@ pub enum RoleValue {
 /// `tix import eml` speaks sysexits to the MTA that pipes into it: its
 /// errors become 75 (try again later) and refused mail 65.
 pub fn main() -> u8 {
+    // Exactly one rustls crypto provider (ring) for every TLS user in the
+    // process, installed before any of them runs.
+    crate::mail::net::install_crypto_provider();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => e.exit(),

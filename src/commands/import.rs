@@ -6,9 +6,12 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::cli::output::{self, print, warn};
-use crate::cli::{ImportCommand, ImportOptions, TextFormat};
+use crate::cli::{ImportCommand, ImportFetchArgs, ImportOptions, TextFormat};
+use crate::domain::{MailAccount, MailProtocol};
 use crate::error::{Error, ErrorKind, Result};
+use crate::mail::fetch::{self, FetchOptions};
 use crate::mail::file::{Action, Counts, Importer, MessageOutcome};
+use crate::store::Store;
 
 use super::Ctx;
 
@@ -55,6 +58,122 @@ pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
             import_all(ctx, &args.options, messages, Progress::Messages(count))
         }
         ImportCommand::Eml(args) => import_eml(ctx, args.file.as_deref(), &args.options),
+        ImportCommand::Pop3(args) => fetch_account(ctx, MailProtocol::Pop3, args),
+        ImportCommand::Imap(args) => fetch_account(ctx, MailProtocol::Imap, args),
+    }
+}
+
+fn fetch_account(ctx: &Ctx, protocol: MailProtocol, args: ImportFetchArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let (name, mut account) = pick_account(&store, protocol, args.account.as_deref())?;
+    if let Some(folder) = args.folder {
+        if protocol == MailProtocol::Pop3 {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "--folder: POP3 has a single mailbox, no folders",
+            ));
+        }
+        account.folder = folder;
+    }
+    let password = crate::mail::password::resolve(&name, &account)?;
+    let mailbox = crate::mail::net::open_mailbox(&account, &password, store.root())?;
+    drop(password);
+    let options = &args.options;
+    let fetched = fetch::fetch(
+        &store,
+        &name,
+        &account,
+        mailbox,
+        FetchOptions {
+            limit: args.limit,
+            dry_run: options.dry_run,
+            batch: options.batch,
+            keep_outcomes: options.verbose || options.dry_run || options.format == TextFormat::Json,
+        },
+    )?;
+    for w in &fetched.warnings {
+        warn(w);
+    }
+    if options.format == TextFormat::Json {
+        return print(&output::json(&json!({
+            "dry_run": options.dry_run,
+            "fetch": fetched,
+        }))?);
+    }
+    let f = &fetched;
+    print(&format!(
+        "{}: {} on the server, {} fetched before, {} downloaded, {} removed from the server{}\n",
+        f.mailbox,
+        f.on_server,
+        f.already_fetched,
+        f.downloaded,
+        f.removed,
+        if f.deferred > 0 {
+            format!(", {} left for the next run (--limit)", f.deferred)
+        } else {
+            String::new()
+        }
+    ))?;
+    report(options, &f.counts, &f.messages)
+}
+
+/// The account named, or the only one using `protocol`.
+fn pick_account(
+    store: &Store,
+    protocol: MailProtocol,
+    name: Option<&str>,
+) -> Result<(String, MailAccount)> {
+    let accounts = &store.config().mail.accounts;
+    let proto = protocol.as_str();
+    match name {
+        Some(name) => {
+            let account = accounts.get(name).ok_or_else(|| {
+                Error::not_found(format!(
+                    "no mail account `{name}` in .tix/config.yaml (mail.accounts: {})",
+                    names(accounts.keys())
+                ))
+            })?;
+            if account.protocol != protocol {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "mail account `{name}` is {}, not {proto}: use `tix import {} {name}`",
+                        account.protocol.as_str(),
+                        account.protocol.as_str()
+                    ),
+                ));
+            }
+            Ok((name.to_string(), account.clone()))
+        }
+        None => {
+            let matching: Vec<_> = accounts
+                .iter()
+                .filter(|(_, a)| a.protocol == protocol)
+                .collect();
+            match matching.as_slice() {
+                [(name, account)] => Ok(((*name).clone(), (*account).clone())),
+                [] => Err(Error::not_found(format!(
+                    "no {proto} account in .tix/config.yaml; declare one under mail.accounts \
+                     (see docs/mail.md)"
+                ))),
+                more => Err(Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "several {proto} accounts ({}): name one",
+                        names(more.iter().map(|(n, _)| *n))
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+fn names<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    let list: Vec<&str> = names.map(String::as_str).collect();
+    if list.is_empty() {
+        "none".into()
+    } else {
+        list.join(", ")
     }
 }
 

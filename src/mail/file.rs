@@ -205,6 +205,11 @@ impl<'s> Importer<'s> {
         &self.counts
     }
 
+    /// Whether the store (or this run) holds mail with this Message-ID.
+    pub fn knows_message_id(&self, message_id: &str) -> bool {
+        self.index.by_message_id.contains_key(message_id)
+    }
+
     /// Files one raw message.
     pub fn import(&mut self, raw: &[u8], source: &str) -> Result<MessageOutcome> {
         self.counts.messages += 1;

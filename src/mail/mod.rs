@@ -4,7 +4,9 @@
 //! feature layer: it uses the domain and the store, never the CLI.
 
 pub mod classify;
+pub mod fetch;
 pub mod file;
 pub mod net;
 pub mod parse;
+pub mod password;
 pub mod quote;

@@ -612,6 +612,28 @@ impl Store {
         }
     }
 
+    /// Flushes everything written to the repository's file system to the
+    /// disk, for when something outside the store (a mail server asked to
+    /// delete what was just filed) must not act on a commit a power cut
+    /// could still undo.
+    pub fn sync_to_disk(&self) -> Result<()> {
+        use std::os::fd::AsRawFd;
+        let dir = std::fs::File::open(self.repo.path()).map_err(|e| {
+            Error::internal(format!("cannot open {}: {e}", self.repo.path().display()))
+        })?;
+        // SAFETY: syncfs takes a valid open descriptor, which `dir` holds
+        // for the duration of the call.
+        let rc = unsafe { libc::syncfs(dir.as_raw_fd()) };
+        if rc != 0 {
+            return Err(Error::internal(format!(
+                "cannot flush {} to disk: {}",
+                self.repo.path().display(),
+                std::io::Error::last_os_error()
+            )));
+        }
+        Ok(())
+    }
+
     /// Where derived data (caches, never the source of truth) lives: inside
     /// the git directory, so it is never committed or pushed.
     pub fn cache_path(&self, name: &str) -> PathBuf {

@@ -21,6 +21,7 @@ const REMOVED_VARS: &[&str] = &[
     "TIX_AGENT",
     "TIX_NOW",
     "TIX_LOCK_TIMEOUT",
+    "TIX_FAILPOINT",
     "NO_COLOR",
     "GIT_DIR",
     "GIT_WORK_TREE",

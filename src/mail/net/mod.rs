@@ -8,6 +8,7 @@
 //! never a panic or unbounded memory. Passwords never reach an error
 //! message or a `Debug` rendering.
 
+mod account;
 pub mod imap;
 pub mod pop3;
 pub mod tls;
@@ -16,6 +17,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+pub use account::open_mailbox;
 pub use tls::{Tls, install_crypto_provider};
 
 /// How long a connect, a read or a write may take by default.

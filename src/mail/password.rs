@@ -1,0 +1,57 @@
+//! Where a mail account's password comes from: an environment variable or
+//! a command (`pass show support`), never the committed config. The value
+//! is only ever handed to the login; no message here contains it.
+
+use std::process::{Command, Stdio};
+
+use crate::domain::MailAccount;
+use crate::error::{Error, Result};
+
+/// The password of account `name`. `password_env` wins when both are set
+/// and the variable is present.
+pub fn resolve(name: &str, account: &MailAccount) -> Result<String> {
+    let key = format!("mail.accounts.{name}");
+    if let Some(var) = &account.password_env {
+        match std::env::var(var) {
+            Ok(v) if !v.is_empty() => return Ok(v),
+            _ if account.password_command.is_some() => {}
+            _ => {
+                return Err(Error::invalid(format!(
+                    "{key}.password_env: the environment variable {var} is not set"
+                )));
+            }
+        }
+    }
+    let Some(command) = &account.password_command else {
+        return Err(Error::invalid(format!(
+            "{key}: no password source; set password_env or password_command"
+        )));
+    };
+    // stderr stays the user's: a password manager may ask for a passphrase.
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .output()
+        .map_err(|e| Error::invalid(format!("{key}.password_command: cannot run `sh`: {e}")))?;
+    if !output.status.success() {
+        return Err(Error::invalid(format!(
+            "{key}.password_command failed ({})",
+            output.status
+        )));
+    }
+    let text = String::from_utf8(output.stdout).map_err(|_| {
+        Error::invalid(format!(
+            "{key}.password_command printed something that is not UTF-8"
+        ))
+    })?;
+    let first = text.lines().next().unwrap_or("").trim_end_matches('\r');
+    if first.is_empty() {
+        return Err(Error::invalid(format!(
+            "{key}.password_command printed no password"
+        )));
+    }
+    Ok(first.to_string())
+}
