@@ -30,7 +30,13 @@ for n in "${sizes[@]}"; do
         "$tix comment $id -m benchmark" \
         "$tix create --customer bench@example.com --subject bench -m x" \
         "$tix list" \
+        "$tix report summary --since 365d" \
+        "$tix report agents --since 365d" \
         "$tix reindex")
+    # The first list after a commit also brings the index up to date.
+    (cd "$store" && hyperfine -N --runs 10 --style basic \
+        --prepare "$tix comment $id -m benchmark" "$tix list")
+    du -sh "$store/.git/tix/index"
     du -sh "$store/.git"
 done
 
