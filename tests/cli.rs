@@ -2163,3 +2163,37 @@ fn a_change_to_one_ticket_rewrites_only_its_shard_of_the_index() {
     assert_ne!(inode(&a), a_before);
     assert_eq!(inode(&b), b_before);
 }
+
+#[test]
+fn check_reports_templates_with_unknown_placeholders() {
+    let sb = Sandbox::init();
+    let dir = sb.dir.join(".tix/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("reply.md"),
+        "Hello {{customer.first_name|there}},\n\n{{text}}\n\n{{agent.nmae}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("refund-policy.md"),
+        "Refunds within {{days}} days.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("fine.md"), "Thanks, {{customer.name}}!\n").unwrap();
+    sb.git(["add", ".tix/templates"]);
+    sb.git(["commit", "-q", "-m", "templates"]);
+    let run = sb.tix(["check"]).fails(10);
+    assert!(
+        run.stdout
+            .contains(".tix/templates/reply.md: line 5: unknown placeholder `{{agent.nmae}}`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(".tix/templates/refund-policy.md: line 1: unknown placeholder `{{days}}`"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("fine.md"), "{}", run.stdout);
+}

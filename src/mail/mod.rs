@@ -10,3 +10,4 @@ pub mod net;
 pub mod parse;
 pub mod password;
 pub mod quote;
+pub mod template;

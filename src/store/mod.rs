@@ -659,6 +659,28 @@ impl Store {
             .collect())
     }
 
+    /// The files directly in `dir` (a store path) at HEAD, by name.
+    pub fn read_dir_files(&self, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(Vec::new());
+        };
+        let Some(tree) = self.subtree(&head, dir)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for entry in tree.iter() {
+            let (Ok(name), Some(ObjectType::Blob)) = (entry.name(), entry.kind()) else {
+                continue;
+            };
+            let blob = self
+                .repo
+                .find_blob(entry.id())
+                .context(|| format!("cannot read {dir}/{name}"))?;
+            out.push((name.to_string(), blob.content().to_vec()));
+        }
+        Ok(out)
+    }
+
     /// Reads a file of the store as committed at HEAD.
     pub fn read_file(&self, store_path: &str) -> Result<Option<Vec<u8>>> {
         let Some(head) = self.head_tree()? else {
