@@ -6,7 +6,8 @@
 //! - [`store`]: the repository layout, reading entries, committing, locking,
 //!   the derived index.
 //! - [`ops`]: operations a command performs (identity, time, checks, writes).
-//! - [`mail`]: parsing, classifying and filing inbound mail.
+//! - [`mail`]: parsing, classifying and filing inbound mail; rendering and
+//!   sending outgoing mail.
 //! - [`report`]: service metrics computed from the facts in the index;
 //!   pure, like the domain.
 //! - [`cli`] and `commands`: argument parsing and rendering.

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::entry::{FieldValue, Priority};
+use super::party::Party;
 
 pub const CONFIG_FORMAT: u32 = 1;
 
@@ -152,7 +153,86 @@ pub struct MailConfig {
     /// Mailboxes `tix import pop3|imap` fetches, by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub accounts: BTreeMap<String, MailAccount>,
+    /// The From of mail tix sends (`Support <support@example.com>` or an
+    /// address). Default: the first of `addresses`, named after the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// How mail is sent; absent, sending is not configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outgoing: Option<MailOutgoing>,
 }
+
+/// How tix hands over the mail it sends: to an SMTP server, to a local
+/// `sendmail`, or into a directory of `.eml` files (offline use, tests).
+/// As with [`MailAccount`], the password is never here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailOutgoing {
+    pub transport: OutgoingTransport,
+    /// SMTP: the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// SMTP: default 465 with implicit TLS, 587 with STARTTLS, 25 plain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// SMTP: default STARTTLS (the submission port's usual mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsMode>,
+    /// SMTP: `tls: plain` sends mail (and any password) in clear: refused
+    /// unless this says so.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_plaintext: bool,
+    /// SMTP: a PEM file of the CA of a self-hosted server, trusted besides
+    /// the built-in roots (relative paths: to the store's root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// SMTP: the login; without it tix does not authenticate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// SMTP: the environment variable holding the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_env: Option<String>,
+    /// SMTP: a command printing the password, run by `sh -c`; its first
+    /// line is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_command: Option<String>,
+    /// SMTP: network timeout; sendmail: how long the command may run. A
+    /// duration (`30s`, `2m`); default 30 s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
+    /// sendmail: the command (run by `sh -c`) that reads the message on
+    /// its standard input. Default `/usr/sbin/sendmail -t -i`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// file: the directory (relative to the store's root, or absolute)
+    /// where each message is written as `<message-id>.eml`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+    /// Only here to be refused with a clear message.
+    #[serde(default, skip_serializing)]
+    password: Option<serde_yaml::Value>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutgoingTransport {
+    Smtp,
+    Sendmail,
+    File,
+}
+
+impl OutgoingTransport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutgoingTransport::Smtp => "smtp",
+            OutgoingTransport::Sendmail => "sendmail",
+            OutgoingTransport::File => "file",
+        }
+    }
+}
+
+/// The sendmail command used when `command` is not given.
+pub const DEFAULT_SENDMAIL_COMMAND: &str = "/usr/sbin/sendmail -t -i";
 
 /// A mailbox on a POP3 or IMAP server. The password is never here: this
 /// file is committed and pushed.
@@ -306,6 +386,136 @@ impl MailAccount {
     }
 }
 
+impl MailOutgoing {
+    /// A section for `transport` with nothing else set.
+    pub fn new(transport: OutgoingTransport) -> MailOutgoing {
+        MailOutgoing {
+            transport,
+            host: None,
+            port: None,
+            tls: None,
+            allow_plaintext: false,
+            ca_file: None,
+            user: None,
+            password_env: None,
+            password_command: None,
+            timeout: None,
+            command: None,
+            dir: None,
+            password: None,
+        }
+    }
+
+    /// The TLS mode: STARTTLS unless set.
+    pub fn tls(&self) -> TlsMode {
+        self.tls.unwrap_or(TlsMode::Starttls)
+    }
+
+    /// The SMTP port: the one given, else 465 (implicit TLS), 587
+    /// (STARTTLS) or 25 (plain).
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls() {
+            TlsMode::Implicit => 465,
+            TlsMode::Starttls => 587,
+            TlsMode::Plain => 25,
+        })
+    }
+
+    /// The timeout in seconds (default 30).
+    pub fn timeout_secs(&self) -> u64 {
+        self.timeout
+            .as_deref()
+            .and_then(|t| parse_duration(t).ok())
+            .and_then(|t| u64::try_from(t).ok())
+            .unwrap_or(30)
+    }
+
+    /// The sendmail command.
+    pub fn command(&self) -> &str {
+        self.command.as_deref().unwrap_or(DEFAULT_SENDMAIL_COMMAND)
+    }
+
+    fn validate(&self, key: &str) -> Result<(), String> {
+        if self.password.is_some() {
+            return Err(format!(
+                "{key}.password: passwords never go into this file (it is committed and pushed); \
+                 set password_env or password_command"
+            ));
+        }
+        if let Some(t) = &self.timeout {
+            parse_duration(t).map_err(|e| format!("{key}.timeout: {e}"))?;
+        }
+        let transport = self.transport;
+        let only = |name: &str, set: bool, wanted: OutgoingTransport| {
+            if set && transport != wanted {
+                Err(format!(
+                    "{key}.{name}: only used with transport: {}, not {}",
+                    wanted.as_str(),
+                    transport.as_str()
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        use OutgoingTransport::{File, Sendmail, Smtp};
+        only("host", self.host.is_some(), Smtp)?;
+        only("port", self.port.is_some(), Smtp)?;
+        only("tls", self.tls.is_some(), Smtp)?;
+        only("allow_plaintext", self.allow_plaintext, Smtp)?;
+        only("ca_file", self.ca_file.is_some(), Smtp)?;
+        only("user", self.user.is_some(), Smtp)?;
+        only("password_env", self.password_env.is_some(), Smtp)?;
+        only("password_command", self.password_command.is_some(), Smtp)?;
+        only("command", self.command.is_some(), Sendmail)?;
+        only("dir", self.dir.is_some(), File)?;
+        match transport {
+            Smtp => {
+                let host = self.host.as_deref().unwrap_or("");
+                if self.host.is_none() {
+                    return Err(format!("{key}.host: transport smtp needs a server"));
+                }
+                if host.trim().is_empty() || host.contains(char::is_whitespace) {
+                    return Err(format!("{key}.host: `{host}` is not a host name"));
+                }
+                if self.port == Some(0) {
+                    return Err(format!("{key}.port: 0 is not a port"));
+                }
+                if self.tls() == TlsMode::Plain && !self.allow_plaintext {
+                    return Err(format!(
+                        "{key}.tls: plain sends mail and any password unencrypted; use starttls \
+                         or implicit, or set allow_plaintext: true"
+                    ));
+                }
+                let has_source = self.password_env.is_some() || self.password_command.is_some();
+                match &self.user {
+                    Some(user) if user.trim().is_empty() => {
+                        Err(format!("{key}.user: must not be empty"))
+                    }
+                    Some(_) if !has_source => Err(format!(
+                        "{key}: no password source for user; set password_env (an environment \
+                         variable) or password_command"
+                    )),
+                    None if has_source => Err(format!(
+                        "{key}.user: a password source is set but no user to log in with"
+                    )),
+                    _ => Ok(()),
+                }
+            }
+            Sendmail => match &self.command {
+                Some(c) if c.trim().is_empty() => Err(format!("{key}.command: must not be empty")),
+                _ => Ok(()),
+            },
+            File => match self.dir.as_deref() {
+                None => Err(format!(
+                    "{key}.dir: transport file needs the directory to write messages to"
+                )),
+                Some(d) if d.trim().is_empty() => Err(format!("{key}.dir: must not be empty")),
+                Some(_) => Ok(()),
+            },
+        }
+    }
+}
+
 impl Default for MailConfig {
     fn default() -> Self {
         MailConfig {
@@ -318,6 +528,8 @@ impl Default for MailConfig {
             message_id_domain: None,
             quarantine_noise: false,
             accounts: BTreeMap::new(),
+            from: None,
+            outgoing: None,
         }
     }
 }
@@ -539,6 +751,12 @@ impl Config {
             }
             account.validate(&format!("mail.accounts.{name}"))?;
         }
+        if let Some(from) = &self.mail.from {
+            Party::parse(from).map_err(|e| format!("mail.from: {e}"))?;
+        }
+        if let Some(outgoing) = &self.mail.outgoing {
+            outgoing.validate("mail.outgoing")?;
+        }
         for p in Priority::ALL {
             let Some(t) = self.sla.target(p) else {
                 continue;
@@ -581,6 +799,19 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The From of mail tix sends: `mail.from`, else the first of
+    /// `mail.addresses` named after the team; None when neither is set.
+    pub fn mail_from(&self) -> Option<Party> {
+        if let Some(from) = &self.mail.from {
+            return Party::parse(from).ok();
+        }
+        let address = self.mail.addresses.first()?;
+        Some(Party {
+            name: self.name.clone(),
+            email: address.clone(),
+        })
     }
 
     /// Finds an agent by handle or by e-mail address.
@@ -748,6 +979,112 @@ mod tests {
                 .unwrap_err()
                 .contains("hihg")
         );
+    }
+
+    fn outgoing(yaml: &str) -> Result<Config, String> {
+        Config::parse(&format!("format: 1\nmail:\n  outgoing:\n{yaml}"))
+    }
+
+    #[test]
+    fn outgoing_mail_defaults_and_round_trip() {
+        let c = outgoing("    transport: smtp\n    host: smtp.example.com\n").unwrap();
+        let o = c.mail.outgoing.as_ref().unwrap();
+        assert_eq!(o.tls(), TlsMode::Starttls);
+        assert_eq!(o.port(), 587);
+        assert_eq!(o.timeout_secs(), 30);
+        assert_eq!(Config::parse(&c.to_yaml()).unwrap(), c);
+        let implicit = outgoing(
+            "    transport: smtp\n    host: smtp.example.com\n    tls: implicit\n    user: help\n    password_env: SMTP_PASSWORD\n    timeout: 2m\n",
+        )
+        .unwrap();
+        let o = implicit.mail.outgoing.as_ref().unwrap();
+        assert_eq!((o.port(), o.timeout_secs()), (465, 120));
+        let plain = outgoing(
+            "    transport: smtp\n    host: localhost\n    tls: plain\n    allow_plaintext: true\n",
+        )
+        .unwrap();
+        assert_eq!(plain.mail.outgoing.unwrap().port(), 25);
+        let sendmail = outgoing("    transport: sendmail\n").unwrap();
+        assert_eq!(
+            sendmail.mail.outgoing.unwrap().command(),
+            "/usr/sbin/sendmail -t -i"
+        );
+        assert!(outgoing("    transport: file\n    dir: outbox-mail\n").is_ok());
+        assert!(
+            Config::parse("format: 1\n")
+                .unwrap()
+                .mail
+                .outgoing
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn outgoing_mail_errors_name_the_key() {
+        let cases = [
+            ("    transport: smtp\n", "mail.outgoing.host"),
+            ("    transport: smtp\n    host: a b\n", "mail.outgoing.host"),
+            (
+                "    transport: smtp\n    host: h\n    tls: plain\n",
+                "mail.outgoing.tls",
+            ),
+            (
+                "    transport: smtp\n    host: h\n    user: u\n",
+                "mail.outgoing: no password source",
+            ),
+            (
+                "    transport: smtp\n    host: h\n    password_env: P\n",
+                "mail.outgoing.user",
+            ),
+            (
+                "    transport: smtp\n    host: h\n    user: u\n    password: hunter2\n",
+                "mail.outgoing.password: passwords never go",
+            ),
+            (
+                "    transport: smtp\n    host: h\n    timeout: soon\n",
+                "mail.outgoing.timeout",
+            ),
+            (
+                "    transport: smtp\n    host: h\n    dir: x\n",
+                "mail.outgoing.dir: only used with transport: file",
+            ),
+            (
+                "    transport: sendmail\n    host: h\n",
+                "mail.outgoing.host: only used with transport: smtp",
+            ),
+            ("    transport: file\n", "mail.outgoing.dir"),
+            ("    transport: pigeon\n", "pigeon"),
+            ("    transport: smtp\n    hots: h\n", "hots"),
+        ];
+        for (yaml, expected) in cases {
+            let err = outgoing(yaml).expect_err(yaml);
+            assert!(err.contains(expected), "{yaml}: {err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+    }
+
+    #[test]
+    fn mail_from_comes_from_the_config() {
+        let c = Config::parse(
+            "format: 1\nname: Example Support\nmail:\n  addresses: [support@example.com, help@example.com]\n",
+        )
+        .unwrap();
+        let from = c.mail_from().unwrap();
+        assert_eq!(from.name.as_deref(), Some("Example Support"));
+        assert_eq!(from.email, "support@example.com");
+        let c = Config::parse(
+            "format: 1\nmail:\n  addresses: [support@example.com]\n  from: \"Help Desk <help@example.com>\"\n",
+        )
+        .unwrap();
+        let from = c.mail_from().unwrap();
+        assert_eq!(from.name.as_deref(), Some("Help Desk"));
+        assert_eq!(from.email, "help@example.com");
+        assert!(
+            Config::parse("format: 1\nmail:\n  from: nobody\n")
+                .unwrap_err()
+                .contains("mail.from")
+        );
+        assert!(Config::parse("format: 1\n").unwrap().mail_from().is_none());
     }
 
     #[test]

@@ -12,8 +12,8 @@ pub mod time;
 pub mod view;
 
 pub use config::{
-    AfterImport, Agent, Config, FieldDef, FieldType, MailAccount, MailProtocol, Role, SlaConfig,
-    SlaTarget, Stage, TlsMode,
+    AfterImport, Agent, Config, DEFAULT_SENDMAIL_COMMAND, FieldDef, FieldType, MailAccount,
+    MailOutgoing, MailProtocol, OutgoingTransport, Role, SlaConfig, SlaTarget, Stage, TlsMode,
 };
 pub use entry::{Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
 pub use facts::TicketFacts;

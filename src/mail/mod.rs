@@ -1,7 +1,8 @@
 //! E-mail: parsing inbound messages, telling noise (auto-replies, bounces,
 //! list mail, our own mail) from people, and separating a reply from the
-//! history it quotes; fetching it from POP3 and IMAP servers ([`net`]). A
-//! feature layer: it uses the domain and the store, never the CLI.
+//! history it quotes; fetching it from POP3 and IMAP servers ([`net`]);
+//! rendering and sending mail ([`send`]). A feature layer: it uses the
+//! domain and the store, never the CLI.
 
 pub mod classify;
 pub mod fetch;
@@ -10,4 +11,5 @@ pub mod net;
 pub mod parse;
 pub mod password;
 pub mod quote;
+pub mod send;
 pub mod template;

@@ -10,11 +10,25 @@ use crate::error::{Error, Result};
 /// The password of account `name`. `password_env` wins when both are set
 /// and the variable is present.
 pub fn resolve(name: &str, account: &MailAccount) -> Result<String> {
-    let key = format!("mail.accounts.{name}");
-    if let Some(var) = &account.password_env {
+    resolve_from(
+        &format!("mail.accounts.{name}"),
+        account.password_env.as_deref(),
+        account.password_command.as_deref(),
+    )
+}
+
+/// The password from the config section at `key` (`mail.outgoing`, say,
+/// which errors name) with these `password_env` and `password_command`
+/// settings. The variable wins when both are set and it is present.
+pub fn resolve_from(
+    key: &str,
+    password_env: Option<&str>,
+    password_command: Option<&str>,
+) -> Result<String> {
+    if let Some(var) = password_env {
         match std::env::var(var) {
             Ok(v) if !v.is_empty() => return Ok(v),
-            _ if account.password_command.is_some() => {}
+            _ if password_command.is_some() => {}
             _ => {
                 return Err(Error::invalid(format!(
                     "{key}.password_env: the environment variable {var} is not set"
@@ -22,7 +36,7 @@ pub fn resolve(name: &str, account: &MailAccount) -> Result<String> {
             }
         }
     }
-    let Some(command) = &account.password_command else {
+    let Some(command) = password_command else {
         return Err(Error::invalid(format!(
             "{key}: no password source; set password_env or password_command"
         )));

@@ -1,7 +1,9 @@
 //! Real mail servers for tests, each in its own temporary directory on
 //! free loopback ports: Dovecot (POP3 and IMAP, each plain with STARTTLS
-//! and with implicit TLS) serving one Maildir, and an aiosmtpd SMTP sink
-//! that writes what it receives into a Maildir.
+//! and with implicit TLS) serving one Maildir, an aiosmtpd SMTP sink
+//! that writes what it receives into a Maildir, and an aiosmtpd server
+//! (`smtp_sink.py`: STARTTLS or implicit TLS, optionally requiring a
+//! login) that keeps each message byte for byte with its envelope.
 //!
 //! The certificates come from a throwaway CA made with the openssl CLI:
 //! the server's certificate is a leaf (CA:FALSE, which webpki insists on)
@@ -595,6 +597,133 @@ impl SmtpSink {
 }
 
 impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What [`SmtpServer`] received: the envelope and the exact bytes.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub mail_from: String,
+    pub rcpt_tos: Vec<String>,
+    pub authenticated: bool,
+    pub bytes: Vec<u8>,
+}
+
+/// An aiosmtpd run by `tests/common/smtp_sink.py`: STARTTLS, or TLS from
+/// the first byte, optionally requiring a login; unlike [`SmtpSink`] it
+/// keeps each message byte for byte with its envelope. Stopped when
+/// dropped.
+pub struct SmtpServer {
+    tmp: tempfile::TempDir,
+    child: Child,
+    pub port: u16,
+    /// The CA that signed the server's certificate.
+    pub ca_file: PathBuf,
+}
+
+impl SmtpServer {
+    /// Starts the server, or returns None when aiosmtpd is not installed.
+    /// `login` is the user and password it then requires.
+    pub fn start(implicit_tls: bool, login: Option<(&str, &str)>) -> Option<SmtpServer> {
+        let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+        let has_aiosmtpd = Command::new(&python)
+            .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !has_aiosmtpd {
+            return unavailable(&format!("{python} cannot import aiosmtpd"));
+        }
+        if find_program("openssl").is_none() {
+            return unavailable("openssl is not installed");
+        }
+        let tmp = tempfile::Builder::new()
+            .prefix("tix-smtp-server-")
+            .tempdir()
+            .expect("a temporary directory");
+        let certs = TestCertificates::create(tmp.path());
+        let received = tmp.path().join("received");
+        std::fs::create_dir_all(&received).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/common/smtp_sink.py");
+        let port = free_port();
+        let log = std::fs::File::create(tmp.path().join("smtp.log")).unwrap();
+        let mut command = Command::new(&python);
+        command
+            .arg(script)
+            .arg(port.to_string())
+            .arg(&received)
+            .arg(&certs.cert)
+            .arg(&certs.key);
+        if implicit_tls {
+            command.arg("--implicit");
+        }
+        if let Some((user, password)) = login {
+            command.args(["--auth", user, password]);
+        }
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("the SMTP server starts");
+        let mut server = SmtpServer {
+            tmp,
+            child,
+            port,
+            ca_file: certs.ca,
+        };
+        if !wait_for_port(port, Duration::from_secs(20)) {
+            let _ = server.child.kill();
+            let _ = server.child.wait();
+            panic!("the SMTP server did not start:\n{}", server.log());
+        }
+        Some(server)
+    }
+
+    /// Every message received so far, in the order received.
+    pub fn received(&self) -> Vec<Received> {
+        let dir = self.tmp.path().join("received");
+        let mut numbers: Vec<u32> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                name.strip_suffix(".eml")?.parse().ok()
+            })
+            .collect();
+        numbers.sort_unstable();
+        numbers
+            .into_iter()
+            .map(|n| {
+                let envelope: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(dir.join(format!("{n}.json"))).unwrap())
+                        .unwrap();
+                Received {
+                    mail_from: envelope["mail_from"].as_str().unwrap_or("").to_string(),
+                    rcpt_tos: envelope["rcpt_tos"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|r| r.as_str().map(str::to_string))
+                        .collect(),
+                    authenticated: envelope["authenticated"].as_bool().unwrap_or(false),
+                    bytes: std::fs::read(dir.join(format!("{n}.eml"))).unwrap(),
+                }
+            })
+            .collect()
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.tmp.path().join("smtp.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for SmtpServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -111,7 +111,7 @@ impl fmt::Debug for Secret {
 /// Server text made safe to show: control characters become `?` and it is
 /// cut to a readable length, so a hostile server cannot flood or garble
 /// an error message.
-fn printable(bytes: &[u8]) -> String {
+pub(crate) fn printable(bytes: &[u8]) -> String {
     const MAX_CHARS: usize = 200;
     let text = String::from_utf8_lossy(bytes);
     let mut out: String = text

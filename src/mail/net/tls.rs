@@ -399,21 +399,10 @@ fn connect_tcp(opts: &ConnectOptions, label: &str) -> Result<TcpStream> {
 pub fn client_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>> {
     let mut roots = RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = ca_file {
-        let unreadable = |detail: String| {
-            Error::invalid(format!("CA file {}: {detail}", path.display()))
-                .with_hint("give a PEM file with one or more CERTIFICATE sections")
-        };
-        let certs = CertificateDer::pem_file_iter(path)
-            .map_err(|e| unreadable(e.to_string()))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| unreadable(e.to_string()))?;
-        if certs.is_empty() {
-            return Err(unreadable("no certificate in it".into()));
-        }
-        for cert in certs {
+        for cert in load_ca_file(path)? {
             roots
                 .add(cert)
-                .map_err(|e| unreadable(format!("unusable certificate: {e}")))?;
+                .map_err(|e| ca_file_error(path, format!("unusable certificate: {e}")))?;
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -425,8 +414,26 @@ pub fn client_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>> {
     Ok(Arc::new(config))
 }
 
+/// The certificates of a PEM CA file; an unreadable file, or one without
+/// a certificate, is an error naming it.
+pub(crate) fn load_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
+    let certs = CertificateDer::pem_file_iter(path)
+        .map_err(|e| ca_file_error(path, e.to_string()))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ca_file_error(path, e.to_string()))?;
+    if certs.is_empty() {
+        return Err(ca_file_error(path, "no certificate in it".into()));
+    }
+    Ok(certs)
+}
+
+pub(crate) fn ca_file_error(path: &Path, detail: String) -> Error {
+    Error::invalid(format!("CA file {}: {detail}", path.display()))
+        .with_hint("give a PEM file with one or more CERTIFICATE sections")
+}
+
 /// The rustls error inside an I/O error, if that is what it is.
-fn tls_error(e: &io::Error) -> Option<&rustls::Error> {
+pub(crate) fn tls_error(e: &io::Error) -> Option<&rustls::Error> {
     e.get_ref()?.downcast_ref::<rustls::Error>()
 }
 
@@ -459,7 +466,7 @@ fn describe_io(e: &io::Error, opts: &ConnectOptions) -> String {
     }
 }
 
-fn describe_certificate_error(e: &rustls::CertificateError) -> String {
+pub(crate) fn describe_certificate_error(e: &rustls::CertificateError) -> String {
     use rustls::CertificateError as C;
     match e {
         C::UnknownIssuer => "it is not signed by a trusted CA".into(),
