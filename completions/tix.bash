@@ -73,6 +73,9 @@ _tix() {
             tix,note)
                 cmd="tix__subcmd__comment"
                 ;;
+            tix,outbox)
+                cmd="tix__subcmd__outbox"
+                ;;
             tix,priority)
                 cmd="tix__subcmd__priority"
                 ;;
@@ -205,6 +208,9 @@ _tix() {
             tix__subcmd__help,log)
                 cmd="tix__subcmd__help__subcmd__log"
                 ;;
+            tix__subcmd__help,outbox)
+                cmd="tix__subcmd__help__subcmd__outbox"
+                ;;
             tix__subcmd__help,priority)
                 cmd="tix__subcmd__help__subcmd__priority"
                 ;;
@@ -274,6 +280,12 @@ _tix() {
             tix__subcmd__help__subcmd__import,pop3)
                 cmd="tix__subcmd__help__subcmd__import__subcmd__pop3"
                 ;;
+            tix__subcmd__help__subcmd__outbox,list)
+                cmd="tix__subcmd__help__subcmd__outbox__subcmd__list"
+                ;;
+            tix__subcmd__help__subcmd__outbox,retry)
+                cmd="tix__subcmd__help__subcmd__outbox__subcmd__retry"
+                ;;
             tix__subcmd__help__subcmd__quarantine,list)
                 cmd="tix__subcmd__help__subcmd__quarantine__subcmd__list"
                 ;;
@@ -330,6 +342,24 @@ _tix() {
                 ;;
             tix__subcmd__import__subcmd__help,pop3)
                 cmd="tix__subcmd__import__subcmd__help__subcmd__pop3"
+                ;;
+            tix__subcmd__outbox,help)
+                cmd="tix__subcmd__outbox__subcmd__help"
+                ;;
+            tix__subcmd__outbox,list)
+                cmd="tix__subcmd__outbox__subcmd__list"
+                ;;
+            tix__subcmd__outbox,retry)
+                cmd="tix__subcmd__outbox__subcmd__retry"
+                ;;
+            tix__subcmd__outbox__subcmd__help,help)
+                cmd="tix__subcmd__outbox__subcmd__help__subcmd__help"
+                ;;
+            tix__subcmd__outbox__subcmd__help,list)
+                cmd="tix__subcmd__outbox__subcmd__help__subcmd__list"
+                ;;
+            tix__subcmd__outbox__subcmd__help,retry)
+                cmd="tix__subcmd__outbox__subcmd__help__subcmd__retry"
                 ;;
             tix__subcmd__quarantine,help)
                 cmd="tix__subcmd__quarantine__subcmd__help"
@@ -392,7 +422,7 @@ _tix() {
 
     case "${cmd}" in
         tix)
-            opts="-C -y -h -V --as --yes --help --version init create list ls show reply comment note assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help"
+            opts="-C -y -h -V --as --yes --help --version init create list ls show reply comment note assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine outbox blacklist completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -994,7 +1024,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help)
-            opts="init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine blacklist completions help"
+            opts="init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine outbox blacklist completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1374,6 +1404,48 @@ _tix() {
         tix__subcmd__help__subcmd__log)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__help__subcmd__outbox)
+            opts="list retry"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__help__subcmd__outbox__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__help__subcmd__outbox__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2145,6 +2217,132 @@ _tix() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tix__subcmd__outbox)
+            opts="-C -y -h --as --yes --help list retry help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__outbox__subcmd__help)
+            opts="list retry help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__outbox__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__outbox__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__outbox__subcmd__help__subcmd__retry)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__outbox__subcmd__list)
+            opts="-C -y -h --format --as --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv tsv ids" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__outbox__subcmd__retry)
+            opts="-C -y -h --as --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tix__subcmd__priority)
             opts="-C -y -h --as --yes --help low normal high urgent"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2350,7 +2548,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__reply)
-            opts="-m -F -C -y -h --message --file --status --attach --as --yes --help"
+            opts="-m -F -C -y -h --message --file --status --attach --template --no-send --as --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2377,6 +2575,10 @@ _tix() {
                     return 0
                     ;;
                 --attach)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

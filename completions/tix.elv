@@ -55,6 +55,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand agent 'Manage the agents of this store'
             cand import 'File mail from a mailbox into tickets'
             cand quarantine 'Messages that could not be filed'
+            cand outbox 'Replies recorded but not (yet) delivered by e-mail'
             cand blacklist 'Senders whose mail is skipped'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -163,8 +164,10 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand --file 'Read the text from FILE, or from standard input with `-`'
             cand --status 'Also set the status (default: a new ticket becomes open)'
             cand --attach 'Attach a file (repeatable)'
+            cand --template 'A canned answer: the text of .tix/templates/NAME.md (after any -m/-F text)'
             cand -C 'Run as if tix was started in DIR'
             cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --no-send 'Record the reply without e-mailing it'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
             cand -h 'Print help'
@@ -669,6 +672,45 @@ set edit:completion:arg-completer[tix] = {|@words|
         }
         &'tix;quarantine;help;help'= {
         }
+        &'tix;outbox'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List replies waiting to be delivered, with the last error'
+            cand retry 'Send waiting replies again (the same message, byte for byte)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;outbox;list'= {
+            cand --format 'Output format; default: table on a terminal, tsv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;outbox;retry'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;outbox;help'= {
+            cand list 'List replies waiting to be delivered, with the last error'
+            cand retry 'Send waiting replies again (the same message, byte for byte)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tix;outbox;help;list'= {
+        }
+        &'tix;outbox;help;retry'= {
+        }
+        &'tix;outbox;help;help'= {
+        }
         &'tix;blacklist'= {
             cand -C 'Run as if tix was started in DIR'
             cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
@@ -758,6 +800,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand agent 'Manage the agents of this store'
             cand import 'File mail from a mailbox into tickets'
             cand quarantine 'Messages that could not be filed'
+            cand outbox 'Replies recorded but not (yet) delivered by e-mail'
             cand blacklist 'Senders whose mail is skipped'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -857,6 +900,14 @@ set edit:completion:arg-completer[tix] = {|@words|
         &'tix;help;quarantine;list'= {
         }
         &'tix;help;quarantine;retry'= {
+        }
+        &'tix;help;outbox'= {
+            cand list 'List replies waiting to be delivered, with the last error'
+            cand retry 'Send waiting replies again (the same message, byte for byte)'
+        }
+        &'tix;help;outbox;list'= {
+        }
+        &'tix;help;outbox;retry'= {
         }
         &'tix;help;blacklist'= {
             cand add 'Skip mail from an address or a whole domain'

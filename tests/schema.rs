@@ -19,11 +19,12 @@ use jsonschema::Validator;
 use serde_json::Value;
 use tempfile::TempDir;
 use tix::domain::{
-    Config, Entry, Event, FieldValue, LinkRel, Party, Priority, Status, TicketId, Timestamp,
+    Config, DeliveryStatus, Entry, Event, FieldValue, LinkRel, Party, Priority, Status, TicketId,
+    Timestamp,
 };
 
 /// Every entry kind, as in the schema's `kind` enum.
-const ALL_KINDS: [&str; 17] = [
+const ALL_KINDS: [&str; 18] = [
     "created",
     "message",
     "reply",
@@ -41,6 +42,7 @@ const ALL_KINDS: [&str; 17] = [
     "lock",
     "unlock",
     "attachment",
+    "delivery",
 ];
 
 /// Marks an invalid example that tix's parser accepts.
@@ -255,6 +257,10 @@ fn sample_events() -> Vec<Event> {
             size: 12,
             entry: Some("x.md".into()),
         },
+        Event::Delivery {
+            entry: "20261123T013823.123456Z-ab12cd-reply.md".into(),
+            status: DeliveryStatus::Failed,
+        },
     ];
     for e in &events {
         match e {
@@ -274,7 +280,8 @@ fn sample_events() -> Vec<Event> {
             | Event::Close {}
             | Event::Lock {}
             | Event::Unlock {}
-            | Event::Attachment { .. } => {}
+            | Event::Attachment { .. }
+            | Event::Delivery { .. } => {}
         }
     }
     events
@@ -410,7 +417,8 @@ fn everything_the_binary_writes_is_valid() {
          - name: product\n  type: choice\n  choices: [printer, scanner]\n\
          - name: due\n  type: date\n\
          mail:\n  addresses: [support@example.com]\n  closed_reply: new-after-days\n  reopen_days: 7\n\
-         \x20 blacklist:\n  - sender: example.net\n  - sender: spam@example.com\n    subject: prize\n",
+         \x20 blacklist:\n  - sender: example.net\n  - sender: spam@example.com\n    subject: prize\n\
+         \x20 outgoing:\n    transport: file\n    dir: sent-mail\n",
     );
     fs::write(&config_path, config).unwrap();
     s.git(&["add", ".tix/config.yaml"]);

@@ -106,6 +106,9 @@ pub enum Command {
     /// Messages that could not be filed
     #[command(subcommand)]
     Quarantine(QuarantineCommand),
+    /// Replies recorded but not (yet) delivered by e-mail
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Senders whose mail is skipped
     #[command(subcommand)]
     Blacklist(BlacklistCommand),
@@ -297,6 +300,12 @@ pub struct ReplyArgs {
     /// Attach a file (repeatable)
     #[arg(long = "attach", value_name = "FILE")]
     pub attach: Vec<PathBuf>,
+    /// A canned answer: the text of .tix/templates/NAME.md (after any -m/-F text)
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// Record the reply without e-mailing it
+    #[arg(long)]
+    pub no_send: bool,
 }
 
 #[derive(Args, Debug)]
@@ -605,6 +614,20 @@ pub struct QuarantineListArgs {
     /// Output format; default: table on a terminal, tsv when piped
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OutboxCommand {
+    /// List replies waiting to be delivered, with the last error
+    List(QuarantineListArgs),
+    /// Send waiting replies again (the same message, byte for byte)
+    Retry(OutboxRetryArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct OutboxRetryArgs {
+    /// Tickets whose waiting replies to send (ids or prefixes); default: all
+    pub ids: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]

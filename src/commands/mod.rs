@@ -11,6 +11,7 @@ mod import;
 mod init;
 mod list;
 mod log;
+mod outbox;
 mod quarantine;
 mod reindex;
 mod report;
@@ -93,6 +94,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Agent(cmd) => agent::run(ctx, cmd),
         Command::Import(cmd) => import::run(ctx, cmd),
         Command::Quarantine(cmd) => quarantine::run(ctx, cmd),
+        Command::Outbox(cmd) => outbox::run(ctx, cmd),
         Command::Blacklist(cmd) => blacklist::run(ctx, cmd),
         Command::Completions(args) => {
             crate::cli::generated::print_completions(args.shell);

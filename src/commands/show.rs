@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use crate::cli::output::{self, Style, print, warn};
 use crate::cli::{ShowArgs, TextFormat};
-use crate::domain::{Event, MailMeta, Ticket, TrailItem, fold};
+use crate::domain::{DeliveryStatus, Event, MailMeta, Ticket, TrailItem, fold};
 use crate::error::Result;
 
 use super::Ctx;
@@ -244,5 +244,13 @@ pub fn describe(event: &Event) -> String {
         Event::Attachment {
             file, name, size, ..
         } => format!("attached {name} ({size} bytes) as {file}"),
+        Event::Delivery {
+            entry,
+            status: DeliveryStatus::Sent,
+        } => format!("reply {entry} sent"),
+        Event::Delivery {
+            entry,
+            status: DeliveryStatus::Failed,
+        } => format!("reply {entry} NOT delivered"),
     }
 }

@@ -1,23 +1,93 @@
 //! `tix reply` and `tix comment`: entries whose point is their text.
 
+use crate::cli::output::{print, warn};
 use crate::cli::{CommentArgs, ReplyArgs, input};
-use crate::domain::{Event, Status};
-use crate::error::Result;
-use crate::ops::{self, Draft};
+use crate::domain::{DeliveryStatus, Event, Status, TicketId, fold};
+use crate::error::{Error, Result};
+use crate::mail::compose::{self, Writer};
+use crate::mail::send::{self, Transport};
+use crate::mail::template;
+use crate::ops::{self, Actor, Draft};
+use crate::store::Store;
 
 use super::{Ctx, write};
 
 pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     // Read everything the user gives before taking the store lock.
-    let body = input::required_body(&args.body, "reply")?;
+    let typed = match &args.template {
+        Some(_) => input::given_body(&args.body)?,
+        None => Some(input::required_body(&args.body, "reply")?),
+    };
     let attachments = input::read_attachments(&args.attach)?;
     let wanted: Option<Status> = args.status.map(Into::into);
-    write(ctx, &args.id, "reply", |store, _, ticket| {
-        let mut drafts = vec![Draft {
+    let (store, actor, id) = ctx.target(&args.id)?;
+    let config = store.config();
+    let mut body = typed.unwrap_or_default();
+    if let Some(name) = &args.template {
+        let canned = template::load(&store, name)?;
+        let ticket = store.read_ticket(&id)?;
+        let (state, trail) = fold(id, ticket.entries);
+        let writer = Writer {
+            name: &actor.name,
+            email: &actor.email,
+        };
+        let text = canned.render(&compose::template_values(
+            config, &state, &trail, &writer, "",
+        ));
+        if !body.is_empty() {
+            body.push_str("\n\n");
+        }
+        body.push_str(text.trim_end());
+        body.push('\n');
+    }
+    // Sending: configured, wanted, and possible before anything is written
+    // (a missing password is found now, not after the reply is recorded).
+    let transport = if args.no_send {
+        None
+    } else if config.mail.outgoing.is_none() {
+        warn(
+            "the reply is recorded but not e-mailed: mail.outgoing is not configured (see docs/mail.md); --no-send silences this",
+        );
+        None
+    } else {
+        Some(send::transport(&config.mail, store.root())?)
+    };
+    let reply_template = match transport {
+        Some(_) => Some(template::load(&store, "reply")?),
+        None => None,
+    };
+    let mut composed_out = None;
+    let outcome = ops::append(&store, &actor, id, "reply", |ticket| {
+        let mut reply = Draft {
             event: Event::Reply { mail: None },
-            body,
-            attachments,
-        }];
+            body: body.clone(),
+            attachments: attachments.clone(),
+            original: None,
+        };
+        if let Some(template) = &reply_template {
+            let files = store.read_ticket(&id)?;
+            let (_, trail) = fold(id, files.entries);
+            let writer = Writer {
+                name: &actor.name,
+                email: &actor.email,
+            };
+            let composed = compose::reply(
+                config,
+                ticket,
+                &trail,
+                &writer,
+                template,
+                &body,
+                ops::now()?,
+                &attachments,
+            )?;
+            reply.event = Event::Reply {
+                mail: Some(Box::new(composed.meta.clone())),
+            };
+            reply.original = Some(composed.bytes.clone());
+            composed_out = Some(composed);
+        }
+        let mut drafts = vec![reply];
         // Answering a new ticket means someone is on it.
         let next = wanted.or((ticket.status == Status::New).then_some(Status::Open));
         if let Some(to) = next.filter(|to| *to != ticket.status) {
@@ -35,7 +105,74 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
         }
         Ok(drafts)
     })?;
-    Ok(())
+    let Some(outcome) = outcome else {
+        return Ok(());
+    };
+    for w in &outcome.warnings {
+        warn(w);
+    }
+    print(&format!(
+        "{} reply: {}\n",
+        outcome.id, outcome.ticket.subject
+    ))?;
+    let (Some(transport), Some(composed)) = (transport, composed_out) else {
+        return Ok(());
+    };
+    let entry = outcome.files[0].clone();
+    deliver(
+        &store,
+        &actor,
+        id,
+        &entry,
+        transport.as_ref(),
+        &composed.outgoing.from.email,
+        &composed.outgoing.recipients(),
+        &composed.bytes,
+    )
+}
+
+/// Sends a recorded reply and records what happened (a `delivery` entry,
+/// its own commit). A failure is an error naming what to do next.
+#[allow(clippy::too_many_arguments)]
+pub fn deliver(
+    store: &Store,
+    actor: &Actor,
+    id: TicketId,
+    entry: &str,
+    transport: &dyn Transport,
+    envelope_from: &str,
+    recipients: &[String],
+    bytes: &[u8],
+) -> Result<()> {
+    let result = transport.send(envelope_from, recipients, bytes);
+    let (status, note) = match &result {
+        Ok(()) => (DeliveryStatus::Sent, String::new()),
+        Err(e) => (DeliveryStatus::Failed, format!("{}\n", e.message())),
+    };
+    ops::append(store, actor, id, "delivery", |_| {
+        Ok(vec![Draft::with_body(
+            Event::Delivery {
+                entry: entry.to_string(),
+                status,
+            },
+            note,
+        )])
+    })?;
+    match result {
+        Ok(()) => print(&format!(
+            "{id} reply e-mailed to {} via {}\n",
+            recipients.join(", "),
+            transport.describe()
+        )),
+        Err(e) => Err(Error::new(
+            e.kind(),
+            format!(
+                "the reply is recorded in ticket {id} but was not delivered: {}",
+                e.message()
+            ),
+        )
+        .with_hint("`tix outbox list` shows it; `tix outbox retry` sends it again")),
+    }
 }
 
 pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
@@ -46,6 +183,7 @@ pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
             event: Event::Note { mail: None },
             body,
             attachments,
+            original: None,
         }])
     })?;
     Ok(())

@@ -260,6 +260,20 @@ pub struct MailMeta {
     /// Attachments that were not stored, with the reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub omitted: Vec<String>,
+    /// Mail tix wrote to be sent (a reply to the customer), as opposed to
+    /// mail it received. Whether it went out is told by `delivery` entries.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub outbound: bool,
+}
+
+/// What became of an attempt to send a reply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeliveryStatus {
+    /// The mail server (or sendmail, or the outbox directory) took it.
+    Sent,
+    /// It did not; the body says why. `tix send --retry` tries again.
+    Failed,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -365,6 +379,14 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         entry: Option<String>,
     },
+    /// An attempt to send the outbound reply `entry` (its file name).
+    /// Body: the error, when it failed. Recorded even on a locked ticket:
+    /// it reports what happened to mail already written, and changes
+    /// nothing the lock protects.
+    Delivery {
+        entry: String,
+        status: DeliveryStatus,
+    },
 }
 
 impl Event {
@@ -387,6 +409,7 @@ impl Event {
             Event::Lock {} => "lock",
             Event::Unlock {} => "unlock",
             Event::Attachment { .. } => "attachment",
+            Event::Delivery { .. } => "delivery",
         }
     }
 
@@ -395,6 +418,15 @@ impl Event {
         match self {
             Event::Message { mail, .. } | Event::Reply { mail } | Event::Note { mail } => {
                 mail.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    pub fn mail_mut(&mut self) -> Option<&mut MailMeta> {
+        match self {
+            Event::Message { mail, .. } | Event::Reply { mail } | Event::Note { mail } => {
+                mail.as_deref_mut()
             }
             _ => None,
         }

@@ -579,6 +579,7 @@ mod tests {
             quoted: None,
             noise: None,
             omitted: vec![],
+            outbound: false,
         }))
     }
 

@@ -15,7 +15,7 @@ pub use config::{
     AfterImport, Agent, Config, DEFAULT_SENDMAIL_COMMAND, FieldDef, FieldType, MailAccount,
     MailOutgoing, MailProtocol, OutgoingTransport, Role, SlaConfig, SlaTarget, Stage, TlsMode,
 };
-pub use entry::{Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
+pub use entry::{DeliveryStatus, Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
 pub use facts::TicketFacts;
 pub use id::TicketId;
 pub use party::Party;

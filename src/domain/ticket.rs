@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::entry::{Entry, Event, FieldValue, LinkRel, Priority, Status};
+use super::entry::{DeliveryStatus, Entry, Event, FieldValue, LinkRel, Priority, Status};
 use super::id::TicketId;
 use super::party::Party;
 use super::time::Timestamp;
@@ -64,6 +64,10 @@ pub struct Ticket {
     pub last_seq: u64,
     /// Things a reader should know: entries after a lock, a second `created`.
     pub warnings: Vec<String>,
+    /// Outbound replies not (yet) delivered, by entry file: the last
+    /// error, or empty when no attempt is recorded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub outbox: BTreeMap<String, String>,
 }
 
 /// One step of the trail as shown to a reader.
@@ -100,6 +104,7 @@ impl Ticket {
             entries: 0,
             last_seq: 0,
             warnings: Vec::new(),
+            outbox: BTreeMap::new(),
         }
     }
 
@@ -127,7 +132,7 @@ pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailIt
     for StoredEntry { file, entry } in entries {
         t.entries += 1;
         t.last_seq = t.last_seq.max(entry.seq);
-        let not_applied = apply(&mut t, &entry);
+        let not_applied = apply(&mut t, &entry, &file);
         if let Some(why) = &not_applied {
             t.warnings.push(format!("{file}: {why}"));
         }
@@ -141,9 +146,9 @@ pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailIt
 }
 
 /// Applies one entry; returns why it was not applied, if it was not.
-fn apply(t: &mut Ticket, e: &Entry) -> Option<String> {
+fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
     if let Some(lock) = &t.locked
-        && !matches!(e.event, Event::Unlock {})
+        && !matches!(e.event, Event::Unlock {} | Event::Delivery { .. })
     {
         return Some(format!(
             "arrived after the ticket was locked by {} at {}; kept but not applied",
@@ -184,10 +189,13 @@ fn apply(t: &mut Ticket, e: &Entry) -> Option<String> {
             t.status = Status::New;
         }
         Event::Message { .. } => t.messages += 1,
-        Event::Reply { .. } => {
+        Event::Reply { mail } => {
             t.messages += 1;
             if t.first_response_at.is_none() {
                 t.first_response_at = Some(e.at);
+            }
+            if mail.as_ref().is_some_and(|m| m.outbound) {
+                t.outbox.insert(file.to_string(), String::new());
             }
         }
         Event::Note { .. } => t.notes += 1,
@@ -245,6 +253,18 @@ fn apply(t: &mut Ticket, e: &Entry) -> Option<String> {
             t.locked = None;
         }
         Event::Attachment { .. } => {}
+        Event::Delivery { entry, status } => match status {
+            DeliveryStatus::Sent => {
+                t.outbox.remove(entry);
+            }
+            // A failure after a success (two clones retrying) changes
+            // nothing: the mail went out.
+            DeliveryStatus::Failed => {
+                if let Some(error) = t.outbox.get_mut(entry) {
+                    *error = e.body.trim().to_string();
+                }
+            }
+        },
     }
     t.updated_at = Some(t.updated_at.map_or(e.at, |u| u.max(e.at)));
     None
@@ -430,6 +450,65 @@ mod tests {
         );
         assert_eq!(trail.iter().filter(|i| i.not_applied.is_some()).count(), 1);
         assert_eq!(t.warnings.len(), 1);
+    }
+
+    #[test]
+    fn outbound_replies_wait_in_the_outbox_until_a_delivery_says_sent() {
+        let outbound = || {
+            let meta = crate::domain::MailMeta {
+                message_id: "r1@tix.example.com".into(),
+                in_reply_to: vec![],
+                references: vec![],
+                to: vec![],
+                cc: vec![],
+                subject: "s".into(),
+                sent_at: at("2026-01-01T11:00:00Z"),
+                date_missing: false,
+                raw: "b-reply.eml".into(),
+                quoted: None,
+                noise: None,
+                omitted: vec![],
+                outbound: true,
+            };
+            Event::Reply {
+                mail: Some(Box::new(meta)),
+            }
+        };
+        let delivery = |file: &str, seq, status| {
+            let mut e = stored(
+                file,
+                seq,
+                "2026-01-01T11:01:00Z",
+                "bob",
+                Event::Delivery {
+                    entry: "b-reply.md".into(),
+                    status,
+                },
+            );
+            e.entry.body = "connection refused\n".into();
+            e
+        };
+        let reply = stored("b-reply.md", 2, "2026-01-01T11:00:00Z", "bob", outbound());
+        let (t, _) = fold(id(), vec![created(), reply.clone()]);
+        assert_eq!(t.outbox.get("b-reply.md").map(String::as_str), Some(""));
+        let failed = delivery("c-delivery.md", 3, DeliveryStatus::Failed);
+        let (t, _) = fold(id(), vec![created(), reply.clone(), failed.clone()]);
+        assert_eq!(
+            t.outbox.get("b-reply.md").map(String::as_str),
+            Some("connection refused")
+        );
+        // Sent, even after a lock: the outbox empties.
+        let lock = stored(
+            "d-lock.md",
+            4,
+            "2026-01-01T11:02:00Z",
+            "alice",
+            Event::Lock {},
+        );
+        let sent = delivery("e-delivery.md", 5, DeliveryStatus::Sent);
+        let (t, trail) = fold(id(), vec![created(), reply, failed, lock, sent]);
+        assert!(t.outbox.is_empty(), "{:?}", t.outbox);
+        assert!(trail.iter().all(|i| i.not_applied.is_none()));
     }
 
     #[test]

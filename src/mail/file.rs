@@ -711,6 +711,7 @@ impl<'s> Importer<'s> {
                 .as_ref()
                 .map(|n| format!("{}: {}", kind_name(n.kind), n.reason)),
             omitted,
+            outbound: false,
         };
         let main = Entry {
             at: now,

@@ -5,6 +5,7 @@
 //! domain and the store, never the CLI.
 
 pub mod classify;
+pub mod compose;
 pub mod fetch;
 pub mod file;
 pub mod net;

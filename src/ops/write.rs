@@ -20,15 +20,15 @@ pub struct Draft {
     pub event: Event,
     pub body: String,
     pub attachments: Vec<NewAttachment>,
+    /// The e-mail the entry is about, byte for byte: stored as
+    /// `<entry stem>.eml` beside the entry, which its mail block's `raw`
+    /// then names.
+    pub original: Option<Vec<u8>>,
 }
 
 impl Draft {
     pub fn new(event: Event) -> Draft {
-        Draft {
-            event,
-            body: String::new(),
-            attachments: Vec::new(),
-        }
+        Draft::with_body(event, String::new())
     }
 
     pub fn with_body(event: Event, body: impl Into<String>) -> Draft {
@@ -36,6 +36,7 @@ impl Draft {
             event,
             body: body.into(),
             attachments: Vec::new(),
+            original: None,
         }
     }
 }
@@ -72,8 +73,11 @@ pub fn append(
     if drafts.is_empty() {
         return Ok(None);
     }
+    // What happened to mail already sent is recorded whatever the lock.
     if let Some(lock_info) = &ticket.locked
-        && !drafts.iter().all(|d| matches!(d.event, Event::Unlock {}))
+        && !drafts
+            .iter()
+            .all(|d| matches!(d.event, Event::Unlock {} | Event::Delivery { .. }))
     {
         return Err(Error::new(
             ErrorKind::Locked,
@@ -151,6 +155,7 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
         event: new.created,
         body: new.body,
         attachments: new.attachments,
+        original: None,
     }];
     drafts.extend(new.extra);
     let empty = fold(id, Vec::new()).0;
@@ -181,7 +186,7 @@ fn write_drafts(
     let mut out_files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut written = Vec::new();
     for draft in drafts {
-        let entry = Entry {
+        let mut entry = Entry {
             at: now,
             seq,
             author: actor.handle.clone(),
@@ -190,6 +195,17 @@ fn write_drafts(
         };
         seq += 1;
         let file = entry.file_name(&random_tag(6)?);
+        if let Some(bytes) = draft.original {
+            let raw = format!("{}.eml", file.trim_end_matches(".md"));
+            let Some(mail) = entry.event.mail_mut() else {
+                return Err(Error::internal(format!(
+                    "a `{}` entry cannot carry an e-mail",
+                    entry.event.kind()
+                )));
+            };
+            mail.raw = raw.clone();
+            out_files.push((format!("{dir}/{raw}"), bytes));
+        }
         out_files.push((format!("{dir}/{file}"), entry.encode().into_bytes()));
         written.push(StoredEntry {
             file: file.clone(),

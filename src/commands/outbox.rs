@@ -1,0 +1,145 @@
+//! `tix outbox`: replies recorded but not delivered by e-mail, and
+//! sending them again.
+
+use crate::cli::output::{self, print};
+use crate::cli::{ListFormat, OutboxCommand, OutboxRetryArgs, QuarantineListArgs};
+use crate::domain::{Event, TicketId, fold};
+use crate::error::{Error, Result};
+use crate::mail::compose;
+use crate::mail::send;
+use crate::store::Store;
+
+use super::Ctx;
+use super::text::deliver;
+
+pub fn run(ctx: &Ctx, cmd: OutboxCommand) -> Result<()> {
+    match cmd {
+        OutboxCommand::List(args) => list(ctx, args),
+        OutboxCommand::Retry(args) => retry(ctx, args),
+    }
+}
+
+fn list(ctx: &Ctx, args: QuarantineListArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let index = store.index()?;
+    let mut rows = Vec::new();
+    for t in index.tickets() {
+        for (entry, error) in &t.ticket.outbox {
+            rows.push(vec![
+                t.ticket.id.to_string(),
+                entry.clone(),
+                t.ticket.subject.clone(),
+                if error.is_empty() {
+                    "not attempted".to_string()
+                } else {
+                    error.clone()
+                },
+            ]);
+        }
+    }
+    let header = ["ticket", "entry", "subject", "last error"];
+    match output::list_format(args.format) {
+        ListFormat::Json => {
+            let items: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "ticket": r[0], "entry": r[1], "subject": r[2], "error": r[3],
+                    })
+                })
+                .collect();
+            print(&output::json(&items)?)
+        }
+        ListFormat::Ids => print(
+            &rows
+                .iter()
+                .map(|r| format!("{}\n", r[0]))
+                .collect::<String>(),
+        ),
+        ListFormat::Csv => print(&output::csv(&header, &rows)?),
+        ListFormat::Tsv => print(&output::tsv(&header, &rows)),
+        ListFormat::Table if rows.is_empty() => print("The outbox is empty.\n"),
+        ListFormat::Table => print(&output::table(&header, &rows)),
+    }
+}
+
+fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let wanted: Vec<TicketId> = args
+        .ids
+        .iter()
+        .map(|i| store.resolve_id(i))
+        .collect::<Result<_>>()?;
+    let waiting: Vec<TicketId> = store
+        .index()?
+        .tickets()
+        .filter(|t| !t.ticket.outbox.is_empty())
+        .map(|t| t.ticket.id)
+        .filter(|id| wanted.is_empty() || wanted.contains(id))
+        .collect();
+    if waiting.is_empty() {
+        return print("Nothing to send: the outbox is empty.\n");
+    }
+    let transport = send::transport(&store.config().mail, store.root())?;
+    let from = compose::from_address(store.config())?;
+    let mut failed = 0;
+    let mut last_error = None;
+    for id in waiting {
+        let files = store.read_ticket(&id)?;
+        let (ticket, trail) = fold(id, files.entries);
+        for entry in ticket.outbox.keys() {
+            let Some(mail) =
+                trail
+                    .iter()
+                    .find(|i| &i.file == entry)
+                    .and_then(|i| match &i.entry.event {
+                        Event::Reply { mail: Some(m) } => Some(m.clone()),
+                        _ => None,
+                    })
+            else {
+                continue;
+            };
+            let bytes = read_original(&store, id, &mail.raw)?;
+            let mut recipients: Vec<String> = Vec::new();
+            for p in mail.to.iter().chain(&mail.cc) {
+                if !recipients.iter().any(|r| p.same_address(r)) {
+                    recipients.push(p.email.clone());
+                }
+            }
+            if let Err(e) = deliver(
+                &store,
+                &actor,
+                id,
+                entry,
+                transport.as_ref(),
+                &from.email,
+                &recipients,
+                &bytes,
+            ) {
+                crate::cli::output::warn(e.message());
+                failed += 1;
+                last_error = Some(e);
+            }
+        }
+    }
+    match last_error {
+        None => Ok(()),
+        Some(e) => Err(Error::new(
+            e.kind(),
+            format!(
+                "{failed} repl{} still not delivered",
+                if failed == 1 { "y" } else { "ies" }
+            ),
+        )),
+    }
+}
+
+fn read_original(store: &Store, id: TicketId, raw: &str) -> Result<Vec<u8>> {
+    let path = format!("{}/{raw}", Store::ticket_dir(&id));
+    store.read_file(&path)?.ok_or_else(|| {
+        Error::invalid(format!(
+            "{path}: the message to send is missing from the store (ticket {id})"
+        ))
+    })
+}

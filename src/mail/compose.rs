@@ -1,0 +1,231 @@
+//! The mail tix writes for a ticket: an agent's reply to the customer,
+//! with the greeting and sign-off of the reply template around the
+//! agent's text, the ticket tag in the subject, and In-Reply-To and
+//! References pointing at the thread so that mail clients keep it
+//! together and the customer's answer files back onto the ticket.
+
+use std::collections::BTreeMap;
+
+use crate::domain::{Config, Event, MailMeta, Party, Ticket, Timestamp, TrailItem};
+use crate::error::{Error, Result};
+
+use super::file::subject_tag;
+use super::send::{
+    Outgoing, OutgoingAttachment, message_id_domain, new_message_id, render, tix_headers,
+};
+use super::template::Template;
+use crate::ops::NewAttachment;
+
+/// Who writes: the acting agent.
+pub struct Writer<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+}
+
+/// A message ready to record and send.
+pub struct Composed {
+    pub outgoing: Outgoing,
+    /// Exactly what goes to the transport, and what the trail keeps.
+    pub bytes: Vec<u8>,
+    /// The entry's mail block (`raw` is set where the bytes are stored).
+    pub meta: MailMeta,
+}
+
+/// The support address mail goes out from (see [`Config::mail_from`]).
+pub fn from_address(config: &Config) -> Result<Party> {
+    config.mail_from().ok_or_else(|| {
+        Error::invalid(
+            "tix does not know the support address to send from: set mail.addresses \
+             (or mail.from) in .tix/config.yaml",
+        )
+    })
+}
+
+/// The reply `text` by `writer` on `ticket`, wrapped in `template`.
+#[allow(clippy::too_many_arguments)]
+pub fn reply(
+    config: &Config,
+    ticket: &Ticket,
+    trail: &[TrailItem],
+    writer: &Writer<'_>,
+    template: &Template,
+    text: &str,
+    now: Timestamp,
+    attachments: &[NewAttachment],
+) -> Result<Composed> {
+    let Some(customer) = ticket.customer.clone() else {
+        return Err(Error::invalid(format!(
+            "ticket {} has no customer to send the reply to",
+            ticket.id
+        )));
+    };
+    let values = template_values(config, ticket, trail, writer, text);
+    let body = template.render(&values);
+    // Thread onto the latest mail of the ticket, either way.
+    let parent = trail.iter().rev().find_map(|item| match &item.entry.event {
+        Event::Message { mail: Some(m), .. } | Event::Reply { mail: Some(m) } => Some(m),
+        _ => None,
+    });
+    let mut references: Vec<String> = parent
+        .map(|m| {
+            let mut r = m.references.clone();
+            r.push(m.message_id.clone());
+            r
+        })
+        .unwrap_or_default();
+    // Long threads: the first reference and the latest ones, as RFC 5322
+    // suggests trimming.
+    if references.len() > 10 {
+        let keep_from = references.len() - 9;
+        let first = references[0].clone();
+        references = std::iter::once(first)
+            .chain(references.drain(keep_from..))
+            .collect();
+    }
+    let tag = subject_tag(&config.mail.subject_tag, ticket.id);
+    let subject = if ticket.subject.contains(&tag) {
+        reply_subject(&ticket.subject)
+    } else {
+        format!("{tag} {}", reply_subject(&ticket.subject))
+    };
+    let outgoing = Outgoing {
+        from: from_address(config)?,
+        to: vec![customer.clone()],
+        cc: ticket.cc.clone(),
+        subject: subject.clone(),
+        text: body,
+        message_id: new_message_id(&message_id_domain(&config.mail)),
+        in_reply_to: parent.map(|m| m.message_id.clone()),
+        references: references.clone(),
+        headers: tix_headers(config, false),
+        date: now.datetime(),
+        attachments: attachments
+            .iter()
+            .map(|a| OutgoingAttachment {
+                filename: a.name.clone(),
+                content_type: "application/octet-stream".into(),
+                bytes: a.bytes.clone(),
+            })
+            .collect(),
+    };
+    let bytes = render(&outgoing)?;
+    let meta = MailMeta {
+        message_id: outgoing.message_id.clone(),
+        in_reply_to: outgoing.in_reply_to.iter().cloned().collect(),
+        references,
+        to: vec![customer],
+        cc: ticket.cc.clone(),
+        subject,
+        sent_at: now,
+        date_missing: false,
+        raw: String::new(),
+        quoted: None,
+        noise: None,
+        omitted: Vec::new(),
+        outbound: true,
+    };
+    Ok(Composed {
+        outgoing,
+        bytes,
+        meta,
+    })
+}
+
+/// `Re: subject`, without piling up `Re: Re:`.
+fn reply_subject(subject: &str) -> String {
+    let trimmed = subject.trim();
+    if trimmed
+        .get(..3)
+        .is_some_and(|p| p.eq_ignore_ascii_case("re:"))
+    {
+        trimmed.to_string()
+    } else {
+        format!("Re: {trimmed}")
+    }
+}
+
+/// Every placeholder's value for `ticket`.
+pub fn template_values(
+    config: &Config,
+    ticket: &Ticket,
+    trail: &[TrailItem],
+    writer: &Writer<'_>,
+    text: &str,
+) -> BTreeMap<&'static str, String> {
+    let customer = ticket.customer.as_ref();
+    let name = customer
+        .and_then(|c| c.name.clone())
+        .unwrap_or_else(|| customer.map(|c| c.email.clone()).unwrap_or_default());
+    let first_name = customer
+        .and_then(|c| c.name.as_deref())
+        .and_then(|n| n.split_whitespace().next())
+        .unwrap_or("")
+        .to_string();
+    let public: Vec<&TrailItem> = trail
+        .iter()
+        .filter(|i| {
+            i.not_applied.is_none()
+                && matches!(
+                    i.entry.event,
+                    Event::Created { .. } | Event::Message { .. } | Event::Reply { .. }
+                )
+        })
+        .collect();
+    let thread = public
+        .iter()
+        .map(|i| {
+            let who = match &i.entry.event {
+                Event::Created { customer, .. } => customer.to_string(),
+                Event::Message { from, .. } => from.to_string(),
+                _ => config
+                    .agent(&i.entry.author)
+                    .and_then(|a| a.name.clone())
+                    .unwrap_or_else(|| i.entry.author.clone()),
+            };
+            format!(
+                "On {}, {who} wrote:\n{}",
+                i.entry.at.to_short(),
+                i.entry.body.trim_end()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let last_message = trail
+        .iter()
+        .rev()
+        .find(|i| matches!(i.entry.event, Event::Created { .. } | Event::Message { .. }))
+        .map(|i| i.entry.body.trim_end().to_string())
+        .unwrap_or_default();
+    let attachments = trail
+        .iter()
+        .filter_map(|i| match &i.entry.event {
+            Event::Attachment { name, size, .. } => Some(format!("{name} ({size} bytes)")),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    BTreeMap::from([
+        ("ticket.id", ticket.id.to_string()),
+        ("ticket.subject", ticket.subject.clone()),
+        ("ticket.status", ticket.status.to_string()),
+        ("ticket.priority", ticket.priority.to_string()),
+        (
+            "ticket.tag",
+            subject_tag(&config.mail.subject_tag, ticket.id),
+        ),
+        ("customer.name", name),
+        ("customer.first_name", first_name),
+        (
+            "customer.email",
+            customer.map(|c| c.email.clone()).unwrap_or_default(),
+        ),
+        ("agent.name", writer.name.to_string()),
+        ("agent.email", writer.email.to_string()),
+        ("team.name", config.name.clone().unwrap_or_default()),
+        ("text", text.trim_end().to_string()),
+        ("thread", thread),
+        ("last_message", last_message),
+        ("message_count", public.len().to_string()),
+        ("attachments", attachments),
+    ])
+}

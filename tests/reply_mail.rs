@@ -1,0 +1,240 @@
+//! `tix reply` e-mails the customer: through a real SMTP server (an
+//! aiosmtpd sink on loopback, STARTTLS with a test CA), a file outbox, or
+//! not at all; the exact bytes are kept in the trail; a failed send is
+//! recorded and retried from the outbox; the customer's answer threads
+//! back onto the ticket.
+
+mod common;
+
+use common::Sandbox;
+use common::mailserver::SmtpServer;
+use mail_parser::MessageParser;
+use serde_json::Value;
+
+const CUSTOMER_MAIL: &str = "From: Ann Smith <ann@example.org>\r\n\
+To: support@example.com\r\n\
+Subject: Printer on fire\r\n\
+Message-ID: <c1@example.org>\r\n\
+Date: Mon, 02 Nov 2026 10:00:00 +0000\r\n\
+\r\n\
+It smells of toner.\r\n";
+
+/// A store with the support address, team name and `outgoing` config,
+/// holding one ticket imported from Ann's mail; returns its id.
+fn store_with_ticket(outgoing_yaml: &str) -> (Sandbox, String) {
+    let sb = Sandbox::init();
+    sb.set_config("name", "\"Example Support\"");
+    sb.set_mail(&format!(
+        "addresses: [support@example.com]\nmessage_id_domain: tix.example.com\n{outgoing_yaml}"
+    ));
+    let out = sb
+        .tix(["import", "eml", "--format", "json"])
+        .stdin(CUSTOMER_MAIL)
+        .ok();
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let id = report["messages"][0]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (sb, id)
+}
+
+fn smtp_config(port: u16, ca_file: &std::path::Path) -> String {
+    format!(
+        "outgoing:\n  transport: smtp\n  host: 127.0.0.1\n  port: {port}\n  tls: starttls\n  \
+         ca_file: {}\n  timeout: 10s\n",
+        ca_file.display()
+    )
+}
+
+/// The entries of `kind` in the ticket's trail.
+fn of_kind(sb: &Sandbox, id: &str, kind: &str) -> Vec<Value> {
+    sb.entries(id)
+        .into_iter()
+        .filter(|e| e["kind"] == kind)
+        .collect()
+}
+
+fn header(raw: &[u8], name: &str) -> String {
+    let m = MessageParser::default().parse(raw).expect("a message");
+    m.header_raw(name).unwrap_or("").trim().to_string()
+}
+
+#[test]
+fn a_reply_is_mailed_with_greeting_and_thread_headers_and_the_answer_threads_back() {
+    let Some(sink) = SmtpServer::start(false, None) else {
+        return;
+    };
+    let (sb, id) = store_with_ticket(&smtp_config(sink.port, &sink.ca_file));
+    sb.tix(["reply", &id, "-m", "Have you tried turning it off and on?"])
+        .ok();
+
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].mail_from, "support@example.com");
+    assert_eq!(received[0].rcpt_tos, ["ann@example.org"]);
+    let sent = &received[0].bytes;
+    let parsed = MessageParser::default().parse(sent).unwrap();
+    let subject = parsed.subject().unwrap_or("");
+    assert!(
+        subject.contains(&format!("[tix #{id}]")) && subject.contains("Re: Printer on fire"),
+        "{subject}"
+    );
+    assert_eq!(header(sent, "In-Reply-To"), "<c1@example.org>");
+    assert!(header(sent, "References").contains("<c1@example.org>"));
+    assert!(header(sent, "To").contains("ann@example.org"));
+    assert!(header(sent, "From").contains("support@example.com"));
+    assert!(!header(sent, "X-Tix-Loop").is_empty());
+    let body = parsed
+        .body_text(0)
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
+    assert!(body.starts_with("Hello Ann,\n\nHave you tried"), "{body}");
+    assert!(
+        body.contains("Alice Admin") && body.contains("Example Support"),
+        "{body}"
+    );
+
+    // The trail keeps the reply (the agent's text), its mail block, the
+    // exact bytes, and the delivery.
+    let replies = of_kind(&sb, &id, "reply");
+    let mail = &replies[0]["mail"];
+    assert_eq!(mail["outbound"], true);
+    assert_eq!(
+        replies[0]["body"].as_str().unwrap().trim(),
+        "Have you tried turning it off and on?"
+    );
+    let message_id = mail["message_id"].as_str().unwrap().to_string();
+    assert!(message_id.ends_with("@tix.example.com"), "{message_id}");
+    assert_eq!(header(sent, "Message-ID"), format!("<{message_id}>"));
+    let raw = std::fs::read(sb.ticket_dir(&id).join(mail["raw"].as_str().unwrap())).unwrap();
+    assert!(
+        *sent == raw,
+        "the server received other bytes than the trail keeps"
+    );
+    let deliveries = of_kind(&sb, &id, "delivery");
+    assert_eq!(deliveries.len(), 1);
+    assert_eq!(deliveries[0]["status"], "sent");
+    assert_eq!(sb.ticket(&id)["outbox"], Value::Null);
+    sb.assert_clean();
+
+    // Ann answers the mail she got: it files onto the same ticket.
+    let answer = format!(
+        "From: Ann Smith <ann@example.org>\r\nTo: support@example.com\r\n\
+         Subject: {subject}\r\nMessage-ID: <c2@example.org>\r\n\
+         In-Reply-To: <{message_id}>\r\nReferences: <c1@example.org> <{message_id}>\r\n\
+         Date: Mon, 02 Nov 2026 12:00:00 +0000\r\n\r\nIt worked, thanks!\r\n"
+    );
+    let out = sb
+        .tix(["import", "eml", "--format", "json"])
+        .stdin(answer)
+        .ok();
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["messages"][0]["action"], "follow-up", "{report:#}");
+    assert_eq!(report["messages"][0]["ticket"], id.as_str());
+}
+
+#[test]
+fn a_failed_send_is_recorded_and_retried_from_the_outbox() {
+    let closed = common::mailserver::free_port();
+    let (sb, id) = store_with_ticket(&format!(
+        "outgoing:\n  transport: smtp\n  host: 127.0.0.1\n  port: {closed}\n  tls: plain\n  \
+         allow_plaintext: true\n  timeout: 5s\n"
+    ));
+    let run = sb.tix(["reply", &id, "-m", "On it."]).fails(11);
+    assert!(
+        run.stderr.contains("recorded") && run.stderr.contains(&format!("127.0.0.1:{closed}")),
+        "{}",
+        run.stderr
+    );
+    // Recorded all the same, and waiting in the outbox with the error.
+    let replies = of_kind(&sb, &id, "reply");
+    assert_eq!(replies.len(), 1);
+    assert_eq!(of_kind(&sb, &id, "delivery")[0]["status"], "failed");
+    let outbox: Vec<Value> =
+        serde_json::from_str(&sb.ok(["outbox", "list", "--format", "json"])).unwrap();
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    assert_eq!(outbox[0]["ticket"], id.as_str());
+    assert!(outbox[0]["error"].as_str().unwrap().contains("127.0.0.1"));
+    let message_id = replies[0]["mail"]["message_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The server is back (elsewhere): the same message goes out.
+    let Some(sink) = SmtpServer::start(false, None) else {
+        return;
+    };
+    sb.set_mail(&format!(
+        "addresses: [support@example.com]\nmessage_id_domain: tix.example.com\n{}",
+        smtp_config(sink.port, &sink.ca_file)
+    ));
+    sb.tix(["outbox", "retry"]).ok();
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        header(&received[0].bytes, "Message-ID"),
+        format!("<{message_id}>")
+    );
+    // The very bytes recorded when the first attempt failed.
+    let raw = replies[0]["mail"]["raw"].as_str().unwrap();
+    assert_eq!(
+        received[0].bytes,
+        std::fs::read(sb.ticket_dir(&id).join(raw)).unwrap()
+    );
+    assert!(sb.ok(["outbox", "list", "--format", "json"]).trim() == "[]");
+    let deliveries = of_kind(&sb, &id, "delivery");
+    assert_eq!(deliveries.len(), 2);
+    assert_eq!(deliveries[1]["status"], "sent");
+    // Nothing left: a second retry sends nothing.
+    sb.tix(["outbox", "retry"]).ok();
+    assert_eq!(sink.received().len(), 1);
+    sb.assert_clean();
+}
+
+#[test]
+fn the_file_transport_writes_exactly_the_bytes_the_trail_keeps() {
+    let (sb, id) = store_with_ticket("outgoing:\n  transport: file\n  dir: sent-mail\n");
+    sb.tix(["reply", &id, "-m", "Replacement printer on its way."])
+        .ok();
+    let replies = of_kind(&sb, &id, "reply");
+    let mail = &replies[0]["mail"];
+    let kept = std::fs::read(sb.ticket_dir(&id).join(mail["raw"].as_str().unwrap())).unwrap();
+    let written = common::files_under(&sb.dir.join("sent-mail"));
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert_eq!(std::fs::read(&written[0]).unwrap(), kept);
+
+    // --no-send: recorded, not mailed, not waiting.
+    sb.tix(["reply", &id, "-m", "Internal draft", "--no-send"])
+        .ok();
+    assert_eq!(common::files_under(&sb.dir.join("sent-mail")).len(), 1);
+    let replies = of_kind(&sb, &id, "reply");
+    assert_eq!(replies.len(), 2);
+    assert_eq!(replies[1]["mail"], Value::Null);
+    assert_eq!(sb.ticket(&id)["outbox"], Value::Null);
+}
+
+#[test]
+fn a_canned_answer_fills_its_placeholders() {
+    let (sb, id) = store_with_ticket("");
+    let dir = sb.dir.join(".tix/templates");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("refund-policy.md"),
+        "Refunds within 30 days, {{customer.first_name|dear customer}}; ticket {{ticket.id}}.\n",
+    )
+    .unwrap();
+    sb.git(["add", ".tix/templates"]);
+    sb.git(["commit", "-q", "-m", "canned answer"]);
+    // Sending is not configured: recorded, with a warning.
+    let run = sb.tix(["reply", &id, "--template", "refund-policy"]).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("not e-mailed"), "{}", run.stderr);
+    let replies = of_kind(&sb, &id, "reply");
+    assert_eq!(
+        replies[0]["body"].as_str().unwrap().trim(),
+        format!("Refunds within 30 days, Ann; ticket {id}.")
+    );
+    let run = sb.tix(["reply", &id, "--template", "nope"]).fails(3);
+    assert!(run.stderr.contains("refund-policy"), "{}", run.stderr);
+}
