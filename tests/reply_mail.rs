@@ -19,6 +19,10 @@ Date: Mon, 02 Nov 2026 10:00:00 +0000\r\n\
 \r\n\
 It smells of toner.\r\n";
 
+/// When the tests' first mail is filed (the auto-responder's window is
+/// measured from it).
+const DAY_ONE: &str = "2026-11-23T10:00:00Z";
+
 /// A store with the support address, team name and `outgoing` config,
 /// holding one ticket imported from Ann's mail; returns its id.
 fn store_with_ticket(outgoing_yaml: &str) -> (Sandbox, String) {
@@ -30,6 +34,7 @@ fn store_with_ticket(outgoing_yaml: &str) -> (Sandbox, String) {
     let out = sb
         .tix(["import", "eml", "--format", "json"])
         .stdin(CUSTOMER_MAIL)
+        .now(DAY_ONE)
         .ok();
     let report: Value = serde_json::from_str(&out).unwrap();
     let id = report["messages"][0]["ticket"]
@@ -37,6 +42,11 @@ fn store_with_ticket(outgoing_yaml: &str) -> (Sandbox, String) {
         .unwrap()
         .to_string();
     (sb, id)
+}
+
+/// `outgoing_yaml` with the auto-responder off, for tests of replies.
+fn no_ack(outgoing_yaml: &str) -> String {
+    format!("{outgoing_yaml}auto_reply:\n  enabled: false\n")
 }
 
 fn smtp_config(port: u16, ca_file: &std::path::Path) -> String {
@@ -65,7 +75,7 @@ fn a_reply_is_mailed_with_greeting_and_thread_headers_and_the_answer_threads_bac
     let Some(sink) = SmtpServer::start(false, None) else {
         return;
     };
-    let (sb, id) = store_with_ticket(&smtp_config(sink.port, &sink.ca_file));
+    let (sb, id) = store_with_ticket(&no_ack(&smtp_config(sink.port, &sink.ca_file)));
     sb.tix(["reply", &id, "-m", "Have you tried turning it off and on?"])
         .ok();
 
@@ -137,10 +147,10 @@ fn a_reply_is_mailed_with_greeting_and_thread_headers_and_the_answer_threads_bac
 #[test]
 fn a_failed_send_is_recorded_and_retried_from_the_outbox() {
     let closed = common::mailserver::free_port();
-    let (sb, id) = store_with_ticket(&format!(
+    let (sb, id) = store_with_ticket(&no_ack(&format!(
         "outgoing:\n  transport: smtp\n  host: 127.0.0.1\n  port: {closed}\n  tls: plain\n  \
          allow_plaintext: true\n  timeout: 5s\n"
-    ));
+    )));
     let run = sb.tix(["reply", &id, "-m", "On it."]).fails(11);
     assert!(
         run.stderr.contains("recorded") && run.stderr.contains(&format!("127.0.0.1:{closed}")),
@@ -167,7 +177,7 @@ fn a_failed_send_is_recorded_and_retried_from_the_outbox() {
     };
     sb.set_mail(&format!(
         "addresses: [support@example.com]\nmessage_id_domain: tix.example.com\n{}",
-        smtp_config(sink.port, &sink.ca_file)
+        no_ack(&smtp_config(sink.port, &sink.ca_file))
     ));
     sb.tix(["outbox", "retry"]).ok();
     let received = sink.received();
@@ -194,7 +204,7 @@ fn a_failed_send_is_recorded_and_retried_from_the_outbox() {
 
 #[test]
 fn the_file_transport_writes_exactly_the_bytes_the_trail_keeps() {
-    let (sb, id) = store_with_ticket("outgoing:\n  transport: file\n  dir: sent-mail\n");
+    let (sb, id) = store_with_ticket(&no_ack("outgoing:\n  transport: file\n  dir: sent-mail\n"));
     sb.tix(["reply", &id, "-m", "Replacement printer on its way."])
         .ok();
     let replies = of_kind(&sb, &id, "reply");
@@ -237,4 +247,109 @@ fn a_canned_answer_fills_its_placeholders() {
     );
     let run = sb.tix(["reply", &id, "--template", "nope"]).fails(3);
     assert!(run.stderr.contains("refund-policy"), "{}", run.stderr);
+}
+
+fn new_mail(from: &str, subject: &str, message_id: &str, extra: &str) -> String {
+    format!(
+        "From: {from}\r\nTo: support@example.com\r\nSubject: {subject}\r\n\
+         Message-ID: <{message_id}>\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n{extra}\r\n\
+         Please help.\r\n"
+    )
+}
+
+fn import(sb: &Sandbox, mail: &str) -> Value {
+    let out = sb
+        .tix(["import", "eml", "--format", "json"])
+        .stdin(mail.to_string())
+        .now(DAY_ONE)
+        .ok();
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn a_new_ticket_from_mail_is_acknowledged_once_per_sender_and_window() {
+    let Some(sink) = SmtpServer::start(false, None) else {
+        return;
+    };
+    // The ticket from Ann's mail is acknowledged as it is filed.
+    let (sb, id) = store_with_ticket(&smtp_config(sink.port, &sink.ca_file));
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    let ack = &received[0].bytes;
+    assert_eq!(received[0].rcpt_tos, ["ann@example.org"]);
+    assert_eq!(header(ack, "Auto-Submitted"), "auto-replied");
+    assert!(!header(ack, "X-Tix-Loop").is_empty());
+    assert_eq!(header(ack, "In-Reply-To"), "<c1@example.org>");
+    let parsed = MessageParser::default().parse(ack).unwrap();
+    assert!(parsed.subject().unwrap().contains(&format!("[tix #{id}]")));
+    let text = parsed
+        .body_text(0)
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
+    assert!(text.contains(&format!("opened ticket {id}")), "{text}");
+    // In the trail: an automatic note carrying the mail, and its delivery.
+    let notes = of_kind(&sb, &id, "note");
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["author"], "tix");
+    assert_eq!(notes[0]["mail"]["outbound"], true);
+    assert_eq!(of_kind(&sb, &id, "delivery")[0]["status"], "sent");
+    let ticket = sb.ticket(&id);
+    assert_eq!(ticket["first_response_at"], Value::Null, "not a response");
+
+    // Ann again, a new matter, the same day: no second acknowledgement.
+    let report = import(
+        &sb,
+        &new_mail("ann@example.org", "Scanner too", "c9@example.org", ""),
+    );
+    assert_eq!(report["messages"][0]["action"], "created");
+    // A follow-up never gets one; a no-reply sender neither.
+    let follow_up = "From: ann@example.org\r\nTo: support@example.com\r\nSubject: Re: Printer on fire\r\n\
+         Message-ID: <c3@example.org>\r\nIn-Reply-To: <c1@example.org>\r\n\
+         Date: Mon, 02 Nov 2026 11:00:00 +0000\r\n\r\nStill burning.\r\n";
+    assert_eq!(import(&sb, follow_up)["messages"][0]["action"], "follow-up");
+    let report = import(
+        &sb,
+        &new_mail("no-reply@shop.example", "Your order", "o1@shop.example", ""),
+    );
+    assert_eq!(report["messages"][0]["action"], "created");
+    // An out-of-office opens nothing, so nothing answers it.
+    let report = import(
+        &sb,
+        &new_mail(
+            "carl@example.org",
+            "Out of office",
+            "ooo1@example.org",
+            "Auto-Submitted: auto-replied\r\n",
+        ),
+    );
+    assert_eq!(report["messages"][0]["action"], "skipped", "{report:#}");
+    assert_eq!(sink.received().len(), 1);
+
+    // Another sender: acknowledged. Then the window passes for Ann.
+    let report = import(
+        &sb,
+        &new_mail("bob@example.net", "Fax", "b1@example.net", ""),
+    );
+    assert_eq!(report["counts"]["acknowledged"], 1, "{report:#}");
+    let later = sb
+        .tix(["import", "eml", "--format", "json"])
+        .stdin(new_mail("ann@example.org", "Toner", "c10@example.org", ""))
+        .now("2026-11-30T12:00:00Z")
+        .ok();
+    let report: Value = serde_json::from_str(&later).unwrap();
+    assert_eq!(report["counts"]["acknowledged"], 1, "{report:#}");
+    assert_eq!(sink.received().len(), 3);
+    sb.assert_clean();
+}
+
+#[test]
+fn the_auto_responder_can_be_turned_off() {
+    let Some(sink) = SmtpServer::start(false, None) else {
+        return;
+    };
+    let (_sb, _id) = store_with_ticket(&format!(
+        "{}auto_reply:\n  enabled: false\n",
+        smtp_config(sink.port, &sink.ca_file)
+    ));
+    assert!(sink.received().is_empty());
 }

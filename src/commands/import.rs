@@ -11,6 +11,8 @@ use crate::domain::{MailAccount, MailProtocol};
 use crate::error::{Error, ErrorKind, Result};
 use crate::mail::fetch::{self, FetchOptions};
 use crate::mail::file::{Action, Counts, Importer, MessageOutcome};
+use crate::mail::respond;
+use crate::ops;
 use crate::store::Store;
 
 use super::Ctx;
@@ -79,7 +81,7 @@ fn fetch_account(ctx: &Ctx, protocol: MailProtocol, args: ImportFetchArgs) -> Re
     let mailbox = crate::mail::net::open_mailbox(&account, &password, store.root())?;
     drop(password);
     let options = &args.options;
-    let fetched = fetch::fetch(
+    let mut fetched = fetch::fetch(
         &store,
         &name,
         &account,
@@ -91,6 +93,7 @@ fn fetch_account(ctx: &Ctx, protocol: MailProtocol, args: ImportFetchArgs) -> Re
             keep_outcomes: options.verbose || options.dry_run || options.format == TextFormat::Json,
         },
     )?;
+    acknowledge_new(&store, &mut fetched.counts);
     for w in &fetched.warnings {
         warn(w);
     }
@@ -222,7 +225,8 @@ fn import_all(
             outcomes.push(outcome);
         }
     }
-    let (counts, warnings) = importer.finish()?;
+    let (mut counts, warnings) = importer.finish()?;
+    acknowledge_new(&store, &mut counts);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -282,7 +286,10 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
     let store = ctx.store().map_err(tempfail)?;
     let mut importer = Importer::new(&store, options.dry_run).map_err(tempfail)?;
     let outcome = importer.import(&raw, &source).map_err(tempfail)?;
-    let (counts, warnings) = importer.finish().map_err(tempfail)?;
+    let (mut counts, warnings) = importer.finish().map_err(tempfail)?;
+    // The message is filed: whatever happens to the acknowledgement, the
+    // MTA must not send it again.
+    acknowledge_new(&store, &mut counts);
     for w in &warnings {
         warn(w);
     }
@@ -294,6 +301,27 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
         ));
     }
     Ok(())
+}
+
+/// Runs the auto-responder for the tickets an import opened; its
+/// problems are warnings, since the mail is filed either way.
+pub fn acknowledge_new(store: &Store, counts: &mut Counts) {
+    let now = match ops::now() {
+        Ok(now) => now,
+        Err(e) => return warn(e.message()),
+    };
+    match respond::acknowledge(store, &counts.created, now) {
+        Ok(done) => {
+            counts.acknowledged = done.sent;
+            for f in &done.failed {
+                warn(&format!("{f} (recorded; `tix outbox retry` sends it)"));
+            }
+        }
+        Err(e) => warn(&format!(
+            "the new tickets are filed but were not acknowledged: {}",
+            e.message()
+        )),
+    }
 }
 
 pub fn report(options: &ImportOptions, counts: &Counts, outcomes: &[MessageOutcome]) -> Result<()> {
@@ -317,7 +345,7 @@ pub fn report(options: &ImportOptions, counts: &Counts, outcomes: &[MessageOutco
     out.push_str(&format!(
         "{}{} messages: {} new tickets, {} follow-ups ({} reopened), {} noted on tickets; \
          skipped {} duplicates, {} auto-replies, {} bounces, {} list mail, {} loops, {} blacklisted; \
-         {} quarantined\n",
+         {} quarantined{}\n",
         if options.dry_run { "dry run, nothing written: " } else { "" },
         c.messages,
         c.new_tickets,
@@ -330,7 +358,12 @@ pub fn report(options: &ImportOptions, counts: &Counts, outcomes: &[MessageOutco
         c.lists,
         c.loops,
         c.blacklisted,
-        c.quarantined
+        c.quarantined,
+        if c.acknowledged > 0 {
+            format!("; {} acknowledgements e-mailed", c.acknowledged)
+        } else {
+            String::new()
+        }
     ));
     print(&out)
 }

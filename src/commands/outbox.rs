@@ -6,6 +6,7 @@ use crate::cli::{ListFormat, OutboxCommand, OutboxRetryArgs, QuarantineListArgs}
 use crate::domain::{Event, TicketId, fold};
 use crate::error::{Error, Result};
 use crate::mail::compose;
+use crate::mail::respond::Envelope;
 use crate::mail::send;
 use crate::store::Store;
 
@@ -107,14 +108,17 @@ fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
                     recipients.push(p.email.clone());
                 }
             }
+            let envelope = Envelope {
+                from: &from.email,
+                recipients: &recipients,
+            };
             if let Err(e) = deliver(
                 &store,
                 &actor,
                 id,
                 entry,
                 transport.as_ref(),
-                &from.email,
-                &recipients,
+                &envelope,
                 &bytes,
             ) {
                 crate::cli::output::warn(e.message());

@@ -35,7 +35,8 @@ fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
     for name in &names {
         outcomes.push(importer.retry_quarantined(name)?);
     }
-    let (counts, warnings) = importer.finish()?;
+    let (mut counts, warnings) = importer.finish()?;
+    super::import::acknowledge_new(&store, &mut counts);
     for w in &warnings {
         crate::cli::output::warn(w);
     }

@@ -2,9 +2,10 @@
 
 use crate::cli::output::{print, warn};
 use crate::cli::{CommentArgs, ReplyArgs, input};
-use crate::domain::{DeliveryStatus, Event, Status, TicketId, fold};
+use crate::domain::{Event, Status, TicketId, fold};
 use crate::error::{Error, Result};
 use crate::mail::compose::{self, Writer};
+use crate::mail::respond::{self, Envelope};
 use crate::mail::send::{self, Transport};
 use crate::mail::template;
 use crate::ops::{self, Actor, Draft};
@@ -71,15 +72,20 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
                 name: &actor.name,
                 email: &actor.email,
             };
-            let composed = compose::reply(
-                config,
-                ticket,
-                &trail,
-                &writer,
-                template,
-                &body,
+            let composed = compose::to_customer(
+                &compose::Context {
+                    config,
+                    ticket,
+                    trail: &trail,
+                    writer,
+                },
+                &compose::Content {
+                    template,
+                    text: &body,
+                    attachments: &attachments,
+                    automatic: false,
+                },
                 ops::now()?,
-                &attachments,
             )?;
             reply.event = Event::Reply {
                 mail: Some(Box::new(composed.meta.clone())),
@@ -125,43 +131,29 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
         id,
         &entry,
         transport.as_ref(),
-        &composed.outgoing.from.email,
-        &composed.outgoing.recipients(),
+        &Envelope {
+            from: &composed.outgoing.from.email,
+            recipients: &composed.outgoing.recipients(),
+        },
         &composed.bytes,
     )
 }
 
-/// Sends a recorded reply and records what happened (a `delivery` entry,
-/// its own commit). A failure is an error naming what to do next.
-#[allow(clippy::too_many_arguments)]
+/// Sends a recorded reply, records what happened, and says so; a failed
+/// send is an error naming what to do next.
 pub fn deliver(
     store: &Store,
     actor: &Actor,
     id: TicketId,
     entry: &str,
     transport: &dyn Transport,
-    envelope_from: &str,
-    recipients: &[String],
+    envelope: &Envelope<'_>,
     bytes: &[u8],
 ) -> Result<()> {
-    let result = transport.send(envelope_from, recipients, bytes);
-    let (status, note) = match &result {
-        Ok(()) => (DeliveryStatus::Sent, String::new()),
-        Err(e) => (DeliveryStatus::Failed, format!("{}\n", e.message())),
-    };
-    ops::append(store, actor, id, "delivery", |_| {
-        Ok(vec![Draft::with_body(
-            Event::Delivery {
-                entry: entry.to_string(),
-                status,
-            },
-            note,
-        )])
-    })?;
-    match result {
+    match respond::deliver(store, actor, id, entry, transport, envelope, bytes)? {
         Ok(()) => print(&format!(
             "{id} reply e-mailed to {} via {}\n",
-            recipients.join(", "),
+            envelope.recipients.join(", "),
             transport.describe()
         )),
         Err(e) => Err(Error::new(

@@ -160,6 +160,45 @@ pub struct MailConfig {
     /// How mail is sent; absent, sending is not configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outgoing: Option<MailOutgoing>,
+    /// The acknowledgement a new ticket from e-mail gets (when sending is
+    /// configured).
+    #[serde(skip_serializing_if = "AutoReply::is_default")]
+    pub auto_reply: AutoReply,
+}
+
+/// The auto-responder: one acknowledgement per new ticket from e-mail,
+/// never to automatic mail or no-reply addresses, and at most one per
+/// sender within `window`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AutoReply {
+    pub enabled: bool,
+    /// A duration (`1d`, `12h`): a sender who got an acknowledgement this
+    /// recently gets no other.
+    pub window: String,
+    /// The template (`.tix/templates/<name>.md`, built in: `auto-reply`).
+    pub template: String,
+}
+
+impl Default for AutoReply {
+    fn default() -> Self {
+        AutoReply {
+            enabled: true,
+            window: "1d".into(),
+            template: "auto-reply".into(),
+        }
+    }
+}
+
+impl AutoReply {
+    fn is_default(&self) -> bool {
+        *self == AutoReply::default()
+    }
+
+    /// The window in seconds.
+    pub fn window_secs(&self) -> i64 {
+        parse_duration(&self.window).unwrap_or(86_400)
+    }
 }
 
 /// How tix hands over the mail it sends: to an SMTP server, to a local
@@ -530,6 +569,7 @@ impl Default for MailConfig {
             accounts: BTreeMap::new(),
             from: None,
             outgoing: None,
+            auto_reply: AutoReply::default(),
         }
     }
 }
@@ -742,6 +782,14 @@ impl Config {
                     b.sender
                 ));
             }
+        }
+        parse_duration(&self.mail.auto_reply.window)
+            .map_err(|e| format!("mail.auto_reply.window: {e}"))?;
+        if !is_valid_handle(&self.mail.auto_reply.template) {
+            return Err(format!(
+                "mail.auto_reply.template: `{}` is not a template name (expected letters, digits, `.`, `_`, `-`)",
+                self.mail.auto_reply.template
+            ));
         }
         for (name, account) in &self.mail.accounts {
             if !is_valid_handle(name) {

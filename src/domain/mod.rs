@@ -12,8 +12,9 @@ pub mod time;
 pub mod view;
 
 pub use config::{
-    AfterImport, Agent, Config, DEFAULT_SENDMAIL_COMMAND, FieldDef, FieldType, MailAccount,
-    MailOutgoing, MailProtocol, OutgoingTransport, Role, SlaConfig, SlaTarget, Stage, TlsMode,
+    AfterImport, Agent, AutoReply, Config, DEFAULT_SENDMAIL_COMMAND, FieldDef, FieldType,
+    MailAccount, MailOutgoing, MailProtocol, OutgoingTransport, Role, SlaConfig, SlaTarget, Stage,
+    TlsMode,
 };
 pub use entry::{DeliveryStatus, Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
 pub use facts::TicketFacts;

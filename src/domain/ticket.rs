@@ -198,7 +198,13 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
                 t.outbox.insert(file.to_string(), String::new());
             }
         }
-        Event::Note { .. } => t.notes += 1,
+        // An automatic mail tix sent (an acknowledgement) is a note.
+        Event::Note { mail } => {
+            t.notes += 1;
+            if mail.as_ref().is_some_and(|m| m.outbound) {
+                t.outbox.insert(file.to_string(), String::new());
+            }
+        }
         Event::Assign { to } => t.assignee = to.clone(),
         Event::Status { to, .. } => set_status(t, *to, e.at),
         Event::Priority { to } => t.priority = *to,

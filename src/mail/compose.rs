@@ -41,18 +41,46 @@ pub fn from_address(config: &Config) -> Result<Party> {
     })
 }
 
-/// The reply `text` by `writer` on `ticket`, wrapped in `template`.
-#[allow(clippy::too_many_arguments)]
-pub fn reply(
-    config: &Config,
-    ticket: &Ticket,
-    trail: &[TrailItem],
-    writer: &Writer<'_>,
-    template: &Template,
-    text: &str,
+/// What a message is written about.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub ticket: &'a Ticket,
+    pub trail: &'a [TrailItem],
+    pub writer: Writer<'a>,
+}
+
+/// The message itself.
+pub struct Content<'a> {
+    pub template: &'a Template,
+    /// The agent's text (`{{text}}`); empty for automatic mail.
+    pub text: &'a str,
+    pub attachments: &'a [NewAttachment],
+    /// Automatic mail (an acknowledgement) carries
+    /// `Auto-Submitted: auto-replied`.
+    pub automatic: bool,
+}
+
+/// A message to `ticket`'s customer (and Cc): `content` rendered in its
+/// template, threaded onto the ticket's latest mail.
+pub fn to_customer(
+    context: &Context<'_>,
+    content: &Content<'_>,
     now: Timestamp,
-    attachments: &[NewAttachment],
 ) -> Result<Composed> {
+    let Context {
+        config,
+        ticket,
+        trail,
+        writer,
+    } = context;
+    let (config, ticket, trail, template, text, attachments) = (
+        *config,
+        *ticket,
+        *trail,
+        content.template,
+        content.text,
+        content.attachments,
+    );
     let Some(customer) = ticket.customer.clone() else {
         return Err(Error::invalid(format!(
             "ticket {} has no customer to send the reply to",
@@ -97,7 +125,7 @@ pub fn reply(
         message_id: new_message_id(&message_id_domain(&config.mail)),
         in_reply_to: parent.map(|m| m.message_id.clone()),
         references: references.clone(),
-        headers: tix_headers(config, false),
+        headers: tix_headers(config, content.automatic),
         date: now.datetime(),
         attachments: attachments
             .iter()

@@ -167,6 +167,12 @@ pub struct Counts {
     pub blacklisted: usize,
     pub quarantined: usize,
     pub commits: usize,
+    /// The tickets this run opened (committed once the run finishes), for
+    /// the auto-responder.
+    #[serde(skip)]
+    pub created: Vec<TicketId>,
+    /// Acknowledgements the auto-responder sent for them.
+    pub acknowledged: usize,
 }
 
 impl<'s> Importer<'s> {
@@ -544,6 +550,9 @@ impl<'s> Importer<'s> {
             mail: Some(meta),
         };
         self.write_mail_entry(id, mail, raw, &from.email, "message", event_for, None, now)?;
+        if !self.dry_run {
+            self.counts.created.push(id);
+        }
         Ok(id)
     }
 

@@ -12,5 +12,6 @@ pub mod net;
 pub mod parse;
 pub mod password;
 pub mod quote;
+pub mod respond;
 pub mod send;
 pub mod template;

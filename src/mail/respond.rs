@@ -1,0 +1,222 @@
+//! Sending what tix wrote, and the mail it writes on its own: the
+//! delivery step every outbound message takes (send, then record the
+//! outcome as a `delivery` entry), and the auto-responder's
+//! acknowledgement of new tickets from e-mail.
+
+use std::collections::BTreeMap;
+
+use crate::domain::{DeliveryStatus, Event, Party, TicketId, Timestamp, fold};
+use crate::error::{Error, Result};
+use crate::ops::{self, Actor, Draft};
+use crate::store::Store;
+
+use super::compose::{self, Content, Context, Writer};
+use super::send::{self, Transport};
+use super::template;
+
+/// Where an outbound message goes.
+pub struct Envelope<'a> {
+    pub from: &'a str,
+    pub recipients: &'a [String],
+}
+
+/// Sends the recorded outbound message `entry` of ticket `id` and records
+/// what happened in a `delivery` entry (its own commit). The outer error
+/// is a failure to record; the inner one the transport's.
+pub fn deliver(
+    store: &Store,
+    actor: &Actor,
+    id: TicketId,
+    entry: &str,
+    transport: &dyn Transport,
+    envelope: &Envelope<'_>,
+    bytes: &[u8],
+) -> Result<std::result::Result<(), Error>> {
+    let result = transport.send(envelope.from, envelope.recipients, bytes);
+    let (status, note) = match &result {
+        Ok(()) => (DeliveryStatus::Sent, String::new()),
+        Err(e) => (DeliveryStatus::Failed, format!("{}\n", e.message())),
+    };
+    ops::append(store, actor, id, "delivery", |_| {
+        Ok(vec![Draft::with_body(
+            Event::Delivery {
+                entry: entry.to_string(),
+                status,
+            },
+            note,
+        )])
+    })?;
+    Ok(result)
+}
+
+/// Who tix's own entries (acknowledgements, their deliveries) are by.
+pub fn system_actor(store: &Store) -> Actor {
+    let config = store.config();
+    let from = config.mail_from();
+    Actor {
+        handle: "tix".into(),
+        name: config.name.clone().unwrap_or_else(|| "tix".into()),
+        email: from
+            .map(|p| p.email)
+            .unwrap_or_else(|| "tix@invalid".into()),
+        admin: false,
+    }
+}
+
+/// What the auto-responder did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Acknowledged {
+    pub sent: usize,
+    /// Skipped: a no-reply or agent address, or acknowledged recently.
+    pub skipped: usize,
+    /// Recorded but not delivered (in the outbox), with the error.
+    pub failed: Vec<String>,
+}
+
+/// Acknowledges new tickets from e-mail, as `mail.auto_reply` says: one
+/// mail per ticket with its id, never to no-reply or agent addresses, at
+/// most one per sender within the window (remembered in
+/// `.git/tix/auto-reply.json`). Does nothing unless sending is
+/// configured. Errors that concern one ticket are reported in the result;
+/// only a failure to record is an error.
+pub fn acknowledge(store: &Store, tickets: &[TicketId], now: Timestamp) -> Result<Acknowledged> {
+    let config = store.config();
+    let mut done = Acknowledged::default();
+    if tickets.is_empty() || config.mail.outgoing.is_none() || !config.mail.auto_reply.enabled {
+        return Ok(done);
+    }
+    let transport = send::transport(&config.mail, store.root())?;
+    let template = template::load(store, &config.mail.auto_reply.template)?;
+    let from = compose::from_address(config)?;
+    let actor = system_actor(store);
+    let state_path = store.cache_path("auto-reply.json");
+    let mut last_sent: BTreeMap<String, Timestamp> = std::fs::read(&state_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let window = config.mail.auto_reply.window_secs();
+    for &id in tickets {
+        let files = store.read_ticket(&id)?;
+        let (ticket, trail) = fold(id, files.entries);
+        let Some(customer) = ticket.customer.clone() else {
+            continue;
+        };
+        let address = customer.email.to_ascii_lowercase();
+        let recent = last_sent
+            .get(&address)
+            .is_some_and(|t| t.seconds_until(now) < window);
+        if recent || is_no_reply(&customer) || config.agent(&customer.email).is_some() {
+            done.skipped += 1;
+            continue;
+        }
+        let composed = compose::to_customer(
+            &Context {
+                config,
+                ticket: &ticket,
+                trail: &trail,
+                writer: Writer {
+                    name: &actor.name,
+                    email: &actor.email,
+                },
+            },
+            &Content {
+                template: &template,
+                text: "",
+                attachments: &[],
+                automatic: true,
+            },
+            now,
+        )?;
+        let recipients = composed.outgoing.recipients();
+        let recorded = ops::append(store, &actor, id, "auto-reply", |_| {
+            Ok(vec![Draft {
+                event: Event::Note {
+                    mail: Some(Box::new(composed.meta.clone())),
+                },
+                body: format!(
+                    "Acknowledgement e-mailed to {} (auto-reply).\n",
+                    recipients.join(", ")
+                ),
+                attachments: Vec::new(),
+                original: Some(composed.bytes.clone()),
+            }])
+        })?;
+        let Some(recorded) = recorded else {
+            continue;
+        };
+        last_sent.insert(address, now);
+        save_state(&state_path, &last_sent);
+        let sent = deliver(
+            store,
+            &actor,
+            id,
+            &recorded.files[0],
+            transport.as_ref(),
+            &Envelope {
+                from: &from.email,
+                recipients: &recipients,
+            },
+            &composed.bytes,
+        )?;
+        match sent {
+            Ok(()) => done.sent += 1,
+            Err(e) => done
+                .failed
+                .push(format!("acknowledgement for ticket {id}: {}", e.message())),
+        }
+    }
+    Ok(done)
+}
+
+/// Addresses that say no one reads what is sent to them.
+pub fn is_no_reply(party: &Party) -> bool {
+    let local = party
+        .email
+        .split('@')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .replace(['-', '_', '.'], "");
+    local.starts_with("noreply")
+        || local.starts_with("donotreply")
+        || ["mailerdaemon", "postmaster", "bounce", "bounces"].contains(&local.as_str())
+}
+
+/// Losing the state only risks a second acknowledgement.
+fn save_state(path: &std::path::Path, state: &BTreeMap<String, Timestamp>) {
+    let Ok(bytes) = serde_json::to_vec_pretty(state) else {
+        return;
+    };
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .is_err()
+    {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_reply_addresses() {
+        for a in [
+            "noreply@example.com",
+            "no-reply@example.com",
+            "do_not_reply@example.com",
+            "MAILER-DAEMON@example.com",
+            "noreply.billing@example.com",
+        ] {
+            assert!(is_no_reply(&Party::parse(a).unwrap()), "{a}");
+        }
+        for a in [
+            "ann@example.com",
+            "replyall@example.com",
+            "norah@example.com",
+        ] {
+            assert!(!is_no_reply(&Party::parse(a).unwrap()), "{a}");
+        }
+    }
+}
