@@ -353,3 +353,68 @@ fn the_auto_responder_can_be_turned_off() {
     ));
     assert!(sink.received().is_empty());
 }
+
+#[test]
+fn an_agents_emailed_answer_is_passed_on_and_a_note_marker_keeps_it_internal() {
+    let Some(sink) = SmtpServer::start(false, None) else {
+        return;
+    };
+    let (sb, id) = store_with_ticket(&no_ack(&smtp_config(sink.port, &sink.ca_file)));
+    // Alice (an agent) answers from her own mail client, quoting Ann.
+    let answer = format!(
+        "From: Alice Admin <alice@example.com>\r\nTo: support@example.com\r\n\
+         Subject: Re: [tix #{id}] Printer on fire\r\nMessage-ID: <a1@example.com>\r\n\
+         Date: Mon, 02 Nov 2026 11:00:00 +0000\r\n\r\n\
+         Please send us a photo of the printer.\r\n\r\n\
+         On Mon, 2 Nov 2026 at 10:00, Ann Smith <ann@example.org> wrote:\r\n\
+         > It smells of toner.\r\n"
+    );
+    let report = import(&sb, &answer);
+    assert_eq!(report["messages"][0]["action"], "follow-up", "{report:#}");
+    assert_eq!(report["counts"]["relayed"], 1, "{report:#}");
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].rcpt_tos, ["ann@example.org"]);
+    let sent = &received[0].bytes;
+    // Threaded onto Ann's mail, not onto Alice's note to the desk.
+    assert_eq!(header(sent, "In-Reply-To"), "<c1@example.org>");
+    let body = MessageParser::default()
+        .parse(sent)
+        .unwrap()
+        .body_text(0)
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
+    assert!(
+        body.starts_with("Hello Ann,\n\nPlease send us a photo of the printer.\n"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("smells of toner"),
+        "quoted text relayed: {body}"
+    );
+    let replies = of_kind(&sb, &id, "reply");
+    assert_eq!(replies.len(), 1);
+    assert_eq!(replies[0]["author"], "alice");
+    assert_eq!(of_kind(&sb, &id, "delivery")[0]["status"], "sent");
+
+    // `#note` on the first line: an internal note, nothing sent.
+    let note = format!(
+        "From: alice@example.com\r\nTo: support@example.com\r\n\
+         Subject: Re: [tix #{id}] Printer on fire\r\nMessage-ID: <a2@example.com>\r\n\
+         Date: Mon, 02 Nov 2026 11:30:00 +0000\r\n\r\n#note\r\nCheck the warranty first.\r\n"
+    );
+    let report = import(&sb, &note);
+    assert_eq!(report["counts"]["relayed"], 0, "{report:#}");
+    assert_eq!(sink.received().len(), 1);
+    let notes: Vec<Value> = of_kind(&sb, &id, "note")
+        .into_iter()
+        .filter(|n| n["author"] == "alice" && n["mail"]["outbound"] != true)
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:#?}");
+    assert_eq!(
+        notes[0]["body"].as_str().unwrap().trim(),
+        "Check the warranty first."
+    );
+    assert_eq!(of_kind(&sb, &id, "reply").len(), 1);
+    sb.assert_clean();
+}

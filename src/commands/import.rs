@@ -322,6 +322,23 @@ pub fn acknowledge_new(store: &Store, counts: &mut Counts) {
             e.message()
         )),
     }
+    if !counts.relay.is_empty() && store.config().mail.outgoing.is_none() {
+        warn(
+            "agents' e-mailed replies are filed but not passed on: mail.outgoing is not configured",
+        );
+    }
+    match respond::relay(store, &counts.relay, now) {
+        Ok(done) => {
+            counts.relayed = done.sent;
+            for f in &done.failed {
+                warn(&format!("{f} (recorded; `tix outbox retry` sends it)"));
+            }
+        }
+        Err(e) => warn(&format!(
+            "agents' e-mailed replies are filed but were not passed on: {}",
+            e.message()
+        )),
+    }
 }
 
 pub fn report(options: &ImportOptions, counts: &Counts, outcomes: &[MessageOutcome]) -> Result<()> {
@@ -359,10 +376,9 @@ pub fn report(options: &ImportOptions, counts: &Counts, outcomes: &[MessageOutco
         c.loops,
         c.blacklisted,
         c.quarantined,
-        if c.acknowledged > 0 {
-            format!("; {} acknowledgements e-mailed", c.acknowledged)
-        } else {
-            String::new()
+        match (c.acknowledged, c.relayed) {
+            (0, 0) => String::new(),
+            (a, r) => format!("; e-mailed {a} acknowledgements, {r} agents' replies"),
         }
     ));
     print(&out)

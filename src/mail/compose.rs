@@ -89,9 +89,11 @@ pub fn to_customer(
     };
     let values = template_values(config, ticket, trail, writer, text);
     let body = template.render(&values);
-    // Thread onto the latest mail of the ticket, either way.
+    // Thread onto the latest mail the customer has seen: theirs, or ours
+    // to them (not an agent's mail to the support address).
     let parent = trail.iter().rev().find_map(|item| match &item.entry.event {
-        Event::Message { mail: Some(m), .. } | Event::Reply { mail: Some(m) } => Some(m),
+        Event::Message { mail: Some(m), .. } => Some(m),
+        Event::Reply { mail: Some(m) } | Event::Note { mail: Some(m) } if m.outbound => Some(m),
         _ => None,
     });
     let mut references: Vec<String> = parent

@@ -173,6 +173,12 @@ pub struct Counts {
     pub created: Vec<TicketId>,
     /// Acknowledgements the auto-responder sent for them.
     pub acknowledged: usize,
+    /// Agents' e-mailed replies to pass on to the customer, by ticket and
+    /// entry file.
+    #[serde(skip)]
+    pub relay: Vec<(TicketId, String)>,
+    /// Of those, how many were e-mailed on.
+    pub relayed: usize,
 }
 
 impl<'s> Importer<'s> {
@@ -577,8 +583,13 @@ impl<'s> Importer<'s> {
             Some(agent) => agent.handle.clone(),
             None => from.email.clone(),
         };
+        // An agent writing by mail answers the customer, unless the text
+        // starts with a `#note` line: then it is an internal note.
+        let as_note = is_agent && without_note_marker(&split_reply(&mail.text).reply).is_some();
         let event_for = |meta| {
-            if is_agent {
+            if as_note {
+                Event::Note { mail: Some(meta) }
+            } else if is_agent {
                 Event::Reply { mail: Some(meta) }
             } else {
                 Event::Message {
@@ -604,8 +615,12 @@ impl<'s> Importer<'s> {
             });
         }
         extra.extend(next_status);
-        let kind = if is_agent { "reply" } else { "message" };
-        self.write_mail_entry(
+        let kind = match (is_agent, as_note) {
+            (true, true) => "note",
+            (true, false) => "reply",
+            _ => "message",
+        };
+        let file = self.write_mail_entry(
             ticket,
             mail,
             raw,
@@ -615,6 +630,9 @@ impl<'s> Importer<'s> {
             Some(extra),
             now,
         )?;
+        if kind == "reply" && !self.dry_run {
+            self.counts.relay.push((ticket, file));
+        }
         let info = self
             .index
             .tickets
@@ -642,6 +660,7 @@ impl<'s> Importer<'s> {
     ) -> Result<()> {
         let event_for = |meta| Event::Note { mail: Some(meta) };
         self.write_mail_entry(ticket, mail, raw, &from.email, "note", event_for, None, now)
+            .map(drop)
     }
 
     /// Writes the entry carrying a message (with its original, quoted part,
@@ -657,7 +676,7 @@ impl<'s> Importer<'s> {
         event_for: impl FnOnce(Box<MailMeta>) -> Event,
         extra: Option<Vec<Event>>,
         now: Timestamp,
-    ) -> Result<()> {
+    ) -> Result<String> {
         let info = self
             .index
             .tickets
@@ -675,7 +694,12 @@ impl<'s> Importer<'s> {
             Some(d) if plausible_date(d, now) => (d, false),
             _ => (now, true),
         };
-        let split = split_reply(&mail.text);
+        let mut split = split_reply(&mail.text);
+        if kind == "note"
+            && let Some(rest) = without_note_marker(&split.reply)
+        {
+            split.reply = rest;
+        }
         let mut own_files: Vec<(String, Vec<u8>)> = vec![(format!("{stem}.eml"), raw.to_vec())];
         let quoted = split.quoted.as_ref().map(|q| {
             let path = format!("{stem}.quoted.txt");
@@ -780,7 +804,8 @@ impl<'s> Importer<'s> {
         self.index
             .by_message_id
             .insert(mail.message_id.clone(), ticket);
-        self.stage(pending)
+        self.stage(pending)?;
+        Ok(main_file)
     }
 
     fn write_entries(&mut self, ticket: TicketId, entries: Vec<Entry>) -> Result<()> {
@@ -883,6 +908,18 @@ impl<'s> Importer<'s> {
 /// (sending arrives with issue 5): its Message-ID domain, or `tix`. Mail
 /// carrying it is never filed, so nothing tix sends can come back in and
 /// set off an answer.
+/// The text after a first line of `#note` (any case, alone on its line),
+/// or None when the text does not start with one. The convention for an
+/// agent's mail that is meant for the team, not the customer.
+pub fn without_note_marker(text: &str) -> Option<String> {
+    let trimmed = text.trim_start();
+    let (first, rest) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
+    first
+        .trim()
+        .eq_ignore_ascii_case("#note")
+        .then(|| rest.trim_start_matches(['\r', '\n']).to_string())
+}
+
 pub fn loop_token(config: &Config) -> String {
     config
         .mail

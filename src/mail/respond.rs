@@ -168,6 +168,100 @@ pub fn acknowledge(store: &Store, tickets: &[TicketId], now: Timestamp) -> Resul
     Ok(done)
 }
 
+/// What relaying agents' e-mailed replies did.
+#[derive(Debug, Default)]
+pub struct Relayed {
+    pub sent: usize,
+    /// Recorded but not delivered (in the outbox), with the error.
+    pub failed: Vec<String>,
+}
+
+/// Passes agents' e-mailed replies (filed as their public replies, quoted
+/// text already split off) on to the customer, in the reply template with
+/// the agent as the writer. Each relayed message is recorded as a note by
+/// the agent carrying the mail and its exact bytes, then delivered like
+/// any reply. Does nothing unless sending is configured.
+pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> Result<Relayed> {
+    let config = store.config();
+    let mut done = Relayed::default();
+    if replies.is_empty() || config.mail.outgoing.is_none() {
+        return Ok(done);
+    }
+    let transport = send::transport(&config.mail, store.root())?;
+    let template = template::load(store, "reply")?;
+    let from = compose::from_address(config)?;
+    for (id, entry) in replies {
+        let files = store.read_ticket(id)?;
+        let (ticket, trail) = fold(*id, files.entries);
+        let Some(item) = trail.iter().find(|i| &i.file == entry) else {
+            continue;
+        };
+        let Some(agent) = config.agent(&item.entry.author) else {
+            continue;
+        };
+        let actor = Actor {
+            handle: agent.handle.clone(),
+            name: agent.name.clone().unwrap_or_else(|| agent.handle.clone()),
+            email: agent.email.clone(),
+            admin: false,
+        };
+        let composed = compose::to_customer(
+            &Context {
+                config,
+                ticket: &ticket,
+                trail: &trail,
+                writer: Writer {
+                    name: &actor.name,
+                    email: &actor.email,
+                },
+            },
+            &Content {
+                template: &template,
+                text: &item.entry.body,
+                attachments: &[],
+                automatic: false,
+            },
+            now,
+        )?;
+        let recipients = composed.outgoing.recipients();
+        let recorded = ops::append(store, &actor, *id, "relay", |_| {
+            Ok(vec![Draft {
+                event: Event::Note {
+                    mail: Some(Box::new(composed.meta.clone())),
+                },
+                body: format!(
+                    "The reply {entry}, written by e-mail, passed on to {}.\n",
+                    recipients.join(", ")
+                ),
+                attachments: Vec::new(),
+                original: Some(composed.bytes.clone()),
+            }])
+        })?;
+        let Some(recorded) = recorded else {
+            continue;
+        };
+        let sent = deliver(
+            store,
+            &actor,
+            *id,
+            &recorded.files[0],
+            transport.as_ref(),
+            &Envelope {
+                from: &from.email,
+                recipients: &recipients,
+            },
+            &composed.bytes,
+        )?;
+        match sent {
+            Ok(()) => done.sent += 1,
+            Err(e) => done
+                .failed
+                .push(format!("relaying {entry} of ticket {id}: {}", e.message())),
+        }
+    }
+    Ok(done)
+}
+
 /// Addresses that say no one reads what is sent to them.
 pub fn is_no_reply(party: &Party) -> bool {
     let local = party
