@@ -1635,7 +1635,14 @@ fn dry_run_reports_decisions_and_writes_nothing() {
         .map(String::as_str)
         .collect();
     let mut expected: BTreeSet<&str> = OUTCOME_COUNTS.iter().copied().collect();
-    expected.extend(["messages", "reopened", "commits", "acknowledged", "relayed"]);
+    expected.extend([
+        "messages",
+        "reopened",
+        "commits",
+        "acknowledged",
+        "relayed",
+        "notified",
+    ]);
     assert_eq!(counts, expected, "the counts' field names are stable");
     assert_eq!(count(&report, "messages"), 4);
     assert_eq!(count(&report, "new_tickets"), 1);

@@ -418,3 +418,66 @@ fn an_agents_emailed_answer_is_passed_on_and_a_note_marker_keeps_it_internal() {
     assert_eq!(of_kind(&sb, &id, "reply").len(), 1);
     sb.assert_clean();
 }
+
+#[test]
+fn agents_are_notified_and_answering_the_notification_answers_the_customer() {
+    let Some(sink) = SmtpServer::start(false, None) else {
+        return;
+    };
+    let (sb, id) = store_with_ticket(&format!(
+        "{}notify:\n  new_ticket: true\n  follow_up: true\n",
+        no_ack(&smtp_config(sink.port, &sink.ca_file))
+    ));
+    // Unassigned: every agent (here only Alice) hears of the new ticket.
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].rcpt_tos, ["alice@example.com"]);
+    let notification = &received[0].bytes;
+    let parsed = MessageParser::default().parse(notification).unwrap();
+    assert_eq!(
+        parsed.subject().unwrap(),
+        format!("[tix #{id}] Printer on fire")
+    );
+    let text = parsed
+        .body_text(0)
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
+    assert!(text.contains("It smells of toner."), "{text}");
+    assert!(text.contains("#note"), "{text}");
+    let notification_id = header(notification, "Message-ID");
+
+    // Alice answers the notification from her mail client.
+    let answer = format!(
+        "From: alice@example.com\r\nTo: support@example.com\r\n\
+         Subject: Re: [tix #{id}] Printer on fire\r\nMessage-ID: <a5@example.com>\r\n\
+         In-Reply-To: {notification_id}\r\nReferences: {notification_id}\r\n\
+         Date: Mon, 02 Nov 2026 11:00:00 +0000\r\n\r\n\
+         Unplug it, please.\r\n\r\n> Customer: Ann Smith <ann@example.org>\r\n"
+    );
+    let report = import(&sb, &answer);
+    assert_eq!(report["messages"][0]["action"], "follow-up", "{report:#}");
+    assert_eq!(report["counts"]["relayed"], 1, "{report:#}");
+    let received = sink.received();
+    assert_eq!(received.len(), 2);
+    let relayed = received
+        .iter()
+        .find(|r| r.rcpt_tos == ["ann@example.org"])
+        .expect("relayed to Ann");
+    assert_eq!(header(&relayed.bytes, "In-Reply-To"), "<c1@example.org>");
+
+    // Assigned to Bob: only Bob hears of Ann's follow-up.
+    sb.add_bob();
+    sb.change(["assign", &id, "bob"]);
+    let follow_up = format!(
+        "From: ann@example.org\r\nTo: support@example.com\r\n\
+         Subject: Re: [tix #{id}] Printer on fire\r\nMessage-ID: <c7@example.org>\r\n\
+         In-Reply-To: <c1@example.org>\r\nDate: Mon, 02 Nov 2026 12:00:00 +0000\r\n\r\n\
+         Unplugged. Now what?\r\n"
+    );
+    let report = import(&sb, &follow_up);
+    assert_eq!(report["counts"]["notified"], 1, "{report:#}");
+    let received = sink.received();
+    assert_eq!(received.len(), 3);
+    assert!(received.iter().any(|r| r.rcpt_tos == ["bob@example.com"]));
+    sb.assert_clean();
+}

@@ -327,6 +327,15 @@ pub fn acknowledge_new(store: &Store, counts: &mut Counts) {
             "agents' e-mailed replies are filed but not passed on: mail.outgoing is not configured",
         );
     }
+    match respond::notify(store, &counts.created, &counts.followed_up, now) {
+        Ok(done) => {
+            counts.notified = done.sent;
+            for f in &done.failed {
+                warn(&format!("{f} (recorded; `tix outbox retry` sends it)"));
+            }
+        }
+        Err(e) => warn(&format!("agents were not notified: {}", e.message())),
+    }
     match respond::relay(store, &counts.relay, now) {
         Ok(done) => {
             counts.relayed = done.sent;
@@ -376,9 +385,11 @@ pub fn report(options: &ImportOptions, counts: &Counts, outcomes: &[MessageOutco
         c.loops,
         c.blacklisted,
         c.quarantined,
-        match (c.acknowledged, c.relayed) {
-            (0, 0) => String::new(),
-            (a, r) => format!("; e-mailed {a} acknowledgements, {r} agents' replies"),
+        match (c.acknowledged, c.relayed, c.notified) {
+            (0, 0, 0) => String::new(),
+            (a, r, n) => format!(
+                "; e-mailed {a} acknowledgements, {r} agents' replies, {n} notifications"
+            ),
         }
     ));
     print(&out)

@@ -164,6 +164,33 @@ pub struct MailConfig {
     /// configured).
     #[serde(skip_serializing_if = "AutoReply::is_default")]
     pub auto_reply: AutoReply,
+    /// E-mails to agents about customers' mail (off unless set).
+    #[serde(skip_serializing_if = "Notify::is_default")]
+    pub notify: Notify,
+}
+
+/// Notifications to agents: the assigned agent (every agent, for an
+/// unassigned ticket) gets an e-mail with the thread when a customer's
+/// mail opens a ticket or follows up on one. Answering that e-mail
+/// answers the customer.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Notify {
+    pub new_ticket: bool,
+    pub follow_up: bool,
+    /// The template (built in: `notify`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+}
+
+impl Notify {
+    fn is_default(&self) -> bool {
+        *self == Notify::default()
+    }
+
+    pub fn template(&self) -> &str {
+        self.template.as_deref().unwrap_or("notify")
+    }
 }
 
 /// The auto-responder: one acknowledgement per new ticket from e-mail,
@@ -570,6 +597,7 @@ impl Default for MailConfig {
             from: None,
             outgoing: None,
             auto_reply: AutoReply::default(),
+            notify: Notify::default(),
         }
     }
 }
@@ -789,6 +817,12 @@ impl Config {
             return Err(format!(
                 "mail.auto_reply.template: `{}` is not a template name (expected letters, digits, `.`, `_`, `-`)",
                 self.mail.auto_reply.template
+            ));
+        }
+        if !is_valid_handle(self.mail.notify.template()) {
+            return Err(format!(
+                "mail.notify.template: `{}` is not a template name (expected letters, digits, `.`, `_`, `-`)",
+                self.mail.notify.template()
             ));
         }
         for (name, account) in &self.mail.accounts {

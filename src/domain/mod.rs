@@ -13,8 +13,8 @@ pub mod view;
 
 pub use config::{
     AfterImport, Agent, AutoReply, Config, DEFAULT_SENDMAIL_COMMAND, FieldDef, FieldType,
-    MailAccount, MailOutgoing, MailProtocol, OutgoingTransport, Role, SlaConfig, SlaTarget, Stage,
-    TlsMode,
+    MailAccount, MailOutgoing, MailProtocol, Notify, OutgoingTransport, Role, SlaConfig, SlaTarget,
+    Stage, TlsMode,
 };
 pub use entry::{DeliveryStatus, Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
 pub use facts::TicketFacts;

@@ -67,6 +67,42 @@ pub fn to_customer(
     content: &Content<'_>,
     now: Timestamp,
 ) -> Result<Composed> {
+    let Some(customer) = context.ticket.customer.clone() else {
+        return Err(Error::invalid(format!(
+            "ticket {} has no customer to send the reply to",
+            context.ticket.id
+        )));
+    };
+    compose(
+        context,
+        content,
+        vec![customer],
+        context.ticket.cc.clone(),
+        true,
+        now,
+    )
+}
+
+/// A notification to agents about `ticket`: a thread of its own (not a
+/// reply), under the ticket's tag, so that their answer files back onto
+/// the ticket.
+pub fn to_agents(
+    context: &Context<'_>,
+    content: &Content<'_>,
+    agents: Vec<Party>,
+    now: Timestamp,
+) -> Result<Composed> {
+    compose(context, content, agents, Vec::new(), false, now)
+}
+
+fn compose(
+    context: &Context<'_>,
+    content: &Content<'_>,
+    to: Vec<Party>,
+    cc: Vec<Party>,
+    threaded: bool,
+    now: Timestamp,
+) -> Result<Composed> {
     let Context {
         config,
         ticket,
@@ -81,21 +117,24 @@ pub fn to_customer(
         content.text,
         content.attachments,
     );
-    let Some(customer) = ticket.customer.clone() else {
-        return Err(Error::invalid(format!(
-            "ticket {} has no customer to send the reply to",
-            ticket.id
-        )));
-    };
     let values = template_values(config, ticket, trail, writer, text);
     let body = template.render(&values);
     // Thread onto the latest mail the customer has seen: theirs, or ours
     // to them (not an agent's mail to the support address).
-    let parent = trail.iter().rev().find_map(|item| match &item.entry.event {
-        Event::Message { mail: Some(m), .. } => Some(m),
-        Event::Reply { mail: Some(m) } | Event::Note { mail: Some(m) } if m.outbound => Some(m),
-        _ => None,
-    });
+    let parent = trail
+        .iter()
+        .rev()
+        .filter(|_| threaded)
+        .find_map(|item| match &item.entry.event {
+            Event::Message { mail: Some(m), .. } => Some(m),
+            // Ours to the customer; not a notification to agents.
+            Event::Reply { mail: Some(m) } | Event::Note { mail: Some(m) }
+                if m.outbound && m.to.iter().any(|p| to_customer_address(ticket, p)) =>
+            {
+                Some(m)
+            }
+            _ => None,
+        });
     let mut references: Vec<String> = parent
         .map(|m| {
             let mut r = m.references.clone();
@@ -113,15 +152,20 @@ pub fn to_customer(
             .collect();
     }
     let tag = subject_tag(&config.mail.subject_tag, ticket.id);
-    let subject = if ticket.subject.contains(&tag) {
+    let base = if threaded {
         reply_subject(&ticket.subject)
     } else {
-        format!("{tag} {}", reply_subject(&ticket.subject))
+        ticket.subject.trim().to_string()
+    };
+    let subject = if base.contains(&tag) {
+        base
+    } else {
+        format!("{tag} {base}")
     };
     let outgoing = Outgoing {
         from: from_address(config)?,
-        to: vec![customer.clone()],
-        cc: ticket.cc.clone(),
+        to: to.clone(),
+        cc: cc.clone(),
         subject: subject.clone(),
         text: body,
         message_id: new_message_id(&message_id_domain(&config.mail)),
@@ -143,8 +187,8 @@ pub fn to_customer(
         message_id: outgoing.message_id.clone(),
         in_reply_to: outgoing.in_reply_to.iter().cloned().collect(),
         references,
-        to: vec![customer],
-        cc: ticket.cc.clone(),
+        to,
+        cc,
         subject,
         sent_at: now,
         date_missing: false,
@@ -159,6 +203,13 @@ pub fn to_customer(
         bytes,
         meta,
     })
+}
+
+fn to_customer_address(ticket: &Ticket, party: &Party) -> bool {
+    ticket
+        .customer
+        .as_ref()
+        .is_some_and(|c| c.same_address(&party.email))
 }
 
 /// `Re: subject`, without piling up `Re: Re:`.

@@ -179,6 +179,11 @@ pub struct Counts {
     pub relay: Vec<(TicketId, String)>,
     /// Of those, how many were e-mailed on.
     pub relayed: usize,
+    /// Tickets a customer's mail followed up on, for notifications.
+    #[serde(skip)]
+    pub followed_up: Vec<TicketId>,
+    /// Notifications e-mailed to agents.
+    pub notified: usize,
 }
 
 impl<'s> Importer<'s> {
@@ -632,6 +637,8 @@ impl<'s> Importer<'s> {
         )?;
         if kind == "reply" && !self.dry_run {
             self.counts.relay.push((ticket, file));
+        } else if kind == "message" && !self.dry_run {
+            self.counts.followed_up.push(ticket);
         }
         let info = self
             .index

@@ -262,6 +262,108 @@ pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> R
     Ok(done)
 }
 
+/// E-mails agents about customers' mail, as `mail.notify` says: the
+/// assigned agent, or every agent when the ticket is unassigned, gets the
+/// thread for a ticket opened by mail (`new_ticket`) or a follow-up
+/// (`follow_up`). Each notification is recorded as a note by tix carrying
+/// the mail, and delivered like a reply; an agent who answers it answers
+/// the customer (see [`relay`]). Returns how many were sent, and the
+/// failures.
+pub fn notify(
+    store: &Store,
+    new_tickets: &[TicketId],
+    follow_ups: &[TicketId],
+    now: Timestamp,
+) -> Result<Relayed> {
+    let config = store.config();
+    let settings = &config.mail.notify;
+    let mut done = Relayed::default();
+    let mut tickets: Vec<TicketId> = Vec::new();
+    if settings.new_ticket {
+        tickets.extend(new_tickets);
+    }
+    if settings.follow_up {
+        tickets.extend(follow_ups);
+    }
+    tickets.sort();
+    tickets.dedup();
+    if tickets.is_empty() || config.mail.outgoing.is_none() {
+        return Ok(done);
+    }
+    let transport = send::transport(&config.mail, store.root())?;
+    let template = template::load(store, settings.template())?;
+    let from = compose::from_address(config)?;
+    let actor = system_actor(store);
+    for id in tickets {
+        let files = store.read_ticket(&id)?;
+        let (ticket, trail) = fold(id, files.entries);
+        let agents: Vec<Party> = config
+            .agents
+            .iter()
+            .filter(|a| ticket.assignee.as_deref().is_none_or(|h| h == a.handle))
+            .map(|a| Party {
+                name: a.name.clone(),
+                email: a.email.clone(),
+            })
+            .collect();
+        if agents.is_empty() {
+            continue;
+        }
+        let composed = compose::to_agents(
+            &Context {
+                config,
+                ticket: &ticket,
+                trail: &trail,
+                writer: Writer {
+                    name: &actor.name,
+                    email: &actor.email,
+                },
+            },
+            &Content {
+                template: &template,
+                text: "",
+                attachments: &[],
+                automatic: true,
+            },
+            agents,
+            now,
+        )?;
+        let recipients = composed.outgoing.recipients();
+        let recorded = ops::append(store, &actor, id, "notify", |_| {
+            Ok(vec![Draft {
+                event: Event::Note {
+                    mail: Some(Box::new(composed.meta.clone())),
+                },
+                body: format!("Agents notified by e-mail: {}.\n", recipients.join(", ")),
+                attachments: Vec::new(),
+                original: Some(composed.bytes.clone()),
+            }])
+        })?;
+        let Some(recorded) = recorded else {
+            continue;
+        };
+        let sent = deliver(
+            store,
+            &actor,
+            id,
+            &recorded.files[0],
+            transport.as_ref(),
+            &Envelope {
+                from: &from.email,
+                recipients: &recipients,
+            },
+            &composed.bytes,
+        )?;
+        match sent {
+            Ok(()) => done.sent += 1,
+            Err(e) => done
+                .failed
+                .push(format!("notifying agents of ticket {id}: {}", e.message())),
+        }
+    }
+    Ok(done)
+}
+
 /// Addresses that say no one reads what is sent to them.
 pub fn is_no_reply(party: &Party) -> bool {
     let local = party

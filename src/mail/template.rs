@@ -44,10 +44,11 @@ pub const DEFAULT_AUTO_REPLY: &str = "Hello {{customer.first_name|there}},\n\n\
 We received your message and opened ticket {{ticket.id}} for it.\n\
 Replies to this mail (keep {{ticket.tag}} in the subject) go to the same ticket.\n\n\
 {{team.name}}\n";
-pub const DEFAULT_NOTIFY: &str = "{{ticket.tag}} {{ticket.subject}}\n\
+pub const DEFAULT_NOTIFY: &str = "{{ticket.tag}} {{ticket.subject}} ({{ticket.status}}, {{ticket.priority}})\n\
 Customer: {{customer.name}} <{{customer.email}}>\n\n\
-{{last_message}}\n\n\
-Reply to this mail to answer the customer; start with #note for an internal note.\n";
+{{thread}}\n\n\
+--\nReply to this mail to answer the customer (greeting and sign-off are added);\n\
+start with a line #note to leave an internal note instead.\n";
 
 #[derive(Clone, Debug, PartialEq)]
 enum Piece {
