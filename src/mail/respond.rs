@@ -49,6 +49,50 @@ pub fn deliver(
     Ok(result)
 }
 
+/// Records `composed` on ticket `id` as a note by `actor` saying `what`
+/// (the mail block and its exact bytes go with it), then delivers it.
+/// Nothing recorded (the ticket refused the note) is `Ok(None)`.
+#[allow(clippy::too_many_arguments)]
+fn record_and_deliver(
+    store: &Store,
+    actor: &Actor,
+    id: TicketId,
+    verb: &str,
+    what: &str,
+    composed: &compose::Composed,
+    transport: &dyn Transport,
+    from: &str,
+) -> Result<Option<std::result::Result<(), Error>>> {
+    let recipients = composed.outgoing.recipients();
+    let recorded = ops::append(store, actor, id, verb, |_| {
+        Ok(vec![Draft {
+            event: Event::Note {
+                mail: Some(Box::new(composed.meta.clone())),
+            },
+            body: format!("{what} {}.\n", recipients.join(", ")),
+            attachments: Vec::new(),
+            original: Some(composed.bytes.clone()),
+        }])
+    })?;
+    let Some(recorded) = recorded else {
+        return Ok(None);
+    };
+    let envelope = Envelope {
+        from,
+        recipients: &recipients,
+    };
+    deliver(
+        store,
+        actor,
+        id,
+        &recorded.files[0],
+        transport,
+        &envelope,
+        &composed.bytes,
+    )
+    .map(Some)
+}
+
 /// Who tix's own entries (acknowledgements, their deliveries) are by.
 pub fn system_actor(store: &Store) -> Actor {
     let config = store.config();
@@ -127,37 +171,21 @@ pub fn acknowledge(store: &Store, tickets: &[TicketId], now: Timestamp) -> Resul
             },
             now,
         )?;
-        let recipients = composed.outgoing.recipients();
-        let recorded = ops::append(store, &actor, id, "auto-reply", |_| {
-            Ok(vec![Draft {
-                event: Event::Note {
-                    mail: Some(Box::new(composed.meta.clone())),
-                },
-                body: format!(
-                    "Acknowledgement e-mailed to {} (auto-reply).\n",
-                    recipients.join(", ")
-                ),
-                attachments: Vec::new(),
-                original: Some(composed.bytes.clone()),
-            }])
-        })?;
-        let Some(recorded) = recorded else {
-            continue;
-        };
         last_sent.insert(address, now);
         save_state(&state_path, &last_sent);
-        let sent = deliver(
+        let Some(sent) = record_and_deliver(
             store,
             &actor,
             id,
-            &recorded.files[0],
+            "auto-reply",
+            "Acknowledgement e-mailed to",
+            &composed,
             transport.as_ref(),
-            &Envelope {
-                from: &from.email,
-                recipients: &recipients,
-            },
-            &composed.bytes,
-        )?;
+            &from.email,
+        )?
+        else {
+            continue;
+        };
         match sent {
             Ok(()) => done.sent += 1,
             Err(e) => done
@@ -223,35 +251,20 @@ pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> R
             },
             now,
         )?;
-        let recipients = composed.outgoing.recipients();
-        let recorded = ops::append(store, &actor, *id, "relay", |_| {
-            Ok(vec![Draft {
-                event: Event::Note {
-                    mail: Some(Box::new(composed.meta.clone())),
-                },
-                body: format!(
-                    "The reply {entry}, written by e-mail, passed on to {}.\n",
-                    recipients.join(", ")
-                ),
-                attachments: Vec::new(),
-                original: Some(composed.bytes.clone()),
-            }])
-        })?;
-        let Some(recorded) = recorded else {
-            continue;
-        };
-        let sent = deliver(
+        let what = format!("The reply {entry}, written by e-mail, passed on to");
+        let Some(sent) = record_and_deliver(
             store,
             &actor,
             *id,
-            &recorded.files[0],
+            "relay",
+            &what,
+            &composed,
             transport.as_ref(),
-            &Envelope {
-                from: &from.email,
-                recipients: &recipients,
-            },
-            &composed.bytes,
-        )?;
+            &from.email,
+        )?
+        else {
+            continue;
+        };
         match sent {
             Ok(()) => done.sent += 1,
             Err(e) => done
@@ -328,32 +341,19 @@ pub fn notify(
             agents,
             now,
         )?;
-        let recipients = composed.outgoing.recipients();
-        let recorded = ops::append(store, &actor, id, "notify", |_| {
-            Ok(vec![Draft {
-                event: Event::Note {
-                    mail: Some(Box::new(composed.meta.clone())),
-                },
-                body: format!("Agents notified by e-mail: {}.\n", recipients.join(", ")),
-                attachments: Vec::new(),
-                original: Some(composed.bytes.clone()),
-            }])
-        })?;
-        let Some(recorded) = recorded else {
-            continue;
-        };
-        let sent = deliver(
+        let Some(sent) = record_and_deliver(
             store,
             &actor,
             id,
-            &recorded.files[0],
+            "notify",
+            "Agents notified by e-mail:",
+            &composed,
             transport.as_ref(),
-            &Envelope {
-                from: &from.email,
-                recipients: &recipients,
-            },
-            &composed.bytes,
-        )?;
+            &from.email,
+        )?
+        else {
+            continue;
+        };
         match sent {
             Ok(()) => done.sent += 1,
             Err(e) => done
