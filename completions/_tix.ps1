@@ -533,7 +533,9 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Declare an agent (admins only)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents, their active tickets and who is away')
+            [CompletionResult]::new('away', 'away', [CompletionResultType]::ParameterValue, 'Mark an agent away: assignment rules skip them, and a customer''s follow-up on their tickets is re-assigned')
+            [CompletionResult]::new('back', 'back', [CompletionResultType]::ParameterValue, 'Mark an agent back')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -559,9 +561,30 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'tix;agent;away' {
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Back by itself at this time (RFC 3339, a date, or a duration like 3d)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;agent;back' {
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'tix;agent;help' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Declare an agent (admins only)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents, their active tickets and who is away')
+            [CompletionResult]::new('away', 'away', [CompletionResultType]::ParameterValue, 'Mark an agent away: assignment rules skip them, and a customer''s follow-up on their tickets is re-assigned')
+            [CompletionResult]::new('back', 'back', [CompletionResultType]::ParameterValue, 'Mark an agent back')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -569,6 +592,12 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             break
         }
         'tix;agent;help;list' {
+            break
+        }
+        'tix;agent;help;away' {
+            break
+        }
+        'tix;agent;help;back' {
             break
         }
         'tix;agent;help;help' {
@@ -986,13 +1015,21 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
         }
         'tix;help;agent' {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Declare an agent (admins only)')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the agents, their active tickets and who is away')
+            [CompletionResult]::new('away', 'away', [CompletionResultType]::ParameterValue, 'Mark an agent away: assignment rules skip them, and a customer''s follow-up on their tickets is re-assigned')
+            [CompletionResult]::new('back', 'back', [CompletionResultType]::ParameterValue, 'Mark an agent back')
             break
         }
         'tix;help;agent;add' {
             break
         }
         'tix;help;agent;list' {
+            break
+        }
+        'tix;help;agent;away' {
+            break
+        }
+        'tix;help;agent;back' {
             break
         }
         'tix;help;import' {

@@ -118,6 +118,12 @@ _tix() {
             tix__subcmd__agent,add)
                 cmd="tix__subcmd__agent__subcmd__add"
                 ;;
+            tix__subcmd__agent,away)
+                cmd="tix__subcmd__agent__subcmd__away"
+                ;;
+            tix__subcmd__agent,back)
+                cmd="tix__subcmd__agent__subcmd__back"
+                ;;
             tix__subcmd__agent,help)
                 cmd="tix__subcmd__agent__subcmd__help"
                 ;;
@@ -126,6 +132,12 @@ _tix() {
                 ;;
             tix__subcmd__agent__subcmd__help,add)
                 cmd="tix__subcmd__agent__subcmd__help__subcmd__add"
+                ;;
+            tix__subcmd__agent__subcmd__help,away)
+                cmd="tix__subcmd__agent__subcmd__help__subcmd__away"
+                ;;
+            tix__subcmd__agent__subcmd__help,back)
+                cmd="tix__subcmd__agent__subcmd__help__subcmd__back"
                 ;;
             tix__subcmd__agent__subcmd__help,help)
                 cmd="tix__subcmd__agent__subcmd__help__subcmd__help"
@@ -252,6 +264,12 @@ _tix() {
                 ;;
             tix__subcmd__help__subcmd__agent,add)
                 cmd="tix__subcmd__help__subcmd__agent__subcmd__add"
+                ;;
+            tix__subcmd__help__subcmd__agent,away)
+                cmd="tix__subcmd__help__subcmd__agent__subcmd__away"
+                ;;
+            tix__subcmd__help__subcmd__agent,back)
+                cmd="tix__subcmd__help__subcmd__agent__subcmd__back"
                 ;;
             tix__subcmd__help__subcmd__agent,list)
                 cmd="tix__subcmd__help__subcmd__agent__subcmd__list"
@@ -444,7 +462,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__agent)
-            opts="-C -y -h --as --yes --help add list help"
+            opts="-C -y -h --as --yes --help add list away back help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -499,8 +517,56 @@ _tix() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tix__subcmd__agent__subcmd__away)
+            opts="-C -y -h --until --as --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__agent__subcmd__back)
+            opts="-C -y -h --as --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tix__subcmd__agent__subcmd__help)
-            opts="add list help"
+            opts="add list away back help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -514,6 +580,34 @@ _tix() {
             return 0
             ;;
         tix__subcmd__agent__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__agent__subcmd__help__subcmd__away)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__agent__subcmd__help__subcmd__back)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1038,7 +1132,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help__subcmd__agent)
-            opts="add list"
+            opts="add list away back"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1052,6 +1146,34 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help__subcmd__agent__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__help__subcmd__agent__subcmd__away)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__help__subcmd__agent__subcmd__back)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

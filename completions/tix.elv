@@ -491,7 +491,9 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand add 'Declare an agent (admins only)'
-            cand list 'List the agents'
+            cand list 'List the agents, their active tickets and who is away'
+            cand away 'Mark an agent away: assignment rules skip them, and a customer''s follow-up on their tickets is re-assigned'
+            cand back 'Mark an agent back'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tix;agent;add'= {
@@ -514,14 +516,37 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'tix;agent;away'= {
+            cand --until 'Back by itself at this time (RFC 3339, a date, or a duration like 3d)'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;agent;back'= {
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'tix;agent;help'= {
             cand add 'Declare an agent (admins only)'
-            cand list 'List the agents'
+            cand list 'List the agents, their active tickets and who is away'
+            cand away 'Mark an agent away: assignment rules skip them, and a customer''s follow-up on their tickets is re-assigned'
+            cand back 'Mark an agent back'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'tix;agent;help;add'= {
         }
         &'tix;agent;help;list'= {
+        }
+        &'tix;agent;help;away'= {
+        }
+        &'tix;agent;help;back'= {
         }
         &'tix;agent;help;help'= {
         }
@@ -870,11 +895,17 @@ set edit:completion:arg-completer[tix] = {|@words|
         }
         &'tix;help;agent'= {
             cand add 'Declare an agent (admins only)'
-            cand list 'List the agents'
+            cand list 'List the agents, their active tickets and who is away'
+            cand away 'Mark an agent away: assignment rules skip them, and a customer''s follow-up on their tickets is re-assigned'
+            cand back 'Mark an agent back'
         }
         &'tix;help;agent;add'= {
         }
         &'tix;help;agent;list'= {
+        }
+        &'tix;help;agent;away'= {
+        }
+        &'tix;help;agent;back'= {
         }
         &'tix;help;import'= {
             cand mbox 'Import every message of an mbox file'

@@ -428,13 +428,15 @@ complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcomma
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "breakdown" -d 'Counts and times per status, priority, tag, assignee, customer domain or custom field'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "sla" -d 'Tickets that breached the first-response or resolution targets in the config\'s `sla` section, per agent and overall'
 complete -c tix -n "__fish_tix_using_subcommand report; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -s C -d 'Run as if tix was started in DIR' -r -F
-complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
-complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -s y -l yes -d 'Answer yes to confirmations'
-complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -s h -l help -d 'Print help'
-complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -f -a "add" -d 'Declare an agent (admins only)'
-complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -f -a "list" -d 'List the agents'
-complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list away back help" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list away back help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list away back help" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list away back help" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list away back help" -f -a "add" -d 'Declare an agent (admins only)'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list away back help" -f -a "list" -d 'List the agents, their active tickets and who is away'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list away back help" -f -a "away" -d 'Mark an agent away: assignment rules skip them, and a customer\'s follow-up on their tickets is re-assigned'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list away back help" -f -a "back" -d 'Mark an agent back'
+complete -c tix -n "__fish_tix_using_subcommand agent; and not __fish_seen_subcommand_from add list away back help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from add" -l email -d 'The agent\'s e-mail address' -r
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from add" -l name -d 'Full name' -r
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from add" -l role -d 'Give a role (repeatable): admin or agent' -r -f -a "admin\t''
@@ -452,8 +454,19 @@ complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcomman
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from list" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer yes to confirmations'
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from away" -l until -d 'Back by itself at this time (RFC 3339, a date, or a duration like 3d)' -r
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from away" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from away" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from away" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from away" -s h -l help -d 'Print help'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from back" -s C -d 'Run as if tix was started in DIR' -r -F
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from back" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from back" -s y -l yes -d 'Answer yes to confirmations'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from back" -s h -l help -d 'Print help'
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "add" -d 'Declare an agent (admins only)'
-complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the agents'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the agents, their active tickets and who is away'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "away" -d 'Mark an agent away: assignment rules skip them, and a customer\'s follow-up on their tickets is re-assigned'
+complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "back" -d 'Mark an agent back'
 complete -c tix -n "__fish_tix_using_subcommand agent; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -s C -d 'Run as if tix was started in DIR' -r -F
 complete -c tix -n "__fish_tix_using_subcommand import; and not __fish_seen_subcommand_from mbox maildir eml pop3 imap help" -l as -d 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email' -r
@@ -643,7 +656,9 @@ complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from report" -f -a "breakdown" -d 'Counts and times per status, priority, tag, assignee, customer domain or custom field'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from report" -f -a "sla" -d 'Tickets that breached the first-response or resolution targets in the config\'s `sla` section, per agent and overall'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "add" -d 'Declare an agent (admins only)'
-complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List the agents'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "list" -d 'List the agents, their active tickets and who is away'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "away" -d 'Mark an agent away: assignment rules skip them, and a customer\'s follow-up on their tickets is re-assigned'
+complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from agent" -f -a "back" -d 'Mark an agent back'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "mbox" -d 'Import every message of an mbox file'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "maildir" -d 'Import every message of a Maildir folder (cur/ and new/)'
 complete -c tix -n "__fish_tix_using_subcommand help; and __fish_seen_subcommand_from import" -f -a "eml" -d 'Import one message from standard input (or FILE), e.g. piped from an MTA; exits 0 when filed or skipped, 65 when refused, 75 when the store is busy'

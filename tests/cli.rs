@@ -1105,8 +1105,11 @@ fn agent_add_and_list() {
     assert_eq!(agents[2]["email"], "carol@example.com");
     assert_eq!(agents[2]["roles"], json!(["admin"]));
     let tsv = sb.ok(["agent", "list"]);
-    assert_eq!(tsv.lines().next(), Some("handle\tname\temail\troles"));
-    assert!(tsv.contains("bob\t\tbob@example.com\t\n"), "{tsv}");
+    assert_eq!(
+        tsv.lines().next(),
+        Some("handle\tname\temail\troles\tactive\tavailable")
+    );
+    assert!(tsv.contains("bob\t\tbob@example.com\t\t0\tyes\n"), "{tsv}");
     assert_eq!(
         sb.ok(["agent", "list", "--format", "ids"]),
         "alice\nbob\ncarol\n"

@@ -142,7 +142,11 @@ fn schemas_are_valid_and_describe_every_property() {
             _ => {}
         }
     }
-    for name in ["entry.schema.json", "config.schema.json"] {
+    for name in [
+        "entry.schema.json",
+        "config.schema.json",
+        "availability.schema.json",
+    ] {
         let schema = load_schema(name);
         assert_eq!(
             schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
@@ -551,6 +555,21 @@ fn everything_the_binary_writes_is_valid() {
         missing.is_empty(),
         "the scenario wrote no {missing:?} entry (wrote {seen:?})"
     );
+
+    // Availability records, as `tix agent away|back` writes them.
+    s.tix(&["agent", "away", "bob", "--until", "3d"]);
+    s.tix(&["agent", "back", "bob"]);
+    let records = read_dir(&s.dir.join(".tix/availability"));
+    assert_eq!(records.len(), 2, "{records:?}");
+    let availability = self::validator("availability.schema.json");
+    for path in records {
+        let text = fs::read_to_string(&path).unwrap();
+        assert_valid(
+            &availability,
+            &yaml_to_json(&text, &path.display().to_string()),
+            &path.display().to_string(),
+        );
+    }
 
     let config = fs::read_to_string(&config_path).unwrap();
     assert_valid(

@@ -662,8 +662,28 @@ pub struct BlacklistRemoveArgs {
 pub enum AgentCommand {
     /// Declare an agent (admins only)
     Add(AgentAddArgs),
-    /// List the agents
+    /// List the agents, their active tickets and who is away
     List(AgentListArgs),
+    /// Mark an agent away: assignment rules skip them, and a customer's
+    /// follow-up on their tickets is re-assigned
+    Away(AgentAwayArgs),
+    /// Mark an agent back
+    Back(AgentBackArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AgentAwayArgs {
+    /// The agent's handle or address
+    pub agent: String,
+    /// Back by itself at this time (RFC 3339, a date, or a duration like 3d)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentBackArgs {
+    /// The agent's handle or address
+    pub agent: String,
 }
 
 #[derive(Args, Debug)]

@@ -2,9 +2,12 @@
 
 use crate::cli::output::{self, print};
 use crate::cli::{AgentAddArgs, AgentCommand, AgentListArgs, RoleValue};
-use crate::domain::config::is_valid_handle;
+use crate::domain::availability::away_at;
+use crate::domain::config::{is_valid_handle, parse_duration};
+use crate::domain::time::parse_when;
 use crate::domain::{Agent, Party, Role};
 use crate::error::{Error, ErrorKind, Result};
+use crate::ops;
 
 use super::Ctx;
 
@@ -12,7 +15,58 @@ pub fn run(ctx: &Ctx, cmd: AgentCommand) -> Result<()> {
     match cmd {
         AgentCommand::Add(args) => add(ctx, args),
         AgentCommand::List(args) => list(ctx, args),
+        AgentCommand::Away(args) => availability(ctx, &args.agent, true, args.until.as_deref()),
+        AgentCommand::Back(args) => availability(ctx, &args.agent, false, None),
     }
+}
+
+/// Anyone may say they are away or back; only an admin may say so of
+/// someone else.
+fn availability(ctx: &Ctx, who: &str, away: bool, until: Option<&str>) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let agent = store
+        .config()
+        .agent(who)
+        .ok_or_else(|| Error::not_found(format!("no agent `{who}` in .tix/config.yaml")))?
+        .handle
+        .clone();
+    if agent != actor.handle && !actor.admin {
+        return Err(Error::new(
+            ErrorKind::Denied,
+            format!(
+                "only an admin can mark someone else away or back; {} is not one",
+                actor.handle
+            ),
+        ));
+    }
+    let now = ops::now()?;
+    let until = until
+        .map(|u| {
+            // A duration is from now on (`3d`: in three days).
+            let t = match parse_duration(u) {
+                Ok(secs) => now.plus_seconds(secs),
+                Err(_) => {
+                    parse_when(u, now).map_err(|e| Error::invalid(format!("--until: {e}")))?
+                }
+            };
+            if t <= now {
+                return Err(Error::invalid(format!(
+                    "--until: {} is not in the future",
+                    t.to_short()
+                )));
+            }
+            Ok(t)
+        })
+        .transpose()?;
+    if let Some(w) = ops::team::record_availability(&store, &actor, &agent, away, until)? {
+        output::warn(&w);
+    }
+    print(&match (away, until) {
+        (true, Some(u)) => format!("{agent} is away until {}.\n", u.to_short()),
+        (true, None) => format!("{agent} is away until further notice.\n"),
+        (false, _) => format!("{agent} is back.\n"),
+    })
 }
 
 fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
@@ -80,7 +134,10 @@ fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
 
 fn list(ctx: &Ctx, args: AgentListArgs) -> Result<()> {
     let store = ctx.store()?;
-    let header = ["handle", "name", "email", "roles"];
+    let now = ops::now()?;
+    let state = ops::team::team_state(&store, now)?;
+    let away = away_at(&ops::team::availability_records(&store)?, now);
+    let header = ["handle", "name", "email", "roles", "active", "available"];
     let rows: Vec<Vec<String>> = store
         .config()
         .agents
@@ -91,20 +148,45 @@ fn list(ctx: &Ctx, args: AgentListArgs) -> Result<()> {
                 .iter()
                 .map(|r| if *r == Role::Admin { "admin" } else { "agent" })
                 .collect();
+            let available = match away.get(&a.handle) {
+                None => "yes".to_string(),
+                Some(None) => "away".to_string(),
+                Some(Some(until)) => format!("away until {}", until.to_short()),
+            };
             vec![
                 a.handle.clone(),
                 a.name.clone().unwrap_or_default(),
                 a.email.clone(),
                 roles.join(","),
+                state.loads.get(&a.handle).copied().unwrap_or(0).to_string(),
+                available,
             ]
+        })
+        .collect();
+    let json: Vec<serde_json::Value> = store
+        .config()
+        .agents
+        .iter()
+        .zip(&rows)
+        .map(|(a, row)| {
+            serde_json::json!({
+                "handle": a.handle,
+                "name": a.name,
+                "email": a.email,
+                "roles": a.roles,
+                "active": state.loads.get(&a.handle).copied().unwrap_or(0),
+                "away": away.contains_key(&a.handle),
+                "away_until": away.get(&a.handle).copied().flatten(),
+                "available": row[5],
+            })
         })
         .collect();
     output::print_rows(
         args.format,
         &header,
-        &["Handle", "Name", "Email", "Roles"],
+        &["Handle", "Name", "Email", "Roles", "Active", "Available"],
         &rows,
-        &store.config().agents,
+        &json,
         "No agents.",
     )
 }

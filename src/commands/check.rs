@@ -55,6 +55,9 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     report
         .errors
         .extend(crate::mail::template::check_all(&store)?);
+    report
+        .errors
+        .extend(crate::ops::team::check_availability(&store)?);
     for h in store.check_history()? {
         report.errors.push(format!(
             "commit {}: {} {} (entries are append-only)",

@@ -2,6 +2,7 @@ use std::collections::BTreeMap;
 
 use crate::cli::output::{self, print};
 use crate::cli::{CreateArgs, CreateFormat, input};
+use crate::domain::assign::Rule;
 use crate::domain::{Event, FieldType, Party, Stage};
 use crate::error::{Error, Result};
 use crate::ops::{self, Draft, NewTicket};
@@ -69,6 +70,20 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
             ops::check_assignee(config, who)?
         };
         extra.push(Draft::new(Event::Assign { to: Some(who) }));
+    } else if config.assignment.rule != Rule::None {
+        let state = ops::team::team_state(&store, ops::now()?)?;
+        match ops::team::choose_agent(config, &state)? {
+            Some(who) => extra.push(Draft::with_body(
+                Event::Assign { to: Some(who) },
+                format!(
+                    "Assigned by the {} rule.\n",
+                    config.assignment.rule.as_str()
+                ),
+            )),
+            None => output::warn(
+                "left unassigned: every agent the rule could choose is away or at max_active",
+            ),
+        }
     }
     let attachments = input::read_attachments(&args.attach)?;
     let outcome = ops::create_ticket(

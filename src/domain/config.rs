@@ -37,6 +37,43 @@ pub struct Config {
     /// Service-level targets per priority, for `tix report sla`.
     #[serde(default, skip_serializing_if = "SlaConfig::is_empty")]
     pub sla: SlaConfig,
+    /// Named groups of agents (first level, second level, …), in
+    /// escalation order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
+    /// How new tickets get an agent.
+    #[serde(default, skip_serializing_if = "Assignment::is_default")]
+    pub assignment: Assignment,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: String,
+    /// Agent handles, in the order round-robin follows.
+    pub agents: Vec<String>,
+}
+
+/// The rule new tickets (from `tix create` and from mail) are assigned by.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Assignment {
+    pub rule: super::assign::Rule,
+    /// The group new tickets go to; default: the first group, or every
+    /// agent when there are no groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The most active (not closed) tickets an agent is given by the rule;
+    /// when everyone has this many, tickets wait unassigned until a later
+    /// `tix tick` finds room.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_active: Option<usize>,
+}
+
+impl Assignment {
+    fn is_default(&self) -> bool {
+        *self == Assignment::default()
+    }
 }
 
 /// Targets per priority. A priority without targets is not measured.
@@ -748,6 +785,8 @@ impl Config {
             max_attachment_bytes: DEFAULT_MAX_ATTACHMENT,
             mail: MailConfig::default(),
             sla: SlaConfig::default(),
+            groups: Vec::new(),
+            assignment: Assignment::default(),
         }
     }
 
@@ -825,6 +864,34 @@ impl Config {
                 self.mail.notify.template()
             ));
         }
+        let mut group_names = Vec::new();
+        for (i, g) in self.groups.iter().enumerate() {
+            if !is_valid_handle(&g.name) {
+                return Err(format!(
+                    "groups[{i}].name: `{}` is not a group name",
+                    g.name
+                ));
+            }
+            if group_names.contains(&&g.name) {
+                return Err(format!("groups[{i}].name: `{}` is declared twice", g.name));
+            }
+            group_names.push(&g.name);
+            for a in &g.agents {
+                if !self.agents.iter().any(|ag| &ag.handle == a) {
+                    return Err(format!(
+                        "groups[{i}].agents: `{a}` is not one of the agents"
+                    ));
+                }
+            }
+        }
+        if let Some(g) = &self.assignment.group
+            && !self.groups.iter().any(|x| &x.name == g)
+        {
+            return Err(format!("assignment.group: no group `{g}` in groups"));
+        }
+        if self.assignment.max_active == Some(0) {
+            return Err("assignment.max_active: must be at least 1".into());
+        }
         for (name, account) in &self.mail.accounts {
             if !is_valid_handle(name) {
                 return Err(format!(
@@ -894,6 +961,18 @@ impl Config {
             name: self.name.clone(),
             email: address.clone(),
         })
+    }
+
+    /// The agents new tickets are assigned among, in order.
+    pub fn assignment_members(&self) -> Vec<String> {
+        let group = match &self.assignment.group {
+            Some(name) => self.groups.iter().find(|g| &g.name == name),
+            None => self.groups.first(),
+        };
+        match group {
+            Some(g) => g.agents.clone(),
+            None => self.agents.iter().map(|a| a.handle.clone()).collect(),
+        }
     }
 
     /// Finds an agent by handle or by e-mail address.

@@ -1,6 +1,8 @@
 //! The pure domain: ids, entries, folding entries into a ticket, config.
 //! Nothing here touches the file system, git, the clock or the terminal.
 
+pub mod assign;
+pub mod availability;
 pub mod config;
 pub mod entry;
 pub mod facts;
@@ -12,9 +14,9 @@ pub mod time;
 pub mod view;
 
 pub use config::{
-    AfterImport, Agent, AutoReply, Config, DEFAULT_SENDMAIL_COMMAND, FieldDef, FieldType,
-    MailAccount, MailOutgoing, MailProtocol, Notify, OutgoingTransport, Role, SlaConfig, SlaTarget,
-    Stage, TlsMode,
+    AfterImport, Agent, Assignment, AutoReply, Config, DEFAULT_SENDMAIL_COMMAND, FieldDef,
+    FieldType, Group, MailAccount, MailOutgoing, MailProtocol, Notify, OutgoingTransport, Role,
+    SlaConfig, SlaTarget, Stage, TlsMode,
 };
 pub use entry::{DeliveryStatus, Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
 pub use facts::TicketFacts;

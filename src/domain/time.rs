@@ -77,6 +77,14 @@ impl Timestamp {
             .map(|t| Timestamp::new(t.with_timezone(&Utc)))
     }
 
+    /// `seconds` later (earlier when negative); saturates at the ends of
+    /// time.
+    pub fn plus_seconds(&self, seconds: i64) -> Timestamp {
+        self.0
+            .checked_add_signed(chrono::TimeDelta::seconds(seconds))
+            .map_or(*self, Timestamp)
+    }
+
     /// Seconds from `self` to `later` (negative when `later` is earlier).
     pub fn seconds_until(&self, later: Timestamp) -> i64 {
         (later.0 - self.0).num_seconds()

@@ -18,6 +18,8 @@ use serde::Serialize;
 use super::classify::{NoiseKind, OwnMarks};
 use super::parse::{InboundMail, MailAttachment, parse, synthetic_message_id};
 use super::quote::split_reply;
+use crate::domain::assign::TeamState;
+use crate::domain::availability::away_at;
 use crate::domain::config::ClosedReply;
 use crate::domain::names::{safe_file_name, unique_name};
 use crate::domain::{
@@ -94,6 +96,7 @@ struct TicketInfo {
     /// Lower-case addresses of the customer, Cc and everyone who wrote.
     participants: HashSet<String>,
     last_seq: u64,
+    assignee: Option<String>,
 }
 
 /// Lookups filing needs, taken from the store's derived index (so no
@@ -101,6 +104,9 @@ struct TicketInfo {
 /// what changed since the last command) and kept current as messages are
 /// filed.
 struct MailIndex {
+    /// For assigning new tickets, and re-assigning those whose agent is
+    /// away.
+    team: TeamState,
     by_message_id: HashMap<String, TicketId>,
     tickets: HashMap<TicketId, TicketInfo>,
     quarantined: HashSet<String>,
@@ -120,11 +126,25 @@ impl MailIndex {
                         closed_at: t.ticket.closed_at,
                         participants: t.participants.iter().cloned().collect(),
                         last_seq: t.ticket.last_seq,
+                        assignee: t.ticket.assignee.clone(),
                     },
                 )
             })
             .collect();
+        let mut team = TeamState::default();
+        for t in index.tickets() {
+            if let (Some(agent), Some(at)) = (&t.ticket.assignee, t.ticket.created_at) {
+                team.count(agent, at, t.ticket.status != Status::Closed);
+            }
+        }
+        team.away = away_at(
+            &crate::ops::team::availability_records(store)?,
+            crate::ops::now()?,
+        )
+        .into_keys()
+        .collect();
         Ok(MailIndex {
+            team,
             by_message_id: index.message_ids(),
             tickets,
             quarantined: store.quarantined_names()?.into_iter().collect(),
@@ -501,6 +521,11 @@ impl<'s> Importer<'s> {
         Ok(Action::FollowUp { ticket, reopened })
     }
 
+    /// The agent the configured rule gives a new ticket now, if any.
+    fn choose_agent(&self) -> Result<Option<String>> {
+        crate::ops::team::choose_agent(&self.config, &self.index.team)
+    }
+
     fn write_new_ticket(
         &mut self,
         mail: &InboundMail,
@@ -542,6 +567,22 @@ impl<'s> Importer<'s> {
                 body: String::new(),
             });
         }
+        let assignee = self.choose_agent()?;
+        if let Some(agent) = &assignee {
+            entries.push(Entry {
+                at: now,
+                seq: entries.len() as u64 + 1,
+                author: "tix".into(),
+                event: Event::Assign {
+                    to: Some(agent.clone()),
+                },
+                body: format!(
+                    "Assigned by the {} rule.\n",
+                    self.config.assignment.rule.as_str()
+                ),
+            });
+            self.index.team.record(agent, now);
+        }
         let mut participants: HashSet<String> =
             cc.iter().map(|p| p.email.to_ascii_lowercase()).collect();
         participants.insert(from.email.to_ascii_lowercase());
@@ -553,6 +594,7 @@ impl<'s> Importer<'s> {
                 closed_at: None,
                 participants,
                 last_seq: entries.len() as u64,
+                assignee,
             },
         );
         self.write_entries(id, entries)?;
@@ -614,12 +656,36 @@ impl<'s> Importer<'s> {
         let reopened = info.status == Status::Closed && next_status.is_some();
         let mut extra = Vec::new();
         if !new_cc.is_empty() {
-            extra.push(Event::Cc {
-                add: new_cc.clone(),
-                remove: Vec::new(),
-            });
+            extra.push((
+                Event::Cc {
+                    add: new_cc.clone(),
+                    remove: Vec::new(),
+                },
+                String::new(),
+            ));
         }
-        extra.extend(next_status);
+        extra.extend(next_status.map(|e| (e, String::new())));
+        // The customer is waiting on someone who is away: the rule picks
+        // another agent now.
+        let mut reassigned = None;
+        if !is_agent
+            && let Some(away) = info
+                .assignee
+                .as_ref()
+                .filter(|a| self.index.team.away.contains(*a))
+            && let Some(next) = self.choose_agent()?
+        {
+            extra.push((
+                Event::Assign {
+                    to: Some(next.clone()),
+                },
+                format!(
+                    "Re-assigned by the {} rule: {away} is away and the customer wrote.\n",
+                    self.config.assignment.rule.as_str()
+                ),
+            ));
+            reassigned = Some(next);
+        }
         let kind = match (is_agent, as_note) {
             (true, true) => "note",
             (true, false) => "reply",
@@ -647,6 +713,10 @@ impl<'s> Importer<'s> {
             .expect("ticket is indexed");
         for p in new_cc {
             info.participants.insert(p.email.to_ascii_lowercase());
+        }
+        if let Some(next) = reassigned {
+            info.assignee = Some(next.clone());
+            self.index.team.record(&next, now);
         }
         if reopened || info.status == Status::Pending && !is_agent {
             info.status = Status::Open;
@@ -681,7 +751,7 @@ impl<'s> Importer<'s> {
         author: &str,
         kind: &str,
         event_for: impl FnOnce(Box<MailMeta>) -> Event,
-        extra: Option<Vec<Event>>,
+        extra: Option<Vec<(Event, String)>>,
         now: Timestamp,
     ) -> Result<String> {
         let info = self
@@ -790,13 +860,15 @@ impl<'s> Importer<'s> {
             pending.push((format!("{dir}/{path}"), a.bytes.clone()));
             pending.push((format!("{dir}/{record_name}"), record.encode().into_bytes()));
         }
-        for event in extra.unwrap_or_default() {
+        for (event, body) in extra.unwrap_or_default() {
+            // What a rule did is by tix; the rest is the message's author.
+            let by = if body.is_empty() { author } else { "tix" };
             let e = Entry {
                 at: now,
                 seq: next,
-                author: author.to_string(),
+                author: by.to_string(),
                 event,
-                body: String::new(),
+                body,
             };
             next += 1;
             let name = e.file_name(&random_tag(6)?);

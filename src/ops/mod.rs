@@ -4,6 +4,7 @@
 
 mod write;
 
+pub mod team;
 pub use write::{Draft, NewAttachment, NewTicket, Outcome, append, create_ticket};
 
 use crate::domain::{Config, Stage, Ticket, Timestamp};

@@ -1,0 +1,122 @@
+//! The team's state as the assignment rules see it, derived from the
+//! store: loads and the newest assignment from the derived index's list
+//! rows, absences from `.tix/availability/`.
+
+use crate::domain::assign::{self, TeamState};
+use crate::domain::availability::{AVAILABILITY_DIR, AvailabilityRecord, away_at};
+use crate::domain::{Config, Status, Timestamp};
+use crate::error::{Error, Result};
+use crate::store::{Store, random_tag};
+
+use super::Actor;
+
+/// Every availability record at HEAD, with its file name. Unreadable
+/// files are skipped here and reported by `tix check`.
+pub fn availability_records(store: &Store) -> Result<Vec<(String, AvailabilityRecord)>> {
+    Ok(store
+        .read_dir_files(AVAILABILITY_DIR)?
+        .into_iter()
+        .filter_map(|(name, bytes)| {
+            let text = String::from_utf8(bytes).ok()?;
+            let record = serde_yaml::from_str(&text).ok()?;
+            Some((name, record))
+        })
+        .collect())
+}
+
+/// Availability files that cannot be read, as `path: problem`.
+pub fn check_availability(store: &Store) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for (name, bytes) in store.read_dir_files(AVAILABILITY_DIR)? {
+        let path = format!("{AVAILABILITY_DIR}/{name}");
+        let parsed = String::from_utf8(bytes)
+            .map_err(|_| "not UTF-8 text".to_string())
+            .and_then(|t| {
+                serde_yaml::from_str::<AvailabilityRecord>(&t).map_err(|e| e.to_string())
+            });
+        match parsed {
+            Err(e) => problems.push(format!("{path}: {e}")),
+            Ok(r) if !store.config().agents.iter().any(|a| a.handle == r.agent) => {
+                problems.push(format!("{path}: `{}` is not one of the agents", r.agent))
+            }
+            Ok(_) => {}
+        }
+    }
+    Ok(problems)
+}
+
+/// Loads, the newest assignment and who is away, as of `now`.
+pub fn team_state(store: &Store, now: Timestamp) -> Result<TeamState> {
+    let mut state = TeamState::default();
+    let rows = store.list_rows()?;
+    let mut load = |assignee: &str, status: Status, created: Option<Timestamp>| {
+        if let Some(at) = created {
+            state.count(assignee, at, status != Status::Closed);
+        }
+    };
+    let mut select = |rows: &crate::store::ListRows| -> Result<()> {
+        rows.select(|r| {
+            if let Some(a) = r.assignee {
+                load(a, r.status, r.created_at);
+            }
+            false
+        })
+        .map(drop)
+    };
+    if select(&rows).is_err() {
+        select(&store.rebuild_list_rows()?)?;
+    }
+    state.away = away_at(&availability_records(store)?, now)
+        .into_keys()
+        .collect();
+    Ok(state)
+}
+
+/// The agent the configured rule gives a new ticket, if any.
+pub fn choose_agent(config: &Config, state: &TeamState) -> Result<Option<String>> {
+    let rule = config.assignment.rule;
+    if rule == assign::Rule::None {
+        return Ok(None);
+    }
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random)
+        .map_err(|e| Error::internal(format!("no random numbers from the system: {e}")))?;
+    Ok(assign::choose(
+        rule,
+        &config.assignment_members(),
+        config.assignment.max_active,
+        state,
+        u64::from_le_bytes(random),
+    ))
+}
+
+/// Records that `agent` is away (until `until`) or back, as one commit;
+/// returns a warning when the work tree could not be updated.
+pub fn record_availability(
+    store: &Store,
+    actor: &Actor,
+    agent: &str,
+    away: bool,
+    until: Option<Timestamp>,
+) -> Result<Option<String>> {
+    let lock = store.lock()?;
+    let record = AvailabilityRecord {
+        format: 1,
+        agent: agent.to_string(),
+        away,
+        until,
+        at: super::now()?,
+        by: actor.handle.clone(),
+    };
+    let yaml = serde_yaml::to_string(&record)
+        .map_err(|e| Error::internal(format!("cannot write the availability record: {e}")))?;
+    let path = format!("{AVAILABILITY_DIR}/{}", record.file_name(&random_tag(6)?));
+    let verb = if away { "away" } else { "back" };
+    let committed = store.commit(
+        &lock,
+        vec![(path, yaml.into_bytes())],
+        &format!("tix: agent {verb} {agent}"),
+        &actor.author(),
+    )?;
+    Ok(committed.warning)
+}

@@ -1,0 +1,239 @@
+//! Team rules on the real binary: assignment of new tickets (none,
+//! round-robin, random, least-load, max_active), availability, and
+//! re-assignment when a customer writes to an absent agent's ticket.
+
+mod common;
+
+use common::Sandbox;
+use serde_json::Value;
+
+/// A store with agents alice (admin), bob and carol and the given
+/// `assignment:` config.
+fn team(assignment_yaml: &str) -> Sandbox {
+    let sb = Sandbox::init();
+    sb.add_bob();
+    sb.change(["agent", "add", "carol", "--email", "carol@example.com"]);
+    sb.set_config("assignment", assignment_yaml);
+    sb
+}
+
+fn create(sb: &Sandbox, subject: &str) -> String {
+    sb.create(subject)
+}
+
+fn assignee(sb: &Sandbox, id: &str) -> Option<String> {
+    sb.ticket(id)["assignee"].as_str().map(String::from)
+}
+
+/// The ticket's `assign` entries as (author, to, body).
+fn assignments(sb: &Sandbox, id: &str) -> Vec<(String, Value, String)> {
+    sb.entries(id)
+        .into_iter()
+        .filter(|e| e["kind"] == "assign")
+        .map(|e| {
+            (
+                e["author"].as_str().unwrap_or("").to_string(),
+                e["to"].clone(),
+                e["body"].as_str().unwrap_or("").trim().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn round_robin_takes_turns_and_skips_agents_who_are_away() {
+    let sb = team("rule: round-robin");
+    let mut got = Vec::new();
+    for n in 0..4 {
+        let id = create(&sb, &format!("Ticket {n}"));
+        got.push(assignee(&sb, &id).unwrap());
+    }
+    assert_eq!(got, ["alice", "bob", "carol", "alice"]);
+    let id = create(&sb, "Explained");
+    assert_eq!(
+        assignments(&sb, &id)[0].2,
+        "Assigned by the round-robin rule."
+    );
+    // bob is next, but away.
+    sb.change(["agent", "away", "bob", "--until", "3d"]);
+    let id = create(&sb, "Skip bob");
+    assert_eq!(assignee(&sb, &id).as_deref(), Some("carol"));
+    sb.change(["agent", "back", "bob"]);
+    let id = create(&sb, "After carol");
+    assert_eq!(assignee(&sb, &id).as_deref(), Some("alice"));
+    let id = create(&sb, "Bob again");
+    assert_eq!(assignee(&sb, &id).as_deref(), Some("bob"));
+}
+
+#[test]
+fn none_leaves_tickets_unassigned_and_an_explicit_assign_wins() {
+    let sb = team("rule: none");
+    let id = create(&sb, "Nobody");
+    assert_eq!(assignee(&sb, &id), None);
+    let sb = team("rule: round-robin");
+    let id = sb.create_with(sb.tix([
+        "create",
+        "--customer",
+        "ann@example.com",
+        "--subject",
+        "Mine",
+        "-m",
+        "x",
+        "--assign",
+        "carol",
+    ]));
+    assert_eq!(assignee(&sb, &id).as_deref(), Some("carol"));
+    assert_eq!(assignments(&sb, &id).len(), 1);
+}
+
+#[test]
+fn least_load_picks_the_least_busy_and_closed_tickets_do_not_count() {
+    let sb = team("rule: least-load");
+    // alice 2 open, bob 1 open + 2 closed, carol 1 open.
+    for (who, n, close) in [
+        ("alice", 2, false),
+        ("bob", 1, false),
+        ("bob", 2, true),
+        ("carol", 1, false),
+    ] {
+        for _ in 0..n {
+            let id = sb.create_with(sb.tix([
+                "create",
+                "--customer",
+                "ann@example.com",
+                "--subject",
+                "Load",
+                "-m",
+                "x",
+                "--assign",
+                who,
+            ]));
+            if close {
+                sb.change(["close", &id, "--yes"]);
+            }
+        }
+    }
+    let id = create(&sb, "Least load");
+    // bob and carol have one each; bob comes first in the group.
+    assert_eq!(assignee(&sb, &id).as_deref(), Some("bob"));
+    let id = create(&sb, "Then carol");
+    assert_eq!(assignee(&sb, &id).as_deref(), Some("carol"));
+    let list: Vec<Value> =
+        serde_json::from_str(&sb.ok(["agent", "list", "--format", "json"])).unwrap();
+    let active: Vec<u64> = list.iter().map(|a| a["active"].as_u64().unwrap()).collect();
+    assert_eq!(active, [2, 2, 2]);
+}
+
+#[test]
+fn max_active_makes_tickets_wait_unassigned() {
+    let sb = team("rule: round-robin\nmax_active: 1");
+    let a = create(&sb, "One");
+    let b = create(&sb, "Two");
+    let c = create(&sb, "Three");
+    assert_eq!(assignee(&sb, &a).as_deref(), Some("alice"));
+    assert_eq!(assignee(&sb, &b).as_deref(), Some("bob"));
+    assert_eq!(assignee(&sb, &c).as_deref(), Some("carol"));
+    let run = sb
+        .tix([
+            "create",
+            "--customer",
+            "ann@example.com",
+            "--subject",
+            "Four",
+            "-m",
+            "x",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("left unassigned"), "{}", run.stderr);
+    let d = run.stdout.trim().to_string();
+    assert_eq!(assignee(&sb, &d), None);
+    // Room again once bob's ticket is closed.
+    sb.change(["close", &b, "--yes"]);
+    let e = create(&sb, "Five");
+    assert_eq!(assignee(&sb, &e).as_deref(), Some("bob"));
+}
+
+#[test]
+fn random_only_picks_available_members_of_the_group() {
+    let sb = team("rule: random\ngroup: first-line");
+    sb.set_config(
+        "groups",
+        "[{name: first-line, agents: [alice, bob]}, {name: second-line, agents: [carol]}]",
+    );
+    sb.change(["agent", "away", "alice"]);
+    for n in 0..6 {
+        let id = create(&sb, &format!("R{n}"));
+        assert_eq!(assignee(&sb, &id).as_deref(), Some("bob"));
+    }
+}
+
+#[test]
+fn availability_is_listed_and_only_admins_change_someone_elses() {
+    let sb = team("rule: none");
+    sb.change(["agent", "away", "carol", "--until", "2030-01-01T00:00:00Z"]);
+    let list: Vec<Value> =
+        serde_json::from_str(&sb.ok(["agent", "list", "--format", "json"])).unwrap();
+    let carol = list.iter().find(|a| a["handle"] == "carol").unwrap();
+    assert_eq!(carol["away"], true);
+    assert!(
+        carol["available"]
+            .as_str()
+            .unwrap()
+            .starts_with("away until 2030-01-01")
+    );
+    // bob is no admin: his own availability only.
+    let run = sb.tix(["--as", "bob", "agent", "away", "carol"]).fails(9);
+    assert!(run.stderr.contains("only an admin"), "{}", run.stderr);
+    sb.change(["--as", "bob", "agent", "away", "bob"]);
+    sb.tix(["agent", "away", "bob", "--until", "2020-01-01"])
+        .fails(6);
+    sb.tix(["agent", "away", "zoe"]).fails(3);
+    // Past its end, an absence is over by itself.
+    let later = sb
+        .tix(["agent", "list", "--format", "json"])
+        .now("2030-01-02T00:00:00Z")
+        .ok();
+    let list: Vec<Value> = serde_json::from_str(&later).unwrap();
+    let carol = list.iter().find(|a| a["handle"] == "carol").unwrap();
+    assert_eq!(carol["away"], false);
+    sb.ok(["check"]);
+}
+
+#[test]
+fn mail_gets_assigned_and_a_follow_up_to_an_absent_agent_is_reassigned() {
+    let sb = team("rule: round-robin");
+    sb.set_mail("addresses: [support@example.com]");
+    let mail = |id: &str, extra: &str| {
+        format!(
+            "From: Ann <ann@example.org>\r\nTo: support@example.com\r\nSubject: Printer\r\n\
+             Message-ID: <{id}@example.org>\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n{extra}\r\n\
+             Help.\r\n"
+        )
+    };
+    let out = sb
+        .tix(["import", "eml", "--format", "json"])
+        .stdin(mail("m1", ""))
+        .ok();
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let id = report["messages"][0]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(assignee(&sb, &id).as_deref(), Some("alice"));
+    assert_eq!(assignments(&sb, &id)[0].0, "tix");
+
+    sb.change(["agent", "away", "alice"]);
+    sb.tix(["import", "eml"])
+        .stdin(mail("m2", "In-Reply-To: <m1@example.org>\r\n"))
+        .ok();
+    assert_eq!(assignee(&sb, &id).as_deref(), Some("bob"));
+    let last = assignments(&sb, &id).pop().unwrap();
+    assert_eq!(last.0, "tix");
+    assert!(
+        last.2.contains("alice is away and the customer wrote"),
+        "{last:?}"
+    );
+    sb.ok(["check"]);
+    sb.assert_clean();
+}
