@@ -56,6 +56,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand import 'File mail from a mailbox into tickets'
             cand quarantine 'Messages that could not be filed'
             cand outbox 'Replies recorded but not (yet) delivered by e-mail'
+            cand escalate 'Move a ticket to the next group (level), with a note for the next agent'
             cand blacklist 'Senders whose mail is skipped'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -736,6 +737,19 @@ set edit:completion:arg-completer[tix] = {|@words|
         }
         &'tix;outbox;help;help'= {
         }
+        &'tix;escalate'= {
+            cand --to 'A group, or an agent; default: the group after the ticket''s current one'
+            cand -m 'The text (repeat for paragraphs)'
+            cand --message 'The text (repeat for paragraphs)'
+            cand -F 'Read the text from FILE, or from standard input with `-`'
+            cand --file 'Read the text from FILE, or from standard input with `-`'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'tix;blacklist'= {
             cand -C 'Run as if tix was started in DIR'
             cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
@@ -826,6 +840,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand import 'File mail from a mailbox into tickets'
             cand quarantine 'Messages that could not be filed'
             cand outbox 'Replies recorded but not (yet) delivered by e-mail'
+            cand escalate 'Move a ticket to the next group (level), with a note for the next agent'
             cand blacklist 'Senders whose mail is skipped'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -939,6 +954,8 @@ set edit:completion:arg-completer[tix] = {|@words|
         &'tix;help;outbox;list'= {
         }
         &'tix;help;outbox;retry'= {
+        }
+        &'tix;help;escalate'= {
         }
         &'tix;help;blacklist'= {
             cand add 'Skip mail from an address or a whole domain'

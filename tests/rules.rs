@@ -237,3 +237,43 @@ fn mail_gets_assigned_and_a_follow_up_to_an_absent_agent_is_reassigned() {
     sb.ok(["check"]);
     sb.assert_clean();
 }
+
+#[test]
+fn escalation_moves_to_the_next_group_with_a_note_for_the_next_agent() {
+    let sb = team("rule: round-robin\ngroup: first-line");
+    sb.set_config(
+        "groups",
+        "[{name: first-line, agents: [alice, bob]}, {name: second-line, agents: [carol]}]",
+    );
+    let id = create(&sb, "Hard one");
+    assert_eq!(assignee(&sb, &id).as_deref(), Some("alice"));
+    let out = sb.change(["escalate", &id, "-m", "Needs a database expert"]);
+    assert!(
+        out.contains("escalated to second-line, assigned to carol"),
+        "{out}"
+    );
+    let ticket = sb.ticket(&id);
+    assert_eq!(ticket["group"], "second-line");
+    assert_eq!(ticket["assignee"], "carol");
+    let escalations: Vec<Value> = sb
+        .entries(&id)
+        .into_iter()
+        .filter(|e| e["kind"] == "escalate")
+        .collect();
+    assert_eq!(
+        escalations[0]["body"].as_str().unwrap().trim(),
+        "Needs a database expert"
+    );
+    // Internal: not in the customer's view.
+    let public = sb.ok(["show", &id, "--public"]);
+    assert!(!public.contains("database expert"), "{public}");
+    // No level after the last; an explicit target still works.
+    let run = sb.tix(["escalate", &id, "-m", "More"]).fails(6);
+    assert!(run.stderr.contains("last group"), "{}", run.stderr);
+    sb.change(["escalate", &id, "--to", "bob", "-m", "Back to bob"]);
+    assert_eq!(sb.ticket(&id)["assignee"], "bob");
+    assert_eq!(sb.ticket(&id)["group"], "first-line");
+    sb.tix(["escalate", &id, "--to", "nobody", "-m", "x"])
+        .fails(3);
+    sb.ok(["check"]);
+}

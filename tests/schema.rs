@@ -24,7 +24,7 @@ use tix::domain::{
 };
 
 /// Every entry kind, as in the schema's `kind` enum.
-const ALL_KINDS: [&str; 18] = [
+const ALL_KINDS: [&str; 19] = [
     "created",
     "message",
     "reply",
@@ -43,6 +43,7 @@ const ALL_KINDS: [&str; 18] = [
     "unlock",
     "attachment",
     "delivery",
+    "escalate",
 ];
 
 /// Marks an invalid example that tix's parser accepts.
@@ -265,6 +266,9 @@ fn sample_events() -> Vec<Event> {
             entry: "20261123T013823.123456Z-ab12cd-reply.md".into(),
             status: DeliveryStatus::Failed,
         },
+        Event::Escalate {
+            to: "second-line".into(),
+        },
     ];
     for e in &events {
         match e {
@@ -285,7 +289,8 @@ fn sample_events() -> Vec<Event> {
             | Event::Lock {}
             | Event::Unlock {}
             | Event::Attachment { .. }
-            | Event::Delivery { .. } => {}
+            | Event::Delivery { .. }
+            | Event::Escalate { .. } => {}
         }
     }
     events
@@ -422,7 +427,9 @@ fn everything_the_binary_writes_is_valid() {
          - name: due\n  type: date\n\
          mail:\n  addresses: [support@example.com]\n  closed_reply: new-after-days\n  reopen_days: 7\n\
          \x20 blacklist:\n  - sender: example.net\n  - sender: spam@example.com\n    subject: prize\n\
-         \x20 outgoing:\n    transport: file\n    dir: sent-mail\n",
+         \x20 outgoing:\n    transport: file\n    dir: sent-mail\n\
+         groups:\n- name: first-line\n  agents: [bob]\n- name: second-line\n  agents: [alice]\n\
+         assignment:\n  rule: round-robin\n  max_active: 50\n",
     );
     fs::write(&config_path, config).unwrap();
     s.git(&["add", ".tix/config.yaml"]);
@@ -473,6 +480,7 @@ fn everything_the_binary_writes_is_valid() {
     }
     let a = a.as_str();
     s.tix(&["reply", a, "-m", "Try turning it off and on"]);
+    s.tix(&["escalate", a, "-m", "Needs the second line"]);
     s.tix(&["comment", a, "-m", "Internal: tray 2 is worn"]);
     s.tix(&["assign", a, "bob"]);
     s.tix(&["assign", a, "--none"]);

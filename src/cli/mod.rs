@@ -109,6 +109,8 @@ pub enum Command {
     /// Replies recorded but not (yet) delivered by e-mail
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Move a ticket to the next group (level), with a note for the next agent
+    Escalate(EscalateArgs),
     /// Senders whose mail is skipped
     #[command(subcommand)]
     Blacklist(BlacklistCommand),
@@ -614,6 +616,18 @@ pub struct QuarantineListArgs {
     /// Output format; default: table on a terminal, tsv when piped
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,
+}
+
+#[derive(Args, Debug)]
+pub struct EscalateArgs {
+    /// Ticket id, or any unique prefix of it
+    pub id: String,
+    /// A group, or an agent; default: the group after the ticket's current one
+    #[arg(long, value_name = "GROUP|AGENT")]
+    pub to: Option<String>,
+    /// Why (an internal note for the next agent)
+    #[command(flatten)]
+    pub body: BodyArgs,
 }
 
 #[derive(Subcommand, Debug)]

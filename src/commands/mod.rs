@@ -6,6 +6,7 @@ mod blacklist;
 mod check;
 mod close;
 mod create;
+mod escalate;
 mod filter;
 mod import;
 mod init;
@@ -95,6 +96,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Import(cmd) => import::run(ctx, cmd),
         Command::Quarantine(cmd) => quarantine::run(ctx, cmd),
         Command::Outbox(cmd) => outbox::run(ctx, cmd),
+        Command::Escalate(args) => escalate::run(ctx, args),
         Command::Blacklist(cmd) => blacklist::run(ctx, cmd),
         Command::Completions(args) => {
             crate::cli::generated::print_completions(args.shell);

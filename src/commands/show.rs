@@ -244,6 +244,7 @@ pub fn describe(event: &Event) -> String {
         Event::Attachment {
             file, name, size, ..
         } => format!("attached {name} ({size} bytes) as {file}"),
+        Event::Escalate { to } => format!("escalated to {to}"),
         Event::Delivery {
             entry,
             status: DeliveryStatus::Sent,

@@ -379,6 +379,11 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         entry: Option<String>,
     },
+    /// The ticket moved to group `to` (the next level). Body: why, for the
+    /// next agent (internal).
+    Escalate {
+        to: String,
+    },
     /// An attempt to send the outbound reply `entry` (its file name).
     /// Body: the error, when it failed. Recorded even on a locked ticket:
     /// it reports what happened to mail already written, and changes
@@ -410,6 +415,7 @@ impl Event {
             Event::Unlock {} => "unlock",
             Event::Attachment { .. } => "attachment",
             Event::Delivery { .. } => "delivery",
+            Event::Escalate { .. } => "escalate",
         }
     }
 

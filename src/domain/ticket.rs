@@ -64,6 +64,11 @@ pub struct Ticket {
     pub last_seq: u64,
     /// Things a reader should know: entries after a lock, a second `created`.
     pub warnings: Vec<String>,
+    /// The group the ticket was last escalated to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub escalations: u32,
     /// Outbound replies not (yet) delivered, by entry file: the last
     /// error, or empty when no attempt is recorded.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -105,6 +110,8 @@ impl Ticket {
             last_seq: 0,
             warnings: Vec::new(),
             outbox: BTreeMap::new(),
+            group: None,
+            escalations: 0,
         }
     }
 
@@ -115,6 +122,10 @@ impl Ticket {
     pub fn next_seq(&self) -> u64 {
         self.last_seq + 1
     }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Sorts entries into fold order.
@@ -259,6 +270,10 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             t.locked = None;
         }
         Event::Attachment { .. } => {}
+        Event::Escalate { to } => {
+            t.group = Some(to.clone());
+            t.escalations += 1;
+        }
         Event::Delivery { entry, status } => match status {
             DeliveryStatus::Sent => {
                 t.outbox.remove(entry);

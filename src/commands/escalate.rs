@@ -1,0 +1,127 @@
+//! `tix escalate`: a ticket to the next group (first level, second
+//! level, …), with an internal note saying why, and an agent of that group
+//! chosen by the assignment rule.
+
+use crate::cli::output::{print, warn};
+use crate::cli::{EscalateArgs, input};
+use crate::domain::assign::{self, Rule};
+use crate::domain::{Config, Event, Ticket};
+use crate::error::{Error, Result};
+use crate::ops::{self, Draft};
+
+use super::Ctx;
+
+pub fn run(ctx: &Ctx, args: EscalateArgs) -> Result<()> {
+    let why = input::required_body(&args.body, "escalation note")?;
+    let (store, actor, id) = ctx.target(&args.id)?;
+    let config = store.config();
+    if config.groups.is_empty() {
+        return Err(Error::invalid(
+            "no groups in .tix/config.yaml: escalation moves a ticket to the next group",
+        )
+        .with_hint("declare groups (first level first), see docs/rules.md"));
+    }
+    let state = ops::team::team_state(&store, ops::now()?)?;
+    let mut chosen = (String::new(), None);
+    let outcome = ops::append(&store, &actor, id, "escalate", |ticket| {
+        let (group, explicit) = target(config, ticket, args.to.as_deref())?;
+        let members = &config
+            .groups
+            .iter()
+            .find(|g| g.name == group)
+            .map(|g| g.agents.clone())
+            .unwrap_or_default();
+        // Without a rule, escalation still needs someone: round-robin.
+        let rule = match config.assignment.rule {
+            Rule::None => Rule::RoundRobin,
+            r => r,
+        };
+        let agent = explicit
+            .or_else(|| assign::choose(rule, members, config.assignment.max_active, &state, 0));
+        let mut drafts = vec![Draft::with_body(
+            Event::Escalate { to: group.clone() },
+            why.clone(),
+        )];
+        if agent != ticket.assignee {
+            let note = match &agent {
+                Some(_) => format!("Assigned on escalation to {group}.\n"),
+                None => format!("Waits for the {group} group: nobody there is available.\n"),
+            };
+            drafts.push(Draft::with_body(Event::Assign { to: agent.clone() }, note));
+        }
+        chosen = (group, agent);
+        Ok(drafts)
+    })?;
+    let Some(outcome) = outcome else {
+        return Ok(());
+    };
+    for w in &outcome.warnings {
+        warn(w);
+    }
+    let (group, agent) = chosen;
+    print(&format!(
+        "{id} escalated to {group}, {}\n",
+        match agent {
+            Some(a) => format!("assigned to {a}"),
+            None => "unassigned (nobody available)".into(),
+        }
+    ))
+}
+
+/// The group (and agent, when one was named) a ticket escalates to.
+fn target(config: &Config, ticket: &Ticket, to: Option<&str>) -> Result<(String, Option<String>)> {
+    if let Some(to) = to {
+        if config.groups.iter().any(|g| g.name == to) {
+            return Ok((to.to_string(), None));
+        }
+        let agent = config.agent(to).ok_or_else(|| {
+            Error::not_found(format!(
+                "--to {to}: neither a group ({}) nor an agent",
+                config
+                    .groups
+                    .iter()
+                    .map(|g| g.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+        let group = config
+            .groups
+            .iter()
+            .find(|g| g.agents.contains(&agent.handle))
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "--to {to}: {} is in no group; escalation goes to a group",
+                    agent.handle
+                ))
+            })?;
+        return Ok((group.name.clone(), Some(agent.handle.clone())));
+    }
+    // Where the ticket is now: where it was escalated to, else the group
+    // of its agent, else the group new tickets go to.
+    let current = ticket
+        .group
+        .clone()
+        .or_else(|| {
+            let a = ticket.assignee.as_ref()?;
+            config
+                .groups
+                .iter()
+                .find(|g| g.agents.contains(a))
+                .map(|g| g.name.clone())
+        })
+        .or_else(|| config.assignment.group.clone())
+        .unwrap_or_else(|| config.groups[0].name.clone());
+    let at = config
+        .groups
+        .iter()
+        .position(|g| g.name == current)
+        .unwrap_or(0);
+    match config.groups.get(at + 1) {
+        Some(next) => Ok((next.name.clone(), None)),
+        None => Err(Error::invalid(format!(
+            "ticket {} is already with the last group ({current}); name one with --to",
+            ticket.id
+        ))),
+    }
+}
