@@ -60,6 +60,8 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be filed')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'Replies recorded but not (yet) delivered by e-mail')
             [CompletionResult]::new('escalate', 'escalate', [CompletionResultType]::ParameterValue, 'Move a ticket to the next group (level), with a note for the next agent')
+            [CompletionResult]::new('snooze', 'snooze', [CompletionResultType]::ParameterValue, 'Hide a ticket from the list until a time; it wakes then (tix tick) or when the customer writes')
+            [CompletionResult]::new('tick', 'tick', [CompletionResultType]::ParameterValue, 'Apply the time rules once: wake snoozed tickets, assign those waiting for room, auto-close and lock (run it from cron or a systemd timer)')
             [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Senders whose mail is skipped')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -120,6 +122,7 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('--unassigned', '--unassigned', [CompletionResultType]::ParameterName, 'Only unassigned tickets')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Include closed tickets (by default `list` leaves them out)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include closed tickets (by default `list` leaves them out)')
+            [CompletionResult]::new('--snoozed', '--snoozed', [CompletionResultType]::ParameterName, 'Only snoozed tickets (hidden otherwise until they wake)')
             [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Reverse the order')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
@@ -149,6 +152,7 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('--unassigned', '--unassigned', [CompletionResultType]::ParameterName, 'Only unassigned tickets')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Include closed tickets (by default `list` leaves them out)')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Include closed tickets (by default `list` leaves them out)')
+            [CompletionResult]::new('--snoozed', '--snoozed', [CompletionResultType]::ParameterName, 'Only snoozed tickets (hidden otherwise until they wake)')
             [CompletionResult]::new('--reverse', '--reverse', [CompletionResultType]::ParameterName, 'Reverse the order')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
@@ -831,6 +835,28 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'tix;snooze' {
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Until when (RFC 3339, a date, or a duration like 3d from now)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--wake', '--wake', [CompletionResultType]::ParameterName, 'Wake it now')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'tix;tick' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be done; change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'tix;blacklist' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
@@ -932,6 +958,8 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('quarantine', 'quarantine', [CompletionResultType]::ParameterValue, 'Messages that could not be filed')
             [CompletionResult]::new('outbox', 'outbox', [CompletionResultType]::ParameterValue, 'Replies recorded but not (yet) delivered by e-mail')
             [CompletionResult]::new('escalate', 'escalate', [CompletionResultType]::ParameterValue, 'Move a ticket to the next group (level), with a note for the next agent')
+            [CompletionResult]::new('snooze', 'snooze', [CompletionResultType]::ParameterValue, 'Hide a ticket from the list until a time; it wakes then (tix tick) or when the customer writes')
+            [CompletionResult]::new('tick', 'tick', [CompletionResultType]::ParameterValue, 'Apply the time rules once: wake snoozed tickets, assign those waiting for room, auto-close and lock (run it from cron or a systemd timer)')
             [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Senders whose mail is skipped')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1094,6 +1122,12 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             break
         }
         'tix;help;escalate' {
+            break
+        }
+        'tix;help;snooze' {
+            break
+        }
+        'tix;help;tick' {
             break
         }
         'tix;help;blacklist' {

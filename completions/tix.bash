@@ -100,6 +100,9 @@ _tix() {
             tix,show)
                 cmd="tix__subcmd__show"
                 ;;
+            tix,snooze)
+                cmd="tix__subcmd__snooze"
+                ;;
             tix,status)
                 cmd="tix__subcmd__status"
                 ;;
@@ -108,6 +111,9 @@ _tix() {
                 ;;
             tix,tag)
                 cmd="tix__subcmd__tag"
+                ;;
+            tix,tick)
+                cmd="tix__subcmd__tick"
                 ;;
             tix,unlink)
                 cmd="tix__subcmd__unlink"
@@ -250,6 +256,9 @@ _tix() {
             tix__subcmd__help,show)
                 cmd="tix__subcmd__help__subcmd__show"
                 ;;
+            tix__subcmd__help,snooze)
+                cmd="tix__subcmd__help__subcmd__snooze"
+                ;;
             tix__subcmd__help,status)
                 cmd="tix__subcmd__help__subcmd__status"
                 ;;
@@ -258,6 +267,9 @@ _tix() {
                 ;;
             tix__subcmd__help,tag)
                 cmd="tix__subcmd__help__subcmd__tag"
+                ;;
+            tix__subcmd__help,tick)
+                cmd="tix__subcmd__help__subcmd__tick"
                 ;;
             tix__subcmd__help,unlink)
                 cmd="tix__subcmd__help__subcmd__unlink"
@@ -446,7 +458,7 @@ _tix() {
 
     case "${cmd}" in
         tix)
-            opts="-C -y -h -V --as --yes --help --version init create list ls show reply comment note assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine outbox escalate blacklist completions help"
+            opts="-C -y -h -V --as --yes --help --version init create list ls show reply comment note assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine outbox escalate snooze tick blacklist completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1166,7 +1178,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help)
-            opts="init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine outbox escalate blacklist completions help"
+            opts="init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine outbox escalate snooze tick blacklist completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1837,6 +1849,20 @@ _tix() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tix__subcmd__help__subcmd__snooze)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tix__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1866,6 +1892,20 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help__subcmd__tag)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__help__subcmd__tick)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2264,7 +2304,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__list)
-            opts="-a -s -C -y -h --status --assignee --mine --unassigned --customer --tag --priority --field --all --created-since --created-until --updated-since --updated-until --text --sort --reverse --limit --format --as --yes --help"
+            opts="-a -s -C -y -h --status --assignee --mine --unassigned --customer --tag --priority --field --all --snoozed --created-since --created-until --updated-since --updated-until --text --sort --reverse --limit --format --as --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3225,6 +3265,32 @@ _tix() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        tix__subcmd__snooze)
+            opts="-C -y -h --until --wake --as --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         tix__subcmd__status)
             opts="-C -y -h --as --yes --help new open pending on-hold closed"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3276,6 +3342,32 @@ _tix() {
                 return 0
             fi
             case "${prev}" in
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__tick)
+            opts="-C -y -h --dry-run --format --as --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
                 -C)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

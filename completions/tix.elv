@@ -57,6 +57,8 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand quarantine 'Messages that could not be filed'
             cand outbox 'Replies recorded but not (yet) delivered by e-mail'
             cand escalate 'Move a ticket to the next group (level), with a note for the next agent'
+            cand snooze 'Hide a ticket from the list until a time; it wakes then (tix tick) or when the customer writes'
+            cand tick 'Apply the time rules once: wake snoozed tickets, assign those waiting for room, auto-close and lock (run it from cron or a systemd timer)'
             cand blacklist 'Senders whose mail is skipped'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -114,6 +116,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand --unassigned 'Only unassigned tickets'
             cand -a 'Include closed tickets (by default `list` leaves them out)'
             cand --all 'Include closed tickets (by default `list` leaves them out)'
+            cand --snoozed 'Only snoozed tickets (hidden otherwise until they wake)'
             cand --reverse 'Reverse the order'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
@@ -142,6 +145,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand --unassigned 'Only unassigned tickets'
             cand -a 'Include closed tickets (by default `list` leaves them out)'
             cand --all 'Include closed tickets (by default `list` leaves them out)'
+            cand --snoozed 'Only snoozed tickets (hidden otherwise until they wake)'
             cand --reverse 'Reverse the order'
             cand -y 'Answer yes to confirmations'
             cand --yes 'Answer yes to confirmations'
@@ -750,6 +754,26 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'tix;snooze'= {
+            cand --until 'Until when (RFC 3339, a date, or a duration like 3d from now)'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --wake 'Wake it now'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'tix;tick'= {
+            cand --format 'Output format'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --dry-run 'Say what would be done; change nothing'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'tix;blacklist'= {
             cand -C 'Run as if tix was started in DIR'
             cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
@@ -841,6 +865,8 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand quarantine 'Messages that could not be filed'
             cand outbox 'Replies recorded but not (yet) delivered by e-mail'
             cand escalate 'Move a ticket to the next group (level), with a note for the next agent'
+            cand snooze 'Hide a ticket from the list until a time; it wakes then (tix tick) or when the customer writes'
+            cand tick 'Apply the time rules once: wake snoozed tickets, assign those waiting for room, auto-close and lock (run it from cron or a systemd timer)'
             cand blacklist 'Senders whose mail is skipped'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -956,6 +982,10 @@ set edit:completion:arg-completer[tix] = {|@words|
         &'tix;help;outbox;retry'= {
         }
         &'tix;help;escalate'= {
+        }
+        &'tix;help;snooze'= {
+        }
+        &'tix;help;tick'= {
         }
         &'tix;help;blacklist'= {
             cand add 'Skip mail from an address or a whole domain'

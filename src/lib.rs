@@ -10,6 +10,7 @@
 //!   sending outgoing mail.
 //! - [`report`]: service metrics computed from the facts in the index;
 //!   pure, like the domain.
+//! - [`rules`]: the team's time rules (`tix tick`), on top of ops and mail.
 //! - [`cli`] and `commands`: argument parsing and rendering.
 
 pub mod cli;
@@ -19,6 +20,7 @@ pub mod error;
 pub mod mail;
 pub mod ops;
 pub mod report;
+pub mod rules;
 pub mod store;
 
 pub use error::{Error, ErrorKind, Result};

@@ -24,7 +24,7 @@ use tix::domain::{
 };
 
 /// Every entry kind, as in the schema's `kind` enum.
-const ALL_KINDS: [&str; 19] = [
+const ALL_KINDS: [&str; 20] = [
     "created",
     "message",
     "reply",
@@ -44,6 +44,7 @@ const ALL_KINDS: [&str; 19] = [
     "attachment",
     "delivery",
     "escalate",
+    "snooze",
 ];
 
 /// Marks an invalid example that tix's parser accepts.
@@ -269,6 +270,10 @@ fn sample_events() -> Vec<Event> {
         Event::Escalate {
             to: "second-line".into(),
         },
+        Event::Snooze {
+            until: Some(Timestamp::parse_rfc3339("2026-12-01T09:00:00Z").unwrap()),
+        },
+        Event::Snooze { until: None },
     ];
     for e in &events {
         match e {
@@ -290,7 +295,8 @@ fn sample_events() -> Vec<Event> {
             | Event::Unlock {}
             | Event::Attachment { .. }
             | Event::Delivery { .. }
-            | Event::Escalate { .. } => {}
+            | Event::Escalate { .. }
+            | Event::Snooze { .. } => {}
         }
     }
     events
@@ -481,6 +487,8 @@ fn everything_the_binary_writes_is_valid() {
     let a = a.as_str();
     s.tix(&["reply", a, "-m", "Try turning it off and on"]);
     s.tix(&["escalate", a, "-m", "Needs the second line"]);
+    s.tix(&["snooze", a, "--until", "2d"]);
+    s.tix(&["snooze", a, "--wake"]);
     s.tix(&["comment", a, "-m", "Internal: tray 2 is worn"]);
     s.tix(&["assign", a, "bob"]);
     s.tix(&["assign", a, "--none"]);

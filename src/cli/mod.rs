@@ -111,6 +111,12 @@ pub enum Command {
     Outbox(OutboxCommand),
     /// Move a ticket to the next group (level), with a note for the next agent
     Escalate(EscalateArgs),
+    /// Hide a ticket from the list until a time; it wakes then (tix tick) or
+    /// when the customer writes
+    Snooze(SnoozeArgs),
+    /// Apply the time rules once: wake snoozed tickets, assign those waiting
+    /// for room, auto-close and lock (run it from cron or a systemd timer)
+    Tick(TickArgs),
     /// Senders whose mail is skipped
     #[command(subcommand)]
     Blacklist(BlacklistCommand),
@@ -191,6 +197,9 @@ pub struct ListArgs {
     /// Include closed tickets (by default `list` leaves them out)
     #[arg(short, long, conflicts_with = "status")]
     pub all: bool,
+    /// Only snoozed tickets (hidden otherwise until they wake)
+    #[arg(long, conflicts_with = "all")]
+    pub snoozed: bool,
     /// Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)
     #[arg(long, value_name = "WHEN")]
     pub created_since: Option<String>,
@@ -616,6 +625,28 @@ pub struct QuarantineListArgs {
     /// Output format; default: table on a terminal, tsv when piped
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,
+}
+
+#[derive(Args, Debug)]
+pub struct TickArgs {
+    /// Say what would be done; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct SnoozeArgs {
+    /// Ticket id, or any unique prefix of it
+    pub id: String,
+    /// Until when (RFC 3339, a date, or a duration like 3d from now)
+    #[arg(long, value_name = "TIME", required_unless_present = "wake")]
+    pub until: Option<String>,
+    /// Wake it now
+    #[arg(long, conflicts_with = "until")]
+    pub wake: bool,
 }
 
 #[derive(Args, Debug)]

@@ -3,8 +3,7 @@
 use crate::cli::output::{self, print};
 use crate::cli::{AgentAddArgs, AgentCommand, AgentListArgs, RoleValue};
 use crate::domain::availability::away_at;
-use crate::domain::config::{is_valid_handle, parse_duration};
-use crate::domain::time::parse_when;
+use crate::domain::config::is_valid_handle;
 use crate::domain::{Agent, Party, Role};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops;
@@ -42,22 +41,7 @@ fn availability(ctx: &Ctx, who: &str, away: bool, until: Option<&str>) -> Result
     }
     let now = ops::now()?;
     let until = until
-        .map(|u| {
-            // A duration is from now on (`3d`: in three days).
-            let t = match parse_duration(u) {
-                Ok(secs) => now.plus_seconds(secs),
-                Err(_) => {
-                    parse_when(u, now).map_err(|e| Error::invalid(format!("--until: {e}")))?
-                }
-            };
-            if t <= now {
-                return Err(Error::invalid(format!(
-                    "--until: {} is not in the future",
-                    t.to_short()
-                )));
-            }
-            Ok(t)
-        })
+        .map(|u| super::filter::future_time("until", u, now))
         .transpose()?;
     if let Some(w) = ops::team::record_availability(&store, &actor, &agent, away, until)? {
         output::warn(&w);

@@ -29,6 +29,9 @@ pub struct Filter {
     pub updated: (Option<Timestamp>, Option<Timestamp>),
     /// Lower case; matched against the subject and the text of entries.
     pub text: Option<String>,
+    /// `Some((now, false))`: leave out tickets snoozed at `now`;
+    /// `Some((now, true))`: only those.
+    pub snoozed: Option<(Timestamp, bool)>,
 }
 
 impl Filter {
@@ -58,6 +61,22 @@ pub fn when(flag: &str, value: Option<&str>, now: Timestamp) -> Result<Option<Ti
     value
         .map(|s| parse_when(s, now).map_err(|e| Error::invalid(format!("--{flag}: {e}"))))
         .transpose()
+}
+
+/// Parses a time that must lie ahead (`--until`): a duration counts from
+/// `now` (`3d`: in three days), else a date or time as for filters.
+pub fn future_time(flag: &str, value: &str, now: Timestamp) -> Result<Timestamp> {
+    let t = match crate::domain::config::parse_duration(value) {
+        Ok(secs) => now.plus_seconds(secs),
+        Err(_) => parse_when(value, now).map_err(|e| Error::invalid(format!("--{flag}: {e}")))?,
+    };
+    if t <= now {
+        return Err(Error::invalid(format!(
+            "--{flag}: {} is not in the future",
+            t.to_short()
+        )));
+    }
+    Ok(t)
 }
 
 /// Resolves `--assignee AGENT` (handle or address), `--mine` and
@@ -106,6 +125,11 @@ impl Filter {
         }
         if let Some(a) = &self.assignee
             && a.as_deref() != t.assignee()
+        {
+            return false;
+        }
+        if let Some((now, only)) = self.snoozed
+            && t.snoozed_until().is_some_and(|u| u > now) != only
         {
             return false;
         }

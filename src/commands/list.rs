@@ -39,6 +39,12 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
             when("updated-until", args.updated_until.as_deref(), now)?,
         ),
         text: args.text.as_deref().map(str::to_lowercase),
+        // Snoozed tickets stay out of the default list until they wake.
+        snoozed: if args.all {
+            None
+        } else {
+            Some((now, args.snoozed))
+        },
         ..base
     };
 

@@ -18,7 +18,9 @@ mod reindex;
 mod report;
 mod show;
 mod simple;
+mod snooze;
 mod text;
+mod tick;
 
 use std::path::PathBuf;
 
@@ -97,6 +99,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Quarantine(cmd) => quarantine::run(ctx, cmd),
         Command::Outbox(cmd) => outbox::run(ctx, cmd),
         Command::Escalate(args) => escalate::run(ctx, args),
+        Command::Snooze(args) => snooze::run(ctx, args),
+        Command::Tick(args) => tick::run(ctx, args),
         Command::Blacklist(cmd) => blacklist::run(ctx, cmd),
         Command::Completions(args) => {
             crate::cli::generated::print_completions(args.shell);

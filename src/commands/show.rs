@@ -245,6 +245,8 @@ pub fn describe(event: &Event) -> String {
             file, name, size, ..
         } => format!("attached {name} ({size} bytes) as {file}"),
         Event::Escalate { to } => format!("escalated to {to}"),
+        Event::Snooze { until: Some(u) } => format!("snoozed until {}", u.to_short()),
+        Event::Snooze { until: None } => "woken".into(),
         Event::Delivery {
             entry,
             status: DeliveryStatus::Sent,

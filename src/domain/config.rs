@@ -44,6 +44,23 @@ pub struct Config {
     /// How new tickets get an agent.
     #[serde(default, skip_serializing_if = "Assignment::is_default")]
     pub assignment: Assignment,
+    /// Closing tickets left pending on the customer (by `tix tick`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_close: Option<AutoClose>,
+}
+
+/// Tickets pending on the customer for `pending_days` are closed by
+/// `tix tick`, with `message` (a public reply, e-mailed when sending is
+/// configured); with `lock_after_days`, closed tickets are locked that
+/// many days after the close.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoClose {
+    pub pending_days: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock_after_days: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -787,6 +804,7 @@ impl Config {
             sla: SlaConfig::default(),
             groups: Vec::new(),
             assignment: Assignment::default(),
+            auto_close: None,
         }
     }
 
@@ -888,6 +906,13 @@ impl Config {
             && !self.groups.iter().any(|x| &x.name == g)
         {
             return Err(format!("assignment.group: no group `{g}` in groups"));
+        }
+        if self
+            .auto_close
+            .as_ref()
+            .is_some_and(|a| a.pending_days == 0)
+        {
+            return Err("auto_close.pending_days: must be at least 1".into());
         }
         if self.assignment.max_active == Some(0) {
             return Err("assignment.max_active: must be at least 1".into());

@@ -379,6 +379,12 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         entry: Option<String>,
     },
+    /// Hidden from the default list until `until`; `until: null` wakes it
+    /// (at that time, by `tix tick`, or when the customer writes).
+    Snooze {
+        #[serde(deserialize_with = "Option::deserialize")]
+        until: Option<Timestamp>,
+    },
     /// The ticket moved to group `to` (the next level). Body: why, for the
     /// next agent (internal).
     Escalate {
@@ -416,6 +422,7 @@ impl Event {
             Event::Attachment { .. } => "attachment",
             Event::Delivery { .. } => "delivery",
             Event::Escalate { .. } => "escalate",
+            Event::Snooze { .. } => "snooze",
         }
     }
 

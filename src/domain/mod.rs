@@ -14,9 +14,9 @@ pub mod time;
 pub mod view;
 
 pub use config::{
-    AfterImport, Agent, Assignment, AutoReply, Config, DEFAULT_SENDMAIL_COMMAND, FieldDef,
-    FieldType, Group, MailAccount, MailOutgoing, MailProtocol, Notify, OutgoingTransport, Role,
-    SlaConfig, SlaTarget, Stage, TlsMode,
+    AfterImport, Agent, Assignment, AutoClose, AutoReply, Config, DEFAULT_SENDMAIL_COMMAND,
+    FieldDef, FieldType, Group, MailAccount, MailOutgoing, MailProtocol, Notify, OutgoingTransport,
+    Role, SlaConfig, SlaTarget, Stage, TlsMode,
 };
 pub use entry::{DeliveryStatus, Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
 pub use facts::TicketFacts;

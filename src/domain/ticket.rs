@@ -64,6 +64,12 @@ pub struct Ticket {
     pub last_seq: u64,
     /// Things a reader should know: entries after a lock, a second `created`.
     pub warnings: Vec<String>,
+    /// Hidden from the default list until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<Timestamp>,
+    /// When the status last changed (or the ticket was created).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_since: Option<Timestamp>,
     /// The group the ticket was last escalated to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
@@ -112,6 +118,8 @@ impl Ticket {
             outbox: BTreeMap::new(),
             group: None,
             escalations: 0,
+            snoozed_until: None,
+            status_since: None,
         }
     }
 
@@ -198,8 +206,13 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             t.created_at = Some(e.at);
             t.created_by = Some(e.author.clone());
             t.status = Status::New;
+            t.status_since = Some(e.at);
         }
-        Event::Message { .. } => t.messages += 1,
+        Event::Message { .. } => {
+            t.messages += 1;
+            // The customer writing wakes a snoozed ticket.
+            t.snoozed_until = None;
+        }
         Event::Reply { mail } => {
             t.messages += 1;
             if t.first_response_at.is_none() {
@@ -270,6 +283,7 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             t.locked = None;
         }
         Event::Attachment { .. } => {}
+        Event::Snooze { until } => t.snoozed_until = *until,
         Event::Escalate { to } => {
             t.group = Some(to.clone());
             t.escalations += 1;
@@ -298,6 +312,9 @@ fn set_status(t: &mut Ticket, to: Status, at: Timestamp) {
     }
     if to == Status::Closed && t.status != Status::Closed {
         t.closed_at = Some(at);
+    }
+    if to != t.status {
+        t.status_since = Some(at);
     }
     t.status = to;
 }

@@ -23,6 +23,7 @@ pub trait TicketView {
     fn field_is(&self, name: &str, value: &FieldValue) -> bool;
     fn created_at(&self) -> Option<Timestamp>;
     fn updated_at(&self) -> Option<Timestamp>;
+    fn snoozed_until(&self) -> Option<Timestamp>;
 }
 
 impl TicketView for Ticket {
@@ -70,5 +71,8 @@ impl TicketView for Ticket {
     }
     fn updated_at(&self) -> Option<Timestamp> {
         self.updated_at
+    }
+    fn snoozed_until(&self) -> Option<Timestamp> {
+        self.snoozed_until
     }
 }

@@ -40,7 +40,7 @@ const SUMMARY_FILE: &str = "summary.bin";
 const SHARDS_DIR: &str = "shards";
 /// The single-file index of earlier versions, removed on sight.
 const LEGACY_FILE: &str = "index.bin";
-const INDEX_VERSION: u32 = 8;
+const INDEX_VERSION: u32 = 9;
 
 type TreeId = [u8; 20];
 
@@ -127,6 +127,7 @@ pub struct ListRow<'a> {
     /// No tab or line break in any text above, so a listing can print the
     /// row without checking every cell.
     pub plain: bool,
+    pub snoozed_until: Option<Timestamp>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -177,6 +178,7 @@ impl<'a> ListRow<'a> {
                 .map(|p| (p.path.as_str(), p.message.as_str()))
                 .collect(),
             plain: false,
+            snoozed_until: ticket.snoozed_until,
         };
         let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
         row.plain = plain(row.subject)
@@ -241,6 +243,9 @@ impl TicketView for ListRow<'_> {
     }
     fn updated_at(&self) -> Option<Timestamp> {
         self.updated_at
+    }
+    fn snoozed_until(&self) -> Option<Timestamp> {
+        self.snoozed_until
     }
 }
 

@@ -1,0 +1,32 @@
+//! `tix snooze`: hide a ticket from the default list until a time.
+
+use crate::cli::SnoozeArgs;
+use crate::domain::Event;
+use crate::error::{Error, Result};
+use crate::ops::{self, Draft};
+
+use super::{Ctx, filter, write};
+
+pub fn run(ctx: &Ctx, args: SnoozeArgs) -> Result<()> {
+    let now = ops::now()?;
+    let until = match &args.until {
+        Some(u) => Some(filter::future_time("until", u, now)?),
+        None => None,
+    };
+    write(ctx, &args.id, "snooze", |_, _, ticket| {
+        if until.is_none() && ticket.snoozed_until.is_none() {
+            return Err(Error::invalid(format!(
+                "ticket {} is not snoozed",
+                ticket.id
+            )));
+        }
+        if !ticket.is_open() {
+            return Err(Error::invalid(format!(
+                "ticket {} is closed; there is nothing to snooze",
+                ticket.id
+            )));
+        }
+        Ok(vec![Draft::new(Event::Snooze { until })])
+    })?;
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! One pass of the time rules.
+
+use serde::Serialize;
+
+use crate::domain::assign::Rule;
+use crate::domain::{Event, Status, Ticket, TicketId, Timestamp, fold};
+use crate::error::Result;
+use crate::mail::compose::{self, Content, Context, Writer};
+use crate::mail::respond::{self, Envelope};
+use crate::mail::{send, template};
+use crate::ops::{self, Actor, Draft};
+use crate::store::Store;
+
+/// One thing `tick` did (or, in a dry run, would do).
+#[derive(Clone, Debug, Serialize)]
+pub struct Action {
+    pub ticket: TicketId,
+    pub action: String,
+    /// The rule, as in the trail.
+    pub why: String,
+}
+
+/// Applies the time rules as of `now`.
+pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Vec<Action>> {
+    let config = store.config();
+    let actor = respond::system_actor(store);
+    let mut team = ops::team::team_state(store, now)?;
+    let index = store.index()?;
+    let mut tickets: Vec<&Ticket> = index.tickets().map(|t| &t.ticket).collect();
+    tickets.sort_by_key(|t| t.id);
+    let mut actions = Vec::new();
+    for ticket in tickets {
+        let id = ticket.id;
+        if ticket.locked.is_some() {
+            continue;
+        }
+        // Woken at the end of a snooze.
+        if ticket.snoozed_until.is_some_and(|u| u <= now) {
+            let why = "the snooze ended".to_string();
+            if !dry_run {
+                apply(store, &actor, id, "wake", |t| {
+                    Ok(if t.snoozed_until.is_some_and(|u| u <= now) {
+                        vec![Draft::with_body(
+                            Event::Snooze { until: None },
+                            format!("Woken: {why}.\n"),
+                        )]
+                    } else {
+                        Vec::new()
+                    })
+                })?;
+            }
+            actions.push(Action {
+                ticket: id,
+                action: "woke".into(),
+                why,
+            });
+        }
+        // Waiting for an agent with room.
+        if config.assignment.rule != Rule::None
+            && ticket.is_open()
+            && ticket.assignee.is_none()
+            && let Some(agent) = ops::team::choose_agent(config, &team)?
+        {
+            let why = format!("the {} rule", config.assignment.rule.as_str());
+            if !dry_run {
+                apply(store, &actor, id, "assign", |t| {
+                    Ok(if t.assignee.is_none() && t.is_open() {
+                        vec![Draft::with_body(
+                            Event::Assign {
+                                to: Some(agent.clone()),
+                            },
+                            format!("Assigned by {why} (the ticket was waiting for room).\n"),
+                        )]
+                    } else {
+                        Vec::new()
+                    })
+                })?;
+            }
+            team.record(&agent, ticket.created_at.unwrap_or(now));
+            actions.push(Action {
+                ticket: id,
+                action: format!("assigned to {agent}"),
+                why: format!("the {} rule", config.assignment.rule.as_str()),
+            });
+        }
+        let Some(rule) = &config.auto_close else {
+            continue;
+        };
+        let days = |n: u32| i64::from(n) * 86_400;
+        let pending_for = |t: &Ticket| {
+            t.status == Status::Pending
+                && t.status_since
+                    .is_some_and(|s| s.seconds_until(now) >= days(rule.pending_days))
+        };
+        if pending_for(ticket) {
+            let why = format!("pending on the customer for {} days", rule.pending_days);
+            if !dry_run {
+                close_pending(
+                    store,
+                    &actor,
+                    id,
+                    rule.message.as_deref(),
+                    &why,
+                    now,
+                    pending_for,
+                )?;
+            }
+            actions.push(Action {
+                ticket: id,
+                action: "closed".into(),
+                why,
+            });
+        } else if let Some(lock_days) = rule.lock_after_days {
+            let due = |t: &Ticket| {
+                t.status == Status::Closed
+                    && t.locked.is_none()
+                    && t.closed_at
+                        .is_some_and(|c| c.seconds_until(now) >= days(lock_days))
+            };
+            if due(ticket) {
+                let why = format!("closed for {lock_days} days");
+                if !dry_run {
+                    apply(store, &actor, id, "lock", |t| {
+                        Ok(if due(t) {
+                            vec![Draft::with_body(
+                                Event::Lock {},
+                                format!("Locked by auto_close: {why}.\n"),
+                            )]
+                        } else {
+                            Vec::new()
+                        })
+                    })?;
+                }
+                actions.push(Action {
+                    ticket: id,
+                    action: "locked".into(),
+                    why,
+                });
+            }
+        }
+    }
+    // The process ends soon; freeing the index is wasted time.
+    std::mem::forget(index);
+    Ok(actions)
+}
+
+fn apply(
+    store: &Store,
+    actor: &Actor,
+    id: TicketId,
+    verb: &str,
+    plan: impl FnOnce(&Ticket) -> Result<Vec<Draft>>,
+) -> Result<()> {
+    ops::append(store, actor, id, verb, plan).map(drop)
+}
+
+/// Closes a ticket left pending, with the configured message as a public
+/// reply (e-mailed when sending is configured).
+fn close_pending(
+    store: &Store,
+    actor: &Actor,
+    id: TicketId,
+    message: Option<&str>,
+    why: &str,
+    now: Timestamp,
+    still_due: impl Fn(&Ticket) -> bool,
+) -> Result<()> {
+    let config = store.config();
+    let sending = message.is_some() && config.mail.outgoing.is_some();
+    let transport = if sending {
+        Some(send::transport(&config.mail, store.root())?)
+    } else {
+        None
+    };
+    let template = match &transport {
+        Some(_) => Some(template::load(store, "reply")?),
+        None => None,
+    };
+    let mut composed_out = None;
+    let outcome = ops::append(store, actor, id, "auto-close", |ticket| {
+        if !still_due(ticket) {
+            return Ok(Vec::new());
+        }
+        let mut drafts = Vec::new();
+        if let Some(text) = message {
+            let mut reply = Draft::with_body(Event::Reply { mail: None }, format!("{text}\n"));
+            if let Some(template) = &template {
+                let files = store.read_ticket(&id)?;
+                let (_, trail) = fold(id, files.entries);
+                let composed = compose::to_customer(
+                    &Context {
+                        config,
+                        ticket,
+                        trail: &trail,
+                        writer: Writer {
+                            name: &actor.name,
+                            email: &actor.email,
+                        },
+                    },
+                    &Content {
+                        template,
+                        text,
+                        attachments: &[],
+                        automatic: true,
+                    },
+                    now,
+                )?;
+                reply.event = Event::Reply {
+                    mail: Some(Box::new(composed.meta.clone())),
+                };
+                reply.original = Some(composed.bytes.clone());
+                composed_out = Some(composed);
+            }
+            drafts.push(reply);
+        }
+        drafts.push(Draft::with_body(
+            Event::Close {},
+            format!("Closed by auto_close: {why}.\n"),
+        ));
+        Ok(drafts)
+    })?;
+    if let (Some(outcome), Some(transport), Some(composed)) = (outcome, transport, composed_out) {
+        let from = compose::from_address(config)?;
+        let recipients = composed.outgoing.recipients();
+        // A failed send leaves the reply in the outbox; the close stands.
+        let _ = respond::deliver(
+            store,
+            actor,
+            id,
+            &outcome.files[0],
+            transport.as_ref(),
+            &Envelope {
+                from: &from.email,
+                recipients: &recipients,
+            },
+            &composed.bytes,
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! `tix tick` and snooze with an injected clock (`TIX_NOW`): waking,
+//! assigning tickets that waited for room, auto-close and lock,
+//! idempotence, and two clones ticking at once.
+
+mod common;
+
+use common::Sandbox;
+use serde_json::Value;
+
+const T0: &str = "2026-11-02T09:00:00Z";
+const DAY1: &str = "2026-11-03T09:00:00Z";
+const DAY3: &str = "2026-11-05T09:00:00Z";
+const DAY6: &str = "2026-11-08T09:00:00Z";
+const DAY8: &str = "2026-11-10T09:00:00Z";
+const DAY40: &str = "2026-12-12T09:00:00Z";
+
+fn tick(sb: &Sandbox, now: &str) -> Vec<Value> {
+    let out = sb.tix(["tick", "--format", "json"]).now(now).ok();
+    let report: Value = serde_json::from_str(&out).unwrap();
+    report["actions"].as_array().unwrap().clone()
+}
+
+fn create_at(sb: &Sandbox, subject: &str, now: &str) -> String {
+    sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "Ann <ann@example.org>",
+            "--subject",
+            subject,
+            "-m",
+            "help",
+        ])
+        .now(now),
+    )
+}
+
+#[test]
+fn a_snoozed_ticket_hides_until_it_wakes_and_tick_wakes_it_once() {
+    let sb = Sandbox::init();
+    let id = create_at(&sb, "Later", T0);
+    sb.change_with(sb.tix(["snooze", &id, "--until", "2d"]).now(T0));
+    let listed = |now: &str, args: &[&str]| {
+        let mut t = sb.tix(["list", "--format", "ids"]).now(now);
+        for a in args {
+            t = t.arg(a);
+        }
+        t.ok()
+    };
+    assert_eq!(listed(DAY1, &[]), "");
+    assert_eq!(listed(DAY1, &["--snoozed"]).trim(), id);
+    assert_eq!(listed(DAY1, &["--all"]).trim(), id);
+    assert!(tick(&sb, DAY1).is_empty());
+    let actions = tick(&sb, DAY3);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["action"], "woke");
+    assert_eq!(listed(DAY3, &[]).trim(), id);
+    assert!(tick(&sb, DAY3).is_empty(), "a second tick does nothing");
+    let kinds: Vec<String> = sb
+        .entries(&id)
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| *k == "snooze").count(), 2);
+}
+
+#[test]
+fn the_customer_writing_wakes_a_snoozed_ticket_at_once() {
+    let sb = Sandbox::init();
+    sb.set_mail("addresses: [support@example.com]");
+    let mail = |id: &str, extra: &str| {
+        format!(
+            "From: Ann <ann@example.org>\r\nTo: support@example.com\r\nSubject: Printer\r\n\
+             Message-ID: <{id}@example.org>\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n{extra}\r\n\
+             Help.\r\n"
+        )
+    };
+    let out = sb
+        .tix(["import", "eml", "--format", "json"])
+        .stdin(mail("s1", ""))
+        .now(T0)
+        .ok();
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let id = report["messages"][0]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sb.change_with(sb.tix(["snooze", &id, "--until", "1w"]).now(T0));
+    assert_eq!(sb.tix(["list", "--format", "ids"]).now(DAY1).ok(), "");
+    sb.tix(["import", "eml"])
+        .stdin(mail("s2", "In-Reply-To: <s1@example.org>\r\n"))
+        .now(DAY1)
+        .ok();
+    assert_eq!(
+        sb.tix(["list", "--format", "ids"]).now(DAY1).ok().trim(),
+        id
+    );
+    assert_eq!(sb.ticket(&id)["snoozed_until"], Value::Null);
+}
+
+#[test]
+fn pending_tickets_are_closed_then_locked_once() {
+    let sb = Sandbox::init();
+    sb.set_config(
+        "auto_close",
+        "{pending_days: 7, message: 'We are closing this for now; just reply to reopen it.', lock_after_days: 30}",
+    );
+    let id = create_at(&sb, "Waiting on Ann", T0);
+    sb.change_with(sb.tix(["status", &id, "pending"]).now(T0));
+    assert!(tick(&sb, DAY6).is_empty());
+    let actions = tick(&sb, DAY8);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["action"], "closed");
+    let ticket = sb.ticket(&id);
+    assert_eq!(ticket["status"], "closed");
+    let replies: Vec<Value> = sb
+        .entries(&id)
+        .into_iter()
+        .filter(|e| e["kind"] == "reply")
+        .collect();
+    assert_eq!(replies.len(), 1);
+    assert_eq!(replies[0]["author"], "tix");
+    assert!(
+        replies[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("just reply to reopen")
+    );
+    assert!(tick(&sb, DAY8).is_empty(), "idempotent");
+    let actions = tick(&sb, DAY40);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["action"], "locked");
+    assert!(sb.ticket(&id)["locked"].is_object());
+    assert!(tick(&sb, DAY40).is_empty());
+    // A dry run says, and does nothing.
+    let other = create_at(&sb, "Also waiting", T0);
+    sb.change_with(sb.tix(["status", &other, "pending"]).now(T0));
+    let before = sb.commit_count();
+    let out = sb.tix(["tick", "--dry-run"]).now(DAY8).ok();
+    assert!(out.contains(&format!("{other}\tclosed")), "{out}");
+    assert_eq!(sb.commit_count(), before);
+    sb.ok(["check"]);
+}
+
+#[test]
+fn a_ticket_waiting_for_room_is_assigned_by_tick_when_room_appears() {
+    let sb = Sandbox::init();
+    sb.set_config("assignment", "{rule: round-robin, max_active: 1}");
+    let a = create_at(&sb, "First", T0);
+    let b = create_at(&sb, "Second", T0);
+    assert_eq!(sb.ticket(&a)["assignee"], "alice");
+    assert_eq!(sb.ticket(&b)["assignee"], Value::Null);
+    assert!(tick(&sb, DAY1).is_empty(), "still no room");
+    sb.change(["close", &a, "--yes"]);
+    let actions = tick(&sb, DAY1);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["action"], "assigned to alice");
+    assert_eq!(sb.ticket(&b)["assignee"], "alice");
+    assert!(tick(&sb, DAY1).is_empty());
+}
+
+#[test]
+fn two_clones_ticking_at_once_merge_to_one_state() {
+    let sb = Sandbox::new();
+    let root = sb.root();
+    sb.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
+    sb.git_in(&root, ["clone", "-q", "origin.git", "a"]);
+    let a = root.join("a");
+    sb.tix(["init"]).in_dir(&a).ok();
+    let config = a.join(".tix/config.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("auto_close:\n  pending_days: 7\n");
+    std::fs::write(&config, text).unwrap();
+    sb.git_in(&a, ["commit", "-q", "-am", "auto-close"]);
+    let id = sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "ann@example.org",
+            "--subject",
+            "Shared",
+            "-m",
+            "x",
+        ])
+        .in_dir(&a)
+        .now(T0),
+    );
+    sb.tix(["status", &id, "pending"]).in_dir(&a).now(T0).ok();
+    sb.git_in(&a, ["push", "-q", "-u", "origin", "HEAD"]);
+    sb.git_in(&root, ["clone", "-q", "origin.git", "b"]);
+    let b = root.join("b");
+    for dir in [&a, &b] {
+        let out = sb.tix(["tick"]).in_dir(dir).now(DAY8).ok();
+        assert!(out.contains("closed"), "{out}");
+    }
+    sb.git_in(&b, ["push", "-q", "origin", "HEAD"]);
+    sb.git_run_in(&a, ["pull", "-q", "--no-rebase", "--no-edit"])
+        .code(0);
+    sb.git_in(&a, ["push", "-q", "origin", "HEAD"]);
+    sb.git_run_in(&b, ["pull", "-q", "--no-rebase", "--no-edit"])
+        .code(0);
+    // Both closes are in the trail; the second changes nothing.
+    let show = |dir: &std::path::Path| -> Value {
+        serde_json::from_str(&sb.tix(["show", &id, "--format", "json"]).in_dir(dir).ok()).unwrap()
+    };
+    let (ta, tb) = (show(&a), show(&b));
+    assert_eq!(ta["ticket"], tb["ticket"]);
+    assert_eq!(ta["ticket"]["status"], "closed");
+    assert_eq!(ta["ticket"]["reopened"], 0);
+    let closes = ta["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "close")
+        .count();
+    assert_eq!(closes, 2);
+    // And nothing is left to do on either side.
+    for dir in [&a, &b] {
+        let out = sb.tix(["tick"]).in_dir(dir).now(DAY8).ok();
+        assert!(out.starts_with("0 actions"), "{out}");
+        sb.tix(["check"]).in_dir(dir).ok();
+    }
+}
