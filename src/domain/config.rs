@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::entry::{FieldValue, Priority};
+use super::entry::{FieldValue, Priority, Status};
 use super::party::Party;
 
 pub const CONFIG_FORMAT: u32 = 1;
@@ -105,6 +105,82 @@ pub struct SlaConfig {
     pub high: Option<SlaTarget>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub urgent: Option<SlaTarget>,
+    /// How the clocks count: `calendar` (every second, the default) or
+    /// `business` (only the open hours of `business_hours`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<SlaCalendar>,
+    /// The open hours, with `calendar: business`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_hours: Option<BusinessHours>,
+    /// Statuses during which the clocks stand still. Absent: `pending` and
+    /// `on-hold`; `[]`: none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pause_on: Option<Vec<Status>>,
+    /// When a running clock is at risk: a duration before the deadline
+    /// (`1h`), or a share of the target still left (`20%`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warn_before: Option<String>,
+}
+
+/// Whether SLA time is every second or only business hours.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SlaCalendar {
+    #[default]
+    Calendar,
+    Business,
+}
+
+/// Business hours as written: a weekly schedule of local times in a zone,
+/// and holidays (dates in that zone) on which nothing is open. Parsed and
+/// checked into a [`super::sla::Schedule`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessHours {
+    /// An IANA zone name (`Europe/Berlin`), `UTC`, or a fixed offset
+    /// (`+01:00`).
+    pub timezone: String,
+    #[serde(default)]
+    pub days: WeekHours,
+    /// `YYYY-MM-DD`, in the schedule's zone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<String>,
+}
+
+/// Open hours per weekday, such as `09:00-17:00` or
+/// `09:00-12:00,13:00-17:00`; a day left out (or null) is closed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WeekHours {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mon: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wed: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thu: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sat: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sun: Option<String>,
+}
+
+impl WeekHours {
+    /// Monday first, with the key each is written under.
+    pub fn days(&self) -> [(&'static str, Option<&str>); 7] {
+        [
+            ("mon", self.mon.as_deref()),
+            ("tue", self.tue.as_deref()),
+            ("wed", self.wed.as_deref()),
+            ("thu", self.thu.as_deref()),
+            ("fri", self.fri.as_deref()),
+            ("sat", self.sat.as_deref()),
+            ("sun", self.sun.as_deref()),
+        ]
+    }
 }
 
 /// How soon a ticket must be answered and resolved, as durations such as
@@ -944,6 +1020,7 @@ impl Config {
                 }
             }
         }
+        super::sla::Policy::from_config(&self.sla)?;
         let mut names = Vec::new();
         for (i, f) in self.fields.iter().enumerate() {
             if !is_valid_handle(&f.name) {

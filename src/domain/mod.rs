@@ -9,14 +9,15 @@ pub mod facts;
 pub mod id;
 pub mod names;
 pub mod party;
+pub mod sla;
 pub mod ticket;
 pub mod time;
 pub mod view;
 
 pub use config::{
-    AfterImport, Agent, Assignment, AutoClose, AutoReply, Config, DEFAULT_SENDMAIL_COMMAND,
-    FieldDef, FieldType, Group, MailAccount, MailOutgoing, MailProtocol, Notify, OutgoingTransport,
-    Role, SlaConfig, SlaTarget, Stage, TlsMode,
+    AfterImport, Agent, Assignment, AutoClose, AutoReply, BusinessHours, Config,
+    DEFAULT_SENDMAIL_COMMAND, FieldDef, FieldType, Group, MailAccount, MailOutgoing, MailProtocol,
+    Notify, OutgoingTransport, Role, SlaCalendar, SlaConfig, SlaTarget, Stage, TlsMode, WeekHours,
 };
 pub use entry::{DeliveryStatus, Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
 pub use facts::TicketFacts;
