@@ -62,6 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('escalate', 'escalate', [CompletionResultType]::ParameterValue, 'Move a ticket to the next group (level), with a note for the next agent')
             [CompletionResult]::new('snooze', 'snooze', [CompletionResultType]::ParameterValue, 'Hide a ticket from the list until a time; it wakes then (tix tick) or when the customer writes')
             [CompletionResult]::new('tick', 'tick', [CompletionResultType]::ParameterValue, 'Apply the time rules once: wake snoozed tickets, assign those waiting for room, auto-close and lock (run it from cron or a systemd timer)')
+            [CompletionResult]::new('sla', 'sla', [CompletionResultType]::ParameterValue, 'Open tickets'' SLA clocks by time left, breached first')
             [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Senders whose mail is skipped')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -857,6 +858,18 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'tix;sla' {
+            [CompletionResult]::new('--assignee', '--assignee', [CompletionResultType]::ParameterName, 'Only tickets assigned to AGENT (handle or address)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format; default: table on a terminal, tsv when piped')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
+            [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
+            [CompletionResult]::new('--breached', '--breached', [CompletionResultType]::ParameterName, 'Only breached clocks')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'tix;blacklist' {
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run as if tix was started in DIR')
             [CompletionResult]::new('--as', '--as', [CompletionResultType]::ParameterName, 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email')
@@ -960,6 +973,7 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             [CompletionResult]::new('escalate', 'escalate', [CompletionResultType]::ParameterValue, 'Move a ticket to the next group (level), with a note for the next agent')
             [CompletionResult]::new('snooze', 'snooze', [CompletionResultType]::ParameterValue, 'Hide a ticket from the list until a time; it wakes then (tix tick) or when the customer writes')
             [CompletionResult]::new('tick', 'tick', [CompletionResultType]::ParameterValue, 'Apply the time rules once: wake snoozed tickets, assign those waiting for room, auto-close and lock (run it from cron or a systemd timer)')
+            [CompletionResult]::new('sla', 'sla', [CompletionResultType]::ParameterValue, 'Open tickets'' SLA clocks by time left, breached first')
             [CompletionResult]::new('blacklist', 'blacklist', [CompletionResultType]::ParameterValue, 'Senders whose mail is skipped')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1128,6 +1142,9 @@ Register-ArgumentCompleter -Native -CommandName 'tix' -ScriptBlock {
             break
         }
         'tix;help;tick' {
+            break
+        }
+        'tix;help;sla' {
             break
         }
         'tix;help;blacklist' {

@@ -100,6 +100,9 @@ _tix() {
             tix,show)
                 cmd="tix__subcmd__show"
                 ;;
+            tix,sla)
+                cmd="tix__subcmd__sla"
+                ;;
             tix,snooze)
                 cmd="tix__subcmd__snooze"
                 ;;
@@ -255,6 +258,9 @@ _tix() {
                 ;;
             tix__subcmd__help,show)
                 cmd="tix__subcmd__help__subcmd__show"
+                ;;
+            tix__subcmd__help,sla)
+                cmd="tix__subcmd__help__subcmd__sla"
                 ;;
             tix__subcmd__help,snooze)
                 cmd="tix__subcmd__help__subcmd__snooze"
@@ -458,7 +464,7 @@ _tix() {
 
     case "${cmd}" in
         tix)
-            opts="-C -y -h -V --as --yes --help --version init create list ls show reply comment note assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine outbox escalate snooze tick blacklist completions help"
+            opts="-C -y -h -V --as --yes --help --version init create list ls show reply comment note assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine outbox escalate snooze tick sla blacklist completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1178,7 +1184,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help)
-            opts="init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine outbox escalate snooze tick blacklist completions help"
+            opts="init create list show reply comment assign status priority subject tag untag cc field link unlink close reopen lock unlock log check reindex report agent import quarantine outbox escalate snooze tick sla blacklist completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1836,6 +1842,20 @@ _tix() {
             return 0
             ;;
         tix__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__help__subcmd__sla)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3248,6 +3268,36 @@ _tix() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tix__subcmd__sla)
+            opts="-C -y -h --breached --assignee --format --as --yes --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --assignee)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json csv tsv ids" -- "${cur}"))
                     return 0
                     ;;
                 -C)

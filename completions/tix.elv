@@ -59,6 +59,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand escalate 'Move a ticket to the next group (level), with a note for the next agent'
             cand snooze 'Hide a ticket from the list until a time; it wakes then (tix tick) or when the customer writes'
             cand tick 'Apply the time rules once: wake snoozed tickets, assign those waiting for room, auto-close and lock (run it from cron or a systemd timer)'
+            cand sla 'Open tickets'' SLA clocks by time left, breached first'
             cand blacklist 'Senders whose mail is skipped'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -774,6 +775,17 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'tix;sla'= {
+            cand --assignee 'Only tickets assigned to AGENT (handle or address)'
+            cand --format 'Output format; default: table on a terminal, tsv when piped'
+            cand -C 'Run as if tix was started in DIR'
+            cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
+            cand --breached 'Only breached clocks'
+            cand -y 'Answer yes to confirmations'
+            cand --yes 'Answer yes to confirmations'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'tix;blacklist'= {
             cand -C 'Run as if tix was started in DIR'
             cand --as 'Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email'
@@ -867,6 +879,7 @@ set edit:completion:arg-completer[tix] = {|@words|
             cand escalate 'Move a ticket to the next group (level), with a note for the next agent'
             cand snooze 'Hide a ticket from the list until a time; it wakes then (tix tick) or when the customer writes'
             cand tick 'Apply the time rules once: wake snoozed tickets, assign those waiting for room, auto-close and lock (run it from cron or a systemd timer)'
+            cand sla 'Open tickets'' SLA clocks by time left, breached first'
             cand blacklist 'Senders whose mail is skipped'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -986,6 +999,8 @@ set edit:completion:arg-completer[tix] = {|@words|
         &'tix;help;snooze'= {
         }
         &'tix;help;tick'= {
+        }
+        &'tix;help;sla'= {
         }
         &'tix;help;blacklist'= {
             cand add 'Skip mail from an address or a whole domain'

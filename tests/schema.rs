@@ -24,7 +24,7 @@ use tix::domain::{
 };
 
 /// Every entry kind, as in the schema's `kind` enum.
-const ALL_KINDS: [&str; 20] = [
+const ALL_KINDS: [&str; 21] = [
     "created",
     "message",
     "reply",
@@ -45,6 +45,7 @@ const ALL_KINDS: [&str; 20] = [
     "delivery",
     "escalate",
     "snooze",
+    "sla",
 ];
 
 /// Marks an invalid example that tix's parser accepts.
@@ -274,6 +275,10 @@ fn sample_events() -> Vec<Event> {
             until: Some(Timestamp::parse_rfc3339("2026-12-01T09:00:00Z").unwrap()),
         },
         Event::Snooze { until: None },
+        Event::Sla {
+            target: "first-response".into(),
+            standing: "breached".into(),
+        },
     ];
     for e in &events {
         match e {
@@ -296,7 +301,8 @@ fn sample_events() -> Vec<Event> {
             | Event::Attachment { .. }
             | Event::Delivery { .. }
             | Event::Escalate { .. }
-            | Event::Snooze { .. } => {}
+            | Event::Snooze { .. }
+            | Event::Sla { .. } => {}
         }
     }
     events
@@ -368,8 +374,16 @@ impl Scenario {
 
     /// Runs tix, which must succeed; returns its standard output.
     fn tix(&self, args: &[&str]) -> String {
+        self.tix_at(None, args)
+    }
+
+    /// Like [`Scenario::tix`], pretending it is `now` when given.
+    fn tix_at(&self, now: Option<&str>, args: &[&str]) -> String {
         let mut cmd = Command::cargo_bin("tix").unwrap();
         self.env(&mut cmd);
+        if let Some(now) = now {
+            cmd.env("TIX_NOW", now);
+        }
         let out = cmd.args(args).output().unwrap();
         assert!(
             out.status.success(),
@@ -435,7 +449,8 @@ fn everything_the_binary_writes_is_valid() {
          \x20 blacklist:\n  - sender: example.net\n  - sender: spam@example.com\n    subject: prize\n\
          \x20 outgoing:\n    transport: file\n    dir: sent-mail\n\
          groups:\n- name: first-line\n  agents: [bob]\n- name: second-line\n  agents: [alice]\n\
-         assignment:\n  rule: round-robin\n  max_active: 50\n",
+         assignment:\n  rule: round-robin\n  max_active: 50\n\
+         sla:\n  urgent:\n    first_response: 1h\n  on_breach:\n  - priority: urgent\n  - notify\n",
     );
     fs::write(&config_path, config).unwrap();
     s.git(&["add", ".tix/config.yaml"]);
@@ -489,6 +504,25 @@ fn everything_the_binary_writes_is_valid() {
     s.tix(&["escalate", a, "-m", "Needs the second line"]);
     s.tix(&["snooze", a, "--until", "2d"]);
     s.tix(&["snooze", a, "--wake"]);
+    let late = s
+        .tix_at(
+            Some("2026-01-01T09:00:00Z"),
+            &[
+                "create",
+                "--customer",
+                "c@example.com",
+                "--subject",
+                "Urgent",
+                "-m",
+                "x",
+                "--priority",
+                "urgent",
+            ],
+        )
+        .trim()
+        .to_string();
+    let ticked = s.tix_at(Some("2026-01-01T11:00:00Z"), &["tick"]);
+    assert!(ticked.contains(&late), "{ticked}");
     s.tix(&["comment", a, "-m", "Internal: tray 2 is worn"]);
     s.tix(&["assign", a, "bob"]);
     s.tix(&["assign", a, "--none"]);

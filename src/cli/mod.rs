@@ -117,6 +117,8 @@ pub enum Command {
     /// Apply the time rules once: wake snoozed tickets, assign those waiting
     /// for room, auto-close and lock (run it from cron or a systemd timer)
     Tick(TickArgs),
+    /// Open tickets' SLA clocks by time left, breached first
+    Sla(SlaArgs),
     /// Senders whose mail is skipped
     #[command(subcommand)]
     Blacklist(BlacklistCommand),
@@ -622,6 +624,19 @@ pub struct QuarantineRetryArgs {
 
 #[derive(Args, Debug)]
 pub struct QuarantineListArgs {
+    /// Output format; default: table on a terminal, tsv when piped
+    #[arg(long, value_enum)]
+    pub format: Option<ListFormat>,
+}
+
+#[derive(Args, Debug)]
+pub struct SlaArgs {
+    /// Only breached clocks
+    #[arg(long)]
+    pub breached: bool,
+    /// Only tickets assigned to AGENT (handle or address)
+    #[arg(long, value_name = "AGENT")]
+    pub assignee: Option<String>,
     /// Output format; default: table on a terminal, tsv when piped
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,

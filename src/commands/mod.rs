@@ -18,6 +18,7 @@ mod reindex;
 mod report;
 mod show;
 mod simple;
+mod sla;
 mod snooze;
 mod text;
 mod tick;
@@ -101,6 +102,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Escalate(args) => escalate::run(ctx, args),
         Command::Snooze(args) => snooze::run(ctx, args),
         Command::Tick(args) => tick::run(ctx, args),
+        Command::Sla(args) => sla::run(ctx, args),
         Command::Blacklist(cmd) => blacklist::run(ctx, cmd),
         Command::Completions(args) => {
             crate::cli::generated::print_completions(args.shell);

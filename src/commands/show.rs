@@ -247,6 +247,7 @@ pub fn describe(event: &Event) -> String {
         Event::Escalate { to } => format!("escalated to {to}"),
         Event::Snooze { until: Some(u) } => format!("snoozed until {}", u.to_short()),
         Event::Snooze { until: None } => "woken".into(),
+        Event::Sla { target, standing } => format!("SLA {target}: {standing}"),
         Event::Delivery {
             entry,
             status: DeliveryStatus::Sent,

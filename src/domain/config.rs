@@ -120,6 +120,81 @@ pub struct SlaConfig {
     /// (`1h`), or a share of the target still left (`20%`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warn_before: Option<String>,
+    /// What `tix tick` does when a clock passes the warning threshold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on_warning: Vec<SlaAction>,
+    /// What `tix tick` does when a target is breached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on_breach: Vec<SlaAction>,
+}
+
+/// An action `tix tick` takes when an SLA clock reaches its warning
+/// threshold or its deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawSlaAction", into = "RawSlaAction")]
+pub enum SlaAction {
+    /// E-mail the assigned agent (every agent while unassigned), with the
+    /// notify template.
+    Notify,
+    /// Escalate to this group (an agent of it chosen by the rule).
+    Escalate(String),
+    /// Set this priority (only ever raising it).
+    Priority(Priority),
+    /// Give the ticket to this agent.
+    Assign(String),
+}
+
+/// An action as written: `notify`, or a one-key map such as
+/// `{escalate: second-line}` (YAML tags like `!escalate` are not what
+/// people write).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+enum RawSlaAction {
+    Word(String),
+    Pair(BTreeMap<String, String>),
+}
+
+impl TryFrom<RawSlaAction> for SlaAction {
+    type Error = String;
+
+    fn try_from(raw: RawSlaAction) -> Result<Self, String> {
+        let expected =
+            "expected notify, {escalate: GROUP}, {priority: PRIORITY} or {assign: AGENT}";
+        match raw {
+            RawSlaAction::Word(w) if w == "notify" => Ok(SlaAction::Notify),
+            RawSlaAction::Word(w) => Err(format!("`{w}`: {expected}")),
+            RawSlaAction::Pair(map) => {
+                let mut pairs = map.into_iter();
+                let (Some((key, value)), None) = (pairs.next(), pairs.next()) else {
+                    return Err(expected.to_string());
+                };
+                match key.as_str() {
+                    "escalate" => Ok(SlaAction::Escalate(value)),
+                    "assign" => Ok(SlaAction::Assign(value)),
+                    "priority" => Priority::ALL
+                        .iter()
+                        .find(|p| p.as_str() == value)
+                        .map(|p| SlaAction::Priority(*p))
+                        .ok_or_else(|| {
+                            format!("priority `{value}`: expected low, normal, high or urgent")
+                        }),
+                    other => Err(format!("`{other}`: {expected}")),
+                }
+            }
+        }
+    }
+}
+
+impl From<SlaAction> for RawSlaAction {
+    fn from(action: SlaAction) -> Self {
+        let pair = |k: &str, v: String| RawSlaAction::Pair(BTreeMap::from([(k.to_string(), v)]));
+        match action {
+            SlaAction::Notify => RawSlaAction::Word("notify".into()),
+            SlaAction::Escalate(g) => pair("escalate", g),
+            SlaAction::Priority(p) => pair("priority", p.as_str().to_string()),
+            SlaAction::Assign(a) => pair("assign", a),
+        }
+    }
 }
 
 /// Whether SLA time is every second or only business hours.
@@ -982,6 +1057,22 @@ impl Config {
             && !self.groups.iter().any(|x| &x.name == g)
         {
             return Err(format!("assignment.group: no group `{g}` in groups"));
+        }
+        for (key, actions) in [
+            ("sla.on_warning", &self.sla.on_warning),
+            ("sla.on_breach", &self.sla.on_breach),
+        ] {
+            for (i, action) in actions.iter().enumerate() {
+                match action {
+                    SlaAction::Escalate(g) if !self.groups.iter().any(|x| &x.name == g) => {
+                        return Err(format!("{key}[{i}].escalate: no group `{g}` in groups"));
+                    }
+                    SlaAction::Assign(a) if !self.agents.iter().any(|x| &x.handle == a) => {
+                        return Err(format!("{key}[{i}].assign: `{a}` is not one of the agents"));
+                    }
+                    _ => {}
+                }
+            }
         }
         if self
             .auto_close

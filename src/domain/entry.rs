@@ -379,6 +379,13 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         entry: Option<String>,
     },
+    /// An SLA clock of the ticket reached a state `tix tick` acts on:
+    /// `target` is `first-response` or `resolution`, `standing` `warning`
+    /// or `breached`. Body: the deadline and what was done.
+    Sla {
+        target: String,
+        standing: String,
+    },
     /// Hidden from the default list until `until`; `until: null` wakes it
     /// (at that time, by `tix tick`, or when the customer writes).
     Snooze {
@@ -423,6 +430,7 @@ impl Event {
             Event::Delivery { .. } => "delivery",
             Event::Escalate { .. } => "escalate",
             Event::Snooze { .. } => "snooze",
+            Event::Sla { .. } => "sla",
         }
     }
 

@@ -64,6 +64,9 @@ pub struct Ticket {
     pub last_seq: u64,
     /// Things a reader should know: entries after a lock, a second `created`.
     pub warnings: Vec<String>,
+    /// SLA states `tix tick` has acted on, as `target:standing`.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub sla_marks: BTreeSet<String>,
     /// Hidden from the default list until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<Timestamp>,
@@ -120,6 +123,7 @@ impl Ticket {
             escalations: 0,
             snoozed_until: None,
             status_since: None,
+            sla_marks: BTreeSet::new(),
         }
     }
 
@@ -284,6 +288,9 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
         }
         Event::Attachment { .. } => {}
         Event::Snooze { until } => t.snoozed_until = *until,
+        Event::Sla { target, standing } => {
+            t.sla_marks.insert(format!("{target}:{standing}"));
+        }
         Event::Escalate { to } => {
             t.group = Some(to.clone());
             t.escalations += 1;

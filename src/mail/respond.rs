@@ -288,9 +288,7 @@ pub fn notify(
     follow_ups: &[TicketId],
     now: Timestamp,
 ) -> Result<Relayed> {
-    let config = store.config();
-    let settings = &config.mail.notify;
-    let mut done = Relayed::default();
+    let settings = &store.config().mail.notify;
     let mut tickets: Vec<TicketId> = Vec::new();
     if settings.new_ticket {
         tickets.extend(new_tickets);
@@ -300,6 +298,17 @@ pub fn notify(
     }
     tickets.sort();
     tickets.dedup();
+    notify_tickets(store, &tickets, now)
+}
+
+/// E-mails the agents of each of `tickets` (the assignee, or every agent
+/// while unassigned) with the notify template, whatever `mail.notify`
+/// says: for rules that ask for it (an SLA breach). Does nothing unless
+/// sending is configured.
+pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Result<Relayed> {
+    let config = store.config();
+    let settings = &config.mail.notify;
+    let mut done = Relayed::default();
     if tickets.is_empty() || config.mail.outgoing.is_none() {
         return Ok(done);
     }
@@ -307,7 +316,7 @@ pub fn notify(
     let template = template::load(store, settings.template())?;
     let from = compose::from_address(config)?;
     let actor = system_actor(store);
-    for id in tickets {
+    for &id in tickets {
         let files = store.read_ticket(&id)?;
         let (ticket, trail) = fold(id, files.entries);
         let agents: Vec<Party> = config

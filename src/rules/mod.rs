@@ -5,4 +5,5 @@
 //! from the ticket's current state, so running `tick` twice in a row
 //! does nothing the second time.
 
+pub mod sla;
 pub mod tick;

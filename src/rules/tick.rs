@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use crate::domain::assign::Rule;
+use crate::domain::SlaAction;
+use crate::domain::assign::{Rule, choose};
+use crate::domain::sla::Standing;
 use crate::domain::{Event, Status, Ticket, TicketId, Timestamp, fold};
 use crate::error::Result;
 use crate::mail::compose::{self, Content, Context, Writer};
@@ -10,6 +12,8 @@ use crate::mail::respond::{self, Envelope};
 use crate::mail::{send, template};
 use crate::ops::{self, Actor, Draft};
 use crate::store::Store;
+
+use super::sla;
 
 /// One thing `tick` did (or, in a dry run, would do).
 #[derive(Clone, Debug, Serialize)]
@@ -141,7 +145,139 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Vec<Action>>
     }
     // The process ends soon; freeing the index is wasted time.
     std::mem::forget(index);
+    actions.extend(sla_actions(store, &actor, &team, now, dry_run)?);
     Ok(actions)
+}
+
+/// Acts once on each SLA clock that passed its warning threshold or its
+/// deadline, as `sla.on_warning` / `sla.on_breach` say; an `sla` entry
+/// records it, so the next tick does not act again.
+fn sla_actions(
+    store: &Store,
+    actor: &Actor,
+    team: &crate::domain::assign::TeamState,
+    now: Timestamp,
+    dry_run: bool,
+) -> Result<Vec<Action>> {
+    let config = store.config();
+    if config.sla.on_warning.is_empty() && config.sla.on_breach.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut done = Vec::new();
+    let mut notify = Vec::new();
+    for clock in sla::clocks(store, now)? {
+        let (standing, rules) = match clock.standing() {
+            Standing::Breached => ("breached", &config.sla.on_breach),
+            Standing::Warning => ("warning", &config.sla.on_warning),
+            Standing::OnTime => continue,
+        };
+        if rules.is_empty() {
+            continue;
+        }
+        let target = clock.target.as_str();
+        let mark = format!("{target}:{standing}");
+        let why = format!(
+            "the {target} target is {} (due {})",
+            if standing == "breached" {
+                "breached"
+            } else {
+                "at risk"
+            },
+            clock.state.due_at.to_short()
+        );
+        let mut did = Vec::new();
+        let mut wrote = dry_run;
+        if !dry_run {
+            let outcome = ops::append(store, actor, clock.ticket, "sla", |t| {
+                if t.sla_marks.contains(&mark) || !t.is_open() {
+                    return Ok(Vec::new());
+                }
+                let mut drafts = Vec::new();
+                for rule in rules {
+                    match rule {
+                        SlaAction::Notify => did.push("agents notified".to_string()),
+                        SlaAction::Priority(p) if *p > t.priority => {
+                            drafts.push(Draft::with_body(
+                                Event::Priority { to: *p },
+                                format!("Raised by the SLA rule: {why}.\n"),
+                            ));
+                            did.push(format!("priority {p}"));
+                        }
+                        SlaAction::Priority(_) => {}
+                        SlaAction::Assign(a) if t.assignee.as_ref() != Some(a) => {
+                            drafts.push(Draft::with_body(
+                                Event::Assign {
+                                    to: Some(a.clone()),
+                                },
+                                format!("Re-assigned by the SLA rule: {why}.\n"),
+                            ));
+                            did.push(format!("assigned to {a}"));
+                        }
+                        SlaAction::Assign(_) => {}
+                        SlaAction::Escalate(group) => {
+                            drafts.push(Draft::with_body(
+                                Event::Escalate { to: group.clone() },
+                                format!("Escalated by the SLA rule: {why}.\n"),
+                            ));
+                            let members = config
+                                .groups
+                                .iter()
+                                .find(|g| &g.name == group)
+                                .map(|g| g.agents.clone())
+                                .unwrap_or_default();
+                            let rule = match config.assignment.rule {
+                                Rule::None => Rule::RoundRobin,
+                                r => r,
+                            };
+                            let agent =
+                                choose(rule, &members, config.assignment.max_active, team, 0);
+                            if agent.is_some() && agent != t.assignee {
+                                drafts.push(Draft::with_body(
+                                    Event::Assign { to: agent.clone() },
+                                    format!("Assigned on escalation to {group}.\n"),
+                                ));
+                            }
+                            did.push(format!("escalated to {group}"));
+                        }
+                    }
+                }
+                let mut all = vec![Draft::with_body(
+                    Event::Sla {
+                        target: target.to_string(),
+                        standing: standing.to_string(),
+                    },
+                    format!(
+                        "SLA: {why}.{}\n",
+                        if did.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" Done: {}.", did.join(", "))
+                        }
+                    ),
+                )];
+                all.extend(drafts);
+                Ok(all)
+            })?;
+            wrote = outcome.is_some();
+        } else {
+            did.extend(rules.iter().map(|r| format!("{r:?}").to_lowercase()));
+        }
+        if !wrote {
+            continue;
+        }
+        if rules.contains(&SlaAction::Notify) && !dry_run {
+            notify.push(clock.ticket);
+        }
+        done.push(Action {
+            ticket: clock.ticket,
+            action: format!("SLA {target} {standing}: {}", did.join(", ")),
+            why,
+        });
+    }
+    if !notify.is_empty() {
+        respond::notify_tickets(store, &notify, now)?;
+    }
+    Ok(done)
 }
 
 fn apply(

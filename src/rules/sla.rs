@@ -1,0 +1,104 @@
+//! Service-level clocks of open tickets, as `tix sla` lists them and
+//! `tix tick` acts on them.
+
+use serde::Serialize;
+
+use crate::domain::sla::{Clock, ClockState, Phase, Policy, Standing};
+use crate::domain::{Priority, Status, TicketId, Timestamp};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// Which target a clock measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    FirstResponse,
+    Resolution,
+}
+
+impl Target {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::FirstResponse => "first-response",
+            Target::Resolution => "resolution",
+        }
+    }
+}
+
+/// One running (or paused) clock of an open ticket.
+#[derive(Clone, Debug)]
+pub struct SlaClock {
+    pub ticket: TicketId,
+    pub subject: String,
+    pub priority: Priority,
+    pub assignee: Option<String>,
+    pub target: Target,
+    pub state: ClockState,
+}
+
+impl SlaClock {
+    pub fn standing(&self) -> Standing {
+        self.state.standing()
+    }
+}
+
+/// Every running or paused clock of every open ticket with a target, as
+/// of `now`: breached first (longest overdue first), then by deadline.
+pub fn clocks(store: &Store, now: Timestamp) -> Result<Vec<SlaClock>> {
+    let config = store.config();
+    let policy =
+        Policy::from_config(&config.sla).map_err(|e| Error::invalid(format!("sla: {e}")))?;
+    let index = store.index()?;
+    let mut out = Vec::new();
+    for indexed in index.tickets() {
+        let t = &indexed.ticket;
+        if t.status == Status::Closed || t.locked.is_some() {
+            continue;
+        }
+        let (first, resolution) = config.sla.seconds(t.priority);
+        if first.is_none() && resolution.is_none() {
+            continue;
+        }
+        let facts = indexed.facts()?;
+        for (target, secs) in [
+            (Target::FirstResponse, first),
+            (Target::Resolution, resolution),
+        ] {
+            let Some(secs) = secs.filter(|s| *s > 0) else {
+                continue;
+            };
+            let clock = Clock::new(&policy, secs);
+            let state = match target {
+                Target::FirstResponse => clock.first_response(&facts, now),
+                Target::Resolution => clock.resolution(&facts, now),
+            };
+            let Some(state) = state.filter(|s| s.phase != Phase::Stopped) else {
+                continue;
+            };
+            out.push(SlaClock {
+                ticket: t.id,
+                subject: t.subject.clone(),
+                priority: t.priority,
+                assignee: t.assignee.clone(),
+                target,
+                state,
+            });
+        }
+    }
+    out.sort_by(|a, b| {
+        (
+            a.standing() != Standing::Breached,
+            a.state.due_at,
+            a.ticket,
+            a.target,
+        )
+            .cmp(&(
+                b.standing() != Standing::Breached,
+                b.state.due_at,
+                b.ticket,
+                b.target,
+            ))
+    });
+    std::mem::forget(index);
+    Ok(out)
+}
