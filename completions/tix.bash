@@ -2324,7 +2324,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__list)
-            opts="-a -s -C -y -h --status --assignee --mine --unassigned --customer --tag --priority --field --all --snoozed --created-since --created-until --updated-since --updated-until --text --sort --reverse --limit --format --as --yes --help"
+            opts="-a -s -C -y -h --status --assignee --mine --unassigned --customer --tag --priority --field --all --snoozed --sla --created-since --created-until --updated-since --updated-until --text --sort --reverse --limit --format --as --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2354,6 +2354,10 @@ _tix() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sla)
+                    COMPREPLY=($(compgen -W "breached at-risk running" -- "${cur}"))
+                    return 0
+                    ;;
                 --created-since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2379,7 +2383,7 @@ _tix() {
                     return 0
                     ;;
                 --sort)
-                    COMPREPLY=($(compgen -W "updated created priority status id subject" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "updated created priority status id subject sla" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

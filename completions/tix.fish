@@ -105,6 +105,9 @@ normal\t''
 high\t''
 urgent\t''"
 complete -c tix -n "__fish_tix_using_subcommand list" -l field -d 'Only tickets whose custom field NAME equals VALUE (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand list" -l sla -d 'Only tickets whose SLA clocks are in this state' -r -f -a "breached\t'A target is breached'
+at-risk\t'Breached, or past the warning threshold'
+running\t'Any SLA clock running or paused'"
 complete -c tix -n "__fish_tix_using_subcommand list" -l created-since -d 'Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)' -r
 complete -c tix -n "__fish_tix_using_subcommand list" -l created-until -d 'Created before WHEN' -r
 complete -c tix -n "__fish_tix_using_subcommand list" -l updated-since -d 'Last changed at or after WHEN' -r
@@ -115,7 +118,8 @@ created\t'Creation time, newest first'
 priority\t'Most urgent first'
 status\t''
 id\t''
-subject\t''"
+subject\t''
+sla\t'Earliest SLA deadline first (breached first); tickets without a running SLA clock last'"
 complete -c tix -n "__fish_tix_using_subcommand list" -l limit -d 'Print at most N tickets' -r
 complete -c tix -n "__fish_tix_using_subcommand list" -l format -d 'Output format; default: table on a terminal, tsv when piped' -r -f -a "table\t''
 json\t''
@@ -144,6 +148,9 @@ normal\t''
 high\t''
 urgent\t''"
 complete -c tix -n "__fish_tix_using_subcommand ls" -l field -d 'Only tickets whose custom field NAME equals VALUE (repeatable)' -r
+complete -c tix -n "__fish_tix_using_subcommand ls" -l sla -d 'Only tickets whose SLA clocks are in this state' -r -f -a "breached\t'A target is breached'
+at-risk\t'Breached, or past the warning threshold'
+running\t'Any SLA clock running or paused'"
 complete -c tix -n "__fish_tix_using_subcommand ls" -l created-since -d 'Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)' -r
 complete -c tix -n "__fish_tix_using_subcommand ls" -l created-until -d 'Created before WHEN' -r
 complete -c tix -n "__fish_tix_using_subcommand ls" -l updated-since -d 'Last changed at or after WHEN' -r
@@ -154,7 +161,8 @@ created\t'Creation time, newest first'
 priority\t'Most urgent first'
 status\t''
 id\t''
-subject\t''"
+subject\t''
+sla\t'Earliest SLA deadline first (breached first); tickets without a running SLA clock last'"
 complete -c tix -n "__fish_tix_using_subcommand ls" -l limit -d 'Print at most N tickets' -r
 complete -c tix -n "__fish_tix_using_subcommand ls" -l format -d 'Output format; default: table on a terminal, tsv when piped' -r -f -a "table\t''
 json\t''

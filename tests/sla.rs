@@ -173,3 +173,36 @@ fn sla_actions_naming_unknown_groups_or_agents_are_refused_by_check() {
         run.stderr
     );
 }
+
+#[test]
+fn list_sorts_and_filters_by_sla() {
+    let sb = Sandbox::init();
+    sb.set_config(
+        "sla",
+        "{urgent: {first_response: 1h}, high: {first_response: 4h}, warn_before: 30m}",
+    );
+    let late = create(&sb, "urgent", "2026-11-02T08:00:00Z"); // due 09:00: breached at 10:00
+    let soon = create(&sb, "high", "2026-11-02T06:30:00Z"); // due 10:30: warning at 10:00
+    let later = create(&sb, "high", "2026-11-02T09:00:00Z"); // due 13:00
+    let none = create(&sb, "low", "2026-11-02T09:00:00Z"); // no target
+    let ids = |args: &[&str]| -> Vec<String> {
+        let mut t = sb
+            .tix(["list", "--format", "ids"])
+            .now("2026-11-02T10:00:00Z");
+        for a in args {
+            t = t.arg(a);
+        }
+        t.ok().lines().map(String::from).collect()
+    };
+    assert_eq!(
+        ids(&["--sort", "sla"]),
+        [late.clone(), soon.clone(), later.clone(), none.clone()]
+    );
+    assert_eq!(ids(&["--sla", "breached"]), std::slice::from_ref(&late));
+    let mut at_risk = ids(&["--sla", "at-risk"]);
+    at_risk.sort();
+    let mut expected = vec![late.clone(), soon.clone()];
+    expected.sort();
+    assert_eq!(at_risk, expected);
+    assert_eq!(ids(&["--sla", "running", "--sort", "sla"]).len(), 3);
+}

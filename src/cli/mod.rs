@@ -202,6 +202,9 @@ pub struct ListArgs {
     /// Only snoozed tickets (hidden otherwise until they wake)
     #[arg(long, conflicts_with = "all")]
     pub snoozed: bool,
+    /// Only tickets whose SLA clocks are in this state
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub sla: Option<SlaFilter>,
     /// Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)
     #[arg(long, value_name = "WHEN")]
     pub created_since: Option<String>,
@@ -272,6 +275,20 @@ pub enum SortKey {
     Status,
     Id,
     Subject,
+    /// Earliest SLA deadline first (breached first); tickets without a
+    /// running SLA clock last
+    Sla,
+}
+
+/// Tickets by the state of their SLA clocks.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlaFilter {
+    /// A target is breached
+    Breached,
+    /// Breached, or past the warning threshold
+    AtRisk,
+    /// Any SLA clock running or paused
+    Running,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

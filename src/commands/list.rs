@@ -1,13 +1,16 @@
 //! `tix list`: tickets matching filters, newest activity first.
 
-use crate::cli::output::{self, print, warn};
-use crate::cli::{ListArgs, ListFormat, SortKey};
 use std::borrow::{Borrow, Cow};
 use std::cmp::Reverse;
+use std::collections::HashMap;
 
+use crate::cli::output::{self, print, warn};
+use crate::cli::{ListArgs, ListFormat, SlaFilter, SortKey};
+use crate::domain::sla::Standing;
 use crate::domain::{Status, Ticket, TicketId, TicketView, Timestamp};
 use crate::error::Result;
 use crate::ops;
+use crate::rules::sla;
 use crate::store::ListRow;
 
 use super::Ctx;
@@ -63,6 +66,33 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
             })
             .unwrap_or_default()
     };
+    // SLA clocks, when sorting or filtering by them: the worst standing
+    // and the earliest deadline of each ticket's running clocks.
+    let sla: HashMap<TicketId, (Standing, Timestamp)> =
+        if args.sort == SortKey::Sla || args.sla.is_some() {
+            let mut map: HashMap<TicketId, (Standing, Timestamp)> = HashMap::new();
+            for c in sla::clocks(&store, now)? {
+                let e = map
+                    .entry(c.ticket)
+                    .or_insert((c.standing(), c.state.due_at));
+                e.0 = e.0.max(c.standing());
+                e.1 = e.1.min(c.state.due_at);
+            }
+            map
+        } else {
+            HashMap::new()
+        };
+    let sla_ok = |id: TicketId| match args.sla {
+        None => true,
+        Some(SlaFilter::Running) => sla.contains_key(&id),
+        Some(SlaFilter::AtRisk) => sla.get(&id).is_some_and(|(s, _)| *s >= Standing::Warning),
+        Some(SlaFilter::Breached) => sla.get(&id).is_some_and(|(s, _)| *s == Standing::Breached),
+    };
+    let sla_key = |id: TicketId| {
+        sla.get(&id)
+            .map(|(s, due)| (false, *s != Standing::Breached, Some(*due)))
+            .unwrap_or((true, true, None))
+    };
     let format = output::list_format(args.format);
     if format == ListFormat::Json {
         // JSON shows the whole state: the full index.
@@ -73,10 +103,14 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
                 for p in &indexed.problems {
                     warn_skipped(&p.path, &p.message);
                 }
-                filter.matches(&indexed.ticket, || bodies(indexed.ticket.id))
+                sla_ok(indexed.ticket.id)
+                    && filter.matches(&indexed.ticket, || bodies(indexed.ticket.id))
             })
             .map(|indexed| &indexed.ticket)
             .collect();
+        if args.sort == SortKey::Sla {
+            tickets.sort_by_cached_key(|t| (sla_key(t.id), t.id));
+        }
         arrange::<Ticket, _>(&mut tickets, &args);
         let result = print(&output::json(&tickets)?);
         drop(tickets);
@@ -89,7 +123,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
         for (path, message) in &row.problems {
             warn_skipped(path, message);
         }
-        filter.matches(row, || bodies(row.id))
+        sla_ok(row.id) && filter.matches(row, || bodies(row.id))
     };
     let mut rows = store.list_rows()?;
     let picked = match rows.select(keep) {
@@ -102,6 +136,9 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     };
     // Rows are large: sorting references moves far fewer bytes.
     let mut picked: Vec<&ListRow<'_>> = picked.iter().collect();
+    if args.sort == SortKey::Sla {
+        picked.sort_by_cached_key(|r| (sla_key(r.id), r.id));
+    }
     arrange::<ListRow<'_>, _>(&mut picked, &args);
     render(&picked, format)
 }
@@ -133,6 +170,8 @@ fn arrange<V: TicketView + ?Sized, T: Borrow<V>>(items: &mut Vec<T>, args: &List
             (t.status(), Reverse(t.updated_at()), t.id())
         }),
         SortKey::Id => items.sort_by_cached_key(|t| Borrow::<V>::borrow(t).id()),
+        // Sorted by the caller, which has the clocks.
+        SortKey::Sla => {}
         SortKey::Subject => items.sort_by_cached_key(|t| {
             let t: &V = t.borrow();
             (t.subject().to_lowercase(), t.id())
