@@ -277,3 +277,37 @@ fn escalation_moves_to_the_next_group_with_a_note_for_the_next_agent() {
         .fails(3);
     sb.ok(["check"]);
 }
+
+#[test]
+fn escalation_can_tell_the_customer() {
+    let sb = team("rule: round-robin");
+    sb.set_config(
+        "groups",
+        "[{name: first-line, agents: [alice, bob]}, {name: second-line, agents: [carol]}]",
+    );
+    sb.set_config(
+        "escalation_message",
+        "'Your request {{ticket.id}} is now with our specialists; expect an answer within a day.'",
+    );
+    sb.set_mail(
+        "addresses: [support@example.com]\noutgoing: {transport: file, dir: sent-mail}\n\
+         auto_reply: {enabled: false}",
+    );
+    let id = create(&sb, "Hard one");
+    let out = sb.ok(["escalate", &id, "-m", "Needs a specialist"]);
+    assert!(out.contains("e-mailed to ann@example.com"), "{out}");
+    let replies: Vec<Value> = sb
+        .entries(&id)
+        .into_iter()
+        .filter(|e| e["kind"] == "reply")
+        .collect();
+    assert_eq!(replies.len(), 1);
+    assert_eq!(
+        replies[0]["body"].as_str().unwrap().trim(),
+        format!("Your request {id} is now with our specialists; expect an answer within a day.")
+    );
+    assert_eq!(common::files_under(&sb.dir.join("sent-mail")).len(), 1);
+    // The internal reason stays internal.
+    let mail = std::fs::read_to_string(&common::files_under(&sb.dir.join("sent-mail"))[0]).unwrap();
+    assert!(!mail.contains("Needs a specialist"), "{mail}");
+}

@@ -47,6 +47,11 @@ pub struct Config {
     /// Closing tickets left pending on the customer (by `tix tick`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close: Option<AutoClose>,
+    /// A public reply `tix escalate` gives the customer (a template text:
+    /// placeholders as in `.tix/templates/`), e-mailed when sending is
+    /// configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation_message: Option<String>,
 }
 
 /// Tickets pending on the customer for `pending_days` are closed by
@@ -956,6 +961,7 @@ impl Config {
             groups: Vec::new(),
             assignment: Assignment::default(),
             auto_close: None,
+            escalation_message: None,
         }
     }
 
@@ -1057,6 +1063,10 @@ impl Config {
             && !self.groups.iter().any(|x| &x.name == g)
         {
             return Err(format!("assignment.group: no group `{g}` in groups"));
+        }
+        if let Some(text) = &self.escalation_message {
+            super::template::Template::parse(text)
+                .map_err(|e| format!("escalation_message: {e}"))?;
         }
         for (key, actions) in [
             ("sla.on_warning", &self.sla.on_warning),

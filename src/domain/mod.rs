@@ -10,6 +10,7 @@ pub mod id;
 pub mod names;
 pub mod party;
 pub mod sla;
+pub mod template;
 pub mod ticket;
 pub mod time;
 pub mod view;
