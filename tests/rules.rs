@@ -311,3 +311,69 @@ fn escalation_can_tell_the_customer() {
     let mail = std::fs::read_to_string(&common::files_under(&sb.dir.join("sent-mail"))[0]).unwrap();
     assert!(!mail.contains("Needs a specialist"), "{mail}");
 }
+
+#[test]
+fn two_clones_assigning_at_once_merge_without_conflict() {
+    let sb = Sandbox::new();
+    let root = sb.root();
+    sb.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
+    sb.git_in(&root, ["clone", "-q", "origin.git", "a"]);
+    let a = root.join("a");
+    sb.tix(["init"]).in_dir(&a).ok();
+    sb.tix(["agent", "add", "bob", "--email", "bob@example.com"])
+        .in_dir(&a)
+        .ok();
+    let config = a.join(".tix/config.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("assignment:\n  rule: round-robin\n  max_active: 2\n");
+    std::fs::write(&config, text).unwrap();
+    sb.git_in(&a, ["commit", "-q", "-am", "round-robin"]);
+    sb.git_in(&a, ["push", "-q", "-u", "origin", "HEAD"]);
+    sb.git_in(&root, ["clone", "-q", "origin.git", "b"]);
+    let b = root.join("b");
+    let create = |dir: &std::path::Path, subject: &str| {
+        sb.tix([
+            "create",
+            "--customer",
+            "ann@example.org",
+            "--subject",
+            subject,
+            "-m",
+            "x",
+        ])
+        .in_dir(dir)
+        .ok()
+        .trim()
+        .to_string()
+    };
+    // Offline, each clone assigns from the same state: both pick alice.
+    let ta = create(&a, "From A");
+    let tb = create(&b, "From B");
+    sb.git_in(&b, ["push", "-q", "origin", "HEAD"]);
+    sb.git_run_in(&a, ["pull", "-q", "--no-rebase", "--no-edit"])
+        .code(0);
+    sb.git_in(&a, ["push", "-q", "origin", "HEAD"]);
+    sb.git_run_in(&b, ["pull", "-q", "--no-rebase", "--no-edit"])
+        .code(0);
+    sb.assert_clean_in(&a);
+    sb.assert_clean_in(&b);
+    let who = |dir: &std::path::Path, id: &str| -> Value {
+        let out = sb.tix(["show", id, "--format", "json"]).in_dir(dir).ok();
+        serde_json::from_str::<Value>(&out).unwrap()["ticket"]["assignee"].clone()
+    };
+    for id in [&ta, &tb] {
+        assert_eq!(who(&a, id), who(&b, id));
+        assert_eq!(who(&a, id), "alice");
+    }
+    // After the merge the state is the same everywhere: alice is at the
+    // limit, so the next ticket goes to bob on either side.
+    let next = create(&a, "After the merge");
+    assert_eq!(who(&a, &next), "bob");
+    let list: Vec<Value> = serde_json::from_str(
+        &sb.tix(["agent", "list", "--format", "json"])
+            .in_dir(&b)
+            .ok(),
+    )
+    .unwrap();
+    assert_eq!(list[0]["active"], 2);
+}
