@@ -65,22 +65,16 @@ pub struct Ticket {
     /// Things a reader should know: entries after a lock, a second `created`.
     pub warnings: Vec<String>,
     /// SLA states `tix tick` has acted on, as `target:standing`.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub sla_marks: BTreeSet<String>,
     /// Hidden from the default list until then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<Timestamp>,
     /// When the status last changed (or the ticket was created).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_since: Option<Timestamp>,
     /// The group the ticket was last escalated to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    #[serde(default, skip_serializing_if = "is_zero")]
     pub escalations: u32,
     /// Outbound replies not (yet) delivered, by entry file: the last
     /// error, or empty when no attempt is recorded.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub outbox: BTreeMap<String, String>,
 }
 
@@ -134,10 +128,6 @@ impl Ticket {
     pub fn next_seq(&self) -> u64 {
         self.last_seq + 1
     }
-}
-
-fn is_zero(n: &u32) -> bool {
-    *n == 0
 }
 
 /// Sorts entries into fold order.
@@ -554,6 +544,24 @@ mod tests {
         let (t, trail) = fold(id(), vec![created(), reply, failed, lock, sent]);
         assert!(t.outbox.is_empty(), "{:?}", t.outbox);
         assert!(trail.iter().all(|i| i.not_applied.is_none()));
+    }
+
+    /// The derived index stores tickets in postcard, which reads fields by
+    /// position: a field left out when empty would make every saved
+    /// ticket unreadable (and the index rebuilt on every use).
+    #[test]
+    fn a_ticket_round_trips_through_the_binary_index_format() {
+        let empty = fold(id(), vec![created()]).0;
+        let bytes = postcard::to_allocvec(&empty).unwrap();
+        assert_eq!(postcard::from_bytes::<Ticket>(&bytes).unwrap(), empty);
+        let mut full = empty.clone();
+        full.outbox.insert("a.md".into(), "refused".into());
+        full.group = Some("second-line".into());
+        full.escalations = 2;
+        full.sla_marks.insert("resolution:breached".into());
+        full.snoozed_until = Some(at("2026-02-01T00:00:00Z"));
+        let bytes = postcard::to_allocvec(&full).unwrap();
+        assert_eq!(postcard::from_bytes::<Ticket>(&bytes).unwrap(), full);
     }
 
     #[test]
