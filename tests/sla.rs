@@ -206,3 +206,49 @@ fn list_sorts_and_filters_by_sla() {
     assert_eq!(at_risk, expected);
     assert_eq!(ids(&["--sla", "running", "--sort", "sla"]).len(), 3);
 }
+
+#[test]
+fn a_tag_or_a_field_value_can_set_its_own_targets() {
+    let sb = Sandbox::init();
+    sb.set_fields("[{name: product, type: choice, choices: [printer, scanner]}]");
+    sb.set_config(
+        "sla",
+        "{normal: {first_response: 8h, resolution: 3d}, special: [\
+         {tag: vip, first_response: 30m}, {field: {product: printer}, resolution: 2h}]}",
+    );
+    let make = |extra: &[&str]| {
+        let mut t = sb
+            .tix([
+                "create",
+                "--customer",
+                "ann@example.org",
+                "--subject",
+                "S",
+                "-m",
+                "x",
+            ])
+            .now("2026-11-02T09:00:00Z");
+        for a in extra {
+            t = t.arg(a);
+        }
+        sb.create_with(t)
+    };
+    let vip = make(&["--tag", "vip"]);
+    let printer = make(&["--field", "product=printer"]);
+    let plain = make(&[]);
+    let due = |id: &str, target: &str| -> String {
+        sla(&sb, "2026-11-02T09:10:00Z")
+            .into_iter()
+            .find(|c| c["ticket"] == id && c["target"] == target)
+            .map(|c| c["due_at"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(due(&vip, "first-response"), "2026-11-02T09:30:00.000000Z");
+    assert_eq!(due(&vip, "resolution"), "2026-11-05T09:00:00.000000Z");
+    assert_eq!(
+        due(&printer, "first-response"),
+        "2026-11-02T17:00:00.000000Z"
+    );
+    assert_eq!(due(&printer, "resolution"), "2026-11-02T11:00:00.000000Z");
+    assert_eq!(due(&plain, "first-response"), "2026-11-02T17:00:00.000000Z");
+}

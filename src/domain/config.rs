@@ -131,6 +131,43 @@ pub struct SlaConfig {
     /// What `tix tick` does when a target is breached.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub on_breach: Vec<SlaAction>,
+    /// Targets for tickets with a tag or a field value, which take the
+    /// place of the priority's (the first that matches wins, each target
+    /// separately).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub special: Vec<SlaSpecial>,
+}
+
+/// Targets for the tickets a tag or a field value picks out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaSpecial {
+    /// Tickets with this tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// Tickets whose custom field has this value: `{product: printer}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub field: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_response: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+}
+
+impl SlaSpecial {
+    fn matches(
+        &self,
+        tags: &std::collections::BTreeSet<String>,
+        fields: &BTreeMap<String, FieldValue>,
+    ) -> bool {
+        self.tag.as_ref().is_none_or(|t| tags.contains(t))
+            && self.field.iter().all(|(name, want)| {
+                fields.get(name).is_some_and(|v| match v {
+                    FieldValue::Text(t) => t == want,
+                    FieldValue::Number(n) => want.parse::<f64>().is_ok_and(|w| w == *n),
+                })
+            })
+    }
 }
 
 /// An action `tix tick` takes when an SLA clock reaches its warning
@@ -295,6 +332,30 @@ impl SlaConfig {
         };
         let secs = |d: &Option<String>| d.as_deref().and_then(|d| parse_duration(d).ok());
         (secs(&t.first_response), secs(&t.resolution))
+    }
+
+    /// The targets for a ticket: a matching `special` entry's, else the
+    /// priority's, for each target separately.
+    pub fn seconds_for(
+        &self,
+        priority: Priority,
+        tags: &std::collections::BTreeSet<String>,
+        fields: &BTreeMap<String, FieldValue>,
+    ) -> (Option<i64>, Option<i64>) {
+        let secs = |d: &Option<String>| d.as_deref().and_then(|d| parse_duration(d).ok());
+        let (mut first, mut resolution) = self.seconds(priority);
+        let special: Vec<&SlaSpecial> = self
+            .special
+            .iter()
+            .filter(|s| s.matches(tags, fields))
+            .collect();
+        if let Some(s) = special.iter().find(|s| s.first_response.is_some()) {
+            first = secs(&s.first_response);
+        }
+        if let Some(s) = special.iter().find(|s| s.resolution.is_some()) {
+            resolution = secs(&s.resolution);
+        }
+        (first, resolution)
     }
 }
 
@@ -1067,6 +1128,27 @@ impl Config {
         if let Some(text) = &self.escalation_message {
             super::template::Template::parse(text)
                 .map_err(|e| format!("escalation_message: {e}"))?;
+        }
+        for (i, special) in self.sla.special.iter().enumerate() {
+            let key = format!("sla.special[{i}]");
+            if special.tag.is_none() && special.field.is_empty() {
+                return Err(format!("{key}: give a tag or a field to pick tickets by"));
+            }
+            for name in special.field.keys() {
+                if self.field(name).is_none() {
+                    return Err(format!(
+                        "{key}.field.{name}: no such custom field in fields"
+                    ));
+                }
+            }
+            for (what, value) in [
+                ("first_response", &special.first_response),
+                ("resolution", &special.resolution),
+            ] {
+                if let Some(v) = value {
+                    parse_duration(v).map_err(|e| format!("{key}.{what}: {e}"))?;
+                }
+            }
         }
         for (key, actions) in [
             ("sla.on_warning", &self.sla.on_warning),

@@ -55,7 +55,7 @@ pub fn clocks(store: &Store, now: Timestamp) -> Result<Vec<SlaClock>> {
         if t.status == Status::Closed || t.locked.is_some() {
             continue;
         }
-        let (first, resolution) = config.sla.seconds(t.priority);
+        let (first, resolution) = config.sla.seconds_for(t.priority, &t.tags, &t.fields);
         if first.is_none() && resolution.is_none() {
             continue;
         }
