@@ -739,7 +739,7 @@ pub fn sla(tickets: &[&TicketFacts], period: &Period, targets: &SlaConfig) -> Sl
             continue;
         };
         let priority = f.priority_at(until);
-        let (fr_target, res_target) = targets.seconds(priority);
+        let (fr_target, res_target) = targets.seconds_for(priority, &f.tags, &f.fields);
         // When the clock stops, if it did before the end of the period.
         let first_close_from = |start: Timestamp| {
             f.closes

@@ -416,3 +416,31 @@ fn sla_states_at_the_boundaries() {
         .collect();
     assert_eq!(per_agent, [(Some("carol"), 1, 1), (None, 1, 2)]);
 }
+
+#[test]
+fn sla_special_targets_take_the_place_of_the_prioritys() {
+    let targets = SlaConfig {
+        normal: Some(SlaTarget {
+            first_response: Some("1h".into()),
+            resolution: None,
+        }),
+        special: vec![crate::domain::config::SlaSpecial {
+            tag: Some("vip".into()),
+            field: BTreeMap::new(),
+            first_response: Some("10m".into()),
+            resolution: None,
+        }],
+        ..SlaConfig::default()
+    };
+    // Answered after 30 minutes: met by the priority's hour, breached by
+    // the VIP's ten minutes.
+    let mut plain = ticket(1, "2026-01-05T09:00:00Z");
+    plain.replies.push(act("2026-01-05T09:30:00Z", "bob"));
+    let mut vip = ticket(2, "2026-01-05T09:00:00Z");
+    vip.replies.push(act("2026-01-05T09:30:00Z", "bob"));
+    vip.tags.insert("vip".into());
+    let all = [plain, vip];
+    let r = sla(&refs(&all), &january(), &targets);
+    assert_eq!((r.first_response.met, r.first_response.breached), (1, 1));
+    assert_eq!(r.breaches[0].target_seconds, 600);
+}
