@@ -5,12 +5,10 @@
 use crate::cli::output::{print, warn};
 use crate::cli::{EscalateArgs, input};
 use crate::domain::assign::{self, Rule};
-use crate::domain::{Config, Event, Ticket, TicketId, fold};
+use crate::domain::{Config, Event, Ticket, TicketId};
 use crate::error::{Error, Result};
-use crate::mail::compose::{self, Writer};
-use crate::mail::respond::Envelope;
-use crate::mail::send;
-use crate::mail::template::{self, Template};
+use crate::mail::respond::{self, CustomerReply};
+use crate::mail::template::Template;
 use crate::ops::{self, Actor, Draft};
 use crate::store::Store;
 
@@ -80,70 +78,24 @@ pub fn run(ctx: &Ctx, args: EscalateArgs) -> Result<()> {
 /// The configured escalation message, as a public reply by the acting
 /// agent, e-mailed when sending is configured.
 fn tell_customer(store: &Store, actor: &Actor, id: TicketId, text: &str) -> Result<()> {
-    let config = store.config();
     let message =
         Template::parse(text).map_err(|e| Error::invalid(format!("escalation_message: {e}")))?;
-    let files = store.read_ticket(&id)?;
-    let (ticket, trail) = fold(id, files.entries);
-    let writer = Writer {
-        name: &actor.name,
-        email: &actor.email,
-    };
-    let body = message.render(&compose::template_values(
-        config, &ticket, &trail, &writer, "",
-    ));
-    let transport = match &config.mail.outgoing {
-        Some(_) => Some(send::transport(&config.mail, store.root())?),
-        None => None,
-    };
-    let mut composed_out = None;
+    let body = respond::render_for(store, id, actor, &message)?;
+    let mailer = CustomerReply::prepare(store, store.config().mail.outgoing.is_some())?;
+    let mut composed = None;
     let outcome = ops::append(store, actor, id, "reply", |ticket| {
-        let mut reply = Draft::with_body(Event::Reply { mail: None }, body.clone());
-        if transport.is_some() {
-            let composed = compose::to_customer(
-                &compose::Context {
-                    config,
-                    ticket,
-                    trail: &trail,
-                    writer: Writer {
-                        name: &actor.name,
-                        email: &actor.email,
-                    },
-                },
-                &compose::Content {
-                    template: &template::load(store, "reply")?,
-                    text: &body,
-                    attachments: &[],
-                    automatic: false,
-                },
-                ops::now()?,
-            )?;
-            reply.event = Event::Reply {
-                mail: Some(Box::new(composed.meta.clone())),
-            };
-            reply.original = Some(composed.bytes.clone());
-            composed_out = Some(composed);
-        }
+        let (reply, message) = mailer.draft(store, ticket, actor, (&body, &[]), false)?;
+        composed = message;
         Ok(vec![reply])
     })?;
-    let (Some(outcome), Some(transport), Some(composed)) = (outcome, transport, composed_out)
-    else {
-        return print(&format!(
+    match (outcome, composed) {
+        (Some(outcome), Some(composed)) => {
+            super::text::deliver(store, actor, id, &outcome.files[0], &mailer, &composed)
+        }
+        _ => print(&format!(
             "{id}: the customer was told (recorded, not e-mailed)\n"
-        ));
-    };
-    super::text::deliver(
-        store,
-        actor,
-        id,
-        &outcome.files[0],
-        transport.as_ref(),
-        &Envelope {
-            from: &composed.outgoing.from.email,
-            recipients: &composed.outgoing.recipients(),
-        },
-        &composed.bytes,
-    )
+        )),
+    }
 }
 
 /// The group (and agent, when one was named) a ticket escalates to.

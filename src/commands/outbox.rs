@@ -6,12 +6,12 @@ use crate::cli::{ListFormat, OutboxCommand, OutboxRetryArgs, QuarantineListArgs}
 use crate::domain::{Event, TicketId, fold};
 use crate::error::{Error, Result};
 use crate::mail::compose;
-use crate::mail::respond::Envelope;
+use crate::mail::respond::{self, Envelope};
 use crate::mail::send;
 use crate::store::Store;
 
 use super::Ctx;
-use super::text::deliver;
+use super::text::not_delivered;
 
 pub fn run(ctx: &Ctx, cmd: OutboxCommand) -> Result<()> {
     match cmd {
@@ -102,17 +102,12 @@ fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
                 continue;
             };
             let bytes = read_original(&store, id, &mail.raw)?;
-            let mut recipients: Vec<String> = Vec::new();
-            for p in mail.to.iter().chain(&mail.cc) {
-                if !recipients.iter().any(|r| p.same_address(r)) {
-                    recipients.push(p.email.clone());
-                }
-            }
+            let recipients = send::recipients(&mail.to, &mail.cc);
             let envelope = Envelope {
                 from: &from.email,
                 recipients: &recipients,
             };
-            if let Err(e) = deliver(
+            match respond::deliver(
                 &store,
                 &actor,
                 id,
@@ -120,10 +115,18 @@ fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
                 transport.as_ref(),
                 &envelope,
                 &bytes,
-            ) {
-                crate::cli::output::warn(e.message());
-                failed += 1;
-                last_error = Some(e);
+            )? {
+                Ok(()) => print(&format!(
+                    "{id} reply e-mailed to {} via {}\n",
+                    recipients.join(", "),
+                    transport.describe()
+                ))?,
+                Err(e) => {
+                    let e = not_delivered(id, &e);
+                    crate::cli::output::warn(e.message());
+                    failed += 1;
+                    last_error = Some(e);
+                }
             }
         }
     }

@@ -2,11 +2,10 @@
 
 use crate::cli::output::{print, warn};
 use crate::cli::{CommentArgs, ReplyArgs, input};
-use crate::domain::{Event, Status, TicketId, fold};
+use crate::domain::{Event, Status, TicketId};
 use crate::error::{Error, Result};
-use crate::mail::compose::{self, Writer};
-use crate::mail::respond::{self, Envelope};
-use crate::mail::send::{self, Transport};
+use crate::mail::compose::Composed;
+use crate::mail::respond::{self, CustomerReply};
 use crate::mail::template;
 use crate::ops::{self, Actor, Draft};
 use crate::store::Store;
@@ -25,74 +24,27 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     let config = store.config();
     let mut body = typed.unwrap_or_default();
     if let Some(name) = &args.template {
-        let canned = template::load(&store, name)?;
-        let ticket = store.read_ticket(&id)?;
-        let (state, trail) = fold(id, ticket.entries);
-        let writer = Writer {
-            name: &actor.name,
-            email: &actor.email,
-        };
-        let text = canned.render(&compose::template_values(
-            config, &state, &trail, &writer, "",
-        ));
+        let text = respond::render_for(&store, id, &actor, &template::load(&store, name)?)?;
         if !body.is_empty() {
             body.push_str("\n\n");
         }
         body.push_str(text.trim_end());
         body.push('\n');
     }
-    // Sending: configured, wanted, and possible before anything is written
+    // Sending: configured and wanted; prepared before anything is written
     // (a missing password is found now, not after the reply is recorded).
-    let transport = if args.no_send {
-        None
-    } else if config.mail.outgoing.is_none() {
+    let configured = config.mail.outgoing.is_some();
+    if !args.no_send && !configured {
         warn(
             "the reply is recorded but not e-mailed: mail.outgoing is not configured (see docs/mail.md); --no-send silences this",
         );
-        None
-    } else {
-        Some(send::transport(&config.mail, store.root())?)
-    };
-    let reply_template = match transport {
-        Some(_) => Some(template::load(&store, "reply")?),
-        None => None,
-    };
-    let mut composed_out = None;
+    }
+    let mailer = CustomerReply::prepare(&store, configured && !args.no_send)?;
+    let mut composed = None;
     let outcome = ops::append(&store, &actor, id, "reply", |ticket| {
-        let mut reply = Draft {
-            event: Event::Reply { mail: None },
-            body: body.clone(),
-            attachments: attachments.clone(),
-            original: None,
-        };
-        if let Some(template) = &reply_template {
-            let files = store.read_ticket(&id)?;
-            let (_, trail) = fold(id, files.entries);
-            let writer = Writer {
-                name: &actor.name,
-                email: &actor.email,
-            };
-            let composed = compose::to_customer(
-                &compose::Context {
-                    config,
-                    ticket,
-                    trail: &trail,
-                    writer,
-                },
-                &compose::Content {
-                    template,
-                    text: &body,
-                    attachments: &attachments,
-                    automatic: false,
-                },
-                ops::now()?,
-            )?;
-            reply.event = Event::Reply {
-                mail: Some(Box::new(composed.meta.clone())),
-            };
-            reply.original = Some(composed.bytes.clone());
-            composed_out = Some(composed);
-        }
+        let (reply, message) =
+            mailer.draft(&store, ticket, &actor, (&body, &attachments), false)?;
+        composed = message;
         let mut drafts = vec![reply];
         // Answering a new ticket means someone is on it.
         let next = wanted.or((ticket.status == Status::New).then_some(Status::Open));
@@ -121,22 +73,10 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
         "{} reply: {}\n",
         outcome.id, outcome.ticket.subject
     ))?;
-    let (Some(transport), Some(composed)) = (transport, composed_out) else {
-        return Ok(());
-    };
-    let entry = outcome.files[0].clone();
-    deliver(
-        &store,
-        &actor,
-        id,
-        &entry,
-        transport.as_ref(),
-        &Envelope {
-            from: &composed.outgoing.from.email,
-            recipients: &composed.outgoing.recipients(),
-        },
-        &composed.bytes,
-    )
+    match composed {
+        Some(composed) => deliver(&store, &actor, id, &outcome.files[0], &mailer, &composed),
+        None => Ok(()),
+    }
 }
 
 /// Sends a recorded reply, records what happened, and says so; a failed
@@ -146,25 +86,30 @@ pub fn deliver(
     actor: &Actor,
     id: TicketId,
     entry: &str,
-    transport: &dyn Transport,
-    envelope: &Envelope<'_>,
-    bytes: &[u8],
+    mailer: &CustomerReply,
+    composed: &Composed,
 ) -> Result<()> {
-    match respond::deliver(store, actor, id, entry, transport, envelope, bytes)? {
-        Ok(()) => print(&format!(
+    match mailer.deliver(store, actor, id, entry, composed)? {
+        None => Ok(()),
+        Some(Ok(())) => print(&format!(
             "{id} reply e-mailed to {} via {}\n",
-            envelope.recipients.join(", "),
-            transport.describe()
+            composed.outgoing.recipients().join(", "),
+            mailer.describe()
         )),
-        Err(e) => Err(Error::new(
-            e.kind(),
-            format!(
-                "the reply is recorded in ticket {id} but was not delivered: {}",
-                e.message()
-            ),
-        )
-        .with_hint("`tix outbox list` shows it; `tix outbox retry` sends it again")),
+        Some(Err(e)) => Err(not_delivered(id, &e)),
     }
+}
+
+/// The error for a reply recorded but not delivered.
+pub fn not_delivered(id: TicketId, e: &Error) -> Error {
+    Error::new(
+        e.kind(),
+        format!(
+            "the reply is recorded in ticket {id} but was not delivered: {}",
+            e.message()
+        ),
+    )
+    .with_hint("`tix outbox list` shows it; `tix outbox retry` sends it again")
 }
 
 pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {

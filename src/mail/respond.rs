@@ -5,14 +5,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::{DeliveryStatus, Event, Party, TicketId, Timestamp, fold};
+use crate::domain::{DeliveryStatus, Event, Party, Ticket, TicketId, Timestamp, fold};
 use crate::error::{Error, Result};
-use crate::ops::{self, Actor, Draft};
+use crate::ops::{self, Actor, Draft, NewAttachment};
 use crate::store::Store;
 
-use super::compose::{self, Content, Context, Writer};
+use super::compose::{self, Composed, Content, Context, Writer};
 use super::send::{self, Transport};
-use super::template;
+use super::template::{self, Template};
 
 /// Where an outbound message goes.
 pub struct Envelope<'a> {
@@ -91,6 +91,143 @@ fn record_and_deliver(
         &composed.bytes,
     )
     .map(Some)
+}
+
+/// A public reply to a ticket's customer, as `tix reply`, an escalation
+/// message and auto-close write it: recorded first (the draft), e-mailed
+/// after the commit when sending.
+pub struct CustomerReply {
+    /// The transport and the reply template, when sending; both loaded
+    /// before anything is written, so a missing password or a broken
+    /// template stops the command early.
+    sending: Option<(Box<dyn Transport>, Template)>,
+}
+
+impl CustomerReply {
+    /// Sends when `send` (the caller decides: configured and wanted).
+    pub fn prepare(store: &Store, send: bool) -> Result<CustomerReply> {
+        let sending = if send {
+            Some((
+                send::transport(&store.config().mail, store.root())?,
+                template::load(store, "reply")?,
+            ))
+        } else {
+            None
+        };
+        Ok(CustomerReply { sending })
+    }
+
+    pub fn sends(&self) -> bool {
+        self.sending.is_some()
+    }
+
+    /// The reply entry for `ticket` (read under the lock) with `text` by
+    /// `actor`; when sending, it carries the mail block and the exact bytes,
+    /// and the message is returned for [`CustomerReply::deliver`].
+    pub fn draft(
+        &self,
+        store: &Store,
+        ticket: &Ticket,
+        actor: &Actor,
+        content: (&str, &[NewAttachment]),
+        automatic: bool,
+    ) -> Result<(Draft, Option<Composed>)> {
+        let (text, attachments) = content;
+        let mut reply = Draft {
+            event: Event::Reply { mail: None },
+            body: text.to_string(),
+            attachments: attachments.to_vec(),
+            original: None,
+        };
+        let Some((_, template)) = &self.sending else {
+            return Ok((reply, None));
+        };
+        let files = store.read_ticket(&ticket.id)?;
+        let (_, trail) = fold(ticket.id, files.entries);
+        let composed = compose::to_customer(
+            &Context {
+                config: store.config(),
+                ticket,
+                trail: &trail,
+                writer: Writer {
+                    name: &actor.name,
+                    email: &actor.email,
+                },
+            },
+            &Content {
+                template,
+                text,
+                attachments,
+                automatic,
+            },
+            ops::now()?,
+        )?;
+        reply.event = Event::Reply {
+            mail: Some(Box::new(composed.meta.clone())),
+        };
+        reply.original = Some(composed.bytes.clone());
+        Ok((reply, Some(composed)))
+    }
+
+    /// Sends `composed`, recorded as `entry`, and records the outcome;
+    /// None when not sending. The inner error is the transport's.
+    pub fn deliver(
+        &self,
+        store: &Store,
+        actor: &Actor,
+        id: TicketId,
+        entry: &str,
+        composed: &Composed,
+    ) -> Result<Option<std::result::Result<(), Error>>> {
+        let Some((transport, _)) = &self.sending else {
+            return Ok(None);
+        };
+        let envelope = Envelope {
+            from: &composed.outgoing.from.email,
+            recipients: &composed.outgoing.recipients(),
+        };
+        deliver(
+            store,
+            actor,
+            id,
+            entry,
+            transport.as_ref(),
+            &envelope,
+            &composed.bytes,
+        )
+        .map(Some)
+    }
+
+    /// Where mail goes, for messages.
+    pub fn describe(&self) -> String {
+        self.sending
+            .as_ref()
+            .map(|(t, _)| t.describe())
+            .unwrap_or_default()
+    }
+}
+
+/// `template` filled for ticket `id` as `actor` writes (a canned answer,
+/// the escalation message).
+pub fn render_for(
+    store: &Store,
+    id: TicketId,
+    actor: &Actor,
+    template: &Template,
+) -> Result<String> {
+    let files = store.read_ticket(&id)?;
+    let (ticket, trail) = fold(id, files.entries);
+    let writer = Writer {
+        name: &actor.name,
+        email: &actor.email,
+    };
+    Ok(template.render(&compose::template_values(
+        store.config(),
+        &ticket,
+        &trail,
+        &writer,
+        "",
+    )))
 }
 
 /// Who tix's own entries (acknowledgements, their deliveries) are by.

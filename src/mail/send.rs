@@ -65,14 +65,19 @@ pub struct OutgoingAttachment {
 impl Outgoing {
     /// The envelope recipients: To and Cc, each address once.
     pub fn recipients(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for p in self.to.iter().chain(&self.cc) {
-            if !out.iter().any(|e| p.same_address(e)) {
-                out.push(p.email.clone());
-            }
-        }
-        out
+        recipients(&self.to, &self.cc)
     }
+}
+
+/// Envelope recipients for `to` and `cc`: each address once.
+pub fn recipients(to: &[Party], cc: &[Party]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in to.iter().chain(cc) {
+        if !out.iter().any(|e| p.same_address(e)) {
+            out.push(p.email.clone());
+        }
+    }
+    out
 }
 
 /// The headers that mark a message as tix's own, so that it is never

@@ -5,11 +5,9 @@ use serde::Serialize;
 use crate::domain::SlaAction;
 use crate::domain::assign::{Rule, choose};
 use crate::domain::sla::Standing;
-use crate::domain::{Event, Status, Ticket, TicketId, Timestamp, fold};
+use crate::domain::{Event, Status, Ticket, TicketId, Timestamp};
 use crate::error::Result;
-use crate::mail::compose::{self, Content, Context, Writer};
-use crate::mail::respond::{self, Envelope};
-use crate::mail::{send, template};
+use crate::mail::respond::{self, CustomerReply};
 use crate::ops::{self, Actor, Draft};
 use crate::store::Store;
 
@@ -105,7 +103,6 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Vec<Action>>
                     id,
                     rule.message.as_deref(),
                     &why,
-                    now,
                     pending_for,
                 )?;
             }
@@ -298,55 +295,20 @@ fn close_pending(
     id: TicketId,
     message: Option<&str>,
     why: &str,
-    now: Timestamp,
     still_due: impl Fn(&Ticket) -> bool,
 ) -> Result<()> {
-    let config = store.config();
-    let sending = message.is_some() && config.mail.outgoing.is_some();
-    let transport = if sending {
-        Some(send::transport(&config.mail, store.root())?)
-    } else {
-        None
-    };
-    let template = match &transport {
-        Some(_) => Some(template::load(store, "reply")?),
-        None => None,
-    };
-    let mut composed_out = None;
+    let sending = message.is_some() && store.config().mail.outgoing.is_some();
+    let mailer = CustomerReply::prepare(store, sending)?;
+    let mut composed = None;
     let outcome = ops::append(store, actor, id, "auto-close", |ticket| {
         if !still_due(ticket) {
             return Ok(Vec::new());
         }
         let mut drafts = Vec::new();
         if let Some(text) = message {
-            let mut reply = Draft::with_body(Event::Reply { mail: None }, format!("{text}\n"));
-            if let Some(template) = &template {
-                let files = store.read_ticket(&id)?;
-                let (_, trail) = fold(id, files.entries);
-                let composed = compose::to_customer(
-                    &Context {
-                        config,
-                        ticket,
-                        trail: &trail,
-                        writer: Writer {
-                            name: &actor.name,
-                            email: &actor.email,
-                        },
-                    },
-                    &Content {
-                        template,
-                        text,
-                        attachments: &[],
-                        automatic: true,
-                    },
-                    now,
-                )?;
-                reply.event = Event::Reply {
-                    mail: Some(Box::new(composed.meta.clone())),
-                };
-                reply.original = Some(composed.bytes.clone());
-                composed_out = Some(composed);
-            }
+            let (reply, mail) =
+                mailer.draft(store, ticket, actor, (&format!("{text}\n"), &[]), true)?;
+            composed = mail;
             drafts.push(reply);
         }
         drafts.push(Draft::with_body(
@@ -355,22 +317,9 @@ fn close_pending(
         ));
         Ok(drafts)
     })?;
-    if let (Some(outcome), Some(transport), Some(composed)) = (outcome, transport, composed_out) {
-        let from = compose::from_address(config)?;
-        let recipients = composed.outgoing.recipients();
+    if let (Some(outcome), Some(composed)) = (outcome, composed) {
         // A failed send leaves the reply in the outbox; the close stands.
-        let _ = respond::deliver(
-            store,
-            actor,
-            id,
-            &outcome.files[0],
-            transport.as_ref(),
-            &Envelope {
-                from: &from.email,
-                recipients: &recipients,
-            },
-            &composed.bytes,
-        )?;
+        let _ = mailer.deliver(store, actor, id, &outcome.files[0], &composed)?;
     }
     Ok(())
 }
