@@ -481,3 +481,29 @@ fn agents_are_notified_and_answering_the_notification_answers_the_customer() {
     assert!(received.iter().any(|r| r.rcpt_tos == ["bob@example.com"]));
     sb.assert_clean();
 }
+
+#[test]
+fn a_failed_acknowledgement_waits_in_the_outbox_and_is_retried() {
+    let closed = common::mailserver::free_port();
+    let (sb, id) = store_with_ticket(&format!(
+        "outgoing:\n  transport: smtp\n  host: 127.0.0.1\n  port: {closed}\n  tls: plain\n  \
+         allow_plaintext: true\n  timeout: 5s\n"
+    ));
+    let outbox: Vec<Value> =
+        serde_json::from_str(&sb.ok(["outbox", "list", "--format", "json"])).unwrap();
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    assert!(outbox[0]["entry"].as_str().unwrap().ends_with("-note.md"));
+    let Some(sink) = SmtpServer::start(false, None) else {
+        return;
+    };
+    sb.set_mail(&format!(
+        "addresses: [support@example.com]\nmessage_id_domain: tix.example.com\n{}",
+        smtp_config(sink.port, &sink.ca_file)
+    ));
+    sb.tix(["outbox", "retry"]).ok();
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(header(&received[0].bytes, "Auto-Submitted"), "auto-replied");
+    assert_eq!(sb.ok(["outbox", "list", "--format", "json"]).trim(), "[]");
+    assert_eq!(sb.ticket(&id)["outbox"], serde_json::json!({}));
+}

@@ -95,7 +95,11 @@ fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
                     .iter()
                     .find(|i| &i.file == entry)
                     .and_then(|i| match &i.entry.event {
-                        Event::Reply { mail: Some(m) } => Some(m.clone()),
+                        // Replies, and tix's own mail (acknowledgements,
+                        // relays, notifications), which are notes.
+                        Event::Reply { mail: Some(m) } | Event::Note { mail: Some(m) } => {
+                            Some(m.clone())
+                        }
                         _ => None,
                     })
             else {
