@@ -68,10 +68,19 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     };
     // SLA clocks, when sorting or filtering by them: the worst standing
     // and the earliest deadline of each ticket's running clocks.
+    let format = output::list_format(args.format);
+    let by_sla = args.sort == SortKey::Sla || args.sla.is_some();
+    // The full index, loaded once: JSON shows whole tickets, and the SLA
+    // clocks are computed from it.
+    let index = if format == ListFormat::Json || by_sla {
+        Some(store.index()?)
+    } else {
+        None
+    };
     let sla: HashMap<TicketId, (Standing, Timestamp)> =
-        if args.sort == SortKey::Sla || args.sla.is_some() {
+        if let (true, Some(index)) = (by_sla, &index) {
             let mut map: HashMap<TicketId, (Standing, Timestamp)> = HashMap::new();
-            for c in sla::clocks(&store, now)? {
+            for c in sla::clocks_in(store.config(), index, now)? {
                 let e = map
                     .entry(c.ticket)
                     .or_insert((c.standing(), c.state.due_at));
@@ -93,10 +102,11 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
             .map(|(s, due)| (false, *s != Standing::Breached, Some(*due)))
             .unwrap_or((true, true, None))
     };
-    let format = output::list_format(args.format);
     if format == ListFormat::Json {
-        // JSON shows the whole state: the full index.
-        let index = store.index()?;
+        let index = match index {
+            Some(index) => index,
+            None => store.index()?,
+        };
         let mut tickets: Vec<&Ticket> = index
             .tickets()
             .filter(|indexed| {
@@ -125,6 +135,8 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
         }
         sla_ok(row.id) && filter.matches(row, || bodies(row.id))
     };
+    // Not needed any more; freeing it would only cost time.
+    std::mem::forget(index);
     let mut rows = store.list_rows()?;
     let picked = match rows.select(keep) {
         Ok(picked) => picked,

@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use crate::domain::sla::{Clock, ClockState, Phase, Policy, Standing};
-use crate::domain::{Priority, Status, TicketId, Timestamp};
+use crate::domain::{Config, Priority, Status, TicketId, Timestamp};
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::{Store, TicketIndex};
 
 /// Which target a clock measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -45,10 +45,17 @@ impl SlaClock {
 /// Every running or paused clock of every open ticket with a target, as
 /// of `now`: breached first (longest overdue first), then by deadline.
 pub fn clocks(store: &Store, now: Timestamp) -> Result<Vec<SlaClock>> {
-    let config = store.config();
+    let index = store.index()?;
+    let out = clocks_in(store.config(), &index, now);
+    // The process ends soon; freeing the index is wasted time.
+    std::mem::forget(index);
+    out
+}
+
+/// [`clocks`] from an index the caller already holds.
+pub fn clocks_in(config: &Config, index: &TicketIndex, now: Timestamp) -> Result<Vec<SlaClock>> {
     let policy =
         Policy::from_config(&config.sla).map_err(|e| Error::invalid(format!("sla: {e}")))?;
-    let index = store.index()?;
     let mut out = Vec::new();
     for indexed in index.tickets() {
         let t = &indexed.ticket;
@@ -99,6 +106,5 @@ pub fn clocks(store: &Store, now: Timestamp) -> Result<Vec<SlaClock>> {
                 b.target,
             ))
     });
-    std::mem::forget(index);
     Ok(out)
 }

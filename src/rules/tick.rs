@@ -140,9 +140,12 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Vec<Action>>
             }
         }
     }
+    // Clocks as the index had them before this pass: each action is
+    // decided again under the lock from the ticket's current state.
+    let clocks = sla::clocks_in(config, &index, now)?;
     // The process ends soon; freeing the index is wasted time.
     std::mem::forget(index);
-    actions.extend(sla_actions(store, &actor, &team, now, dry_run)?);
+    actions.extend(sla_actions(store, &actor, &team, clocks, now, dry_run)?);
     Ok(actions)
 }
 
@@ -153,6 +156,7 @@ fn sla_actions(
     store: &Store,
     actor: &Actor,
     team: &crate::domain::assign::TeamState,
+    clocks: Vec<sla::SlaClock>,
     now: Timestamp,
     dry_run: bool,
 ) -> Result<Vec<Action>> {
@@ -162,7 +166,7 @@ fn sla_actions(
     }
     let mut done = Vec::new();
     let mut notify = Vec::new();
-    for clock in sla::clocks(store, now)? {
+    for clock in clocks {
         let (standing, rules) = match clock.standing() {
             Standing::Breached => ("breached", &config.sla.on_breach),
             Standing::Warning => ("warning", &config.sla.on_warning),
