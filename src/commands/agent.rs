@@ -2,7 +2,6 @@
 
 use crate::cli::output::{self, print};
 use crate::cli::{AgentAddArgs, AgentCommand, AgentListArgs, RoleValue};
-use crate::domain::availability::away_at;
 use crate::domain::config::is_valid_handle;
 use crate::domain::{Agent, Party, Role};
 use crate::error::{Error, ErrorKind, Result};
@@ -120,7 +119,7 @@ fn list(ctx: &Ctx, args: AgentListArgs) -> Result<()> {
     let store = ctx.store()?;
     let now = ops::now()?;
     let state = ops::team::team_state(&store, now)?;
-    let away = away_at(&ops::team::availability_records(&store)?, now);
+    let away = &state.away;
     let header = ["handle", "name", "email", "roles", "active", "available"];
     let rows: Vec<Vec<String>> = store
         .config()

@@ -3,7 +3,7 @@
 //! counters of its own, so two clones that assign at once merge without
 //! conflict (they may pick the same agent; nothing is lost or corrupted).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -42,8 +42,9 @@ pub struct TeamState {
     pub loads: BTreeMap<String, usize>,
     /// The agent of the newest ticket that has one, for round-robin.
     pub newest: Option<(Timestamp, String)>,
-    /// Agents away now.
-    pub away: BTreeSet<String>,
+    /// Agents away now, with when they are back (None: until further
+    /// notice).
+    pub away: BTreeMap<String, Option<Timestamp>>,
 }
 
 impl TeamState {
@@ -77,7 +78,7 @@ pub fn choose(
     let load = |a: &String| state.loads.get(a).copied().unwrap_or(0);
     let eligible: Vec<&String> = members
         .iter()
-        .filter(|a| !state.away.contains(*a))
+        .filter(|a| !state.away.contains_key(*a))
         .filter(|a| max_active.is_none_or(|max| load(a) < max))
         .collect();
     if eligible.is_empty() {
@@ -133,7 +134,7 @@ mod tests {
             picked.push(a);
         }
         assert_eq!(picked, ["ann", "bob", "cid", "ann"]);
-        state.away.insert("bob".into());
+        state.away.insert("bob".into(), None);
         assert_eq!(
             choose(Rule::RoundRobin, &team(), None, &state, 0).as_deref(),
             Some("cid")
@@ -168,7 +169,7 @@ mod tests {
     #[test]
     fn random_picks_among_the_available() {
         let mut state = TeamState::default();
-        state.away.insert("ann".into());
+        state.away.insert("ann".into(), None);
         for r in 0..10 {
             let a = choose(Rule::Random, &team(), None, &state, r).unwrap();
             assert_ne!(a, "ann");

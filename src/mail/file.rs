@@ -140,9 +140,7 @@ impl MailIndex {
         team.away = away_at(
             &crate::ops::team::availability_records(store)?,
             crate::ops::now()?,
-        )
-        .into_keys()
-        .collect();
+        );
         Ok(MailIndex {
             team,
             by_message_id: index.message_ids(),
@@ -672,7 +670,7 @@ impl<'s> Importer<'s> {
             && let Some(away) = info
                 .assignee
                 .as_ref()
-                .filter(|a| self.index.team.away.contains(*a))
+                .filter(|a| self.index.team.away.contains_key(*a))
             && let Some(next) = self.choose_agent()?
         {
             extra.push((

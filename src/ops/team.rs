@@ -66,9 +66,7 @@ pub fn team_state(store: &Store, now: Timestamp) -> Result<TeamState> {
     if select(&rows).is_err() {
         select(&store.rebuild_list_rows()?)?;
     }
-    state.away = away_at(&availability_records(store)?, now)
-        .into_keys()
-        .collect();
+    state.away = away_at(&availability_records(store)?, now);
     Ok(state)
 }
 
