@@ -63,12 +63,14 @@ pub struct TicketFacts {
     pub subject: String,
     /// When the `created` entry was written; `None` only in a damaged ticket.
     pub created_at: Option<Timestamp>,
-    /// When the customer (or someone in Cc) wrote: the `created` entry's
-    /// time when its body holds the request or when no `message` follows,
-    /// then each `message`, at the time the mail was sent (`mail.sent_at`)
-    /// when it came by mail, else when it was recorded.
+    /// When a request of the customer (or someone in Cc) arrived: the
+    /// `created` entry's time when its body holds the request or when no
+    /// `message` follows, then each `message`. Always the entry's `at`,
+    /// when tix received it: the one clock that creation, resolution and
+    /// backlog also use. A mail's Date header (`mail.sent_at`) is the
+    /// sender's claim and is only shown.
     pub customer_messages: Vec<Timestamp>,
-    /// Public replies (`reply` entries), at `mail.sent_at` when sent by mail.
+    /// Public replies (`reply` entries), at the entry's `at`.
     pub replies: Vec<Act>,
     /// Internal notes written by people (not the notes that record
     /// automatic mail such as bounces).
@@ -144,13 +146,8 @@ impl TicketFacts {
                     });
                     status = Status::New;
                 }
-                Event::Message { mail, .. } => {
-                    messages.push(mail.as_ref().map_or(e.at, |m| m.sent_at));
-                }
-                Event::Reply { mail } => f.replies.push(Act {
-                    at: mail.as_ref().map_or(e.at, |m| m.sent_at),
-                    by: e.author.clone(),
-                }),
+                Event::Message { .. } => messages.push(e.at),
+                Event::Reply { .. } => f.replies.push(act()),
                 Event::Note { mail: None } => f.notes.push(act()),
                 Event::Assign { to } => f.assignments.push(Assignment {
                     at: e.at,
@@ -609,7 +606,7 @@ mod tests {
     }
 
     #[test]
-    fn mail_times_are_when_it_was_sent_and_an_empty_created_does_not_count() {
+    fn mail_times_are_when_tix_received_it_and_an_empty_created_does_not_count() {
         let f = facts(vec![
             created(""),
             entry(
@@ -632,7 +629,8 @@ mod tests {
                 "bounce",
             ),
         ]);
-        assert_eq!(f.customer_messages, [at("2026-01-05T08:00:00Z")]);
+        // Received at 09:00, whatever its Date header (08:00) says.
+        assert_eq!(f.customer_messages, [at("2026-01-05T09:00:00Z")]);
         assert!(f.notes.is_empty(), "automatic mail is not an agent's note");
         // An empty `created` with no message still stands for the request.
         let f = facts(vec![created("")]);

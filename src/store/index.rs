@@ -40,7 +40,7 @@ const SUMMARY_FILE: &str = "summary.bin";
 const SHARDS_DIR: &str = "shards";
 /// The single-file index of earlier versions, removed on sight.
 const LEGACY_FILE: &str = "index.bin";
-const INDEX_VERSION: u32 = 10;
+const INDEX_VERSION: u32 = 11;
 
 type TreeId = [u8; 20];
 
