@@ -377,3 +377,100 @@ fn two_clones_assigning_at_once_merge_without_conflict() {
     .unwrap();
     assert_eq!(list[0]["active"], 2);
 }
+
+#[test]
+fn a_rule_made_assignment_at_create_is_an_entry_by_tix() {
+    let sb = team("rule: round-robin");
+    let id = create(&sb, "Chosen by the rule");
+    assert_eq!(
+        assignments(&sb, &id),
+        [(
+            "tix".to_string(),
+            Value::from("alice"),
+            "Assigned by the round-robin rule.".to_string()
+        )]
+    );
+    // The commit is still the agent's: they ran the command.
+    assert!(sb.last_commit().contains(&format!("tix: create {id}")));
+    assert!(
+        sb.last_commit().starts_with("Alice"),
+        "{}",
+        sb.last_commit()
+    );
+    // An assignment the agent asked for stays theirs.
+    let mine = sb.create_with(sb.tix([
+        "create",
+        "--customer",
+        "ann@example.org",
+        "--subject",
+        "Mine",
+        "-m",
+        "x",
+        "--assign",
+        "bob",
+    ]));
+    assert_eq!(assignments(&sb, &mine)[0].0, "alice");
+}
+
+/// A real message from the corpus in `../shared/corpus` (beside the main
+/// checkout, or beside the worktrees' directory), if it is there.
+fn corpus_mail(path: &str) -> Option<Vec<u8>> {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    ["../shared/corpus", "../../shared/corpus"]
+        .iter()
+        .map(|c| here.join(c).join(path))
+        .find(|p| p.is_file())
+        .map(|p| std::fs::read(p).unwrap())
+}
+
+#[test]
+fn a_ticket_opened_by_one_mail_has_one_message_in_templates() {
+    let Some(mail) = corpus_mail("apache-spamassassin/t/data/nice/016") else {
+        println!("skipping: the mail corpus is not here");
+        return;
+    };
+    let sb = Sandbox::init();
+    sb.set_mail(
+        "addresses: [support@example.com]\noutgoing: {transport: file, dir: sent-mail}\n\
+         auto_reply: {enabled: false}\nnotify: {new_ticket: true}",
+    );
+    let templates = sb.dir.join(".tix/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let counted = "Messages: {{message_count}}\n---\n{{thread}}\n---\n";
+    std::fs::write(templates.join("notify.md"), counted).unwrap();
+    std::fs::write(templates.join("counted.md"), counted).unwrap();
+    sb.git(["add", "."]);
+    sb.git(["commit", "-q", "-m", "templates"]);
+    let out = sb
+        .tix(["import", "eml", "--format", "json"])
+        .stdin(mail)
+        .ok();
+    let imported: Value = serde_json::from_str(&out).unwrap();
+    let id = imported["messages"][0]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let check = |text: &str| {
+        assert!(text.contains("Messages: 1\n"), "{text}");
+        let thread = text.split("---\n").nth(1).unwrap();
+        assert_eq!(thread.matches(" wrote:\n").count(), 1, "{text}");
+        // The one message is the mail, not an empty `created` entry.
+        let first = thread.lines().nth(1).unwrap_or("");
+        assert!(!first.trim().is_empty(), "{text}");
+    };
+    // The agents' notification of the new ticket.
+    let sent = common::files_under(&sb.dir.join("sent-mail"));
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let notification =
+        String::from_utf8_lossy(&std::fs::read(&sent[0]).unwrap()).replace("\r\n", "\n");
+    check(&notification);
+    // A canned answer filled for the same ticket.
+    sb.tix(["reply", &id, "--template", "counted", "--no-send"])
+        .ok();
+    let reply = sb
+        .entries(&id)
+        .into_iter()
+        .find(|e| e["kind"] == "reply")
+        .unwrap();
+    check(reply["body"].as_str().unwrap());
+}

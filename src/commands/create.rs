@@ -5,6 +5,7 @@ use crate::cli::{CreateArgs, CreateFormat, input};
 use crate::domain::assign::Rule;
 use crate::domain::{Event, FieldType, Party, Stage};
 use crate::error::{Error, Result};
+use crate::mail::respond;
 use crate::ops::{self, Draft, NewTicket};
 
 use super::{Ctx, parse_field_args};
@@ -73,13 +74,19 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
     } else if config.assignment.rule != Rule::None {
         let state = ops::team::team_state(&store, ops::now()?)?;
         match ops::team::choose_agent(config, &state)? {
-            Some(who) => extra.push(Draft::with_body(
-                Event::Assign { to: Some(who) },
-                format!(
-                    "Assigned by the {} rule.\n",
-                    config.assignment.rule.as_str()
-                ),
-            )),
+            // The rule chose, not the agent creating the ticket: the entry
+            // is tix's, as every automatic action is (the commit stays the
+            // agent's, who ran the command).
+            Some(who) => extra.push(
+                Draft::with_body(
+                    Event::Assign { to: Some(who) },
+                    format!(
+                        "Assigned by the {} rule.\n",
+                        config.assignment.rule.as_str()
+                    ),
+                )
+                .by(respond::system_actor(&store).handle),
+            ),
             None => output::warn(
                 "left unassigned: every agent the rule could choose is away or at max_active",
             ),

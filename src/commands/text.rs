@@ -121,6 +121,7 @@ pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
             body,
             attachments,
             original: None,
+            author: None,
         }])
     })?;
     Ok(())

@@ -242,14 +242,17 @@ pub fn template_values(
         .and_then(|n| n.split_whitespace().next())
         .unwrap_or("")
         .to_string();
+    // The `created` entry is a message only when it holds the request: a
+    // ticket opened by mail has an empty one, the mail in a `message`.
     let public: Vec<&TrailItem> = trail
         .iter()
         .filter(|i| {
             i.not_applied.is_none()
-                && matches!(
-                    i.entry.event,
-                    Event::Created { .. } | Event::Message { .. } | Event::Reply { .. }
-                )
+                && match i.entry.event {
+                    Event::Created { .. } => !i.entry.body.trim().is_empty(),
+                    Event::Message { .. } | Event::Reply { .. } => true,
+                    _ => false,
+                }
         })
         .collect();
     let thread = public

@@ -72,6 +72,7 @@ fn record_and_deliver(
             body: format!("{what} {}.\n", recipients.join(", ")),
             attachments: Vec::new(),
             original: Some(composed.bytes.clone()),
+            author: None,
         }])
     })?;
     let Some(recorded) = recorded else {
@@ -138,6 +139,7 @@ impl CustomerReply {
             body: text.to_string(),
             attachments: attachments.to_vec(),
             original: None,
+            author: None,
         };
         let Some((_, template)) = &self.sending else {
             return Ok((reply, None));

@@ -24,6 +24,9 @@ pub struct Draft {
     /// `<entry stem>.eml` beside the entry, which its mail block's `raw`
     /// then names.
     pub original: Option<Vec<u8>>,
+    /// Who the entry is by when not the acting agent: `tix` for what a
+    /// rule did on its own, whoever ran the command that set it off.
+    pub author: Option<String>,
 }
 
 impl Draft {
@@ -37,7 +40,14 @@ impl Draft {
             body: body.into(),
             attachments: Vec::new(),
             original: None,
+            author: None,
         }
+    }
+
+    /// The same entry, by `handle` rather than by the acting agent.
+    pub fn by(mut self, handle: impl Into<String>) -> Draft {
+        self.author = Some(handle.into());
+        self
     }
 }
 
@@ -156,6 +166,7 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
         body: new.body,
         attachments: new.attachments,
         original: None,
+        author: None,
     }];
     drafts.extend(new.extra);
     let empty = fold(id, Vec::new()).0;
@@ -186,10 +197,11 @@ fn write_drafts(
     let mut out_files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut written = Vec::new();
     for draft in drafts {
+        let author = draft.author.unwrap_or_else(|| actor.handle.clone());
         let mut entry = Entry {
             at: now,
             seq,
-            author: actor.handle.clone(),
+            author: author.clone(),
             event: draft.event,
             body: draft.body,
         };
@@ -228,7 +240,7 @@ fn write_drafts(
             let record = Entry {
                 at: now,
                 seq,
-                author: actor.handle.clone(),
+                author: author.clone(),
                 event: Event::Attachment {
                     file: rel.clone(),
                     name: att.name.clone(),
