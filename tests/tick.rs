@@ -221,3 +221,127 @@ fn two_clones_ticking_at_once_merge_to_one_state() {
         sb.tix(["check"]).in_dir(dir).ok();
     }
 }
+
+/// `tix tick --dry-run --format json` at `now`: its actions.
+fn dry_tick(sb: &Sandbox, now: &str) -> Vec<Value> {
+    let out = sb
+        .tix(["tick", "--dry-run", "--format", "json"])
+        .now(now)
+        .ok();
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["dry_run"], true);
+    report["actions"].as_array().unwrap().clone()
+}
+
+#[test]
+fn a_dry_run_says_exactly_what_the_real_run_does_and_a_run_is_one_commit() {
+    let sb = Sandbox::init();
+    sb.set_mail(
+        "addresses: [support@example.com]\noutgoing: {transport: file, dir: sent-mail}\n\
+         auto_reply: {enabled: false}",
+    );
+    sb.set_config(
+        "sla",
+        "{high: {first_response: 1h, resolution: 2d}, on_breach: [{priority: urgent}, notify]}",
+    );
+    sb.set_config(
+        "auto_close",
+        "{pending_days: 7, message: 'Closing this for now; reply to reopen it.'}",
+    );
+    let mut ids = Vec::new();
+    for n in 0..4 {
+        ids.push(
+            sb.create_with(
+                sb.tix([
+                    "create",
+                    "--customer",
+                    "ann@example.org",
+                    "--subject",
+                    &format!("Down {n}"),
+                    "-m",
+                    "x",
+                    "--priority",
+                    "high",
+                ])
+                .now(T0),
+            ),
+        );
+    }
+    sb.change_with(sb.tix(["status", &ids[3], "pending"]).now(T0));
+    sb.change_with(
+        sb.tix(["reply", &ids[2], "-m", "On it", "--no-send"])
+            .now(T0),
+    );
+    // Two hours on: tickets 0 and 1 are unanswered past their target.
+    let later = "2026-11-02T11:00:00Z";
+    let planned = dry_tick(&sb, later);
+    let before = sb.commit_count();
+    let actions = tick(&sb, later);
+    assert_eq!(actions, planned);
+    assert_eq!(actions.len(), 2, "{actions:#?}");
+    // One commit for the actions and the notifications they e-mail, one
+    // recording the deliveries.
+    assert_eq!(sb.commit_count(), before + 2);
+    assert_eq!(common::files_under(&sb.dir.join("sent-mail")).len(), 2);
+    for id in &ids[..2] {
+        assert_eq!(sb.ticket(id)["outbox"], serde_json::json!({}), "delivered");
+    }
+    // Done is done: neither a dry run nor a real run finds anything more.
+    assert_eq!(dry_tick(&sb, later), Vec::<Value>::new());
+    assert_eq!(tick(&sb, later), Vec::<Value>::new());
+    assert_eq!(dry_tick(&sb, "2026-11-02T11:30:00Z"), Vec::<Value>::new());
+    // A week on: ticket 2's resolution target is breached (0 and 1 are
+    // urgent now, which has no target) and 3 is closed with a message; the
+    // dry run lists exactly that, the real run does it.
+    let planned = dry_tick(&sb, DAY8);
+    let before = sb.commit_count();
+    let actions = tick(&sb, DAY8);
+    assert_eq!(actions, planned);
+    assert_eq!(actions.len(), 2, "{actions:#?}");
+    assert_eq!(sb.commit_count(), before + 2);
+    assert_eq!(sb.ticket(&ids[3])["status"], "closed");
+    assert_eq!(sb.ticket(&ids[3])["outbox"], serde_json::json!({}));
+    assert_eq!(dry_tick(&sb, DAY8), Vec::<Value>::new());
+    assert_eq!(tick(&sb, DAY8), Vec::<Value>::new());
+    sb.ok(["check"]);
+}
+
+#[test]
+fn auto_close_leaves_a_ticket_without_a_field_required_at_close_and_says_why() {
+    let sb = Sandbox::init();
+    sb.set_fields(
+        "[{name: resolution, type: choice, choices: [fixed, wontfix], required: [close]}]",
+    );
+    sb.set_config("auto_close", "{pending_days: 7, message: 'Closing.'}");
+    let bare = create_at(&sb, "No resolution", T0);
+    let given = create_at(&sb, "Resolved", T0);
+    sb.change_with(sb.tix(["field", &given, "resolution", "fixed"]).now(T0));
+    for id in [&bare, &given] {
+        sb.change_with(sb.tix(["status", id, "pending"]).now(T0));
+    }
+    // `tix status ID closed` refuses it; so does tick.
+    sb.tix(["status", &bare, "closed"])
+        .now(T0)
+        .fails(6)
+        .stderr_has(&["resolution"]);
+    let out = sb.tix(["tick", "--format", "json"]).now(DAY8).ok();
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let actions = report["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{report:#}");
+    assert_eq!(actions[0]["ticket"], given.as_str());
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{report:#}");
+    assert_eq!(skipped[0]["ticket"], bare.as_str());
+    let why = skipped[0]["why"].as_str().unwrap();
+    assert!(why.contains("resolution"), "{why}");
+    assert_eq!(sb.ticket(&bare)["status"], "pending");
+    assert!(
+        sb.entries(&bare).iter().all(|e| e["kind"] != "reply"),
+        "no closing message either"
+    );
+    assert_eq!(sb.ticket(&given)["status"], "closed");
+    // The text output names it too.
+    let text = sb.tix(["tick"]).now(DAY8).ok();
+    assert!(text.contains(&format!("{bare}\tskipped")), "{text}");
+    assert!(text.contains("0 actions, 1 skipped"), "{text}");
+}

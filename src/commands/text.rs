@@ -49,9 +49,6 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
         // Answering a new ticket means someone is on it.
         let next = wanted.or((ticket.status == Status::New).then_some(Status::Open));
         if let Some(to) = next.filter(|to| *to != ticket.status) {
-            if to == Status::Closed {
-                ops::check_closable(store.config(), ticket, &[])?;
-            }
             drafts.push(Draft::new(if to == Status::Closed {
                 Event::Close {}
             } else {

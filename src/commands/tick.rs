@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::cli::output::{self, print};
+use crate::cli::output::{self, print, warn};
 use crate::cli::{TextFormat, TickArgs};
 use crate::error::Result;
 use crate::ops;
@@ -12,26 +12,40 @@ use super::Ctx;
 
 pub fn run(ctx: &Ctx, args: TickArgs) -> Result<()> {
     let store = ctx.store()?;
-    let actions = tick::tick(&store, ops::now()?, args.dry_run)?;
+    let ticked = tick::tick(&store, ops::now()?, args.dry_run)?;
+    for f in &ticked.failed {
+        warn(&format!(
+            "recorded but not delivered (see `tix outbox list`): {f}"
+        ));
+    }
     if args.format == TextFormat::Json {
         return print(&output::json(&json!({
             "dry_run": args.dry_run,
-            "actions": actions,
+            "actions": ticked.actions,
+            "skipped": ticked.skipped,
         }))?);
     }
     let mut out = String::new();
-    for a in &actions {
+    for a in &ticked.actions {
         out.push_str(&format!("{}\t{}\t{}\n", a.ticket, a.action, a.why));
     }
+    for a in &ticked.skipped {
+        out.push_str(&format!("{}\tskipped: {}\t{}\n", a.ticket, a.action, a.why));
+    }
+    let n = ticked.actions.len();
     out.push_str(&format!(
-        "{}{} action{}\n",
+        "{}{n} action{}{}\n",
         if args.dry_run {
             "dry run, nothing written: "
         } else {
             ""
         },
-        actions.len(),
-        if actions.len() == 1 { "" } else { "s" }
+        if n == 1 { "" } else { "s" },
+        if ticked.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(", {} skipped", ticked.skipped.len())
+        }
     ));
     print(&out)
 }

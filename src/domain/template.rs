@@ -26,7 +26,10 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("text", "the agent's answer (reply template)"),
     ("thread", "every public message of the ticket, oldest first"),
     ("last_message", "the customer's last message"),
-    ("message_count", "the number of public messages (those in {{thread}})"),
+    (
+        "message_count",
+        "the number of public messages (those in {{thread}})",
+    ),
     ("attachments", "the ticket's attachments, one per line"),
 ];
 

@@ -33,20 +33,38 @@ pub fn deliver(
     bytes: &[u8],
 ) -> Result<std::result::Result<(), Error>> {
     let result = transport.send(envelope.from, envelope.recipients, bytes);
-    let (status, note) = match &result {
+    let recorded = delivery_draft(entry, &result);
+    ops::append(store, actor, id, "delivery", |_| Ok(vec![recorded]))?;
+    Ok(result)
+}
+
+/// The `delivery` entry recording what became of sending `entry`.
+pub fn delivery_draft(entry: &str, result: &std::result::Result<(), Error>) -> Draft {
+    let (status, note) = match result {
         Ok(()) => (DeliveryStatus::Sent, String::new()),
         Err(e) => (DeliveryStatus::Failed, format!("{}\n", e.message())),
     };
-    ops::append(store, actor, id, "delivery", |_| {
-        Ok(vec![Draft::with_body(
-            Event::Delivery {
-                entry: entry.to_string(),
-                status,
-            },
-            note,
-        )])
-    })?;
-    Ok(result)
+    Draft::with_body(
+        Event::Delivery {
+            entry: entry.to_string(),
+            status,
+        },
+        note,
+    )
+}
+
+/// The note that records an outbound message tix wrote: its mail block
+/// and exact bytes, and `what` followed by its recipients.
+fn outbound_note(what: &str, composed: &Composed) -> Draft {
+    Draft {
+        event: Event::Note {
+            mail: Some(Box::new(composed.meta.clone())),
+        },
+        body: format!("{what} {}.\n", composed.outgoing.recipients().join(", ")),
+        attachments: Vec::new(),
+        original: Some(composed.bytes.clone()),
+        author: None,
+    }
 }
 
 /// Records `composed` on ticket `id` as a note by `actor` saying `what`
@@ -65,15 +83,7 @@ fn record_and_deliver(
 ) -> Result<Option<std::result::Result<(), Error>>> {
     let recipients = composed.outgoing.recipients();
     let recorded = ops::append(store, actor, id, verb, |_| {
-        Ok(vec![Draft {
-            event: Event::Note {
-                mail: Some(Box::new(composed.meta.clone())),
-            },
-            body: format!("{what} {}.\n", recipients.join(", ")),
-            attachments: Vec::new(),
-            original: Some(composed.bytes.clone()),
-            author: None,
-        }])
+        Ok(vec![outbound_note(what, composed)])
     })?;
     let Some(recorded) = recorded else {
         return Ok(None);
@@ -198,6 +208,17 @@ impl CustomerReply {
             &composed.bytes,
         )
         .map(Some)
+    }
+
+    /// Sends `composed` without recording the outcome (the caller records
+    /// it with [`delivery_draft`]); None when not sending.
+    pub fn send(&self, composed: &Composed) -> Option<std::result::Result<(), Error>> {
+        let (transport, _) = self.sending.as_ref()?;
+        Some(transport.send(
+            &composed.outgoing.from.email,
+            &composed.outgoing.recipients(),
+            &composed.bytes,
+        ))
     }
 
     /// Where mail goes, for messages.
@@ -440,24 +461,41 @@ pub fn notify(
     notify_tickets(store, &tickets, now)
 }
 
-/// E-mails the agents of each of `tickets` (the assignee, or every agent
-/// while unassigned) with the notify template, whatever `mail.notify`
-/// says: for rules that ask for it (an SLA breach). Does nothing unless
-/// sending is configured.
-pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Result<Relayed> {
-    let config = store.config();
-    let settings = &config.mail.notify;
-    let mut done = Relayed::default();
-    if tickets.is_empty() || config.mail.outgoing.is_none() {
-        return Ok(done);
+/// E-mail to a ticket's agents (the assignee, or every agent while
+/// unassigned) in the notify template: composed against the ticket's
+/// state, recorded as a note by tix, sent after the commit.
+pub struct AgentMail {
+    transport: Box<dyn Transport>,
+    template: Template,
+    from: String,
+    actor: Actor,
+}
+
+impl AgentMail {
+    /// None unless sending is configured; the transport and the template
+    /// are loaded now, before anything is written.
+    pub fn prepare(store: &Store) -> Result<Option<AgentMail>> {
+        let config = store.config();
+        if config.mail.outgoing.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(AgentMail {
+            transport: send::transport(&config.mail, store.root())?,
+            template: template::load(store, config.mail.notify.template())?,
+            from: compose::from_address(config)?.email,
+            actor: system_actor(store),
+        }))
     }
-    let transport = send::transport(&config.mail, store.root())?;
-    let template = template::load(store, settings.template())?;
-    let from = compose::from_address(config)?;
-    let actor = system_actor(store);
-    for &id in tickets {
-        let files = store.read_ticket(&id)?;
-        let (ticket, trail) = fold(id, files.entries);
+
+    /// The note recording the notification about `ticket` (with its
+    /// `trail`), and the message; None when no agent would get it.
+    pub fn draft(
+        &self,
+        config: &crate::domain::Config,
+        ticket: &Ticket,
+        trail: &[crate::domain::TrailItem],
+        now: Timestamp,
+    ) -> Result<Option<(Draft, Composed)>> {
         let agents: Vec<Party> = config
             .agents
             .iter()
@@ -468,20 +506,20 @@ pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Re
             })
             .collect();
         if agents.is_empty() {
-            continue;
+            return Ok(None);
         }
         let composed = compose::to_agents(
             &Context {
                 config,
-                ticket: &ticket,
-                trail: &trail,
+                ticket,
+                trail,
                 writer: Writer {
-                    name: &actor.name,
-                    email: &actor.email,
+                    name: &self.actor.name,
+                    email: &self.actor.email,
                 },
             },
             &Content {
-                template: &template,
+                template: &self.template,
                 text: "",
                 attachments: &[],
                 automatic: true,
@@ -489,15 +527,46 @@ pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Re
             agents,
             now,
         )?;
+        Ok(Some((
+            outbound_note("Agents notified by e-mail:", &composed),
+            composed,
+        )))
+    }
+
+    /// Sends `composed`; the caller records the outcome.
+    pub fn send(&self, composed: &Composed) -> std::result::Result<(), Error> {
+        self.transport
+            .send(&self.from, &composed.outgoing.recipients(), &composed.bytes)
+    }
+}
+
+/// E-mails the agents of each of `tickets` (the assignee, or every agent
+/// while unassigned) with the notify template, whatever `mail.notify`
+/// says. Does nothing unless sending is configured.
+pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Result<Relayed> {
+    let config = store.config();
+    let mut done = Relayed::default();
+    if tickets.is_empty() {
+        return Ok(done);
+    }
+    let Some(mailer) = AgentMail::prepare(store)? else {
+        return Ok(done);
+    };
+    for &id in tickets {
+        let files = store.read_ticket(&id)?;
+        let (ticket, trail) = fold(id, files.entries);
+        let Some((_, composed)) = mailer.draft(config, &ticket, &trail, now)? else {
+            continue;
+        };
         let Some(sent) = record_and_deliver(
             store,
-            &actor,
+            &mailer.actor,
             id,
             "notify",
             "Agents notified by e-mail:",
             &composed,
-            transport.as_ref(),
-            &from.email,
+            mailer.transport.as_ref(),
+            &mailer.from,
         )?
         else {
             continue;

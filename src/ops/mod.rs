@@ -5,7 +5,9 @@
 mod write;
 
 pub mod team;
-pub use write::{Draft, NewAttachment, NewTicket, Outcome, append, create_ticket};
+pub use write::{
+    Batch, BatchOutcome, Change, Draft, NewAttachment, NewTicket, Outcome, append, create_ticket,
+};
 
 use crate::domain::{Config, Stage, Ticket, Timestamp};
 use crate::error::{Error, ErrorKind, Result};

@@ -1,9 +1,13 @@
 //! Appending entries: the one path every change takes.
 
 use crate::domain::names::{safe_file_name, unique_name};
-use crate::domain::{Entry, Event, Stage, StoredEntry, Ticket, TicketId, Timestamp, fold};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::domain::{
+    Entry, Event, Stage, Status, StoredEntry, Ticket, TicketId, Timestamp, TrailItem, fold,
+};
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{FILES_DIR, Store, random_id, random_tag};
+use crate::store::{Author, FILES_DIR, Store, random_id, random_tag};
 
 use super::Actor;
 
@@ -67,7 +71,8 @@ pub struct Outcome {
 /// Appends entries to ticket `id` as one commit. `plan` sees the current
 /// state (read under the lock) and returns the drafts, or an error; it may
 /// return no drafts when there is nothing to do. Locked tickets refuse
-/// everything except `unlock`.
+/// everything except `unlock`; a close is refused while a field required
+/// at close has no value. A [`Batch`] of one change.
 pub fn append(
     store: &Store,
     actor: &Actor,
@@ -75,20 +80,184 @@ pub fn append(
     verb: &str,
     plan: impl FnOnce(&Ticket) -> Result<Vec<Draft>>,
 ) -> Result<Option<Outcome>> {
-    let lock = store.lock()?;
-    let files = store.read_ticket(&id)?;
-    let (ticket, _) = fold(id, files.entries.clone());
-    let mut entries = files.entries;
-    let drafts = plan(&ticket)?;
-    if drafts.is_empty() {
+    let mut batch = Batch::begin(store)?;
+    let Some(files) = batch.append(actor, id, verb, plan)? else {
         return Ok(None);
+    };
+    let ticket = batch.ticket(id)?.clone();
+    let Some(done) = batch.commit(&actor.author(), verb)? else {
+        return Err(Error::internal("a planned change was not committed"));
+    };
+    Ok(Some(Outcome {
+        id,
+        commit: done.commit,
+        warnings: done.warnings,
+        files,
+        ticket,
+    }))
+}
+
+/// Changes to any number of tickets made under one hold of the store lock
+/// and written as one commit. Each change is planned against its ticket's
+/// current state: what was committed (read under the lock) plus what the
+/// batch already planned for it. Every rule [`append`] applies is applied
+/// per change, and a refused change leaves the batch as it was, so a
+/// caller can report it and go on with the other tickets. Dropping a
+/// batch without committing it writes nothing (a dry run).
+pub struct Batch<'s> {
+    store: &'s Store,
+    lock: crate::store::StoreLock,
+    now: Timestamp,
+    tickets: BTreeMap<TicketId, Held>,
+    files: Vec<(String, Vec<u8>)>,
+    changes: Vec<Change>,
+}
+
+/// A ticket as the batch sees it.
+struct Held {
+    entries: Vec<StoredEntry>,
+    ticket: Ticket,
+}
+
+/// One planned change of a batch.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub id: TicketId,
+    pub verb: String,
+    /// The ticket's subject before the change.
+    pub subject: String,
+    /// Entry files written, relative to the ticket directory.
+    pub files: Vec<String>,
+}
+
+/// What a committed batch did.
+#[derive(Debug)]
+pub struct BatchOutcome {
+    pub commit: String,
+    pub changes: Vec<Change>,
+    /// Problems that did not stop the write (see [`crate::store::Committed`]).
+    pub warnings: Vec<String>,
+}
+
+impl<'s> Batch<'s> {
+    /// Takes the store lock; every entry of the batch is written at the
+    /// time taken now.
+    pub fn begin(store: &'s Store) -> Result<Batch<'s>> {
+        let lock = store.lock()?;
+        Ok(Batch {
+            store,
+            lock,
+            now: super::now()?,
+            tickets: BTreeMap::new(),
+            files: Vec::new(),
+            changes: Vec::new(),
+        })
     }
-    // What happened to mail already sent is recorded whatever the lock.
+
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// Changes planned so far.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    fn held(&mut self, id: TicketId) -> Result<&mut Held> {
+        if !self.tickets.contains_key(&id) {
+            let entries = self.store.read_ticket(&id)?.entries;
+            let ticket = fold(id, entries.clone()).0;
+            self.tickets.insert(id, Held { entries, ticket });
+        }
+        Ok(self.tickets.get_mut(&id).expect("just inserted"))
+    }
+
+    /// Ticket `id` as it stands with what the batch planned for it.
+    pub fn ticket(&mut self, id: TicketId) -> Result<&Ticket> {
+        Ok(&self.held(id)?.ticket)
+    }
+
+    /// Ticket `id` and its trail, with what the batch planned for it.
+    pub fn trail(&mut self, id: TicketId) -> Result<(Ticket, Vec<TrailItem>)> {
+        Ok(fold(id, self.held(id)?.entries.clone()))
+    }
+
+    /// Plans a change to ticket `id`, as [`append`] does, without writing
+    /// it yet. Returns the entry files it will write, or `None` when
+    /// `plan` found nothing to do. An error (the plan's, or a refusal)
+    /// leaves the batch unchanged.
+    pub fn append(
+        &mut self,
+        actor: &Actor,
+        id: TicketId,
+        verb: &str,
+        plan: impl FnOnce(&Ticket) -> Result<Vec<Draft>>,
+    ) -> Result<Option<Vec<String>>> {
+        let (store, now) = (self.store, self.now);
+        let held = self.held(id)?;
+        let drafts = plan(&held.ticket)?;
+        if drafts.is_empty() {
+            return Ok(None);
+        }
+        check_change(store.config(), &held.ticket, &drafts)?;
+        let (files, new_entries) = render(store, actor, id, &held.ticket, now, drafts)?;
+        let subject = held.ticket.subject.clone();
+        let written: Vec<String> = new_entries.iter().map(|e| e.file.clone()).collect();
+        held.entries.extend(new_entries);
+        held.ticket = fold(id, held.entries.clone()).0;
+        self.files.extend(files);
+        self.changes.push(Change {
+            id,
+            verb: verb.to_string(),
+            subject,
+            files: written.clone(),
+        });
+        Ok(Some(written))
+    }
+
+    /// Writes every planned change as one commit by `author`; `None` when
+    /// nothing was planned. The message is that of the one change, or
+    /// `tix: <what>` and a line per change.
+    pub fn commit(self, author: &Author, what: &str) -> Result<Option<BatchOutcome>> {
+        let message = match self.changes.as_slice() {
+            [] => return Ok(None),
+            [one] => format!("tix: {} {}\n\n{}", one.verb, one.id, one.subject),
+            many => {
+                let tickets: BTreeSet<TicketId> = many.iter().map(|c| c.id).collect();
+                let mut m = format!(
+                    "tix: {what}: {} changes to {} ticket{}\n\n",
+                    many.len(),
+                    tickets.len(),
+                    if tickets.len() == 1 { "" } else { "s" }
+                );
+                for c in many {
+                    m.push_str(&format!("{} {}: {}\n", c.verb, c.id, c.subject));
+                }
+                m
+            }
+        };
+        let committed = self
+            .store
+            .commit(&self.lock, self.files, &message, author)?;
+        Ok(Some(BatchOutcome {
+            commit: committed.oid.to_string(),
+            changes: self.changes,
+            warnings: committed.warning.into_iter().collect(),
+        }))
+    }
+}
+
+/// The rules every change obeys, whatever command makes it: a locked
+/// ticket takes nothing but an unlock and what happened to mail already
+/// sent; a ticket is not closed while a field required at close has no
+/// value (counting the values the same change sets).
+fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft]) -> Result<()> {
     if let Some(lock_info) = &ticket.locked
         && !drafts
             .iter()
             .all(|d| matches!(d.event, Event::Unlock {} | Event::Delivery { .. }))
     {
+        let id = ticket.id;
         return Err(Error::new(
             ErrorKind::Locked,
             format!(
@@ -99,29 +268,30 @@ pub fn append(
         )
         .with_hint("an admin can run `tix unlock` first; a new ticket can be linked to it"));
     }
-    let now = super::now()?;
-    let written = write_drafts(
-        store,
-        &lock,
-        actor,
-        id,
-        &ticket,
-        now,
-        drafts,
-        &format!("tix: {verb} {id}\n\n{}", ticket.subject),
-    )?;
-    let (committed, new_entries) = written;
-    let files = new_entries.iter().map(|e| e.file.clone()).collect();
-    // The state after the write: what was read under the lock plus what
-    // was just written, without reading the ticket back from git.
-    entries.extend(new_entries);
-    Ok(Some(Outcome {
-        id,
-        commit: committed.oid.to_string(),
-        warnings: committed.warning.into_iter().collect(),
-        files,
-        ticket: fold(id, entries).0,
-    }))
+    let closes = drafts.iter().any(|d| {
+        matches!(
+            d.event,
+            Event::Close {}
+                | Event::Status {
+                    to: Status::Closed,
+                    ..
+                }
+        )
+    });
+    if closes && ticket.is_open() {
+        let being_set: Vec<String> = drafts
+            .iter()
+            .filter_map(|d| match &d.event {
+                Event::Field {
+                    name,
+                    value: Some(_),
+                } => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        super::check_closable(config, ticket, &being_set)?;
+    }
+    Ok(())
 }
 
 /// The fields of a new ticket.
@@ -171,7 +341,8 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
     drafts.extend(new.extra);
     let empty = fold(id, Vec::new()).0;
     let message = format!("tix: create {id}\n\n{summary}");
-    let (commit, entries) = write_drafts(store, &lock, actor, id, &empty, now, drafts, &message)?;
+    let (files, entries) = render(store, actor, id, &empty, now, drafts)?;
+    let commit = store.commit(&lock, files, &message, &actor.author())?;
     Ok(Outcome {
         id,
         commit: commit.oid.to_string(),
@@ -181,17 +352,17 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn write_drafts(
+/// The files that write `drafts` to ticket `id` (in state `ticket`) at
+/// `now`, and the entries they hold.
+#[allow(clippy::type_complexity)]
+fn render(
     store: &Store,
-    lock: &crate::store::StoreLock,
     actor: &Actor,
     id: TicketId,
     ticket: &Ticket,
     now: Timestamp,
     drafts: Vec<Draft>,
-    message: &str,
-) -> Result<(crate::store::Committed, Vec<StoredEntry>)> {
+) -> Result<(Vec<(String, Vec<u8>)>, Vec<StoredEntry>)> {
     let dir = Store::ticket_dir(&id);
     let mut seq = ticket.next_seq();
     let mut out_files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -259,6 +430,5 @@ fn write_drafts(
             });
         }
     }
-    let committed = store.commit(lock, out_files, message, &actor.author())?;
-    Ok((committed, written))
+    Ok((out_files, written))
 }

@@ -6,31 +6,61 @@ use crate::domain::SlaAction;
 use crate::domain::assign::{Rule, choose};
 use crate::domain::sla::Standing;
 use crate::domain::{Event, Status, Ticket, TicketId, Timestamp};
-use crate::error::Result;
-use crate::mail::respond::{self, CustomerReply};
-use crate::ops::{self, Actor, Draft};
+use crate::error::{Error, ErrorKind, Result};
+use crate::mail::compose::Composed;
+use crate::mail::respond::{self, AgentMail, CustomerReply};
+use crate::ops::{self, Actor, Batch, Draft};
 use crate::store::Store;
 
 use super::sla;
 
-/// One thing `tick` did (or, in a dry run, would do).
+/// One thing `tick` did (or, in a dry run, would do), or left undone.
 #[derive(Clone, Debug, Serialize)]
 pub struct Action {
     pub ticket: TicketId,
     pub action: String,
-    /// The rule, as in the trail.
+    /// The rule, as in the trail; for a skipped action, why it was not done.
     pub why: String,
 }
 
-/// Applies the time rules as of `now`.
-pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Vec<Action>> {
+/// What one pass did.
+#[derive(Debug, Default, Serialize)]
+pub struct Ticked {
+    pub actions: Vec<Action>,
+    /// Actions a rule called for that a ticket refused (a field required
+    /// at close has no value, say): nothing was written for them.
+    pub skipped: Vec<Action>,
+    /// Mail recorded but not delivered (left in the outbox), with the error.
+    pub failed: Vec<String>,
+}
+
+/// A message recorded in the batch, to send once it is committed.
+struct Outgoing {
+    ticket: TicketId,
+    entry: String,
+    composed: Composed,
+    to_customer: bool,
+}
+
+/// Applies the time rules as of `now`, all of them as one commit (and one
+/// more recording deliveries when mail was sent). Every action is planned
+/// under the store lock against the ticket's current state, so a dry run
+/// (the same planning, not committed) lists exactly what a real run does.
+pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
     let config = store.config();
     let actor = respond::system_actor(store);
+    let mut batch = Batch::begin(store)?;
     let mut team = ops::team::team_state(store, now)?;
     let index = store.index()?;
     let mut tickets: Vec<&Ticket> = index.tickets().map(|t| &t.ticket).collect();
     tickets.sort_by_key(|t| t.id);
-    let mut actions = Vec::new();
+    let mut done = Ticked::default();
+    let mut outgoing = Vec::new();
+    let auto_close_message = config.auto_close.as_ref().and_then(|r| r.message.clone());
+    let customer_mail = CustomerReply::prepare(
+        store,
+        auto_close_message.is_some() && config.mail.outgoing.is_some(),
+    )?;
     for ticket in tickets {
         let id = ticket.id;
         if ticket.locked.is_some() {
@@ -39,23 +69,17 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Vec<Action>>
         // Woken at the end of a snooze.
         if ticket.snoozed_until.is_some_and(|u| u <= now) {
             let why = "the snooze ended".to_string();
-            if !dry_run {
-                apply(store, &actor, id, "wake", |t| {
-                    Ok(if t.snoozed_until.is_some_and(|u| u <= now) {
-                        vec![Draft::with_body(
-                            Event::Snooze { until: None },
-                            format!("Woken: {why}.\n"),
-                        )]
-                    } else {
-                        Vec::new()
-                    })
-                })?;
-            }
-            actions.push(Action {
-                ticket: id,
-                action: "woke".into(),
-                why,
+            let planned = batch.append(&actor, id, "wake", |t| {
+                Ok(if t.snoozed_until.is_some_and(|u| u <= now) {
+                    vec![Draft::with_body(
+                        Event::Snooze { until: None },
+                        format!("Woken: {why}.\n"),
+                    )]
+                } else {
+                    Vec::new()
+                })
             });
+            note(&mut done, id, "woke", &why, planned)?;
         }
         // Waiting for an agent with room.
         if config.assignment.rule != Rule::None
@@ -64,26 +88,29 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Vec<Action>>
             && let Some(agent) = ops::team::choose_agent(config, &team)?
         {
             let why = format!("the {} rule", config.assignment.rule.as_str());
-            if !dry_run {
-                apply(store, &actor, id, "assign", |t| {
-                    Ok(if t.assignee.is_none() && t.is_open() {
-                        vec![Draft::with_body(
-                            Event::Assign {
-                                to: Some(agent.clone()),
-                            },
-                            format!("Assigned by {why} (the ticket was waiting for room).\n"),
-                        )]
-                    } else {
-                        Vec::new()
-                    })
-                })?;
-            }
-            team.record(&agent, ticket.created_at.unwrap_or(now));
-            actions.push(Action {
-                ticket: id,
-                action: format!("assigned to {agent}"),
-                why: format!("the {} rule", config.assignment.rule.as_str()),
+            let planned = batch.append(&actor, id, "assign", |t| {
+                Ok(if t.assignee.is_none() && t.is_open() {
+                    vec![Draft::with_body(
+                        Event::Assign {
+                            to: Some(agent.clone()),
+                        },
+                        format!("Assigned by {why} (the ticket was waiting for room).\n"),
+                    )]
+                } else {
+                    Vec::new()
+                })
             });
+            if note(
+                &mut done,
+                id,
+                &format!("assigned to {agent}"),
+                &why,
+                planned,
+            )?
+            .is_some()
+            {
+                team.record(&agent, ticket.created_at.unwrap_or(now));
+            }
         }
         let Some(rule) = &config.auto_close else {
             continue;
@@ -96,21 +123,34 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Vec<Action>>
         };
         if pending_for(ticket) {
             let why = format!("pending on the customer for {} days", rule.pending_days);
-            if !dry_run {
-                close_pending(
-                    store,
-                    &actor,
-                    id,
-                    rule.message.as_deref(),
-                    &why,
-                    pending_for,
-                )?;
-            }
-            actions.push(Action {
-                ticket: id,
-                action: "closed".into(),
-                why,
+            let mut composed = None;
+            let planned = batch.append(&actor, id, "auto-close", |t| {
+                if !pending_for(t) {
+                    return Ok(Vec::new());
+                }
+                let mut drafts = Vec::new();
+                if let Some(text) = &rule.message {
+                    let (reply, mail) =
+                        customer_mail.draft(store, t, &actor, (&format!("{text}\n"), &[]), true)?;
+                    composed = mail;
+                    drafts.push(reply);
+                }
+                drafts.push(Draft::with_body(
+                    Event::Close {},
+                    format!("Closed by auto_close: {why}.\n"),
+                ));
+                Ok(drafts)
             });
+            if let Some(files) = note(&mut done, id, "closed", &why, planned)?
+                && let Some(composed) = composed
+            {
+                outgoing.push(Outgoing {
+                    ticket: id,
+                    entry: files[0].clone(),
+                    composed,
+                    to_customer: true,
+                });
+            }
         } else if let Some(lock_days) = rule.lock_after_days {
             let due = |t: &Ticket| {
                 t.status == Status::Closed
@@ -120,33 +160,117 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Vec<Action>>
             };
             if due(ticket) {
                 let why = format!("closed for {lock_days} days");
-                if !dry_run {
-                    apply(store, &actor, id, "lock", |t| {
-                        Ok(if due(t) {
-                            vec![Draft::with_body(
-                                Event::Lock {},
-                                format!("Locked by auto_close: {why}.\n"),
-                            )]
-                        } else {
-                            Vec::new()
-                        })
-                    })?;
-                }
-                actions.push(Action {
-                    ticket: id,
-                    action: "locked".into(),
-                    why,
+                let planned = batch.append(&actor, id, "lock", |t| {
+                    Ok(if due(t) {
+                        vec![Draft::with_body(
+                            Event::Lock {},
+                            format!("Locked by auto_close: {why}.\n"),
+                        )]
+                    } else {
+                        Vec::new()
+                    })
                 });
+                note(&mut done, id, "locked", &why, planned)?;
             }
         }
     }
     // Clocks as the index had them before this pass: each action is
-    // decided again under the lock from the ticket's current state.
+    // decided again from the ticket's state in the batch.
     let clocks = sla::clocks_in(config, &index, now)?;
     // The process ends soon; freeing the index is wasted time.
     std::mem::forget(index);
-    actions.extend(sla_actions(store, &actor, &team, clocks, now, dry_run)?);
-    Ok(actions)
+    sla_actions(
+        store,
+        &mut batch,
+        &actor,
+        &team,
+        clocks,
+        &mut done,
+        &mut outgoing,
+    )?;
+    if dry_run {
+        return Ok(done);
+    }
+    if batch.commit(&actor.author(), "tick")?.is_none() {
+        return Ok(done);
+    }
+    deliver(store, &actor, &customer_mail, outgoing, &mut done)?;
+    Ok(done)
+}
+
+/// Records the outcome of planning one action: done, skipped (the ticket
+/// refused it: invalid or locked), or an error that stops the pass.
+/// Returns the files of a planned action.
+fn note(
+    done: &mut Ticked,
+    ticket: TicketId,
+    action: &str,
+    why: &str,
+    planned: Result<Option<Vec<String>>>,
+) -> Result<Option<Vec<String>>> {
+    match planned {
+        Ok(Some(files)) => {
+            done.actions.push(Action {
+                ticket,
+                action: action.to_string(),
+                why: why.to_string(),
+            });
+            Ok(Some(files))
+        }
+        Ok(None) => Ok(None),
+        Err(e) if matches!(e.kind(), ErrorKind::Invalid | ErrorKind::Locked) => {
+            done.skipped.push(Action {
+                ticket,
+                action: format!("not {action}"),
+                why: format!("{why}, but {}", e.message()),
+            });
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Sends what the committed batch recorded, then records every delivery
+/// in one more commit. A failed send leaves the message in the outbox; the
+/// actions stand.
+fn deliver(
+    store: &Store,
+    actor: &Actor,
+    customer_mail: &CustomerReply,
+    outgoing: Vec<Outgoing>,
+    done: &mut Ticked,
+) -> Result<()> {
+    if outgoing.is_empty() {
+        return Ok(());
+    }
+    let agent_mail = if outgoing.iter().any(|o| !o.to_customer) {
+        AgentMail::prepare(store)?
+    } else {
+        None
+    };
+    let mut results = Vec::new();
+    for o in outgoing {
+        let result = if o.to_customer {
+            customer_mail.send(&o.composed)
+        } else {
+            agent_mail.as_ref().map(|m| m.send(&o.composed))
+        };
+        if let Some(result) = result {
+            if let Err(e) = &result {
+                done.failed
+                    .push(format!("mail for ticket {}: {}", o.ticket, e.message()));
+            }
+            results.push((o.ticket, o.entry, result));
+        }
+    }
+    let mut batch = Batch::begin(store)?;
+    for (ticket, entry, result) in &results {
+        batch.append(actor, *ticket, "delivery", |_| {
+            Ok(vec![respond::delivery_draft(entry, result)])
+        })?;
+    }
+    batch.commit(&actor.author(), "delivery")?;
+    Ok(())
 }
 
 /// Acts once on each SLA clock that passed its warning threshold or its
@@ -154,18 +278,29 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Vec<Action>>
 /// records it, so the next tick does not act again.
 fn sla_actions(
     store: &Store,
+    batch: &mut Batch<'_>,
     actor: &Actor,
     team: &crate::domain::assign::TeamState,
     clocks: Vec<sla::SlaClock>,
-    now: Timestamp,
-    dry_run: bool,
-) -> Result<Vec<Action>> {
+    done: &mut Ticked,
+    outgoing: &mut Vec<Outgoing>,
+) -> Result<()> {
     let config = store.config();
     if config.sla.on_warning.is_empty() && config.sla.on_breach.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
-    let mut done = Vec::new();
-    let mut notify = Vec::new();
+    let agent_mail = if config
+        .sla
+        .on_warning
+        .iter()
+        .chain(&config.sla.on_breach)
+        .any(|r| *r == SlaAction::Notify)
+    {
+        AgentMail::prepare(store)?
+    } else {
+        None
+    };
+    let now = batch.now();
     for clock in clocks {
         let (standing, rules) = match clock.standing() {
             Standing::Breached => ("breached", &config.sla.on_breach),
@@ -187,143 +322,97 @@ fn sla_actions(
             clock.state.due_at.to_short()
         );
         let mut did = Vec::new();
-        let mut wrote = dry_run;
-        if !dry_run {
-            let outcome = ops::append(store, actor, clock.ticket, "sla", |t| {
-                if t.sla_marks.contains(&mark) || !t.is_open() {
-                    return Ok(Vec::new());
-                }
-                let mut drafts = Vec::new();
-                for rule in rules {
-                    match rule {
-                        SlaAction::Notify => did.push("agents notified".to_string()),
-                        SlaAction::Priority(p) if *p > t.priority => {
+        let planned = batch.append(actor, clock.ticket, "sla", |t| {
+            if t.sla_marks.contains(&mark) || !t.is_open() {
+                return Ok(Vec::new());
+            }
+            let mut drafts = Vec::new();
+            for rule in rules {
+                match rule {
+                    SlaAction::Notify => did.push("agents notified".to_string()),
+                    SlaAction::Priority(p) if *p > t.priority => {
+                        drafts.push(Draft::with_body(
+                            Event::Priority { to: *p },
+                            format!("Raised by the SLA rule: {why}.\n"),
+                        ));
+                        did.push(format!("priority {p}"));
+                    }
+                    SlaAction::Priority(_) => {}
+                    SlaAction::Assign(a) if t.assignee.as_ref() != Some(a) => {
+                        drafts.push(Draft::with_body(
+                            Event::Assign {
+                                to: Some(a.clone()),
+                            },
+                            format!("Re-assigned by the SLA rule: {why}.\n"),
+                        ));
+                        did.push(format!("assigned to {a}"));
+                    }
+                    SlaAction::Assign(_) => {}
+                    SlaAction::Escalate(group) => {
+                        drafts.push(Draft::with_body(
+                            Event::Escalate { to: group.clone() },
+                            format!("Escalated by the SLA rule: {why}.\n"),
+                        ));
+                        let members = config
+                            .groups
+                            .iter()
+                            .find(|g| &g.name == group)
+                            .map(|g| g.agents.clone())
+                            .unwrap_or_default();
+                        let rule = match config.assignment.rule {
+                            Rule::None => Rule::RoundRobin,
+                            r => r,
+                        };
+                        let agent = choose(rule, &members, config.assignment.max_active, team, 0);
+                        if agent.is_some() && agent != t.assignee {
                             drafts.push(Draft::with_body(
-                                Event::Priority { to: *p },
-                                format!("Raised by the SLA rule: {why}.\n"),
+                                Event::Assign { to: agent.clone() },
+                                format!("Assigned on escalation to {group}.\n"),
                             ));
-                            did.push(format!("priority {p}"));
                         }
-                        SlaAction::Priority(_) => {}
-                        SlaAction::Assign(a) if t.assignee.as_ref() != Some(a) => {
-                            drafts.push(Draft::with_body(
-                                Event::Assign {
-                                    to: Some(a.clone()),
-                                },
-                                format!("Re-assigned by the SLA rule: {why}.\n"),
-                            ));
-                            did.push(format!("assigned to {a}"));
-                        }
-                        SlaAction::Assign(_) => {}
-                        SlaAction::Escalate(group) => {
-                            drafts.push(Draft::with_body(
-                                Event::Escalate { to: group.clone() },
-                                format!("Escalated by the SLA rule: {why}.\n"),
-                            ));
-                            let members = config
-                                .groups
-                                .iter()
-                                .find(|g| &g.name == group)
-                                .map(|g| g.agents.clone())
-                                .unwrap_or_default();
-                            let rule = match config.assignment.rule {
-                                Rule::None => Rule::RoundRobin,
-                                r => r,
-                            };
-                            let agent =
-                                choose(rule, &members, config.assignment.max_active, team, 0);
-                            if agent.is_some() && agent != t.assignee {
-                                drafts.push(Draft::with_body(
-                                    Event::Assign { to: agent.clone() },
-                                    format!("Assigned on escalation to {group}.\n"),
-                                ));
-                            }
-                            did.push(format!("escalated to {group}"));
-                        }
+                        did.push(format!("escalated to {group}"));
                     }
                 }
-                let mut all = vec![Draft::with_body(
-                    Event::Sla {
-                        target: target.to_string(),
-                        standing: standing.to_string(),
-                    },
-                    format!(
-                        "SLA: {why}.{}\n",
-                        if did.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" Done: {}.", did.join(", "))
-                        }
-                    ),
-                )];
-                all.extend(drafts);
-                Ok(all)
-            })?;
-            wrote = outcome.is_some();
-        } else {
-            did.extend(rules.iter().map(|r| format!("{r:?}").to_lowercase()));
-        }
-        if !wrote {
+            }
+            let mut all = vec![Draft::with_body(
+                Event::Sla {
+                    target: target.to_string(),
+                    standing: standing.to_string(),
+                },
+                format!(
+                    "SLA: {why}.{}\n",
+                    if did.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" Done: {}.", did.join(", "))
+                    }
+                ),
+            )];
+            all.extend(drafts);
+            Ok(all)
+        });
+        let action = format!("SLA {target} {standing}: {}", did.join(", "));
+        if note(done, clock.ticket, &action, &why, planned)?.is_none() {
             continue;
         }
-        if rules.contains(&SlaAction::Notify) && !dry_run {
-            notify.push(clock.ticket);
+        // The notification shows the ticket as the SLA rule left it, and is
+        // recorded in the same commit.
+        if rules.contains(&SlaAction::Notify)
+            && let Some(mailer) = &agent_mail
+        {
+            let (ticket, trail) = batch.trail(clock.ticket)?;
+            if let Some((draft, composed)) = mailer.draft(config, &ticket, &trail, now)? {
+                let files = batch
+                    .append(actor, clock.ticket, "notify", |_| Ok(vec![draft]))?
+                    .ok_or_else(|| Error::internal("a notification was not planned"))?;
+                outgoing.push(Outgoing {
+                    ticket: clock.ticket,
+                    entry: files[0].clone(),
+                    composed,
+                    to_customer: false,
+                });
+            }
         }
-        done.push(Action {
-            ticket: clock.ticket,
-            action: format!("SLA {target} {standing}: {}", did.join(", ")),
-            why,
-        });
-    }
-    if !notify.is_empty() {
-        respond::notify_tickets(store, &notify, now)?;
-    }
-    Ok(done)
-}
-
-fn apply(
-    store: &Store,
-    actor: &Actor,
-    id: TicketId,
-    verb: &str,
-    plan: impl FnOnce(&Ticket) -> Result<Vec<Draft>>,
-) -> Result<()> {
-    ops::append(store, actor, id, verb, plan).map(drop)
-}
-
-/// Closes a ticket left pending, with the configured message as a public
-/// reply (e-mailed when sending is configured).
-fn close_pending(
-    store: &Store,
-    actor: &Actor,
-    id: TicketId,
-    message: Option<&str>,
-    why: &str,
-    still_due: impl Fn(&Ticket) -> bool,
-) -> Result<()> {
-    let sending = message.is_some() && store.config().mail.outgoing.is_some();
-    let mailer = CustomerReply::prepare(store, sending)?;
-    let mut composed = None;
-    let outcome = ops::append(store, actor, id, "auto-close", |ticket| {
-        if !still_due(ticket) {
-            return Ok(Vec::new());
-        }
-        let mut drafts = Vec::new();
-        if let Some(text) = message {
-            let (reply, mail) =
-                mailer.draft(store, ticket, actor, (&format!("{text}\n"), &[]), true)?;
-            composed = mail;
-            drafts.push(reply);
-        }
-        drafts.push(Draft::with_body(
-            Event::Close {},
-            format!("Closed by auto_close: {why}.\n"),
-        ));
-        Ok(drafts)
-    })?;
-    if let (Some(outcome), Some(composed)) = (outcome, composed) {
-        // A failed send leaves the reply in the outbox; the close stands.
-        let _ = mailer.deliver(store, actor, id, &outcome.files[0], &composed)?;
     }
     Ok(())
 }
