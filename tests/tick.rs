@@ -345,3 +345,80 @@ fn auto_close_leaves_a_ticket_without_a_field_required_at_close_and_says_why() {
     assert!(text.contains(&format!("{bare}\tskipped")), "{text}");
     assert!(text.contains("0 actions, 1 skipped"), "{text}");
 }
+
+#[test]
+fn two_clones_auto_closing_one_ticket_show_one_close_and_one_closing_message() {
+    let sb = Sandbox::new();
+    let root = sb.root();
+    sb.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
+    sb.git_in(&root, ["clone", "-q", "origin.git", "a"]);
+    let a = root.join("a");
+    sb.tix(["init"]).in_dir(&a).ok();
+    let config = a.join(".tix/config.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("auto_close:\n  pending_days: 7\n  message: Closing this for now.\n");
+    std::fs::write(&config, text).unwrap();
+    sb.git_in(&a, ["commit", "-q", "-am", "auto-close"]);
+    let id = sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "ann@example.org",
+            "--subject",
+            "Shared",
+            "-m",
+            "x",
+        ])
+        .in_dir(&a)
+        .now(T0),
+    );
+    sb.tix(["status", &id, "pending"]).in_dir(&a).now(T0).ok();
+    sb.git_in(&a, ["push", "-q", "-u", "origin", "HEAD"]);
+    sb.git_in(&root, ["clone", "-q", "origin.git", "b"]);
+    let b = root.join("b");
+    sb.tix(["tick"]).in_dir(&a).now(DAY8).ok();
+    sb.tix(["tick"]).in_dir(&b).now("2026-11-10T09:00:05Z").ok();
+    sb.git_in(&b, ["push", "-q", "origin", "HEAD"]);
+    sb.git_run_in(&a, ["pull", "-q", "--no-rebase", "--no-edit"])
+        .code(0);
+    let show = |args: &[&str]| -> Value {
+        let mut t = sb.tix(["show", &id, "--format", "json"]).in_dir(&a);
+        for x in args {
+            t = t.arg(x);
+        }
+        serde_json::from_str(&t.ok()).unwrap()
+    };
+    let all = show(&[]);
+    let entries = all["entries"].as_array().unwrap();
+    let of = |kind: &str| -> Vec<&Value> { entries.iter().filter(|e| e["kind"] == kind).collect() };
+    // Both closes and both messages are kept; the second of each is flagged.
+    let closes = of("close");
+    assert_eq!(closes.len(), 2);
+    assert!(closes[0].get("not_applied").is_none(), "{closes:#?}");
+    assert!(
+        closes[1]["not_applied"]
+            .as_str()
+            .unwrap()
+            .contains("already closed")
+    );
+    let replies = of("reply");
+    assert_eq!(replies.len(), 2);
+    assert!(replies[0].get("not_applied").is_none(), "{replies:#?}");
+    assert!(
+        replies[1]["not_applied"]
+            .as_str()
+            .unwrap()
+            .contains("closing message")
+    );
+    assert_eq!(all["ticket"]["messages"], 1);
+    // The customer's view has each once.
+    let public = show(&["--public"]);
+    let kinds: Vec<&str> = public["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["created", "status", "reply", "close"], "{public:#}");
+    sb.tix(["check"]).in_dir(&a).ok();
+}

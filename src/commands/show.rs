@@ -22,7 +22,8 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let (ticket, trail) = fold(id, files.entries);
     let trail: Vec<TrailItem> = trail
         .into_iter()
-        .filter(|item| !args.public || is_public(&item.entry.event))
+        // The customer sees each close and closing message once.
+        .filter(|item| !args.public || (is_public(&item.entry.event) && !item.redundant))
         .map(|mut item| {
             // A close's text is an internal resolution note.
             if args.public && matches!(item.entry.event, Event::Close {}) {

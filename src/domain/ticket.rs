@@ -85,6 +85,11 @@ pub struct TrailItem {
     pub entry: Entry,
     /// Set when the entry did not change the state, and why.
     pub not_applied: Option<String>,
+    /// A repeat of what another entry already did: a close of a closed
+    /// ticket, or the closing message written with it (two clones closing
+    /// the same ticket). Flagged as not applied; views meant for the
+    /// customer leave it out.
+    pub redundant: bool,
 }
 
 impl Ticket {
@@ -140,12 +145,41 @@ pub fn sort_entries(entries: &mut [StoredEntry]) {
 /// Folds a ticket's entries (in any order) into its state and its trail.
 pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailItem>) {
     sort_entries(&mut entries);
+    let first = fold_sorted(id, entries, &BTreeSet::new());
+    let repeats = repeated_closing_messages(&first.1);
+    if repeats.is_empty() {
+        return first;
+    }
+    // Rare (two clones closed the ticket): fold again, the copies left out.
+    let entries = first
+        .1
+        .into_iter()
+        .map(|i| StoredEntry {
+            file: i.file,
+            entry: i.entry,
+        })
+        .collect();
+    fold_sorted(id, entries, &repeats)
+}
+
+fn fold_sorted(
+    id: TicketId,
+    entries: Vec<StoredEntry>,
+    repeats: &BTreeSet<String>,
+) -> (Ticket, Vec<TrailItem>) {
     let mut t = Ticket::empty(id);
     let mut trail = Vec::with_capacity(entries.len());
     for StoredEntry { file, entry } in entries {
         t.entries += 1;
         t.last_seq = t.last_seq.max(entry.seq);
-        let not_applied = apply(&mut t, &entry, &file);
+        let (not_applied, redundant) = if repeats.contains(&file) {
+            (Some(REPEATED_MESSAGE.to_string()), true)
+        } else {
+            let was_closed = t.status == Status::Closed && t.locked.is_none();
+            let why = apply(&mut t, &entry, &file);
+            let redundant = why.is_some() && was_closed && matches!(entry.event, Event::Close {});
+            (why, redundant)
+        };
         if let Some(why) = &not_applied {
             t.warnings.push(format!("{file}: {why}"));
         }
@@ -153,9 +187,41 @@ pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailIt
             file,
             entry,
             not_applied,
+            redundant,
         });
     }
     (t, trail)
+}
+
+const REPEATED_MESSAGE: &str = "the closing message of a close that changed nothing (the ticket was closed twice, by two clones?); kept but not applied";
+
+/// Replies written with a close that changed nothing, repeating word for
+/// word a reply by the same author written at the same point of the trail
+/// (same `seq`): the second clone's copy of a closing message. Each such
+/// close takes one copy; the first copy stands.
+fn repeated_closing_messages(trail: &[TrailItem]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for close in trail.iter().filter(|i| i.redundant) {
+        let Some(seq) = close.entry.seq.checked_sub(1) else {
+            continue;
+        };
+        let copies: Vec<&TrailItem> = trail
+            .iter()
+            .filter(|i| {
+                i.not_applied.is_none()
+                    && matches!(i.entry.event, Event::Reply { .. })
+                    && i.entry.seq == seq
+                    && i.entry.author == close.entry.author
+                    && !out.contains(&i.file)
+            })
+            .collect();
+        if let Some((first, rest)) = copies.split_first()
+            && let Some(copy) = rest.iter().find(|c| c.entry.body == first.entry.body)
+        {
+            out.insert(copy.file.clone());
+        }
+    }
+    out
 }
 
 /// Applies one entry; returns why it was not applied, if it was not.
@@ -263,7 +329,15 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
                 target: *target,
             });
         }
-        Event::Close {} => set_status(t, Status::Closed, e.at),
+        Event::Close {} => {
+            if t.status == Status::Closed {
+                return Some(
+                    "a close of a ticket already closed (two clones closed it?); changes nothing"
+                        .into(),
+                );
+            }
+            set_status(t, Status::Closed, e.at);
+        }
         Event::Lock {} => {
             t.locked = Some(LockInfo {
                 by: e.author.clone(),
