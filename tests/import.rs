@@ -2137,7 +2137,7 @@ fn a_missing_or_damaged_mail_index_is_rebuilt_and_changes_nothing() {
         let index = std::fs::read(mail_index(&sb)).unwrap();
         assert_eq!(
             index.first(),
-            Some(&10),
+            Some(&11),
             "saved again in the current version"
         );
     };
