@@ -55,7 +55,13 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
             def.parse_value(&raw).map_err(Error::invalid)?,
         );
     }
+    // A description may be left out, but one given empty is a mistake (an
+    // unset variable in `-m "$TEXT"`), refused as an empty reply is.
     let body = match input::given_body(&args.body)? {
+        Some(b) if b.trim().is_empty() => {
+            return Err(Error::invalid("the description is empty")
+                .with_hint("leave out -m/-F to open a ticket without one, or give the text"));
+        }
         Some(b) => b,
         None if input::interactive() => input::edit(
             "\n# Describe the customer's request above. Lines starting with # are removed.\n",
@@ -63,6 +69,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
         None => String::new(),
     };
     let mut extra = Vec::new();
+    let mut unassigned = false;
     if let Some(who) = &args.assign {
         let who = if who == "me" {
             actor.handle.clone()
@@ -80,9 +87,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
                     config.assignment.rule.as_str()
                 ),
             )),
-            None => output::warn(
-                "left unassigned: every agent the rule could choose is away or at max_active",
-            ),
+            None => unassigned = true,
         }
     }
     let attachments = input::read_attachments(&args.attach)?;
@@ -105,6 +110,9 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
     )?;
     for w in &outcome.warnings {
         output::warn(w);
+    }
+    if unassigned {
+        output::warn("left unassigned: every agent the rule could choose is away or at max_active");
     }
     let format = args.format.unwrap_or(if output::stdout_is_terminal() {
         CreateFormat::Text

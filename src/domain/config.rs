@@ -1065,6 +1065,10 @@ impl Config {
                 ));
             }
             seen.push(a.handle.clone());
+            if let Some(name) = &a.name {
+                check_person_name(name).map_err(|e| format!("agents[{i}].name: {e}"))?;
+            }
+            check_identity_part(&a.email).map_err(|e| format!("agents[{i}].email: {e}"))?;
             if !a.email.contains('@') {
                 return Err(format!(
                     "agents[{i}].email: `{}` is not an e-mail address",
@@ -1329,6 +1333,34 @@ impl FieldDef {
                 }),
         }
     }
+}
+
+/// Checks a person's name (an agent's, or git's `user.name`): it goes into
+/// commit signatures and mail headers, where a line break or another
+/// control character would forge a header or make a commit git cannot parse.
+pub fn check_person_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("must not be empty (leave it out instead)".into());
+    }
+    check_identity_part(name)
+}
+
+/// The characters no part of a git identity may hold: control characters
+/// (C0 with CR and LF, DEL, C1) and the angle brackets that delimit the
+/// address in a signature.
+pub fn check_identity_part(text: &str) -> Result<(), String> {
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "{text:?} contains a control character (U+{:04X}); it must be one line of printable text",
+            u32::from(c)
+        ));
+    }
+    if text.contains(['<', '>']) {
+        return Err(format!(
+            "{text:?} contains `<` or `>`, which git signatures cannot hold"
+        ));
+    }
+    Ok(())
 }
 
 pub fn is_valid_handle(s: &str) -> bool {
