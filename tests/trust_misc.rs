@@ -146,3 +146,99 @@ fn create_refuses_an_empty_description_given_with_m_or_f() {
     // Leaving the description out is still fine.
     sb.change(["create", "--customer", "ann@example.com", "--subject", "Hi"]);
 }
+
+// ------------------------------------------------ files in the work tree
+
+const CUSTOMER_MAIL: &str = "From: Ann Smith <ann@example.org>\r\n\
+To: support@example.com\r\n\
+Subject: Printer on fire\r\n\
+Message-ID: <c1@example.org>\r\n\
+Date: Mon, 02 Nov 2026 10:00:00 +0000\r\n\
+\r\n\
+It smells of toner.\r\n";
+
+/// A store whose mail goes to the file transport's `dir`, with one ticket
+/// from Ann's mail.
+fn store_with_file_outbox(mail_extra: &str) -> (Sandbox, String) {
+    let sb = Sandbox::init();
+    sb.set_mail(&format!(
+        "addresses: [support@example.com]\n{mail_extra}auto_reply:\n  enabled: false\n\
+         outgoing:\n  transport: file\n  dir: outbox-mail\n"
+    ));
+    let out = sb
+        .tix(["import", "eml", "--format", "json"])
+        .stdin(CUSTOMER_MAIL)
+        .ok();
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let id = report["messages"][0]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (sb, id)
+}
+
+#[test]
+fn the_file_transport_keeps_its_relative_dir_out_of_git() {
+    let (sb, id) = store_with_file_outbox("");
+    sb.tix(["reply", &id, "-m", "On its way."]).ok();
+    let written = common::files_under(&sb.dir.join("outbox-mail"));
+    assert_eq!(written.len(), 1, "{written:?}");
+    // Nothing untracked: `git add -A` would commit customers' mail.
+    sb.assert_clean();
+    assert_eq!(sb.git(["status", "--porcelain", "--ignored=no"]), "");
+    sb.tix(["reply", &id, "-m", "Delivered?"]).ok();
+    assert_eq!(common::files_under(&sb.dir.join("outbox-mail")).len(), 2);
+    let exclude = std::fs::read_to_string(sb.dir.join(".git/info/exclude")).unwrap();
+    assert_eq!(exclude.matches("/outbox-mail/").count(), 1, "{exclude}");
+}
+
+#[test]
+fn message_ids_of_real_mail_use_the_from_domain_not_tix_invalid() {
+    let (sb, id) = store_with_file_outbox("from: \"Help <help@Support.Example.com>\"\n");
+    sb.tix(["reply", &id, "-m", "On its way."]).ok();
+    let written = common::files_under(&sb.dir.join("outbox-mail"));
+    let mail = std::fs::read_to_string(&written[0]).unwrap();
+    let id_line = mail
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("message-id:"))
+        .unwrap();
+    assert!(id_line.ends_with("@support.example.com>"), "{id_line}");
+    assert!(!mail.contains("tix.invalid"), "{mail}");
+    // The configured domain still wins.
+    let (sb, id) = store_with_file_outbox("message_id_domain: tix.example.net\n");
+    sb.tix(["reply", &id, "-m", "On its way."]).ok();
+    let mail =
+        std::fs::read_to_string(&common::files_under(&sb.dir.join("outbox-mail"))[0]).unwrap();
+    assert!(mail.contains("@tix.example.net>"), "{mail}");
+}
+
+#[test]
+fn tags_fold_case_keeping_the_first_spelling() {
+    let sb = Sandbox::init();
+    let id = sb.create("Printer");
+    sb.change(["tag", &id, "UPPER"]);
+    let before = sb.commit_count();
+    sb.tix(["tag", &id, "upper"])
+        .run()
+        .code(0)
+        .stderr_has(&["nothing to change"]);
+    assert_eq!(sb.commit_count(), before);
+    assert_eq!(sb.ticket(&id)["tags"], serde_json::json!(["UPPER"]));
+    assert_eq!(sb.list_ids(["list", "--tag", "upper"]), [id.as_str()]);
+    assert_eq!(sb.list_ids(["list", "--tag", "Upper"]), [id.as_str()]);
+    // Both spellings written by older versions (or two clones) fold to one.
+    let other = sb.create_with(sb.tix([
+        "create",
+        "--customer",
+        "ann@example.com",
+        "--subject",
+        "Two",
+        "--tag",
+        "Vip",
+        "--tag",
+        "VIP",
+    ]));
+    assert_eq!(sb.ticket(&other)["tags"], serde_json::json!(["Vip"]));
+    sb.change(["untag", &other, "vip"]);
+    assert_eq!(sb.ticket(&other)["tags"], serde_json::json!([]));
+}

@@ -33,7 +33,10 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
     let mut tags = Vec::new();
     for t in &args.tags {
         ops::check_tag(t)?;
-        if !tags.contains(t) {
+        if !tags
+            .iter()
+            .any(|have: &String| crate::domain::same_tag(have, t))
+        {
             tags.push(t.clone());
         }
     }

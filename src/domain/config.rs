@@ -160,7 +160,9 @@ impl SlaSpecial {
         tags: &std::collections::BTreeSet<String>,
         fields: &BTreeMap<String, FieldValue>,
     ) -> bool {
-        self.tag.as_ref().is_none_or(|t| tags.contains(t))
+        self.tag
+            .as_ref()
+            .is_none_or(|t| tags.iter().any(|have| super::ticket::same_tag(have, t)))
             && self.field.iter().all(|(name, want)| {
                 fields.get(name).is_some_and(|v| match v {
                     FieldValue::Text(t) => t == want,

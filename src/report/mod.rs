@@ -579,7 +579,8 @@ impl GroupBy {
                 Some(f.priority.to_string()),
             )],
             GroupBy::Tag if f.tags.is_empty() => vec![(0, None)],
-            GroupBy::Tag => f.tags.iter().map(|t| (0, Some(t.clone()))).collect(),
+            // Spellings of one tag on different tickets are one group.
+            GroupBy::Tag => f.tags.iter().map(|t| (0, Some(t.to_lowercase()))).collect(),
             GroupBy::Assignee => vec![(0, f.assignee.clone())],
             GroupBy::Domain => vec![(0, f.customer_domain.clone())],
             GroupBy::Field(name) => vec![(0, f.fields.get(name).map(|v| v.to_string()))],

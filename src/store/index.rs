@@ -40,7 +40,8 @@ const SUMMARY_FILE: &str = "summary.bin";
 const SHARDS_DIR: &str = "shards";
 /// The single-file index of earlier versions, removed on sight.
 const LEGACY_FILE: &str = "index.bin";
-const INDEX_VERSION: u32 = 10;
+/// 11: tags fold case, so indexes built before hold both spellings.
+const INDEX_VERSION: u32 = 11;
 
 type TreeId = [u8; 20];
 
@@ -226,7 +227,9 @@ impl TicketView for ListRow<'_> {
         self.tags.clone()
     }
     fn has_tag(&self, tag: &str) -> bool {
-        self.tags.contains(&tag)
+        self.tags
+            .iter()
+            .any(|t| crate::domain::ticket::same_tag(t, tag))
     }
     fn field_is(&self, name: &str, value: &FieldValue) -> bool {
         self.fields.iter().any(|(n, v)| {
