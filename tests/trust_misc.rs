@@ -242,3 +242,108 @@ fn tags_fold_case_keeping_the_first_spelling() {
     sb.change(["untag", &other, "vip"]);
     assert_eq!(sb.ticket(&other)["tags"], serde_json::json!([]));
 }
+
+// ---------------------------------------------------------- confirmations
+
+#[test]
+fn commit_subjects_and_confirmations_say_what_changed() {
+    let sb = Sandbox::init();
+    sb.add_bob();
+    let id = sb.create("Printer");
+    let cases: Vec<(Vec<&str>, String, String)> = vec![
+        (
+            vec!["assign", &id, "bob"],
+            format!("tix: assign {id} to bob"),
+            format!("{id} assign to bob: Printer"),
+        ),
+        (
+            vec!["assign", &id, "--none"],
+            format!("tix: assign {id} to nobody"),
+            format!("{id} assign to nobody: Printer"),
+        ),
+        (
+            vec!["priority", &id, "high"],
+            format!("tix: priority {id} high"),
+            format!("{id} priority high: Printer"),
+        ),
+        (
+            vec!["status", &id, "on-hold"],
+            format!("tix: status {id} to on-hold"),
+            format!("{id} status to on-hold: Printer"),
+        ),
+        (
+            vec!["tag", &id, "a", "b"],
+            format!("tix: tag {id} +a +b"),
+            format!("{id} tag +a +b: Printer"),
+        ),
+        (
+            vec!["untag", &id, "b"],
+            format!("tix: untag {id} -b"),
+            format!("{id} untag -b: Printer"),
+        ),
+        (
+            vec!["snooze", &id, "--until", "2026-12-03 09:00"],
+            format!("tix: snooze {id} until 2026-12-03 09:00Z"),
+            format!("{id} snooze until 2026-12-03 09:00"),
+        ),
+    ];
+    for (args, subject, stdout) in cases {
+        let out = sb.change_with(sb.tix(&args).now("2026-12-01T12:00:00Z"));
+        let log = sb.git(["log", "-1", "--format=%s"]);
+        assert_eq!(log.trim(), subject, "{args:?}");
+        assert!(out.starts_with(&stdout), "{args:?}: {out}");
+    }
+}
+
+#[test]
+fn show_has_snooze_group_and_links_from_both_sides() {
+    let sb = Sandbox::init();
+    sb.add_bob();
+    sb.set_config(
+        "groups",
+        "[{name: first-line, agents: [alice, bob]}, {name: second-line, agents: [bob]}]",
+    );
+    let a = sb.create("Original");
+    let b = sb.create("Same again");
+    sb.change(["link", &b, &a, "--rel", "duplicate-of"]);
+    sb.change(["escalate", &a, "-m", "needs bob"]);
+    sb.change_with(
+        sb.tix(["snooze", &a, "--until", "2026-12-03 09:00"])
+            .now("2026-12-01T12:00:00Z"),
+    );
+    let out = sb.tix(["show", &a]).now("2026-12-01T12:00:00Z").ok();
+    assert!(out.contains(&format!("link: duplicated by {b}")), "{out}");
+    assert!(out.contains("group: second-line"), "{out}");
+    assert!(out.contains("snoozed until: 2026-12-03 09:00"), "{out}");
+    let json: serde_json::Value =
+        serde_json::from_str(&sb.ok(["show", &a, "--format", "json"])).unwrap();
+    assert_eq!(
+        json["linked_from"],
+        serde_json::json!([{"rel": "duplicate-of", "source": b}])
+    );
+    // The duplicate still shows its own link, and no reverse one.
+    let out = sb.ok(["show", &b]);
+    assert!(out.contains(&format!("link: duplicate-of {a}")), "{out}");
+    assert!(!out.contains("duplicated by"), "{out}");
+}
+
+#[test]
+fn a_locked_ticket_shows_the_new_ticket_a_customer_reply_started() {
+    let (sb, id) = store_with_file_outbox("");
+    sb.change(["lock", &id, "-m", "legal"]);
+    let follow_up = "From: Ann Smith <ann@example.org>\r\nTo: support@example.com\r\n\
+        Subject: Re: Printer on fire\r\nMessage-ID: <c2@example.org>\r\nIn-Reply-To: <c1@example.org>\r\n\
+        Date: Tue, 03 Nov 2026 10:00:00 +0000\r\n\r\nStill burning.\r\n";
+    let out = sb
+        .tix(["import", "eml", "--format", "json"])
+        .stdin(follow_up)
+        .ok();
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let new = report["messages"][0]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(new, id);
+    let out = sb.ok(["show", &id]);
+    assert!(out.contains(&format!("link: related {new}")), "{out}");
+}

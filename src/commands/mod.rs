@@ -141,7 +141,12 @@ pub fn write(
             for w in &o.warnings {
                 crate::cli::output::warn(w);
             }
-            crate::cli::output::print(&format!("{} {verb}: {}\n", o.id, o.ticket.subject))?
+            let detail = if o.detail.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", o.detail)
+            };
+            crate::cli::output::print(&format!("{} {verb}{detail}: {}\n", o.id, o.ticket.subject))?
         }
         None => eprintln!("tix: {id}: nothing to change"),
     }

@@ -71,6 +71,17 @@ impl Timestamp {
         self.0.format("%Y-%m-%d %H:%M").to_string()
     }
 
+    /// `2026-11-23 01:38Z`: minutes in UTC, marked as such, for text that
+    /// outlives the reader's zone (commit subjects).
+    pub fn to_short_utc(&self) -> String {
+        self.0.format("%Y-%m-%d %H:%MZ").to_string()
+    }
+
+    /// A short form that says its zone, for confirmations and headers.
+    pub fn to_short_labelled(&self) -> String {
+        self.to_short_utc()
+    }
+
     pub fn parse_rfc3339(s: &str) -> Option<Self> {
         DateTime::parse_from_rfc3339(s)
             .ok()

@@ -52,6 +52,94 @@ pub struct Outcome {
     pub ticket: Ticket,
     /// Problems that did not stop the write (see [`crate::store::Committed`]).
     pub warnings: Vec<String>,
+    /// What changed, for a confirmation: `to bob`, `+vip -new`, `until …`
+    /// (times as the user reads them); empty when the verb says it all.
+    pub detail: String,
+}
+
+/// What a set of drafts changes, in a few words: the first entry's change
+/// without its kind (the verb names it), later ones with theirs. `time`
+/// writes a time (UTC in commit subjects, the user's zone on screen).
+pub fn describe_change(drafts: &[Draft], time: &dyn Fn(Timestamp) -> String) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for (i, d) in drafts.iter().enumerate() {
+        let (kind, what) = match &d.event {
+            Event::Assign { to } => (
+                "assign",
+                format!("to {}", to.as_deref().unwrap_or("nobody")),
+            ),
+            Event::Status { to, .. } => ("status", format!("to {}", to.as_str())),
+            Event::Priority { to } => ("priority", to.as_str().to_string()),
+            Event::Tags { add, remove } => ("tags", signed(add, remove)),
+            Event::Cc { add, remove } => {
+                let add: Vec<String> = add.iter().map(|p| p.email.clone()).collect();
+                ("cc", signed(&add, remove))
+            }
+            Event::Field { name, value } => (
+                "field",
+                match value {
+                    Some(v) => format!("{name}={v}"),
+                    None => format!("{name} unset"),
+                },
+            ),
+            Event::Link { rel, target } | Event::Unlink { rel, target } => {
+                (d.event.kind(), format!("{} {target}", rel.as_str()))
+            }
+            Event::Snooze { until } => (
+                "snooze",
+                match until {
+                    Some(t) => format!("until {}", time(*t)),
+                    None => "off".to_string(),
+                },
+            ),
+            Event::Escalate { to } => ("escalate", format!("to {to}")),
+            Event::Close {} if i > 0 => ("close", String::new()),
+            _ => continue,
+        };
+        parts.push(match (i, what.is_empty()) {
+            (0, _) => what,
+            (_, true) => kind.to_string(),
+            (_, false) => format!("{kind} {what}"),
+        });
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(", ")
+}
+
+/// `+a +b -c`, for sets changed by add and remove.
+fn signed(add: &[String], remove: &[String]) -> String {
+    add.iter()
+        .map(|a| format!("+{a}"))
+        .chain(remove.iter().map(|r| format!("-{r}")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The verbs whose point is the value they set, so a confirmation without
+/// it says nothing; replies, notes, closes and reopenings say it all.
+const SETTING_VERBS: [&str; 11] = [
+    "assign", "status", "priority", "tag", "untag", "cc", "field", "link", "unlink", "snooze",
+    "escalate",
+];
+
+/// [`describe_change`] for `verb`: empty unless it is one of the
+/// [`SETTING_VERBS`].
+fn detail_for(verb: &str, drafts: &[Draft], time: &dyn Fn(Timestamp) -> String) -> String {
+    if SETTING_VERBS.contains(&verb) {
+        describe_change(drafts, time)
+    } else {
+        String::new()
+    }
+}
+
+/// A commit subject: `tix: <verb> <id>`, then what changed.
+fn commit_subject(verb: &str, id: TicketId, drafts: &[Draft]) -> String {
+    let detail = detail_for(verb, drafts, &|t| t.to_short_utc());
+    if detail.is_empty() {
+        format!("tix: {verb} {id}")
+    } else {
+        format!("tix: {verb} {id} {detail}")
+    }
 }
 
 /// Appends entries to ticket `id` as one commit. `plan` sees the current
@@ -90,6 +178,8 @@ pub fn append(
         .with_hint("an admin can run `tix unlock` first; a new ticket can be linked to it"));
     }
     let now = super::now()?;
+    let subject = commit_subject(verb, id, &drafts);
+    let detail = detail_for(verb, &drafts, &|t| t.to_short_labelled());
     let written = write_drafts(
         store,
         &lock,
@@ -98,7 +188,7 @@ pub fn append(
         &ticket,
         now,
         drafts,
-        &format!("tix: {verb} {id}\n\n{}", ticket.subject),
+        &format!("{subject}\n\n{}", ticket.subject),
     )?;
     let (committed, new_entries) = written;
     let files = new_entries.iter().map(|e| e.file.clone()).collect();
@@ -111,6 +201,7 @@ pub fn append(
         warnings: committed.warning.into_iter().collect(),
         files,
         ticket: fold(id, entries).0,
+        detail,
     }))
 }
 
@@ -167,6 +258,7 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
         warnings: commit.warning.into_iter().collect(),
         files: entries.iter().map(|e| e.file.clone()).collect(),
         ticket: fold(id, entries).0,
+        detail: String::new(),
     })
 }
 

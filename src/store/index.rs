@@ -31,7 +31,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Problem, Store, TICKETS_DIR};
 use crate::domain::{
-    Event, FieldValue, Priority, Status, Ticket, TicketFacts, TicketId, TicketView, Timestamp, fold,
+    Event, FieldValue, LinkRel, Priority, Status, Ticket, TicketFacts, TicketId, TicketView,
+    Timestamp, fold,
 };
 use crate::error::{Context, Result};
 
@@ -129,6 +130,9 @@ pub struct ListRow<'a> {
     /// row without checking every cell.
     pub plain: bool,
     pub snoozed_until: Option<Timestamp>,
+    /// The ticket's own links, so `show` finds the tickets linking to one
+    /// from the summary alone.
+    pub links: Vec<(LinkRel, TicketId)>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -180,6 +184,7 @@ impl<'a> ListRow<'a> {
                 .collect(),
             plain: false,
             snoozed_until: ticket.snoozed_until,
+            links: ticket.links.iter().map(|l| (l.rel, l.target)).collect(),
         };
         let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
         row.plain = plain(row.subject)
