@@ -347,3 +347,204 @@ fn a_locked_ticket_shows_the_new_ticket_a_customer_reply_started() {
     let out = sb.ok(["show", &id]);
     assert!(out.contains(&format!("link: related {new}")), "{out}");
 }
+
+// ------------------------------------------------------------ time zones
+
+/// A store whose team zone is Europe/Berlin (CET in winter, CEST in
+/// summer), with one ticket created at `created` (UTC).
+fn berlin_store(created: &str) -> (Sandbox, String) {
+    let sb = Sandbox::init();
+    sb.set_config("timezone", "Europe/Berlin");
+    let id = sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "ann@example.com",
+            "--subject",
+            "Printer",
+        ])
+        .now(created),
+    );
+    (sb, id)
+}
+
+#[test]
+fn times_are_shown_in_the_team_zone_with_its_label_and_json_stays_utc() {
+    let (sb, winter) = berlin_store("2026-12-01T08:30:00Z");
+    let summer = sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "ann@example.com",
+            "--subject",
+            "Fan",
+        ])
+        .now("2026-07-01T08:30:00Z"),
+    );
+    let out = sb.ok(["show", &winter]);
+    assert!(
+        out.contains("created: 2026-12-01 09:30 CET by alice"),
+        "{out}"
+    );
+    let out = sb.ok(["show", &summer]);
+    assert!(
+        out.contains("created: 2026-07-01 10:30 CEST by alice"),
+        "{out}"
+    );
+    // Tables: local, one line per ticket.
+    let out = sb.ok(["list", "--format", "table"]);
+    assert!(out.contains("2026-12-01 09:30"), "{out}");
+    // Scripts keep UTC.
+    assert_eq!(
+        sb.ticket(&winter)["created_at"],
+        "2026-12-01T08:30:00.000000Z"
+    );
+    let list = sb.list_json(["list"]);
+    assert!(
+        list.iter()
+            .any(|t| t["created_at"] == "2026-12-01T08:30:00.000000Z"),
+        "{list:?}"
+    );
+    // TZ, the reader's own clock, overrides the team's for display.
+    let out = sb.tix(["show", &winter]).env("TZ", "America/New_York").ok();
+    assert!(
+        out.contains("created: 2026-12-01 03:30 EST by alice"),
+        "{out}"
+    );
+    let out = sb.tix(["show", &winter]).env("TZ", "UTC").ok();
+    assert!(
+        out.contains("created: 2026-12-01 08:30 UTC by alice"),
+        "{out}"
+    );
+    // A TZ tix cannot read is said once and ignored.
+    let run = sb
+        .tix(["show", &winter])
+        .env("TZ", "Mars/Olympus")
+        .run()
+        .code(0);
+    assert_eq!(
+        run.stderr.matches("Mars/Olympus").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.contains("09:30 CET"), "{}", run.stdout);
+}
+
+#[test]
+fn local_times_typed_are_in_the_zone_across_daylight_saving() {
+    let (sb, id) = berlin_store("2026-10-20T08:00:00Z");
+    let now = "2026-10-20T09:00:00Z";
+    // Winter time from 25 October: 09:00 CET is 08:00 UTC.
+    let out = sb.change_with(
+        sb.tix(["snooze", &id, "--until", "2026-12-03 09:00"])
+            .now(now),
+    );
+    assert!(out.contains("until 2026-12-03 09:00 CET"), "{out}");
+    assert_eq!(
+        sb.ticket(&id)["snoozed_until"],
+        "2026-12-03T08:00:00.000000Z"
+    );
+    assert_eq!(
+        sb.git(["log", "-1", "--format=%s"]).trim(),
+        format!("tix: snooze {id} until 2026-12-03 08:00Z")
+    );
+    // Summer time until then: 09:00 CEST is 07:00 UTC.
+    sb.change_with(
+        sb.tix(["snooze", &id, "--until", "2026-10-24 09:00"])
+            .now(now),
+    );
+    assert_eq!(
+        sb.ticket(&id)["snoozed_until"],
+        "2026-10-24T07:00:00.000000Z"
+    );
+    // A date is local midnight: 22:30 UTC on the 19th is the 20th in Berlin.
+    let early = sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "ann@example.com",
+            "--subject",
+            "Early",
+        ])
+        .now("2026-10-19T22:30:00Z"),
+    );
+    let hit = sb.list_ids_with(
+        sb.tix([
+            "list",
+            "--created-since",
+            "2026-10-20",
+            "--created-until",
+            "2026-10-21",
+        ])
+        .now(now),
+    );
+    assert_eq!(hit, [early.as_str()]);
+    let late = sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "ann@example.com",
+            "--subject",
+            "Late",
+        ])
+        .now("2026-10-20T22:30:00Z"),
+    );
+    // 22:30 UTC is already the 21st in Berlin.
+    let hit = sb.list_ids_with(
+        sb.tix(["list", "--created-since", "2026-10-21"])
+            .now("2026-10-21T09:00:00Z"),
+    );
+    assert_eq!(hit, [late.as_str()]);
+}
+
+#[test]
+fn report_days_are_the_team_zones_days() {
+    // 23:30 UTC on 28 March is 00:30 CET on the 29th, the day clocks go
+    // forward (a 23-hour day).
+    let (sb, _) = berlin_store("2026-03-28T23:30:00Z");
+    let out = sb
+        .tix([
+            "report",
+            "trend",
+            "--since",
+            "2026-03-28",
+            "--until",
+            "2026-03-31",
+            "--format",
+            "json",
+        ])
+        .now("2026-04-01T00:00:00Z")
+        .env("TZ", "UTC")
+        .ok();
+    let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let buckets = r["buckets"].as_array().unwrap();
+    let created: Vec<(&str, u64)> = buckets
+        .iter()
+        .map(|b| {
+            (
+                b["bucket"].as_str().unwrap(),
+                b["created"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        created,
+        [("2026-03-28", 0), ("2026-03-29", 1), ("2026-03-30", 0)],
+        "{r:#}"
+    );
+    // Bucket edges are local midnights, in UTC in JSON.
+    assert_eq!(buckets[1]["start"], "2026-03-28T23:00:00.000000Z");
+    assert_eq!(buckets[1]["end"], "2026-03-29T22:00:00.000000Z");
+}
+
+#[test]
+fn a_timezone_that_does_not_exist_is_refused_naming_the_key() {
+    let sb = Sandbox::init();
+    let path = sb.dir.join(".tix/config.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}timezone: Europe/Atlantis\n")).unwrap();
+    sb.tix(["list"])
+        .fails(6)
+        .stderr_has(&["timezone", "Europe/Atlantis", "not a time zone"]);
+}

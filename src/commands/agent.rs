@@ -46,7 +46,7 @@ fn availability(ctx: &Ctx, who: &str, away: bool, until: Option<&str>) -> Result
         output::warn(&w);
     }
     print(&match (away, until) {
-        (true, Some(u)) => format!("{agent} is away until {}.\n", u.to_short()),
+        (true, Some(u)) => format!("{agent} is away until {}.\n", u.to_short_labelled()),
         (true, None) => format!("{agent} is away until further notice.\n"),
         (false, _) => format!("{agent} is back.\n"),
     })

@@ -166,9 +166,9 @@ fn render(
         out.push_str(&format!("snoozed until: {}\n", until.to_short_labelled()));
     }
     if let (Some(at), Some(by)) = (t.created_at, &t.created_by) {
-        out.push_str(&format!("created: {} by {by}", at.to_short()));
+        out.push_str(&format!("created: {} by {by}", at.to_short_labelled()));
         if let Some(u) = t.updated_at {
-            out.push_str(&format!("   updated: {}", u.to_short()));
+            out.push_str(&format!("   updated: {}", u.to_short_labelled()));
         }
         out.push('\n');
     }
@@ -176,7 +176,7 @@ fn render(
         out.push_str(&s.red(&format!(
             "LOCKED by {} at {}\n",
             lock.by,
-            lock.at.to_short()
+            lock.at.to_short_labelled()
         )));
     }
     // Tracks the status along the trail so a reopening reads as one.
@@ -198,7 +198,7 @@ fn render(
                 _ => {}
             }
         }
-        let head = format!("{}  {}", e.at.to_short(), e.author);
+        let head = format!("{}  {}", e.at.to_short_labelled(), e.author);
         let label = match &e.event {
             Event::Created { customer, .. } => s.cyan(&format!("opened for {customer}")),
             Event::Message { from, .. } => s.cyan(&format!("message from {from}")),
@@ -235,7 +235,7 @@ fn render(
 fn mail_line(mail: &MailMeta) -> String {
     let mut parts = vec![format!(
         "by e-mail, sent {}{}",
-        mail.sent_at.to_short(),
+        mail.sent_at.to_short_labelled(),
         if mail.date_missing {
             " (no usable Date header)"
         } else {
@@ -295,7 +295,7 @@ pub fn describe(event: &Event) -> String {
             file, name, size, ..
         } => format!("attached {name} ({size} bytes) as {file}"),
         Event::Escalate { to } => format!("escalated to {to}"),
-        Event::Snooze { until: Some(u) } => format!("snoozed until {}", u.to_short()),
+        Event::Snooze { until: Some(u) } => format!("snoozed until {}", u.to_short_labelled()),
         Event::Snooze { until: None } => "woken".into(),
         Event::Sla { target, standing } => format!("SLA {target}: {standing}"),
         Event::Delivery {

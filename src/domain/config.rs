@@ -52,6 +52,11 @@ pub struct Config {
     /// configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation_message: Option<String>,
+    /// The team's time zone (an IANA name such as `Europe/Berlin`, `UTC`,
+    /// or an offset): times are shown and typed in it unless `TZ` says
+    /// otherwise, and reports count its days. Default UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 /// Tickets pending on the customer for `pending_days` are closed by
@@ -1025,6 +1030,7 @@ impl Config {
             assignment: Assignment::default(),
             auto_close: None,
             escalation_message: None,
+            timezone: None,
         }
     }
 
@@ -1130,6 +1136,9 @@ impl Config {
             && !self.groups.iter().any(|x| &x.name == g)
         {
             return Err(format!("assignment.group: no group `{g}` in groups"));
+        }
+        if let Some(zone) = &self.timezone {
+            super::sla::Zone::parse(zone).map_err(|e| format!("timezone: {e}"))?;
         }
         if let Some(text) = &self.escalation_message {
             super::template::Template::parse(text)
@@ -1264,6 +1273,13 @@ impl Config {
             Some(g) => g.agents.clone(),
             None => self.agents.iter().map(|a| a.handle.clone()).collect(),
         }
+    }
+
+    /// The team's zone (`timezone`), if set and valid.
+    pub fn zone(&self) -> Option<super::sla::Zone> {
+        self.timezone
+            .as_deref()
+            .and_then(|z| super::sla::Zone::parse(z).ok())
     }
 
     /// Finds an agent by handle or by e-mail address.

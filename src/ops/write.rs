@@ -172,7 +172,7 @@ pub fn append(
             format!(
                 "ticket {id} is locked (by {} at {}); it accepts no changes",
                 lock_info.by,
-                lock_info.at.to_short()
+                lock_info.at.to_short_labelled()
             ),
         )
         .with_hint("an admin can run `tix unlock` first; a new ticket can be linked to it"));

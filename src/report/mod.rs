@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::domain::config::SlaConfig;
@@ -411,12 +411,15 @@ pub struct TrendRow {
     pub backlog: usize,
 }
 
+/// Midnight starting `d` in the report zone (a day is 23 or 25 hours
+/// long across a daylight-saving change).
 fn to_ts(d: NaiveDate) -> Timestamp {
-    Timestamp::new(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")))
+    let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+    Timestamp::new(crate::domain::time::report_zone().from_local(midnight))
 }
 
 fn bucket_of(t: DateTime<Utc>, by: Bucketing) -> (NaiveDate, NaiveDate, String) {
-    let day = t.date_naive();
+    let day = crate::domain::time::report_zone().to_local(t).date();
     match by {
         Bucketing::Day => (day, day + Days::new(1), day.format("%Y-%m-%d").to_string()),
         Bucketing::Week => {
