@@ -548,3 +548,17 @@ fn a_timezone_that_does_not_exist_is_refused_naming_the_key() {
         .fails(6)
         .stderr_has(&["timezone", "Europe/Atlantis", "not a time zone"]);
 }
+
+#[test]
+fn a_hand_edited_agent_email_with_a_line_break_is_named() {
+    let sb = Sandbox::init();
+    let path = sb.dir.join(".tix/config.yaml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "agents:\n",
+        "agents:\n- handle: zed\n  email: \"zed@example.com\\nBcc: x@example.com\"\n",
+    );
+    std::fs::write(&path, text).unwrap();
+    sb.tix(["check"])
+        .fails(6)
+        .stderr_has(&["agents[0].email", "control character"]);
+}
