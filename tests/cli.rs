@@ -536,7 +536,10 @@ fn assign_to_an_agent_to_nobody_and_to_me() {
     let id = sb.create("Assign me");
 
     sb.change(["assign", &id, "bob"]);
-    assert_eq!(sb.last_commit(), format!("{ALICE}\ttix: assign {id}"));
+    assert_eq!(
+        sb.last_commit(),
+        format!("{ALICE}\ttix: assign {id} to bob")
+    );
     assert_eq!(sb.ticket(&id)["assignee"], "bob");
 
     sb.change(["assign", &id, "--none"]);
@@ -547,7 +550,7 @@ fn assign_to_an_agent_to_nobody_and_to_me() {
 
     sb.change(["assign", &id, "me", "--as", "bob"]);
     assert_eq!(sb.ticket(&id)["assignee"], "bob");
-    assert_eq!(sb.last_commit(), format!("{BOB}\ttix: assign {id}"));
+    assert_eq!(sb.last_commit(), format!("{BOB}\ttix: assign {id} to bob"));
 
     // By e-mail address.
     sb.change(["assign", &id, "alice@example.com"]);
@@ -578,7 +581,10 @@ fn status_priority_and_subject() {
     let id = sb.create("Old subject");
 
     sb.change(["status", &id, "pending"]);
-    assert_eq!(sb.last_commit(), format!("{ALICE}\ttix: status {id}"));
+    assert_eq!(
+        sb.last_commit(),
+        format!("{ALICE}\ttix: status {id} to pending")
+    );
     assert_eq!(sb.ticket(&id)["status"], "pending");
     sb.change(["status", &id, "on-hold"]);
     assert_eq!(sb.ticket(&id)["status"], "on-hold");
@@ -589,7 +595,10 @@ fn status_priority_and_subject() {
     );
 
     sb.change(["priority", &id, "urgent"]);
-    assert_eq!(sb.last_commit(), format!("{ALICE}\ttix: priority {id}"));
+    assert_eq!(
+        sb.last_commit(),
+        format!("{ALICE}\ttix: priority {id} urgent")
+    );
     assert_eq!(sb.ticket(&id)["priority"], "urgent");
 
     sb.change(["subject", &id, "New subject: better"]);
@@ -622,7 +631,10 @@ fn tag_and_untag() {
     let sb = Sandbox::init();
     let id = sb.create("Tags");
     sb.change(["tag", &id, "billing", "vip", "billing"]);
-    assert_eq!(sb.last_commit(), format!("{ALICE}\ttix: tag {id}"));
+    assert_eq!(
+        sb.last_commit(),
+        format!("{ALICE}\ttix: tag {id} +billing +vip")
+    );
     assert_eq!(tags(&sb.ticket(&id)), ["billing", "vip"]);
     let last = sb.entries(&id).last().unwrap().clone();
     assert_eq!(last["add"], json!(["billing", "vip"]));
@@ -636,7 +648,7 @@ fn tag_and_untag() {
     assert_eq!(sb.commit_count(), before);
 
     sb.change(["untag", &id, "vip"]);
-    assert_eq!(sb.last_commit(), format!("{ALICE}\ttix: untag {id}"));
+    assert_eq!(sb.last_commit(), format!("{ALICE}\ttix: untag {id} -vip"));
     assert_eq!(tags(&sb.ticket(&id)), ["billing"]);
 
     let before = sb.commit_count();
@@ -658,7 +670,10 @@ fn cc_add_and_remove() {
         "--add",
         "dee@example.com",
     ]);
-    assert_eq!(sb.last_commit(), format!("{ALICE}\ttix: cc {id}"));
+    assert_eq!(
+        sb.last_commit(),
+        format!("{ALICE}\ttix: cc {id} +carl@example.com +dee@example.com")
+    );
     assert_eq!(
         sb.ticket(&id)["cc"],
         json!([{"name": "Carl Cee", "email": "carl@example.com"}, {"email": "dee@example.com"}])
@@ -695,7 +710,10 @@ fn custom_fields_are_typed() {
     let id = sb.create("Fields");
 
     sb.change(["field", &id, "units", "42"]);
-    assert_eq!(sb.last_commit(), format!("{ALICE}\ttix: field {id}"));
+    assert_eq!(
+        sb.last_commit(),
+        format!("{ALICE}\ttix: field {id} units=42")
+    );
     sb.change(["field", &id, "due", "2026-03-01"]);
     sb.change(["field", &id, "product", "scanner"]);
     sb.change(["field", &id, "note", "key: value # not a comment"]);
@@ -865,7 +883,10 @@ fn link_and_unlink() {
     let c = sb.create("Duplicate");
 
     sb.change(["link", &a, &b]);
-    assert_eq!(sb.last_commit(), format!("{ALICE}\ttix: link {a}"));
+    assert_eq!(
+        sb.last_commit(),
+        format!("{ALICE}\ttix: link {a} related {b}")
+    );
     sb.change(["link", &c, &a, "--rel", "duplicate-of"]);
     sb.change(["link", &a, &b, "--rel", "parent-of"]);
     assert_eq!(
@@ -878,7 +899,10 @@ fn link_and_unlink() {
     );
 
     sb.change(["unlink", &a, &b]);
-    assert_eq!(sb.last_commit(), format!("{ALICE}\ttix: unlink {a}"));
+    assert_eq!(
+        sb.last_commit(),
+        format!("{ALICE}\ttix: unlink {a} related {b}")
+    );
     assert_eq!(
         sb.ticket(&a)["links"],
         json!([{"rel": "parent-of", "target": b}])
@@ -1031,9 +1055,15 @@ fn log_lists_the_tickets_commits_newest_first() {
     let out = sb.ok(["log", &id]);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
-    for (line, verb) in lines.iter().zip(["assign", "comment", "create"]) {
+    for (line, (verb, detail)) in
+        lines
+            .iter()
+            .zip([("assign", " to alice"), ("comment", ""), ("create", "")])
+    {
         assert!(
-            line.ends_with(&format!("Alice Admin <alice@example.com> tix: {verb} {id}")),
+            line.ends_with(&format!(
+                "Alice Admin <alice@example.com> tix: {verb} {id}{detail}"
+            )),
             "{out}"
         );
     }
@@ -1053,7 +1083,7 @@ fn log_lists_the_tickets_commits_newest_first() {
         &format!("tickets/{}/{id}", &id[..2]),
     ]);
     assert_eq!(commits, git.lines().collect::<Vec<_>>());
-    assert_eq!(json[0]["summary"], format!("tix: assign {id}"));
+    assert_eq!(json[0]["summary"], format!("tix: assign {id} to alice"));
     assert_eq!(json[0]["email"], "alice@example.com");
     assert_eq!(json[2]["summary"], format!("tix: create {id}"));
 }
@@ -1214,9 +1244,22 @@ fn every_change_is_one_commit_by_the_acting_agent_and_leaves_git_clean() {
     ];
     for (args, author, verb) in steps {
         sb.change(&args);
+        // Commands that set a value say which.
+        let other_link = format!(" related {other}");
+        let detail = match verb {
+            "assign" => " to bob",
+            "status" => " to pending",
+            "priority" => " high",
+            "tag" => " +a +b",
+            "untag" => " -a",
+            "cc" => " +x@example.com",
+            "field" => " units=7",
+            "link" | "unlink" => other_link.as_str(),
+            _ => "",
+        };
         assert_eq!(
             sb.last_commit(),
-            format!("{author}\ttix: {verb} {id}"),
+            format!("{author}\ttix: {verb} {id}{detail}"),
             "after `tix {}`",
             args.join(" ")
         );

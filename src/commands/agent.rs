@@ -2,7 +2,7 @@
 
 use crate::cli::output::{self, print};
 use crate::cli::{AgentAddArgs, AgentCommand, AgentListArgs, RoleValue};
-use crate::domain::config::is_valid_handle;
+use crate::domain::config::{check_person_name, is_valid_handle};
 use crate::domain::{Agent, Party, Role};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ops;
@@ -46,7 +46,7 @@ fn availability(ctx: &Ctx, who: &str, away: bool, until: Option<&str>) -> Result
         output::warn(&w);
     }
     print(&match (away, until) {
-        (true, Some(u)) => format!("{agent} is away until {}.\n", u.to_short()),
+        (true, Some(u)) => format!("{agent} is away until {}.\n", u.to_short_labelled()),
         (true, None) => format!("{agent} is away until further notice.\n"),
         (false, _) => format!("{agent} is back.\n"),
     })
@@ -70,6 +70,9 @@ fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
     let email = Party::parse(&args.email)
         .map_err(|e| Error::invalid(format!("--email: {e}")))?
         .email;
+    if let Some(name) = &args.name {
+        check_person_name(name).map_err(|e| Error::invalid(format!("--name: {e}")))?;
+    }
     let lock = store.lock()?;
     let mut config = store.config().clone();
     if config.agents.iter().any(|a| a.handle == args.handle) {

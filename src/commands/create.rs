@@ -34,7 +34,10 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
     let mut tags = Vec::new();
     for t in &args.tags {
         ops::check_tag(t)?;
-        if !tags.contains(t) {
+        if !tags
+            .iter()
+            .any(|have: &String| crate::domain::same_tag(have, t))
+        {
             tags.push(t.clone());
         }
     }
@@ -56,7 +59,13 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
             def.parse_value(&raw).map_err(Error::invalid)?,
         );
     }
+    // A description may be left out, but one given empty is a mistake (an
+    // unset variable in `-m "$TEXT"`), refused as an empty reply is.
     let body = match input::given_body(&args.body)? {
+        Some(b) if b.trim().is_empty() => {
+            return Err(Error::invalid("the description is empty")
+                .with_hint("leave out -m/-F to open a ticket without one, or give the text"));
+        }
         Some(b) => b,
         None if input::interactive() => input::edit(
             "\n# Describe the customer's request above. Lines starting with # are removed.\n",
@@ -64,6 +73,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
         None => String::new(),
     };
     let mut extra = Vec::new();
+    let mut unassigned = false;
     if let Some(who) = &args.assign {
         let who = if who == "me" {
             actor.handle.clone()
@@ -87,9 +97,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
                 )
                 .by(respond::system_actor(&store).handle),
             ),
-            None => output::warn(
-                "left unassigned: every agent the rule could choose is away or at max_active",
-            ),
+            None => unassigned = true,
         }
     }
     let attachments = input::read_attachments(&args.attach)?;
@@ -112,6 +120,9 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
     )?;
     for w in &outcome.warnings {
         output::warn(w);
+    }
+    if unassigned {
+        output::warn("left unassigned: every agent the rule could choose is away or at max_active");
     }
     let format = args.format.unwrap_or(if output::stdout_is_terminal() {
         CreateFormat::Text

@@ -73,7 +73,7 @@ pub fn future_time(flag: &str, value: &str, now: Timestamp) -> Result<Timestamp>
     if t <= now {
         return Err(Error::invalid(format!(
             "--{flag}: {} is not in the future",
-            t.to_short()
+            t.to_short_labelled()
         )));
     }
     Ok(t)

@@ -1,6 +1,8 @@
 use crate::cli::InitArgs;
 use crate::cli::output::print;
-use crate::domain::config::{handle_from_email, is_valid_handle};
+use crate::domain::config::{
+    check_identity_part, check_person_name, handle_from_email, is_valid_handle,
+};
 use crate::domain::{Agent, Config, Role};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Author, Store};
@@ -9,10 +11,22 @@ use super::Ctx;
 
 pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
     let (name, email) = git_identity(ctx);
+    let name = name.filter(|n| !n.trim().is_empty());
     let email = email.ok_or_else(|| {
         Error::new(ErrorKind::Denied, "cannot register the first agent: git user.email is not set")
             .with_hint("run `git config --global user.email you@example.com` (and user.name), then `tix init` again")
     })?;
+    // git's identity becomes the first agent and signs the first commit;
+    // one that would corrupt both is refused before anything is created.
+    let bad_identity = |key: &str, e: String| {
+        Error::invalid(format!("git {key}: {e}")).with_hint(format!(
+            "set a one-line value with `git config --global {key} \"...\"` (or in this repository), then `tix init` again"
+        ))
+    };
+    if let Some(n) = &name {
+        check_person_name(n).map_err(|e| bad_identity("user.name", e))?;
+    }
+    check_identity_part(&email).map_err(|e| bad_identity("user.email", e))?;
     let handle = args.handle.unwrap_or_else(|| handle_from_email(&email));
     if !is_valid_handle(&handle) {
         return Err(Error::invalid(format!(

@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
                     format!(
                         "{} {} {} <{}> {}\n",
                         s.yellow(&c.commit[..10.min(c.commit.len())]),
-                        c.at.to_short(),
+                        c.at.to_short_labelled(),
                         c.author,
                         c.email,
                         c.summary

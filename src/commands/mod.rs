@@ -53,7 +53,9 @@ impl Ctx {
     }
 
     pub fn store(&self) -> Result<Store> {
-        Store::discover(&self.dir)
+        let store = Store::discover(&self.dir)?;
+        set_zones(Some(store.config()));
+        Ok(store)
     }
 
     pub fn actor(&self, store: &Store) -> Result<Actor> {
@@ -69,7 +71,44 @@ impl Ctx {
     }
 }
 
+/// The zones of this run. Display and input: `TZ` (the person's own
+/// clock) over the config's `timezone` over UTC. Report days: the
+/// config's `timezone` over `TZ` over UTC, so a team's figures agree
+/// whoever runs the report.
+fn set_zones(config: Option<&Config>) {
+    use crate::domain::sla::Zone;
+    let env = std::env::var("TZ")
+        .ok()
+        .map(|s| s.trim().trim_start_matches(':').to_string())
+        .filter(|s| !s.is_empty());
+    let env = env.and_then(|name| {
+        // The tz database spells UTC several ways.
+        let name = match name.as_str() {
+            "Etc/UTC" | "UTC0" | "Universal" | "Zulu" | "Etc/Zulu" | "GMT" | "Etc/GMT" => "UTC",
+            other => other,
+        };
+        match Zone::parse(name) {
+            Ok(z) => Some(z),
+            Err(_) => {
+                static WARNED: std::sync::Once = std::sync::Once::new();
+                WARNED.call_once(|| crate::cli::output::warn(&format!(
+                    "TZ=`{name}` is not a time zone tix knows (expected an IANA name such as Europe/Berlin); ignored"
+                )));
+                None
+            }
+        }
+    });
+    let team = config.and_then(Config::zone);
+    crate::domain::time::set_zones(
+        env.or(team).unwrap_or_else(Zone::utc),
+        team.or(env).unwrap_or_else(Zone::utc),
+    );
+}
+
 pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
+    if !matches!(command, Command::Completions(_)) {
+        set_zones(None);
+    }
     match command {
         Command::Init(args) => init::run(ctx, args),
         Command::Create(args) => create::run(ctx, args),
@@ -141,7 +180,12 @@ pub fn write(
             for w in &o.warnings {
                 crate::cli::output::warn(w);
             }
-            crate::cli::output::print(&format!("{} {verb}: {}\n", o.id, o.ticket.subject))?
+            let detail = if o.detail.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", o.detail)
+            };
+            crate::cli::output::print(&format!("{} {verb}{detail}: {}\n", o.id, o.ticket.subject))?
         }
         None => eprintln!("tix: {id}: nothing to change"),
     }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::cli::output::{self, print, warn};
 use crate::cli::{BreakdownArgs, ReportArgs, ReportCommand, ReportFormat, TrendArgs, TrendBy};
-use crate::domain::time::parse_when;
+use crate::domain::time::{parse_when_in, report_zone};
 use crate::domain::{Config, FieldValue, Priority, Status, TicketFacts, Timestamp};
 use crate::error::{Error, Result};
 use crate::ops;
@@ -110,7 +110,8 @@ impl Setup {
         let store = ctx.store()?;
         let now = ops::now()?;
         let parse = |flag: &str, v: &str| {
-            parse_when(v, now).map_err(|e| Error::invalid(format!("--{flag}: {e}")))
+            parse_when_in(v, now, report_zone())
+                .map_err(|e| Error::invalid(format!("--{flag}: {e}")))
         };
         let until = match &args.until {
             Some(v) => parse("until", v)?,
@@ -123,8 +124,8 @@ impl Setup {
         if since >= until {
             return Err(Error::invalid(format!(
                 "the period is empty: --since {} is not before --until {}",
-                since.to_short(),
-                until.to_short()
+                since.to_short_in(report_zone(), true),
+                until.to_short_in(report_zone(), true)
             )));
         }
         let filter = Filter::from_args(ctx, &store, &args.filter)?;
@@ -174,9 +175,9 @@ impl Setup {
     fn header(&self, title: &str) -> String {
         let filters = self.echo.text();
         format!(
-            "{title} · {} → {} UTC · filters: {}\n",
-            self.period.since.to_short(),
-            self.period.until.to_short(),
+            "{title} · {} → {} · filters: {}\n",
+            self.period.since.to_short_in(report_zone(), false),
+            self.period.until.to_short_in(report_zone(), true),
             if filters.is_empty() { "none" } else { &filters }
         )
     }

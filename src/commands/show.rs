@@ -4,8 +4,9 @@ use serde_json::{Map, Value, json};
 
 use crate::cli::output::{self, Style, print, warn};
 use crate::cli::{ShowArgs, TextFormat};
-use crate::domain::{DeliveryStatus, Event, MailMeta, Ticket, TrailItem, fold};
+use crate::domain::{DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, TrailItem, fold};
 use crate::error::Result;
+use crate::store::Store;
 
 use super::Ctx;
 
@@ -20,6 +21,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         ));
     }
     let (ticket, trail) = fold(id, files.entries);
+    let linked_from = linked_from(&store, id)?;
     let trail: Vec<TrailItem> = trail
         .into_iter()
         // The customer sees each close and closing message once.
@@ -36,17 +38,51 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     match args.format {
         TextFormat::Json => {
             let entries: Vec<Value> = trail.iter().map(|i| entry_json(i)).collect();
-            print(&output::json(
-                &json!({ "ticket": ticket, "entries": entries }),
-            )?)
+            let linked_from: Vec<Value> = linked_from
+                .iter()
+                .map(|(rel, source)| json!({ "rel": rel, "source": source }))
+                .collect();
+            print(&output::json(&json!({
+                "ticket": ticket,
+                "linked_from": linked_from,
+                "entries": entries,
+            }))?)
         }
         TextFormat::Text => print(&render(
             &ticket,
+            &linked_from,
             &trail,
             Style {
                 on: output::stdout_color(),
             },
         )),
+    }
+}
+
+/// The links other tickets have to `id` (a duplicate's target learns of
+/// the duplicate, a locked ticket of the new one a reply started), found
+/// in the index's summary rather than written back as entries.
+fn linked_from(store: &Store, id: TicketId) -> Result<Vec<(LinkRel, TicketId)>> {
+    let rows = store.list_rows()?;
+    let mut out = Vec::new();
+    rows.select(|row| {
+        for (rel, target) in &row.links {
+            if *target == id && row.id != id {
+                out.push((*rel, row.id));
+            }
+        }
+        false
+    })?;
+    out.sort();
+    Ok(out)
+}
+
+/// A link as read from its target's side.
+fn reverse_rel(rel: LinkRel) -> &'static str {
+    match rel {
+        LinkRel::Related => "related",
+        LinkRel::DuplicateOf => "duplicated by",
+        LinkRel::ParentOf => "child of",
     }
 }
 
@@ -81,7 +117,12 @@ pub fn entry_json(item: &TrailItem) -> Value {
     Value::Object(map)
 }
 
-fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
+fn render(
+    t: &Ticket,
+    linked_from: &[(LinkRel, TicketId)],
+    trail: &[&TrailItem],
+    s: Style,
+) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "{}  {}\n",
@@ -94,6 +135,9 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
         t.priority,
         t.assignee.as_deref().unwrap_or("-")
     );
+    if let Some(g) = &t.group {
+        line.push_str(&format!("   group: {g}"));
+    }
     if t.reopened > 0 {
         line.push_str(&format!("   reopened: {}", t.reopened));
     }
@@ -116,10 +160,16 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
     for link in &t.links {
         out.push_str(&format!("link: {} {}\n", link.rel, link.target));
     }
+    for (rel, source) in linked_from {
+        out.push_str(&format!("link: {} {source}\n", reverse_rel(*rel)));
+    }
+    if let Some(until) = t.snoozed_until {
+        out.push_str(&format!("snoozed until: {}\n", until.to_short_labelled()));
+    }
     if let (Some(at), Some(by)) = (t.created_at, &t.created_by) {
-        out.push_str(&format!("created: {} by {by}", at.to_short()));
+        out.push_str(&format!("created: {} by {by}", at.to_short_labelled()));
         if let Some(u) = t.updated_at {
-            out.push_str(&format!("   updated: {}", u.to_short()));
+            out.push_str(&format!("   updated: {}", u.to_short_labelled()));
         }
         out.push('\n');
     }
@@ -127,7 +177,7 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
         out.push_str(&s.red(&format!(
             "LOCKED by {} at {}\n",
             lock.by,
-            lock.at.to_short()
+            lock.at.to_short_labelled()
         )));
     }
     // Tracks the status along the trail so a reopening reads as one.
@@ -149,7 +199,7 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
                 _ => {}
             }
         }
-        let head = format!("{}  {}", e.at.to_short(), e.author);
+        let head = format!("{}  {}", e.at.to_short_labelled(), e.author);
         let label = match &e.event {
             Event::Created { customer, .. } => s.cyan(&format!("opened for {customer}")),
             Event::Message { from, .. } => s.cyan(&format!("message from {from}")),
@@ -186,7 +236,7 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
 fn mail_line(mail: &MailMeta) -> String {
     let mut parts = vec![format!(
         "by e-mail, sent {}{}",
-        mail.sent_at.to_short(),
+        mail.sent_at.to_short_labelled(),
         if mail.date_missing {
             " (no usable Date header)"
         } else {
@@ -246,7 +296,7 @@ pub fn describe(event: &Event) -> String {
             file, name, size, ..
         } => format!("attached {name} ({size} bytes) as {file}"),
         Event::Escalate { to } => format!("escalated to {to}"),
-        Event::Snooze { until: Some(u) } => format!("snoozed until {}", u.to_short()),
+        Event::Snooze { until: Some(u) } => format!("snoozed until {}", u.to_short_labelled()),
         Event::Snooze { until: None } => "woken".into(),
         Event::Sla { target, standing } => format!("SLA {target}: {standing}"),
         Event::Delivery {

@@ -3,7 +3,7 @@
 use crate::cli::{
     AssignArgs, CcArgs, FieldArgs, LinkArgs, PriorityArgs, StatusArgs, SubjectArgs, TagArgs,
 };
-use crate::domain::{Event, Link, LinkRel, Party, Priority, Status};
+use crate::domain::{Event, Link, LinkRel, Party, Priority, Status, same_tag};
 use crate::error::{Error, Result};
 use crate::ops::{self, Draft};
 
@@ -85,7 +85,8 @@ pub fn tags(ctx: &Ctx, args: TagArgs, add: bool) -> Result<()> {
     write(ctx, &args.id, verb, |_, _, ticket| {
         let mut change: Vec<String> = Vec::new();
         for t in &args.tags {
-            if ticket.tags.contains(t) != add && !change.contains(t) {
+            let has = ticket.tags.iter().any(|have| same_tag(have, t));
+            if has != add && !change.iter().any(|c| same_tag(c, t)) {
                 change.push(t.clone());
             }
         }

@@ -8,6 +8,8 @@ use crate::ops::{self, Draft};
 use super::{Ctx, filter, write};
 
 pub fn run(ctx: &Ctx, args: SnoozeArgs) -> Result<()> {
+    // The store's config says which zone `--until 2026-12-03 09:00` is in.
+    drop(ctx.store()?);
     let now = ops::now()?;
     let until = match &args.until {
         Some(u) => Some(filter::future_time("until", u, now)?),

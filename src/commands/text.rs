@@ -34,11 +34,6 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     // Sending: configured and wanted; prepared before anything is written
     // (a missing password is found now, not after the reply is recorded).
     let configured = config.mail.outgoing.is_some();
-    if !args.no_send && !configured {
-        warn(
-            "the reply is recorded but not e-mailed: mail.outgoing is not configured (see docs/mail.md); --no-send silences this",
-        );
-    }
     let mailer = CustomerReply::prepare(&store, configured && !args.no_send)?;
     let mut composed = None;
     let outcome = ops::append(&store, &actor, id, "reply", |ticket| {
@@ -65,6 +60,12 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     };
     for w in &outcome.warnings {
         warn(w);
+    }
+    // Said only now: a refused write (a locked ticket, say) recorded nothing.
+    if !args.no_send && !configured {
+        warn(
+            "the reply is recorded but not e-mailed: mail.outgoing is not configured (see docs/mail.md); --no-send silences this",
+        );
     }
     print(&format!(
         "{} reply: {}\n",

@@ -52,6 +52,11 @@ pub struct Config {
     /// configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation_message: Option<String>,
+    /// The team's time zone (an IANA name such as `Europe/Berlin`, `UTC`,
+    /// or an offset): times are shown and typed in it unless `TZ` says
+    /// otherwise, and reports count its days. Default UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 /// Tickets pending on the customer for `pending_days` are closed by
@@ -160,7 +165,9 @@ impl SlaSpecial {
         tags: &std::collections::BTreeSet<String>,
         fields: &BTreeMap<String, FieldValue>,
     ) -> bool {
-        self.tag.as_ref().is_none_or(|t| tags.contains(t))
+        self.tag
+            .as_ref()
+            .is_none_or(|t| tags.iter().any(|have| super::ticket::same_tag(have, t)))
             && self.field.iter().all(|(name, want)| {
                 fields.get(name).is_some_and(|v| match v {
                     FieldValue::Text(t) => t == want,
@@ -1023,6 +1030,7 @@ impl Config {
             assignment: Assignment::default(),
             auto_close: None,
             escalation_message: None,
+            timezone: None,
         }
     }
 
@@ -1065,6 +1073,10 @@ impl Config {
                 ));
             }
             seen.push(a.handle.clone());
+            if let Some(name) = &a.name {
+                check_person_name(name).map_err(|e| format!("agents[{i}].name: {e}"))?;
+            }
+            check_identity_part(&a.email).map_err(|e| format!("agents[{i}].email: {e}"))?;
             if !a.email.contains('@') {
                 return Err(format!(
                     "agents[{i}].email: `{}` is not an e-mail address",
@@ -1124,6 +1136,9 @@ impl Config {
             && !self.groups.iter().any(|x| &x.name == g)
         {
             return Err(format!("assignment.group: no group `{g}` in groups"));
+        }
+        if let Some(zone) = &self.timezone {
+            super::sla::Zone::parse(zone).map_err(|e| format!("timezone: {e}"))?;
         }
         if let Some(text) = &self.escalation_message {
             super::template::Template::parse(text)
@@ -1260,6 +1275,13 @@ impl Config {
         }
     }
 
+    /// The team's zone (`timezone`), if set and valid.
+    pub fn zone(&self) -> Option<super::sla::Zone> {
+        self.timezone
+            .as_deref()
+            .and_then(|z| super::sla::Zone::parse(z).ok())
+    }
+
     /// Finds an agent by handle or by e-mail address.
     pub fn agent(&self, who: &str) -> Option<&Agent> {
         self.agents.iter().find(|a| a.handle == who).or_else(|| {
@@ -1329,6 +1351,34 @@ impl FieldDef {
                 }),
         }
     }
+}
+
+/// Checks a person's name (an agent's, or git's `user.name`): it goes into
+/// commit signatures and mail headers, where a line break or another
+/// control character would forge a header or make a commit git cannot parse.
+pub fn check_person_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        return Err("must not be empty (leave it out instead)".into());
+    }
+    check_identity_part(name)
+}
+
+/// The characters no part of a git identity may hold: control characters
+/// (C0 with CR and LF, DEL, C1) and the angle brackets that delimit the
+/// address in a signature.
+pub fn check_identity_part(text: &str) -> Result<(), String> {
+    if let Some(c) = text.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "{text:?} contains a control character (U+{:04X}); it must be one line of printable text",
+            u32::from(c)
+        ));
+    }
+    if text.contains(['<', '>']) {
+        return Err(format!(
+            "{text:?} contains `<` or `>`, which git signatures cannot hold"
+        ));
+    }
+    Ok(())
 }
 
 pub fn is_valid_handle(s: &str) -> bool {

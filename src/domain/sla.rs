@@ -80,6 +80,37 @@ impl Zone {
         })
     }
 
+    /// UTC: the zone times are shown in when nothing else is set.
+    pub fn utc() -> Zone {
+        Zone::Fixed(Utc.fix())
+    }
+
+    /// The wall-clock time of an instant in this zone.
+    pub fn to_local(&self, t: DateTime<Utc>) -> NaiveDateTime {
+        self.local(t.timestamp_micros())
+    }
+
+    /// The instant a wall-clock time names (see [`Zone::instant`] for
+    /// times that occur twice or never).
+    pub fn from_local(&self, local: NaiveDateTime) -> DateTime<Utc> {
+        let us = self.instant(local);
+        DateTime::from_timestamp_micros(us).unwrap_or(DateTime::<Utc>::MIN_UTC)
+    }
+
+    /// What a reader needs to place an instant: `CET`/`CEST` for an IANA
+    /// zone (its abbreviation, or its offset where it has none), `UTC`,
+    /// or the offset (`+05:30`).
+    pub fn label(&self, t: DateTime<Utc>) -> String {
+        match self {
+            Zone::Fixed(o) if o.local_minus_utc() == 0 => "UTC".into(),
+            Zone::Fixed(o) => o.to_string(),
+            Zone::Iana(tz) => tz
+                .from_utc_datetime(&t.naive_utc())
+                .format("%Z")
+                .to_string(),
+        }
+    }
+
     fn local(&self, us: i64) -> NaiveDateTime {
         let utc = timestamp(us).datetime().naive_utc();
         match self {

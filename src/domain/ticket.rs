@@ -261,7 +261,10 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             t.customer = Some(customer.clone());
             t.cc = cc.clone();
             t.priority = *priority;
-            t.tags = tags.iter().cloned().collect();
+            t.tags = BTreeSet::new();
+            for tag in tags {
+                add_tag(&mut t.tags, tag);
+            }
             t.fields = fields.clone();
             t.created_at = Some(e.at);
             t.created_by = Some(e.author.clone());
@@ -295,10 +298,10 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
         Event::Subject { to } => t.subject = to.clone(),
         Event::Tags { add, remove } => {
             for tag in add {
-                t.tags.insert(tag.clone());
+                add_tag(&mut t.tags, tag);
             }
             for tag in remove {
-                t.tags.remove(tag);
+                t.tags.retain(|have| !same_tag(have, tag));
             }
         }
         Event::Cc { add, remove } => {
@@ -388,6 +391,24 @@ fn set_status(t: &mut Ticket, to: Status, at: Timestamp) {
         t.status_since = Some(at);
     }
     t.status = to;
+}
+
+/// Tags compare without regard to case: `Urgent` and `urgent` are one tag
+/// to the people who type them.
+pub fn same_tag(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
+}
+
+/// Adds `tag` unless the set has it in some spelling; the first spelling
+/// stays, so entries written before tags folded case still read as one.
+pub fn add_tag(tags: &mut BTreeSet<String>, tag: &str) {
+    if !tags.iter().any(|have| same_tag(have, tag)) {
+        tags.insert(tag.to_string());
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,44 @@
 //! Timestamps as stored: UTC with microsecond precision, written in one
-//! fixed form so that file names and front matter sort as text.
+//! fixed form so that file names and front matter sort as text. People
+//! read and type them in a zone (see [`set_zones`]); storage, JSON and
+//! commit subjects stay UTC.
 
 use std::fmt;
+use std::sync::RwLock;
 
-use chrono::{
-    DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Timelike, Utc,
-};
+use super::sla::Zone;
+
+/// The zones of this run: (display and input, report day boundaries).
+/// None: UTC. Set once a command knows the config and the environment.
+static ZONES: RwLock<Option<(Zone, Zone)>> = RwLock::new(None);
+
+/// Sets the zone times are shown and typed in, and the zone whose days
+/// reports count.
+pub fn set_zones(display: Zone, report: Zone) {
+    if let Ok(mut z) = ZONES.write() {
+        *z = Some((display, report));
+    }
+}
+
+/// The zone times are shown and typed in.
+pub fn display_zone() -> Zone {
+    ZONES
+        .read()
+        .ok()
+        .and_then(|z| z.map(|(d, _)| d))
+        .unwrap_or_else(Zone::utc)
+}
+
+/// The zone whose midnights split report periods into days.
+pub fn report_zone() -> Zone {
+    ZONES
+        .read()
+        .ok()
+        .and_then(|z| z.map(|(_, r)| r))
+        .unwrap_or_else(Zone::utc)
+}
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, SecondsFormat, Timelike, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -66,9 +99,34 @@ impl Timestamp {
         self.0.format("%Y%m%dT%H%M%S%.6fZ").to_string()
     }
 
-    /// A short human form for tables: `2026-11-23 01:38`.
+    /// A short human form for tables: `2026-11-23 01:38`, in the display
+    /// zone, without a label (tables have no room for one per cell).
     pub fn to_short(&self) -> String {
-        self.0.format("%Y-%m-%d %H:%M").to_string()
+        self.to_short_in(display_zone(), false)
+    }
+
+    /// `2026-11-23 01:38` in `zone`, with its label (`CET`, `UTC`,
+    /// `+05:30`) when `label`.
+    pub fn to_short_in(&self, zone: Zone, label: bool) -> String {
+        let local = zone.to_local(self.0).format("%Y-%m-%d %H:%M");
+        if label {
+            format!("{local} {}", zone.label(self.0))
+        } else {
+            local.to_string()
+        }
+    }
+
+    /// `2026-11-23 01:38Z`: minutes in UTC, marked as such, for text that
+    /// outlives the reader's zone (commit subjects).
+    pub fn to_short_utc(&self) -> String {
+        self.0.format("%Y-%m-%d %H:%MZ").to_string()
+    }
+
+    /// A short form that says its zone (`2026-11-23 02:38 CET`), for
+    /// confirmations, `show` and `log`: an hour repeated when clocks go
+    /// back reads as two different times.
+    pub fn to_short_labelled(&self) -> String {
+        self.to_short_in(display_zone(), true)
     }
 
     pub fn parse_rfc3339(s: &str) -> Option<Self> {
@@ -127,20 +185,28 @@ impl<'de> Deserialize<'de> for Timestamp {
 }
 
 /// Parses a point in time given on the command line, relative to `now`:
-/// RFC 3339, `YYYY-MM-DD` (midnight UTC), `YYYY-MM-DD HH:MM`, or an age such
-/// as `30m`, `12h`, `7d`, `2w` (that long before `now`).
+/// RFC 3339, `YYYY-MM-DD` (midnight), `YYYY-MM-DD HH:MM`, or an age such
+/// as `30m`, `12h`, `7d`, `2w` (that long before `now`). Dates and times
+/// without an offset are in the display zone.
 pub fn parse_when(input: &str, now: Timestamp) -> Result<Timestamp, String> {
+    parse_when_in(input, now, display_zone())
+}
+
+/// [`parse_when`] with local dates and times in `zone`. A local time that
+/// occurs twice (clocks going back) is its first occurrence; one that
+/// never occurs (clocks going forward) is the moment of the jump.
+pub fn parse_when_in(input: &str, now: Timestamp, zone: Zone) -> Result<Timestamp, String> {
     let s = input.trim();
     if let Some(t) = Timestamp::parse_rfc3339(s) {
         return Ok(t);
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         let dt = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-        return Ok(Timestamp::new(Utc.from_utc_datetime(&dt)));
+        return Ok(Timestamp::new(zone.from_local(dt)));
     }
     for fmt in ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"] {
         if let Ok(dt) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Ok(Timestamp::new(Utc.from_utc_datetime(&dt)));
+            return Ok(Timestamp::new(zone.from_local(dt)));
         }
     }
     if let Some(seconds) = parse_age(s) {

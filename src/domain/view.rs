@@ -61,7 +61,7 @@ impl TicketView for Ticket {
         self.tags.iter().map(String::as_str).collect()
     }
     fn has_tag(&self, tag: &str) -> bool {
-        self.tags.contains(tag)
+        self.tags.iter().any(|t| super::ticket::same_tag(t, tag))
     }
     fn field_is(&self, name: &str, value: &FieldValue) -> bool {
         self.fields.get(name) == Some(value)

@@ -268,7 +268,10 @@ pub fn template_values(
             };
             format!(
                 "On {}, {who} wrote:\n{}",
-                i.entry.at.to_short(),
+                // For the customer: the team's zone, named.
+                i.entry
+                    .at
+                    .to_short_in(crate::domain::time::report_zone(), true),
                 i.entry.body.trim_end()
             )
         })

@@ -96,15 +96,33 @@ pub fn tix_headers(config: &Config, automatic: bool) -> Vec<(String, String)> {
 }
 
 /// The domain of the Message-IDs this store generates: `mail.message_id_domain`,
-/// which the import recognises as its own, else [`DEFAULT_MESSAGE_ID_DOMAIN`].
+/// which the import recognises as its own; else the domain of the address
+/// the mail is from (`mail.from`, else the first of `mail.addresses`), as
+/// mail clients do: ids in `.invalid` on real mail are a spam signal, and
+/// the team's own domain keeps them unique. [`DEFAULT_MESSAGE_ID_DOMAIN`]
+/// only when there is no address at all (no mail can be sent then).
 pub fn message_id_domain(config: &MailConfig) -> String {
-    config
+    let explicit = config
         .message_id_domain
         .as_deref()
         .map(|d| d.trim().trim_start_matches('@').trim())
         .filter(|d| !d.is_empty())
-        .unwrap_or(DEFAULT_MESSAGE_ID_DOMAIN)
-        .to_string()
+        .map(str::to_string);
+    let from_address = || {
+        let email = match &config.from {
+            Some(from) => Party::parse(from).ok()?.email,
+            None => config.addresses.first()?.clone(),
+        };
+        let domain = email.rsplit_once('@')?.1.trim().to_ascii_lowercase();
+        let plausible = !domain.is_empty()
+            && domain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'));
+        plausible.then_some(domain)
+    };
+    explicit
+        .or_else(from_address)
+        .unwrap_or_else(|| DEFAULT_MESSAGE_ID_DOMAIN.to_string())
 }
 
 /// A new Message-ID (without angle brackets) in `domain`: the time in
@@ -301,6 +319,7 @@ pub fn transport(config: &MailConfig, store_root: &Path) -> Result<Box<dyn Trans
             })?;
             Ok(Box::new(FileSender {
                 dir: store_root.join(dir),
+                store_root: store_root.to_path_buf(),
             }))
         }
     }
@@ -761,6 +780,8 @@ impl Transport for SendmailSender {
 #[derive(Debug)]
 struct FileSender {
     dir: PathBuf,
+    /// Whose work tree the directory must stay out of.
+    store_root: PathBuf,
 }
 
 impl Transport for FileSender {
@@ -772,6 +793,7 @@ impl Transport for FileSender {
         let name = format!("{}.eml", file_name(&id));
         std::fs::create_dir_all(&self.dir)
             .context(|| format!("cannot create {}", self.dir.display()))?;
+        keep_out_of_git(&self.store_root, &self.dir)?;
         let path = self.dir.join(&name);
         let tmp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let written = std::fs::File::create(&tmp)
@@ -786,6 +808,61 @@ impl Transport for FileSender {
     fn describe(&self) -> String {
         format!("file: {}", self.dir.display())
     }
+}
+
+/// Mail written into the store's work tree would show in `git status`
+/// and be one `git add -A` away from being committed and pushed: a
+/// directory there that git does not already ignore is added to the
+/// repository's `info/exclude` (local to this clone, never committed).
+fn keep_out_of_git(store_root: &Path, dir: &Path) -> Result<()> {
+    let Ok(repo) = git2::Repository::discover(store_root) else {
+        return Ok(());
+    };
+    let Some(workdir) = repo.workdir() else {
+        return Ok(());
+    };
+    let canonical =
+        |p: &Path| std::fs::canonicalize(p).context(|| format!("cannot open {}", p.display()));
+    let (workdir, dir) = (canonical(workdir)?, canonical(dir)?);
+    let git_dir = canonical(repo.path())?;
+    let Ok(rel) = dir.strip_prefix(&workdir) else {
+        return Ok(());
+    };
+    if dir.starts_with(&git_dir) {
+        return Ok(());
+    }
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    if rel.is_empty() {
+        return Err(Error::invalid(format!(
+            "mail.outgoing.dir: {} is the root of the repository's work tree; mail would land beside the tickets",
+            dir.display()
+        ))
+        .with_hint("use a directory of its own, such as outbox-mail"));
+    }
+    let probe = format!("{rel}/message.eml");
+    if repo.is_path_ignored(&probe).unwrap_or(false) {
+        return Ok(());
+    }
+    let escaped: String = rel
+        .chars()
+        .flat_map(|c| {
+            let special = matches!(c, '*' | '?' | '[' | ']' | '\\' | '!' | '#' | ' ');
+            special.then_some('\\').into_iter().chain([c])
+        })
+        .collect();
+    let exclude = git_dir.join("info").join("exclude");
+    let mut text = std::fs::read_to_string(&exclude).unwrap_or_default();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "# mail written by tix's file transport (mail.outgoing.dir)\n/{escaped}/\n"
+    ));
+    if let Some(parent) = exclude.parent() {
+        std::fs::create_dir_all(parent)
+            .context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(&exclude, text).context(|| format!("cannot write {}", exclude.display()))
 }
 
 /// A message id made safe as a file name: no separators, no leading dot,

@@ -66,6 +66,94 @@ pub struct Outcome {
     pub ticket: Ticket,
     /// Problems that did not stop the write (see [`crate::store::Committed`]).
     pub warnings: Vec<String>,
+    /// What changed, for a confirmation: `to bob`, `+vip -new`, `until …`
+    /// (times as the user reads them); empty when the verb says it all.
+    pub detail: String,
+}
+
+/// What a set of drafts changes, in a few words: the first entry's change
+/// without its kind (the verb names it), later ones with theirs. `time`
+/// writes a time (UTC in commit subjects, the user's zone on screen).
+pub fn describe_change(drafts: &[Draft], time: &dyn Fn(Timestamp) -> String) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for (i, d) in drafts.iter().enumerate() {
+        let (kind, what) = match &d.event {
+            Event::Assign { to } => (
+                "assign",
+                format!("to {}", to.as_deref().unwrap_or("nobody")),
+            ),
+            Event::Status { to, .. } => ("status", format!("to {}", to.as_str())),
+            Event::Priority { to } => ("priority", to.as_str().to_string()),
+            Event::Tags { add, remove } => ("tags", signed(add, remove)),
+            Event::Cc { add, remove } => {
+                let add: Vec<String> = add.iter().map(|p| p.email.clone()).collect();
+                ("cc", signed(&add, remove))
+            }
+            Event::Field { name, value } => (
+                "field",
+                match value {
+                    Some(v) => format!("{name}={v}"),
+                    None => format!("{name} unset"),
+                },
+            ),
+            Event::Link { rel, target } | Event::Unlink { rel, target } => {
+                (d.event.kind(), format!("{} {target}", rel.as_str()))
+            }
+            Event::Snooze { until } => (
+                "snooze",
+                match until {
+                    Some(t) => format!("until {}", time(*t)),
+                    None => "off".to_string(),
+                },
+            ),
+            Event::Escalate { to } => ("escalate", format!("to {to}")),
+            Event::Close {} if i > 0 => ("close", String::new()),
+            _ => continue,
+        };
+        parts.push(match (i, what.is_empty()) {
+            (0, _) => what,
+            (_, true) => kind.to_string(),
+            (_, false) => format!("{kind} {what}"),
+        });
+    }
+    parts.retain(|p| !p.is_empty());
+    parts.join(", ")
+}
+
+/// `+a +b -c`, for sets changed by add and remove.
+fn signed(add: &[String], remove: &[String]) -> String {
+    add.iter()
+        .map(|a| format!("+{a}"))
+        .chain(remove.iter().map(|r| format!("-{r}")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The verbs whose point is the value they set, so a confirmation without
+/// it says nothing; replies, notes, closes and reopenings say it all.
+const SETTING_VERBS: [&str; 11] = [
+    "assign", "status", "priority", "tag", "untag", "cc", "field", "link", "unlink", "snooze",
+    "escalate",
+];
+
+/// [`describe_change`] for `verb`: empty unless it is one of the
+/// [`SETTING_VERBS`].
+fn detail_for(verb: &str, drafts: &[Draft], time: &dyn Fn(Timestamp) -> String) -> String {
+    if SETTING_VERBS.contains(&verb) {
+        describe_change(drafts, time)
+    } else {
+        String::new()
+    }
+}
+
+/// A commit subject: `tix: <verb> <id>`, then what changed.
+fn commit_subject(verb: &str, id: TicketId, drafts: &[Draft]) -> String {
+    let detail = detail_for(verb, drafts, &|t| t.to_short_utc());
+    if detail.is_empty() {
+        format!("tix: {verb} {id}")
+    } else {
+        format!("tix: {verb} {id} {detail}")
+    }
 }
 
 /// Appends entries to ticket `id` as one commit. `plan` sees the current
@@ -85,6 +173,11 @@ pub fn append(
         return Ok(None);
     };
     let ticket = batch.ticket(id)?.clone();
+    let detail = batch
+        .changes()
+        .last()
+        .map(|c| c.detail.clone())
+        .unwrap_or_default();
     let Some(done) = batch.commit(&actor.author(), verb)? else {
         return Err(Error::internal("a planned change was not committed"));
     };
@@ -94,6 +187,7 @@ pub fn append(
         warnings: done.warnings,
         files,
         ticket,
+        detail,
     }))
 }
 
@@ -126,6 +220,11 @@ pub struct Change {
     pub verb: String,
     /// The ticket's subject before the change.
     pub subject: String,
+    /// `tix: <verb> <id>` and what changed, times in UTC: the commit
+    /// subject when the change is committed alone.
+    pub summary: String,
+    /// What changed, times as the user reads them (see [`Outcome::detail`]).
+    pub detail: String,
     /// Entry files written, relative to the ticket directory.
     pub files: Vec<String>,
 }
@@ -200,6 +299,8 @@ impl<'s> Batch<'s> {
             return Ok(None);
         }
         check_change(store.config(), &held.ticket, &drafts)?;
+        let summary = commit_subject(verb, id, &drafts);
+        let detail = detail_for(verb, &drafts, &|t| t.to_short_labelled());
         let (files, new_entries) = render(store, actor, id, &held.ticket, now, drafts)?;
         let subject = held.ticket.subject.clone();
         let written: Vec<String> = new_entries.iter().map(|e| e.file.clone()).collect();
@@ -210,6 +311,8 @@ impl<'s> Batch<'s> {
             id,
             verb: verb.to_string(),
             subject,
+            summary,
+            detail,
             files: written.clone(),
         });
         Ok(Some(written))
@@ -221,7 +324,7 @@ impl<'s> Batch<'s> {
     pub fn commit(self, author: &Author, what: &str) -> Result<Option<BatchOutcome>> {
         let message = match self.changes.as_slice() {
             [] => return Ok(None),
-            [one] => format!("tix: {} {}\n\n{}", one.verb, one.id, one.subject),
+            [one] => format!("{}\n\n{}", one.summary, one.subject),
             many => {
                 let tickets: BTreeSet<TicketId> = many.iter().map(|c| c.id).collect();
                 let mut m = format!(
@@ -231,7 +334,8 @@ impl<'s> Batch<'s> {
                     if tickets.len() == 1 { "" } else { "s" }
                 );
                 for c in many {
-                    m.push_str(&format!("{} {}: {}\n", c.verb, c.id, c.subject));
+                    let line = c.summary.strip_prefix("tix: ").unwrap_or(&c.summary);
+                    m.push_str(&format!("{line}: {}\n", c.subject));
                 }
                 m
             }
@@ -263,7 +367,7 @@ fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft
             format!(
                 "ticket {id} is locked (by {} at {}); it accepts no changes",
                 lock_info.by,
-                lock_info.at.to_short()
+                lock_info.at.to_short_labelled()
             ),
         )
         .with_hint("an admin can run `tix unlock` first; a new ticket can be linked to it"));
@@ -349,6 +453,7 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
         warnings: commit.warning.into_iter().collect(),
         files: entries.iter().map(|e| e.file.clone()).collect(),
         ticket: fold(id, entries).0,
+        detail: String::new(),
     })
 }
 

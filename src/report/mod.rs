@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::domain::config::SlaConfig;
@@ -411,12 +411,15 @@ pub struct TrendRow {
     pub backlog: usize,
 }
 
+/// Midnight starting `d` in the report zone (a day is 23 or 25 hours
+/// long across a daylight-saving change).
 fn to_ts(d: NaiveDate) -> Timestamp {
-    Timestamp::new(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists")))
+    let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+    Timestamp::new(crate::domain::time::report_zone().from_local(midnight))
 }
 
 fn bucket_of(t: DateTime<Utc>, by: Bucketing) -> (NaiveDate, NaiveDate, String) {
-    let day = t.date_naive();
+    let day = crate::domain::time::report_zone().to_local(t).date();
     match by {
         Bucketing::Day => (day, day + Days::new(1), day.format("%Y-%m-%d").to_string()),
         Bucketing::Week => {
@@ -579,7 +582,8 @@ impl GroupBy {
                 Some(f.priority.to_string()),
             )],
             GroupBy::Tag if f.tags.is_empty() => vec![(0, None)],
-            GroupBy::Tag => f.tags.iter().map(|t| (0, Some(t.clone()))).collect(),
+            // Spellings of one tag on different tickets are one group.
+            GroupBy::Tag => f.tags.iter().map(|t| (0, Some(t.to_lowercase()))).collect(),
             GroupBy::Assignee => vec![(0, f.assignee.clone())],
             GroupBy::Domain => vec![(0, f.customer_domain.clone())],
             GroupBy::Field(name) => vec![(0, f.fields.get(name).map(|v| v.to_string()))],

@@ -319,7 +319,8 @@ fn sla_actions(
             } else {
                 "at risk"
             },
-            clock.state.due_at.to_short()
+            // Kept in the trail: UTC, marked, whoever's zone ran the tick.
+            clock.state.due_at.to_short_utc()
         );
         let mut did = Vec::new();
         let planned = batch.append(actor, clock.ticket, "sla", |t| {

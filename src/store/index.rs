@@ -31,7 +31,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Problem, Store, TICKETS_DIR};
 use crate::domain::{
-    Event, FieldValue, Priority, Status, Ticket, TicketFacts, TicketId, TicketView, Timestamp, fold,
+    Event, FieldValue, LinkRel, Priority, Status, Ticket, TicketFacts, TicketId, TicketView,
+    Timestamp, fold,
 };
 use crate::error::{Context, Result};
 
@@ -40,7 +41,10 @@ const SUMMARY_FILE: &str = "summary.bin";
 const SHARDS_DIR: &str = "shards";
 /// The single-file index of earlier versions, removed on sight.
 const LEGACY_FILE: &str = "index.bin";
-const INDEX_VERSION: u32 = 11;
+/// 12: tags fold case and the summary keeps links (indexes built before
+/// hold both spellings and no links); report facts measure mail from when
+/// tix received it.
+const INDEX_VERSION: u32 = 12;
 
 type TreeId = [u8; 20];
 
@@ -128,6 +132,9 @@ pub struct ListRow<'a> {
     /// row without checking every cell.
     pub plain: bool,
     pub snoozed_until: Option<Timestamp>,
+    /// The ticket's own links, so `show` finds the tickets linking to one
+    /// from the summary alone.
+    pub links: Vec<(LinkRel, TicketId)>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -179,6 +186,7 @@ impl<'a> ListRow<'a> {
                 .collect(),
             plain: false,
             snoozed_until: ticket.snoozed_until,
+            links: ticket.links.iter().map(|l| (l.rel, l.target)).collect(),
         };
         let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
         row.plain = plain(row.subject)
@@ -226,7 +234,9 @@ impl TicketView for ListRow<'_> {
         self.tags.clone()
     }
     fn has_tag(&self, tag: &str) -> bool {
-        self.tags.contains(&tag)
+        self.tags
+            .iter()
+            .any(|t| crate::domain::ticket::same_tag(t, tag))
     }
     fn field_is(&self, name: &str, value: &FieldValue) -> bool {
         self.fields.iter().any(|(n, v)| {

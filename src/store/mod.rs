@@ -912,6 +912,15 @@ impl Store {
             .repo
             .find_tree(tree_id)
             .context(|| "cannot read the new tree".into())?;
+        // libgit2 writes a name with a line break into the commit as is, and
+        // every later read of the history then fails; refuse it here, the
+        // last point before anything is written.
+        for (what, value) in [("name", &author.name), ("e-mail", &author.email)] {
+            crate::domain::config::check_identity_part(value).map_err(|e| {
+                Error::invalid(format!("commit author {what}: {e}"))
+                    .with_hint("fix the agent in .tix/config.yaml, or git's user.name/user.email")
+            })?;
+        }
         let sig = Signature::now(&author.name, &author.email).context(|| {
             format!(
                 "`{} <{}>` is not a usable git identity",

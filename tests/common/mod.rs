@@ -40,6 +40,7 @@ const REMOVED_VARS: &[&str] = &[
     "GIT_CONFIG_COUNT",
     "EDITOR",
     "VISUAL",
+    "TZ",
 ];
 
 /// The global git config every sandbox starts with.
