@@ -128,14 +128,15 @@ pub fn confirm(question: &str, yes: bool) -> Result<bool> {
         .map_err(|e| Error::internal(format!("cannot read your answer: {e}")))
 }
 
-pub fn read_attachments(paths: &[impl AsRef<Path>]) -> Result<Vec<NewAttachment>> {
+/// Reads the files given with `--attach`, refusing anything that is not a
+/// regular file or is larger than `limit` bytes before reading it: a
+/// device, a FIFO or a huge sparse file must not be read into memory.
+pub fn read_attachments(paths: &[impl AsRef<Path>], limit: u64) -> Result<Vec<NewAttachment>> {
     paths
         .iter()
         .map(|p| {
             let p = p.as_ref();
-            let bytes = std::fs::read(p).map_err(|e| {
-                Error::not_found(format!("cannot read attachment {}: {e}", p.display()))
-            })?;
+            let bytes = read_attachment(p, limit)?;
             let name = p
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -143,4 +144,79 @@ pub fn read_attachments(paths: &[impl AsRef<Path>]) -> Result<Vec<NewAttachment>
             Ok(NewAttachment { name, bytes })
         })
         .collect()
+}
+
+fn read_attachment(p: &Path, limit: u64) -> Result<Vec<u8>> {
+    use std::os::unix::fs::OpenOptionsExt;
+
+    let shown = p.display();
+    let meta = std::fs::metadata(p).map_err(|e| open_error(p, &e))?;
+    check_attachment_meta(p, &meta, limit)?;
+    // Non-blocking, so a FIFO swapped in after the check cannot hang the
+    // open; the type is checked again on the open file.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(p)
+        .map_err(|e| open_error(p, &e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::internal(format!("cannot read attachment {shown}: {e}")))?;
+    check_attachment_meta(p, &meta, limit)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // One byte more than the limit tells a file that grew since the check.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::internal(format!("cannot read attachment {shown}: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(p, None, limit));
+    }
+    Ok(bytes)
+}
+
+fn open_error(p: &Path, e: &std::io::Error) -> Error {
+    let message = format!("cannot read attachment {}: {e}", p.display());
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Error::not_found(message),
+        _ => Error::invalid(message),
+    }
+}
+
+fn check_attachment_meta(p: &Path, meta: &std::fs::Metadata, limit: u64) -> Result<()> {
+    use std::os::unix::fs::FileTypeExt;
+
+    let t = meta.file_type();
+    let what = if t.is_file() {
+        None
+    } else if t.is_dir() {
+        Some("a directory")
+    } else if t.is_fifo() {
+        Some("a FIFO")
+    } else if t.is_socket() {
+        Some("a socket")
+    } else if t.is_block_device() || t.is_char_device() {
+        Some("a device")
+    } else {
+        Some("not a regular file")
+    };
+    if let Some(what) = what {
+        return Err(Error::invalid(format!(
+            "attachment {} is {what}; only regular files can be attached",
+            p.display()
+        )));
+    }
+    if meta.len() > limit {
+        return Err(too_large(p, Some(meta.len()), limit));
+    }
+    Ok(())
+}
+
+fn too_large(p: &Path, size: Option<u64>, limit: u64) -> Error {
+    let size = size
+        .map(|s| format!("{s} bytes"))
+        .unwrap_or_else(|| "larger than that".into());
+    Error::invalid(format!(
+        "attachment {} is {size}; the limit is {limit} bytes (max_attachment_bytes in .tix/config.yaml)",
+        p.display()
+    ))
 }

@@ -55,6 +55,8 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
             def.parse_value(&raw).map_err(Error::invalid)?,
         );
     }
+    // Before the editor opens, so no text is written in vain.
+    let attachments = input::read_attachments(&args.attach, config.max_attachment_bytes)?;
     let body = match input::given_body(&args.body)? {
         Some(b) => b,
         None if input::interactive() => input::edit(
@@ -85,7 +87,6 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
             ),
         }
     }
-    let attachments = input::read_attachments(&args.attach)?;
     let outcome = ops::create_ticket(
         &store,
         &actor,
