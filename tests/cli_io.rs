@@ -8,7 +8,6 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-#[allow(unused_imports)]
 use common::{Run, Sandbox, TIX};
 
 /// Quotes `s` for `sh`.
@@ -16,7 +15,6 @@ fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-#[allow(dead_code)]
 fn have_script() -> bool {
     Command::new("script")
         .arg("--version")
@@ -28,7 +26,6 @@ fn have_script() -> bool {
 /// are all the terminal), with `envs` set. What tix wrote to the terminal
 /// comes back as stdout, line ends as the terminal made them (`\r\n`).
 /// `None` when `script` is not installed.
-#[allow(dead_code)]
 fn tix_on_pty(sb: &Sandbox, args: &[&str], envs: &[(&str, &str)]) -> Option<Run> {
     if !have_script() {
         eprintln!("script(1) is not installed: skipping the terminal part");
@@ -128,4 +125,243 @@ fn attach_refuses_a_file_over_the_limit_without_reading_it() {
     let ten = sb.root().join("ten.txt");
     std::fs::write(&ten, "0123456789").unwrap();
     sb.change(["comment", &id, "-m", "x", "--attach", path_str(&ten)]);
+}
+
+// ---------------------------------------------------------------- the editor
+
+/// An executable shell script in the sandbox.
+fn script_file(sb: &Sandbox, name: &str, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = sb.root().join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// A temporary directory for drafts, to see what tix leaves there.
+fn tmpdir(sb: &Sandbox) -> String {
+    path_str(&sb.mkdir("tmp")).to_string()
+}
+
+fn drafts_in(dir: &str) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect()
+}
+
+#[test]
+fn an_editor_that_fails_writes_nothing() {
+    let sb = Sandbox::init();
+    let id = sb.create("Editor");
+    let before = sb.commit_count();
+    let tmp = tmpdir(&sb);
+    let Some(run) = tix_on_pty(
+        &sb,
+        &["comment", &id],
+        &[("EDITOR", "false"), ("TMPDIR", &tmp)],
+    ) else {
+        return;
+    };
+    let run = run
+        .code(6)
+        .stdout_has(&["editor `false` exited 1; nothing written"]);
+    assert!(!run.stdout.contains("kept in"), "{}", run.stdout);
+    assert_eq!(sb.commit_count(), before);
+    assert!(drafts_in(&tmp).is_empty(), "an empty draft is not kept");
+
+    // Text written and then `:cq`: refused, and the text is kept.
+    let cq = script_file(
+        &sb,
+        "cq-editor",
+        "printf 'My careful answer\\n' > \"$1\"; exit 1",
+    );
+    let run = tix_on_pty(&sb, &["reply", &id], &[("EDITOR", &cq), ("TMPDIR", &tmp)])
+        .unwrap()
+        .code(6)
+        .stdout_has(&["exited 1; nothing written", "your text is kept in", &tmp]);
+    assert_eq!(sb.commit_count(), before, "nothing recorded, nothing sent");
+    let drafts = drafts_in(&tmp);
+    assert_eq!(drafts.len(), 1, "{}", run.stdout);
+    assert!(run.stdout.contains(path_str(&drafts[0])), "{}", run.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&drafts[0]).unwrap(),
+        "My careful answer\n"
+    );
+}
+
+#[test]
+fn an_editor_command_with_arguments_is_run_by_the_shell_and_named_when_missing() {
+    let sb = Sandbox::init();
+    let id = sb.create("Editor");
+    let before = sb.commit_count();
+    let tmp = tmpdir(&sb);
+    let Some(run) = tix_on_pty(
+        &sb,
+        &["comment", &id],
+        &[("EDITOR", "no-such-editor --wait"), ("TMPDIR", &tmp)],
+    ) else {
+        return;
+    };
+    run.code(6).stdout_has(&[
+        "editor `no-such-editor --wait` exited 127",
+        "nothing written",
+    ]);
+    assert_eq!(sb.commit_count(), before);
+
+    // Arguments reach the editor: `sh -c "$EDITOR \"$@\""`, as git does.
+    let editor = script_file(
+        &sb,
+        "editor-with-flag",
+        "[ \"$1\" = --wait ] || exit 3; printf 'Checked the logs\\n# a comment\\n' > \"$2\"",
+    );
+    tix_on_pty(
+        &sb,
+        &["comment", &id],
+        &[("EDITOR", &format!("{editor} --wait")), ("TMPDIR", &tmp)],
+    )
+    .unwrap()
+    .code(0);
+    assert_eq!(sb.commit_count(), before + 1);
+    let entries = sb.entries(&id);
+    assert_eq!(entries.last().unwrap()["body"], "Checked the logs");
+    assert!(drafts_in(&tmp).is_empty(), "the draft is removed once used");
+}
+
+#[test]
+fn an_empty_visual_counts_as_unset() {
+    let sb = Sandbox::init();
+    let id = sb.create("Editor");
+    let before = sb.commit_count();
+    let tmp = tmpdir(&sb);
+    let editor = script_file(&sb, "good-editor", "printf 'From EDITOR\\n' > \"$1\"");
+    let Some(run) = tix_on_pty(
+        &sb,
+        &["comment", &id],
+        &[("VISUAL", ""), ("EDITOR", &editor), ("TMPDIR", &tmp)],
+    ) else {
+        return;
+    };
+    run.code(0);
+    assert_eq!(sb.commit_count(), before + 1);
+    assert_eq!(sb.entries(&id).last().unwrap()["body"], "From EDITOR");
+}
+
+#[test]
+fn ctrl_c_while_the_editor_runs_writes_nothing_and_says_where_the_draft_is() {
+    let sb = Sandbox::init();
+    let id = sb.create("Editor");
+    let before = sb.commit_count();
+    let tmp = tmpdir(&sb);
+    // What a terminal does on Ctrl-C: SIGINT to the whole foreground
+    // process group, tix included.
+    let editor = script_file(
+        &sb,
+        "interrupted-editor",
+        "printf 'Half a thought\\n' > \"$1\"; kill -INT 0; sleep 5",
+    );
+    let Some(run) = tix_on_pty(
+        &sb,
+        &["reply", &id],
+        &[("EDITOR", &editor), ("TMPDIR", &tmp)],
+    ) else {
+        return;
+    };
+    let run =
+        run.code(6)
+            .stdout_has(&["was interrupted", "nothing written", "your text is kept in"]);
+    assert_eq!(sb.commit_count(), before);
+    let drafts = drafts_in(&tmp);
+    assert_eq!(drafts.len(), 1, "{}", run.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&drafts[0]).unwrap(),
+        "Half a thought\n"
+    );
+}
+
+// ---------------------------------------------------------------- prompts
+
+/// Runs tix on a pseudo-terminal and types `keys` once the terminal shows
+/// `wait_for`; returns everything the terminal showed. `None` when
+/// `script` is not installed.
+fn tix_on_pty_typing(sb: &Sandbox, args: &[&str], wait_for: &str, keys: &[u8]) -> Option<Run> {
+    use std::io::{Read, Write};
+    if !have_script() {
+        eprintln!("script(1) is not installed: skipping the terminal part");
+        return None;
+    }
+    let mut line = sh_quote(TIX);
+    for a in args {
+        line.push(' ');
+        line.push_str(&sh_quote(a));
+    }
+    let mut child = sb
+        .std_command("script")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let reader = std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !String::from_utf8_lossy(&seen).contains(wait_for) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(chunk) => seen.extend(chunk),
+            Err(_) => panic!(
+                "the terminal never showed {wait_for:?}:\n{}",
+                String::from_utf8_lossy(&seen)
+            ),
+        }
+    }
+    stdin.write_all(keys).unwrap();
+    stdin.flush().unwrap();
+    let status = child.wait().unwrap();
+    drop(stdin);
+    reader.join().unwrap();
+    seen.extend(rx.try_iter().flatten());
+    Some(Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&seen).into_owned(),
+        stderr: String::new(),
+        what: format!("script -qec {line}"),
+    })
+}
+
+#[test]
+fn ctrl_c_in_the_required_field_selector_shows_the_cursor_again() {
+    let sb = Sandbox::init();
+    sb.set_fields(
+        "- {name: resolution, type: choice, choices: [fixed, wontfix], required: [close]}\n",
+    );
+    let id = sb.create("Needs a resolution");
+    let before = sb.commit_count();
+    let Some(run) = tix_on_pty_typing(&sb, &["close", &id], "wontfix", b"\x03") else {
+        return;
+    };
+    const HIDE: &str = "\x1b[?25l";
+    const SHOW: &str = "\x1b[?25h";
+    let hidden = run
+        .stdout
+        .rfind(HIDE)
+        .expect("the selector hides the cursor");
+    assert!(
+        run.stdout[hidden..].contains(SHOW),
+        "the cursor stays hidden after Ctrl-C:\n{:?}",
+        run.stdout
+    );
+    assert_ne!(run.code, 0);
+    assert_eq!(sb.commit_count(), before);
 }
