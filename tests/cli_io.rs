@@ -365,3 +365,66 @@ fn ctrl_c_in_the_required_field_selector_shows_the_cursor_again() {
     assert_ne!(run.code, 0);
     assert_eq!(sb.commit_count(), before);
 }
+
+// ---------------------------------------------------------------- escapes
+
+/// A mail whose text tries to act on the reader's terminal: set the window
+/// title (OSC), hide text (SGR 8), overwrite a line (a lone CR), and a C1
+/// control (CSI as one character).
+const HOSTILE_MAIL: &[u8] = b"From: Eve \x1b[8mX <eve@example.com>\r\n\
+To: help@example.com\r\n\
+Subject: Invoice\r\n\
+Message-ID: <hostile-1@example.com>\r\n\
+Date: Mon, 30 Nov 2026 10:00:00 +0000\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+\r\n\
+Hi \x1b]0;pwned\x07 there\r\n\
+\x1b[8mhidden\x1b[0m text\r\n\
+Pay to 1111\rPay to 6666\r\n\
+c1 \xc2\x9b here\r\n";
+
+#[test]
+fn show_on_a_terminal_shows_control_characters_instead_of_obeying_them() {
+    let sb = Sandbox::init();
+    let mail = sb.root().join("hostile.eml");
+    std::fs::write(&mail, HOSTILE_MAIL).unwrap();
+    sb.ok(["import", "eml", path_str(&mail)]);
+    let id = sb.list_ids(["list"]).remove(0);
+
+    // The trail keeps the bytes; JSON escapes them; piped text is as stored.
+    let body = sb.entries(&id).last().unwrap()["body"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(body.contains("\x1b]0;pwned\x07"), "{body:?}");
+    assert!(body.contains("1111\rPay"), "{body:?}");
+    sb.change(["comment", &id, "-m", "note \x1b]2;t\x07 end"]);
+    let piped = sb.ok(["show", &id]);
+    assert!(piped.contains("\x1b[8mhidden"), "{piped:?}");
+
+    let Some(run) = tix_on_pty(&sb, &["show", &id], &[("NO_COLOR", "1")]) else {
+        return;
+    };
+    let shown = run.code(0).stdout;
+    assert!(
+        !shown.contains('\x1b'),
+        "an escape reached the terminal: {shown:?}"
+    );
+    assert!(!shown.contains('\x07'), "{shown:?}");
+    assert!(!shown.contains('\u{9b}'), "{shown:?}");
+    assert!(!shown.contains("1111\rPay"), "{shown:?}");
+    for visible in [
+        "Hi ^[]0;pwned^G there",
+        "^[[8mhidden^[[0m text",
+        "Pay to 1111^MPay to 6666",
+        "c1 <U+009B> here",
+        "| note ^[]2;t^G end",
+    ] {
+        assert!(shown.contains(visible), "{visible:?} not in {shown:?}");
+    }
+    // With colour on, tix's own styling still works around the text.
+    let colour = tix_on_pty(&sb, &["show", &id], &[]).unwrap().code(0).stdout;
+    assert!(colour.contains("\x1b[1m"), "{colour:?}");
+    assert!(!colour.contains("\x1b]0;"), "{colour:?}");
+    assert!(colour.contains("^[[8mhidden"), "{colour:?}");
+}

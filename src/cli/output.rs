@@ -1,6 +1,7 @@
 //! Writing results: terminal detection, colour (never when NO_COLOR is set
 //! or output is piped), and delimited formats for scripts.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 use crate::error::{Error, Result};
@@ -29,6 +30,46 @@ pub fn print(text: &str) -> Result<()> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::internal(format!("cannot write output: {e}"))),
+    }
+}
+
+/// `text` made harmless for a terminal: control characters other than
+/// line feed and tab (C0, DEL, C1, a carriage return not ending a line)
+/// are shown visibly instead of acting on the terminal, so a mail cannot
+/// set the window title, hide text or overwrite a line. C0 and DEL are
+/// shown in caret notation (`^[`, `^M`, `^?`), C1 as `<U+009B>`. The
+/// stored text is not changed; this is only for display.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // A CRLF line end is a line end.
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\t' => out.push(c),
+            '\u{0}'..='\u{1f}' => {
+                out.push('^');
+                out.push(char::from(c as u8 + 0x40));
+            }
+            '\u{7f}' => out.push_str("^?"),
+            c if c.is_control() => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`terminal_safe`] when stdout is a terminal; the text as it is when
+/// piped, where the bytes are what the reader asked for.
+pub fn for_stdout(text: &str) -> Cow<'_, str> {
+    if stdout_is_terminal() {
+        terminal_safe(text)
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -198,7 +239,10 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
         .set_header(header.iter().copied());
     for row in rows {
-        t.add_row(row.iter().map(|c| c.replace(['\t', '\n', '\r'], " ")));
+        t.add_row(
+            row.iter()
+                .map(|c| terminal_safe(&c.replace(['\t', '\n', '\r'], " ")).into_owned()),
+        );
     }
     format!("{t}\n")
 }

@@ -141,7 +141,11 @@ pub fn write(
             for w in &o.warnings {
                 crate::cli::output::warn(w);
             }
-            crate::cli::output::print(&format!("{} {verb}: {}\n", o.id, o.ticket.subject))?
+            crate::cli::output::print(&format!(
+                "{} {verb}: {}\n",
+                o.id,
+                crate::cli::output::for_stdout(&o.ticket.subject)
+            ))?
         }
         None => eprintln!("tix: {id}: nothing to change"),
     }
