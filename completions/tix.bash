@@ -2324,7 +2324,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__list)
-            opts="-a -s -C -y -h --status --assignee --mine --unassigned --customer --tag --priority --field --all --snoozed --sla --created-since --created-until --updated-since --updated-until --text --sort --reverse --limit --format --as --yes --help"
+            opts="-a -s -C -y -h --status --assignee --mine --unassigned --customer --tag --priority --field --all --snoozed --sla --created-since --created-until --updated-since --updated-until --text --sort --reverse --limit --format --wide --as --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -428,3 +428,97 @@ fn show_on_a_terminal_shows_control_characters_instead_of_obeying_them() {
     assert!(!colour.contains("\x1b]0;"), "{colour:?}");
     assert!(colour.contains("^[[8mhidden"), "{colour:?}");
 }
+
+// ---------------------------------------------------------------- tables
+
+const LONG_SUBJECT: &str = "The printer on the third floor keeps jamming whenever anyone prints \
+                            more than ten pages in duplex mode, and the toner light blinks";
+
+fn desk_with_long_cells(sb: &Sandbox) -> Vec<String> {
+    (0..6)
+        .map(|i| {
+            sb.create_with(sb.tix([
+                "create",
+                "--customer",
+                &format!("Bartholomew Longname-Smythe {i} <bart.longname{i}@very-long-domain.example.com>"),
+                "--subject",
+                &format!("{LONG_SUBJECT} #{i}"),
+                "-m",
+                "x",
+            ]))
+        })
+        .collect()
+}
+
+/// Asserts the table has a header, a rule and one line per ticket, none
+/// wider than `width`, with ids, statuses and times whole.
+#[track_caller]
+fn assert_fitted(table: &str, ids: &[String], width: usize) {
+    let lines: Vec<&str> = table.lines().map(|l| l.trim_end_matches('\r')).collect();
+    assert_eq!(lines.len(), 2 + ids.len(), "one line per ticket:\n{table}");
+    assert!(lines[0].starts_with("ID"), "{table}");
+    assert!(lines[1].starts_with('─') && !lines[1].contains(['┼', '═']));
+    for line in &lines {
+        assert!(
+            line.chars().count() <= width,
+            "{} columns, more than {width}: {line:?}",
+            line.chars().count()
+        );
+    }
+    for id in ids {
+        let line = lines
+            .iter()
+            .find(|l| l.starts_with(id.as_str()))
+            .unwrap_or_else(|| panic!("{id} not whole at the start of a line:\n{table}"));
+        assert!(line.contains("  new  "), "{line}");
+        assert!(
+            line.contains('…'),
+            "long cells are cut with an ellipsis: {line}"
+        );
+        let date = trailing_time(line);
+        assert!(date.is_some(), "the updated time is whole: {line}");
+    }
+}
+
+/// The `YYYY-MM-DD HH:MM` at the end of a line, if whole.
+fn trailing_time(line: &str) -> Option<&str> {
+    let tail = line.get(line.len().checked_sub(16)?..)?;
+    let b = tail.as_bytes();
+    (b[4] == b'-' && b[7] == b'-' && b[10] == b' ' && b[13] == b':').then_some(tail)
+}
+
+#[test]
+fn the_terminal_table_fits_the_width_one_line_per_ticket() {
+    let sb = Sandbox::init();
+    let ids = desk_with_long_cells(&sb);
+
+    // COLUMNS is honoured, on a terminal or not.
+    let table = sb
+        .tix(["list", "--format", "table"])
+        .env("COLUMNS", "80")
+        .ok();
+    assert_fitted(&table, &ids, 80);
+    let table = sb
+        .tix(["list", "--format", "table"])
+        .env("COLUMNS", "132")
+        .ok();
+    assert_fitted(&table, &ids, 132);
+    assert!(table.contains("Bartholomew Longname"), "{table}");
+
+    // --wide shows every cell whole.
+    let wide = sb
+        .tix(["list", "--format", "table", "--wide"])
+        .env("COLUMNS", "80")
+        .ok();
+    assert!(wide.contains(&format!("{LONG_SUBJECT} #0")), "{wide}");
+    assert!(wide.contains("Bartholomew Longname-Smythe 0"), "{wide}");
+    assert_eq!(wide.lines().count(), 2 + ids.len());
+
+    // On a real terminal (one that does not say its size: 80 columns).
+    let Some(run) = tix_on_pty(&sb, &["list"], &[]) else {
+        return;
+    };
+    assert_fitted(&run.code(0).stdout, &ids, 80);
+    let run = tix_on_pty(&sb, &["list"], &[("COLUMNS", "100")]).unwrap();
+    assert_fitted(&run.code(0).stdout, &ids, 100);
+}

@@ -232,6 +232,10 @@ pub struct ListArgs {
     /// Output format; default: table on a terminal, tsv when piped
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,
+    /// Table: show every cell whole instead of cutting long ones to the
+    /// terminal width (COLUMNS, else the terminal's)
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// The ticket filters `list` and `report` share; they match a ticket's
