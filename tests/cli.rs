@@ -1495,7 +1495,8 @@ fn list_by_assignee() {
         sb.list_ids(["list", "--unassigned", "--all"]),
         idv(&[&f.t4, &f.t2])
     );
-    assert!(sb.list_ids(["list", "--assignee", "nobody"]).is_empty());
+    // An unknown agent is an error, as for `tix assign`, not an empty list.
+    sb.tix(["list", "--assignee", "nobody"]).fails(3);
     sb.tix(["list", "--mine", "--unassigned"]).fails(2);
 }
 

@@ -522,3 +522,114 @@ fn the_terminal_table_fits_the_width_one_line_per_ticket() {
     let run = tix_on_pty(&sb, &["list"], &[("COLUMNS", "100")]).unwrap();
     assert_fitted(&run.code(0).stdout, &ids, 100);
 }
+
+// ---------------------------------------------------------------- errors
+
+#[test]
+fn dash_c_names_a_missing_directory_or_a_file() {
+    let sb = Sandbox::init();
+    let missing = sb.root().join("no-such-dir");
+    sb.tix(["-C", path_str(&missing), "list"])
+        .fails(7)
+        .stderr_has(&[path_str(&missing), "no such directory"]);
+    let file = sb.root().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    sb.tix(["-C", path_str(&file), "list"])
+        .fails(6)
+        .stderr_has(&[path_str(&file), "not a directory"]);
+    // A real directory still works.
+    sb.tix(["-C", path_str(&sb.dir), "list"]).ok();
+}
+
+#[test]
+fn invalid_utf8_in_the_config_is_invalid_input_naming_the_file() {
+    let sb = Sandbox::init();
+    let path = sb.dir.join(".tix/config.yaml");
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.extend_from_slice(b"# caf\xe9\n");
+    std::fs::write(&path, bytes).unwrap();
+    sb.tix(["list"])
+        .fails(6)
+        .stderr_has(&[".tix/config.yaml", "not UTF-8"]);
+}
+
+#[test]
+fn a_nul_byte_in_the_text_is_refused_with_a_whole_sentence() {
+    let sb = Sandbox::init();
+    let id = sb.create("NUL");
+    let file = sb.root().join("nul.txt");
+    std::fs::write(&file, b"before\0after").unwrap();
+    let run = sb
+        .tix(["comment", &id, "-F", path_str(&file)])
+        .fails(6)
+        .stderr_has(&[
+            "nul.txt",
+            "contains a NUL byte, which entry text cannot hold",
+        ]);
+    assert!(!run.stderr.contains("text cannot\n"), "{}", run.stderr);
+}
+
+#[test]
+fn closing_without_a_required_field_names_the_ticket_and_the_choices() {
+    let sb = Sandbox::init();
+    sb.set_fields(
+        "- {name: product, type: choice, choices: [printer, scanner], required: [close]}\n",
+    );
+    let id = sb.create("Needs a product");
+    sb.tix(["close", &id]).fails(6).stderr_has(&[
+        &format!("ticket {id}"),
+        "product",
+        "one of printer, scanner",
+        &format!("tix close {id} --field product=VALUE"),
+    ]);
+    sb.tix(["status", &id, "closed"])
+        .fails(6)
+        .stderr_has(&[&format!("ticket {id}"), "one of printer, scanner"]);
+    // Closing by a reply is checked under the lock, with the same detail.
+    sb.tix([
+        "reply",
+        &id,
+        "-m",
+        "Done",
+        "--status",
+        "closed",
+        "--no-send",
+    ])
+    .fails(6)
+    .stderr_has(&[&id, "product (one of printer, scanner)"]);
+}
+
+#[test]
+fn unlink_with_the_wrong_relation_says_which_link_exists() {
+    let sb = Sandbox::init();
+    let a = sb.create("A");
+    let b = sb.create("B");
+    sb.change(["link", &a, &b, "--rel", "duplicate-of"]);
+    let before = sb.commit_count();
+    sb.tix(["unlink", &a, &b]).fails(6).stderr_has(&[
+        &format!("ticket {a} has no related link to {b}"),
+        "duplicate-of",
+        &format!("tix unlink {a} {b} --rel duplicate-of"),
+    ]);
+    assert_eq!(sb.commit_count(), before);
+    sb.change(["unlink", &a, &b, "--rel", "duplicate-of"]);
+    // No link at all is still nothing to change.
+    sb.tix(["unlink", &a, &b]).ok();
+}
+
+#[test]
+fn an_unknown_agent_in_an_assignee_filter_is_an_error() {
+    let sb = Sandbox::init();
+    sb.create("Filtered");
+    sb.tix(["list", "--assignee", "zoe"])
+        .fails(3)
+        .stderr_has(&["no agent `zoe`"]);
+    sb.tix(["report", "summary", "--assignee", "zoe"])
+        .fails(3)
+        .stderr_has(&["zoe"]);
+    sb.tix(["sla", "--assignee", "zoe"])
+        .fails(3)
+        .stderr_has(&["zoe"]);
+    // Known agents, by handle or address, still filter.
+    sb.tix(["list", "--assignee", "alice@example.com"]).ok();
+}

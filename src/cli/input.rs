@@ -45,10 +45,10 @@ pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
             .with_hint("attach binary files with --attach")
     })?;
     if text.contains('\0') {
-        return Err(
-            Error::invalid(format!("{what} contains NUL bytes; text cannot"))
-                .with_hint("attach binary files with --attach"),
-        );
+        return Err(Error::invalid(format!(
+            "{what} contains a NUL byte, which entry text cannot hold"
+        ))
+        .with_hint("attach binary files with --attach"));
     }
     Ok(Some(text))
 }
@@ -303,7 +303,10 @@ pub fn select_or_fail(label: &str, choices: &[String], flag: &str) -> Result<Str
         })?;
         return Ok(choices[i].clone());
     }
-    Err(Error::invalid(format!("missing {label}")).with_hint(format!("give it with {flag}")))
+    Err(
+        Error::invalid(format!("missing {label}: one of {}", choices.join(", ")))
+            .with_hint(format!("give it with {flag}")),
+    )
 }
 
 /// Asks a yes/no question on a terminal unless `--yes`; off a terminal the

@@ -41,7 +41,10 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(cli: &Cli) -> Result<Ctx> {
         let dir = match &cli.directory {
-            Some(d) => d.clone(),
+            Some(d) => {
+                check_directory(d)?;
+                d.clone()
+            }
             None => std::env::current_dir()
                 .map_err(|e| Error::internal(format!("cannot read the current directory: {e}")))?,
         };
@@ -66,6 +69,26 @@ impl Ctx {
         let actor = self.actor(&store)?;
         let id = store.resolve_id(typed_id)?;
         Ok((store, actor, id))
+    }
+}
+
+/// `-C DIR` must name a directory, as for git; a missing one has no store
+/// (exit 7), a file is bad input (exit 6).
+fn check_directory(dir: &std::path::Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::invalid(format!(
+            "-C {}: not a directory",
+            dir.display()
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::new(
+            crate::error::ErrorKind::NotInitialised,
+            format!(
+                "-C {}: no such directory, so no tix store there",
+                dir.display()
+            ),
+        )),
+        Err(e) => Err(Error::invalid(format!("-C {}: {e}", dir.display()))),
     }
 }
 
