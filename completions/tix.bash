@@ -2004,7 +2004,7 @@ _tix() {
             return 0
             ;;
         tix__subcmd__import__subcmd__eml)
-            opts="-v -C -y -h --dry-run --format --verbose --batch --as --yes --help"
+            opts="-v -C -y -h --dry-run --format --verbose --as --yes --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2012,10 +2012,6 @@ _tix() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
-                --batch)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -C)

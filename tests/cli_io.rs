@@ -633,3 +633,94 @@ fn an_unknown_agent_in_an_assignee_filter_is_an_error() {
     // Known agents, by handle or address, still filter.
     sb.tix(["list", "--assignee", "alice@example.com"]).ok();
 }
+
+// ---------------------------------------------------------------- man pages and help
+
+fn man_page(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("man")
+        .join(format!("{name}.1"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn man_pages_have_placeholders_and_the_usual_sections() {
+    let top = man_page("tix");
+    let synopsis = top
+        .lines()
+        .skip_while(|l| *l != ".SH SYNOPSIS")
+        .nth(1)
+        .unwrap();
+    assert!(
+        synopsis.contains(r"[\-C DIR]") && synopsis.contains(r"[\-\-as AGENT]"),
+        "{synopsis}"
+    );
+    for section in [
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH \"EXIT STATUS\"",
+        ".SH EXAMPLES",
+        ".SH \"SEE ALSO\"",
+    ] {
+        assert!(top.contains(section), "tix.1 has no {section}");
+    }
+    assert!(
+        !top.contains(".SH EXTRA"),
+        "exit codes belong in EXIT STATUS"
+    );
+    assert!(top.contains(r"\fBVISUAL\fR"));
+    let list = man_page("tix-list");
+    assert!(list.contains(r"[\-\-assignee AGENT]"), "{list}");
+    assert!(list.contains(".SH \"EXIT STATUS\""));
+    assert!(list.contains(".SH \"GLOBAL OPTIONS\""));
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        // No page points to a page that is not installed.
+        let plain = text
+            .replace(r"\fB", "")
+            .replace(r"\fR", "")
+            .replace(r"\fI", "")
+            .replace(r"\-", "-");
+        for (i, _) in plain.match_indices("(1)") {
+            let start = plain[..i]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .map_or(0, |p| p + 1);
+            let page = &plain[start..i];
+            if page.starts_with("tix") {
+                assert!(
+                    dir.join(format!("{page}.1")).exists(),
+                    "{name} refers to {page}(1), which does not exist"
+                );
+            }
+        }
+        assert!(
+            !text.contains("(see docs/"),
+            "{name} points to docs that man does not install"
+        );
+    }
+}
+
+#[test]
+fn help_groups_global_options_and_says_what_tick_does() {
+    let sb = Sandbox::new();
+    let help = sb.ok(["list", "--help"]);
+    let global = help
+        .find("Global options:")
+        .expect("a Global options heading");
+    assert!(help.find("-C <DIR>").unwrap() > global, "{help}");
+    assert!(help.find("--as <AGENT>").unwrap() > global, "{help}");
+    assert!(help.find("--assignee").unwrap() < global, "{help}");
+
+    let tick = sb.ok(["tick", "--help"]);
+    assert!(
+        tick.contains("sla.on_breach") && tick.contains("SLA"),
+        "{tick}"
+    );
+
+    assert!(!sb.ok(["import", "eml", "--help"]).contains("--batch"));
+    assert!(sb.ok(["import", "mbox", "--help"]).contains("--batch"));
+}

@@ -27,15 +27,26 @@ use crate::error::{Error, ErrorKind};
 )]
 pub struct Cli {
     /// Run as if tix was started in DIR
-    #[arg(short = 'C', global = true, value_name = "DIR")]
+    #[arg(
+        short = 'C',
+        global = true,
+        help_heading = "Global options",
+        value_name = "DIR"
+    )]
     pub directory: Option<PathBuf>,
 
     /// Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email
-    #[arg(long = "as", global = true, value_name = "AGENT", env = "TIX_AGENT")]
+    #[arg(
+        long = "as",
+        global = true,
+        help_heading = "Global options",
+        value_name = "AGENT",
+        env = "TIX_AGENT"
+    )]
     pub as_agent: Option<String>,
 
     /// Answer yes to confirmations
-    #[arg(short = 'y', long, global = true)]
+    #[arg(short = 'y', long, global = true, help_heading = "Global options")]
     pub yes: bool,
 
     #[command(subcommand)]
@@ -94,7 +105,7 @@ pub enum Command {
     /// for correctness: it is refreshed automatically)
     Reindex(CheckArgs),
     /// Service reports over a period: volumes, response and resolution
-    /// times, agents, trends, breakdowns, SLA breaches (see docs/reports.md)
+    /// times, agents, trends, breakdowns, SLA breaches
     #[command(subcommand)]
     Report(ReportCommand),
     /// Manage the agents of this store
@@ -115,7 +126,19 @@ pub enum Command {
     /// when the customer writes
     Snooze(SnoozeArgs),
     /// Apply the time rules once: wake snoozed tickets, assign those waiting
-    /// for room, auto-close and lock (run it from cron or a systemd timer)
+    /// for room, auto-close and lock, and act on SLA warnings and breaches
+    /// (run it from cron or a systemd timer)
+    #[command(
+        long_about = "Apply the time rules once, as .tix/config.yaml sets them:\n\
+                            - wake snoozed tickets whose time has come;\n\
+                            - assign tickets waiting for an agent with room;\n\
+                            - auto-close and lock tickets as the rules say;\n\
+                            - SLA: when a clock passes its warning threshold or its deadline, \
+                            do what sla.on_warning / sla.on_breach say (notify the agent, \
+                            escalate to a group, raise the priority, assign), once per clock; \
+                            an `sla` entry records it.\n\
+                            Run it from cron or a systemd timer; --dry-run says what it would do."
+    )]
     Tick(TickArgs),
     /// Open tickets' SLA clocks by time left, breached first
     Sla(SlaArgs),
@@ -608,7 +631,33 @@ pub struct ImportEmlArgs {
     /// A message file; default: standard input
     pub file: Option<PathBuf>,
     #[command(flatten)]
-    pub options: ImportOptions,
+    pub options: OneMessageOptions,
+}
+
+/// [`ImportOptions`] for one message, where a batch size means nothing.
+#[derive(Args, Debug, Clone)]
+pub struct OneMessageOptions {
+    /// Say what would happen to the message; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format of the summary
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+    /// List the message's outcome, not only the summary
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+impl From<OneMessageOptions> for ImportOptions {
+    fn from(o: OneMessageOptions) -> ImportOptions {
+        ImportOptions {
+            dry_run: o.dry_run,
+            format: o.format,
+            verbose: o.verbose,
+            // One message is one commit whatever the batch size.
+            batch: 1,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
