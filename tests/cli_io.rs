@@ -724,3 +724,113 @@ fn help_groups_global_options_and_says_what_tick_does() {
     assert!(!sb.ok(["import", "eml", "--help"]).contains("--batch"));
     assert!(sb.ok(["import", "mbox", "--help"]).contains("--batch"));
 }
+
+// ---------------------------------------------------------------- completion
+
+/// What the completion script gets back for `words` with the cursor on the
+/// last word, asked the way the bash script asks.
+fn complete(sb: &Sandbox, words: &[&str]) -> Vec<String> {
+    let out = sb
+        .tix(["--"].iter().chain(words))
+        .env("TIX_COMPLETE", "bash")
+        .env("_CLAP_IFS", "\n")
+        .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+        .ok();
+    // Flags are offered too when nothing is typed; these tests look at
+    // the values.
+    out.lines()
+        .filter(|l| !l.starts_with('-'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn completion_offers_ticket_ids_agents_tags_fields_and_statuses() {
+    let sb = Sandbox::init();
+    sb.add_bob();
+    sb.set_fields(
+        "- {name: product, type: choice, choices: [printer, scanner]}\n- {name: units, type: number}\n",
+    );
+    let a = sb.create("First");
+    let b = sb.create("Second");
+    sb.change(["tag", &a, "vip", "hardware"]);
+
+    let ids = complete(&sb, &["tix", "show", ""]);
+    assert!(ids.contains(&a) && ids.contains(&b), "{ids:?}");
+    // Prefixes match whatever the case.
+    let lower = a[..3].to_lowercase();
+    let some = complete(&sb, &["tix", "reply", &lower]);
+    assert!(some.contains(&a), "{some:?}");
+    assert!(
+        some.iter().all(|c| c.to_lowercase().starts_with(&lower)),
+        "{some:?}"
+    );
+    assert!(complete(&sb, &["tix", "link", &a, ""]).contains(&b));
+
+    let agents = complete(&sb, &["tix", "list", "--assignee", ""]);
+    assert!(agents.contains(&"bob".to_string()), "{agents:?}");
+    assert!(complete(&sb, &["tix", "assign", &a, ""]).contains(&"bob".to_string()));
+
+    let tags = complete(&sb, &["tix", "list", "--tag", ""]);
+    assert_eq!(tags, ["hardware", "vip"]);
+    assert_eq!(complete(&sb, &["tix", "untag", &a, "v"]), ["vip"]);
+
+    assert_eq!(
+        complete(&sb, &["tix", "field", &a, ""]),
+        ["product", "units"]
+    );
+    assert_eq!(
+        complete(&sb, &["tix", "close", &a, "--field", "product="]),
+        ["product=printer", "product=scanner"]
+    );
+    let statuses = complete(&sb, &["tix", "status", &a, ""]);
+    assert_eq!(statuses, ["new", "open", "pending", "on-hold", "closed"]);
+
+    // Outside a store there is nothing to offer, and no error.
+    let elsewhere = sb.mkdir("elsewhere");
+    let none = sb
+        .tix(["--", "tix", "show", ""])
+        .in_dir(&elsewhere)
+        .env("TIX_COMPLETE", "bash")
+        .env("_CLAP_IFS", "\n")
+        .env("_CLAP_COMPLETE_INDEX", "2")
+        .ok();
+    assert!(!none.contains(&a), "{none}");
+}
+
+#[test]
+fn the_installed_bash_script_completes_through_tix() {
+    let sb = Sandbox::init();
+    let id = sb.create("Through bash");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = root.join("completions/tix.bash");
+    assert_eq!(
+        sb.ok(["completions", "bash"]).as_bytes(),
+        std::fs::read(&script).unwrap(),
+        "`tix completions bash` prints the committed script"
+    );
+    let bin_dir = Path::new(TIX).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let line = format!(
+        "source {}; COMP_WORDS=(tix show ''); COMP_CWORD=2; \
+         _clap_complete_tix tix '' show; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        sh_quote(path_str(&script))
+    );
+    let out = sb
+        .std_command("bash")
+        .args(["-c", &line])
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.lines().any(|l| l == id), "{stdout}");
+}

@@ -7,19 +7,50 @@ use clap_complete::Shell;
 
 use super::Cli;
 
+/// The variable that asks tix for completions instead of running a
+/// command. Not clap's default `COMPLETE`: a name that general may be set
+/// for something else, and would turn every tix run into a completion.
+pub const COMPLETE_VAR: &str = "TIX_COMPLETE";
+
+fn factory() -> clap::Command {
+    Cli::command()
+}
+
+/// Dynamic completion: the shell runs `TIX_COMPLETE=SHELL tix -- WORDS`,
+/// and tix answers from the store (ticket ids, agents, tags, fields) and
+/// from the clap definitions.
+pub fn complete_env() -> clap_complete::CompleteEnv<'static, fn() -> clap::Command> {
+    clap_complete::CompleteEnv::with_factory(factory as fn() -> clap::Command)
+        .var(COMPLETE_VAR)
+        // The scripts call `tix` from PATH, not the binary that wrote them.
+        .completer("tix")
+}
+
+/// The shells completion scripts are written for, and their files.
+fn shells() -> [(&'static dyn clap_complete::env::EnvCompleter, &'static str); 5] {
+    use clap_complete::env::{Bash, Elvish, Fish, Powershell, Zsh};
+    [
+        (&Bash, "tix.bash"),
+        (&Zsh, "_tix"),
+        (&Fish, "tix.fish"),
+        (&Elvish, "tix.elv"),
+        (&Powershell, "_tix.ps1"),
+    ]
+}
+
+fn registration(shell: &dyn clap_complete::env::EnvCompleter) -> Vec<u8> {
+    let mut buf = Vec::new();
+    shell
+        .write_registration(COMPLETE_VAR, "tix", "tix", "tix", &mut buf)
+        .expect("writing into memory cannot fail");
+    buf
+}
+
 /// Every generated file: (path relative to the repository, contents).
 pub fn render_all() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for (shell, file) in [
-        (Shell::Bash, "tix.bash"),
-        (Shell::Zsh, "_tix"),
-        (Shell::Fish, "tix.fish"),
-        (Shell::Elvish, "tix.elv"),
-        (Shell::PowerShell, "_tix.ps1"),
-    ] {
-        let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "tix", &mut buf);
-        out.push((format!("completions/{file}"), buf));
+    for (shell, file) in shells() {
+        out.push((format!("completions/{file}"), registration(shell)));
     }
     let mut cmd = Cli::command();
     // Propagates global options into every subcommand's page.
@@ -171,6 +202,9 @@ The width tables are fitted to (default: the terminal's).
 .TP
 \fBNO_COLOR\fR
 No colour, even on a terminal.
+.TP
+\fBTIX_COMPLETE\fR
+Set by the completion scripts: tix prints completions for the words after \fB\-\-\fR instead of running a command.
 .SH FILES
 .TP
 \fI.tix/config.yaml\fR
@@ -263,7 +297,24 @@ const SUB_SECTIONS: &str = r#".SH "EXIT STATUS"
 \fBtix\fR(1)
 "#;
 
-/// Writes a completion script for `shell` to stdout.
-pub fn print_completions(shell: Shell) {
-    clap_complete::generate(shell, &mut Cli::command(), "tix", &mut std::io::stdout());
+/// Writes the completion script for `shell` to stdout.
+pub fn print_completions(shell: Shell) -> crate::error::Result<()> {
+    let name = match shell {
+        Shell::Bash => "bash",
+        Shell::Zsh => "zsh",
+        Shell::Fish => "fish",
+        Shell::Elvish => "elvish",
+        Shell::PowerShell => "powershell",
+        _ => {
+            return Err(crate::error::Error::invalid(format!(
+                "no completion for {shell}"
+            )));
+        }
+    };
+    let (completer, _) = shells()
+        .into_iter()
+        .find(|(c, _)| c.is(name))
+        .expect("every listed shell has a completer");
+    let script = registration(completer);
+    crate::cli::output::print(&String::from_utf8_lossy(&script))
 }

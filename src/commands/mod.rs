@@ -127,10 +127,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Tick(args) => tick::run(ctx, args),
         Command::Sla(args) => sla::run(ctx, args),
         Command::Blacklist(cmd) => blacklist::run(ctx, cmd),
-        Command::Completions(args) => {
-            crate::cli::generated::print_completions(args.shell);
-            Ok(())
-        }
+        Command::Completions(args) => crate::cli::generated::print_completions(args.shell),
     }
 }
 
