@@ -1,6 +1,7 @@
 //! The command line: argument definitions (also the source of the
 //! completions and man pages), the context shared by commands, and output.
 
+pub mod complete;
 pub mod generated;
 pub mod input;
 pub mod output;
@@ -8,6 +9,7 @@ pub mod output;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 use crate::commands;
 use crate::domain::{LinkRel, Priority, Status};
@@ -27,15 +29,27 @@ use crate::error::{Error, ErrorKind};
 )]
 pub struct Cli {
     /// Run as if tix was started in DIR
-    #[arg(short = 'C', global = true, value_name = "DIR")]
+    #[arg(
+        short = 'C',
+        global = true,
+        help_heading = "Global options",
+        value_name = "DIR"
+    )]
     pub directory: Option<PathBuf>,
 
     /// Act as this agent (handle or e-mail); default: TIX_AGENT, then git user.email
-    #[arg(long = "as", global = true, value_name = "AGENT", env = "TIX_AGENT")]
+    #[arg(
+        long = "as",
+        global = true,
+        help_heading = "Global options",
+        value_name = "AGENT",
+        env = "TIX_AGENT",
+        add = ArgValueCompleter::new(complete::agents)
+    )]
     pub as_agent: Option<String>,
 
     /// Answer yes to confirmations
-    #[arg(short = 'y', long, global = true)]
+    #[arg(short = 'y', long, global = true, help_heading = "Global options")]
     pub yes: bool,
 
     #[command(subcommand)]
@@ -94,7 +108,7 @@ pub enum Command {
     /// for correctness: it is refreshed automatically)
     Reindex(CheckArgs),
     /// Service reports over a period: volumes, response and resolution
-    /// times, agents, trends, breakdowns, SLA breaches (see docs/reports.md)
+    /// times, agents, trends, breakdowns, SLA breaches
     #[command(subcommand)]
     Report(ReportCommand),
     /// Manage the agents of this store
@@ -115,7 +129,19 @@ pub enum Command {
     /// when the customer writes
     Snooze(SnoozeArgs),
     /// Apply the time rules once: wake snoozed tickets, assign those waiting
-    /// for room, auto-close and lock (run it from cron or a systemd timer)
+    /// for room, auto-close and lock, and act on SLA warnings and breaches
+    /// (run it from cron or a systemd timer)
+    #[command(
+        long_about = "Apply the time rules once, as .tix/config.yaml sets them:\n\
+                            - wake snoozed tickets whose time has come;\n\
+                            - assign tickets waiting for an agent with room;\n\
+                            - auto-close and lock tickets as the rules say;\n\
+                            - SLA: when a clock passes its warning threshold or its deadline, \
+                            do what sla.on_warning / sla.on_breach say (notify the agent, \
+                            escalate to a group, raise the priority, assign), once per clock; \
+                            an `sla` entry records it.\n\
+                            Run it from cron or a systemd timer; --dry-run says what it would do."
+    )]
     Tick(TickArgs),
     /// Open tickets' SLA clocks by time left, breached first
     Sla(SlaArgs),
@@ -166,16 +192,16 @@ pub struct CreateArgs {
     #[arg(long, value_enum, default_value_t = PriorityValue::Normal)]
     pub priority: PriorityValue,
     /// Add a tag (repeatable)
-    #[arg(long = "tag", value_name = "TAG")]
+    #[arg(long = "tag", value_name = "TAG", add = ArgValueCompleter::new(complete::tags))]
     pub tags: Vec<String>,
     /// Add someone to Cc (repeatable)
     #[arg(long = "cc", value_name = "ADDRESS")]
     pub cc: Vec<String>,
     /// Set a custom field (repeatable)
-    #[arg(long = "field", value_name = "NAME=VALUE")]
+    #[arg(long = "field", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::field_assignments))]
     pub fields: Vec<String>,
     /// Assign to an agent at once
-    #[arg(long, value_name = "AGENT")]
+    #[arg(long, value_name = "AGENT", add = ArgValueCompleter::new(complete::agents))]
     pub assign: Option<String>,
     /// Attach a file (repeatable)
     #[arg(long = "attach", value_name = "FILE")]
@@ -232,6 +258,10 @@ pub struct ListArgs {
     /// Output format; default: table on a terminal, tsv when piped
     #[arg(long, value_enum)]
     pub format: Option<ListFormat>,
+    /// Table: show every cell whole instead of cutting long ones to the
+    /// terminal width (COLUMNS, else the terminal's)
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// The ticket filters `list` and `report` share; they match a ticket's
@@ -242,7 +272,7 @@ pub struct TicketFilterArgs {
     #[arg(long, value_enum, value_delimiter = ',')]
     pub status: Vec<StatusValue>,
     /// Only tickets assigned to AGENT
-    #[arg(long, value_name = "AGENT")]
+    #[arg(long, value_name = "AGENT", add = ArgValueCompleter::new(complete::agents))]
     pub assignee: Option<String>,
     /// Only tickets assigned to me
     #[arg(long, conflicts_with_all = ["assignee", "unassigned"])]
@@ -254,13 +284,13 @@ pub struct TicketFilterArgs {
     #[arg(long, value_name = "TEXT")]
     pub customer: Option<String>,
     /// Only tickets with this tag (repeatable: all must match)
-    #[arg(long = "tag", value_name = "TAG")]
+    #[arg(long = "tag", value_name = "TAG", add = ArgValueCompleter::new(complete::tags))]
     pub tags: Vec<String>,
     /// Only these priorities (repeatable or comma-separated)
     #[arg(long, value_enum, value_delimiter = ',')]
     pub priority: Vec<PriorityValue>,
     /// Only tickets whose custom field NAME equals VALUE (repeatable)
-    #[arg(long = "field", value_name = "NAME=VALUE")]
+    #[arg(long = "field", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::field_assignments))]
     pub fields: Vec<String>,
 }
 
@@ -303,6 +333,7 @@ pub enum ListFormat {
 #[derive(Args, Debug)]
 pub struct ShowArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Leave out internal notes and internal changes: what the customer may see
     #[arg(long)]
@@ -321,6 +352,7 @@ pub enum TextFormat {
 #[derive(Args, Debug)]
 pub struct ReplyArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     #[command(flatten)]
     pub body: BodyArgs,
@@ -341,6 +373,7 @@ pub struct ReplyArgs {
 #[derive(Args, Debug)]
 pub struct CommentArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     #[command(flatten)]
     pub body: BodyArgs,
@@ -352,9 +385,10 @@ pub struct CommentArgs {
 #[derive(Args, Debug)]
 pub struct AssignArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Agent handle or address; `me` for yourself
-    #[arg(required_unless_present = "none")]
+    #[arg(required_unless_present = "none", add = ArgValueCompleter::new(complete::agents))]
     pub agent: Option<String>,
     /// Remove the assignee
     #[arg(long, conflicts_with = "agent")]
@@ -364,6 +398,7 @@ pub struct AssignArgs {
 #[derive(Args, Debug)]
 pub struct StatusArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// The new status
     #[arg(value_enum)]
@@ -373,6 +408,7 @@ pub struct StatusArgs {
 #[derive(Args, Debug)]
 pub struct PriorityArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// The new priority
     #[arg(value_enum)]
@@ -382,6 +418,7 @@ pub struct PriorityArgs {
 #[derive(Args, Debug)]
 pub struct SubjectArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// The new subject
     pub subject: String,
@@ -390,15 +427,17 @@ pub struct SubjectArgs {
 #[derive(Args, Debug)]
 pub struct TagArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// One or more tags
-    #[arg(required = true, value_name = "TAG")]
+    #[arg(required = true, value_name = "TAG", add = ArgValueCompleter::new(complete::tags))]
     pub tags: Vec<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct CcArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Add this address (repeatable)
     #[arg(long = "add", value_name = "ADDRESS")]
@@ -411,8 +450,10 @@ pub struct CcArgs {
 #[derive(Args, Debug)]
 pub struct FieldArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Field name, as declared in .tix/config.yaml
+    #[arg(add = ArgValueCompleter::new(complete::field_names))]
     pub name: String,
     /// The value: text, a number, a date (YYYY-MM-DD) or one of the choices
     #[arg(required_unless_present = "unset")]
@@ -425,8 +466,10 @@ pub struct FieldArgs {
 #[derive(Args, Debug)]
 pub struct LinkArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// The other ticket
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub target: String,
     /// How ID relates to TARGET
     #[arg(long, value_enum, default_value_t = LinkValue::Related)]
@@ -436,6 +479,7 @@ pub struct LinkArgs {
 #[derive(Args, Debug)]
 pub struct CloseArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Also lock the ticket: it can never be silently reopened
     #[arg(long)]
@@ -444,19 +488,21 @@ pub struct CloseArgs {
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub message: Option<String>,
     /// Set a custom field on the way (repeatable), e.g. one required at close
-    #[arg(long = "field", value_name = "NAME=VALUE")]
+    #[arg(long = "field", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::field_assignments))]
     pub fields: Vec<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct ReopenArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
 }
 
 #[derive(Args, Debug)]
 pub struct LockArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Why
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
@@ -466,6 +512,7 @@ pub struct LockArgs {
 #[derive(Args, Debug)]
 pub struct LogArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Output format
     #[arg(long, value_enum, default_value_t = TextFormat::Text)]
@@ -604,7 +651,33 @@ pub struct ImportEmlArgs {
     /// A message file; default: standard input
     pub file: Option<PathBuf>,
     #[command(flatten)]
-    pub options: ImportOptions,
+    pub options: OneMessageOptions,
+}
+
+/// [`ImportOptions`] for one message, where a batch size means nothing.
+#[derive(Args, Debug, Clone)]
+pub struct OneMessageOptions {
+    /// Say what would happen to the message; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format of the summary
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+    /// List the message's outcome, not only the summary
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+impl From<OneMessageOptions> for ImportOptions {
+    fn from(o: OneMessageOptions) -> ImportOptions {
+        ImportOptions {
+            dry_run: o.dry_run,
+            format: o.format,
+            verbose: o.verbose,
+            // One message is one commit whatever the batch size.
+            batch: 1,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -652,7 +725,7 @@ pub struct SlaArgs {
     #[arg(long)]
     pub breached: bool,
     /// Only tickets assigned to AGENT (handle or address)
-    #[arg(long, value_name = "AGENT")]
+    #[arg(long, value_name = "AGENT", add = ArgValueCompleter::new(complete::agents))]
     pub assignee: Option<String>,
     /// Output format; default: table on a terminal, tsv when piped
     #[arg(long, value_enum)]
@@ -672,6 +745,7 @@ pub struct TickArgs {
 #[derive(Args, Debug)]
 pub struct SnoozeArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Until when (RFC 3339, a date, or a duration like 3d from now)
     #[arg(long, value_name = "TIME", required_unless_present = "wake")]
@@ -684,9 +758,10 @@ pub struct SnoozeArgs {
 #[derive(Args, Debug)]
 pub struct EscalateArgs {
     /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// A group, or an agent; default: the group after the ticket's current one
-    #[arg(long, value_name = "GROUP|AGENT")]
+    #[arg(long, value_name = "GROUP|AGENT", add = ArgValueCompleter::new(complete::groups_and_agents))]
     pub to: Option<String>,
     /// Why (an internal note for the next agent)
     #[command(flatten)]
@@ -704,6 +779,7 @@ pub enum OutboxCommand {
 #[derive(Args, Debug)]
 pub struct OutboxRetryArgs {
     /// Tickets whose waiting replies to send (ids or prefixes); default: all
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub ids: Vec<String>,
 }
 
@@ -751,6 +827,7 @@ pub enum AgentCommand {
 #[derive(Args, Debug)]
 pub struct AgentAwayArgs {
     /// The agent's handle or address
+    #[arg(add = ArgValueCompleter::new(complete::agents))]
     pub agent: String,
     /// Back by itself at this time (RFC 3339, a date, or a duration like 3d)
     #[arg(long, value_name = "TIME")]
@@ -760,6 +837,7 @@ pub struct AgentAwayArgs {
 #[derive(Args, Debug)]
 pub struct AgentBackArgs {
     /// The agent's handle or address
+    #[arg(add = ArgValueCompleter::new(complete::agents))]
     pub agent: String,
 }
 
@@ -865,6 +943,7 @@ pub fn main() -> u8 {
     // Exactly one rustls crypto provider (ring) for every TLS user in the
     // process, installed before any of them runs.
     crate::mail::net::install_crypto_provider();
+    generated::complete_env().complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => e.exit(),

@@ -1,6 +1,7 @@
 //! Writing results: terminal detection, colour (never when NO_COLOR is set
 //! or output is piped), and delimited formats for scripts.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 use crate::error::{Error, Result};
@@ -29,6 +30,46 @@ pub fn print(text: &str) -> Result<()> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::internal(format!("cannot write output: {e}"))),
+    }
+}
+
+/// `text` made harmless for a terminal: control characters other than
+/// line feed and tab (C0, DEL, C1, a carriage return not ending a line)
+/// are shown visibly instead of acting on the terminal, so a mail cannot
+/// set the window title, hide text or overwrite a line. C0 and DEL are
+/// shown in caret notation (`^[`, `^M`, `^?`), C1 as `<U+009B>`. The
+/// stored text is not changed; this is only for display.
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // A CRLF line end is a line end.
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\t' => out.push(c),
+            '\u{0}'..='\u{1f}' => {
+                out.push('^');
+                out.push(char::from(c as u8 + 0x40));
+            }
+            '\u{7f}' => out.push_str("^?"),
+            c if c.is_control() => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`terminal_safe`] when stdout is a terminal; the text as it is when
+/// piped, where the bytes are what the reader asked for.
+pub fn for_stdout(text: &str) -> Cow<'_, str> {
+    if stdout_is_terminal() {
+        terminal_safe(text)
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -191,16 +232,149 @@ pub fn json(value: &impl serde::Serialize) -> Result<String> {
     Ok(s)
 }
 
-/// A table for the terminal.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut t = comfy_table::Table::new();
-    t.load_style(comfy_table::presets::UTF8_HORIZONTAL_ONLY)
-        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
-        .set_header(header.iter().copied());
-    for row in rows {
-        t.add_row(row.iter().map(|c| c.replace(['\t', '\n', '\r'], " ")));
+/// Columns of free text, which a table may cut to fit the terminal. Every
+/// other column (ids, statuses, priorities, times, counts) is shown whole.
+const FLEXIBLE_COLUMNS: &[&str] = &[
+    "Subject",
+    "Customer",
+    "Assignee",
+    "Name",
+    "Email",
+    "Address",
+    "Sender",
+    "From",
+    "Reason",
+    "Error",
+    "Tags",
+    "Recipients",
+    "Agent",
+    "Note",
+];
+
+/// The width tables fit into: `COLUMNS` when set, else the terminal's
+/// width when stdout is a terminal (80 if it does not say), else none.
+pub fn table_width() -> Option<usize> {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return Some(n);
     }
-    format!("{t}\n")
+    if !stdout_is_terminal() {
+        return None;
+    }
+    // SAFETY: TIOCGWINSZ fills a winsize and touches nothing else.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    Some(if ok && size.ws_col > 0 {
+        usize::from(size.ws_col)
+    } else {
+        80
+    })
+}
+
+/// A table for the terminal: one line per row, fitted to [`table_width`]
+/// by cutting free-text cells with an ellipsis.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    table_fitted(header, rows, table_width())
+}
+
+/// A table with every cell whole, however wide (`list --wide`).
+pub fn wide_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    table_fitted(header, rows, None)
+}
+
+fn table_fitted(header: &[&str], rows: &[Vec<String>], width: Option<usize>) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| terminal_safe(&c.replace(['\t', '\n', '\r'], " ")).into_owned())
+                .collect()
+        })
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.width());
+        }
+    }
+    if let Some(width) = width {
+        fit(&mut widths, header, width);
+    }
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.zip(&widths).enumerate() {
+            if i > 0 {
+                text.push_str("  ");
+            }
+            let cell = cut(cell, *w);
+            let pad = w.saturating_sub(cell.width());
+            text.push_str(&cell);
+            text.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.push_str(text.trim_end());
+        out.push('\n');
+    };
+    line(&mut header.iter().copied());
+    let rules: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+    line(&mut rules.iter().map(String::as_str));
+    for row in &cells {
+        line(&mut row.iter().map(String::as_str));
+    }
+    out
+}
+
+/// Narrows the free-text columns until the line fits `width`: the widest
+/// give way first, and none is made narrower than it must be.
+fn fit(widths: &mut [usize], header: &[&str], width: usize) {
+    let gaps = 2 * widths.len().saturating_sub(1);
+    let flexible: Vec<usize> = (0..widths.len())
+        .filter(|i| FLEXIBLE_COLUMNS.contains(&header[*i]))
+        .collect();
+    let fixed: usize = (0..widths.len())
+        .filter(|i| !flexible.contains(i))
+        .map(|i| widths[i])
+        .sum();
+    let natural: usize = flexible.iter().map(|i| widths[*i]).sum();
+    if fixed + gaps + natural <= width || flexible.is_empty() {
+        return;
+    }
+    // Each flexible column keeps at least a few characters, so it says
+    // something even on a narrow terminal; the line may overflow then.
+    const MIN: usize = 4;
+    let mut left = width.saturating_sub(fixed + gaps);
+    let mut order = flexible.clone();
+    order.sort_by_key(|i| widths[*i]);
+    for (k, i) in order.iter().enumerate() {
+        let share = left / (order.len() - k);
+        let w = widths[*i].min(share.max(MIN.min(widths[*i])));
+        left = left.saturating_sub(w);
+        widths[*i] = w;
+    }
+}
+
+/// `text` cut to `width` columns, with an ellipsis when anything is cut.
+fn cut(text: &str, width: usize) -> Cow<'_, str> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    Cow::Owned(out)
 }
 
 /// A list's format: as asked, else a table on a terminal and tab-separated

@@ -19,15 +19,12 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
         if current.fields.contains_key(&def.name) || fields.iter().any(|(n, _)| *n == def.name) {
             continue;
         }
-        let flag = format!("--field {}=VALUE", def.name);
+        let flag = format!("tix close {id} --field {}=VALUE", def.name);
+        let label = format!("field {} (required to close ticket {id})", def.name);
         let raw = if def.field_type == FieldType::Choice {
-            input::select_or_fail(
-                &format!("field {} (required to close)", def.name),
-                &def.choices,
-                &flag,
-            )?
+            input::select_or_fail(&label, &def.choices, &flag)?
         } else {
-            input::prompt_or_fail(&format!("field {} (required to close)", def.name), &flag)?
+            input::prompt_or_fail(&label, &flag)?
         };
         fields.push((
             def.name.clone(),

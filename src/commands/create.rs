@@ -59,6 +59,8 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
             def.parse_value(&raw).map_err(Error::invalid)?,
         );
     }
+    // Before the editor opens, so no text is written in vain.
+    let attachments = input::read_attachments(&args.attach, config.max_attachment_bytes)?;
     // A description may be left out, but one given empty is a mistake (an
     // unset variable in `-m "$TEXT"`), refused as an empty reply is.
     let body = match input::given_body(&args.body)? {
@@ -100,7 +102,6 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
             None => unassigned = true,
         }
     }
-    let attachments = input::read_attachments(&args.attach)?;
     let outcome = ops::create_ticket(
         &store,
         &actor,

@@ -5,6 +5,7 @@
 use crate::domain::time::parse_when;
 use crate::domain::{FieldValue, Priority, Status, TicketView, Timestamp};
 use crate::error::{Error, Result};
+use crate::ops;
 use crate::store::Store;
 
 use super::Ctx;
@@ -93,14 +94,10 @@ pub fn assignee(
     } else if unassigned {
         Some(None)
     } else {
-        agent.map(|a| {
-            Some(
-                store
-                    .config()
-                    .agent(a)
-                    .map_or(a.to_string(), |ag| ag.handle.clone()),
-            )
-        })
+        // An unknown agent is a typo, not a filter that matches nothing.
+        agent
+            .map(|a| ops::check_assignee(store.config(), a).map(Some))
+            .transpose()?
     })
 }
 

@@ -59,7 +59,9 @@ pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
             });
             import_all(ctx, &args.options, messages, Progress::Messages(count))
         }
-        ImportCommand::Eml(args) => import_eml(ctx, args.file.as_deref(), &args.options),
+        ImportCommand::Eml(args) => {
+            import_eml(ctx, args.file.as_deref(), &args.options.clone().into())
+        }
         ImportCommand::Pop3(args) => fetch_account(ctx, MailProtocol::Pop3, args),
         ImportCommand::Imap(args) => fetch_account(ctx, MailProtocol::Imap, args),
     }

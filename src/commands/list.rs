@@ -152,7 +152,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
         picked.sort_by_cached_key(|r| (sla_key(r.id), r.id));
     }
     arrange::<ListRow<'_>, _>(&mut picked, &args);
-    render(&picked, format)
+    render(&picked, format, args.wide)
 }
 
 fn warn_skipped(path: &str, message: &str) {
@@ -244,7 +244,7 @@ fn row(t: &impl TicketView, short_times: bool, with_tags: bool) -> [Cow<'_, str>
     ]
 }
 
-fn render(tickets: &[&ListRow<'_>], format: ListFormat) -> Result<()> {
+fn render(tickets: &[&ListRow<'_>], format: ListFormat, wide: bool) -> Result<()> {
     match format {
         ListFormat::Json => unreachable!("JSON is rendered from whole tickets"),
         ListFormat::Ids => print(
@@ -328,12 +328,14 @@ fn render(tickets: &[&ListRow<'_>], format: ListFormat) -> Result<()> {
                         .to_vec()
                 })
                 .collect();
-            print(&output::table(
-                &[
-                    "ID", "Status", "Priority", "Assignee", "Customer", "Subject", "Updated",
-                ],
-                &rows,
-            ))
+            let header = [
+                "ID", "Status", "Priority", "Assignee", "Customer", "Subject", "Updated",
+            ];
+            print(&if wide {
+                output::wide_table(&header, &rows)
+            } else {
+                output::table(&header, &rows)
+            })
         }
     }
 }

@@ -41,7 +41,10 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(cli: &Cli) -> Result<Ctx> {
         let dir = match &cli.directory {
-            Some(d) => d.clone(),
+            Some(d) => {
+                check_directory(d)?;
+                d.clone()
+            }
             None => std::env::current_dir()
                 .map_err(|e| Error::internal(format!("cannot read the current directory: {e}")))?,
         };
@@ -105,6 +108,26 @@ fn set_zones(config: Option<&Config>) {
     );
 }
 
+/// `-C DIR` must name a directory, as for git; a missing one has no store
+/// (exit 7), a file is bad input (exit 6).
+fn check_directory(dir: &std::path::Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(Error::invalid(format!(
+            "-C {}: not a directory",
+            dir.display()
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::new(
+            crate::error::ErrorKind::NotInitialised,
+            format!(
+                "-C {}: no such directory, so no tix store there",
+                dir.display()
+            ),
+        )),
+        Err(e) => Err(Error::invalid(format!("-C {}: {e}", dir.display()))),
+    }
+}
+
 pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
     if !matches!(command, Command::Completions(_)) {
         set_zones(None);
@@ -143,10 +166,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Tick(args) => tick::run(ctx, args),
         Command::Sla(args) => sla::run(ctx, args),
         Command::Blacklist(cmd) => blacklist::run(ctx, cmd),
-        Command::Completions(args) => {
-            crate::cli::generated::print_completions(args.shell);
-            Ok(())
-        }
+        Command::Completions(args) => crate::cli::generated::print_completions(args.shell),
     }
 }
 
@@ -185,7 +205,12 @@ pub fn write(
             } else {
                 format!(" {}", o.detail)
             };
-            crate::cli::output::print(&format!("{} {verb}{detail}: {}\n", o.id, o.ticket.subject))?
+            crate::cli::output::print(&format!(
+                "{} {verb}{}: {}\n",
+                o.id,
+                crate::cli::output::for_stdout(&detail),
+                crate::cli::output::for_stdout(&o.ticket.subject)
+            ))?
         }
         None => eprintln!("tix: {id}: nothing to change"),
     }

@@ -55,6 +55,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
             Style {
                 on: output::stdout_color(),
             },
+            output::stdout_is_terminal(),
         )),
     }
 }
@@ -122,12 +123,23 @@ fn render(
     linked_from: &[(LinkRel, TicketId)],
     trail: &[&TrailItem],
     s: Style,
+    safe: bool,
 ) -> String {
+    // Text from customers, mail and the store, made harmless for a
+    // terminal when the output goes to one; our own styling is added
+    // after, so it survives.
+    let c = |text: &str| -> String {
+        if safe {
+            output::terminal_safe(text).into_owned()
+        } else {
+            text.to_string()
+        }
+    };
     let mut out = String::new();
     out.push_str(&format!(
         "{}  {}\n",
         s.bold(t.id.as_str()),
-        s.bold(&t.subject)
+        s.bold(&c(&t.subject))
     ));
     let mut line = format!(
         "status: {}   priority: {}   assignee: {}",
@@ -141,21 +153,21 @@ fn render(
     if t.reopened > 0 {
         line.push_str(&format!("   reopened: {}", t.reopened));
     }
-    out.push_str(&line);
+    out.push_str(&c(&line));
     out.push('\n');
-    if let Some(c) = &t.customer {
-        out.push_str(&format!("customer: {c}\n"));
+    if let Some(customer) = &t.customer {
+        out.push_str(&c(&format!("customer: {customer}\n")));
     }
     if !t.cc.is_empty() {
         let cc: Vec<String> = t.cc.iter().map(ToString::to_string).collect();
-        out.push_str(&format!("cc: {}\n", cc.join(", ")));
+        out.push_str(&c(&format!("cc: {}\n", cc.join(", "))));
     }
     if !t.tags.is_empty() {
         let tags: Vec<&str> = t.tags.iter().map(String::as_str).collect();
-        out.push_str(&format!("tags: {}\n", tags.join(", ")));
+        out.push_str(&c(&format!("tags: {}\n", tags.join(", "))));
     }
     for (name, value) in &t.fields {
-        out.push_str(&format!("{name}: {value}\n"));
+        out.push_str(&c(&format!("{name}: {value}\n")));
     }
     for link in &t.links {
         out.push_str(&format!("link: {} {}\n", link.rel, link.target));
@@ -167,18 +179,20 @@ fn render(
         out.push_str(&format!("snoozed until: {}\n", until.to_short_labelled()));
     }
     if let (Some(at), Some(by)) = (t.created_at, &t.created_by) {
-        out.push_str(&format!("created: {} by {by}", at.to_short_labelled()));
+        let mut line = format!("created: {} by {by}", at.to_short_labelled());
         if let Some(u) = t.updated_at {
-            out.push_str(&format!("   updated: {}", u.to_short_labelled()));
+            line.push_str(&format!("   updated: {}", u.to_short_labelled()));
         }
+        out.push_str(&c(&line));
         out.push('\n');
     }
     if let Some(lock) = &t.locked {
-        out.push_str(&s.red(&format!(
-            "LOCKED by {} at {}\n",
+        out.push_str(&s.red(&c(&format!(
+            "LOCKED by {} at {}",
             lock.by,
             lock.at.to_short_labelled()
-        )));
+        ))));
+        out.push('\n');
     }
     // Tracks the status along the trail so a reopening reads as one.
     let mut closed = false;
@@ -199,30 +213,33 @@ fn render(
                 _ => {}
             }
         }
-        let head = format!("{}  {}", e.at.to_short_labelled(), e.author);
+        let head = c(&format!("{}  {}", e.at.to_short_labelled(), e.author));
         let label = match &e.event {
-            Event::Created { customer, .. } => s.cyan(&format!("opened for {customer}")),
-            Event::Message { from, .. } => s.cyan(&format!("message from {from}")),
+            Event::Created { customer, .. } => s.cyan(&c(&format!("opened for {customer}"))),
+            Event::Message { from, .. } => s.cyan(&c(&format!("message from {from}"))),
             Event::Reply { .. } => s.cyan("public reply"),
             Event::Note { .. } => s.yellow("INTERNAL NOTE"),
             Event::Status { to, .. } if reopened => s.cyan(&format!("REOPENED: status {to}")),
-            other => describe(other),
+            other => c(&describe(other)),
         };
         out.push_str(&format!("{}  {label}\n", s.dim(&head)));
         if let Some(why) = &item.not_applied {
-            out.push_str(&s.red(&format!("! {why}\n")));
+            out.push_str(&s.red(&c(&format!("! {why}"))));
+            out.push('\n');
         }
         if let Some(mail) = e.event.mail() {
-            out.push_str(&s.dim(&mail_line(mail)));
+            out.push_str(&s.dim(&c(&mail_line(mail))));
+            out.push('\n');
         }
         if !e.body.is_empty() {
+            let body = c(&e.body);
             if matches!(e.event, Event::Note { .. }) {
-                for l in e.body.lines() {
+                for l in body.lines() {
                     out.push_str(&format!("{} {l}\n", s.yellow("|")));
                 }
             } else {
-                out.push_str(&e.body);
-                if !e.body.ends_with('\n') {
+                out.push_str(&body);
+                if !body.ends_with('\n') {
                     out.push('\n');
                 }
             }
@@ -253,7 +270,7 @@ fn mail_line(mail: &MailMeta) -> String {
     for o in &mail.omitted {
         parts.push(format!("not stored: {o}"));
     }
-    format!("[{}]\n", parts.join("; "))
+    format!("[{}]", parts.join("; "))
 }
 
 /// One line for an entry that is a change rather than a message.

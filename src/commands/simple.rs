@@ -184,6 +184,24 @@ pub fn link(ctx: &Ctx, args: LinkArgs, add: bool) -> Result<()> {
             )));
         }
         let present = ticket.links.contains(&Link { rel, target });
+        if !add && !present {
+            // Removing a link of the wrong kind is a mistake to point out,
+            // not a no-op: the link the user meant is still there.
+            let others: Vec<String> = ticket
+                .links
+                .iter()
+                .filter(|l| l.target == target)
+                .map(|l| l.rel.to_string())
+                .collect();
+            if let Some(first) = others.first() {
+                return Err(Error::invalid(format!(
+                    "ticket {} has no {rel} link to {target}; its link to {target} is {}",
+                    ticket.id,
+                    others.join(" and ")
+                ))
+                .with_hint(format!("tix unlink {} {target} --rel {first}", ticket.id)));
+            }
+        }
         Ok(match (add, present) {
             (true, false) => vec![Draft::new(Event::Link { rel, target })],
             (false, true) => vec![Draft::new(Event::Unlink { rel, target })],

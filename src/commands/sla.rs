@@ -12,12 +12,11 @@ use super::Ctx;
 pub fn run(ctx: &Ctx, args: SlaArgs) -> Result<()> {
     let store = ctx.store()?;
     let now = ops::now()?;
-    let assignee = args.assignee.as_deref().map(|a| {
-        store
-            .config()
-            .agent(a)
-            .map_or(a.to_string(), |ag| ag.handle.clone())
-    });
+    let assignee = args
+        .assignee
+        .as_deref()
+        .map(|a| ops::check_assignee(store.config(), a))
+        .transpose()?;
     let clocks: Vec<sla::SlaClock> = sla::clocks(&store, now)?
         .into_iter()
         .filter(|c| !args.breached || c.standing() == Standing::Breached)

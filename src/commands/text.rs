@@ -13,14 +13,16 @@ use crate::store::Store;
 use super::{Ctx, write};
 
 pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
-    // Read everything the user gives before taking the store lock.
+    // Read everything the user gives before taking the store lock; the
+    // ticket and the attachments are checked before the editor opens, so
+    // no text is written in vain.
+    let (store, actor, id) = ctx.target(&args.id)?;
+    let attachments = input::read_attachments(&args.attach, store.config().max_attachment_bytes)?;
     let typed = match &args.template {
         Some(_) => input::given_body(&args.body)?,
         None => Some(input::required_body(&args.body, "reply")?),
     };
-    let attachments = input::read_attachments(&args.attach)?;
     let wanted: Option<Status> = args.status.map(Into::into);
-    let (store, actor, id) = ctx.target(&args.id)?;
     let config = store.config();
     let mut body = typed.unwrap_or_default();
     if let Some(name) = &args.template {
@@ -111,8 +113,11 @@ pub fn not_delivered(id: TicketId, e: &Error) -> Error {
 }
 
 pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
+    // The ticket and the attachments are checked before the editor opens.
+    let (store, _, _) = ctx.target(&args.id)?;
+    let attachments = input::read_attachments(&args.attach, store.config().max_attachment_bytes)?;
+    drop(store);
     let body = input::required_body(&args.body, "note")?;
-    let attachments = input::read_attachments(&args.attach)?;
     write(ctx, &args.id, "comment", |_, _, _| {
         Ok(vec![Draft {
             event: Event::Note { mail: None },

@@ -127,7 +127,13 @@ pub fn check_closable(config: &Config, ticket: &Ticket, being_set: &[String]) ->
     let missing: Vec<_> = config
         .required_fields(Stage::Close)
         .filter(|d| !ticket.fields.contains_key(&d.name) && !being_set.contains(&d.name))
-        .map(|d| d.name.clone())
+        .map(|d| {
+            if d.choices.is_empty() {
+                d.name.clone()
+            } else {
+                format!("{} (one of {})", d.name, d.choices.join(", "))
+            }
+        })
         .collect();
     if missing.is_empty() {
         return Ok(());

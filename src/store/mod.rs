@@ -1048,8 +1048,14 @@ impl Store {
 
 fn read_config(root: &Path) -> Result<Config> {
     let path = root.join(CONFIG_PATH);
-    let text =
-        std::fs::read_to_string(&path).context(|| format!("cannot read {}", path.display()))?;
+    let bytes = std::fs::read(&path).context(|| format!("cannot read {}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::invalid(format!(
+            "{}: not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     Config::parse(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))
 }
 
