@@ -16,6 +16,7 @@ use git2::Oid;
 use serde::Serialize;
 
 use super::classify::{NoiseKind, OwnMarks};
+use super::mailbox::RawMessage;
 use super::parse::{InboundMail, MailAttachment, parse, synthetic_message_id};
 use super::quote::split_reply;
 use crate::domain::assign::TeamState;
@@ -184,6 +185,10 @@ pub struct Counts {
     pub loops: usize,
     pub blacklisted: usize,
     pub quarantined: usize,
+    /// Files of a Maildir that were not read (links, devices, FIFOs);
+    /// left out of the report when there are none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped_files: usize,
     pub commits: usize,
     /// The tickets this run opened (committed once the run finishes), for
     /// the auto-responder.
@@ -247,9 +252,57 @@ impl<'s> Importer<'s> {
 
     /// Files one raw message.
     pub fn import(&mut self, raw: &[u8], source: &str) -> Result<MessageOutcome> {
-        self.counts.messages += 1;
         let now = crate::ops::now()?;
         let outcome = self.decide_and_write(raw, source, now)?;
+        self.tally(outcome)
+    }
+
+    /// Files a message as a mailbox reader gave it: one that was too large
+    /// to read whole is quarantined with its header only, since the rest
+    /// was never read.
+    pub fn import_message(&mut self, m: &RawMessage) -> Result<MessageOutcome> {
+        if m.complete {
+            return self.import(&m.bytes, &m.source);
+        }
+        let now = crate::ops::now()?;
+        let limit = self.config.mail.max_message_bytes;
+        let size = match m.size {
+            Some(size) => format!("{size} bytes"),
+            None => format!("more than {} bytes", m.bytes.len()),
+        };
+        let reason = format!(
+            "message is {size}; the limit is {limit} (mail.max_message_bytes), and only its \
+             header was read and kept here: file it from {} after raising the limit",
+            m.source
+        );
+        let head = m.head();
+        let record_size = m.size.unwrap_or(m.bytes.len() as u64);
+        let action = self.quarantine_as(head, &m.source, &reason, record_size, true, now)?;
+        let outcome = MessageOutcome {
+            source: m.source.clone(),
+            message_id: None,
+            subject: String::new(),
+            action,
+        };
+        self.tally(outcome)
+    }
+
+    /// How much of one message a reader may take into memory: twice the
+    /// size limit, so a message somewhat over the limit is still kept whole
+    /// in the quarantine (and can be filed after raising the limit), while
+    /// an absurd one costs no more than that.
+    pub fn read_limit_of(store: &Store) -> u64 {
+        store.config().mail.max_message_bytes.saturating_mul(2)
+    }
+
+    /// Counts a file a mailbox reader did not read (a symbolic link in a
+    /// Maildir, say).
+    pub fn skip_file(&mut self) {
+        self.counts.skipped_files += 1;
+    }
+
+    fn tally(&mut self, outcome: MessageOutcome) -> Result<MessageOutcome> {
+        self.counts.messages += 1;
         match &outcome.action {
             Action::Created { .. } => self.counts.new_tickets += 1,
             Action::FollowUp { reopened, .. } => {
@@ -283,6 +336,23 @@ impl<'s> Importer<'s> {
             .store
             .read_file(&eml)?
             .ok_or_else(|| Error::not_found(format!("{eml} is not in the quarantine")))?;
+        let record = self
+            .store
+            .read_file(&format!("{QUARANTINE_DIR}/{name}.yaml"))?
+            .and_then(|bytes| serde_yaml::from_slice::<QuarantineRecord>(&bytes).ok());
+        if let Some(record) = record.filter(|r| r.truncated) {
+            // Filing the header alone would make a ticket of a message
+            // whose text was never read.
+            return self.tally(MessageOutcome {
+                source: eml.clone(),
+                message_id: None,
+                subject: String::new(),
+                action: Action::Quarantined {
+                    file: eml,
+                    reason: record.reason,
+                },
+            });
+        }
         self.index.quarantined.remove(name);
         let outcome = self.import(&raw, &eml)?;
         if !matches!(outcome.action, Action::Quarantined { .. }) && !self.dry_run {
@@ -387,6 +457,17 @@ impl<'s> Importer<'s> {
                     ticket: Some(*ticket),
                 },
             ));
+        }
+        if mail.parts > self.config.mail.max_parts {
+            // All or nothing: a part of a message filed would look like the
+            // whole of it.
+            let reason = format!(
+                "message has {} MIME parts; the limit is {} (mail.max_parts)",
+                mail.parts, self.config.mail.max_parts
+            );
+            return self
+                .quarantine(raw, source, &reason, now)
+                .map(|a| outcome(id, subject, a));
         }
         if let Some(n) = &mail.noise
             && n.kind == NoiseKind::Loop
@@ -914,6 +995,20 @@ impl<'s> Importer<'s> {
         reason: &str,
         now: Timestamp,
     ) -> Result<Action> {
+        self.quarantine_as(raw, source, reason, raw.len() as u64, false, now)
+    }
+
+    /// Quarantines `raw`; `truncated` when it is only the header of a
+    /// message of `size` bytes that was too large to read.
+    fn quarantine_as(
+        &mut self,
+        raw: &[u8],
+        source: &str,
+        reason: &str,
+        size: u64,
+        truncated: bool,
+        now: Timestamp,
+    ) -> Result<Action> {
         let name = synthetic_message_id(raw)
             .trim_end_matches("@tix.invalid")
             .to_string();
@@ -926,7 +1021,8 @@ impl<'s> Importer<'s> {
             at: now,
             reason: reason.to_string(),
             source: source.to_string(),
-            size: raw.len() as u64,
+            size,
+            truncated,
         };
         let yaml = serde_yaml::to_string(&record)
             .map_err(|e| Error::internal(format!("cannot write quarantine record: {e}")))?;
@@ -1026,6 +1122,14 @@ pub struct QuarantineRecord {
     pub reason: String,
     pub source: String,
     pub size: u64,
+    /// Only the header of the message is kept: it was too large to read,
+    /// so it cannot be filed from the quarantine.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn kind_name(kind: NoiseKind) -> &'static str {

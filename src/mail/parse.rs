@@ -30,6 +30,8 @@ pub struct InboundMail {
     pub html: Option<String>,
     pub attachments: Vec<MailAttachment>,
     pub noise: Option<Noise>,
+    /// MIME parts, the message itself and nested messages' parts included.
+    pub parts: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -168,6 +170,12 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
         html,
         attachments,
         noise: classify(&msg, own),
+        parts: msg.parts.len()
+            + msg
+                .attachments()
+                .filter_map(|a| a.message())
+                .map(|m| m.parts.len())
+                .sum::<usize>(),
     })
 }
 

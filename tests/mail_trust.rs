@@ -1,0 +1,359 @@
+//! Mail that must not be trusted: Maildir symbolic links, mboxes that are
+//! not, messages too large or with too many parts.
+//!
+//! Every test runs the real `tix` binary in a [`Sandbox`] and checks what it
+//! left behind; real mail from `../shared/corpus` is used where it exists.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{Sandbox, files_under, kinds};
+use serde_json::Value;
+
+const DATE: &str = "Mon, 02 Mar 2026 10:00:00 +0000";
+
+/// A message: headers (raw bytes allowed) and a body.
+fn message(headers: &[(&str, &[u8])], body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, value) in headers {
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value);
+        out.push(b'\n');
+    }
+    out.push(b'\n');
+    out.extend_from_slice(body);
+    out
+}
+
+/// A plain message from `from` with `subject` and Message-ID `<id>`.
+fn simple(from: &str, subject: &str, id: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+    let mut headers: Vec<(&str, &[u8])> = vec![
+        ("From", from.as_bytes()),
+        ("To", b"support@example.com"),
+        ("Subject", subject.as_bytes()),
+        ("Date", DATE.as_bytes()),
+    ];
+    let id = format!("<{id}>");
+    headers.push(("Message-ID", id.as_bytes()));
+    for (n, v) in extra {
+        headers.push((n, v.as_bytes()));
+    }
+    message(&headers, format!("Text of {subject}\n").as_bytes())
+}
+
+#[allow(dead_code)]
+fn corpus(path: &str) -> Vec<u8> {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus")
+        .join(path);
+    let full = if full.exists() {
+        full
+    } else {
+        PathBuf::from("/work/shared/corpus").join(path)
+    };
+    std::fs::read(&full).unwrap_or_else(|e| panic!("corpus file {}: {e}", full.display()))
+}
+
+static INPUTS: AtomicUsize = AtomicUsize::new(0);
+
+fn input_file(sb: &Sandbox, name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = sb.mkdir("inputs");
+    let n = INPUTS.fetch_add(1, Ordering::SeqCst);
+    let path = dir.join(format!("{n}-{name}"));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[track_caller]
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+/// Imports one message from stdin; asserts exit `code`; returns the report.
+#[track_caller]
+fn import_eml(sb: &Sandbox, raw: &[u8], code: i32) -> Value {
+    let run = sb
+        .tix(["import", "eml", "--format", "json"])
+        .stdin(raw.to_vec())
+        .fails(code);
+    json(&run.stdout)
+}
+
+#[track_caller]
+fn ticket_of(report: &Value) -> String {
+    report["messages"][0]["ticket"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no ticket in {report:#}"))
+        .to_string()
+}
+
+fn maildir(sb: &Sandbox, name: &str) -> PathBuf {
+    let dir = sb.mkdir(name);
+    for d in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(dir.join(d)).unwrap();
+    }
+    dir
+}
+
+fn entries_of_kind(sb: &Sandbox, id: &str, kind: &str) -> Vec<Value> {
+    sb.entries(id)
+        .into_iter()
+        .filter(|e| e["kind"] == kind)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Maildir symbolic links
+// ---------------------------------------------------------------------------
+
+#[test]
+fn maildir_import_does_not_follow_symbolic_links() {
+    let sb = Sandbox::init();
+    let md = maildir(&sb, "Maildir");
+    let secret = sb.mkdir("secret").join("passwd");
+    std::fs::write(
+        &secret,
+        simple("Eve <eve@example.com>", "Secret", "secret@x", &[]),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&secret, md.join("new/1")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", md.join("cur/2:2,S")).unwrap();
+    std::fs::write(
+        md.join("new/3"),
+        simple("Ann <ann@example.com>", "Real mail", "real@x", &[]),
+    )
+    .unwrap();
+    let run = sb
+        .tix(["import", "maildir"])
+        .arg(&md)
+        .arg_pair("--format", "json")
+        .run()
+        .code(0);
+    let report = json(&run.stdout);
+    assert_eq!(report["counts"]["messages"], 1, "{report:#}");
+    assert_eq!(report["counts"]["new_tickets"], 1, "{report:#}");
+    assert_eq!(report["counts"]["quarantined"], 0, "{report:#}");
+    assert_eq!(report["counts"]["skipped_files"], 2, "{report:#}");
+    for name in ["new/1", "cur/2:2,S"] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.contains(name) && l.contains("symbolic link")),
+            "no message about {name}:\n{}",
+            run.stderr
+        );
+    }
+    // Nothing of the link targets is in the store or its history.
+    assert!(!sb.dir.join("quarantine").exists());
+    let history = sb.git(["log", "-p", "--all"]);
+    assert!(!history.contains("root:"), "/etc/passwd was committed");
+    assert!(!history.contains("Secret"), "the link target was committed");
+    sb.assert_clean();
+}
+
+// ---------------------------------------------------------------------------
+// Charsets, raw 8-bit headers, mboxes that are not
+// ---------------------------------------------------------------------------
+
+#[test]
+fn an_mbox_starting_with_a_byte_order_mark_keeps_its_first_message() {
+    let sb = Sandbox::init();
+    let mut mbox = b"\xEF\xBB\xBFFrom ann@example.com Mon Mar  2 10:00:00 2026\n".to_vec();
+    mbox.extend(simple("Ann <ann@example.com>", "First", "first@x", &[]));
+    mbox.extend(b"\nFrom bob@example.com Mon Mar  2 10:00:00 2026\n");
+    mbox.extend(simple("Bob <bob@example.com>", "Second", "second@x", &[]));
+    let file = input_file(&sb, "bom.mbox", &mbox);
+    let report = json(
+        &sb.tix(["import", "mbox"])
+            .arg(&file)
+            .arg_pair("--format", "json")
+            .ok(),
+    );
+    assert_eq!(report["counts"]["messages"], 2, "{report:#}");
+    assert_eq!(report["counts"]["new_tickets"], 2, "{report:#}");
+    let subjects: Vec<String> = sb
+        .list_json(["list", "--all"])
+        .iter()
+        .map(|t| t["subject"].as_str().unwrap().to_string())
+        .collect();
+    assert!(subjects.contains(&"First".to_string()), "{subjects:?}");
+}
+
+#[test]
+fn import_mbox_refuses_what_is_not_an_mbox() {
+    let sb = Sandbox::init();
+    let eml = input_file(
+        &sb,
+        "message.eml",
+        &simple("Ann <ann@example.com>", "Hi", "hi@x", &[]),
+    );
+    let head = sb.head();
+    sb.tix(["import", "mbox"]).arg(&eml).fails(6).stderr_has(&[
+        "not an mbox",
+        "import eml",
+        "message.eml",
+    ]);
+    let dir = sb.mkdir("somedir");
+    sb.tix(["import", "mbox"]).arg(&dir).fails(6).stderr_has(&[
+        "somedir",
+        "directory",
+        "not an mbox",
+    ]);
+    assert_eq!(sb.head(), head);
+    sb.assert_clean();
+}
+
+// ---------------------------------------------------------------------------
+// Unbounded inputs: MIME parts and message size
+// ---------------------------------------------------------------------------
+
+/// A multipart message with `n` tiny attachments.
+fn many_parts(n: usize, id: &str) -> Vec<u8> {
+    let mut body = String::new();
+    body.push_str("--b\nContent-Type: text/plain\n\nSee the files.\n");
+    for i in 0..n {
+        body.push_str(&format!(
+            "--b\nContent-Type: application/octet-stream\nContent-Disposition: attachment; filename=\"f{i}.bin\"\n\n{i}\n"
+        ));
+    }
+    body.push_str("--b--\n");
+    let mid = format!("<{id}>");
+    message(
+        &[
+            ("From", b"Ann <ann@example.com>"),
+            ("To", b"support@example.com"),
+            ("Subject", b"Many parts"),
+            ("Date", DATE.as_bytes()),
+            ("Message-ID", mid.as_bytes()),
+            ("MIME-Version", b"1.0"),
+            ("Content-Type", b"multipart/mixed; boundary=\"b\""),
+        ],
+        body.as_bytes(),
+    )
+}
+
+#[test]
+fn a_message_with_too_many_parts_is_quarantined_whole() {
+    let sb = Sandbox::init();
+    // The default is 500 parts.
+    let raw = many_parts(600, "parts@x");
+    let report = import_eml(&sb, &raw, 65);
+    let outcome = &report["messages"][0];
+    assert_eq!(outcome["action"], "quarantined", "{report:#}");
+    let reason = outcome["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("602 MIME parts") && reason.contains("mail.max_parts"),
+        "{reason}"
+    );
+    assert!(sb.list_ids(["list", "--all"]).is_empty(), "nothing filed");
+    let kept = sb.dir.join(outcome["file"].as_str().unwrap());
+    assert_eq!(std::fs::read(kept).unwrap(), raw, "kept byte for byte");
+    // Configurable; under the limit the message is filed with its files.
+    sb.set_mail("{max_parts: 10}");
+    let report = import_eml(&sb, &many_parts(8, "few@x"), 0);
+    let id = ticket_of(&report);
+    assert_eq!(entries_of_kind(&sb, &id, "attachment").len(), 8);
+    let report = import_eml(&sb, &many_parts(9, "nine@x"), 65);
+    assert!(
+        report["messages"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the limit is 10"),
+        "{report:#}"
+    );
+    // Raising the limit and retrying files it from the quarantine.
+    sb.set_mail("{max_parts: 1000}");
+    let retried = json(&sb.ok(["quarantine", "retry", "--format", "json"]));
+    assert_eq!(retried["counts"]["new_tickets"], 2, "{retried:#}");
+    sb.assert_clean();
+}
+
+#[test]
+fn messages_far_over_the_size_limit_are_not_read_whole() {
+    let sb = Sandbox::init();
+    sb.set_mail("{max_message_bytes: 1000}");
+    let big = |id: &str| {
+        let mut m = simple("Ann <ann@example.com>", "Huge", id, &[]);
+        m.extend("0123456789abcdef\n".repeat(1000).as_bytes());
+        m
+    };
+    // A file: its size comes from the file system.
+    let raw = big("file@x");
+    let file = input_file(&sb, "big.eml", &raw);
+    let run = sb
+        .tix(["import", "eml", "--format", "json"])
+        .arg(&file)
+        .fails(65);
+    let report = json(&run.stdout);
+    let outcome = &report["messages"][0];
+    assert_eq!(outcome["action"], "quarantined");
+    let reason = outcome["reason"].as_str().unwrap();
+    assert!(
+        reason.contains(&format!("{} bytes", raw.len()))
+            && reason.contains("the limit is 1000")
+            && reason.contains("only its header"),
+        "{reason}"
+    );
+    let kept = std::fs::read(sb.dir.join(outcome["file"].as_str().unwrap())).unwrap();
+    let header_end = raw.windows(2).position(|w| w == b"\n\n").unwrap() + 2;
+    assert_eq!(kept, raw[..header_end], "the header is kept");
+    let record: serde_yaml::Value = serde_yaml::from_slice(
+        &std::fs::read(
+            sb.dir
+                .join(outcome["file"].as_str().unwrap().replace(".eml", ".yaml")),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(record["size"].as_u64(), Some(raw.len() as u64));
+    assert_eq!(record["truncated"].as_bool(), Some(true));
+    // Standard input is not read past the bound.
+    let report = import_eml(&sb, &big("stdin@x"), 65);
+    assert!(
+        report["messages"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("more than 2000 bytes"),
+        "{report:#}"
+    );
+    // An mbox and a Maildir: the large message is quarantined, the rest filed.
+    let mut mbox = Vec::new();
+    for m in [
+        big("mbox-big@x"),
+        simple("Bob <bob@example.com>", "Small", "small@x", &[]),
+    ] {
+        mbox.extend(b"From x Mon Mar  2 10:00:00 2026\n");
+        mbox.extend(m);
+        mbox.push(b'\n');
+    }
+    let mbox = input_file(&sb, "big.mbox", &mbox);
+    let report = json(
+        &sb.tix(["import", "mbox"])
+            .arg(&mbox)
+            .arg_pair("--format", "json")
+            .ok(),
+    );
+    assert_eq!(report["counts"]["quarantined"], 1, "{report:#}");
+    assert_eq!(report["counts"]["new_tickets"], 1, "{report:#}");
+    let md = maildir(&sb, "Maildir");
+    std::fs::write(md.join("new/1"), big("md-big@x")).unwrap();
+    let report = json(
+        &sb.tix(["import", "maildir"])
+            .arg(&md)
+            .arg_pair("--format", "json")
+            .ok(),
+    );
+    assert_eq!(report["counts"]["quarantined"], 1, "{report:#}");
+    // A header-only copy is never filed as if it were the message.
+    sb.set_mail("{max_message_bytes: 1000000}");
+    let retried = json(&sb.ok(["quarantine", "retry", "--format", "json"]));
+    assert_eq!(retried["counts"]["new_tickets"], 0, "{retried:#}");
+    assert_eq!(retried["counts"]["quarantined"], 4, "{retried:#}");
+    assert_eq!(sb.list_ids(["list", "--all"]).len(), 1);
+    sb.assert_clean();
+    let _ = files_under(&sb.dir);
+    let _ = kinds(&[]);
+}
