@@ -1,5 +1,7 @@
-//! Mail that must not be trusted: Maildir symbolic links, mboxes that are
-//! not, messages too large or with too many parts.
+//! Mail that must not be trusted: Maildir symbolic links, charsets beyond
+//! the common ones, mboxes that are not, messages too large or with too many
+//! parts, strangers threading into a ticket, bounces of tix's own replies,
+//! and subjects too long for one header line.
 //!
 //! Every test runs the real `tix` binary in a [`Sandbox`] and checks what it
 //! left behind; real mail from `../shared/corpus` is used where it exists.
@@ -44,7 +46,6 @@ fn simple(from: &str, subject: &str, id: &str, extra: &[(&str, &str)]) -> Vec<u8
     message(&headers, format!("Text of {subject}\n").as_bytes())
 }
 
-#[allow(dead_code)]
 fn corpus(path: &str) -> Vec<u8> {
     let full = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/corpus")
@@ -157,6 +158,140 @@ fn maildir_import_does_not_follow_symbolic_links() {
 // ---------------------------------------------------------------------------
 // Charsets, raw 8-bit headers, mboxes that are not
 // ---------------------------------------------------------------------------
+
+/// Imports `raw` and returns (ticket subject, customer name, message body).
+fn imported_text(sb: &Sandbox, raw: &[u8]) -> (String, String, String) {
+    let report = import_eml(sb, raw, 0);
+    let id = ticket_of(&report);
+    let shown = sb.show(&id);
+    let message = entries_of_kind(sb, &id, "message").remove(0);
+    (
+        shown["ticket"]["subject"].as_str().unwrap().to_string(),
+        shown["ticket"]["customer"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        message["body"].as_str().unwrap().to_string(),
+    )
+}
+
+/// One message in `charset`: encoded-word subject and name, 8-bit body.
+fn in_charset(charset: &str, id: &str, subject: &[u8], name: &[u8], body: &[u8]) -> Vec<u8> {
+    let b = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .map(|c| format!("={c:02X}"))
+            .collect::<String>()
+    };
+    let subject = format!("=?{charset}?Q?{}?=", b(subject));
+    let from = format!("=?{charset}?Q?{}?= <sender@example.com>", b(name));
+    let ctype = format!("text/plain; charset={charset}");
+    let mid = format!("<{id}>");
+    message(
+        &[
+            ("From", from.as_bytes()),
+            ("To", b"support@example.com"),
+            ("Subject", subject.as_bytes()),
+            ("Date", DATE.as_bytes()),
+            ("Message-ID", mid.as_bytes()),
+            ("MIME-Version", b"1.0"),
+            ("Content-Type", ctype.as_bytes()),
+            ("Content-Transfer-Encoding", b"8bit"),
+        ],
+        body,
+    )
+}
+
+#[test]
+fn east_asian_and_thai_charsets_are_decoded() {
+    let sb = Sandbox::init();
+    // 你好，世界 in GB18030 and GBK; ハロー in EUC-JP; 안녕 in EUC-KR;
+    // สวัสดี in windows-874.
+    let cases: [(&str, &[u8], &str); 5] = [
+        (
+            "GB18030",
+            b"\xc4\xe3\xba\xc3\xa3\xac\xca\xc0\xbd\xe7",
+            "你好，世界",
+        ),
+        (
+            "GBK",
+            b"\xc4\xe3\xba\xc3\xa3\xac\xca\xc0\xbd\xe7",
+            "你好，世界",
+        ),
+        ("EUC-JP", b"\xa5\xcf\xa5\xed\xa1\xbc", "ハロー"),
+        ("EUC-KR", b"\xbe\xc8\xb3\xe7", "안녕"),
+        ("windows-874", b"\xca\xc7\xd1\xca\xb4\xd5", "สวัสดี"),
+    ];
+    for (charset, bytes, text) in cases {
+        let raw = in_charset(charset, &format!("{charset}@x"), bytes, bytes, bytes);
+        let (subject, name, body) = imported_text(&sb, &raw);
+        assert_eq!(subject, text, "{charset} subject");
+        assert_eq!(name, text, "{charset} name");
+        assert_eq!(body.trim_end(), text, "{charset} body");
+    }
+    // Real mail: an ISO-2022-JP body and an EUC-KR encoded-word subject.
+    let (_, _, body) = imported_text(
+        &sb,
+        &corpus("mikel-mail/spec/fixtures/emails/multi_charset/japanese_iso_2022.eml"),
+    );
+    assert!(body.contains("すみません"), "ISO-2022-JP body: {body:?}");
+    let (subject, _, _) = imported_text(
+        &sb,
+        &corpus("mikel-mail/spec/fixtures/emails/plain_emails/raw_email.eml"),
+    );
+    assert!(subject.contains("한국말로"), "EUC-KR subject: {subject:?}");
+    let (subject, _, _) = imported_text(
+        &sb,
+        &corpus("mikel-mail/spec/fixtures/emails/rfc2822/example14.eml"),
+    );
+    assert!(
+        subject.contains("テスト"),
+        "ISO-2022-JP subject: {subject:?}"
+    );
+}
+
+#[test]
+fn raw_8bit_headers_are_read_in_the_declared_charset() {
+    let sb = Sandbox::init();
+    let raw = message(
+        &[
+            ("From", b"J\xfcrgen M\xfcller <jm@example.com>"),
+            ("To", b"support@example.com"),
+            ("Subject", b"Fr\xf6sche im Garten"),
+            ("Date", DATE.as_bytes()),
+            ("Message-ID", b"<frogs@x>"),
+            ("Content-Type", b"text/plain; charset=iso-8859-1"),
+        ],
+        b"Gr\xfc\xdfe\n",
+    );
+    let (subject, name, body) = imported_text(&sb, &raw);
+    assert_eq!(subject, "Frösche im Garten");
+    assert_eq!(name, "Jürgen Müller");
+    assert_eq!(body.trim_end(), "Grüße");
+    // Without a declared charset, bytes that are not UTF-8 are Latin-1.
+    let raw = message(
+        &[
+            ("From", b"ann@example.com"),
+            ("Subject", b"Caf\xe9 ouvert"),
+            ("Date", DATE.as_bytes()),
+            ("Message-ID", b"<cafe@x>"),
+        ],
+        b"x\n",
+    );
+    assert_eq!(imported_text(&sb, &raw).0, "Café ouvert");
+    // UTF-8 stays UTF-8.
+    let raw = message(
+        &[
+            ("From", b"ann@example.com"),
+            ("Subject", "Grüße aus Köln".as_bytes()),
+            ("Date", DATE.as_bytes()),
+            ("Message-ID", b"<koeln@x>"),
+            ("Content-Type", b"text/plain; charset=iso-8859-1"),
+        ],
+        b"x\n",
+    );
+    assert_eq!(imported_text(&sb, &raw).0, "Grüße aus Köln");
+}
 
 #[test]
 fn an_mbox_starting_with_a_byte_order_mark_keeps_its_first_message() {

@@ -2,6 +2,7 @@
 //! decoded to UTF-8 and owned, so the parser's borrows end here.
 
 use git2::{ObjectType, Oid};
+use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
 
 use super::classify::{Noise, OwnMarks, classify};
@@ -86,6 +87,8 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
     } else {
         &raw[start..]
     };
+    let transcoded = utf8_headers(bytes);
+    let bytes = transcoded.as_deref().unwrap_or(bytes);
     let msg = MessageParser::default()
         .parse(bytes)
         .ok_or("not an RFC 5322 message (no headers could be read)")?;
@@ -177,6 +180,81 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
                 .map(|m| m.parts.len())
                 .sum::<usize>(),
     })
+}
+
+/// RFC 5322 headers are ASCII, but real mail puts raw 8-bit text in them
+/// (a Latin-1 subject, a Shift_JIS name), which mail-parser would read as
+/// UTF-8 and turn into U+FFFD. Such header lines are decoded in the charset
+/// the message declares for its text, or as Latin-1 when it declares none
+/// or that charset cannot be it; None when every header line is UTF-8.
+fn utf8_headers(raw: &[u8]) -> Option<Vec<u8>> {
+    let end = header_end(raw);
+    let header = &raw[..end];
+    if std::str::from_utf8(header).is_ok() {
+        return None;
+    }
+    let latin1 = charset_decoder(b"iso-8859-1")?;
+    let decoder = declared_charset(raw)
+        .filter(|c| !c.eq_ignore_ascii_case("utf-8") && !c.eq_ignore_ascii_case("us-ascii"))
+        .and_then(|c| charset_decoder(c.as_bytes()))
+        // Only a charset that leaves ASCII alone keeps header names and
+        // encoded words intact (not UTF-16, say).
+        .filter(|d| d(b"Subject: =?x?=") == "Subject: =?x?=")
+        .unwrap_or(latin1);
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 8);
+    for line in header.split_inclusive(|b| *b == b'\n') {
+        if std::str::from_utf8(line).is_ok() {
+            out.extend_from_slice(line);
+        } else {
+            out.extend_from_slice(decoder(line).as_bytes());
+        }
+    }
+    out.extend_from_slice(&raw[end..]);
+    Some(out)
+}
+
+/// Where the header block ends (after its blank line), or the whole.
+fn header_end(raw: &[u8]) -> usize {
+    let mut at = 0;
+    for line in raw.split_inclusive(|b| *b == b'\n') {
+        at += line.len();
+        if line == b"\n" || line == b"\r\n" {
+            return at;
+        }
+    }
+    raw.len()
+}
+
+/// The first `charset=` of the message's Content-Type headers (the
+/// message's own, or for multipart mail its first part's).
+fn declared_charset(raw: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(&raw[..raw.len().min(64 * 1024)]);
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find("content-type:") {
+        let start = from + pos;
+        // The header with its folded continuation lines.
+        let mut end = start;
+        for line in lower[start..].split_inclusive('\n') {
+            if end > start && !line.starts_with([' ', '\t']) {
+                break;
+            }
+            end += line.len();
+        }
+        let value = &lower[start..end];
+        if let Some(at) = value.find("charset=") {
+            let rest = value[at + 8..].trim_start_matches(['"', '\'']);
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || "-_:.".contains(*c))
+                .collect();
+            if !name.is_empty() {
+                return Some(name);
+            }
+        }
+        from = end.max(start + 1);
+    }
+    None
 }
 
 fn clean_id(s: &str) -> String {
