@@ -492,3 +492,99 @@ fn messages_far_over_the_size_limit_are_not_read_whole() {
     let _ = files_under(&sb.dir);
     let _ = kinds(&[]);
 }
+
+// ---------------------------------------------------------------------------
+// Long subjects and names in outgoing mail
+// ---------------------------------------------------------------------------
+
+/// Every message the file transport wrote to `dir`.
+fn sent_mail(dir: &Path) -> Vec<Vec<u8>> {
+    files_under(dir)
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect()
+}
+
+#[test]
+fn outgoing_header_lines_fit_rfc_5322_whatever_the_subject() {
+    let sb = Sandbox::init();
+    sb.add_bob();
+    let outbox = sb.mkdir("outbox");
+    sb.set_config("name", "\"Example Support\"");
+    sb.set_mail(&format!(
+        "addresses: [support@example.com]\nmessage_id_domain: tix.example.com\n\
+         notify: {{new_ticket: true, follow_up: true}}\n\
+         outgoing:\n  transport: file\n  dir: {}\n",
+        outbox.display()
+    ));
+    // 300 KB unbroken subject and name, a long message id, a long body line.
+    let subject = "S".repeat(300_000);
+    let name = "N".repeat(100_000);
+    let id = format!("{}@example.org", "i".repeat(3000));
+    let raw = message(
+        &[
+            ("From", format!("{name} <ann@example.org>").as_bytes()),
+            ("To", b"support@example.com"),
+            ("Subject", subject.as_bytes()),
+            ("Date", DATE.as_bytes()),
+            ("Message-ID", format!("<{id}>").as_bytes()),
+        ],
+        format!("{}\n", "b".repeat(5000)).as_bytes(),
+    );
+    let report = import_eml(&sb, &raw, 0);
+    let ticket = ticket_of(&report);
+    assert_eq!(report["counts"]["acknowledged"], 1, "{report:#}");
+    sb.tix(["reply", &ticket, "-m", &format!("Answer {}", "a".repeat(3000))])
+        .ok();
+    // A non-ASCII long subject, encoded and folded.
+    let accents = "é".repeat(5000);
+    let report = import_eml(
+        &sb,
+        &message(
+            &[
+                ("From", b"Zoe <zoe@example.org>"),
+                ("To", b"support@example.com"),
+                ("Subject", format!("=?UTF-8?Q?{}?=", "=C3=A9".repeat(5000)).as_bytes()),
+                ("Date", DATE.as_bytes()),
+                ("Message-ID", b"<zoe@x>"),
+            ],
+            b"x\n",
+        ),
+        0,
+    );
+    let second = ticket_of(&report);
+    sb.tix(["reply", &second, "-m", "ok"]).ok();
+    let sent = sent_mail(&outbox);
+    // Two acknowledgements, two notifications, two replies.
+    assert_eq!(sent.len(), 6, "{} messages", sent.len());
+    let tag = format!("[tix #{ticket}]");
+    for bytes in &sent {
+        for line in bytes.split(|b| *b == b'\n') {
+            assert!(
+                line.len() <= 998,
+                "a line of {} octets: {}",
+                line.len(),
+                String::from_utf8_lossy(&line[..80])
+            );
+        }
+        let parsed = mail_parser::MessageParser::default().parse(bytes).unwrap();
+        let subject = parsed.subject().unwrap();
+        assert!(subject.chars().count() <= 200, "{} chars", subject.len());
+        assert!(subject.starts_with("[tix #"), "{subject}");
+        if subject.contains(&tag) {
+            assert!(subject.ends_with('…'), "{subject}");
+        } else {
+            assert!(subject.contains(&accents[..40]), "{subject}");
+        }
+    }
+    // The customer's answer to the cut subject threads back by its tag.
+    let answer = simple(
+        "ann@example.org",
+        &format!("Re: {tag} SSSS…"),
+        "answer@example.org",
+        &[],
+    );
+    let report = import_eml(&sb, &answer, 0);
+    assert_eq!(report["messages"][0]["action"], "follow-up", "{report:#}");
+    assert_eq!(report["messages"][0]["ticket"], ticket.as_str());
+}
