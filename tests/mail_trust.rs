@@ -534,8 +534,13 @@ fn outgoing_header_lines_fit_rfc_5322_whatever_the_subject() {
     let report = import_eml(&sb, &raw, 0);
     let ticket = ticket_of(&report);
     assert_eq!(report["counts"]["acknowledged"], 1, "{report:#}");
-    sb.tix(["reply", &ticket, "-m", &format!("Answer {}", "a".repeat(3000))])
-        .ok();
+    sb.tix([
+        "reply",
+        &ticket,
+        "-m",
+        &format!("Answer {}", "a".repeat(3000)),
+    ])
+    .ok();
     // A non-ASCII long subject, encoded and folded.
     let accents = "é".repeat(5000);
     let report = import_eml(
@@ -544,7 +549,10 @@ fn outgoing_header_lines_fit_rfc_5322_whatever_the_subject() {
             &[
                 ("From", b"Zoe <zoe@example.org>"),
                 ("To", b"support@example.com"),
-                ("Subject", format!("=?UTF-8?Q?{}?=", "=C3=A9".repeat(5000)).as_bytes()),
+                (
+                    "Subject",
+                    format!("=?UTF-8?Q?{}?=", "=C3=A9".repeat(5000)).as_bytes(),
+                ),
                 ("Date", DATE.as_bytes()),
                 ("Message-ID", b"<zoe@x>"),
             ],
@@ -587,4 +595,110 @@ fn outgoing_header_lines_fit_rfc_5322_whatever_the_subject() {
     let report = import_eml(&sb, &answer, 0);
     assert_eq!(report["messages"][0]["action"], "follow-up", "{report:#}");
     assert_eq!(report["messages"][0]["ticket"], ticket.as_str());
+}
+
+// ---------------------------------------------------------------------------
+// Strangers threading by header
+// ---------------------------------------------------------------------------
+
+#[test]
+fn a_stranger_threading_by_header_is_recorded_but_not_copied() {
+    let sb = Sandbox::init();
+    let outbox = sb.mkdir("outbox");
+    sb.set_mail(&format!(
+        "addresses: [support@example.com]\nmessage_id_domain: tix.example.com\n\
+         auto_reply: {{enabled: false}}\n\
+         outgoing:\n  transport: file\n  dir: {}\n",
+        outbox.display()
+    ));
+    let first = simple(
+        "Ann <ann@example.org>",
+        "Where is my order",
+        "order@example.org",
+        &[("Cc", "Carl <carl@example.org>")],
+    );
+    let ticket = ticket_of(&import_eml(&sb, &first, 0));
+    // Carl, copied by the customer, takes part: his reply is no outsider's.
+    let carl = simple(
+        "carl@example.org",
+        "Re: Where is my order",
+        "carl1@example.org",
+        &[("In-Reply-To", "<order@example.org>")],
+    );
+    assert_eq!(
+        import_eml(&sb, &carl, 0)["messages"][0]["action"],
+        "follow-up"
+    );
+    // Eve knows the Message-ID; she copies a friend.
+    let eve = simple(
+        "Eve <eve@evil.example>",
+        "Re: Where is my order",
+        "eve1@evil.example",
+        &[
+            ("In-Reply-To", "<order@example.org>"),
+            ("Cc", "mallory@evil.example"),
+        ],
+    );
+    let report = import_eml(&sb, &eve, 0);
+    assert_eq!(report["messages"][0]["action"], "follow-up", "{report:#}");
+    assert_eq!(report["messages"][0]["ticket"], ticket.as_str());
+    let shown = sb.show(&ticket);
+    let cc: Vec<&str> = shown["ticket"]["cc"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(cc, ["carl@example.org"], "nobody joined the Cc");
+    let messages = entries_of_kind(&sb, &ticket, "message");
+    let flags: Vec<bool> = messages
+        .iter()
+        .map(|m| m["outsider"].as_bool().unwrap_or(false))
+        .collect();
+    assert_eq!(flags, [false, false, true], "{messages:#?}");
+    let text = sb.ok(["show", &ticket]);
+    assert!(
+        text.contains("eve@evil.example takes no part in this ticket"),
+        "{text}"
+    );
+    // The agent's reply goes to the customer and the Cc only.
+    sb.tix(["reply", &ticket, "-m", "Shipped to 1 Main St"])
+        .ok();
+    let sent = sent_mail(&outbox);
+    assert_eq!(sent.len(), 1);
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&sent[0])
+        .unwrap();
+    let mut to: Vec<String> = parsed
+        .to()
+        .into_iter()
+        .chain(parsed.cc())
+        .flat_map(|a| a.iter())
+        .filter_map(|a| a.address().map(str::to_string))
+        .collect();
+    to.sort();
+    assert_eq!(to, ["ann@example.org", "carl@example.org"]);
+    // Her later mail with only the tag does not thread.
+    let tagged = simple(
+        "eve@evil.example",
+        &format!("[tix #{ticket}] send it to me instead"),
+        "eve2@evil.example",
+        &[],
+    );
+    let report = import_eml(&sb, &tagged, 0);
+    assert_eq!(report["messages"][0]["action"], "created", "{report:#}");
+    assert_ne!(report["messages"][0]["ticket"], ticket.as_str());
+    // An agent adds her deliberately: from then on she takes part.
+    sb.ok(["cc", &ticket, "--add", "eve@evil.example"]);
+    let again = simple(
+        "eve@evil.example",
+        &format!("[tix #{ticket}] thanks"),
+        "eve3@evil.example",
+        &[],
+    );
+    let report = import_eml(&sb, &again, 0);
+    assert_eq!(report["messages"][0]["action"], "follow-up", "{report:#}");
+    let last = entries_of_kind(&sb, &ticket, "message").pop().unwrap();
+    assert!(last.get("outsider").is_none(), "{last:#}");
+    sb.assert_clean();
 }

@@ -77,6 +77,9 @@ pub fn entry_json(item: &TrailItem) -> Value {
     if let Some(why) = &item.not_applied {
         map.insert("not_applied".into(), why.clone().into());
     }
+    if item.outsider {
+        map.insert("outsider".into(), true.into());
+    }
     Value::Object(map)
 }
 
@@ -160,6 +163,13 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
         out.push_str(&format!("{}  {label}\n", s.dim(&head)));
         if let Some(why) = &item.not_applied {
             out.push_str(&s.red(&format!("! {why}\n")));
+        }
+        if let (true, Event::Message { from, .. }) = (item.outsider, &e.event) {
+            out.push_str(&s.red(&format!(
+                "! {} takes no part in this ticket: the message threaded by its headers only; \
+                 replies do not go to them (`tix cc {} --add {}` includes them)\n",
+                from.email, t.id, from.email
+            )));
         }
         if let Some(mail) = e.event.mail() {
             out.push_str(&s.dim(&mail_line(mail)));

@@ -85,6 +85,12 @@ pub struct TrailItem {
     pub entry: Entry,
     /// Set when the entry did not change the state, and why.
     pub not_applied: Option<String>,
+    /// A message by e-mail from someone who took no part in the ticket
+    /// when it came (not the customer, not in Cc, not an earlier writer):
+    /// it threaded by its headers alone, so it was recorded but its sender
+    /// was not made a participant. Derived, never stored: an agent makes
+    /// them one with `tix cc`.
+    pub outsider: bool,
 }
 
 impl Ticket {
@@ -142,9 +148,29 @@ pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailIt
     sort_entries(&mut entries);
     let mut t = Ticket::empty(id);
     let mut trail = Vec::with_capacity(entries.len());
+    // Senders of earlier messages who were participants when they wrote.
+    let mut writers: BTreeSet<String> = BTreeSet::new();
     for StoredEntry { file, entry } in entries {
         t.entries += 1;
         t.last_seq = t.last_seq.max(entry.seq);
+        let outsider = match &entry.event {
+            Event::Message {
+                from,
+                mail: Some(_),
+            } => {
+                let sender = from.email.to_ascii_lowercase();
+                let known = writers.contains(&sender)
+                    || t.customer
+                        .iter()
+                        .chain(t.cc.iter())
+                        .any(|p| p.same_address(&sender));
+                if known {
+                    writers.insert(sender);
+                }
+                !known
+            }
+            _ => false,
+        };
         let not_applied = apply(&mut t, &entry, &file);
         if let Some(why) = &not_applied {
             t.warnings.push(format!("{file}: {why}"));
@@ -153,6 +179,7 @@ pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailIt
             file,
             entry,
             not_applied,
+            outsider,
         });
     }
     (t, trail)

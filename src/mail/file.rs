@@ -698,10 +698,16 @@ impl<'s> Importer<'s> {
         now: Timestamp,
     ) -> Result<bool> {
         let info = self.index.tickets[&ticket].clone();
+        // Someone who takes no part in the ticket got here by its headers
+        // alone (knowing one Message-ID is enough): the message is kept,
+        // but neither they nor the people they copied join the Cc, so the
+        // agent's replies do not go to a stranger. `tix show` flags it.
+        let outsider = !is_agent && !info.participants.contains(&from.email.to_ascii_lowercase());
         let new_cc: Vec<Party> = self
             .participants_besides(mail, &[from.email.as_str()])
             .into_iter()
             .chain((!is_agent).then(|| from.clone()))
+            .filter(|_| !outsider)
             .filter(|p| !info.participants.contains(&p.email.to_ascii_lowercase()))
             .filter(|p| self.config.agent(&p.email).is_none())
             .collect();

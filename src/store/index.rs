@@ -40,7 +40,7 @@ const SUMMARY_FILE: &str = "summary.bin";
 const SHARDS_DIR: &str = "shards";
 /// The single-file index of earlier versions, removed on sight.
 const LEGACY_FILE: &str = "index.bin";
-const INDEX_VERSION: u32 = 10;
+const INDEX_VERSION: u32 = 11;
 
 type TreeId = [u8; 20];
 
@@ -384,7 +384,9 @@ impl IndexedTicket {
             .collect();
         let mut message_ids = Vec::new();
         for item in &trail {
-            if let Event::Message { from, .. } = &item.entry.event {
+            if let Event::Message { from, .. } = &item.entry.event
+                && !item.outsider
+            {
                 participants.push(from.email.to_ascii_lowercase());
             }
             message_ids.extend(item.entry.event.mail().map(|m| m.message_id.clone()));
