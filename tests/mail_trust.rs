@@ -702,3 +702,177 @@ fn a_stranger_threading_by_header_is_recorded_but_not_copied() {
     assert!(last.get("outsider").is_none(), "{last:#}");
     sb.assert_clean();
 }
+
+// ---------------------------------------------------------------------------
+// Bounces of tix's own replies
+// ---------------------------------------------------------------------------
+
+/// A delivery status notification for `original` (the bytes tix sent), as
+/// Postfix writes one, from the null sender named MAILER-DAEMON, without
+/// In-Reply-To; the original as `message/rfc822`, or only its headers as
+/// `text/rfc822-headers`.
+fn dsn(original: &[u8], id: &str, headers_only: bool) -> Vec<u8> {
+    let (ctype, returned) = if headers_only {
+        let end = original
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(original.len());
+        ("text/rfc822-headers", &original[..end])
+    } else {
+        ("message/rfc822", original)
+    };
+    let mut out = format!(
+        "From: MAILER-DAEMON <>\r\n\
+         To: support@example.com\r\n\
+         Subject: Undelivered Mail Returned to Sender\r\n\
+         Date: Tue, 03 Mar 2026 10:00:00 +0000\r\n\
+         Message-ID: <{id}>\r\n\
+         MIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\r\n\
+         \r\n\
+         --B\r\nContent-Type: text/plain\r\n\r\n\
+         I'm sorry to have to inform you that your message could not\r\n\
+         be delivered to one or more recipients.\r\n\
+         \r\n\
+         --B\r\nContent-Type: message/delivery-status\r\n\r\n\
+         Reporting-MTA: dns; mx.example.org\r\n\r\n\
+         Final-Recipient: rfc822; ann@example.org\r\n\
+         Action: failed\r\n\
+         Status: 5.1.1\r\n\
+         Diagnostic-Code: smtp; 550 5.1.1 <ann@example.org>: User unknown\r\n\
+         \r\n\
+         --B\r\nContent-Type: {ctype}\r\n\r\n"
+    )
+    .into_bytes();
+    out.extend_from_slice(returned);
+    out.extend_from_slice(b"\r\n--B--\r\n");
+    out
+}
+
+#[test]
+fn bounces_of_our_replies_are_recorded_as_failed_deliveries() {
+    let sb = Sandbox::init();
+    let outbox = sb.mkdir("outbox");
+    sb.set_mail(&format!(
+        "addresses: [support@example.com]\nmessage_id_domain: tix.example.com\n\
+         auto_reply: {{enabled: false}}\n\
+         notify: {{new_ticket: true, follow_up: true}}\n\
+         outgoing:\n  transport: file\n  dir: {}\n",
+        outbox.display()
+    ));
+    let first = simple("Ann <ann@example.org>", "Broken", "ann1@example.org", &[]);
+    let ticket = ticket_of(&import_eml(&sb, &first, 0));
+    let reply = |text: &str| -> (String, String, Vec<u8>) {
+        sb.tix(["reply", &ticket, "-m", text]).ok();
+        let r = entries_of_kind(&sb, &ticket, "reply").pop().unwrap();
+        let file = r["entry_file"].as_str().unwrap().to_string();
+        let id = r["mail"]["message_id"].as_str().unwrap().to_string();
+        let raw = std::fs::read(
+            sb.ticket_dir(&ticket)
+                .join(r["mail"]["raw"].as_str().unwrap()),
+        )
+        .unwrap();
+        (file, id, raw)
+    };
+    let (file1, _, raw1) = reply("First answer");
+    let (file2, id2, _) = reply("Second answer");
+    let (file3, id3, _) = reply("Third answer");
+    let (file4, _, raw4) = reply("Fourth answer");
+    sb.ok(["close", &ticket]);
+    let sent_before = sent_mail(&outbox).len();
+    let status = |sb: &Sandbox| sb.show(&ticket)["ticket"]["status"].clone();
+    let closed = status(&sb);
+
+    let bounces: Vec<(&str, Vec<u8>)> = vec![
+        // Built from the bytes tix sent, the whole message returned.
+        (file1.as_str(), dsn(&raw1, "dsn1@mx.example.org", false)),
+        // Real Postfix DSN (sisimai), its returned Message-ID ours.
+        (
+            file2.as_str(),
+            String::from_utf8_lossy(&corpus("sisimai-set-of-emails/maildir/bsd/rfc3464-03.eml"))
+                .replace("220000000022.0000.0000000000000000222@NEKO.NYAAN", &id2)
+                .into_bytes(),
+        ),
+        // Real Exim bounce: the original quoted in the text.
+        (
+            file3.as_str(),
+            String::from_utf8_lossy(&corpus(
+                "sisimai-set-of-emails/maildir/bsd/lhost-exim-01.eml",
+            ))
+            .replace("E1P1ce6-000Egt-GZ@e1.example.org", &id3)
+            .into_bytes(),
+        ),
+        // Only the headers returned.
+        (file4.as_str(), dsn(&raw4, "dsn4@mx.example.org", true)),
+    ];
+    for (file, bytes) in &bounces {
+        let report = import_eml(&sb, bytes, 0);
+        let outcome = &report["messages"][0];
+        assert_eq!(outcome["action"], "noted", "{file}: {report:#}");
+        assert_eq!(outcome["ticket"], ticket.as_str(), "{file}");
+        let delivery = entries_of_kind(&sb, &ticket, "delivery")
+            .into_iter()
+            .find(|d| d["entry"] == *file && d["status"] == "failed")
+            .unwrap_or_else(|| panic!("no failed delivery for {file}"));
+        assert!(
+            delivery["body"].as_str().unwrap().starts_with("bounced"),
+            "{delivery:#}"
+        );
+        assert_eq!(status(&sb), closed, "a bounce never reopens");
+    }
+    // Each bounce is an internal note (besides tix's notification to agents).
+    let notes: Vec<Value> = entries_of_kind(&sb, &ticket, "note")
+        .into_iter()
+        .filter(|n| {
+            n["mail"]["noise"]
+                .as_str()
+                .is_some_and(|x| x.starts_with("bounce"))
+        })
+        .collect();
+    assert_eq!(notes.len(), 4, "{notes:#?}");
+    let delivery = entries_of_kind(&sb, &ticket, "delivery")
+        .into_iter()
+        .find(|d| d["entry"] == file1.as_str() && d["status"] == "failed")
+        .unwrap();
+    assert!(
+        delivery["body"].as_str().unwrap().contains("5.1.1"),
+        "{delivery:#}"
+    );
+    let shown = sb.show(&ticket);
+    let bounced = shown["ticket"]["bounced"].as_object().unwrap();
+    assert_eq!(bounced.len(), 4, "{bounced:#?}");
+    assert!(sb.ok(["show", &ticket]).contains("BOUNCED"));
+    assert_eq!(sent_mail(&outbox).len(), sent_before, "nobody is e-mailed");
+    // The same bounce again changes nothing.
+    let head = sb.head();
+    let report = import_eml(&sb, &bounces[0].1, 0);
+    assert_eq!(report["messages"][0]["action"], "duplicate");
+    assert_eq!(sb.head(), head);
+    // A made-up bounce naming the ticket's tag, returning mail that is not
+    // ours, writes nothing into it.
+    let fake = simple(
+        "ann@example.org",
+        &format!("[tix #{ticket}] hi"),
+        "fake@example.org",
+        &[],
+    );
+    let report = import_eml(&sb, &dsn(&fake, "dsn9@mx.example.org", false), 0);
+    assert_eq!(report["messages"][0]["action"], "skipped", "{report:#}");
+    // The named null sender alone makes a bounce, not mail without sender.
+    let plain = message(
+        &[
+            ("From", b"MAILER-DAEMON <>"),
+            ("To", b"support@example.com"),
+            ("Subject", b"Message not delivered"),
+            ("Date", DATE.as_bytes()),
+            ("Message-ID", b"<plain-bounce@mx.example.org>"),
+        ],
+        b"Your message could not be delivered.
+",
+    );
+    let report = import_eml(&sb, &plain, 0);
+    assert_eq!(report["messages"][0]["action"], "skipped", "{report:#}");
+    assert_eq!(report["messages"][0]["noise"], "bounce", "{report:#}");
+    assert_eq!(report["counts"]["quarantined"], 0, "{report:#}");
+    sb.assert_clean();
+}

@@ -132,6 +132,9 @@ fn render(t: &Ticket, trail: &[&TrailItem], s: Style) -> String {
             lock.at.to_short()
         )));
     }
+    for (entry, why) in &t.bounced {
+        out.push_str(&s.red(&format!("BOUNCED: {entry} ({why})\n")));
+    }
     // Tracks the status along the trail so a reopening reads as one.
     let mut closed = false;
     for item in trail {

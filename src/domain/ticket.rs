@@ -76,6 +76,16 @@ pub struct Ticket {
     /// Outbound replies not (yet) delivered, by entry file: the last
     /// error, or empty when no attempt is recorded.
     pub outbox: BTreeMap<String, String>,
+    /// Outbound mail that went out and came back as a bounce, by entry
+    /// file: the first line of the failed delivery that records it.
+    #[serde(default)]
+    pub bounced: BTreeMap<String, String>,
+}
+
+/// Whether a failed `delivery` body records a bounce (mail that went out
+/// and came back) rather than a failure to send.
+pub fn is_bounce_record(body: &str) -> bool {
+    body.starts_with("bounced")
 }
 
 /// One step of the trail as shown to a reader.
@@ -119,6 +129,7 @@ impl Ticket {
             last_seq: 0,
             warnings: Vec::new(),
             outbox: BTreeMap::new(),
+            bounced: BTreeMap::new(),
             group: None,
             escalations: 0,
             snoozed_until: None,
@@ -315,6 +326,14 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
         Event::Delivery { entry, status } => match status {
             DeliveryStatus::Sent => {
                 t.outbox.remove(entry);
+            }
+            // A bounce proves the mail went out, and says it was not
+            // delivered all the same: sending the same bytes again would
+            // not help, so it is no longer waiting in the outbox.
+            DeliveryStatus::Failed if is_bounce_record(&e.body) => {
+                t.outbox.remove(entry);
+                let first = e.body.lines().next().unwrap_or_default();
+                t.bounced.insert(entry.clone(), first.to_string());
             }
             // A failure after a success (two clones retrying) changes
             // nothing: the mail went out.

@@ -23,8 +23,10 @@ use crate::domain::assign::TeamState;
 use crate::domain::availability::away_at;
 use crate::domain::config::ClosedReply;
 use crate::domain::names::{safe_file_name, unique_name};
+use crate::domain::ticket::is_bounce_record;
 use crate::domain::{
-    Config, Entry, Event, LinkRel, MailMeta, Party, Priority, Status, TicketId, Timestamp,
+    Config, DeliveryStatus, Entry, Event, LinkRel, MailMeta, Party, Priority, Status, TicketId,
+    Timestamp,
 };
 use crate::error::{Error, Result};
 use crate::store::{Author, FILES_DIR, Store, StoreLock, random_tag};
@@ -509,10 +511,68 @@ impl<'s> Importer<'s> {
                 Action::Blacklisted { sender: from.email },
             ));
         }
-        let threaded = self.thread(&mail, &from);
+        let is_bounce = mail
+            .noise
+            .as_ref()
+            .is_some_and(|n| n.kind == NoiseKind::Bounce);
+        let threaded = self
+            .thread(&mail, &from)
+            .or_else(|| is_bounce.then(|| self.thread_bounce(&mail)).flatten());
+        let bounced = match threaded {
+            Some(ticket) if is_bounce => self.bounced_reply(ticket, &mail)?,
+            _ => None,
+        };
         let action = match (&mail.noise, threaded) {
             (Some(noise), Some(ticket)) if !self.index.tickets[&ticket].locked => {
-                self.write_noise_note(ticket, &mail, raw, &from, now)?;
+                let delivery = bounced.map(|(entry, body)| {
+                    vec![(
+                        Event::Delivery {
+                            entry,
+                            status: DeliveryStatus::Failed,
+                        },
+                        body,
+                    )]
+                });
+                let event_for = |meta| Event::Note { mail: Some(meta) };
+                self.write_mail_entry(
+                    ticket,
+                    &mail,
+                    raw,
+                    &from.email,
+                    "note",
+                    event_for,
+                    delivery,
+                    now,
+                )?;
+                Action::Noted {
+                    ticket,
+                    noise: noise.kind,
+                }
+            }
+            // A locked ticket takes no note, but what became of mail it
+            // sent is still recorded (a delivery entry applies when locked).
+            (Some(noise), Some(ticket)) if bounced.is_some() => {
+                let (entry, body) = bounced.expect("checked");
+                let info = self
+                    .index
+                    .tickets
+                    .get_mut(&ticket)
+                    .expect("ticket is indexed");
+                info.last_seq += 1;
+                let seq = info.last_seq;
+                self.write_entries(
+                    ticket,
+                    vec![Entry {
+                        at: now,
+                        seq,
+                        author: "tix".into(),
+                        event: Event::Delivery {
+                            entry,
+                            status: DeliveryStatus::Failed,
+                        },
+                        body,
+                    }],
+                )?;
                 Action::Noted {
                     ticket,
                     noise: noise.kind,
@@ -561,6 +621,74 @@ impl<'s> Importer<'s> {
         let sender = from.email.to_ascii_lowercase();
         let is_agent = self.config.agent(&from.email).is_some();
         (info.participants.contains(&sender) || is_agent).then_some(tagged)
+    }
+
+    /// The ticket a bounce belongs to by the message it returns: that
+    /// message's own id (ours, when it is a reply tix sent), then its
+    /// In-Reply-To and References, then the ticket tag in its subject, but
+    /// only when the returned message carries tix's Message-ID domain, so a
+    /// made-up bounce cannot write into a ticket by naming its tag.
+    fn thread_bounce(&self, mail: &InboundMail) -> Option<TicketId> {
+        let r = &mail.returned;
+        let by_id = r
+            .message_id
+            .iter()
+            .chain(r.thread.iter())
+            .find_map(|id| self.index.by_message_id.get(id).copied());
+        if by_id.is_some() {
+            return by_id;
+        }
+        let domain = super::send::message_id_domain(&self.config.mail);
+        let ours = r
+            .message_id
+            .as_ref()
+            .and_then(|id| id.rsplit_once('@'))
+            .is_some_and(|(_, d)| d.eq_ignore_ascii_case(&domain));
+        let tagged = find_subject_tag(&self.config.mail.subject_tag, r.subject.as_deref()?)?;
+        (ours && self.index.tickets.contains_key(&tagged)).then_some(tagged)
+    }
+
+    /// The outbound entry of `ticket` a bounce returns (by the returned
+    /// message's id, or the bounce's In-Reply-To), with the body of the
+    /// failed `delivery` that records it; None when it names none, or the
+    /// bounce is already recorded for it.
+    fn bounced_reply(
+        &self,
+        ticket: TicketId,
+        mail: &InboundMail,
+    ) -> Result<Option<(String, String)>> {
+        let ids: Vec<&String> = mail
+            .returned
+            .message_id
+            .iter()
+            .chain(mail.in_reply_to.iter())
+            .collect();
+        if ids.is_empty() || !self.store.ticket_exists(&ticket)? {
+            return Ok(None);
+        }
+        let entries = self.store.read_ticket(&ticket)?.entries;
+        let Some(file) = entries.iter().find_map(|e| match e.entry.event.mail() {
+            Some(m) if m.outbound && ids.contains(&&m.message_id) => Some(e.file.clone()),
+            _ => None,
+        }) else {
+            return Ok(None);
+        };
+        let recorded = entries.iter().any(|e| {
+            matches!(&e.entry.event, Event::Delivery { entry, status: DeliveryStatus::Failed }
+                if *entry == file && is_bounce_record(&e.entry.body))
+        });
+        if recorded {
+            return Ok(None);
+        }
+        let mut body = format!(
+            "bounced: {}\n",
+            mail.noise.as_ref().map(|n| n.reason.as_str()).unwrap_or("")
+        );
+        for line in &mail.returned.diagnostic {
+            body.push_str(line);
+            body.push('\n');
+        }
+        Ok(Some((file, body)))
     }
 
     fn follow_up_or_new(
@@ -808,21 +936,6 @@ impl<'s> Importer<'s> {
             info.closed_at = None;
         }
         Ok(reopened)
-    }
-
-    /// Records automatic mail on its ticket as an internal note; the
-    /// `mail.noise` of the note says what kind and why.
-    fn write_noise_note(
-        &mut self,
-        ticket: TicketId,
-        mail: &InboundMail,
-        raw: &[u8],
-        from: &Party,
-        now: Timestamp,
-    ) -> Result<()> {
-        let event_for = |meta| Event::Note { mail: Some(meta) };
-        self.write_mail_entry(ticket, mail, raw, &from.email, "note", event_for, None, now)
-            .map(drop)
     }
 
     /// Writes the entry carrying a message (with its original, quoted part,

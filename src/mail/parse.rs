@@ -5,7 +5,7 @@ use git2::{ObjectType, Oid};
 use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
 
-use super::classify::{Noise, OwnMarks, classify};
+use super::classify::{Noise, NoiseKind, OwnMarks, classify};
 use crate::domain::{Party, Timestamp};
 
 /// A parsed inbound message.
@@ -33,6 +33,23 @@ pub struct InboundMail {
     pub noise: Option<Noise>,
     /// MIME parts, the message itself and nested messages' parts included.
     pub parts: usize,
+    /// For a bounce: what it says of the message that could not be
+    /// delivered (empty otherwise).
+    pub returned: Returned,
+}
+
+/// The headers of the message a bounce returns, from its `message/rfc822`
+/// or `text/rfc822-headers` part, or from header lines quoted in its text
+/// (as Exim and qmail return the original).
+#[derive(Clone, Debug, Default)]
+pub struct Returned {
+    pub message_id: Option<String>,
+    /// Its In-Reply-To and References, newest first.
+    pub thread: Vec<String>,
+    pub subject: Option<String>,
+    /// What the delivery report says went wrong: its `Final-Recipient`,
+    /// `Status`, `Diagnostic-Code` lines, or `X-Failed-Recipients`.
+    pub diagnostic: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -153,7 +170,16 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
             bytes: part.contents().to_vec(),
         })
         .collect();
+    let noise = classify(&msg, own);
+    let returned = match &noise {
+        Some(n) if n.kind == NoiseKind::Bounce => Returned {
+            diagnostic: diagnostic(bytes),
+            ..returned(&msg, bytes)
+        },
+        _ => Returned::default(),
+    };
     Ok(InboundMail {
+        returned,
         message_id,
         synthetic_id,
         in_reply_to: ids(msg.in_reply_to()),
@@ -172,7 +198,7 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
         text: text.replace('\0', "").replace("\r\n", "\n"),
         html,
         attachments,
-        noise: classify(&msg, own),
+        noise,
         parts: msg.parts.len()
             + msg
                 .attachments()
@@ -255,6 +281,83 @@ fn declared_charset(raw: &[u8]) -> Option<String> {
         from = end.max(start + 1);
     }
     None
+}
+
+/// What a bounce says of the message it returns.
+fn returned(msg: &mail_parser::Message<'_>, raw: &[u8]) -> Returned {
+    let from_message = |m: &mail_parser::Message<'_>| Returned {
+        message_id: m.message_id().map(clean_id).filter(|s| !s.is_empty()),
+        thread: ids(m.in_reply_to())
+            .into_iter()
+            .chain(ids(m.references()).into_iter().rev())
+            .collect(),
+        subject: m.subject().map(clean_line),
+        diagnostic: Vec::new(),
+    };
+    for part in msg.parts.iter().skip(1) {
+        if let Some(m) = part.message() {
+            return from_message(m);
+        }
+        let headers_only = part.content_type().is_some_and(|ct| {
+            ct.subtype().is_some_and(|s| {
+                s.eq_ignore_ascii_case("rfc822-headers") || s.eq_ignore_ascii_case("global-headers")
+            })
+        });
+        if headers_only
+            && let Some(m) = MessageParser::default().parse(part.contents())
+            && !m.headers().is_empty()
+        {
+            return from_message(&m);
+        }
+    }
+    // Header lines quoted in the text, after the bounce's own header.
+    let body = String::from_utf8_lossy(&raw[header_end(raw)..]);
+    let mut out = Returned::default();
+    let mut lines = body.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some((name, value)) = line.trim_start_matches(['>', ' ']).split_once(':') else {
+            continue;
+        };
+        let mut value = value.to_string();
+        while let Some(next) = lines.peek().filter(|l| l.starts_with([' ', '\t'])) {
+            value.push_str(next);
+            lines.next();
+        }
+        let found: Vec<String> = value
+            .split(['<', '>', ' ', ','])
+            .filter(|w| w.contains('@'))
+            .map(|w| w.trim().to_string())
+            .collect();
+        match name.trim().to_ascii_lowercase().as_str() {
+            "message-id" if out.message_id.is_none() => out.message_id = found.into_iter().next(),
+            "in-reply-to" | "references" => out.thread.extend(found.into_iter().rev()),
+            "subject" if out.subject.is_none() => out.subject = Some(clean_line(&value)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The lines of a delivery report that say what failed, first of each.
+fn diagnostic(raw: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(&raw[..raw.len().min(256 * 1024)]);
+    let mut out: Vec<String> = Vec::new();
+    for name in [
+        "X-Failed-Recipients",
+        "Final-Recipient",
+        "Status",
+        "Diagnostic-Code",
+    ] {
+        let found = text.lines().find(|l| {
+            l.get(..name.len() + 1)
+                .is_some_and(|p| p.eq_ignore_ascii_case(&format!("{name}:")))
+        });
+        if let Some(line) = found {
+            let line = clean_line(line);
+            out.push(crate::mail::send::truncate_chars(&line, 300));
+        }
+    }
+    out
 }
 
 fn clean_id(s: &str) -> String {
