@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::classify::{NoiseKind, OwnMarks};
 use super::mailbox::RawMessage;
-use super::parse::{InboundMail, MailAttachment, parse, synthetic_message_id};
+use super::parse::{InboundMail, MailAttachment, parse_limited, synthetic_message_id};
 use super::quote::split_reply;
 use crate::domain::assign::TeamState;
 use crate::domain::availability::away_at;
@@ -440,7 +440,7 @@ impl<'s> Importer<'s> {
         }
         // mail-parser is trusted not to panic, but one bad message must not
         // take the rest of the mailbox down with it if it ever does.
-        let parsed = parse_quietly(raw, &self.own);
+        let parsed = parse_quietly(raw, &self.own, self.config.mail.max_parts);
         let mail = match parsed {
             Ok(mail) => mail,
             Err(reason) => {
@@ -1223,10 +1223,10 @@ pub fn loop_token(config: &Config) -> String {
 /// Parses with a panic guard: mail-parser has been seen to panic on
 /// malformed MIME ("Invalid part ID"); such a message is refused like any
 /// other unparseable one, and the panic message is kept off the terminal.
-fn parse_quietly(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
+fn parse_quietly(raw: &[u8], own: &OwnMarks, max_parts: usize) -> Result<InboundMail, String> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(|| parse(raw, own));
+    let result = std::panic::catch_unwind(|| parse_limited(raw, own, max_parts));
     std::panic::set_hook(previous);
     result.unwrap_or_else(|_| {
         Err("the mail parser crashed on this message (malformed MIME structure)".into())

@@ -70,6 +70,13 @@ pub fn synthetic_message_id(raw: &[u8]) -> String {
 
 /// Parses one message. Errors say why it cannot be filed.
 pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
+    parse_limited(raw, own, usize::MAX)
+}
+
+/// Like [`parse`], but a message with more than `max_parts` MIME parts is
+/// not taken apart: its attachments are not copied out (it will be
+/// quarantined whole), only `parts` says how many there are.
+pub fn parse_limited(raw: &[u8], own: &OwnMarks, max_parts: usize) -> Result<InboundMail, String> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err("empty message".into());
     }
@@ -148,8 +155,15 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
     } else {
         None
     };
+    let parts = msg.parts.len()
+        + msg
+            .attachments()
+            .filter_map(|a| a.message())
+            .map(|m| m.parts.len())
+            .sum::<usize>();
     let attachments = msg
         .attachments()
+        .take(if parts > max_parts { 0 } else { usize::MAX })
         .map(|part| MailAttachment {
             name: part.attachment_name().map(str::to_string),
             content_type: part
@@ -199,12 +213,7 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
         html,
         attachments,
         noise,
-        parts: msg.parts.len()
-            + msg
-                .attachments()
-                .filter_map(|a| a.message())
-                .map(|m| m.parts.len())
-                .sum::<usize>(),
+        parts,
     })
 }
 
