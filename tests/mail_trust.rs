@@ -858,6 +858,19 @@ fn bounces_of_our_replies_are_recorded_as_failed_deliveries() {
     );
     let report = import_eml(&sb, &dsn(&fake, "dsn9@mx.example.org", false), 0);
     assert_eq!(report["messages"][0]["action"], "skipped", "{report:#}");
+    // On a locked ticket the failed delivery is still recorded, no note.
+    let (file5, _, raw5) = reply("Fifth answer");
+    sb.ok(["close", &ticket, "--lock", "--yes"]);
+    let notes_before = entries_of_kind(&sb, &ticket, "note").len();
+    let report = import_eml(&sb, &dsn(&raw5, "dsn5@mx.example.org", false), 0);
+    assert_eq!(report["messages"][0]["action"], "noted", "{report:#}");
+    assert_eq!(entries_of_kind(&sb, &ticket, "note").len(), notes_before);
+    let shown = sb.show(&ticket);
+    assert!(
+        shown["ticket"]["bounced"].get(&file5).is_some(),
+        "{:#}",
+        shown["ticket"]
+    );
     // The named null sender alone makes a bounce, not mail without sender.
     let plain = message(
         &[
