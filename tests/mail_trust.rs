@@ -11,7 +11,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Sandbox, files_under, kinds};
+use common::{Sandbox, files_under};
 use serde_json::Value;
 
 const DATE: &str = "Mon, 02 Mar 2026 10:00:00 +0000";
@@ -47,14 +47,14 @@ fn simple(from: &str, subject: &str, id: &str, extra: &[(&str, &str)]) -> Vec<u8
 }
 
 fn corpus(path: &str) -> Vec<u8> {
-    let full = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus")
-        .join(path);
-    let full = if full.exists() {
-        full
-    } else {
-        PathBuf::from("/work/shared/corpus").join(path)
-    };
+    // `../shared` beside the clone, as CI has it; a worktree sits one level
+    // deeper.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let full = ["../shared/corpus", "../../shared/corpus"]
+        .iter()
+        .map(|c| root.join(c).join(path))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from("/work/shared/corpus").join(path));
     std::fs::read(&full).unwrap_or_else(|e| panic!("corpus file {}: {e}", full.display()))
 }
 
@@ -489,8 +489,6 @@ fn messages_far_over_the_size_limit_are_not_read_whole() {
     assert_eq!(retried["counts"]["quarantined"], 4, "{retried:#}");
     assert_eq!(sb.list_ids(["list", "--all"]).len(), 1);
     sb.assert_clean();
-    let _ = files_under(&sb.dir);
-    let _ = kinds(&[]);
 }
 
 // ---------------------------------------------------------------------------
