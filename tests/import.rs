@@ -425,19 +425,24 @@ fn mbox_threads_by_in_reply_to_and_references_and_records_cc() {
     assert_check_clean(&sb);
 }
 
+/// People a participant copies join the Cc. (A stranger who threads by
+/// header does not, nor do those they copy: see tests/mail_trust.rs.)
 #[test]
-fn a_new_person_replying_joins_the_cc() {
+fn new_people_a_participant_copies_join_the_cc() {
     let sb = Sandbox::init();
     sb.set_mail("addresses: [support@example.com]");
     let [m1, _, _] = printer_thread();
     let id = ticket_of(&import_one(&sb, &m1));
     let eve = Mail::new(
-        "Eve Ek <eve@example.com>",
+        "Carl Cole <carl@example.com>",
         "Re: Printer broken",
-        "eve1@example.com",
+        "carl1@example.com",
     )
     .reply_to("m1@example.com")
-    .set("To", "support@example.com, Gus <gus@example.com>");
+    .set(
+        "To",
+        "support@example.com, Eve Ek <eve@example.com>, Gus <gus@example.com>",
+    );
     let out = import_one(&sb, &eve);
     assert_action(&out, "follow-up");
     assert_eq!(ticket_of(&out), id);
@@ -2154,7 +2159,7 @@ fn a_missing_or_damaged_mail_index_is_rebuilt_and_changes_nothing() {
         let index = std::fs::read(mail_index(&sb)).unwrap();
         assert_eq!(
             index.first(),
-            Some(&12),
+            Some(&13),
             "saved again in the current version"
         );
     };

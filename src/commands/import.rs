@@ -1,6 +1,5 @@
 //! `tix import`: mailboxes into tickets.
 
-use std::io::{BufReader, Read};
 use std::path::Path;
 
 use serde_json::json;
@@ -11,6 +10,7 @@ use crate::domain::{MailAccount, MailProtocol};
 use crate::error::{Error, ErrorKind, Result};
 use crate::mail::fetch::{self, FetchOptions};
 use crate::mail::file::{Action, Counts, Importer, MessageOutcome};
+use crate::mail::mailbox::{self, MaildirItem, RawMessage};
 use crate::mail::respond;
 use crate::ops;
 use crate::store::Store;
@@ -20,44 +20,28 @@ use super::Ctx;
 pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
     match cmd {
         ImportCommand::Mbox(args) => {
-            let file = std::fs::File::open(&args.file).map_err(|e| {
-                Error::not_found(format!("cannot open mbox {}: {e}", args.file.display()))
-            })?;
+            let file = mailbox::open_mbox(&args.file)?;
+            let store = ctx.store()?;
+            let cap = Importer::read_limit_of(&store);
             let total = file.metadata().map(|m| m.len()).unwrap_or(0);
             let name = args.file.display().to_string();
-            let messages = mail_parser::mailbox::mbox::MessageIterator::new(BufReader::new(file))
-                .enumerate()
-                .map(move |(i, m)| {
-                    m.map(|m| {
-                        (
-                            format!("{name}#{}", i + 1),
-                            without_separator(m.unwrap_contents()),
-                        )
-                    })
-                    .map_err(|e| Error::internal(format!("cannot read {name}: {e}")))
-                });
-            import_all(ctx, &args.options, messages, Progress::Bytes(total))
+            let messages = mailbox::MboxReader::new(file, &name, cap).map(|m| m.map(Item::Message));
+            import_all(&store, &args.options, messages, Progress::Bytes(total))
         }
         ImportCommand::Maildir(args) => {
-            let dir = args.dir.clone();
-            let iter = mail_parser::mailbox::maildir::MessageIterator::new(&dir).map_err(|e| {
-                Error::invalid(format!(
-                    "{} is not a Maildir folder (expected cur/ and new/ inside): {e}",
-                    dir.display()
-                ))
-            })?;
-            let count = ["cur", "new"]
-                .iter()
-                .filter_map(|d| std::fs::read_dir(dir.join(d)).ok())
-                .map(|r| r.count() as u64)
-                .sum();
-            let messages = iter.map(|m| {
-                m.map(|m| (m.path().display().to_string(), m.unwrap_contents()))
-                    .map_err(|e| {
-                        Error::internal(format!("cannot read a message in the Maildir: {e}"))
-                    })
+            let files = mailbox::maildir_files(&args.dir)?;
+            let store = ctx.store()?;
+            let cap = Importer::read_limit_of(&store);
+            let count = files.len() as u64;
+            let messages = files.into_iter().map(move |path| {
+                mailbox::read_maildir_file(&path, cap).map(|item| match item {
+                    MaildirItem::Message(m) => Item::Message(m),
+                    MaildirItem::Skipped { path, reason } => {
+                        Item::Skipped(format!("{}: {reason}", path.display()))
+                    }
+                })
             });
-            import_all(ctx, &args.options, messages, Progress::Messages(count))
+            import_all(&store, &args.options, messages, Progress::Messages(count))
         }
         ImportCommand::Eml(args) => {
             import_eml(ctx, args.file.as_deref(), &args.options.clone().into())
@@ -182,18 +166,11 @@ fn names<'a>(names: impl Iterator<Item = &'a String>) -> String {
     }
 }
 
-/// mbox puts a blank line between messages; mail-parser's reader leaves
-/// it on the message before. It is not part of the message: keeping it
-/// would change the stored original and the synthetic Message-ID of mail
-/// without one, so the same message piped in by `import eml` would not be
-/// recognised.
-fn without_separator(mut contents: Vec<u8>) -> Vec<u8> {
-    if contents.ends_with(b"\r\n\r\n") {
-        contents.truncate(contents.len() - 2);
-    } else if contents.ends_with(b"\n\n") {
-        contents.truncate(contents.len() - 1);
-    }
-    contents
+/// What a mailbox reader gives the import.
+enum Item {
+    Message(RawMessage),
+    /// A file that was not read, and why (said per file, not imported).
+    Skipped(String),
 }
 
 enum Progress {
@@ -202,21 +179,30 @@ enum Progress {
 }
 
 fn import_all(
-    ctx: &Ctx,
+    store: &Store,
     options: &ImportOptions,
-    messages: impl Iterator<Item = Result<(String, Vec<u8>)>>,
+    messages: impl Iterator<Item = Result<Item>>,
     progress: Progress,
 ) -> Result<()> {
-    let store = ctx.store()?;
-    let mut importer = Importer::new(&store, options.dry_run)?;
+    let mut importer = Importer::new(store, options.dry_run)?;
     importer.set_batch_limit(options.batch);
     let bar = progress_bar(&progress);
     let mut outcomes = Vec::new();
     let mut seen_bytes = 0u64;
     for item in messages {
-        let (source, raw) = item?;
-        seen_bytes += raw.len() as u64;
-        let outcome = importer.import(&raw, &source)?;
+        let m = match item? {
+            Item::Message(m) => m,
+            Item::Skipped(why) => {
+                importer.skip_file();
+                match &bar {
+                    Some(bar) => bar.suspend(|| warn(&format!("skipped {why}"))),
+                    None => warn(&format!("skipped {why}")),
+                }
+                continue;
+            }
+        };
+        seen_bytes += m.size.unwrap_or(m.bytes.len() as u64);
+        let outcome = importer.import_message(&m)?;
         if let Some(bar) = &bar {
             bar.set_position(match progress {
                 Progress::Bytes(_) => seen_bytes,
@@ -228,7 +214,7 @@ fn import_all(
         }
     }
     let (mut counts, warnings) = importer.finish()?;
-    acknowledge_new(&store, &mut counts);
+    acknowledge_new(store, &mut counts);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -264,30 +250,26 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
             Error::new(ErrorKind::MailTempFail, e.message().to_string())
         }
     };
-    let (source, raw) = match file {
-        Some(p) if p.as_os_str() != "-" => (
-            p.display().to_string(),
-            std::fs::read(p).map_err(|e| {
+    let store = ctx.store().map_err(tempfail)?;
+    let cap = Importer::read_limit_of(&store);
+    let message = match file {
+        Some(p) if p.as_os_str() != "-" => std::fs::File::open(p)
+            .and_then(|f| mailbox::read_file_bounded(f, cap, &p.display().to_string()))
+            .map_err(|e| {
                 Error::new(
                     ErrorKind::MailRefused,
                     format!("cannot read message {}: {e}", p.display()),
                 )
             })?,
-        ),
-        _ => {
-            let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map_err(|e| {
-                Error::new(
-                    ErrorKind::MailTempFail,
-                    format!("cannot read standard input: {e}"),
-                )
-            })?;
-            ("stdin".to_string(), buf)
-        }
+        _ => mailbox::read_bounded(std::io::stdin().lock(), cap, "stdin").map_err(|e| {
+            Error::new(
+                ErrorKind::MailTempFail,
+                format!("cannot read standard input: {e}"),
+            )
+        })?,
     };
-    let store = ctx.store().map_err(tempfail)?;
     let mut importer = Importer::new(&store, options.dry_run).map_err(tempfail)?;
-    let outcome = importer.import(&raw, &source).map_err(tempfail)?;
+    let outcome = importer.import_message(&message).map_err(tempfail)?;
     let (mut counts, warnings) = importer.finish().map_err(tempfail)?;
     // The message is filed: whatever happens to the acknowledgement, the
     // MTA must not send it again.
@@ -373,7 +355,7 @@ pub fn report(options: &ImportOptions, counts: &Counts, outcomes: &[MessageOutco
     out.push_str(&format!(
         "{}{} messages: {} new tickets, {} follow-ups ({} reopened), {} noted on tickets; \
          skipped {} duplicates, {} auto-replies, {} bounces, {} list mail, {} loops, {} blacklisted; \
-         {} quarantined{}\n",
+         {} quarantined{}{}\n",
         if options.dry_run { "dry run, nothing written: " } else { "" },
         c.messages,
         c.new_tickets,
@@ -387,6 +369,10 @@ pub fn report(options: &ImportOptions, counts: &Counts, outcomes: &[MessageOutco
         c.loops,
         c.blacklisted,
         c.quarantined,
+        match c.skipped_files {
+            0 => String::new(),
+            n => format!("; {n} files not read (see the warnings)"),
+        },
         match (c.acknowledged, c.relayed, c.notified) {
             (0, 0, 0) => String::new(),
             (a, r, n) => format!(

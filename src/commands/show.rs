@@ -115,6 +115,9 @@ pub fn entry_json(item: &TrailItem) -> Value {
     if let Some(why) = &item.not_applied {
         map.insert("not_applied".into(), why.clone().into());
     }
+    if item.outsider {
+        map.insert("outsider".into(), true.into());
+    }
     Value::Object(map)
 }
 
@@ -194,6 +197,9 @@ fn render(
         ))));
         out.push('\n');
     }
+    for (entry, why) in &t.bounced {
+        out.push_str(&s.red(&format!("BOUNCED: {entry} ({why})\n")));
+    }
     // Tracks the status along the trail so a reopening reads as one.
     let mut closed = false;
     for item in trail {
@@ -226,6 +232,13 @@ fn render(
         if let Some(why) = &item.not_applied {
             out.push_str(&s.red(&c(&format!("! {why}"))));
             out.push('\n');
+        }
+        if let (true, Event::Message { from, .. }) = (item.outsider, &e.event) {
+            out.push_str(&s.red(&format!(
+                "! {} takes no part in this ticket: the message threaded by its headers only; \
+                 replies do not go to them (`tix cc {} --add {}` includes them)\n",
+                from.email, t.id, from.email
+            )));
         }
         if let Some(mail) = e.event.mail() {
             out.push_str(&s.dim(&c(&mail_line(mail))));

@@ -420,6 +420,9 @@ pub struct MailConfig {
     pub blacklist: Vec<BlacklistEntry>,
     /// Larger messages are quarantined, not filed.
     pub max_message_bytes: u64,
+    /// Messages with more MIME parts are quarantined, not filed: each part
+    /// can become files in the ticket, and the import holds the store lock.
+    pub max_parts: usize,
     /// Domain of the Message-IDs tix generates; mail with such an id is tix's
     /// own coming back, and is skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -869,6 +872,7 @@ impl Default for MailConfig {
             reopen_days: 14,
             blacklist: Vec::new(),
             max_message_bytes: 50 * 1024 * 1024,
+            max_parts: 500,
             message_id_domain: None,
             quarantine_noise: false,
             accounts: BTreeMap::new(),
@@ -1089,6 +1093,9 @@ impl Config {
             return Err(format!(
                 "mail.subject_tag: `{tag}` must contain `{{id}}` exactly once"
             ));
+        }
+        if self.mail.max_parts == 0 {
+            return Err("mail.max_parts: must be at least 1 (a message is one part)".into());
         }
         for (i, b) in self.mail.blacklist.iter().enumerate() {
             if b.sender.trim().is_empty() || b.sender.contains(char::is_whitespace) {

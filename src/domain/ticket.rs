@@ -76,6 +76,16 @@ pub struct Ticket {
     /// Outbound replies not (yet) delivered, by entry file: the last
     /// error, or empty when no attempt is recorded.
     pub outbox: BTreeMap<String, String>,
+    /// Outbound mail that went out and came back as a bounce, by entry
+    /// file: the first line of the failed delivery that records it.
+    #[serde(default)]
+    pub bounced: BTreeMap<String, String>,
+}
+
+/// Whether a failed `delivery` body records a bounce (mail that went out
+/// and came back) rather than a failure to send.
+pub fn is_bounce_record(body: &str) -> bool {
+    body.starts_with("bounced")
 }
 
 /// One step of the trail as shown to a reader.
@@ -90,6 +100,12 @@ pub struct TrailItem {
     /// the same ticket). Flagged as not applied; views meant for the
     /// customer leave it out.
     pub redundant: bool,
+    /// A message by e-mail from someone who took no part in the ticket
+    /// when it came (not the customer, not in Cc, not an earlier writer):
+    /// it threaded by its headers alone, so it was recorded but its sender
+    /// was not made a participant. Derived, never stored: an agent makes
+    /// them one with `tix cc`.
+    pub outsider: bool,
 }
 
 impl Ticket {
@@ -118,6 +134,7 @@ impl Ticket {
             last_seq: 0,
             warnings: Vec::new(),
             outbox: BTreeMap::new(),
+            bounced: BTreeMap::new(),
             group: None,
             escalations: 0,
             snoozed_until: None,
@@ -169,9 +186,29 @@ fn fold_sorted(
 ) -> (Ticket, Vec<TrailItem>) {
     let mut t = Ticket::empty(id);
     let mut trail = Vec::with_capacity(entries.len());
+    // Senders of earlier messages who were participants when they wrote.
+    let mut writers: BTreeSet<String> = BTreeSet::new();
     for StoredEntry { file, entry } in entries {
         t.entries += 1;
         t.last_seq = t.last_seq.max(entry.seq);
+        let outsider = match &entry.event {
+            Event::Message {
+                from,
+                mail: Some(_),
+            } => {
+                let sender = from.email.to_ascii_lowercase();
+                let known = writers.contains(&sender)
+                    || t.customer
+                        .iter()
+                        .chain(t.cc.iter())
+                        .any(|p| p.same_address(&sender));
+                if known {
+                    writers.insert(sender);
+                }
+                !known
+            }
+            _ => false,
+        };
         let (not_applied, redundant) = if repeats.contains(&file) {
             (Some(REPEATED_MESSAGE.to_string()), true)
         } else {
@@ -188,6 +225,7 @@ fn fold_sorted(
             entry,
             not_applied,
             redundant,
+            outsider,
         });
     }
     (t, trail)
@@ -365,6 +403,14 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
         Event::Delivery { entry, status } => match status {
             DeliveryStatus::Sent => {
                 t.outbox.remove(entry);
+            }
+            // A bounce proves the mail went out, and says it was not
+            // delivered all the same: sending the same bytes again would
+            // not help, so it is no longer waiting in the outbox.
+            DeliveryStatus::Failed if is_bounce_record(&e.body) => {
+                t.outbox.remove(entry);
+                let first = e.body.lines().next().unwrap_or_default();
+                t.bounced.insert(entry.clone(), first.to_string());
             }
             // A failure after a success (two clones retrying) changes
             // nothing: the mail went out.

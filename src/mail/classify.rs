@@ -286,6 +286,13 @@ impl<'m, 'x> View<'m, 'x> {
             for v in self.all(name) {
                 if let Some(email) = raw_address(v) {
                     out.push((name, email));
+                } else if let Some((display, _)) = v.split_once("<>") {
+                    // `MAILER-DAEMON <>`: the null sender, named; the name
+                    // is all there is to go by.
+                    let display = display.trim().trim_matches('"').trim();
+                    if !display.is_empty() {
+                        out.push((name, display.to_string()));
+                    }
                 }
             }
         }

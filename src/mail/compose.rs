@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 
 use super::file::subject_tag;
 use super::send::{
-    Outgoing, OutgoingAttachment, message_id_domain, new_message_id, render, tix_headers,
+    MAX_SUBJECT_CHARS, Outgoing, OutgoingAttachment, message_id_domain, new_message_id, render,
+    tix_headers, truncate_chars,
 };
 use super::template::Template;
 use crate::ops::NewAttachment;
@@ -162,6 +163,7 @@ fn compose(
     } else {
         format!("{tag} {base}")
     };
+    let subject = fit_subject(subject, &tag);
     let outgoing = Outgoing {
         from: from_address(config)?,
         to: to.clone(),
@@ -213,6 +215,19 @@ fn to_customer_address(ticket: &Ticket, party: &Party) -> bool {
 }
 
 /// `Re: subject`, without piling up `Re: Re:`.
+/// A subject that fits on one header line: a long one is cut with an
+/// ellipsis, and the tag, wherever it stood, leads it so that it survives
+/// the cut and the answer threads back.
+fn fit_subject(subject: String, tag: &str) -> String {
+    if subject.chars().count() <= MAX_SUBJECT_CHARS {
+        return subject;
+    }
+    let rest = subject.replacen(tag, "", 1);
+    let rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    let room = MAX_SUBJECT_CHARS.saturating_sub(tag.chars().count() + 1);
+    format!("{tag} {}", truncate_chars(&rest, room))
+}
+
 fn reply_subject(subject: &str) -> String {
     let trimmed = subject.trim();
     if trimmed

@@ -16,14 +16,17 @@ use git2::Oid;
 use serde::Serialize;
 
 use super::classify::{NoiseKind, OwnMarks};
-use super::parse::{InboundMail, MailAttachment, parse, synthetic_message_id};
+use super::mailbox::RawMessage;
+use super::parse::{InboundMail, MailAttachment, parse_limited, synthetic_message_id};
 use super::quote::split_reply;
 use crate::domain::assign::TeamState;
 use crate::domain::availability::away_at;
 use crate::domain::config::ClosedReply;
 use crate::domain::names::{safe_file_name, unique_name};
+use crate::domain::ticket::is_bounce_record;
 use crate::domain::{
-    Config, Entry, Event, LinkRel, MailMeta, Party, Priority, Status, TicketId, Timestamp,
+    Config, DeliveryStatus, Entry, Event, LinkRel, MailMeta, Party, Priority, Status, TicketId,
+    Timestamp,
 };
 use crate::error::{Error, Result};
 use crate::store::{Author, FILES_DIR, Store, StoreLock, random_tag};
@@ -184,6 +187,10 @@ pub struct Counts {
     pub loops: usize,
     pub blacklisted: usize,
     pub quarantined: usize,
+    /// Files of a Maildir that were not read (links, devices, FIFOs);
+    /// left out of the report when there are none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped_files: usize,
     pub commits: usize,
     /// The tickets this run opened (committed once the run finishes), for
     /// the auto-responder.
@@ -247,9 +254,57 @@ impl<'s> Importer<'s> {
 
     /// Files one raw message.
     pub fn import(&mut self, raw: &[u8], source: &str) -> Result<MessageOutcome> {
-        self.counts.messages += 1;
         let now = crate::ops::now()?;
         let outcome = self.decide_and_write(raw, source, now)?;
+        self.tally(outcome)
+    }
+
+    /// Files a message as a mailbox reader gave it: one that was too large
+    /// to read whole is quarantined with its header only, since the rest
+    /// was never read.
+    pub fn import_message(&mut self, m: &RawMessage) -> Result<MessageOutcome> {
+        if m.complete {
+            return self.import(&m.bytes, &m.source);
+        }
+        let now = crate::ops::now()?;
+        let limit = self.config.mail.max_message_bytes;
+        let size = match m.size {
+            Some(size) => format!("{size} bytes"),
+            None => format!("more than {} bytes", m.bytes.len()),
+        };
+        let reason = format!(
+            "message is {size}; the limit is {limit} (mail.max_message_bytes), and only its \
+             header was read and kept here: file it from {} after raising the limit",
+            m.source
+        );
+        let head = m.head();
+        let record_size = m.size.unwrap_or(m.bytes.len() as u64);
+        let action = self.quarantine_as(head, &m.source, &reason, record_size, true, now)?;
+        let outcome = MessageOutcome {
+            source: m.source.clone(),
+            message_id: None,
+            subject: String::new(),
+            action,
+        };
+        self.tally(outcome)
+    }
+
+    /// How much of one message a reader may take into memory: twice the
+    /// size limit, so a message somewhat over the limit is still kept whole
+    /// in the quarantine (and can be filed after raising the limit), while
+    /// an absurd one costs no more than that.
+    pub fn read_limit_of(store: &Store) -> u64 {
+        store.config().mail.max_message_bytes.saturating_mul(2)
+    }
+
+    /// Counts a file a mailbox reader did not read (a symbolic link in a
+    /// Maildir, say).
+    pub fn skip_file(&mut self) {
+        self.counts.skipped_files += 1;
+    }
+
+    fn tally(&mut self, outcome: MessageOutcome) -> Result<MessageOutcome> {
+        self.counts.messages += 1;
         match &outcome.action {
             Action::Created { .. } => self.counts.new_tickets += 1,
             Action::FollowUp { reopened, .. } => {
@@ -283,6 +338,23 @@ impl<'s> Importer<'s> {
             .store
             .read_file(&eml)?
             .ok_or_else(|| Error::not_found(format!("{eml} is not in the quarantine")))?;
+        let record = self
+            .store
+            .read_file(&format!("{QUARANTINE_DIR}/{name}.yaml"))?
+            .and_then(|bytes| serde_yaml::from_slice::<QuarantineRecord>(&bytes).ok());
+        if let Some(record) = record.filter(|r| r.truncated) {
+            // Filing the header alone would make a ticket of a message
+            // whose text was never read.
+            return self.tally(MessageOutcome {
+                source: eml.clone(),
+                message_id: None,
+                subject: String::new(),
+                action: Action::Quarantined {
+                    file: eml,
+                    reason: record.reason,
+                },
+            });
+        }
         self.index.quarantined.remove(name);
         let outcome = self.import(&raw, &eml)?;
         if !matches!(outcome.action, Action::Quarantined { .. }) && !self.dry_run {
@@ -368,7 +440,7 @@ impl<'s> Importer<'s> {
         }
         // mail-parser is trusted not to panic, but one bad message must not
         // take the rest of the mailbox down with it if it ever does.
-        let parsed = parse_quietly(raw, &self.own);
+        let parsed = parse_quietly(raw, &self.own, self.config.mail.max_parts);
         let mail = match parsed {
             Ok(mail) => mail,
             Err(reason) => {
@@ -387,6 +459,17 @@ impl<'s> Importer<'s> {
                     ticket: Some(*ticket),
                 },
             ));
+        }
+        if mail.parts > self.config.mail.max_parts {
+            // All or nothing: a part of a message filed would look like the
+            // whole of it.
+            let reason = format!(
+                "message has {} MIME parts; the limit is {} (mail.max_parts)",
+                mail.parts, self.config.mail.max_parts
+            );
+            return self
+                .quarantine(raw, source, &reason, now)
+                .map(|a| outcome(id, subject, a));
         }
         if let Some(n) = &mail.noise
             && n.kind == NoiseKind::Loop
@@ -428,10 +511,68 @@ impl<'s> Importer<'s> {
                 Action::Blacklisted { sender: from.email },
             ));
         }
-        let threaded = self.thread(&mail, &from);
+        let is_bounce = mail
+            .noise
+            .as_ref()
+            .is_some_and(|n| n.kind == NoiseKind::Bounce);
+        let threaded = self
+            .thread(&mail, &from)
+            .or_else(|| is_bounce.then(|| self.thread_bounce(&mail)).flatten());
+        let bounced = match threaded {
+            Some(ticket) if is_bounce => self.bounced_reply(ticket, &mail)?,
+            _ => None,
+        };
         let action = match (&mail.noise, threaded) {
             (Some(noise), Some(ticket)) if !self.index.tickets[&ticket].locked => {
-                self.write_noise_note(ticket, &mail, raw, &from, now)?;
+                let delivery = bounced.map(|(entry, body)| {
+                    vec![(
+                        Event::Delivery {
+                            entry,
+                            status: DeliveryStatus::Failed,
+                        },
+                        body,
+                    )]
+                });
+                let event_for = |meta| Event::Note { mail: Some(meta) };
+                self.write_mail_entry(
+                    ticket,
+                    &mail,
+                    raw,
+                    &from.email,
+                    "note",
+                    event_for,
+                    delivery,
+                    now,
+                )?;
+                Action::Noted {
+                    ticket,
+                    noise: noise.kind,
+                }
+            }
+            // A locked ticket takes no note, but what became of mail it
+            // sent is still recorded (a delivery entry applies when locked).
+            (Some(noise), Some(ticket)) if bounced.is_some() => {
+                let (entry, body) = bounced.expect("checked");
+                let info = self
+                    .index
+                    .tickets
+                    .get_mut(&ticket)
+                    .expect("ticket is indexed");
+                info.last_seq += 1;
+                let seq = info.last_seq;
+                self.write_entries(
+                    ticket,
+                    vec![Entry {
+                        at: now,
+                        seq,
+                        author: "tix".into(),
+                        event: Event::Delivery {
+                            entry,
+                            status: DeliveryStatus::Failed,
+                        },
+                        body,
+                    }],
+                )?;
                 Action::Noted {
                     ticket,
                     noise: noise.kind,
@@ -480,6 +621,74 @@ impl<'s> Importer<'s> {
         let sender = from.email.to_ascii_lowercase();
         let is_agent = self.config.agent(&from.email).is_some();
         (info.participants.contains(&sender) || is_agent).then_some(tagged)
+    }
+
+    /// The ticket a bounce belongs to by the message it returns: that
+    /// message's own id (ours, when it is a reply tix sent), then its
+    /// In-Reply-To and References, then the ticket tag in its subject, but
+    /// only when the returned message carries tix's Message-ID domain, so a
+    /// made-up bounce cannot write into a ticket by naming its tag.
+    fn thread_bounce(&self, mail: &InboundMail) -> Option<TicketId> {
+        let r = &mail.returned;
+        let by_id = r
+            .message_id
+            .iter()
+            .chain(r.thread.iter())
+            .find_map(|id| self.index.by_message_id.get(id).copied());
+        if by_id.is_some() {
+            return by_id;
+        }
+        let domain = super::send::message_id_domain(&self.config.mail);
+        let ours = r
+            .message_id
+            .as_ref()
+            .and_then(|id| id.rsplit_once('@'))
+            .is_some_and(|(_, d)| d.eq_ignore_ascii_case(&domain));
+        let tagged = find_subject_tag(&self.config.mail.subject_tag, r.subject.as_deref()?)?;
+        (ours && self.index.tickets.contains_key(&tagged)).then_some(tagged)
+    }
+
+    /// The outbound entry of `ticket` a bounce returns (by the returned
+    /// message's id, or the bounce's In-Reply-To), with the body of the
+    /// failed `delivery` that records it; None when it names none, or the
+    /// bounce is already recorded for it.
+    fn bounced_reply(
+        &self,
+        ticket: TicketId,
+        mail: &InboundMail,
+    ) -> Result<Option<(String, String)>> {
+        let ids: Vec<&String> = mail
+            .returned
+            .message_id
+            .iter()
+            .chain(mail.in_reply_to.iter())
+            .collect();
+        if ids.is_empty() || !self.store.ticket_exists(&ticket)? {
+            return Ok(None);
+        }
+        let entries = self.store.read_ticket(&ticket)?.entries;
+        let Some(file) = entries.iter().find_map(|e| match e.entry.event.mail() {
+            Some(m) if m.outbound && ids.contains(&&m.message_id) => Some(e.file.clone()),
+            _ => None,
+        }) else {
+            return Ok(None);
+        };
+        let recorded = entries.iter().any(|e| {
+            matches!(&e.entry.event, Event::Delivery { entry, status: DeliveryStatus::Failed }
+                if *entry == file && is_bounce_record(&e.entry.body))
+        });
+        if recorded {
+            return Ok(None);
+        }
+        let mut body = format!(
+            "bounced: {}\n",
+            mail.noise.as_ref().map(|n| n.reason.as_str()).unwrap_or("")
+        );
+        for line in &mail.returned.diagnostic {
+            body.push_str(line);
+            body.push('\n');
+        }
+        Ok(Some((file, body)))
     }
 
     fn follow_up_or_new(
@@ -617,10 +826,16 @@ impl<'s> Importer<'s> {
         now: Timestamp,
     ) -> Result<bool> {
         let info = self.index.tickets[&ticket].clone();
+        // Someone who takes no part in the ticket got here by its headers
+        // alone (knowing one Message-ID is enough): the message is kept,
+        // but neither they nor the people they copied join the Cc, so the
+        // agent's replies do not go to a stranger. `tix show` flags it.
+        let outsider = !is_agent && !info.participants.contains(&from.email.to_ascii_lowercase());
         let new_cc: Vec<Party> = self
             .participants_besides(mail, &[from.email.as_str()])
             .into_iter()
             .chain((!is_agent).then(|| from.clone()))
+            .filter(|_| !outsider)
             .filter(|p| !info.participants.contains(&p.email.to_ascii_lowercase()))
             .filter(|p| self.config.agent(&p.email).is_none())
             .collect();
@@ -721,21 +936,6 @@ impl<'s> Importer<'s> {
             info.closed_at = None;
         }
         Ok(reopened)
-    }
-
-    /// Records automatic mail on its ticket as an internal note; the
-    /// `mail.noise` of the note says what kind and why.
-    fn write_noise_note(
-        &mut self,
-        ticket: TicketId,
-        mail: &InboundMail,
-        raw: &[u8],
-        from: &Party,
-        now: Timestamp,
-    ) -> Result<()> {
-        let event_for = |meta| Event::Note { mail: Some(meta) };
-        self.write_mail_entry(ticket, mail, raw, &from.email, "note", event_for, None, now)
-            .map(drop)
     }
 
     /// Writes the entry carrying a message (with its original, quoted part,
@@ -914,6 +1114,20 @@ impl<'s> Importer<'s> {
         reason: &str,
         now: Timestamp,
     ) -> Result<Action> {
+        self.quarantine_as(raw, source, reason, raw.len() as u64, false, now)
+    }
+
+    /// Quarantines `raw`; `truncated` when it is only the header of a
+    /// message of `size` bytes that was too large to read.
+    fn quarantine_as(
+        &mut self,
+        raw: &[u8],
+        source: &str,
+        reason: &str,
+        size: u64,
+        truncated: bool,
+        now: Timestamp,
+    ) -> Result<Action> {
         let name = synthetic_message_id(raw)
             .trim_end_matches("@tix.invalid")
             .to_string();
@@ -926,7 +1140,8 @@ impl<'s> Importer<'s> {
             at: now,
             reason: reason.to_string(),
             source: source.to_string(),
-            size: raw.len() as u64,
+            size,
+            truncated,
         };
         let yaml = serde_yaml::to_string(&record)
             .map_err(|e| Error::internal(format!("cannot write quarantine record: {e}")))?;
@@ -1008,10 +1223,10 @@ pub fn loop_token(config: &Config) -> String {
 /// Parses with a panic guard: mail-parser has been seen to panic on
 /// malformed MIME ("Invalid part ID"); such a message is refused like any
 /// other unparseable one, and the panic message is kept off the terminal.
-fn parse_quietly(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
+fn parse_quietly(raw: &[u8], own: &OwnMarks, max_parts: usize) -> Result<InboundMail, String> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(|| parse(raw, own));
+    let result = std::panic::catch_unwind(|| parse_limited(raw, own, max_parts));
     std::panic::set_hook(previous);
     result.unwrap_or_else(|_| {
         Err("the mail parser crashed on this message (malformed MIME structure)".into())
@@ -1026,6 +1241,14 @@ pub struct QuarantineRecord {
     pub reason: String,
     pub source: String,
     pub size: u64,
+    /// Only the header of the message is kept: it was too large to read,
+    /// so it cannot be filed from the quarantine.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn kind_name(kind: NoiseKind) -> &'static str {

@@ -8,6 +8,7 @@ pub mod classify;
 pub mod compose;
 pub mod fetch;
 pub mod file;
+pub mod mailbox;
 pub mod net;
 pub mod parse;
 pub mod password;

@@ -2,9 +2,10 @@
 //! decoded to UTF-8 and owned, so the parser's borrows end here.
 
 use git2::{ObjectType, Oid};
+use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders};
 
-use super::classify::{Noise, OwnMarks, classify};
+use super::classify::{Noise, NoiseKind, OwnMarks, classify};
 use crate::domain::{Party, Timestamp};
 
 /// A parsed inbound message.
@@ -30,6 +31,25 @@ pub struct InboundMail {
     pub html: Option<String>,
     pub attachments: Vec<MailAttachment>,
     pub noise: Option<Noise>,
+    /// MIME parts, the message itself and nested messages' parts included.
+    pub parts: usize,
+    /// For a bounce: what it says of the message that could not be
+    /// delivered (empty otherwise).
+    pub returned: Returned,
+}
+
+/// The headers of the message a bounce returns, from its `message/rfc822`
+/// or `text/rfc822-headers` part, or from header lines quoted in its text
+/// (as Exim and qmail return the original).
+#[derive(Clone, Debug, Default)]
+pub struct Returned {
+    pub message_id: Option<String>,
+    /// Its In-Reply-To and References, newest first.
+    pub thread: Vec<String>,
+    pub subject: Option<String>,
+    /// What the delivery report says went wrong: its `Final-Recipient`,
+    /// `Status`, `Diagnostic-Code` lines, or `X-Failed-Recipients`.
+    pub diagnostic: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -50,6 +70,13 @@ pub fn synthetic_message_id(raw: &[u8]) -> String {
 
 /// Parses one message. Errors say why it cannot be filed.
 pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
+    parse_limited(raw, own, usize::MAX)
+}
+
+/// Like [`parse`], but a message with more than `max_parts` MIME parts is
+/// not taken apart: its attachments are not copied out (it will be
+/// quarantined whole), only `parts` says how many there are.
+pub fn parse_limited(raw: &[u8], own: &OwnMarks, max_parts: usize) -> Result<InboundMail, String> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err("empty message".into());
     }
@@ -84,6 +111,8 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
     } else {
         &raw[start..]
     };
+    let transcoded = utf8_headers(bytes);
+    let bytes = transcoded.as_deref().unwrap_or(bytes);
     let msg = MessageParser::default()
         .parse(bytes)
         .ok_or("not an RFC 5322 message (no headers could be read)")?;
@@ -126,8 +155,15 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
     } else {
         None
     };
+    let parts = msg.parts.len()
+        + msg
+            .attachments()
+            .filter_map(|a| a.message())
+            .map(|m| m.parts.len())
+            .sum::<usize>();
     let attachments = msg
         .attachments()
+        .take(if parts > max_parts { 0 } else { usize::MAX })
         .map(|part| MailAttachment {
             name: part.attachment_name().map(str::to_string),
             content_type: part
@@ -148,7 +184,16 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
             bytes: part.contents().to_vec(),
         })
         .collect();
+    let noise = classify(&msg, own);
+    let returned = match &noise {
+        Some(n) if n.kind == NoiseKind::Bounce => Returned {
+            diagnostic: diagnostic(bytes),
+            ..returned(&msg, bytes)
+        },
+        _ => Returned::default(),
+    };
     Ok(InboundMail {
+        returned,
         message_id,
         synthetic_id,
         in_reply_to: ids(msg.in_reply_to()),
@@ -167,8 +212,161 @@ pub fn parse(raw: &[u8], own: &OwnMarks) -> Result<InboundMail, String> {
         text: text.replace('\0', "").replace("\r\n", "\n"),
         html,
         attachments,
-        noise: classify(&msg, own),
+        noise,
+        parts,
     })
+}
+
+/// RFC 5322 headers are ASCII, but real mail puts raw 8-bit text in them
+/// (a Latin-1 subject, a Shift_JIS name), which mail-parser would read as
+/// UTF-8 and turn into U+FFFD. Such header lines are decoded in the charset
+/// the message declares for its text, or as Latin-1 when it declares none
+/// or that charset cannot be it; None when every header line is UTF-8.
+fn utf8_headers(raw: &[u8]) -> Option<Vec<u8>> {
+    let end = header_end(raw);
+    let header = &raw[..end];
+    if std::str::from_utf8(header).is_ok() {
+        return None;
+    }
+    let latin1 = charset_decoder(b"iso-8859-1")?;
+    let decoder = declared_charset(raw)
+        .filter(|c| !c.eq_ignore_ascii_case("utf-8") && !c.eq_ignore_ascii_case("us-ascii"))
+        .and_then(|c| charset_decoder(c.as_bytes()))
+        // Only a charset that leaves ASCII alone keeps header names and
+        // encoded words intact (not UTF-16, say).
+        .filter(|d| d(b"Subject: =?x?=") == "Subject: =?x?=")
+        .unwrap_or(latin1);
+    let mut out = Vec::with_capacity(raw.len() + raw.len() / 8);
+    for line in header.split_inclusive(|b| *b == b'\n') {
+        if std::str::from_utf8(line).is_ok() {
+            out.extend_from_slice(line);
+        } else {
+            out.extend_from_slice(decoder(line).as_bytes());
+        }
+    }
+    out.extend_from_slice(&raw[end..]);
+    Some(out)
+}
+
+/// Where the header block ends (after its blank line), or the whole.
+fn header_end(raw: &[u8]) -> usize {
+    let mut at = 0;
+    for line in raw.split_inclusive(|b| *b == b'\n') {
+        at += line.len();
+        if line == b"\n" || line == b"\r\n" {
+            return at;
+        }
+    }
+    raw.len()
+}
+
+/// The first `charset=` of the message's Content-Type headers (the
+/// message's own, or for multipart mail its first part's).
+fn declared_charset(raw: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(&raw[..raw.len().min(64 * 1024)]);
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find("content-type:") {
+        let start = from + pos;
+        // The header with its folded continuation lines.
+        let mut end = start;
+        for line in lower[start..].split_inclusive('\n') {
+            if end > start && !line.starts_with([' ', '\t']) {
+                break;
+            }
+            end += line.len();
+        }
+        let value = &lower[start..end];
+        if let Some(at) = value.find("charset=") {
+            let rest = value[at + 8..].trim_start_matches(['"', '\'']);
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || "-_:.".contains(*c))
+                .collect();
+            if !name.is_empty() {
+                return Some(name);
+            }
+        }
+        from = end.max(start + 1);
+    }
+    None
+}
+
+/// What a bounce says of the message it returns.
+fn returned(msg: &mail_parser::Message<'_>, raw: &[u8]) -> Returned {
+    let from_message = |m: &mail_parser::Message<'_>| Returned {
+        message_id: m.message_id().map(clean_id).filter(|s| !s.is_empty()),
+        thread: ids(m.in_reply_to())
+            .into_iter()
+            .chain(ids(m.references()).into_iter().rev())
+            .collect(),
+        subject: m.subject().map(clean_line),
+        diagnostic: Vec::new(),
+    };
+    for part in msg.parts.iter().skip(1) {
+        if let Some(m) = part.message() {
+            return from_message(m);
+        }
+        let headers_only = part.content_type().is_some_and(|ct| {
+            ct.subtype().is_some_and(|s| {
+                s.eq_ignore_ascii_case("rfc822-headers") || s.eq_ignore_ascii_case("global-headers")
+            })
+        });
+        if headers_only
+            && let Some(m) = MessageParser::default().parse(part.contents())
+            && !m.headers().is_empty()
+        {
+            return from_message(&m);
+        }
+    }
+    // Header lines quoted in the text, after the bounce's own header.
+    let body = String::from_utf8_lossy(&raw[header_end(raw)..]);
+    let mut out = Returned::default();
+    let mut lines = body.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some((name, value)) = line.trim_start_matches(['>', ' ']).split_once(':') else {
+            continue;
+        };
+        let mut value = value.to_string();
+        while let Some(next) = lines.peek().filter(|l| l.starts_with([' ', '\t'])) {
+            value.push_str(next);
+            lines.next();
+        }
+        let found: Vec<String> = value
+            .split(['<', '>', ' ', ','])
+            .filter(|w| w.contains('@'))
+            .map(|w| w.trim().to_string())
+            .collect();
+        match name.trim().to_ascii_lowercase().as_str() {
+            "message-id" if out.message_id.is_none() => out.message_id = found.into_iter().next(),
+            "in-reply-to" | "references" => out.thread.extend(found.into_iter().rev()),
+            "subject" if out.subject.is_none() => out.subject = Some(clean_line(&value)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The lines of a delivery report that say what failed, first of each.
+fn diagnostic(raw: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(&raw[..raw.len().min(256 * 1024)]);
+    let mut out: Vec<String> = Vec::new();
+    for name in [
+        "X-Failed-Recipients",
+        "Final-Recipient",
+        "Status",
+        "Diagnostic-Code",
+    ] {
+        let found = text.lines().find(|l| {
+            l.get(..name.len() + 1)
+                .is_some_and(|p| p.eq_ignore_ascii_case(&format!("{name}:")))
+        });
+        if let Some(line) = found {
+            let line = clean_line(line);
+            out.push(crate::mail::send::truncate_chars(&line, 300));
+        }
+    }
+    out
 }
 
 fn clean_id(s: &str) -> String {

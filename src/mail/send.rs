@@ -165,9 +165,13 @@ const OWN_HEADERS: [&str; 13] = [
 /// encoded, the body quoted-printable or base64 as lettre finds shorter),
 /// multipart/mixed only when there are attachments.
 pub fn render(message: &Outgoing) -> Result<Vec<u8>> {
+    let subject = truncate_chars(
+        one_line(&message.subject, "the subject")?,
+        MAX_SUBJECT_CHARS,
+    );
     let mut builder = lettre::Message::builder()
         .from(mailbox(&message.from, "From")?)
-        .subject(one_line(&message.subject, "the subject")?)
+        .subject(subject)
         .date(SystemTime::from(message.date))
         .message_id(Some(format!(
             "<{}>",
@@ -182,15 +186,22 @@ pub fn render(message: &Outgoing) -> Result<Vec<u8>> {
     for p in &message.cc {
         builder = builder.cc(mailbox(p, "Cc")?);
     }
-    if let Some(id) = &message.in_reply_to {
+    // A message id cannot be folded: one too long for a header line is
+    // left out (the subject tag still threads the answer).
+    if let Some(id) = message
+        .in_reply_to
+        .as_ref()
+        .filter(|id| id.len() <= MAX_ID_OCTETS)
+    {
         builder = builder.in_reply_to(format!("<{}>", check_id(id, "In-Reply-To")?));
     }
-    if !message.references.is_empty() {
-        let ids = message
-            .references
-            .iter()
-            .map(|id| check_id(id, "References").map(|id| format!("<{id}>")))
-            .collect::<Result<Vec<_>>>()?;
+    let ids = message
+        .references
+        .iter()
+        .filter(|id| id.len() <= MAX_ID_OCTETS)
+        .map(|id| check_id(id, "References").map(|id| format!("<{id}>")))
+        .collect::<Result<Vec<_>>>()?;
+    if !ids.is_empty() {
         builder = builder.references(ids.join(" "));
     }
     for (name, value) in &message.headers {
@@ -240,10 +251,32 @@ fn mailbox(p: &Party, header: &str) -> Result<Mailbox> {
         ))
     })?;
     let name = match &p.name {
-        Some(n) => Some(one_line(n, &format!("the name of {}", p.email))?.to_string()),
+        Some(n) => Some(truncate_chars(
+            one_line(n, &format!("the name of {}", p.email))?,
+            MAX_NAME_CHARS,
+        )),
         None => None,
     };
     Ok(Mailbox::new(name.filter(|n| !n.trim().is_empty()), email))
+}
+
+/// Header lines may not exceed 998 octets (RFC 5322). lettre folds text
+/// at spaces and encodes non-ASCII text in RFC 2047 words that it folds,
+/// but it cannot fold an unbroken ASCII run: so a subject and a display
+/// name are cut to a length whose line fits even unbroken, and message ids
+/// (which cannot be folded at all) longer than this are left out.
+pub const MAX_SUBJECT_CHARS: usize = 200;
+const MAX_NAME_CHARS: usize = 200;
+const MAX_ID_OCTETS: usize = 900;
+
+/// `text` cut to at most `max` characters, ending in `…` when it was cut.
+pub fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max.saturating_sub(1)) {
+        Some((at, _)) if text[at..].chars().nth(1).is_some() => {
+            format!("{}…", text[..at].trim_end())
+        }
+        _ => text.to_string(),
+    }
 }
 
 /// `text` when it is one line: a line break in a header value would let
@@ -899,6 +932,15 @@ mod tests {
         assert!(a.ends_with("@tix.example.org") && b.ends_with("@tix.example.org"));
         assert!(check_id(&a, "Message-ID").is_ok());
         assert!(new_message_id(" ").ends_with("@tix.invalid"));
+    }
+
+    #[test]
+    fn truncates_on_character_boundaries() {
+        assert_eq!(truncate_chars("abc", 3), "abc");
+        assert_eq!(truncate_chars("abcd", 3), "ab…");
+        assert_eq!(truncate_chars("ééééé", 4), "ééé…");
+        assert_eq!(truncate_chars("ab  cd", 4), "ab…");
+        assert_eq!(truncate_chars("", 3), "");
     }
 
     #[test]

@@ -43,8 +43,9 @@ const SHARDS_DIR: &str = "shards";
 const LEGACY_FILE: &str = "index.bin";
 /// 12: tags fold case and the summary keeps links (indexes built before
 /// hold both spellings and no links); report facts measure mail from when
-/// tix received it.
-const INDEX_VERSION: u32 = 12;
+/// tix received it. 13: senders who threaded by header alone are not
+/// participants.
+const INDEX_VERSION: u32 = 13;
 
 type TreeId = [u8; 20];
 
@@ -394,7 +395,9 @@ impl IndexedTicket {
             .collect();
         let mut message_ids = Vec::new();
         for item in &trail {
-            if let Event::Message { from, .. } = &item.entry.event {
+            if let Event::Message { from, .. } = &item.entry.event
+                && !item.outsider
+            {
                 participants.push(from.email.to_ascii_lowercase());
             }
             message_ids.extend(item.entry.event.mail().map(|m| m.message_id.clone()));
