@@ -3,7 +3,7 @@
 use crate::domain::names::{safe_file_name, unique_name};
 use crate::domain::{Entry, Event, Stage, StoredEntry, Ticket, TicketId, Timestamp, fold};
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{FILES_DIR, Store, random_id, random_tag};
+use crate::store::{FILES_DIR, Store, TagSource, random_id};
 
 use super::Actor;
 
@@ -99,6 +99,7 @@ pub fn append(
         now,
         drafts,
         &format!("tix: {verb} {id}\n\n{}", ticket.subject),
+        &mut TagSource::new()?,
     )?;
     let (committed, new_entries) = written;
     let files = new_entries.iter().map(|e| e.file.clone()).collect();
@@ -160,7 +161,17 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
     drafts.extend(new.extra);
     let empty = fold(id, Vec::new()).0;
     let message = format!("tix: create {id}\n\n{summary}");
-    let (commit, entries) = write_drafts(store, &lock, actor, id, &empty, now, drafts, &message)?;
+    let (commit, entries) = write_drafts(
+        store,
+        &lock,
+        actor,
+        id,
+        &empty,
+        now,
+        drafts,
+        &message,
+        &mut TagSource::new()?,
+    )?;
     Ok(Outcome {
         id,
         commit: commit.oid.to_string(),
@@ -180,6 +191,7 @@ fn write_drafts(
     now: Timestamp,
     drafts: Vec<Draft>,
     message: &str,
+    tags: &mut TagSource,
 ) -> Result<(crate::store::Committed, Vec<StoredEntry>)> {
     let dir = Store::ticket_dir(&id);
     let mut seq = ticket.next_seq();
@@ -194,7 +206,7 @@ fn write_drafts(
             body: draft.body,
         };
         seq += 1;
-        let file = entry.file_name(&random_tag(6)?);
+        let file = entry.file_name(&tags.next_tag());
         if let Some(bytes) = draft.original {
             let raw = format!("{}.eml", file.trim_end_matches(".md"));
             let Some(mail) = entry.event.mail_mut() else {
@@ -238,7 +250,7 @@ fn write_drafts(
                 body: String::new(),
             };
             seq += 1;
-            let record_file = record.file_name(&random_tag(6)?);
+            let record_file = record.file_name(&tags.next_tag());
             out_files.push((format!("{dir}/{rel}"), att.bytes));
             out_files.push((format!("{dir}/{record_file}"), record.encode().into_bytes()));
             written.push(StoredEntry {
@@ -249,4 +261,70 @@ fn write_drafts(
     }
     let committed = store.commit(lock, out_files, message, &actor.author())?;
     Ok((committed, written))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Agent, Config, Role};
+    use crate::store::Author;
+
+    /// One draft with many attachments: every entry of the write shares
+    /// the timestamp, so only the tags keep their names apart. The source
+    /// starts just below the end of the tag space, so the run also wraps.
+    #[test]
+    fn every_entry_of_one_write_gets_its_own_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let agent = Agent {
+            handle: "alice".into(),
+            name: Some("Alice".into()),
+            email: "alice@example.com".into(),
+            roles: vec![Role::Admin],
+        };
+        let author = Author {
+            name: "Alice".into(),
+            email: "alice@example.com".into(),
+        };
+        let store = Store::init(dir.path(), Config::new(None, agent), &author).unwrap();
+        let actor = Actor {
+            handle: "alice".into(),
+            name: "Alice".into(),
+            email: "alice@example.com".into(),
+            admin: true,
+        };
+        let id = random_id().unwrap();
+        let now = Timestamp::parse_rfc3339("2026-11-23T01:38:23.123456Z").unwrap();
+        let count = 400;
+        let mut draft = Draft::with_body(Event::Note { mail: None }, "many files");
+        draft.attachments = (0..count)
+            .map(|i| NewAttachment {
+                name: format!("part{i}.txt"),
+                bytes: format!("{i}").into_bytes(),
+            })
+            .collect();
+        let lock = store.lock().unwrap();
+        let empty = fold(id, Vec::new()).0;
+        let mut tags = TagSource::starting_at((1 << 30) - 7);
+        let (_, written) = write_drafts(
+            &store,
+            &lock,
+            &actor,
+            id,
+            &empty,
+            now,
+            vec![draft],
+            "test",
+            &mut tags,
+        )
+        .unwrap();
+        drop(lock);
+        assert_eq!(written.len(), count + 1);
+        let mut names: Vec<&str> = written.iter().map(|e| e.file.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count + 1, "two entries share a file name");
+        let files = store.read_ticket(&id).unwrap();
+        assert!(files.problems.is_empty(), "{:?}", files.problems);
+        assert_eq!(files.entries.len(), count + 1);
+    }
 }
