@@ -58,6 +58,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     report
         .errors
         .extend(crate::ops::team::check_availability(&store)?);
+    report.errors.extend(store.stale_git_locks());
     for h in store.check_history()? {
         report.errors.push(format!(
             "commit {}: {} {} (entries are append-only)",

@@ -198,6 +198,37 @@ impl Store {
     }
 }
 
+/// How old git's lock on a ref must be for tix to take it as left by a
+/// killed process.
+const REF_LOCK_STALE: Duration = Duration::from_secs(3);
+/// How long a writer waits for a ref lock that keeps being renewed.
+const REF_LOCK_WAIT: Duration = Duration::from_secs(6);
+
+/// How long ago a lock file was last written; `None` when there is none.
+fn lock_age(path: &Path) -> Option<Duration> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    Some(
+        meta.modified()
+            .ok()
+            .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
+            .unwrap_or_default(),
+    )
+}
+
+fn ref_locked(path: &Path, why: &str) -> Error {
+    Error::new(
+        ErrorKind::Busy,
+        format!(
+            "cannot move the branch: git's lock {} exists ({why}); nothing was committed",
+            path.display()
+        ),
+    )
+    .with_hint(format!(
+        "if no git command is running, remove {} and try again",
+        path.display()
+    ))
+}
+
 /// Added entries after which the split index is folded into a new shared
 /// one, so that each commit's write stays small.
 const RESPLIT_AT: usize = 5_000;
@@ -465,6 +496,80 @@ impl Store {
         std::fs::remove_file(&path).context(|| format!("cannot remove {}", path.display()))
     }
 
+    /// The lock file git takes to move `refname` (`HEAD` or `refs/...`).
+    fn ref_lock_path(&self, refname: &str) -> PathBuf {
+        let base = if refname == "HEAD" {
+            self.repo.path()
+        } else {
+            self.repo.commondir()
+        };
+        base.join(format!("{refname}.lock"))
+    }
+
+    /// Waits for git's lock on a ref to go; removes it once it is stale.
+    ///
+    /// tix holds the store lock, so no other tix can be moving the ref; a
+    /// git command can, but only for the moment it takes to rename one
+    /// small file (git itself gives up on a held ref lock after 0.1 s). A
+    /// lock older than [`REF_LOCK_STALE`] was left by a process that was
+    /// killed, and every later write would fail on it.
+    fn clear_stale_ref_lock(&self, refname: &str) -> Result<()> {
+        let path = self.ref_lock_path(refname);
+        let started = std::time::Instant::now();
+        loop {
+            let Some(age) = lock_age(&path) else {
+                return Ok(());
+            };
+            if age >= REF_LOCK_STALE {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(ref_locked(&path, &format!("cannot remove it: {e}"))),
+                }
+                crate::cli::output::warn(&format!(
+                    "removed {}, a stale git lock ({:.0}s old) that a killed process left behind",
+                    path.display(),
+                    age.as_secs_f64()
+                ));
+                return Ok(());
+            }
+            if started.elapsed() >= REF_LOCK_WAIT {
+                return Err(ref_locked(&path, "it is still being renewed"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Git's lock files in this repository that have been there longer
+    /// than a git command holds them, for `tix check`.
+    pub fn stale_git_locks(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let head = self
+            .repo
+            .find_reference("HEAD")
+            .ok()
+            .and_then(|h| h.symbolic_target().ok().flatten().map(str::to_string));
+        for refname in head.iter().map(String::as_str).chain(["HEAD"]) {
+            let path = self.ref_lock_path(refname);
+            if let Some(age) = lock_age(&path).filter(|a| *a >= REF_LOCK_STALE) {
+                out.push(format!(
+                    "stale git lock {} ({:.0}s old): git cannot move {refname}; the next tix write removes it, or remove it yourself",
+                    path.display(),
+                    age.as_secs_f64()
+                ));
+            }
+        }
+        let index_lock = self.repo.path().join("index.lock");
+        if let Some(age) = lock_age(&index_lock).filter(|a| *a >= REF_LOCK_STALE) {
+            out.push(format!(
+                "git's index is locked by {} ({:.0}s old); if no git command is running (an editor open for `git commit` keeps it), remove it: until then git's index cannot follow tix's commits",
+                index_lock.display(),
+                age.as_secs_f64()
+            ));
+        }
+        out
+    }
+
     /// Points HEAD's branch (or a detached HEAD) at `new`, which must have
     /// the current HEAD as parent.
     fn advance_head(&self, old: Option<Oid>, new: Oid, message: &str) -> Result<()> {
@@ -473,6 +578,13 @@ impl Store {
             .find_reference("HEAD")
             .context(|| "cannot read HEAD".into())?;
         let log = message.lines().next().unwrap_or("tix");
+        let refname = head
+            .symbolic_target()
+            .ok()
+            .flatten()
+            .unwrap_or("HEAD")
+            .to_string();
+        self.clear_stale_ref_lock(&refname)?;
         let result = match head.symbolic_target().ok().flatten() {
             Some(branch) => match old {
                 Some(old) => self
@@ -483,7 +595,13 @@ impl Store {
             },
             None => self.repo.set_head_detached(new),
         };
-        result.context(|| "cannot move HEAD to the new commit".into())
+        match result {
+            Err(e) if e.code() == git2::ErrorCode::Locked => Err(ref_locked(
+                &self.ref_lock_path(&refname),
+                "a git command took it just now",
+            )),
+            other => other.context(|| "cannot move HEAD to the new commit".into()),
+        }
     }
 
     pub(crate) fn head_tree(&self) -> Result<Option<Tree<'_>>> {
