@@ -162,3 +162,96 @@ fn a_ref_lock_in_use_is_left_alone_with_exit_8() {
     assert_eq!(sb.head(), head);
     sb.change(["comment", &id, "-m", "x"]);
 }
+
+/// `touch .git/index.lock`, two writes that cannot update git's index,
+/// the lock gone, a third write: git's index must then match HEAD for
+/// every file, not only the third write's (note "one" used to stay a
+/// staged deletion plus an untracked file, and `git commit -a` deleted it).
+fn stale_index_lock_then_recovery(split: bool) {
+    let sb = Sandbox::init();
+    let run = |args: &[&str]| {
+        let mut t = sb.tix(args);
+        if split {
+            t = t.env("TIX_SPLIT_INDEX_AT", "1");
+        }
+        t.run()
+    };
+    let id = sb.create("Printer offline");
+    if split {
+        run(&["comment", &id, "-m", "make the index split"]).code(0);
+        assert!(
+            std::fs::read_dir(sb.dir.join(".git"))
+                .unwrap()
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("sharedindex.")),
+            "the index did not become split"
+        );
+    }
+    let lock = sb.dir.join(".git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    let one = run(&["comment", &id, "-m", "one"]).code(0);
+    assert!(one.stderr.contains("index"), "{}", one.stderr);
+    run(&["comment", &id, "-m", "two"]).code(0);
+    // Old enough for check to call it stale; what it says about the
+    // index itself does not depend on that.
+    age(&sb, &lock, 60);
+    sb.tix(["check"]).fails(10).stdout_has(&[
+        "index.lock",
+        "git's index differs from HEAD",
+        "staged deletion",
+    ]);
+    std::fs::remove_file(&lock).unwrap();
+    run(&["comment", &id, "-m", "three"]).code(0);
+    sb.assert_clean();
+    assert_eq!(sb.git(["diff", "--cached", "--name-status", "HEAD"]), "");
+    assert!(!sb.dir.join(".git/tix-checkout").exists());
+    sb.ok(["check"]);
+    // What a routine `git commit -a` would do now loses nothing.
+    let r = sb.git_run_in(&sb.dir, ["commit", "-q", "-a", "-m", "routine"]);
+    assert_ne!(
+        r.code, 0,
+        "git commit -a found something to commit: {}",
+        r.stdout
+    );
+    let bodies: Vec<String> = sb
+        .entries(&id)
+        .iter()
+        .map(|e| e["body"].as_str().unwrap_or("").to_string())
+        .collect();
+    for text in ["one", "two", "three"] {
+        assert!(
+            bodies.iter().any(|b| b == text),
+            "{text} missing: {bodies:?}"
+        );
+    }
+}
+
+#[test]
+fn a_stale_index_lock_leaves_git_index_in_step_after_the_next_write() {
+    stale_index_lock_then_recovery(false);
+}
+
+#[test]
+fn a_stale_index_lock_leaves_a_split_index_in_step_after_the_next_write() {
+    stale_index_lock_then_recovery(true);
+}
+
+/// A staged deletion made behind tix's back, with no failed write to
+/// explain it, is reported with the way to undo it.
+#[test]
+fn check_reports_a_store_file_missing_from_git_index() {
+    let sb = Sandbox::init();
+    let id = sb.create("Printer offline");
+    let dir = sb.ticket_dir(&id);
+    let name = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".md"))
+        .unwrap();
+    let rel = format!("tickets/{}/{id}/{name}", &id[..2]);
+    sb.git(["rm", "-q", "--cached", &rel]);
+    sb.tix(["check"])
+        .fails(10)
+        .stdout_has(&[&rel, "staged deletion", "git reset"]);
+}

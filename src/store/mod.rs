@@ -164,6 +164,29 @@ impl Store {
         self.git_with_input(args, b"")
     }
 
+    /// Runs git and returns what it printed.
+    fn git_output(&self, args: &[&str]) -> Result<Vec<u8>> {
+        let workdir = self.repo.workdir().unwrap_or(self.repo.path());
+        let out = std::process::Command::new("git")
+            .arg("--git-dir")
+            .arg(self.repo.path())
+            .arg("--work-tree")
+            .arg(workdir)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| Error::internal(format!("cannot run git: {e}")))?;
+        if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(Error::internal(format!(
+                "git {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )))
+        }
+    }
+
     fn git_with_input(&self, args: &[&str], input: &[u8]) -> Result<()> {
         use std::io::Write as _;
         let workdir = self.repo.workdir().unwrap_or(self.repo.path());
@@ -266,6 +289,25 @@ fn index_entry(rel: &str, oid: Oid, meta: &std::fs::Metadata) -> git2::IndexEntr
         flags: rel.len().min(0xfff) as u16,
         flags_extended: 0,
         path: rel.as_bytes().to_vec(),
+    }
+}
+
+/// A store file whose entry in git's index is not HEAD's.
+#[derive(Debug)]
+pub struct IndexDifference {
+    /// Store-relative path.
+    pub path: String,
+    /// HEAD's blob, when HEAD has the file.
+    pub committed: Option<Oid>,
+    /// "staged deletion", "staged change" or "staged addition".
+    pub change: &'static str,
+}
+
+fn change_name(status: char) -> &'static str {
+    match status {
+        'D' => "staged deletion",
+        'A' => "staged addition",
+        _ => "staged change",
     }
 }
 
@@ -439,61 +481,189 @@ impl Store {
         self.repo.path().join("tix-checkout")
     }
 
-    /// Replays the work-tree and index update of the commit named in the
-    /// journal, if that commit is in HEAD's history.
-    fn finish_interrupted_checkout(&self) -> Result<()> {
-        let path = self.journal_path();
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return Ok(());
-        };
-        let landed = Oid::from_str(text.trim()).ok().and_then(|oid| {
+    /// The commit at which the work tree and git's index were last known
+    /// to be in step, if a journal says they may not be. `Some(None)`: the
+    /// branch had no commit then.
+    fn journal_base(&self) -> Option<Option<Oid>> {
+        let text = std::fs::read_to_string(self.journal_path()).ok()?;
+        let text = text.trim();
+        if let Some(base) = text.strip_prefix("base ") {
+            return Some(Oid::from_str(base.trim()).ok());
+        }
+        // Earlier versions named the commit being checked out: its parent
+        // is the base, if it landed at all.
+        let landed = Oid::from_str(text).ok().and_then(|oid| {
             let head = self.repo.head().ok()?.target()?;
             let reachable = head == oid || self.repo.graph_descendant_of(head, oid).ok()?;
             reachable.then_some(oid)
         });
-        let Some(oid) = landed else {
-            // The commit never reached HEAD: nothing was changed.
+        Some(match landed {
+            Some(oid) => self
+                .repo
+                .find_commit(oid)
+                .ok()
+                .and_then(|c| c.parent_id(0).ok())
+                .or(Some(oid)),
+            None => self.head_id().ok().flatten(),
+        })
+    }
+
+    /// Brings the work tree and git's index in step with HEAD when a
+    /// journal says an earlier writer could not (it was killed, or git's
+    /// index was locked): every file the commits since the journal's base
+    /// added or removed, and every store file whose entry in git's index
+    /// differs from HEAD (a staged deletion left by a failed update). The
+    /// journal stays until that succeeds, so each writer tries again.
+    fn finish_interrupted_checkout(&self) -> Result<()> {
+        let path = self.journal_path();
+        let Some(base) = self.journal_base() else {
+            return Ok(());
+        };
+        let Some(head) = self.head_id()? else {
             return std::fs::remove_file(&path)
                 .context(|| format!("cannot remove {}", path.display()));
         };
-        let commit = self
+        let head_tree = self
             .repo
-            .find_commit(oid)
-            .context(|| format!("cannot read commit {oid}"))?;
-        let tree = commit
-            .tree()
-            .context(|| format!("cannot read commit {oid}"))?;
-        let parent_tree = match commit.parent(0) {
-            Ok(p) => Some(
-                p.tree()
-                    .context(|| format!("cannot read the parent of {oid}"))?,
-            ),
-            Err(_) => None,
+            .find_commit(head)
+            .and_then(|c| c.tree())
+            .context(|| format!("cannot read commit {head}"))?;
+        // A base HEAD no longer descends from (a reset) says nothing about
+        // what tix wrote since; the comparison with the index still does.
+        let base_tree = match base {
+            None => Some(None),
+            Some(b) if b == head || self.repo.graph_descendant_of(head, b).unwrap_or(false) => {
+                Some(Some(
+                    self.repo
+                        .find_commit(b)
+                        .and_then(|c| c.tree())
+                        .context(|| format!("cannot read commit {b}"))?,
+                ))
+            }
+            Some(_) => None,
         };
-        let diff = self
-            .repo
-            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)
-            .context(|| format!("cannot read what commit {oid} changed"))?;
         let mut files = Vec::new();
         let mut removals = Vec::new();
-        for delta in diff.deltas() {
-            let rel = |f: git2::DiffFile<'_>| {
-                f.path()
-                    .and_then(|p| p.to_str())
-                    .and_then(|p| p.strip_prefix(self.prefix.as_str()))
-                    .map(str::to_string)
-            };
-            match delta.status() {
-                git2::Delta::Deleted => removals.extend(rel(delta.old_file())),
-                _ => {
-                    if let Some(p) = rel(delta.new_file()) {
-                        files.push((p, delta.new_file().id()));
+        if let Some(base_tree) = base_tree {
+            let diff = self
+                .repo
+                .diff_tree_to_tree(base_tree.as_ref(), Some(&head_tree), None)
+                .context(|| "cannot read what the last commits changed".into())?;
+            for delta in diff.deltas() {
+                let rel = |f: git2::DiffFile<'_>| {
+                    f.path()
+                        .and_then(|p| p.to_str())
+                        .and_then(|p| p.strip_prefix(self.prefix.as_str()))
+                        .map(str::to_string)
+                };
+                match delta.status() {
+                    git2::Delta::Deleted => removals.extend(rel(delta.old_file())),
+                    _ => {
+                        if let Some(p) = rel(delta.new_file()) {
+                            files.push((p, delta.new_file().id()));
+                        }
                     }
                 }
             }
         }
+        let known: std::collections::HashSet<String> =
+            files.iter().map(|(p, _)| p.clone()).collect();
+        for d in self.index_differences(&head_tree)? {
+            let Some(blob) = d.committed else { continue };
+            if known.contains(&d.path) {
+                continue;
+            }
+            // A file that is missing, or already holds what HEAD has, is
+            // tix's to restore; one with other content is a user's edit,
+            // left for them (and for `tix check` to report).
+            let on_disk = std::fs::read(self.root.join(&d.path)).ok();
+            let same =
+                |bytes: &[u8]| Oid::hash_object(ObjectType::Blob, bytes).is_ok_and(|id| id == blob);
+            if on_disk.as_deref().is_none_or(same) {
+                files.push((d.path, blob));
+            }
+        }
         self.check_out_new_files(&files, &removals)?;
         std::fs::remove_file(&path).context(|| format!("cannot remove {}", path.display()))
+    }
+
+    /// Whether an earlier writer left the work tree or git's index behind
+    /// HEAD (the next writer catches up).
+    pub fn checkout_pending(&self) -> bool {
+        self.journal_base().is_some()
+    }
+
+    /// The top-level folders of the store that tix alone writes.
+    fn owned_dirs(&self) -> Vec<String> {
+        [".tix", TICKETS_DIR, QUARANTINE_DIR]
+            .iter()
+            .map(|d| self.repo_path(d))
+            .collect()
+    }
+
+    /// Store files whose entry in git's index differs from HEAD's, by
+    /// content (not stat data): what `git diff --cached` would show.
+    pub fn index_differences(&self, head_tree: &Tree<'_>) -> Result<Vec<IndexDifference>> {
+        let dirs = self.owned_dirs();
+        let mut out = Vec::new();
+        let rel = |p: &str| p.strip_prefix(self.prefix.as_str()).map(str::to_string);
+        if gitindex::entry_count(self.repo.path()).is_some() && self.index_is_split() {
+            // libgit2 cannot read a split index; git itself can.
+            let mut args = vec!["diff-index", "--cached", "--no-renames", "-z", "HEAD", "--"];
+            args.extend(dirs.iter().map(String::as_str));
+            let raw = self.git_output(&args)?;
+            // `:<mode> <mode> <HEAD's id> <index's id> <status>\0<path>\0`
+            let mut fields = raw.split(|b| *b == 0);
+            while let (Some(meta), Some(path)) = (fields.next(), fields.next()) {
+                let meta = String::from_utf8_lossy(meta);
+                let parts: Vec<&str> = meta.split(' ').collect();
+                let (Some(id), Some(status)) = (parts.get(2), parts.get(4)) else {
+                    continue;
+                };
+                let Some(path) = rel(&String::from_utf8_lossy(path)) else {
+                    continue;
+                };
+                out.push(IndexDifference {
+                    path,
+                    committed: (!status.starts_with('A'))
+                        .then(|| Oid::from_str(id).ok())
+                        .flatten(),
+                    change: change_name(status.chars().next().unwrap_or('M')),
+                });
+            }
+            return Ok(out);
+        }
+        let mut index = self
+            .repo
+            .index()
+            .context(|| "cannot open the git index".into())?;
+        index
+            .read(false)
+            .context(|| "cannot read the git index".into())?;
+        let mut opts = git2::DiffOptions::new();
+        for d in &dirs {
+            opts.pathspec(d);
+        }
+        let diff = self
+            .repo
+            .diff_tree_to_index(Some(head_tree), Some(&index), Some(&mut opts))
+            .context(|| "cannot compare git's index with HEAD".into())?;
+        for delta in diff.deltas() {
+            let (file, status) = match delta.status() {
+                git2::Delta::Added => (delta.new_file(), 'A'),
+                git2::Delta::Deleted => (delta.old_file(), 'D'),
+                _ => (delta.old_file(), 'M'),
+            };
+            let Some(path) = file.path().and_then(|p| p.to_str()).and_then(rel) else {
+                continue;
+            };
+            out.push(IndexDifference {
+                path,
+                committed: (status != 'A').then(|| delta.old_file().id()),
+                change: change_name(status),
+            });
+        }
+        Ok(out)
     }
 
     /// The lock file git takes to move `refname` (`HEAD` or `refs/...`).
@@ -1046,20 +1216,32 @@ impl Store {
             .repo
             .commit(None, &sig, &sig, message, &tree, &parents)
             .context(|| "cannot commit".into())?;
-        // The journal names the commit before HEAD moves to it, so a kill at
-        // any point after leaves a note for the next writer to finish the
-        // check-out (see `finish_interrupted_checkout`).
+        // The journal names the last commit the work tree and index are in
+        // step with before HEAD moves on, so a kill at any point after, or a
+        // failure to update git's index, leaves a note for the next writer
+        // to finish the check-out (see `finish_interrupted_checkout`). One
+        // left by an earlier writer keeps its older base.
         let journal = self.journal_path();
-        std::fs::write(&journal, format!("{oid}\n"))
-            .context(|| format!("cannot write {}", journal.display()))?;
+        let behind = self.journal_base().is_some();
+        if !behind {
+            let base = head_commit
+                .as_ref()
+                .map_or_else(|| "none".to_string(), |c| c.id().to_string());
+            std::fs::write(&journal, format!("base {base}\n"))
+                .context(|| format!("cannot write {}", journal.display()))?;
+        }
         self.advance_head(head_commit.as_ref().map(|c| c.id()), oid, message)?;
         // The commit is the record; a failure to mirror it into the work
         // tree must not make the caller think the change was lost (and
         // retry it).
-        let checked_out = self.check_out_new_files(&files, &removals).and_then(|()| {
-            std::fs::remove_file(&journal)
-                .context(|| format!("cannot remove {}", journal.display()))
-        });
+        let checked_out = if behind {
+            self.finish_interrupted_checkout()
+        } else {
+            self.check_out_new_files(&files, &removals).and_then(|()| {
+                std::fs::remove_file(&journal)
+                    .context(|| format!("cannot remove {}", journal.display()))
+            })
+        };
         let warning = checked_out.err().map(|e| {
             let mut paths: Vec<String> = files.iter().take(10).map(|(p, _)| self.repo_path(p)).collect();
             if files.len() > 10 {
