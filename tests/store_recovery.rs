@@ -255,3 +255,73 @@ fn check_reports_a_store_file_missing_from_git_index() {
         .fails(10)
         .stdout_has(&[&rel, "staged deletion", "git reset"]);
 }
+
+/// Flips the first byte of `needle` in `bytes` to `to`.
+fn flip(bytes: &mut [u8], needle: &[u8], to: u8) {
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("the index holds the subject");
+    bytes[at] = to;
+}
+
+fn summary_path(sb: &Sandbox) -> std::path::PathBuf {
+    sb.dir.join(".git/tix/index/summary.bin")
+}
+
+/// A byte flipped in a subject inside the saved list index: the file still
+/// decodes, so without a checksum `tix list` served the damage.
+#[test]
+fn a_damaged_index_file_is_rebuilt_not_served() {
+    let sb = Sandbox::init();
+    sb.create("Printer offline");
+    sb.create("Scanner jammed");
+    assert!(sb.ok(["list"]).contains("Printer offline"));
+    let path = summary_path(&sb);
+    let mut bytes = std::fs::read(&path).unwrap();
+    flip(&mut bytes, b"Printer offline", b'Q');
+    std::fs::write(&path, &bytes).unwrap();
+    let out = sb.ok(["list"]);
+    assert!(out.contains("Printer offline"), "{out}");
+    assert!(!out.contains("Qrinter"), "{out}");
+    assert!(
+        !std::fs::read(&path)
+            .unwrap()
+            .windows(7)
+            .any(|w| w == b"Qrinter")
+    );
+}
+
+/// Damage that even passes the checksum (here: the checksum recomputed)
+/// is what `tix check` is for: it compares the index with the store,
+/// says so, and rebuilds it.
+#[test]
+fn check_compares_the_index_with_the_store_and_rebuilds_it() {
+    let sb = Sandbox::init();
+    sb.create("Printer offline");
+    sb.ok(["list"]);
+    let path = summary_path(&sb);
+    let mut bytes = std::fs::read(&path).unwrap();
+    flip(&mut bytes, b"Printer offline", b'Q');
+    // Header: 4 bytes of magic, then the CRC-32 of the rest.
+    let mut crc = flate2::Crc::new();
+    crc.update(&bytes[8..]);
+    bytes[4..8].copy_from_slice(&crc.sum().to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(
+        sb.ok(["list"]).contains("Qrinter offline"),
+        "the test did not fool the checksum"
+    );
+    sb.tix(["check"]).run().code(0).stdout_has(&[
+        "derived index",
+        "disagreed with the store",
+        "rebuilt",
+    ]);
+    let out = sb.ok(["list"]);
+    assert!(
+        out.contains("Printer offline") && !out.contains("Qrinter"),
+        "{out}"
+    );
+    let again = sb.ok(["check"]);
+    assert!(!again.contains("derived index"), "{again}");
+}

@@ -58,6 +58,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     report
         .errors
         .extend(crate::ops::team::check_availability(&store)?);
+    report.warnings.extend(store.verify_index()?);
     report.errors.extend(store.stale_git_locks());
     if let Some(head) = store.head_tree()? {
         index_report(&store, &head, &mut report)?;
