@@ -192,6 +192,7 @@ fn stale_index_lock_then_recovery(split: bool) {
     let one = run(&["comment", &id, "-m", "one"]).code(0);
     assert!(one.stderr.contains("index"), "{}", one.stderr);
     run(&["comment", &id, "-m", "two"]).code(0);
+    assert!(lock.exists(), "an index.lock tix did not make was removed");
     // Old enough for check to call it stale; what it says about the
     // index itself does not depend on that.
     age(&sb, &lock, 60);
@@ -324,4 +325,22 @@ fn check_compares_the_index_with_the_store_and_rebuilds_it() {
     );
     let again = sb.ok(["check"]);
     assert!(!again.contains("derived index"), "{again}");
+}
+
+/// A tix killed while writing git's index leaves `index.lock` and its
+/// marker (the state reproduced here): the next write knows the lock for
+/// its own, removes it, and brings the index in step.
+#[test]
+fn an_index_lock_left_by_a_killed_tix_is_removed_by_the_next_write() {
+    let sb = Sandbox::init();
+    let id = sb.create("Printer offline");
+    let git = sb.dir.join(".git");
+    std::fs::write(git.join("tix-index-write"), "pid 1\n").unwrap();
+    std::fs::write(git.join("index.lock"), "half an index").unwrap();
+    let run = sb.tix(["comment", &id, "-m", "x"]).run().code(0);
+    assert!(run.stderr.contains("index.lock"), "{}", run.stderr);
+    assert!(!git.join("index.lock").exists());
+    assert!(!git.join("tix-index-write").exists());
+    sb.assert_clean();
+    sb.ok(["check"]);
 }

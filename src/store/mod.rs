@@ -1277,7 +1277,64 @@ impl Store {
                 .context(|| format!("cannot read {}", on_disk.display()))?;
             stats.push(meta);
         }
-        if removals.is_empty() && self.add_to_split_index(files, &stats)? {
+        // The marker says a tix process is writing git's index: if it is
+        // killed meanwhile, the `index.lock` it leaves is known to be its
+        // own, and the next writer removes it instead of failing on it.
+        let marker = self.index_marker_path();
+        self.clear_stale_index_lock();
+        let _ = std::fs::write(&marker, format!("pid {}\n", std::process::id()));
+        let result = self.update_index(files, removals, &stats);
+        let _ = std::fs::remove_file(&marker);
+        result
+    }
+
+    fn index_marker_path(&self) -> PathBuf {
+        self.repo.path().join("tix-index-write")
+    }
+
+    /// Removes an `index.lock` that a tix process killed while writing
+    /// git's index left behind. It is that process's if the marker it
+    /// wrote just before is still there and the lock was made within
+    /// moments of it: no other tix can have run since (this one holds the
+    /// store lock), and no git command can take a lock that exists. Any
+    /// other `index.lock` may be a git command's (`git commit` keeps one
+    /// while its editor is open) and is left alone.
+    fn clear_stale_index_lock(&self) {
+        let marker = self.index_marker_path();
+        let Some(marked) = std::fs::metadata(&marker)
+            .ok()
+            .and_then(|m| m.modified().ok())
+        else {
+            return;
+        };
+        let lock = self.repo.path().join("index.lock");
+        let locked = std::fs::symlink_metadata(&lock)
+            .ok()
+            .and_then(|m| m.modified().ok());
+        if let Some(locked) = locked {
+            let after_marker = locked
+                .duration_since(marked)
+                .is_ok_and(|d| d <= Duration::from_secs(2))
+                || marked
+                    .duration_since(locked)
+                    .is_ok_and(|d| d <= Duration::from_millis(50));
+            if after_marker && std::fs::remove_file(&lock).is_ok() {
+                crate::cli::output::warn(&format!(
+                    "removed {}, which a tix process killed while writing git's index left behind",
+                    lock.display()
+                ));
+            }
+        }
+        let _ = std::fs::remove_file(&marker);
+    }
+
+    fn update_index(
+        &self,
+        files: &[(String, Oid)],
+        removals: &[String],
+        stats: &[std::fs::Metadata],
+    ) -> Result<()> {
+        if removals.is_empty() && self.add_to_split_index(files, stats)? {
             return Ok(());
         }
         if gitindex::entry_count(self.repo.path()).is_some() && self.index_is_split() {
@@ -1292,7 +1349,7 @@ impl Store {
         index
             .read(false)
             .context(|| "cannot read the git index".into())?;
-        for ((path, oid), meta) in files.iter().zip(&stats) {
+        for ((path, oid), meta) in files.iter().zip(stats) {
             let rel = self.repo_path(path);
             // The content's id is known, so the entry is built directly
             // rather than by `add_path`, which would read and hash the
