@@ -1243,15 +1243,19 @@ impl Store {
             })
         };
         let warning = checked_out.err().map(|e| {
-            let mut paths: Vec<String> = files.iter().take(10).map(|(p, _)| self.repo_path(p)).collect();
-            if files.len() > 10 {
-                paths.push(self.repo_path(TICKETS_DIR));
-            }
+            let lock = self.repo.path().join("index.lock");
+            let lock_hint = if lock.exists() {
+                format!(
+                    " git's index is locked by {}: if no git command is running, remove it.",
+                    lock.display()
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "the change was committed ({}), but the work tree or git's index was not updated: {e}; \
-                 run `git checkout HEAD -- {}` to bring them in step",
+                "the change was committed ({}), but the work tree or git's index was not updated: {e};{lock_hint} \
+                 the next tix write brings them in step",
                 &oid.to_string()[..10],
-                paths.join(" ")
             )
         });
         Ok(Committed { oid, warning })
