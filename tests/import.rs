@@ -2155,18 +2155,26 @@ fn a_missing_or_damaged_mail_index_is_rebuilt_and_changes_nothing() {
         let report = import_mbox(&sb, &[m1.bytes(), m2.bytes(), m3.bytes()]);
         assert_eq!(count(&report, "duplicates"), 1, "{report:#}");
         assert_eq!(count(&report, "follow_ups"), 2, "{report:#}");
-        // postcard: the format version is the first field, a varint.
+        // A header (`TIXI`, CRC-32), then postcard: the format version is
+        // the first field, a varint.
         let index = std::fs::read(mail_index(&sb)).unwrap();
+        assert_eq!(&index[..4], b"TIXI");
         assert_eq!(
-            index.first(),
-            Some(&13),
+            index.get(8),
+            Some(&14),
             "saved again in the current version"
         );
     };
     run(None);
     run(Some(b"not an index at all"));
-    // Version 999 (varint e7 07), no shards.
-    run(Some(&[0xe7, 0x07, 0x00]));
+    // Version 999 (varint e7 07), no shards, with a correct header.
+    let payload = [0xe7, 0x07, 0x00];
+    let mut crc = flate2::Crc::new();
+    crc.update(&payload);
+    let mut framed = b"TIXI".to_vec();
+    framed.extend_from_slice(&crc.sum().to_le_bytes());
+    framed.extend_from_slice(&payload);
+    run(Some(&framed));
 }
 
 #[test]

@@ -58,6 +58,11 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     report
         .errors
         .extend(crate::ops::team::check_availability(&store)?);
+    report.warnings.extend(store.verify_index()?);
+    report.errors.extend(store.stale_git_locks());
+    if let Some(head) = store.head_tree()? {
+        index_report(&store, &head, &mut report)?;
+    }
     for h in store.check_history()? {
         report.errors.push(format!(
             "commit {}: {} {} (entries are append-only)",
@@ -94,4 +99,47 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
             format!("the store has {} problem(s)", report.errors.len()),
         ))
     }
+}
+
+/// git's index against HEAD for the store's files: a staged deletion or
+/// change there is what a failed index update leaves, and a routine
+/// `git commit -a` would commit it.
+fn index_report(
+    store: &crate::store::Store,
+    head: &git2::Tree<'_>,
+    report: &mut Report,
+) -> Result<()> {
+    let diffs = store.index_differences(head)?;
+    let (added, changed): (Vec<_>, Vec<_>) = diffs.iter().partition(|d| d.committed.is_none());
+    let describe = |list: &[&crate::store::IndexDifference]| {
+        let mut shown: Vec<String> = list
+            .iter()
+            .take(5)
+            .map(|d| format!("{} ({})", store.repo_path(&d.path), d.change))
+            .collect();
+        if list.len() > 5 {
+            shown.push(format!("and {} more", list.len() - 5));
+        }
+        shown.join(", ")
+    };
+    if !changed.is_empty() {
+        let fix = if store.checkout_pending() {
+            "an earlier write could not update it; the next tix write brings it in step"
+        } else {
+            "`git reset -q -- <path>` sets an entry back to HEAD's"
+        };
+        report.errors.push(format!(
+            "git's index differs from HEAD for {} store file(s): {}; {fix}",
+            changed.len(),
+            describe(&changed)
+        ));
+    }
+    if !added.is_empty() {
+        report.warnings.push(format!(
+            "{} store file(s) staged that HEAD does not have: {}",
+            added.len(),
+            describe(&added)
+        ));
+    }
+    Ok(())
 }

@@ -33,6 +33,16 @@ use super::time::Timestamp;
 /// The entry format this version writes, and the newest it reads.
 pub const ENTRY_FORMAT: u32 = 1;
 
+/// The largest front matter read. tix writes a few hundred bytes, a mail
+/// entry with a long recipient list some kilobytes; past this a file is
+/// reported as a problem rather than parsed.
+pub const MAX_FRONT_MATTER: usize = 4 << 20;
+
+/// The deepest nesting of front matter read. tix writes four levels at
+/// most; the YAML parser's cost grows with the square of the depth, so a
+/// hostile file is refused before it reaches the parser.
+pub const MAX_FRONT_MATTER_DEPTH: usize = 64;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
@@ -522,6 +532,17 @@ impl Entry {
         let (yaml, body) =
             split_front_matter(rest).ok_or("front matter has no closing `---` line")?;
         let body = body.strip_suffix('\n').unwrap_or(body);
+        if yaml.len() > MAX_FRONT_MATTER {
+            return Err(format!(
+                "front matter is {} bytes; tix reads at most {MAX_FRONT_MATTER}",
+                yaml.len()
+            ));
+        }
+        if nesting_exceeds(yaml, MAX_FRONT_MATTER_DEPTH) {
+            return Err(format!(
+                "front matter nests deeper than {MAX_FRONT_MATTER_DEPTH} levels; not read"
+            ));
+        }
         let value: Value = serde_yaml::from_str(yaml)
             .map_err(|e| format!("front matter is not valid YAML: {e}"))?;
         let Value::Mapping(mut map) = value else {
@@ -565,6 +586,131 @@ impl Entry {
     }
 }
 
+/// Whether the YAML's collections nest deeper than `limit`, found in one
+/// pass without parsing. It follows what opens a level (an indented line,
+/// a `- ` item, a `[` or `{` where a value starts or inside a flow
+/// collection) and skips what cannot (quoted scalars, block scalars,
+/// comments, brackets inside plain text), so text full of brackets is not
+/// mistaken for nesting. A miscount can only err towards shallower: the
+/// parser still rejects what this lets through, just more slowly.
+fn nesting_exceeds(yaml: &str, limit: usize) -> bool {
+    let mut flow = 0usize;
+    let mut quote: Option<u8> = None;
+    // Indentation of the line that opened a block scalar (`|`, `>`).
+    let mut block_scalar: Option<usize> = None;
+    let mut indents: Vec<usize> = Vec::new();
+    let mut token_start = true;
+    for line in yaml.lines() {
+        let bytes = line.as_bytes();
+        let indent = bytes.iter().take_while(|b| **b == b' ').count();
+        let blank = bytes[indent..].iter().all(|b| b.is_ascii_whitespace());
+        if let Some(opened) = block_scalar {
+            if blank || indent > opened {
+                continue;
+            }
+            block_scalar = None;
+        }
+        let mut i = 0;
+        let mut depth = 0;
+        if quote.is_none() && flow == 0 {
+            if blank || bytes[indent] == b'#' {
+                continue;
+            }
+            while indents.last().is_some_and(|top| *top > indent) {
+                indents.pop();
+            }
+            if indents.last().is_none_or(|top| *top < indent) {
+                indents.push(indent);
+            }
+            depth = indents.len();
+            i = indent;
+            // `- `, `? ` and `: ` at the start of a line each open a level.
+            while i < bytes.len()
+                && matches!(bytes[i], b'-' | b'?' | b':')
+                && bytes.get(i + 1).is_none_or(|b| *b == b' ')
+            {
+                depth += 1;
+                i += 1;
+                while bytes.get(i) == Some(&b' ') {
+                    i += 1;
+                }
+            }
+            token_start = true;
+        }
+        if depth + flow > limit {
+            return true;
+        }
+        let mut prev_space = true;
+        while i < bytes.len() {
+            let c = bytes[i];
+            i += 1;
+            match quote {
+                Some(b'\'') => {
+                    if c == b'\'' {
+                        if bytes.get(i) == Some(&b'\'') {
+                            i += 1;
+                        } else {
+                            quote = None;
+                        }
+                    }
+                    continue;
+                }
+                Some(_) => {
+                    if c == b'\\' {
+                        i += 1;
+                    } else if c == b'"' {
+                        quote = None;
+                    }
+                    continue;
+                }
+                None => {}
+            }
+            let space = c == b' ' || c == b'\t';
+            if c == b'#' && prev_space {
+                break;
+            }
+            prev_space = space;
+            if space {
+                continue;
+            }
+            let next_ends = bytes
+                .get(i)
+                .is_none_or(|b| matches!(b, b' ' | b'\t' | b',' | b'[' | b']' | b'{' | b'}'));
+            match c {
+                b'[' | b'{' if flow > 0 || token_start => {
+                    flow += 1;
+                    if depth + flow > limit {
+                        return true;
+                    }
+                    token_start = true;
+                }
+                b']' | b'}' if flow > 0 => {
+                    flow -= 1;
+                    token_start = false;
+                }
+                b',' if flow > 0 => token_start = true,
+                b':' if next_ends => token_start = true,
+                b'\'' | b'"' if token_start => {
+                    quote = Some(c);
+                    token_start = false;
+                }
+                b'|' | b'>' if token_start && flow == 0 => {
+                    block_scalar = Some(indent);
+                    break;
+                }
+                b'&' | b'!' | b'*' if token_start => {
+                    // An anchor, tag or alias: the value, if any, follows.
+                    while i < bytes.len() && !matches!(bytes[i], b' ' | b'\t') {
+                        i += 1;
+                    }
+                }
+                _ => token_start = false,
+            }
+        }
+    }
+    false
+}
+
 /// Finds the line that closes the front matter. Our writer never emits a
 /// line that is exactly `---` inside the YAML (multi-line strings are
 /// indented block scalars), so the first such line is the delimiter.
@@ -601,6 +747,82 @@ mod tests {
             e.file_name("ABC123"),
             "20261123T013823.123456Z-ABC123-reply.md"
         );
+    }
+
+    /// A committed entry nested 200,000 levels deep: libyaml's cost grows
+    /// with the square of the depth (over a minute), so such a file must be
+    /// refused before it reaches the parser, quickly and with a reason.
+    #[test]
+    fn deeply_nested_front_matter_is_refused_quickly() {
+        let depth = 200_000;
+        let head =
+            "---\nformat: 1\nkind: note\nat: 2026-11-23T01:38:23.123456Z\nseq: 1\nauthor: a\n";
+        let cases = [
+            format!("{head}x: {}{}\n---\n", "[".repeat(depth), "]".repeat(depth)),
+            format!("{head}x: {}\n---\n", "{a: ".repeat(depth)),
+            format!("{head}x:\n{}1\n---\n", "- ".repeat(depth)),
+        ];
+        for text in cases {
+            let started = std::time::Instant::now();
+            let err = Entry::decode(text.as_bytes()).unwrap_err();
+            let took = started.elapsed();
+            assert!(err.contains("deep"), "{err}");
+            assert!(took.as_secs_f64() < 1.0, "took {took:?}");
+        }
+    }
+
+    /// Brackets and quotes inside strings are text, not nesting.
+    #[test]
+    fn brackets_in_text_are_not_nesting() {
+        let many = "[{".repeat(500);
+        let e = entry(
+            Event::Created {
+                subject: many.clone(),
+                customer: Party::parse("Ann <ann@example.com>").unwrap(),
+                cc: vec![],
+                priority: Priority::High,
+                tags: vec![
+                    format!("a{many}"),
+                    format!("it's {many}"),
+                    format!("\"{many}"),
+                ],
+                fields: BTreeMap::from([(
+                    "notes".into(),
+                    FieldValue::Text(format!("line\n{many}\n  {many}\n- {many}")),
+                )]),
+            },
+            &many,
+        );
+        let back = Entry::decode(e.encode().as_bytes()).unwrap();
+        assert_eq!(back, e);
+        let plain =
+            "---\nformat: 1\nkind: note\nat: 2026-11-23T01:38:23.123456Z\nseq: 1\nauthor: a\n";
+        for extra in [
+            format!("x: a{many}\n"),
+            format!("x: |\n  {many}\n  [[[[\n"),
+            format!("x: >-\n    {many}\n"),
+            format!("x: 'it''s {many}'\n"),
+            format!("x: \"\\\" {many}\"\n"),
+            format!("x: \"a\n  {many}\"\n"),
+            format!("# {many}\n"),
+            format!("x: b # {many}\n"),
+            format!("x: [a{many}b]\n").replace("[{", "(("),
+        ] {
+            let text = format!("{plain}{extra}---\n");
+            if let Err(e) = Entry::decode(text.as_bytes()) {
+                assert!(!e.contains("deep"), "{extra:?}: {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn oversized_front_matter_is_refused() {
+        let text = format!(
+            "---\nformat: 1\nkind: note\nat: 2026-11-23T01:38:23.123456Z\nseq: 1\nauthor: a\nx: '{}'\n---\n",
+            "a".repeat(MAX_FRONT_MATTER + 1)
+        );
+        let err = Entry::decode(text.as_bytes()).unwrap_err();
+        assert!(err.contains("front matter is"), "{err}");
     }
 
     #[test]

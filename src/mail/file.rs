@@ -29,7 +29,7 @@ use crate::domain::{
     Timestamp,
 };
 use crate::error::{Error, Result};
-use crate::store::{Author, FILES_DIR, Store, StoreLock, random_tag};
+use crate::store::{Author, FILES_DIR, Store, StoreLock, TagSource};
 
 pub use crate::store::QUARANTINE_DIR;
 
@@ -170,6 +170,8 @@ pub struct Importer<'s> {
     batch_messages: usize,
     batch_limit: usize,
     counts: Counts,
+    /// Every entry of a batch gets its own tag (see [`TagSource`]).
+    tags: TagSource,
 }
 
 /// Totals of an import run.
@@ -234,6 +236,7 @@ impl<'s> Importer<'s> {
             batch_messages: 0,
             batch_limit: 500,
             counts: Counts::default(),
+            tags: TagSource::new()?,
         })
     }
 
@@ -958,7 +961,7 @@ impl<'s> Importer<'s> {
             .get_mut(&ticket)
             .expect("ticket is indexed");
         let seq = info.last_seq + 1;
-        let tag = random_tag(6)?;
+        let tag = self.tags.next_tag();
         let stem = format!("{}-{tag}-{kind}", now.to_file_stamp());
         // The original, the quoted part and the HTML sit beside the entry
         // (`<stem>.eml`, ...): one directory fewer per message, which is
@@ -1054,7 +1057,7 @@ impl<'s> Importer<'s> {
                 body: String::new(),
             };
             next += 1;
-            let record_name = record.file_name(&random_tag(6)?);
+            let record_name = record.file_name(&self.tags.next_tag());
             pending.push((format!("{dir}/{path}"), a.bytes.clone()));
             pending.push((format!("{dir}/{record_name}"), record.encode().into_bytes()));
         }
@@ -1069,7 +1072,7 @@ impl<'s> Importer<'s> {
                 body,
             };
             next += 1;
-            let name = e.file_name(&random_tag(6)?);
+            let name = e.file_name(&self.tags.next_tag());
             pending.push((format!("{dir}/{name}"), e.encode().into_bytes()));
         }
         let info = self
@@ -1089,7 +1092,7 @@ impl<'s> Importer<'s> {
         let dir = Store::ticket_dir(&ticket);
         let mut pending = Vec::new();
         for entry in entries {
-            let name = entry.file_name(&random_tag(6)?);
+            let name = entry.file_name(&self.tags.next_tag());
             pending.push((format!("{dir}/{name}"), entry.encode().into_bytes()));
         }
         self.stage(pending)

@@ -7,7 +7,7 @@ use crate::domain::{
     Entry, Event, Stage, Status, StoredEntry, Ticket, TicketId, Timestamp, TrailItem, fold,
 };
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{Author, FILES_DIR, Store, random_id, random_tag};
+use crate::store::{Author, FILES_DIR, Store, TagSource, random_id};
 
 use super::Actor;
 
@@ -205,6 +205,9 @@ pub struct Batch<'s> {
     tickets: BTreeMap<TicketId, Held>,
     files: Vec<(String, Vec<u8>)>,
     changes: Vec<Change>,
+    /// One source for the whole batch, so no two of its entries share a
+    /// file name.
+    tags: TagSource,
 }
 
 /// A ticket as the batch sees it.
@@ -250,6 +253,7 @@ impl<'s> Batch<'s> {
             tickets: BTreeMap::new(),
             files: Vec::new(),
             changes: Vec::new(),
+            tags: TagSource::new()?,
         })
     }
 
@@ -263,12 +267,7 @@ impl<'s> Batch<'s> {
     }
 
     fn held(&mut self, id: TicketId) -> Result<&mut Held> {
-        if !self.tickets.contains_key(&id) {
-            let entries = self.store.read_ticket(&id)?.entries;
-            let ticket = fold(id, entries.clone()).0;
-            self.tickets.insert(id, Held { entries, ticket });
-        }
-        Ok(self.tickets.get_mut(&id).expect("just inserted"))
+        held_in(self.store, &mut self.tickets, id)
     }
 
     /// Ticket `id` as it stands with what the batch planned for it.
@@ -293,7 +292,7 @@ impl<'s> Batch<'s> {
         plan: impl FnOnce(&Ticket) -> Result<Vec<Draft>>,
     ) -> Result<Option<Vec<String>>> {
         let (store, now) = (self.store, self.now);
-        let held = self.held(id)?;
+        let held = held_in(store, &mut self.tickets, id)?;
         let drafts = plan(&held.ticket)?;
         if drafts.is_empty() {
             return Ok(None);
@@ -301,7 +300,8 @@ impl<'s> Batch<'s> {
         check_change(store.config(), &held.ticket, &drafts)?;
         let summary = commit_subject(verb, id, &drafts);
         let detail = detail_for(verb, &drafts, &|t| t.to_short_labelled());
-        let (files, new_entries) = render(store, actor, id, &held.ticket, now, drafts)?;
+        let (files, new_entries) =
+            render(store, actor, id, &held.ticket, now, drafts, &mut self.tags)?;
         let subject = held.ticket.subject.clone();
         let written: Vec<String> = new_entries.iter().map(|e| e.file.clone()).collect();
         held.entries.extend(new_entries);
@@ -349,6 +349,22 @@ impl<'s> Batch<'s> {
             warnings: committed.warning.into_iter().collect(),
         }))
     }
+}
+
+/// Ticket `id` as `tickets` holds it, read from the store the first time.
+fn held_in<'t>(
+    store: &Store,
+    tickets: &'t mut BTreeMap<TicketId, Held>,
+    id: TicketId,
+) -> Result<&'t mut Held> {
+    Ok(match tickets.entry(id) {
+        std::collections::btree_map::Entry::Occupied(held) => held.into_mut(),
+        std::collections::btree_map::Entry::Vacant(slot) => {
+            let entries = store.read_ticket(&id)?.entries;
+            let ticket = fold(id, entries.clone()).0;
+            slot.insert(Held { entries, ticket })
+        }
+    })
 }
 
 /// The rules every change obeys, whatever command makes it: a locked
@@ -445,7 +461,15 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
     drafts.extend(new.extra);
     let empty = fold(id, Vec::new()).0;
     let message = format!("tix: create {id}\n\n{summary}");
-    let (files, entries) = render(store, actor, id, &empty, now, drafts)?;
+    let (files, entries) = render(
+        store,
+        actor,
+        id,
+        &empty,
+        now,
+        drafts,
+        &mut TagSource::new()?,
+    )?;
     let commit = store.commit(&lock, files, &message, &actor.author())?;
     Ok(Outcome {
         id,
@@ -467,6 +491,7 @@ fn render(
     ticket: &Ticket,
     now: Timestamp,
     drafts: Vec<Draft>,
+    tags: &mut TagSource,
 ) -> Result<(Vec<(String, Vec<u8>)>, Vec<StoredEntry>)> {
     let dir = Store::ticket_dir(&id);
     let mut seq = ticket.next_seq();
@@ -482,7 +507,7 @@ fn render(
             body: draft.body,
         };
         seq += 1;
-        let file = entry.file_name(&random_tag(6)?);
+        let file = entry.file_name(&tags.next_tag());
         if let Some(bytes) = draft.original {
             let raw = format!("{}.eml", file.trim_end_matches(".md"));
             let Some(mail) = entry.event.mail_mut() else {
@@ -526,7 +551,7 @@ fn render(
                 body: String::new(),
             };
             seq += 1;
-            let record_file = record.file_name(&random_tag(6)?);
+            let record_file = record.file_name(&tags.next_tag());
             out_files.push((format!("{dir}/{rel}"), att.bytes));
             out_files.push((format!("{dir}/{record_file}"), record.encode().into_bytes()));
             written.push(StoredEntry {
@@ -536,4 +561,61 @@ fn render(
         }
     }
     Ok((out_files, written))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Agent, Config, Role};
+    use crate::store::Author;
+
+    /// One draft with many attachments: every entry of the write shares
+    /// the timestamp, so only the tags keep their names apart. The source
+    /// starts just below the end of the tag space, so the run also wraps.
+    #[test]
+    fn every_entry_of_one_write_gets_its_own_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let agent = Agent {
+            handle: "alice".into(),
+            name: Some("Alice".into()),
+            email: "alice@example.com".into(),
+            roles: vec![Role::Admin],
+        };
+        let author = Author {
+            name: "Alice".into(),
+            email: "alice@example.com".into(),
+        };
+        let store = Store::init(dir.path(), Config::new(None, agent), &author).unwrap();
+        let actor = Actor {
+            handle: "alice".into(),
+            name: "Alice".into(),
+            email: "alice@example.com".into(),
+            admin: true,
+        };
+        let id = random_id().unwrap();
+        let now = Timestamp::parse_rfc3339("2026-11-23T01:38:23.123456Z").unwrap();
+        let count = 400;
+        let mut draft = Draft::with_body(Event::Note { mail: None }, "many files");
+        draft.attachments = (0..count)
+            .map(|i| NewAttachment {
+                name: format!("part{i}.txt"),
+                bytes: format!("{i}").into_bytes(),
+            })
+            .collect();
+        let lock = store.lock().unwrap();
+        let empty = fold(id, Vec::new()).0;
+        let mut tags = TagSource::starting_at((1 << 30) - 7);
+        let (files, written) =
+            render(&store, &actor, id, &empty, now, vec![draft], &mut tags).unwrap();
+        store.commit(&lock, files, "test", &author).unwrap();
+        drop(lock);
+        assert_eq!(written.len(), count + 1);
+        let mut names: Vec<&str> = written.iter().map(|e| e.file.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count + 1, "two entries share a file name");
+        let files = store.read_ticket(&id).unwrap();
+        assert!(files.problems.is_empty(), "{:?}", files.problems);
+        assert_eq!(files.entries.len(), count + 1);
+    }
 }

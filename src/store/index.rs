@@ -44,8 +44,34 @@ const LEGACY_FILE: &str = "index.bin";
 /// 12: tags fold case and the summary keeps links (indexes built before
 /// hold both spellings and no links); report facts measure mail from when
 /// tix received it. 13: senders who threaded by header alone are not
-/// participants.
-const INDEX_VERSION: u32 = 13;
+/// participants. 14: every file carries a checksum.
+const INDEX_VERSION: u32 = 14;
+/// Every index file starts with this, then the CRC-32 of the rest: a file
+/// damaged in a way that still decodes (a flipped byte in a subject) fails
+/// the check and is rebuilt rather than served.
+const MAGIC: &[u8; 4] = b"TIXI";
+const HEADER_LEN: usize = 8;
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = flate2::Crc::new();
+    crc.update(bytes);
+    crc.sum()
+}
+
+/// The payload of an index file, if its header and checksum are right.
+fn unframe(bytes: &[u8]) -> Option<&[u8]> {
+    let payload = bytes.get(HEADER_LEN..)?;
+    let sum = u32::from_le_bytes(bytes[4..HEADER_LEN].try_into().ok()?);
+    (&bytes[..4] == MAGIC && crc32(payload) == sum).then_some(payload)
+}
+
+fn frame(payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&crc32(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+    out
+}
 
 type TreeId = [u8; 20];
 
@@ -306,6 +332,9 @@ pub struct Refresh {
     pub tickets: usize,
     pub reread: usize,
     pub rebuilt: bool,
+    /// Index files that failed their checksum (and were rebuilt).
+    #[serde(skip)]
+    pub damaged: usize,
 }
 
 /// The index, brought up to date with HEAD.
@@ -335,6 +364,7 @@ impl TicketIndex {
 
 /// Every ticket's [`ListRow`], current with HEAD.
 pub struct ListRows {
+    /// The summary file's payload, its checksum already verified.
     summary: Vec<u8>,
 }
 
@@ -481,7 +511,14 @@ impl Store {
             None => None,
         };
         let tickets_id = tickets_tree.as_ref().map(|t| tree_id(t.id()));
-        let saved = std::fs::read(dir.join(SUMMARY_FILE)).unwrap_or_default();
+        let mut saved = std::fs::read(dir.join(SUMMARY_FILE)).unwrap_or_default();
+        let intact = unframe(&saved).is_some();
+        let damaged = usize::from(!saved.is_empty() && !intact);
+        if intact {
+            saved.drain(..HEADER_LEN);
+        } else {
+            saved.clear();
+        }
         let summary = decode_summary(&saved);
         if !full
             && let Some(s) = &summary
@@ -496,6 +533,7 @@ impl Store {
         }
         let mut refresh = Refresh {
             rebuilt: summary.is_none(),
+            damaged,
             ..Refresh::default()
         };
         let mut known_rows: HashMap<&str, (TreeId, u32, &[u8])> = summary
@@ -566,7 +604,7 @@ impl Store {
         drop(rows);
         drop(summary);
         if changed {
-            write_atomically(&dir.join(SUMMARY_FILE), &encoded);
+            write_atomically(&dir.join(SUMMARY_FILE), &frame(&encoded));
         }
         Ok(Refreshed {
             summary: encoded,
@@ -585,9 +623,13 @@ impl Store {
         refresh: &mut Refresh,
     ) -> Result<ShardFile> {
         let path = shard_path(dir, name);
-        let saved = std::fs::read(&path)
-            .ok()
-            .and_then(|b| postcard::from_bytes::<ShardFile>(&b).ok())
+        let bytes = std::fs::read(&path).ok();
+        let payload = bytes.as_deref().and_then(unframe);
+        if bytes.is_some() && payload.is_none() {
+            refresh.damaged += 1;
+        }
+        let saved = payload
+            .and_then(|b| postcard::from_bytes::<ShardFile>(b).ok())
             .filter(|f| f.version == INDEX_VERSION);
         let mut known = match saved {
             Some(file) if file.tree == tree_id(tree) => return Ok(file),
@@ -629,9 +671,94 @@ impl Store {
         // Failing to save only costs the next command this refresh.
         if let Ok(bytes) = postcard::to_allocvec(&file) {
             let _ = std::fs::create_dir_all(dir.join(SHARDS_DIR));
-            write_atomically(&path, &bytes);
+            write_atomically(&path, &frame(&bytes));
         }
         Ok(file)
+    }
+}
+
+impl Store {
+    /// For `tix check`: the saved index, brought up to date as any command
+    /// would, against every ticket read afresh from the store. The index
+    /// trusts a file whose tree ids match HEAD's; this is what catches one
+    /// that is wrong all the same (damage that passed its checksum, or a
+    /// bug). Rebuilds the index when anything differs; returns what did.
+    pub fn verify_index(&self) -> Result<Vec<String>> {
+        let dir = self.cache_path(INDEX_DIR);
+        let refreshed = self.refresh_index(true)?;
+        let mut out = Vec::new();
+        if refreshed.refresh.damaged > 0 {
+            out.push(format!(
+                "the derived index in {} had {} damaged file(s) (checksum mismatch); rebuilt them",
+                dir.display(),
+                refreshed.refresh.damaged
+            ));
+        }
+        let shards = refreshed.shards.unwrap_or_default();
+        let saved_rows: HashMap<&str, &[u8]> = decode_summary(&refreshed.summary)
+            .map(|s| s.shards.iter().map(|r| (r.name, r.rows)).collect())
+            .unwrap_or_default();
+        let mut wrong: Vec<String> = Vec::new();
+        for (name, file) in &shards {
+            let oid = Oid::from_bytes(&file.tree)
+                .context(|| format!("the index names a bad tree for shard {name}"))?;
+            let shard_tree = self
+                .repo
+                .find_tree(oid)
+                .context(|| format!("cannot read {TICKETS_DIR}/{name}"))?;
+            let mut fresh = BTreeMap::new();
+            for t in shard_tree.iter() {
+                let Some(id) = t.name().ok().and_then(|n| n.parse::<TicketId>().ok()) else {
+                    continue;
+                };
+                if t.kind() != Some(ObjectType::Tree) {
+                    continue;
+                }
+                let tree = self
+                    .repo
+                    .find_tree(t.id())
+                    .context(|| format!("cannot read ticket {id}"))?;
+                let indexed = IndexedTicket::read(self, id, &tree)?;
+                let same = file.tickets.get(&id).is_some_and(|(tree, saved)| {
+                    *tree == tree_id(t.id())
+                        && postcard::to_allocvec(saved).ok() == postcard::to_allocvec(&indexed).ok()
+                });
+                if !same {
+                    wrong.push(format!("ticket {id}"));
+                }
+                fresh.insert(id, (tree_id(t.id()), indexed));
+            }
+            for id in file.tickets.keys().filter(|id| !fresh.contains_key(id)) {
+                wrong.push(format!("ticket {id} (not in the store)"));
+            }
+            let rows = encode_rows(&ShardFile {
+                version: INDEX_VERSION,
+                tree: file.tree,
+                tickets: fresh,
+            })?;
+            if saved_rows.get(name.as_str()) != Some(&rows.as_slice()) {
+                wrong.push(format!("the list rows of shard {name}"));
+            }
+        }
+        if saved_rows.len() != shards.len() {
+            wrong.push("the summary's shards".into());
+        }
+        if !wrong.is_empty() {
+            let more = wrong.len().saturating_sub(5);
+            wrong.truncate(5);
+            out.push(format!(
+                "the derived index in {} disagreed with the store for {}{}; rebuilt it",
+                dir.display(),
+                wrong.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+            self.reindex()?;
+        }
+        Ok(out)
     }
 }
 

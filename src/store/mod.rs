@@ -164,6 +164,29 @@ impl Store {
         self.git_with_input(args, b"")
     }
 
+    /// Runs git and returns what it printed.
+    fn git_output(&self, args: &[&str]) -> Result<Vec<u8>> {
+        let workdir = self.repo.workdir().unwrap_or(self.repo.path());
+        let out = std::process::Command::new("git")
+            .arg("--git-dir")
+            .arg(self.repo.path())
+            .arg("--work-tree")
+            .arg(workdir)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| Error::internal(format!("cannot run git: {e}")))?;
+        if out.status.success() {
+            Ok(out.stdout)
+        } else {
+            Err(Error::internal(format!(
+                "git {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )))
+        }
+    }
+
     fn git_with_input(&self, args: &[&str], input: &[u8]) -> Result<()> {
         use std::io::Write as _;
         let workdir = self.repo.workdir().unwrap_or(self.repo.path());
@@ -196,6 +219,37 @@ impl Store {
             )))
         }
     }
+}
+
+/// How old git's lock on a ref must be for tix to take it as left by a
+/// killed process.
+const REF_LOCK_STALE: Duration = Duration::from_secs(3);
+/// How long a writer waits for a ref lock that keeps being renewed.
+const REF_LOCK_WAIT: Duration = Duration::from_secs(6);
+
+/// How long ago a lock file was last written; `None` when there is none.
+fn lock_age(path: &Path) -> Option<Duration> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    Some(
+        meta.modified()
+            .ok()
+            .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
+            .unwrap_or_default(),
+    )
+}
+
+fn ref_locked(path: &Path, why: &str) -> Error {
+    Error::new(
+        ErrorKind::Busy,
+        format!(
+            "cannot move the branch: git's lock {} exists ({why}); nothing was committed",
+            path.display()
+        ),
+    )
+    .with_hint(format!(
+        "if no git command is running, remove {} and try again",
+        path.display()
+    ))
 }
 
 /// Added entries after which the split index is folded into a new shared
@@ -235,6 +289,25 @@ fn index_entry(rel: &str, oid: Oid, meta: &std::fs::Metadata) -> git2::IndexEntr
         flags: rel.len().min(0xfff) as u16,
         flags_extended: 0,
         path: rel.as_bytes().to_vec(),
+    }
+}
+
+/// A store file whose entry in git's index is not HEAD's.
+#[derive(Debug)]
+pub struct IndexDifference {
+    /// Store-relative path.
+    pub path: String,
+    /// HEAD's blob, when HEAD has the file.
+    pub committed: Option<Oid>,
+    /// "staged deletion", "staged change" or "staged addition".
+    pub change: &'static str,
+}
+
+fn change_name(status: char) -> &'static str {
+    match status {
+        'D' => "staged deletion",
+        'A' => "staged addition",
+        _ => "staged change",
     }
 }
 
@@ -408,61 +481,263 @@ impl Store {
         self.repo.path().join("tix-checkout")
     }
 
-    /// Replays the work-tree and index update of the commit named in the
-    /// journal, if that commit is in HEAD's history.
-    fn finish_interrupted_checkout(&self) -> Result<()> {
-        let path = self.journal_path();
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return Ok(());
-        };
-        let landed = Oid::from_str(text.trim()).ok().and_then(|oid| {
+    /// The commit at which the work tree and git's index were last known
+    /// to be in step, if a journal says they may not be. `Some(None)`: the
+    /// branch had no commit then.
+    fn journal_base(&self) -> Option<Option<Oid>> {
+        let text = std::fs::read_to_string(self.journal_path()).ok()?;
+        let text = text.trim();
+        if let Some(base) = text.strip_prefix("base ") {
+            return Some(Oid::from_str(base.trim()).ok());
+        }
+        // Earlier versions named the commit being checked out: its parent
+        // is the base, if it landed at all.
+        let landed = Oid::from_str(text).ok().and_then(|oid| {
             let head = self.repo.head().ok()?.target()?;
             let reachable = head == oid || self.repo.graph_descendant_of(head, oid).ok()?;
             reachable.then_some(oid)
         });
-        let Some(oid) = landed else {
-            // The commit never reached HEAD: nothing was changed.
+        Some(match landed {
+            Some(oid) => self
+                .repo
+                .find_commit(oid)
+                .ok()
+                .and_then(|c| c.parent_id(0).ok())
+                .or(Some(oid)),
+            None => self.head_id().ok().flatten(),
+        })
+    }
+
+    /// Brings the work tree and git's index in step with HEAD when a
+    /// journal says an earlier writer could not (it was killed, or git's
+    /// index was locked): every file the commits since the journal's base
+    /// added or removed, and every store file whose entry in git's index
+    /// differs from HEAD (a staged deletion left by a failed update). The
+    /// journal stays until that succeeds, so each writer tries again.
+    fn finish_interrupted_checkout(&self) -> Result<()> {
+        let path = self.journal_path();
+        let Some(base) = self.journal_base() else {
+            return Ok(());
+        };
+        let Some(head) = self.head_id()? else {
             return std::fs::remove_file(&path)
                 .context(|| format!("cannot remove {}", path.display()));
         };
-        let commit = self
+        let head_tree = self
             .repo
-            .find_commit(oid)
-            .context(|| format!("cannot read commit {oid}"))?;
-        let tree = commit
-            .tree()
-            .context(|| format!("cannot read commit {oid}"))?;
-        let parent_tree = match commit.parent(0) {
-            Ok(p) => Some(
-                p.tree()
-                    .context(|| format!("cannot read the parent of {oid}"))?,
-            ),
-            Err(_) => None,
+            .find_commit(head)
+            .and_then(|c| c.tree())
+            .context(|| format!("cannot read commit {head}"))?;
+        // A base HEAD no longer descends from (a reset) says nothing about
+        // what tix wrote since; the comparison with the index still does.
+        let base_tree = match base {
+            None => Some(None),
+            Some(b) if b == head || self.repo.graph_descendant_of(head, b).unwrap_or(false) => {
+                Some(Some(
+                    self.repo
+                        .find_commit(b)
+                        .and_then(|c| c.tree())
+                        .context(|| format!("cannot read commit {b}"))?,
+                ))
+            }
+            Some(_) => None,
         };
-        let diff = self
-            .repo
-            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)
-            .context(|| format!("cannot read what commit {oid} changed"))?;
         let mut files = Vec::new();
         let mut removals = Vec::new();
-        for delta in diff.deltas() {
-            let rel = |f: git2::DiffFile<'_>| {
-                f.path()
-                    .and_then(|p| p.to_str())
-                    .and_then(|p| p.strip_prefix(self.prefix.as_str()))
-                    .map(str::to_string)
-            };
-            match delta.status() {
-                git2::Delta::Deleted => removals.extend(rel(delta.old_file())),
-                _ => {
-                    if let Some(p) = rel(delta.new_file()) {
-                        files.push((p, delta.new_file().id()));
+        if let Some(base_tree) = base_tree {
+            let diff = self
+                .repo
+                .diff_tree_to_tree(base_tree.as_ref(), Some(&head_tree), None)
+                .context(|| "cannot read what the last commits changed".into())?;
+            for delta in diff.deltas() {
+                let rel = |f: git2::DiffFile<'_>| {
+                    f.path()
+                        .and_then(|p| p.to_str())
+                        .and_then(|p| p.strip_prefix(self.prefix.as_str()))
+                        .map(str::to_string)
+                };
+                match delta.status() {
+                    git2::Delta::Deleted => removals.extend(rel(delta.old_file())),
+                    _ => {
+                        if let Some(p) = rel(delta.new_file()) {
+                            files.push((p, delta.new_file().id()));
+                        }
                     }
                 }
             }
         }
+        let known: std::collections::HashSet<String> =
+            files.iter().map(|(p, _)| p.clone()).collect();
+        for d in self.index_differences(&head_tree)? {
+            let Some(blob) = d.committed else { continue };
+            if known.contains(&d.path) {
+                continue;
+            }
+            // A file that is missing, or already holds what HEAD has, is
+            // tix's to restore; one with other content is a user's edit,
+            // left for them (and for `tix check` to report).
+            let on_disk = std::fs::read(self.root.join(&d.path)).ok();
+            let same =
+                |bytes: &[u8]| Oid::hash_object(ObjectType::Blob, bytes).is_ok_and(|id| id == blob);
+            if on_disk.as_deref().is_none_or(same) {
+                files.push((d.path, blob));
+            }
+        }
         self.check_out_new_files(&files, &removals)?;
         std::fs::remove_file(&path).context(|| format!("cannot remove {}", path.display()))
+    }
+
+    /// Whether an earlier writer left the work tree or git's index behind
+    /// HEAD (the next writer catches up).
+    pub fn checkout_pending(&self) -> bool {
+        self.journal_base().is_some()
+    }
+
+    /// The top-level folders of the store that tix alone writes.
+    fn owned_dirs(&self) -> Vec<String> {
+        [".tix", TICKETS_DIR, QUARANTINE_DIR]
+            .iter()
+            .map(|d| self.repo_path(d))
+            .collect()
+    }
+
+    /// Store files whose entry in git's index differs from HEAD's, by
+    /// content (not stat data): what `git diff --cached` would show.
+    pub fn index_differences(&self, head_tree: &Tree<'_>) -> Result<Vec<IndexDifference>> {
+        let dirs = self.owned_dirs();
+        let mut out = Vec::new();
+        let rel = |p: &str| p.strip_prefix(self.prefix.as_str()).map(str::to_string);
+        if gitindex::entry_count(self.repo.path()).is_some() && self.index_is_split() {
+            // libgit2 cannot read a split index; git itself can.
+            let mut args = vec!["diff-index", "--cached", "--no-renames", "-z", "HEAD", "--"];
+            args.extend(dirs.iter().map(String::as_str));
+            let raw = self.git_output(&args)?;
+            // `:<mode> <mode> <HEAD's id> <index's id> <status>\0<path>\0`
+            let mut fields = raw.split(|b| *b == 0);
+            while let (Some(meta), Some(path)) = (fields.next(), fields.next()) {
+                let meta = String::from_utf8_lossy(meta);
+                let parts: Vec<&str> = meta.split(' ').collect();
+                let (Some(id), Some(status)) = (parts.get(2), parts.get(4)) else {
+                    continue;
+                };
+                let Some(path) = rel(&String::from_utf8_lossy(path)) else {
+                    continue;
+                };
+                out.push(IndexDifference {
+                    path,
+                    committed: (!status.starts_with('A'))
+                        .then(|| Oid::from_str(id).ok())
+                        .flatten(),
+                    change: change_name(status.chars().next().unwrap_or('M')),
+                });
+            }
+            return Ok(out);
+        }
+        let mut index = self
+            .repo
+            .index()
+            .context(|| "cannot open the git index".into())?;
+        index
+            .read(false)
+            .context(|| "cannot read the git index".into())?;
+        let mut opts = git2::DiffOptions::new();
+        for d in &dirs {
+            opts.pathspec(d);
+        }
+        let diff = self
+            .repo
+            .diff_tree_to_index(Some(head_tree), Some(&index), Some(&mut opts))
+            .context(|| "cannot compare git's index with HEAD".into())?;
+        for delta in diff.deltas() {
+            let (file, status) = match delta.status() {
+                git2::Delta::Added => (delta.new_file(), 'A'),
+                git2::Delta::Deleted => (delta.old_file(), 'D'),
+                _ => (delta.old_file(), 'M'),
+            };
+            let Some(path) = file.path().and_then(|p| p.to_str()).and_then(rel) else {
+                continue;
+            };
+            out.push(IndexDifference {
+                path,
+                committed: (status != 'A').then(|| delta.old_file().id()),
+                change: change_name(status),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The lock file git takes to move `refname` (`HEAD` or `refs/...`).
+    fn ref_lock_path(&self, refname: &str) -> PathBuf {
+        let base = if refname == "HEAD" {
+            self.repo.path()
+        } else {
+            self.repo.commondir()
+        };
+        base.join(format!("{refname}.lock"))
+    }
+
+    /// Waits for git's lock on a ref to go; removes it once it is stale.
+    ///
+    /// tix holds the store lock, so no other tix can be moving the ref; a
+    /// git command can, but only for the moment it takes to rename one
+    /// small file (git itself gives up on a held ref lock after 0.1 s). A
+    /// lock older than [`REF_LOCK_STALE`] was left by a process that was
+    /// killed, and every later write would fail on it.
+    fn clear_stale_ref_lock(&self, refname: &str) -> Result<()> {
+        let path = self.ref_lock_path(refname);
+        let started = std::time::Instant::now();
+        loop {
+            let Some(age) = lock_age(&path) else {
+                return Ok(());
+            };
+            if age >= REF_LOCK_STALE {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(ref_locked(&path, &format!("cannot remove it: {e}"))),
+                }
+                crate::cli::output::warn(&format!(
+                    "removed {}, a stale git lock ({:.0}s old) that a killed process left behind",
+                    path.display(),
+                    age.as_secs_f64()
+                ));
+                return Ok(());
+            }
+            if started.elapsed() >= REF_LOCK_WAIT {
+                return Err(ref_locked(&path, "it is still being renewed"));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Git's lock files in this repository that have been there longer
+    /// than a git command holds them, for `tix check`.
+    pub fn stale_git_locks(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let head = self
+            .repo
+            .find_reference("HEAD")
+            .ok()
+            .and_then(|h| h.symbolic_target().ok().flatten().map(str::to_string));
+        for refname in head.iter().map(String::as_str).chain(["HEAD"]) {
+            let path = self.ref_lock_path(refname);
+            if let Some(age) = lock_age(&path).filter(|a| *a >= REF_LOCK_STALE) {
+                out.push(format!(
+                    "stale git lock {} ({:.0}s old): git cannot move {refname}; the next tix write removes it, or remove it yourself",
+                    path.display(),
+                    age.as_secs_f64()
+                ));
+            }
+        }
+        let index_lock = self.repo.path().join("index.lock");
+        if let Some(age) = lock_age(&index_lock).filter(|a| *a >= REF_LOCK_STALE) {
+            out.push(format!(
+                "git's index is locked by {} ({:.0}s old); if no git command is running (an editor open for `git commit` keeps it), remove it: until then git's index cannot follow tix's commits",
+                index_lock.display(),
+                age.as_secs_f64()
+            ));
+        }
+        out
     }
 
     /// Points HEAD's branch (or a detached HEAD) at `new`, which must have
@@ -473,6 +748,13 @@ impl Store {
             .find_reference("HEAD")
             .context(|| "cannot read HEAD".into())?;
         let log = message.lines().next().unwrap_or("tix");
+        let refname = head
+            .symbolic_target()
+            .ok()
+            .flatten()
+            .unwrap_or("HEAD")
+            .to_string();
+        self.clear_stale_ref_lock(&refname)?;
         let result = match head.symbolic_target().ok().flatten() {
             Some(branch) => match old {
                 Some(old) => self
@@ -483,7 +765,13 @@ impl Store {
             },
             None => self.repo.set_head_detached(new),
         };
-        result.context(|| "cannot move HEAD to the new commit".into())
+        match result {
+            Err(e) if e.code() == git2::ErrorCode::Locked => Err(ref_locked(
+                &self.ref_lock_path(&refname),
+                "a git command took it just now",
+            )),
+            other => other.context(|| "cannot move HEAD to the new commit".into()),
+        }
     }
 
     pub(crate) fn head_tree(&self) -> Result<Option<Tree<'_>>> {
@@ -887,10 +1175,15 @@ impl Store {
     ) -> Result<Committed> {
         let mut new_files = NewFiles::default();
         for (path, blob) in &files {
-            new_files.insert(&self.repo_path(path), *blob);
+            // Tickets are append-only: a file there is never written over.
+            if path.starts_with(&format!("{TICKETS_DIR}/")) {
+                new_files.create(&self.repo_path(path), *blob)?;
+            } else {
+                new_files.replace(&self.repo_path(path), *blob)?;
+            }
         }
         for path in &removals {
-            new_files.remove(&self.repo_path(path));
+            new_files.remove(&self.repo_path(path))?;
         }
         let head_commit = match self.repo.head() {
             Ok(h) => Some(h.peel_to_commit().context(|| "cannot read HEAD".into())?),
@@ -932,30 +1225,46 @@ impl Store {
             .repo
             .commit(None, &sig, &sig, message, &tree, &parents)
             .context(|| "cannot commit".into())?;
-        // The journal names the commit before HEAD moves to it, so a kill at
-        // any point after leaves a note for the next writer to finish the
-        // check-out (see `finish_interrupted_checkout`).
+        // The journal names the last commit the work tree and index are in
+        // step with before HEAD moves on, so a kill at any point after, or a
+        // failure to update git's index, leaves a note for the next writer
+        // to finish the check-out (see `finish_interrupted_checkout`). One
+        // left by an earlier writer keeps its older base.
         let journal = self.journal_path();
-        std::fs::write(&journal, format!("{oid}\n"))
-            .context(|| format!("cannot write {}", journal.display()))?;
+        let behind = self.journal_base().is_some();
+        if !behind {
+            let base = head_commit
+                .as_ref()
+                .map_or_else(|| "none".to_string(), |c| c.id().to_string());
+            std::fs::write(&journal, format!("base {base}\n"))
+                .context(|| format!("cannot write {}", journal.display()))?;
+        }
         self.advance_head(head_commit.as_ref().map(|c| c.id()), oid, message)?;
         // The commit is the record; a failure to mirror it into the work
         // tree must not make the caller think the change was lost (and
         // retry it).
-        let checked_out = self.check_out_new_files(&files, &removals).and_then(|()| {
-            std::fs::remove_file(&journal)
-                .context(|| format!("cannot remove {}", journal.display()))
-        });
+        let checked_out = if behind {
+            self.finish_interrupted_checkout()
+        } else {
+            self.check_out_new_files(&files, &removals).and_then(|()| {
+                std::fs::remove_file(&journal)
+                    .context(|| format!("cannot remove {}", journal.display()))
+            })
+        };
         let warning = checked_out.err().map(|e| {
-            let mut paths: Vec<String> = files.iter().take(10).map(|(p, _)| self.repo_path(p)).collect();
-            if files.len() > 10 {
-                paths.push(self.repo_path(TICKETS_DIR));
-            }
+            let lock = self.repo.path().join("index.lock");
+            let lock_hint = if lock.exists() {
+                format!(
+                    " git's index is locked by {}: if no git command is running, remove it.",
+                    lock.display()
+                )
+            } else {
+                String::new()
+            };
             format!(
-                "the change was committed ({}), but the work tree or git's index was not updated: {e}; \
-                 run `git checkout HEAD -- {}` to bring them in step",
+                "the change was committed ({}), but the work tree or git's index was not updated: {e};{lock_hint} \
+                 the next tix write brings them in step",
                 &oid.to_string()[..10],
-                paths.join(" ")
             )
         });
         Ok(Committed { oid, warning })
@@ -981,7 +1290,64 @@ impl Store {
                 .context(|| format!("cannot read {}", on_disk.display()))?;
             stats.push(meta);
         }
-        if removals.is_empty() && self.add_to_split_index(files, &stats)? {
+        // The marker says a tix process is writing git's index: if it is
+        // killed meanwhile, the `index.lock` it leaves is known to be its
+        // own, and the next writer removes it instead of failing on it.
+        let marker = self.index_marker_path();
+        self.clear_stale_index_lock();
+        let _ = std::fs::write(&marker, format!("pid {}\n", std::process::id()));
+        let result = self.update_index(files, removals, &stats);
+        let _ = std::fs::remove_file(&marker);
+        result
+    }
+
+    fn index_marker_path(&self) -> PathBuf {
+        self.repo.path().join("tix-index-write")
+    }
+
+    /// Removes an `index.lock` that a tix process killed while writing
+    /// git's index left behind. It is that process's if the marker it
+    /// wrote just before is still there and the lock was made within
+    /// moments of it: no other tix can have run since (this one holds the
+    /// store lock), and no git command can take a lock that exists. Any
+    /// other `index.lock` may be a git command's (`git commit` keeps one
+    /// while its editor is open) and is left alone.
+    fn clear_stale_index_lock(&self) {
+        let marker = self.index_marker_path();
+        let Some(marked) = std::fs::metadata(&marker)
+            .ok()
+            .and_then(|m| m.modified().ok())
+        else {
+            return;
+        };
+        let lock = self.repo.path().join("index.lock");
+        let locked = std::fs::symlink_metadata(&lock)
+            .ok()
+            .and_then(|m| m.modified().ok());
+        if let Some(locked) = locked {
+            let after_marker = locked
+                .duration_since(marked)
+                .is_ok_and(|d| d <= Duration::from_secs(2))
+                || marked
+                    .duration_since(locked)
+                    .is_ok_and(|d| d <= Duration::from_millis(50));
+            if after_marker && std::fs::remove_file(&lock).is_ok() {
+                crate::cli::output::warn(&format!(
+                    "removed {}, which a tix process killed while writing git's index left behind",
+                    lock.display()
+                ));
+            }
+        }
+        let _ = std::fs::remove_file(&marker);
+    }
+
+    fn update_index(
+        &self,
+        files: &[(String, Oid)],
+        removals: &[String],
+        stats: &[std::fs::Metadata],
+    ) -> Result<()> {
+        if removals.is_empty() && self.add_to_split_index(files, stats)? {
             return Ok(());
         }
         if gitindex::entry_count(self.repo.path()).is_some() && self.index_is_split() {
@@ -996,7 +1362,7 @@ impl Store {
         index
             .read(false)
             .context(|| "cannot read the git index".into())?;
-        for ((path, oid), meta) in files.iter().zip(&stats) {
+        for ((path, oid), meta) in files.iter().zip(stats) {
             let rel = self.repo_path(path);
             // The content's id is known, so the entry is built directly
             // rather than by `add_path`, which would read and hash the
@@ -1059,6 +1425,48 @@ fn read_config(root: &Path) -> Result<Config> {
     Config::parse(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))
 }
 
+/// The tags that make entry file names unique, for one writer.
+///
+/// Every entry of one write shares its timestamp, so the tag alone must
+/// tell their names apart. Drawing each tag at random would make that a
+/// matter of luck (30 bits: a mail with tens of thousands of parts is
+/// likely to repeat one). Instead only the start is random, so that two
+/// clones writing at the same microsecond still pick different names, and
+/// the tags after it count up: within one writer no tag repeats until
+/// 32^6 (about a billion) names have been made.
+pub struct TagSource {
+    next: u32,
+}
+
+/// 32^6: the number of distinct 6-character tags.
+const TAG_SPACE: u32 = 1 << 30;
+
+impl TagSource {
+    pub fn new() -> Result<TagSource> {
+        let mut bytes = [0u8; 4];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| Error::internal(format!("no randomness available: {e}")))?;
+        Ok(TagSource::starting_at(u32::from_le_bytes(bytes)))
+    }
+
+    /// A source whose first tag is `start` (modulo 32^6).
+    pub fn starting_at(start: u32) -> TagSource {
+        TagSource {
+            next: start % TAG_SPACE,
+        }
+    }
+
+    /// The next tag: six characters of the id alphabet.
+    pub fn next_tag(&mut self) -> String {
+        let value = self.next;
+        self.next = (self.next + 1) % TAG_SPACE;
+        (0..6)
+            .rev()
+            .map(|i| crate::domain::id::ALPHABET[((value >> (5 * i)) & 31) as usize] as char)
+            .collect()
+    }
+}
+
 /// Random characters for entry file names, from the id alphabet.
 pub fn random_tag(len: usize) -> Result<String> {
     let mut bytes = vec![0u8; len];
@@ -1076,4 +1484,34 @@ pub fn random_id() -> Result<TicketId> {
     getrandom::fill(&mut bytes)
         .map_err(|e| Error::internal(format!("no randomness available: {e}")))?;
     Ok(TicketId::from_random(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_do_not_repeat_within_a_writer_even_across_the_wrap() {
+        let mut tags = TagSource::starting_at(TAG_SPACE - 50_000);
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..100_000 {
+            let tag = tags.next_tag();
+            assert_eq!(tag.len(), 6);
+            assert!(
+                tag.bytes()
+                    .all(|b| crate::domain::id::ALPHABET.contains(&b)),
+                "{tag}"
+            );
+            assert!(seen.insert(tag.clone()), "tag {tag} repeated");
+        }
+    }
+
+    #[test]
+    fn tags_of_one_writer_start_at_random() {
+        let a = TagSource::new().unwrap().next_tag();
+        let b = TagSource::new().unwrap().next_tag();
+        let c = TagSource::new().unwrap().next_tag();
+        // Three equal draws of 30 random bits would be a broken source.
+        assert!(a != b || b != c, "{a} {b} {c}");
+    }
 }
