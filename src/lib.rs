@@ -12,6 +12,9 @@
 //!   pure, like the domain.
 //! - [`rules`]: the team's time rules (`tix tick`), on top of ops and mail.
 //! - [`cli`] and `commands`: argument parsing and rendering.
+//!
+//! [`testing_hooks`] holds the test-only environment hooks, compiled out of
+//! release builds. docs/architecture.md describes the layers in full.
 
 pub mod cli;
 pub mod commands;
@@ -22,5 +25,6 @@ pub mod ops;
 pub mod report;
 pub mod rules;
 pub mod store;
+pub mod testing_hooks;
 
 pub use error::{Error, ErrorKind, Result};

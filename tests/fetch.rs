@@ -215,6 +215,10 @@ fn dry_run_downloads_but_writes_and_removes_nothing() {
 /// right after the state (before the server removes anything): the re-run
 /// files nothing twice and empties the mailbox.
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "test hooks are compiled out of release builds"
+)]
 fn a_fetch_killed_between_filing_and_removing_loses_and_duplicates_nothing() {
     for (protocol, point) in [
         ("pop3", "fetch-after-commit"),

@@ -46,6 +46,10 @@ fn shared_index_files(sb: &Sandbox) -> usize {
 }
 
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "test hooks are compiled out of release builds"
+)]
 fn commands_keep_a_split_index_in_step_with_head() {
     for resplit in ["100000", "3"] {
         let sb = Sandbox::init();
@@ -93,6 +97,10 @@ fn commands_keep_a_split_index_in_step_with_head() {
 }
 
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "test hooks are compiled out of release builds"
+)]
 fn a_split_index_survives_a_merge() {
     let sb = Sandbox::init();
     let id = tix(

@@ -233,6 +233,10 @@ fn a_stale_index_lock_leaves_git_index_in_step_after_the_next_write() {
 }
 
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "test hooks are compiled out of release builds"
+)]
 fn a_stale_index_lock_leaves_a_split_index_in_step_after_the_next_write() {
     stale_index_lock_then_recovery(true);
 }

@@ -248,7 +248,7 @@ fn checkpoint(
     }
     report.warnings.extend(importer.flush()?);
     store.sync_to_disk()?;
-    failpoint("fetch-after-commit");
+    crate::testing_hooks::failpoint("fetch-after-commit");
     let mut removable = Vec::new();
     for (m, fate) in batch.drain(..) {
         if !matches!(fate, Fate::Skipped(_)) {
@@ -257,17 +257,8 @@ fn checkpoint(
         state.seen.insert(m.key, fate);
     }
     save_state(state_path, state)?;
-    failpoint("fetch-after-state");
+    crate::testing_hooks::failpoint("fetch-after-state");
     Ok(removable)
-}
-
-/// For the tests of crash safety: `TIX_FAILPOINT=<name>` kills the process
-/// at that point (SIGABRT: no destructor, no flush), as a `kill -9` there
-/// would.
-fn failpoint(name: &str) {
-    if std::env::var_os("TIX_FAILPOINT").is_some_and(|v| v == name) {
-        std::process::abort();
-    }
 }
 
 fn remove_all(

@@ -61,8 +61,8 @@ pub struct Committed {
 
 impl Store {
     /// Adds the entries through the split index when there is one, making
-    /// it one when the index has grown large (`TIX_SPLIT_INDEX_AT` entries,
-    /// default 20,000) and git is installed. Returns false when the caller
+    /// it one when the index has grown large (20,000 entries; the tests
+    /// lower that through `testing_hooks`) and git is installed. Returns false when the caller
     /// must take the slow path.
     fn add_to_split_index(
         &self,
@@ -95,10 +95,7 @@ impl Store {
         let git_dir = self.repo.path();
         match gitindex::add_to_split_index(git_dir, &entries)? {
             gitindex::Added::Done { additions } => {
-                let resplit_at = std::env::var("TIX_RESPLIT_AT")
-                    .ok()
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or(RESPLIT_AT);
+                let resplit_at = crate::testing_hooks::resplit_at(RESPLIT_AT);
                 if additions > resplit_at {
                     // Fold the additions into a new shared index, as git
                     // does by itself past splitIndex.maxPercentChange.
@@ -108,10 +105,7 @@ impl Store {
             }
             gitindex::Added::Unsupported(_) => Ok(false),
             gitindex::Added::NotSplit => {
-                let threshold = std::env::var("TIX_SPLIT_INDEX_AT")
-                    .ok()
-                    .and_then(|v| v.parse::<u32>().ok())
-                    .unwrap_or(20_000);
+                let threshold = crate::testing_hooks::split_index_at(20_000);
                 let big = gitindex::entry_count(git_dir).is_some_and(|n| n >= threshold);
                 if !big || self.enable_split_index().is_err() {
                     return Ok(false);

@@ -16,12 +16,11 @@ pub mod mailserver;
 pub const TIX: &str = env!("CARGO_BIN_EXE_tix");
 
 /// Variables that would change how tix or git behave if inherited from the
-/// environment the tests run in.
+/// environment the tests run in (with `tix::testing_hooks::ALL`).
 const REMOVED_VARS: &[&str] = &[
     "TIX_AGENT",
     "TIX_NOW",
     "TIX_LOCK_TIMEOUT",
-    "TIX_FAILPOINT",
     "NO_COLOR",
     "GIT_DIR",
     "GIT_WORK_TREE",
@@ -149,7 +148,7 @@ impl Tix<'_> {
         for (k, v) in self.sandbox.env_vars() {
             cmd.env(k, v);
         }
-        for k in REMOVED_VARS {
+        for k in REMOVED_VARS.iter().chain(tix::testing_hooks::ALL) {
             cmd.env_remove(k);
         }
         for (k, v) in &self.envs {
@@ -285,7 +284,7 @@ impl Sandbox {
         for (k, v) in self.env_vars() {
             cmd.env(k, v);
         }
-        for k in REMOVED_VARS {
+        for k in REMOVED_VARS.iter().chain(tix::testing_hooks::ALL) {
             cmd.env_remove(k);
         }
         cmd
