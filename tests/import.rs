@@ -2,7 +2,7 @@
 //! threading, idempotence, subject tags, closed and locked tickets,
 //! automatic mail, the blacklist, the quarantine, attachments, dates, dry
 //! runs, the exit codes an MTA sees, crash safety and the real-world corpus
-//! in `../shared/corpus`.
+//! (found by `common::corpus`).
 //!
 //! Every test runs the real `tix` binary in a [`Sandbox`] and checks what
 //! it left behind: `tix show`/`tix list` JSON, files on disk, git history.
@@ -2016,12 +2016,10 @@ fn an_import_killed_mid_run_leaves_a_clean_work_tree_once_resumed() {
 
 #[test]
 fn real_world_corpus_imports_cleanly() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let index = corpus.join("INDEX.tsv");
-    if !index.is_file() {
-        println!("skipping the corpus test: {} not found", index.display());
+    let Some(corpus) = common::corpus::dir() else {
         return;
-    }
+    };
+    let index = corpus.join(common::corpus::MARKER);
     let sb = Sandbox::init();
     let maildir = sb.mkdir("Corpus");
     for d in ["cur", "new", "tmp"] {

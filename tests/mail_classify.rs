@@ -1,11 +1,14 @@
 //! Checks `tix::mail::classify` against the real-world corpus in
-//! `../shared/corpus` (see its README.txt and INDEX.tsv).
+//! shared corpus found by `common::corpus` (see its README.txt and
+//! INDEX.tsv).
 //!
 //! Run with `cargo test --test mail_classify -- --nocapture` to see the
 //! agreement table.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tix::mail::classify::{NoiseKind, OwnMarks, classify};
 
@@ -195,11 +198,9 @@ fn sisimai_kind(reason: &str) -> NoiseKind {
 
 #[test]
 fn corpus_agreement() {
-    let corpus: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.join("INDEX.tsv").is_file() {
-        println!("skipping: ../shared/corpus not found");
+    let Some(corpus) = common::corpus::dir() else {
         return;
-    }
+    };
 
     let rows: Vec<Row> = read_tsv(&corpus.join("INDEX.tsv"))
         .into_iter()

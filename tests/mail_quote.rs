@@ -1,5 +1,5 @@
 //! Oracle tests for `tix::mail::quote::split_reply` on the shared e-mail
-//! corpus (`../shared/corpus`, beside the repository).
+//! corpus (found by `common::corpus`).
 //!
 //! - `mailgun-talon/`: talon's reply-extraction fixtures. Talon expects the
 //!   reply of `standard_replies/NAME.eml` to be `NAME_reply_text` when that
@@ -7,18 +7,14 @@
 //!   `reply-quotations-share-block.eml` to be non-empty without "From".
 //! - every message of the corpus: the two halves join back to the input.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use tix::mail::quote::{SplitReply, split_reply};
 
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        println!("skipping: ../shared/corpus not found");
-        None
-    }
+    common::corpus::dir()
 }
 
 /// The decoded first text body of a raw message, as tix's importer gets it.
@@ -226,4 +222,93 @@ fn invariant_over_the_whole_corpus() {
         files.len()
     );
     assert!(bodies > 100);
+}
+
+// ---------------------------------------------------------------------------
+// The corpus locator every test uses (tests/common/corpus.rs).
+
+fn fake_corpus(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join(common::corpus::MARKER), "").unwrap();
+}
+
+#[test]
+fn a_missing_corpus_is_a_skip_unless_required() {
+    let tmp = tempfile::tempdir().unwrap();
+    let checkout = tmp.path().join("work/tix");
+    std::fs::create_dir_all(&checkout).unwrap();
+    assert_eq!(common::corpus::locate(None, false, &checkout), Ok(None));
+    let err = common::corpus::locate(None, true, &checkout).unwrap_err();
+    assert!(err.contains("TIX_REQUIRE_CORPUS=1"), "{err}");
+    let looked_in = checkout.join("..").join("shared").join("corpus");
+    assert!(err.contains(&looked_in.display().to_string()), "{err}");
+    // A directory without the index is not a corpus.
+    std::fs::create_dir_all(tmp.path().join("work/shared").join("corpus")).unwrap();
+    assert_eq!(common::corpus::locate(None, false, &checkout), Ok(None));
+}
+
+#[test]
+fn the_corpus_is_found_beside_the_checkout_or_a_level_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let checkout = tmp.path().join("work/wt/tix");
+    std::fs::create_dir_all(&checkout).unwrap();
+    let upper = tmp.path().join("work/shared").join("corpus");
+    fake_corpus(&upper);
+    let found = common::corpus::locate(None, true, &checkout)
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.canonicalize().unwrap(), upper.canonicalize().unwrap());
+    let beside = tmp.path().join("work/wt/shared").join("corpus");
+    fake_corpus(&beside);
+    let found = common::corpus::locate(None, true, &checkout)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        found.canonicalize().unwrap(),
+        beside.canonicalize().unwrap()
+    );
+}
+
+#[test]
+fn tix_corpus_wins_and_must_be_a_corpus() {
+    let tmp = tempfile::tempdir().unwrap();
+    let checkout = tmp.path().join("work/tix");
+    std::fs::create_dir_all(&checkout).unwrap();
+    fake_corpus(&tmp.path().join("work/shared").join("corpus"));
+    let named = tmp.path().join("elsewhere");
+    fake_corpus(&named);
+    assert_eq!(
+        common::corpus::locate(Some(named.as_os_str()), false, &checkout),
+        Ok(Some(named.clone()))
+    );
+    let wrong = tmp.path().join("nothing-here");
+    let err = common::corpus::locate(Some(wrong.as_os_str()), false, &checkout).unwrap_err();
+    assert!(
+        err.contains("TIX_CORPUS=") && err.contains("nothing-here"),
+        "{err}"
+    );
+    // Set but empty counts as unset.
+    assert!(
+        common::corpus::locate(Some(std::ffi::OsStr::new("")), false, &checkout)
+            .unwrap()
+            .is_some()
+    );
+}
+
+/// No test finds the corpus by itself: a private locator is how corpus
+/// tests came to pass silently without one.
+#[test]
+fn every_test_finds_the_corpus_through_common() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut own = Vec::new();
+    for e in std::fs::read_dir(&tests).unwrap().flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "rs") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            if text.contains(concat!("shared", "/corpus")) {
+                own.push(p.display().to_string());
+            }
+        }
+    }
+    assert!(own.is_empty(), "use common::corpus instead in {own:?}");
 }

@@ -739,23 +739,11 @@ fn tables_are_plain_when_piped_and_the_index_is_only_a_cache() {
     assert_eq!(before, after);
 }
 
-/// A real message from the corpus in `../shared/corpus` (beside the main
-/// checkout, or beside the worktrees' directory), if it is there.
-fn corpus_mail(path: &str) -> Option<Vec<u8>> {
-    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared/corpus", "../../shared/corpus"]
-        .iter()
-        .map(|c| here.join(c).join(path))
-        .find(|p| p.is_file())
-        .map(|p| std::fs::read(p).unwrap())
-}
-
 #[test]
 fn imported_mail_is_measured_from_when_tix_received_it() {
     // Date: 15 May 2001 17:31:22 -0400, i.e. 21:31:22 UTC; fetched 20 hours
     // later, answered an hour after that.
-    let Some(mail) = corpus_mail("apache-spamassassin/t/data/nice/016") else {
-        println!("skipping: the mail corpus is not here");
+    let Some(mail) = common::corpus::file("apache-spamassassin/t/data/nice/016") else {
         return;
     };
     let sb = Sandbox::init();

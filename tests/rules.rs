@@ -412,21 +412,9 @@ fn a_rule_made_assignment_at_create_is_an_entry_by_tix() {
     assert_eq!(assignments(&sb, &mine)[0].0, "alice");
 }
 
-/// A real message from the corpus in `../shared/corpus` (beside the main
-/// checkout, or beside the worktrees' directory), if it is there.
-fn corpus_mail(path: &str) -> Option<Vec<u8>> {
-    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared/corpus", "../../shared/corpus"]
-        .iter()
-        .map(|c| here.join(c).join(path))
-        .find(|p| p.is_file())
-        .map(|p| std::fs::read(p).unwrap())
-}
-
 #[test]
 fn a_ticket_opened_by_one_mail_has_one_message_in_templates() {
-    let Some(mail) = corpus_mail("apache-spamassassin/t/data/nice/016") else {
-        println!("skipping: the mail corpus is not here");
+    let Some(mail) = common::corpus::file("apache-spamassassin/t/data/nice/016") else {
         return;
     };
     let sb = Sandbox::init();

@@ -113,15 +113,7 @@ fn an_old_ref_lock_is_reported_by_check_and_removed_by_the_next_write() {
 /// An MTA must not be told to retry for ever because of a dead lock.
 #[test]
 fn import_eml_is_not_stuck_on_a_stale_ref_lock() {
-    // The corpus sits beside the main checkout, a level further up from
-    // a worktree.
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let file = "shared/corpus/apache-spamassassin/t/data/nice/007";
-    let Some(mail) = [root.join("..").join(file), root.join("../..").join(file)]
-        .iter()
-        .find_map(|p| std::fs::read(p).ok())
-    else {
-        println!("skipping: {file} not found");
+    let Some(mail) = common::corpus::file("apache-spamassassin/t/data/nice/007") else {
         return;
     };
     let sb = Sandbox::init();

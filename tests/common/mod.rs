@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+pub mod corpus;
 pub mod mailserver;
 
 /// The binary under test.
