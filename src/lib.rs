@@ -16,6 +16,8 @@
 //! [`testing_hooks`] holds the test-only environment hooks, compiled out of
 //! release builds. docs/architecture.md describes the layers in full.
 
+#[cfg(test)]
+mod architecture;
 pub mod cli;
 pub mod commands;
 pub mod domain;
