@@ -422,3 +422,21 @@ fn two_clones_auto_closing_one_ticket_show_one_close_and_one_closing_message() {
     assert_eq!(kinds, ["created", "status", "reply", "close"], "{public:#}");
     sb.tix(["check"]).in_dir(&a).ok();
 }
+
+/// `TIX_NOW` is user-facing (release builds honour it, see
+/// docs/architecture.md): a value that is not a time is refused, naming
+/// the variable, and nothing is written at the real time instead.
+#[test]
+fn a_malformed_tix_now_is_refused_not_ignored() {
+    let sb = Sandbox::init();
+    let id = create_at(&sb, "Printer offline", T0);
+    let head = sb.head();
+    for args in [vec!["tick"], vec!["comment", id.as_str(), "-m", "later"]] {
+        sb.tix(&args)
+            .now("next tuesday")
+            .run()
+            .code(6)
+            .stderr_has(&["TIX_NOW", "next tuesday", "RFC 3339"]);
+    }
+    assert_eq!(sb.head(), head);
+}
