@@ -110,6 +110,43 @@ fn an_old_ref_lock_is_reported_by_check_and_removed_by_the_next_write() {
     sb.ok(["check"]);
 }
 
+/// A killed git command can leave `.git/HEAD.lock` too: tix's own commit
+/// does not need it, but every `git commit` or `git checkout` fails on it,
+/// and `tix check` says the next write removes it, so it must.
+#[test]
+fn an_old_head_lock_is_removed_by_the_next_write_as_check_says() {
+    let sb = Sandbox::init();
+    let id = sb.create("Printer offline");
+    let lock = sb.dir.join(".git/HEAD.lock");
+    std::fs::write(&lock, "").unwrap();
+    age(&sb, &lock, 3600);
+    sb.tix(["check"]).fails(10).stdout_has(&[
+        "stale git lock",
+        "HEAD.lock",
+        "the next tix write removes it",
+    ]);
+    let run = sb.tix(["comment", &id, "-m", "x"]).run().code(0);
+    assert!(run.stderr.contains("HEAD.lock"), "{}", run.stderr);
+    assert!(!lock.exists(), "HEAD.lock is still there");
+    sb.git(["commit", "-q", "--allow-empty", "-m", "a git user's commit"]);
+    sb.ok(["check"]);
+}
+
+/// A lock on a branch tix does not move is no business of tix's: it is
+/// left alone and not reported.
+#[test]
+fn a_lock_on_another_branch_is_left_alone() {
+    let sb = Sandbox::init();
+    let id = sb.create("Printer offline");
+    sb.git(["branch", "other"]);
+    let lock = sb.dir.join(".git/refs/heads/other.lock");
+    std::fs::write(&lock, "").unwrap();
+    age(&sb, &lock, 3600);
+    sb.change(["comment", &id, "-m", "x"]);
+    assert!(lock.exists());
+    sb.ok(["check"]);
+}
+
 /// An MTA must not be told to retry for ever because of a dead lock.
 #[test]
 fn import_eml_is_not_stuck_on_a_stale_ref_lock() {
