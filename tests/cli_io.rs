@@ -127,6 +127,59 @@ fn attach_refuses_a_file_over_the_limit_without_reading_it() {
     sb.change(["comment", &id, "-m", "x", "--attach", path_str(&ten)]);
 }
 
+/// `-F` is another way in for the same unbounded input as `--attach`: a
+/// device, an endless pipe or a huge file is refused without being read
+/// whole, naming what was given.
+#[test]
+fn text_from_a_file_or_stdin_is_read_within_a_bound() {
+    let sb = Sandbox::init();
+    let id = sb.create("Big text");
+    let before = sb.commit_count();
+    let run_limited = |args: &str| {
+        let line = format!(
+            "ulimit -v 150000; exec {} comment {id} {args}",
+            sh_quote(TIX)
+        );
+        let out = sb.std_command("sh").args(["-c", &line]).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Without a bound this reads until memory runs out.
+    let (code, stderr) = run_limited("-F /dev/zero");
+    assert_eq!(code, Some(6), "stderr: {stderr}");
+    assert!(stderr.contains("/dev/zero"), "stderr: {stderr}");
+    assert!(stderr.contains("at most 4194304 bytes"), "stderr: {stderr}");
+    let (code, stderr) = run_limited("-F - < /dev/zero");
+    assert_eq!(code, Some(6), "stderr: {stderr}");
+    assert!(stderr.contains("standard input"), "stderr: {stderr}");
+    // A 200 MB text file is refused by its size, before reading it.
+    let big = sb.root().join("big.txt");
+    let mut f = std::fs::File::create(&big).unwrap();
+    std::io::Write::write_all(&mut f, b"text\n").unwrap();
+    f.set_len(200 << 20).unwrap();
+    let (code, stderr) = run_limited(&format!("-F {}", sh_quote(path_str(&big))));
+    assert_eq!(code, Some(6), "stderr: {stderr}");
+    assert!(stderr.contains("209715200 bytes"), "stderr: {stderr}");
+    assert!(stderr.contains("--attach"), "stderr: {stderr}");
+    // Just over the limit from a pipe, and a directory, are refused too.
+    let over = "a".repeat((4 << 20) + 1);
+    sb.tix(["reply", &id, "-F", "-"])
+        .stdin(over.into_bytes())
+        .fails(6)
+        .stderr_has(&["standard input", "more than 4194304 bytes"]);
+    let dir = sb.mkdir("notes");
+    sb.tix(["comment", &id, "-F", path_str(&dir)])
+        .fails(6)
+        .stderr_has(&[path_str(&dir), "directory"]);
+    assert_eq!(sb.commit_count(), before, "nothing is written");
+    // A long text within the limit is still taken whole.
+    let long = "b".repeat(1 << 20);
+    sb.change_with(sb.tix(["comment", &id, "-F", "-"]).stdin(long.into_bytes()));
+    sb.assert_clean();
+}
+
 // ---------------------------------------------------------------- the editor
 
 /// An executable shell script in the sandbox.
