@@ -294,6 +294,34 @@ fn check_reports_a_store_file_missing_from_git_index() {
         .stdout_has(&[&rel, "staged deletion", "git reset"]);
 }
 
+/// git's index truncated to nothing (a full disk, a crash of another
+/// tool) or overwritten: writes still commit, and `tix check` names the
+/// file and how to rebuild it, as a problem found (exit 10), not an
+/// internal error.
+#[test]
+fn check_reports_an_empty_or_damaged_git_index_with_the_fix() {
+    let sb = Sandbox::init();
+    let id = sb.create("Printer offline");
+    let index = sb.dir.join(".git/index");
+    for damage in [&b""[..], &b"DIRC\0\0\0\x02garbage"[..]] {
+        std::fs::write(&index, damage).unwrap();
+        let before = sb.commit_count();
+        sb.tix(["comment", &id, "-m", "still recorded"])
+            .run()
+            .code(0);
+        assert_eq!(sb.commit_count(), before + 1);
+        sb.tix(["check"]).fails(10).stdout_has(&[
+            "git's index",
+            index.to_str().unwrap(),
+            "git reset -q",
+        ]);
+    }
+    std::fs::remove_file(&index).unwrap();
+    sb.git(["reset", "-q"]);
+    sb.ok(["check"]);
+    sb.assert_clean();
+}
+
 /// Flips the first byte of `needle` in `bytes` to `to`.
 fn flip(bytes: &mut [u8], needle: &[u8], to: u8) {
     let at = bytes

@@ -568,7 +568,18 @@ impl Store {
         }
         let known: std::collections::HashSet<String> =
             files.iter().map(|(p, _)| p.clone()).collect();
-        for d in self.index_differences(&head_tree)? {
+        let differences = match self.index_differences(&head_tree) {
+            Ok(differences) => differences,
+            Err(e) => {
+                // git's index cannot be read (empty, damaged): the work
+                // tree can still be brought in step, so that a missing
+                // entry file is not an unstaged deletion `git commit -a`
+                // would commit once the index is rebuilt.
+                let _ = self.check_out_new_files(&files, &removals);
+                return Err(e);
+            }
+        };
+        for d in differences {
             let Some(blob) = d.committed else { continue };
             if known.contains(&d.path) {
                 continue;
@@ -599,6 +610,11 @@ impl Store {
             .iter()
             .map(|d| self.repo_path(d))
             .collect()
+    }
+
+    /// The file git keeps its index in.
+    pub fn git_index_file(&self) -> PathBuf {
+        self.repo.path().join("index")
     }
 
     /// Store files whose entry in git's index differs from HEAD's, by
