@@ -887,3 +887,56 @@ fn the_installed_bash_script_completes_through_tix() {
     );
     assert!(stdout.lines().any(|l| l == id), "{stdout}");
 }
+
+/// Warnings, errors and `tix check` quote what a committed file or typed
+/// input holds: on a terminal those quotes are shown, not obeyed, as the
+/// trail is.
+#[test]
+fn check_and_errors_on_a_terminal_show_control_characters() {
+    let sb = Sandbox::init();
+    let id = sb.create("Hostile file");
+    let name = "20261123T013823.123456Z-AAAAAA-note.md";
+    std::fs::write(
+        sb.ticket_dir(&id).join(name),
+        "---\nformat: 1\nkind: note\nat: 2026-11-23T01:38:23.123456Z\nseq: 9\nauthor: alice\n\
+         \"\\e]0;pwned\\a\\e[8m\": 1\n---\nhi\n",
+    )
+    .unwrap();
+    sb.git(["add", "-A"]);
+    sb.git(["commit", "-q", "-m", "hand edit"]);
+    let piped = sb.tix(["check"]).fails(10).stdout;
+    assert!(piped.contains("\x1b]0;pwned"), "{piped:?}");
+    let Some(run) = tix_on_pty(&sb, &["check"], &[("NO_COLOR", "1")]) else {
+        return;
+    };
+    let shown = run.code(10).stdout;
+    assert!(
+        !shown.contains('\x1b'),
+        "an escape reached the terminal: {shown:?}"
+    );
+    assert!(!shown.contains('\x07'), "{shown:?}");
+    assert!(shown.contains("^[]0;pwned^G^[[8m"), "{shown:?}");
+    // The same file quoted in a warning by show, and typed input quoted in
+    // an error.
+    let shown = tix_on_pty(&sb, &["show", &id], &[("NO_COLOR", "1")])
+        .unwrap()
+        .code(0)
+        .stdout;
+    assert!(!shown.contains('\x1b'), "{shown:?}");
+    let customer = "Eve \x1b]0;t\x07 <eve@example.com>";
+    let args = [
+        "create",
+        "--customer",
+        customer,
+        "--subject",
+        "x",
+        "-m",
+        "x",
+    ];
+    let shown = tix_on_pty(&sb, &args, &[("NO_COLOR", "1")])
+        .unwrap()
+        .code(6)
+        .stdout;
+    assert!(!shown.contains('\x1b'), "{shown:?}");
+    assert!(shown.contains("^[]0;t^G"), "{shown:?}");
+}

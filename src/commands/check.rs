@@ -88,7 +88,9 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
                 report.errors.len(),
                 report.warnings.len()
             ));
-            print(&out)?;
+            // Problems quote what committed files hold (a field name, a
+            // value), which must not act on the terminal.
+            print(&output::for_stdout(&out))?;
         }
     }
     if report.errors.is_empty() {
