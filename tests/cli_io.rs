@@ -127,6 +127,59 @@ fn attach_refuses_a_file_over_the_limit_without_reading_it() {
     sb.change(["comment", &id, "-m", "x", "--attach", path_str(&ten)]);
 }
 
+/// `-F` is another way in for the same unbounded input as `--attach`: a
+/// device, an endless pipe or a huge file is refused without being read
+/// whole, naming what was given.
+#[test]
+fn text_from_a_file_or_stdin_is_read_within_a_bound() {
+    let sb = Sandbox::init();
+    let id = sb.create("Big text");
+    let before = sb.commit_count();
+    let run_limited = |args: &str| {
+        let line = format!(
+            "ulimit -v 150000; exec {} comment {id} {args}",
+            sh_quote(TIX)
+        );
+        let out = sb.std_command("sh").args(["-c", &line]).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Without a bound this reads until memory runs out.
+    let (code, stderr) = run_limited("-F /dev/zero");
+    assert_eq!(code, Some(6), "stderr: {stderr}");
+    assert!(stderr.contains("/dev/zero"), "stderr: {stderr}");
+    assert!(stderr.contains("at most 4194304 bytes"), "stderr: {stderr}");
+    let (code, stderr) = run_limited("-F - < /dev/zero");
+    assert_eq!(code, Some(6), "stderr: {stderr}");
+    assert!(stderr.contains("standard input"), "stderr: {stderr}");
+    // A 200 MB text file is refused by its size, before reading it.
+    let big = sb.root().join("big.txt");
+    let mut f = std::fs::File::create(&big).unwrap();
+    std::io::Write::write_all(&mut f, b"text\n").unwrap();
+    f.set_len(200 << 20).unwrap();
+    let (code, stderr) = run_limited(&format!("-F {}", sh_quote(path_str(&big))));
+    assert_eq!(code, Some(6), "stderr: {stderr}");
+    assert!(stderr.contains("209715200 bytes"), "stderr: {stderr}");
+    assert!(stderr.contains("--attach"), "stderr: {stderr}");
+    // Just over the limit from a pipe, and a directory, are refused too.
+    let over = "a".repeat((4 << 20) + 1);
+    sb.tix(["reply", &id, "-F", "-"])
+        .stdin(over.into_bytes())
+        .fails(6)
+        .stderr_has(&["standard input", "more than 4194304 bytes"]);
+    let dir = sb.mkdir("notes");
+    sb.tix(["comment", &id, "-F", path_str(&dir)])
+        .fails(6)
+        .stderr_has(&[path_str(&dir), "directory"]);
+    assert_eq!(sb.commit_count(), before, "nothing is written");
+    // A long text within the limit is still taken whole.
+    let long = "b".repeat(1 << 20);
+    sb.change_with(sb.tix(["comment", &id, "-F", "-"]).stdin(long.into_bytes()));
+    sb.assert_clean();
+}
+
 // ---------------------------------------------------------------- the editor
 
 /// An executable shell script in the sandbox.
@@ -833,4 +886,57 @@ fn the_installed_bash_script_completes_through_tix() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.lines().any(|l| l == id), "{stdout}");
+}
+
+/// Warnings, errors and `tix check` quote what a committed file or typed
+/// input holds: on a terminal those quotes are shown, not obeyed, as the
+/// trail is.
+#[test]
+fn check_and_errors_on_a_terminal_show_control_characters() {
+    let sb = Sandbox::init();
+    let id = sb.create("Hostile file");
+    let name = "20261123T013823.123456Z-AAAAAA-note.md";
+    std::fs::write(
+        sb.ticket_dir(&id).join(name),
+        "---\nformat: 1\nkind: note\nat: 2026-11-23T01:38:23.123456Z\nseq: 9\nauthor: alice\n\
+         \"\\e]0;pwned\\a\\e[8m\": 1\n---\nhi\n",
+    )
+    .unwrap();
+    sb.git(["add", "-A"]);
+    sb.git(["commit", "-q", "-m", "hand edit"]);
+    let piped = sb.tix(["check"]).fails(10).stdout;
+    assert!(piped.contains("\x1b]0;pwned"), "{piped:?}");
+    let Some(run) = tix_on_pty(&sb, &["check"], &[("NO_COLOR", "1")]) else {
+        return;
+    };
+    let shown = run.code(10).stdout;
+    assert!(
+        !shown.contains('\x1b'),
+        "an escape reached the terminal: {shown:?}"
+    );
+    assert!(!shown.contains('\x07'), "{shown:?}");
+    assert!(shown.contains("^[]0;pwned^G^[[8m"), "{shown:?}");
+    // The same file quoted in a warning by show, and typed input quoted in
+    // an error.
+    let shown = tix_on_pty(&sb, &["show", &id], &[("NO_COLOR", "1")])
+        .unwrap()
+        .code(0)
+        .stdout;
+    assert!(!shown.contains('\x1b'), "{shown:?}");
+    let customer = "Eve \x1b]0;t\x07 <eve@example.com>";
+    let args = [
+        "create",
+        "--customer",
+        customer,
+        "--subject",
+        "x",
+        "-m",
+        "x",
+    ];
+    let shown = tix_on_pty(&sb, &args, &[("NO_COLOR", "1")])
+        .unwrap()
+        .code(6)
+        .stdout;
+    assert!(!shown.contains('\x1b'), "{shown:?}");
+    assert!(shown.contains("^[]0;t^G"), "{shown:?}");
 }

@@ -110,6 +110,43 @@ fn an_old_ref_lock_is_reported_by_check_and_removed_by_the_next_write() {
     sb.ok(["check"]);
 }
 
+/// A killed git command can leave `.git/HEAD.lock` too: tix's own commit
+/// does not need it, but every `git commit` or `git checkout` fails on it,
+/// and `tix check` says the next write removes it, so it must.
+#[test]
+fn an_old_head_lock_is_removed_by_the_next_write_as_check_says() {
+    let sb = Sandbox::init();
+    let id = sb.create("Printer offline");
+    let lock = sb.dir.join(".git/HEAD.lock");
+    std::fs::write(&lock, "").unwrap();
+    age(&sb, &lock, 3600);
+    sb.tix(["check"]).fails(10).stdout_has(&[
+        "stale git lock",
+        "HEAD.lock",
+        "the next tix write removes it",
+    ]);
+    let run = sb.tix(["comment", &id, "-m", "x"]).run().code(0);
+    assert!(run.stderr.contains("HEAD.lock"), "{}", run.stderr);
+    assert!(!lock.exists(), "HEAD.lock is still there");
+    sb.git(["commit", "-q", "--allow-empty", "-m", "a git user's commit"]);
+    sb.ok(["check"]);
+}
+
+/// A lock on a branch tix does not move is no business of tix's: it is
+/// left alone and not reported.
+#[test]
+fn a_lock_on_another_branch_is_left_alone() {
+    let sb = Sandbox::init();
+    let id = sb.create("Printer offline");
+    sb.git(["branch", "other"]);
+    let lock = sb.dir.join(".git/refs/heads/other.lock");
+    std::fs::write(&lock, "").unwrap();
+    age(&sb, &lock, 3600);
+    sb.change(["comment", &id, "-m", "x"]);
+    assert!(lock.exists());
+    sb.ok(["check"]);
+}
+
 /// An MTA must not be told to retry for ever because of a dead lock.
 #[test]
 fn import_eml_is_not_stuck_on_a_stale_ref_lock() {
@@ -251,6 +288,34 @@ fn check_reports_a_store_file_missing_from_git_index() {
     sb.tix(["check"])
         .fails(10)
         .stdout_has(&[&rel, "staged deletion", "git reset"]);
+}
+
+/// git's index truncated to nothing (a full disk, a crash of another
+/// tool) or overwritten: writes still commit, and `tix check` names the
+/// file and how to rebuild it, as a problem found (exit 10), not an
+/// internal error.
+#[test]
+fn check_reports_an_empty_or_damaged_git_index_with_the_fix() {
+    let sb = Sandbox::init();
+    let id = sb.create("Printer offline");
+    let index = sb.dir.join(".git/index");
+    for damage in [&b""[..], &b"DIRC\0\0\0\x02garbage"[..]] {
+        std::fs::write(&index, damage).unwrap();
+        let before = sb.commit_count();
+        sb.tix(["comment", &id, "-m", "still recorded"])
+            .run()
+            .code(0);
+        assert_eq!(sb.commit_count(), before + 1);
+        sb.tix(["check"]).fails(10).stdout_has(&[
+            "git's index",
+            index.to_str().unwrap(),
+            "git reset -q",
+        ]);
+    }
+    std::fs::remove_file(&index).unwrap();
+    sb.git(["reset", "-q"]);
+    sb.ok(["check"]);
+    sb.assert_clean();
 }
 
 /// Flips the first byte of `needle` in `bytes` to `to`.

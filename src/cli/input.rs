@@ -17,6 +17,11 @@ pub fn interactive() -> bool {
     stdin_is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// The most text one entry takes from `-F` (a file or standard input):
+/// the front matter limit readers apply, and far beyond any message a
+/// person writes; anything larger belongs in an attachment.
+pub const MAX_TEXT_BYTES: u64 = 4 << 20;
+
 /// The text given with `-m` or `-F`, if any.
 pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
     if !args.message.is_empty() {
@@ -25,21 +30,51 @@ pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
     let Some(path) = &args.file else {
         return Ok(None);
     };
-    let bytes = if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::internal(format!("cannot read standard input: {e}")))?;
-        buf
-    } else {
-        std::fs::read(path)
-            .map_err(|e| Error::not_found(format!("cannot read {}: {e}", path.display())))?
-    };
     let what = if path.as_os_str() == "-" {
         "standard input".to_string()
     } else {
         path.display().to_string()
     };
+    let too_large = |size: Option<u64>| {
+        let size = size.map_or_else(
+            || format!("more than {MAX_TEXT_BYTES} bytes"),
+            |n| format!("{n} bytes"),
+        );
+        Error::invalid(format!(
+            "{what} is {size}; entry text is at most {MAX_TEXT_BYTES} bytes"
+        ))
+        .with_hint("attach large files with --attach")
+    };
+    // Read at most one byte more than the limit: `-F /dev/zero`, or a
+    // pipe that never ends, must not fill memory before being refused.
+    let mut buf = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .take(MAX_TEXT_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::internal(format!("cannot read standard input: {e}")))?;
+    } else {
+        let file = std::fs::File::open(path)
+            .map_err(|e| Error::not_found(format!("cannot read {what}: {e}")))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| Error::internal(format!("cannot read {what}: {e}")))?;
+        if meta.is_dir() {
+            return Err(Error::invalid(format!(
+                "{what} is a directory, not a text file"
+            )));
+        }
+        if meta.is_file() && meta.len() > MAX_TEXT_BYTES {
+            return Err(too_large(Some(meta.len())));
+        }
+        file.take(MAX_TEXT_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::invalid(format!("cannot read {what}: {e}")))?;
+    }
+    if buf.len() as u64 > MAX_TEXT_BYTES {
+        return Err(too_large(None));
+    }
+    let bytes = buf;
     let text = String::from_utf8(bytes).map_err(|_| {
         Error::invalid(format!("{what} is not UTF-8 text"))
             .with_hint("attach binary files with --attach")

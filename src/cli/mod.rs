@@ -965,9 +965,9 @@ fn report(e: &Error) -> u8 {
     } else {
         "error:"
     };
-    eprintln!("tix: {label} {}", e.message());
+    eprintln!("tix: {label} {}", output::for_stderr(e.message()));
     if let Some(hint) = e.hint() {
-        eprintln!("hint: {hint}");
+        eprintln!("hint: {}", output::for_stderr(hint));
     }
     if e.kind() == ErrorKind::Usage {
         eprintln!("Run `tix --help` for usage.");

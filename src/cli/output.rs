@@ -73,13 +73,23 @@ pub fn for_stdout(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// [`terminal_safe`] when stderr is a terminal: warnings and errors quote
+/// names, fields and file contents that came from mail or a hand edit.
+pub fn for_stderr(text: &str) -> Cow<'_, str> {
+    if std::io::stderr().is_terminal() {
+        terminal_safe(text)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 pub fn warn(message: &str) {
     let label = if stderr_color() {
         "\x1b[33mwarning:\x1b[0m"
     } else {
         "warning:"
     };
-    eprintln!("tix: {label} {message}");
+    eprintln!("tix: {label} {}", for_stderr(message));
 }
 
 /// ANSI styling that disappears when colour is off.

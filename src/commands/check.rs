@@ -88,7 +88,9 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
                 report.errors.len(),
                 report.warnings.len()
             ));
-            print(&out)?;
+            // Problems quote what committed files hold (a field name, a
+            // value), which must not act on the terminal.
+            print(&output::for_stdout(&out))?;
         }
     }
     if report.errors.is_empty() {
@@ -109,7 +111,27 @@ fn index_report(
     head: &git2::Tree<'_>,
     report: &mut Report,
 ) -> Result<()> {
-    let diffs = store.index_differences(head)?;
+    let diffs = match store.index_differences(head) {
+        Ok(diffs) => diffs,
+        Err(e) => {
+            // A damaged git index is a problem to report, like any other
+            // check finds, not a reason for check itself to fail: git
+            // refuses it too, and it is only a cache of HEAD plus staging.
+            let file = store.git_index_file();
+            let what = match std::fs::metadata(&file) {
+                Ok(m) if m.len() == 0 => "is empty".to_string(),
+                _ => format!("cannot be read ({})", e.message()),
+            };
+            report.errors.push(format!(
+                "git's index {} {what}: git commands fail on it and tix cannot keep it in step; \
+                 if no git command is running, rebuild it from HEAD with `rm {} && git reset -q` \
+                 (the work tree is kept; anything staged is lost)",
+                file.display(),
+                file.display()
+            ));
+            return Ok(());
+        }
+    };
     let (added, changed): (Vec<_>, Vec<_>) = diffs.iter().partition(|d| d.committed.is_none());
     let describe = |list: &[&crate::store::IndexDifference]| {
         let mut shown: Vec<String> = list

@@ -562,7 +562,18 @@ impl Store {
         }
         let known: std::collections::HashSet<String> =
             files.iter().map(|(p, _)| p.clone()).collect();
-        for d in self.index_differences(&head_tree)? {
+        let differences = match self.index_differences(&head_tree) {
+            Ok(differences) => differences,
+            Err(e) => {
+                // git's index cannot be read (empty, damaged): the work
+                // tree can still be brought in step, so that a missing
+                // entry file is not an unstaged deletion `git commit -a`
+                // would commit once the index is rebuilt.
+                let _ = self.check_out_new_files(&files, &removals);
+                return Err(e);
+            }
+        };
+        for d in differences {
             let Some(blob) = d.committed else { continue };
             if known.contains(&d.path) {
                 continue;
@@ -593,6 +604,11 @@ impl Store {
             .iter()
             .map(|d| self.repo_path(d))
             .collect()
+    }
+
+    /// The file git keeps its index in.
+    pub fn git_index_file(&self) -> PathBuf {
+        self.repo.path().join("index")
     }
 
     /// Store files whose entry in git's index differs from HEAD's, by
@@ -704,6 +720,26 @@ impl Store {
         }
     }
 
+    /// Removes a git lock file already older than [`REF_LOCK_STALE`],
+    /// with a warning; a younger one, or none, is left alone.
+    fn remove_old_lock(&self, path: &Path) {
+        let Some(age) = lock_age(path).filter(|a| *a >= REF_LOCK_STALE) else {
+            return;
+        };
+        match std::fs::remove_file(path) {
+            Ok(()) => crate::cli::output::warn(&format!(
+                "removed {}, a stale git lock ({:.0}s old) that a killed process left behind",
+                path.display(),
+                age.as_secs_f64()
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => crate::cli::output::warn(&format!(
+                "cannot remove {}, a stale git lock: {e}",
+                path.display()
+            )),
+        }
+    }
+
     /// Git's lock files in this repository that have been there longer
     /// than a git command holds them, for `tix check`.
     pub fn stale_git_locks(&self) -> Vec<String> {
@@ -749,6 +785,13 @@ impl Store {
             .unwrap_or("HEAD")
             .to_string();
         self.clear_stale_ref_lock(&refname)?;
+        if refname != "HEAD" {
+            // Moving a branch does not take HEAD's lock, but a killed git
+            // command's HEAD.lock makes every `git commit` fail and `tix
+            // check` promises the next write removes it. Only an old one:
+            // a fresh one may be a `git checkout` under way.
+            self.remove_old_lock(&self.ref_lock_path("HEAD"));
+        }
         let result = match head.symbolic_target().ok().flatten() {
             Some(branch) => match old {
                 Some(old) => self
