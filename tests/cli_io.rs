@@ -554,6 +554,53 @@ fn invalid_utf8_in_the_config_is_invalid_input_naming_the_file() {
 }
 
 #[test]
+fn dash_f_refuses_a_directory_and_endless_or_huge_input_naming_it() {
+    let sb = Sandbox::init();
+    let id = sb.create("Text from a file");
+    let before = sb.commit_count();
+    let dir = sb.mkdir("notes");
+    sb.tix(["comment", &id, "-F", path_str(&dir)])
+        .fails(6)
+        .stderr_has(&[path_str(&dir), "is a directory"]);
+    // A device that never ends is cut off at the limit, not read until
+    // memory runs out.
+    sb.tix(["comment", &id, "-F", "/dev/zero"])
+        .fails(6)
+        .stderr_has(&["/dev/zero", "more than 26214400 bytes"]);
+    // A sparse file over the limit is refused by its size, unread.
+    let big = sb.root().join("big.txt");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(1 << 40)
+        .unwrap();
+    sb.tix(["reply", &id, "-F", path_str(&big), "--no-send"])
+        .fails(6)
+        .stderr_has(&["big.txt", "more than 26214400 bytes", "--attach"]);
+    sb.tix(["comment", &id, "-F", "-"])
+        .stdin(vec![b'a'; (25 << 20) + 1])
+        .fails(6)
+        .stderr_has(&["standard input", "more than 26214400 bytes"]);
+    assert_eq!(sb.commit_count(), before, "nothing is written");
+    // A FIFO, as `-F <(command)` gives, is still read.
+    let fifo = sb.root().join("text-fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, "from a pipe\n").unwrap())
+    };
+    sb.change(["comment", &id, "-F", path_str(&fifo)]);
+    writer.join().unwrap();
+    assert_eq!(sb.entries(&id).last().unwrap()["body"], "from a pipe\n");
+    sb.assert_clean();
+}
+
+#[test]
 fn a_nul_byte_in_the_text_is_refused_with_a_whole_sentence() {
     let sb = Sandbox::init();
     let id = sb.create("NUL");

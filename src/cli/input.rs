@@ -26,14 +26,9 @@ pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
         return Ok(None);
     };
     let bytes = if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::internal(format!("cannot read standard input: {e}")))?;
-        buf
+        read_text_bounded(std::io::stdin(), "standard input")?
     } else {
-        std::fs::read(path)
-            .map_err(|e| Error::not_found(format!("cannot read {}: {e}", path.display())))?
+        read_text_file(path)?
     };
     let what = if path.as_os_str() == "-" {
         "standard input".to_string()
@@ -51,6 +46,55 @@ pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
         .with_hint("attach binary files with --attach"));
     }
     Ok(Some(text))
+}
+
+/// The most text `-F` takes: a text bigger than this is a file to attach,
+/// and reading `/dev/zero` or an endless pipe must end.
+pub const MAX_TEXT_BYTES: u64 = 25 << 20;
+
+/// Reads the text of `-F FILE`. A FIFO (`-F <(command)`) is read like a
+/// file; a directory, or a file bigger than [`MAX_TEXT_BYTES`], is refused
+/// before anything is read.
+fn read_text_file(path: &Path) -> Result<Vec<u8>> {
+    let shown = path.display();
+    let open_error = |e: std::io::Error| {
+        let message = format!("cannot read {shown}: {e}");
+        match e.kind() {
+            std::io::ErrorKind::NotFound => Error::not_found(message),
+            _ => Error::invalid(message),
+        }
+    };
+    let meta = std::fs::metadata(path).map_err(open_error)?;
+    if meta.is_dir() {
+        return Err(Error::invalid(format!(
+            "-F {shown} is a directory; -F takes a text file, or - for standard input"
+        )));
+    }
+    if meta.is_file() && meta.len() > MAX_TEXT_BYTES {
+        return Err(too_long(&shown.to_string()));
+    }
+    let file = std::fs::File::open(path).map_err(open_error)?;
+    read_text_bounded(file, &shown.to_string())
+}
+
+/// Reads at most [`MAX_TEXT_BYTES`] (one more byte tells a longer text).
+fn read_text_bounded(source: impl Read, what: &str) -> Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    source
+        .take(MAX_TEXT_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::internal(format!("cannot read {what}: {e}")))?;
+    if buf.len() as u64 > MAX_TEXT_BYTES {
+        return Err(too_long(what));
+    }
+    Ok(buf)
+}
+
+fn too_long(what: &str) -> Error {
+    Error::invalid(format!(
+        "{what} holds more than {MAX_TEXT_BYTES} bytes, more than an entry's text may be"
+    ))
+    .with_hint("attach big files with --attach")
 }
 
 /// The text for an entry that needs one: `-m`, `-F`, or the editor on a
