@@ -647,6 +647,30 @@ fn closing_without_a_required_field_names_the_ticket_and_the_choices() {
 }
 
 #[test]
+fn a_locked_ticket_answers_locked_before_any_other_refusal() {
+    let sb = Sandbox::init();
+    sb.set_fields(
+        "- {name: product, type: choice, choices: [printer, scanner], required: [close]}\n",
+    );
+    sb.set_config("groups", "[{name: first-line, agents: [alice]}]");
+    let id = sb.create("Locked");
+    sb.change(["lock", &id, "--yes"]);
+    let before = sb.commit_count();
+    // Not "missing field product": adding the field would only meet the lock.
+    sb.tix(["close", &id])
+        .fails(5)
+        .stderr_has(&[&format!("ticket {id} is locked")]);
+    sb.tix(["status", &id, "closed"])
+        .fails(5)
+        .stderr_has(&[&format!("ticket {id} is locked")]);
+    // Not "already with the last group".
+    sb.tix(["escalate", &id, "-m", "help"])
+        .fails(5)
+        .stderr_has(&[&format!("ticket {id} is locked")]);
+    assert_eq!(sb.commit_count(), before, "nothing is written");
+}
+
+#[test]
 fn unlink_with_the_wrong_relation_says_which_link_exists() {
     let sb = Sandbox::init();
     let a = sb.create("A");

@@ -396,22 +396,31 @@ fn held_in<'t>(
 /// ticket takes nothing but an unlock and what happened to mail already
 /// sent; a ticket is not closed while a field required at close has no
 /// value (counting the values the same change sets).
+/// The error for any change but an unlock to a locked ticket. Commands
+/// whose own checks could refuse first (a required field, the last group)
+/// call it before them, so the lock is what a locked ticket answers.
+pub fn refuse_if_locked(ticket: &Ticket) -> Result<()> {
+    let Some(lock_info) = &ticket.locked else {
+        return Ok(());
+    };
+    let id = ticket.id;
+    Err(Error::new(
+        ErrorKind::Locked,
+        format!(
+            "ticket {id} is locked (by {} at {}); it accepts no changes",
+            lock_info.by,
+            lock_info.at.to_short_labelled()
+        ),
+    )
+    .with_hint("an admin can run `tix unlock` first; a new ticket can be linked to it"))
+}
+
 fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft]) -> Result<()> {
-    if let Some(lock_info) = &ticket.locked
-        && !drafts
-            .iter()
-            .all(|d| matches!(d.event, Event::Unlock {} | Event::Delivery { .. }))
+    if !drafts
+        .iter()
+        .all(|d| matches!(d.event, Event::Unlock {} | Event::Delivery { .. }))
     {
-        let id = ticket.id;
-        return Err(Error::new(
-            ErrorKind::Locked,
-            format!(
-                "ticket {id} is locked (by {} at {}); it accepts no changes",
-                lock_info.by,
-                lock_info.at.to_short_labelled()
-            ),
-        )
-        .with_hint("an admin can run `tix unlock` first; a new ticket can be linked to it"));
+        refuse_if_locked(ticket)?;
     }
     let closes = drafts.iter().any(|d| {
         matches!(
