@@ -839,6 +839,11 @@ fn bounces_of_our_replies_are_recorded_as_failed_deliveries() {
     let shown = sb.show(&ticket);
     let bounced = shown["ticket"]["bounced"].as_object().unwrap();
     assert_eq!(bounced.len(), 4, "{bounced:#?}");
+    // The summary gives the server's words, not why it looked like a bounce.
+    assert_eq!(
+        bounced[&file1], "bounced: smtp; 550 5.1.1 <ann@example.org>: User unknown",
+        "{bounced:#?}"
+    );
     assert!(sb.ok(["show", &ticket]).contains("BOUNCED"));
     assert_eq!(sent_mail(&outbox).len(), sent_before, "nobody is e-mailed");
     // The same bounce again changes nothing.
