@@ -251,6 +251,16 @@ fn east_asian_and_thai_charsets_are_decoded() {
 }
 
 #[test]
+fn a_character_split_over_two_encoded_words_is_read_whole() {
+    // Real mail (SpamAssassin's corpus): UTF-8 `ž` is C5 BE, cut between
+    // two encoded words with language tags.
+    let sb = Sandbox::init();
+    let raw = corpus("apache-spamassassin/t/data/nice/unicode1");
+    let (subject, _, _) = imported_text(&sb, &raw);
+    assert_eq!(subject, "Domače omrežje");
+}
+
+#[test]
 fn raw_8bit_headers_are_read_in_the_declared_charset() {
     let sb = Sandbox::init();
     let raw = message(
