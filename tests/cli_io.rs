@@ -607,6 +607,53 @@ fn invalid_utf8_in_the_config_is_invalid_input_naming_the_file() {
 }
 
 #[test]
+fn dash_f_refuses_a_directory_and_endless_or_huge_input_naming_it() {
+    let sb = Sandbox::init();
+    let id = sb.create("Text from a file");
+    let before = sb.commit_count();
+    let dir = sb.mkdir("notes");
+    sb.tix(["comment", &id, "-F", path_str(&dir)])
+        .fails(6)
+        .stderr_has(&[path_str(&dir), "is a directory"]);
+    // A device that never ends is cut off at the limit, not read until
+    // memory runs out.
+    sb.tix(["comment", &id, "-F", "/dev/zero"])
+        .fails(6)
+        .stderr_has(&["/dev/zero", "more than 4194304 bytes"]);
+    // A sparse file over the limit is refused by its size, unread.
+    let big = sb.root().join("big.txt");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(1 << 40)
+        .unwrap();
+    sb.tix(["reply", &id, "-F", path_str(&big), "--no-send"])
+        .fails(6)
+        .stderr_has(&["big.txt", "at most 4194304 bytes", "--attach"]);
+    sb.tix(["comment", &id, "-F", "-"])
+        .stdin(vec![b'a'; (4 << 20) + 1])
+        .fails(6)
+        .stderr_has(&["standard input", "more than 4194304 bytes"]);
+    assert_eq!(sb.commit_count(), before, "nothing is written");
+    // A FIFO, as `-F <(command)` gives, is still read.
+    let fifo = sb.root().join("text-fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, "from a pipe\n").unwrap())
+    };
+    sb.change(["comment", &id, "-F", path_str(&fifo)]);
+    writer.join().unwrap();
+    assert_eq!(sb.entries(&id).last().unwrap()["body"], "from a pipe\n");
+    sb.assert_clean();
+}
+
+#[test]
 fn a_nul_byte_in_the_text_is_refused_with_a_whole_sentence() {
     let sb = Sandbox::init();
     let id = sb.create("NUL");
@@ -650,6 +697,30 @@ fn closing_without_a_required_field_names_the_ticket_and_the_choices() {
     ])
     .fails(6)
     .stderr_has(&[&id, "product (one of printer, scanner)"]);
+}
+
+#[test]
+fn a_locked_ticket_answers_locked_before_any_other_refusal() {
+    let sb = Sandbox::init();
+    sb.set_fields(
+        "- {name: product, type: choice, choices: [printer, scanner], required: [close]}\n",
+    );
+    sb.set_config("groups", "[{name: first-line, agents: [alice]}]");
+    let id = sb.create("Locked");
+    sb.change(["lock", &id, "--yes"]);
+    let before = sb.commit_count();
+    // Not "missing field product": adding the field would only meet the lock.
+    sb.tix(["close", &id])
+        .fails(5)
+        .stderr_has(&[&format!("ticket {id} is locked")]);
+    sb.tix(["status", &id, "closed"])
+        .fails(5)
+        .stderr_has(&[&format!("ticket {id} is locked")]);
+    // Not "already with the last group".
+    sb.tix(["escalate", &id, "-m", "help"])
+        .fails(5)
+        .stderr_has(&[&format!("ticket {id} is locked")]);
+    assert_eq!(sb.commit_count(), before, "nothing is written");
 }
 
 #[test]

@@ -248,6 +248,16 @@ fn east_asian_and_thai_charsets_are_decoded() {
 }
 
 #[test]
+fn a_character_split_over_two_encoded_words_is_read_whole() {
+    // Real mail (SpamAssassin's corpus): UTF-8 `ž` is C5 BE, cut between
+    // two encoded words with language tags.
+    let sb = Sandbox::init();
+    let raw = corpus("apache-spamassassin/t/data/nice/unicode1");
+    let (subject, _, _) = imported_text(&sb, &raw);
+    assert_eq!(subject, "Domače omrežje");
+}
+
+#[test]
 fn raw_8bit_headers_are_read_in_the_declared_charset() {
     let sb = Sandbox::init();
     let raw = message(
@@ -839,6 +849,11 @@ fn bounces_of_our_replies_are_recorded_as_failed_deliveries() {
     let shown = sb.show(&ticket);
     let bounced = shown["ticket"]["bounced"].as_object().unwrap();
     assert_eq!(bounced.len(), 4, "{bounced:#?}");
+    // The summary gives the server's words, not why it looked like a bounce.
+    assert_eq!(
+        bounced[&file1], "bounced: smtp; 550 5.1.1 <ann@example.org>: User unknown",
+        "{bounced:#?}"
+    );
     assert!(sb.ok(["show", &ticket]).contains("BOUNCED"));
     assert_eq!(sent_mail(&outbox).len(), sent_before, "nobody is e-mailed");
     // The same bounce again changes nothing.

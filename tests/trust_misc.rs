@@ -296,6 +296,46 @@ fn commit_subjects_and_confirmations_say_what_changed() {
 }
 
 #[test]
+fn a_reply_that_also_sets_the_status_says_so() {
+    let sb = Sandbox::init();
+    let id = sb.create("Printer");
+    // Answering a new ticket opens it, which goes without saying.
+    let out = sb.change(["reply", &id, "-m", "Which model?", "--no-send"]);
+    assert_eq!(
+        sb.git(["log", "-1", "--format=%s"]).trim(),
+        format!("tix: reply {id}")
+    );
+    assert!(out.starts_with(&format!("{id} reply: Printer")), "{out}");
+    // A status asked for is part of what changed, on screen and in git.
+    let out = sb.change([
+        "reply",
+        &id,
+        "-m",
+        "Please confirm",
+        "--status",
+        "pending",
+        "--no-send",
+    ]);
+    assert_eq!(
+        sb.git(["log", "-1", "--format=%s"]).trim(),
+        format!("tix: reply {id} status to pending")
+    );
+    assert!(
+        out.starts_with(&format!("{id} reply status to pending: Printer")),
+        "{out}"
+    );
+    let out = sb.change(["reply", &id, "-m", "Done", "--status", "open", "--no-send"]);
+    assert_eq!(
+        sb.git(["log", "-1", "--format=%s"]).trim(),
+        format!("tix: reply {id} status to open")
+    );
+    assert!(
+        out.starts_with(&format!("{id} reply status to open: Printer")),
+        "{out}"
+    );
+}
+
+#[test]
 fn show_has_snooze_group_and_links_from_both_sides() {
     let sb = Sandbox::init();
     sb.add_bob();

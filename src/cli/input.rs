@@ -54,8 +54,13 @@ pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
             .read_to_end(&mut buf)
             .map_err(|e| Error::internal(format!("cannot read standard input: {e}")))?;
     } else {
-        let file = std::fs::File::open(path)
-            .map_err(|e| Error::not_found(format!("cannot read {what}: {e}")))?;
+        let file = std::fs::File::open(path).map_err(|e| {
+            let message = format!("cannot read {what}: {e}");
+            match e.kind() {
+                std::io::ErrorKind::NotFound => Error::not_found(message),
+                _ => Error::invalid(message),
+            }
+        })?;
         let meta = file
             .metadata()
             .map_err(|e| Error::internal(format!("cannot read {what}: {e}")))?;

@@ -19,6 +19,8 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
         if current.fields.contains_key(&def.name) || fields.iter().any(|(n, _)| *n == def.name) {
             continue;
         }
+        // Nothing is asked for a locked ticket: the lock refuses the close.
+        crate::ops::refuse_if_locked(&current)?;
         let flag = format!("tix close {id} --field {}=VALUE", def.name);
         let label = format!("field {} (required to close ticket {id})", def.name);
         let raw = if def.field_type == FieldType::Choice {

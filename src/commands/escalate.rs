@@ -27,6 +27,7 @@ pub fn run(ctx: &Ctx, args: EscalateArgs) -> Result<()> {
     let state = ops::team::team_state(&store, ops::now()?)?;
     let mut chosen = (String::new(), None);
     let outcome = ops::append(&store, &actor, id, "escalate", |ticket| {
+        ops::refuse_if_locked(ticket)?;
         let (group, explicit) = target(config, ticket, args.to.as_deref())?;
         let members = &config
             .groups

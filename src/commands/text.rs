@@ -69,8 +69,12 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
             "the reply is recorded but not e-mailed: mail.outgoing is not configured (see docs/mail.md); --no-send silences this",
         );
     }
+    let detail = match outcome.detail.as_str() {
+        "" => String::new(),
+        d => format!(" {d}"),
+    };
     print(&format!(
-        "{} reply: {}\n",
+        "{} reply{detail}: {}\n",
         outcome.id, outcome.ticket.subject
     ))?;
     match composed {

@@ -683,10 +683,26 @@ impl<'s> Importer<'s> {
         if recorded {
             return Ok(None);
         }
-        let mut body = format!(
-            "bounced: {}\n",
-            mail.noise.as_ref().map(|n| n.reason.as_str()).unwrap_or("")
-        );
+        // The first line is what `show` and the ticket's `bounced` summary
+        // give: the server's own words when the report has them, not
+        // merely why the mail was taken for a bounce.
+        let said = |name: &str| {
+            mail.returned.diagnostic.iter().find_map(|l| {
+                l.get(..name.len() + 1)
+                    .filter(|p| p.eq_ignore_ascii_case(&format!("{name}:")))
+                    .map(|_| l[name.len() + 1..].trim().to_string())
+            })
+        };
+        let why = said("Diagnostic-Code")
+            .or_else(|| said("Status"))
+            .filter(|w| !w.is_empty())
+            .unwrap_or_else(|| {
+                mail.noise
+                    .as_ref()
+                    .map(|n| n.reason.clone())
+                    .unwrap_or_default()
+            });
+        let mut body = format!("bounced: {why}\n");
         for line in &mail.returned.diagnostic {
             body.push_str(line);
             body.push('\n');

@@ -113,6 +113,8 @@ pub fn parse_limited(raw: &[u8], own: &OwnMarks, max_parts: usize) -> Result<Inb
     };
     let transcoded = utf8_headers(bytes);
     let bytes = transcoded.as_deref().unwrap_or(bytes);
+    let joined = joined_encoded_words(bytes);
+    let bytes = joined.as_deref().unwrap_or(bytes);
     let msg = MessageParser::default()
         .parse(bytes)
         .ok_or("not an RFC 5322 message (no headers could be read)")?;
@@ -243,6 +245,87 @@ fn utf8_headers(raw: &[u8]) -> Option<Vec<u8>> {
         } else {
             out.extend_from_slice(decoder(line).as_bytes());
         }
+    }
+    out.extend_from_slice(&raw[end..]);
+    Some(out)
+}
+
+/// Real mail splits one character over two encoded words
+/// (`=?utf-8?Q?_omre=C5?= =?utf-8?Q?=BEje?=`), which decoded one by one
+/// gives U+FFFD. Adjacent words of the same charset and encoding, with only
+/// white space between them (which RFC 2047 ignores), are joined into one
+/// word before parsing; None when there are none to join.
+fn joined_encoded_words(raw: &[u8]) -> Option<Vec<u8>> {
+    /// `=?charset?E?text?=` at the start of `b`: (charset, E, text, length).
+    fn word(b: &[u8]) -> Option<(&[u8], u8, &[u8], usize)> {
+        let rest = b.strip_prefix(b"=?")?;
+        let q1 = rest.iter().position(|c| *c == b'?')?;
+        let charset = &rest[..q1];
+        let enc = (*rest.get(q1 + 1)?).to_ascii_uppercase();
+        if !(enc == b'Q' || enc == b'B') || rest.get(q1 + 2) != Some(&b'?') {
+            return None;
+        }
+        let text_start = q1 + 3;
+        let len = rest[text_start..].windows(2).position(|w| w == b"?=")?;
+        let text = &rest[text_start..text_start + len];
+        if charset.is_empty() || text.iter().any(|c| c.is_ascii_whitespace()) {
+            return None;
+        }
+        Some((charset, enc, text, 2 + text_start + len + 2))
+    }
+    let base = |c: &[u8]| -> Vec<u8> {
+        let end = c.iter().position(|b| *b == b'*').unwrap_or(c.len());
+        c[..end].to_ascii_lowercase()
+    };
+    let end = header_end(raw);
+    let header = &raw[..end];
+    let mut out = Vec::with_capacity(raw.len());
+    let mut joined_any = false;
+    let mut i = 0;
+    while i < header.len() {
+        let Some((charset, enc, text, len)) = word(&header[i..]) else {
+            out.push(header[i]);
+            i += 1;
+            continue;
+        };
+        let mut text = text.to_vec();
+        let mut next = i + len;
+        loop {
+            // White space between the words, folding included.
+            let mut j = next;
+            while j < header.len() && matches!(header[j], b' ' | b'\t' | b'\r' | b'\n') {
+                if header[j] == b'\n' && !matches!(header.get(j + 1), Some(b' ' | b'\t')) {
+                    break;
+                }
+                j += 1;
+            }
+            if j == next || j >= header.len() || header[j] == b'\n' {
+                break;
+            }
+            let Some((cs2, enc2, text2, len2)) = word(&header[j..]) else {
+                break;
+            };
+            // Base64 joins only on a whole quantum without padding.
+            let b_ok = enc == b'B' && text.len() % 4 == 0 && !text.contains(&b'=');
+            // Stateful charsets end every word in ASCII (RFC 1468), and
+            // joined words would put two escapes in a row, an error.
+            let stateful = base(charset).starts_with(b"iso-2022") || base(charset) == b"utf-7";
+            if stateful || base(cs2) != base(charset) || enc2 != enc || !(enc == b'Q' || b_ok) {
+                break;
+            }
+            text.extend_from_slice(text2);
+            next = j + len2;
+            joined_any = true;
+        }
+        out.extend_from_slice(b"=?");
+        out.extend_from_slice(charset);
+        out.extend_from_slice(&[b'?', enc, b'?']);
+        out.extend_from_slice(&text);
+        out.extend_from_slice(b"?=");
+        i = next;
+    }
+    if !joined_any {
+        return None;
     }
     out.extend_from_slice(&raw[end..]);
     Some(out)
@@ -427,6 +510,29 @@ fn parties(addr: &Address<'_>) -> Vec<Party> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_character_split_over_two_encoded_words_is_decoded_whole() {
+        let raw = b"From: a@example.com\r\nSubject: =?iso-8859-2*sl?Q?Doma=e8e?=\r\n =?utf-8*sl?Q?_omre=C5?=\r\n    =?Utf-8*SL?q?=BEje?=\r\nMessage-ID: <s@x>\r\n\r\nbody\r\n";
+        let m = parse(raw, &OwnMarks::default()).unwrap();
+        assert_eq!(m.subject, "Doma\u{10d}e omre\u{17e}je");
+        // Base64 words join on whole quanta: \u{17e} is C5 BE, split.
+        let raw =
+            b"From: a@example.com\r\nSubject: =?utf-8?B?b21yZcU=?= =?utf-8?B?vmpl?=\r\n\r\nx\r\n";
+        let m = parse(raw, &OwnMarks::default()).unwrap();
+        assert!(m.subject.starts_with("omre"), "{}", m.subject);
+        let raw =
+            b"From: a@example.com\r\nSubject: =?utf-8?B?b21y?= =?utf-8?B?ZcW+amU=?=\r\n\r\nx\r\n";
+        let m = parse(raw, &OwnMarks::default()).unwrap();
+        assert_eq!(m.subject, "omre\u{17e}je");
+        // ISO-2022-JP words are whole each; two escapes in a row would not be.
+        let raw = b"From: a@example.com\r\nSubject: Re: TEST\r\n =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=\r\n  =?ISO-2022-JP?B?GyRCJUYlOSVIGyhC?=\r\n\r\nx\r\n";
+        let m = parse(raw, &OwnMarks::default()).unwrap();
+        assert_eq!(
+            m.subject,
+            "Re: TEST \u{30c6}\u{30b9}\u{30c8}\u{30c6}\u{30b9}\u{30c8}"
+        );
+    }
 
     #[test]
     fn parses_a_plain_message() {

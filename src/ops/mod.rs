@@ -7,6 +7,7 @@ mod write;
 pub mod team;
 pub use write::{
     Batch, BatchOutcome, Change, Draft, NewAttachment, NewTicket, Outcome, append, create_ticket,
+    refuse_if_locked,
 };
 
 use crate::domain::{Config, Stage, Ticket, Timestamp};

@@ -75,9 +75,17 @@ pub struct Outcome {
 /// without its kind (the verb names it), later ones with theirs. `time`
 /// writes a time (UTC in commit subjects, the user's zone on screen).
 pub fn describe_change(drafts: &[Draft], time: &dyn Fn(Timestamp) -> String) -> String {
+    describe_events(drafts.iter().map(|d| &d.event), time)
+}
+
+/// [`describe_change`] for a sequence of events.
+fn describe_events<'e>(
+    events: impl Iterator<Item = &'e Event>,
+    time: &dyn Fn(Timestamp) -> String,
+) -> String {
     let mut parts: Vec<String> = Vec::new();
-    for (i, d) in drafts.iter().enumerate() {
-        let (kind, what) = match &d.event {
+    for (i, event) in events.enumerate() {
+        let (kind, what) = match event {
             Event::Assign { to } => (
                 "assign",
                 format!("to {}", to.as_deref().unwrap_or("nobody")),
@@ -97,7 +105,7 @@ pub fn describe_change(drafts: &[Draft], time: &dyn Fn(Timestamp) -> String) -> 
                 },
             ),
             Event::Link { rel, target } | Event::Unlink { rel, target } => {
-                (d.event.kind(), format!("{} {target}", rel.as_str()))
+                (event.kind(), format!("{} {target}", rel.as_str()))
             }
             Event::Snooze { until } => (
                 "snooze",
@@ -141,6 +149,23 @@ const SETTING_VERBS: [&str; 11] = [
 fn detail_for(verb: &str, drafts: &[Draft], time: &dyn Fn(Timestamp) -> String) -> String {
     if SETTING_VERBS.contains(&verb) {
         describe_change(drafts, time)
+    } else if verb == "reply" {
+        // A reply says itself, but not the status it also set
+        // (`--status pending`); the open that answering a new ticket always
+        // brings goes without saying.
+        let automatic = |e: &&Event| {
+            matches!(
+                e,
+                Event::Status {
+                    to: Status::Open,
+                    from: Some(Status::New)
+                }
+            )
+        };
+        describe_events(
+            drafts.iter().map(|d| &d.event).filter(|e| !automatic(e)),
+            time,
+        )
     } else {
         String::new()
     }
@@ -371,22 +396,31 @@ fn held_in<'t>(
 /// ticket takes nothing but an unlock and what happened to mail already
 /// sent; a ticket is not closed while a field required at close has no
 /// value (counting the values the same change sets).
+/// The error for any change but an unlock to a locked ticket. Commands
+/// whose own checks could refuse first (a required field, the last group)
+/// call it before them, so the lock is what a locked ticket answers.
+pub fn refuse_if_locked(ticket: &Ticket) -> Result<()> {
+    let Some(lock_info) = &ticket.locked else {
+        return Ok(());
+    };
+    let id = ticket.id;
+    Err(Error::new(
+        ErrorKind::Locked,
+        format!(
+            "ticket {id} is locked (by {} at {}); it accepts no changes",
+            lock_info.by,
+            lock_info.at.to_short_labelled()
+        ),
+    )
+    .with_hint("an admin can run `tix unlock` first; a new ticket can be linked to it"))
+}
+
 fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft]) -> Result<()> {
-    if let Some(lock_info) = &ticket.locked
-        && !drafts
-            .iter()
-            .all(|d| matches!(d.event, Event::Unlock {} | Event::Delivery { .. }))
+    if !drafts
+        .iter()
+        .all(|d| matches!(d.event, Event::Unlock {} | Event::Delivery { .. }))
     {
-        let id = ticket.id;
-        return Err(Error::new(
-            ErrorKind::Locked,
-            format!(
-                "ticket {id} is locked (by {} at {}); it accepts no changes",
-                lock_info.by,
-                lock_info.at.to_short_labelled()
-            ),
-        )
-        .with_hint("an admin can run `tix unlock` first; a new ticket can be linked to it"));
+        refuse_if_locked(ticket)?;
     }
     let closes = drafts.iter().any(|d| {
         matches!(
