@@ -410,3 +410,32 @@ fn writes_against(
     assert_eq!(tix_commits, landed.len(), "{refused} refused");
     assert_eq!(notes(sb, &sb.dir, id), landed);
 }
+
+/// A tix write while a git command holds git's index (`git commit` with
+/// its editor open) commits but cannot stage its file; a `git commit` made
+/// after that builds its tree from the index and so deletes the entry.
+/// The next tix write puts it back, and `check` is clean again.
+#[test]
+fn an_entry_that_a_git_commit_deleted_while_the_index_was_behind_is_put_back() {
+    let sb = Sandbox::init();
+    let id = sb.create("Busy ticket");
+    let lock = sb.dir.join(".git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    sb.tix(["comment", &id, "-m", "while git held the index"])
+        .ok();
+    std::fs::remove_file(&lock).unwrap();
+    commit_notes(&sb, &sb.dir, "notes");
+    // The user's commit dropped it from the branch.
+    assert_eq!(notes(&sb, &sb.dir, &id), Vec::<String>::new());
+
+    sb.tix(["comment", &id, "-m", "next"])
+        .run()
+        .code(0)
+        .stderr_has(&["restored 1 entry"]);
+    assert_eq!(
+        notes(&sb, &sb.dir, &id),
+        ["while git held the index", "next"]
+    );
+    sb.assert_clean();
+    sb.ok(["check"]);
+}

@@ -613,6 +613,11 @@ impl Store {
         let Some(base) = self.journal_base() else {
             return Ok(());
         };
+        if !self.entries_dropped_since_journal()?.is_empty() {
+            // The journal is what says they were dropped: it stays until
+            // the next commit has put them back.
+            return Ok(());
+        }
         let Some(head) = self.head_id()? else {
             return std::fs::remove_file(&path)
                 .context(|| format!("cannot remove {}", path.display()));
@@ -679,6 +684,78 @@ impl Store {
         }
         self.check_out_new_files(&files, &removals)?;
         std::fs::remove_file(&path).context(|| format!("cannot remove {}", path.display()))
+    }
+
+    /// Ticket entries that a commit since the journal's base added and
+    /// HEAD no longer has. While git's index is behind HEAD (a git command
+    /// held its lock when tix committed), a `git commit` builds its tree
+    /// from that index and so deletes what tix committed; entries are
+    /// append-only, so the next write puts them back.
+    fn entries_dropped_since_journal(&self) -> Result<Vec<(String, Oid)>> {
+        let Some(base) = self.journal_base() else {
+            return Ok(Vec::new());
+        };
+        let Some(head) = self.head_id()? else {
+            return Ok(Vec::new());
+        };
+        let head_tree = self
+            .repo
+            .find_commit(head)
+            .and_then(|c| c.tree())
+            .context(|| format!("cannot read commit {head}"))?;
+        let mut walk = self
+            .repo
+            .revwalk()
+            .context(|| "cannot walk the history".into())?;
+        walk.push(head)
+            .context(|| format!("cannot walk from {head}"))?;
+        if let Some(base) = base {
+            // A base HEAD no longer descends from (a reset) bounds nothing.
+            if !(base == head || self.repo.graph_descendant_of(head, base).unwrap_or(false)) {
+                return Ok(Vec::new());
+            }
+            walk.hide(base)
+                .context(|| format!("cannot walk from {base}"))?;
+        }
+        let tickets = self.repo_path(&format!("{TICKETS_DIR}/"));
+        let mut out: Vec<(String, Oid)> = Vec::new();
+        for oid in walk {
+            let oid = oid.context(|| "cannot walk the history".into())?;
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .context(|| format!("cannot read commit {oid}"))?;
+            let tree = commit
+                .tree()
+                .context(|| format!("cannot read commit {oid}"))?;
+            let parent_tree = match commit.parent(0) {
+                Ok(p) => Some(p.tree().context(|| format!("cannot read commit {oid}"))?),
+                Err(_) => None,
+            };
+            let mut opts = git2::DiffOptions::new();
+            opts.pathspec(&tickets);
+            let diff = self
+                .repo
+                .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))
+                .context(|| format!("cannot read what commit {oid} changed"))?;
+            for delta in diff.deltas() {
+                if delta.status() != git2::Delta::Added {
+                    continue;
+                }
+                let Some(path) = delta.new_file().path().and_then(|p| p.to_str()) else {
+                    continue;
+                };
+                let Some(rel) = path.strip_prefix(self.prefix.as_str()) else {
+                    continue;
+                };
+                if head_tree.get_path(Path::new(path)).is_err()
+                    && !out.iter().any(|(p, _)| p == rel)
+                {
+                    out.push((rel.to_string(), delta.new_file().id()));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Whether an earlier writer left the work tree or git's index behind
@@ -1290,6 +1367,24 @@ impl Store {
         message: &str,
         author: &Author,
     ) -> Result<Committed> {
+        // Checked again here, the last moment before anything is built:
+        // a git command may have started since the lock was taken.
+        self.refuse_during_git_operation()?;
+        let mut files = files;
+        let restored = self.entries_dropped_since_journal()?;
+        if !restored.is_empty() {
+            crate::cli::output::warn(&format!(
+                "restored {} entr{} that a commit made while git's index was behind deleted: {}",
+                restored.len(),
+                if restored.len() == 1 { "y" } else { "ies" },
+                restored
+                    .iter()
+                    .map(|(p, _)| self.repo_path(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            files.extend(restored);
+        }
         let mut new_files = NewFiles::default();
         for (path, blob) in &files {
             // Tickets are append-only: a file there is never written over.
@@ -1302,9 +1397,6 @@ impl Store {
         for path in &removals {
             new_files.remove(&self.repo_path(path))?;
         }
-        // Checked again here, the last moment before anything is built:
-        // a git command may have started since the lock was taken.
-        self.refuse_during_git_operation()?;
         let head_commit = match self.repo.head() {
             Ok(h) => Some(h.peel_to_commit().context(|| "cannot read HEAD".into())?),
             Err(_) => None,
