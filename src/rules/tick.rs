@@ -243,6 +243,9 @@ fn deliver(
     if outgoing.is_empty() {
         return Ok(());
     }
+    // Mail sent whose delivery cannot then be recorded would be sent again
+    // by `tix outbox retry`; left unsent, it waits in the outbox.
+    store.refuse_during_git_operation()?;
     let agent_mail = if outgoing.iter().any(|o| !o.to_customer) {
         AgentMail::prepare(store)?
     } else {

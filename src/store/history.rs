@@ -95,6 +95,16 @@ impl Store {
     pub fn check_history(&self) -> Result<Vec<HistoryProblem>> {
         let tickets = self.repo_path(TICKETS_DIR);
         let mut out = Vec::new();
+        let head = self.head_tree()?;
+        // A deleted entry that HEAD has again, byte for byte, was put back
+        // (see `entries_dropped_since_journal`): the trail is whole.
+        let restored = |delta: &git2::DiffDelta<'_>| {
+            let (Some(head), Some(path)) = (&head, delta.old_file().path()) else {
+                return false;
+            };
+            head.get_path(path)
+                .is_ok_and(|e| e.id() == delta.old_file().id())
+        };
         for oid in self.walk()? {
             let commit = self
                 .repo
@@ -115,6 +125,7 @@ impl Store {
                     .context(|| format!("cannot compare commit {oid} with its parent"))?;
                 for delta in diff.deltas() {
                     let change = match delta.status() {
+                        Delta::Deleted if restored(&delta) => continue,
                         Delta::Deleted => "deleted",
                         Delta::Modified => "modified",
                         Delta::Typechange => "changed type of",

@@ -3,16 +3,23 @@
 //! exits, so a crashed tix can never leave the store locked (git-bug #1014
 //! is what a lock file that only its owner deletes leads to).
 
+use std::cell::Cell;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+use git2::Oid;
 
 use crate::error::{Context, Error, ErrorKind, Result};
 
 pub struct StoreLock {
     file: File,
     path: PathBuf,
+    /// The commit HEAD pointed to when the lock was taken, or after the
+    /// holder's last commit: what the holder's reads saw. `None` when it
+    /// could not be read.
+    seen_head: Cell<Option<Option<Oid>>>,
 }
 
 impl StoreLock {
@@ -62,11 +69,21 @@ impl StoreLock {
         Ok(StoreLock {
             file,
             path: path.to_path_buf(),
+            seen_head: Cell::new(None),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What HEAD was when the holder last read it (`Some(None)`: unborn).
+    pub(crate) fn seen_head(&self) -> Option<Option<Oid>> {
+        self.seen_head.get()
+    }
+
+    pub(crate) fn set_seen_head(&self, head: Option<Oid>) {
+        self.seen_head.set(Some(head));
     }
 }
 

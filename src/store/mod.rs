@@ -246,6 +246,26 @@ fn ref_locked(path: &Path, why: &str) -> Error {
     ))
 }
 
+/// The branch is not where it was when tix read it: something else
+/// committed, reset or pulled meanwhile.
+fn branch_moved(seen: Option<Oid>, now: Option<Oid>) -> Error {
+    let name = |oid: Option<Oid>| {
+        oid.map_or_else(
+            || "no commit".to_string(),
+            |o| o.to_string()[..10].to_string(),
+        )
+    };
+    Error::new(
+        ErrorKind::Busy,
+        format!(
+            "the branch moved while tix was writing (from {} to {}: a git command committed, reset or pulled meanwhile); nothing was committed",
+            name(seen),
+            name(now)
+        ),
+    )
+    .with_hint("run the command again: it reads the store as it is now")
+}
+
 /// Added entries after which the split index is folded into a new shared
 /// one, so that each commit's write stays small.
 const RESPLIT_AT: usize = 5_000;
@@ -466,9 +486,83 @@ impl Store {
         )?;
         // A writer killed between its commit and the check-out of the new
         // files left a journal: finish its work before doing more. If that
-        // fails the journal stays, and the next writer tries again.
-        let _ = self.finish_interrupted_checkout();
+        // fails the journal stays, and the next writer tries again. Not in
+        // the middle of a git operation, whose index and work tree are
+        // git's until it is finished (the commit itself is refused then).
+        if self.refuse_during_git_operation().is_ok() {
+            let _ = self.finish_interrupted_checkout();
+        }
+        if let Ok(head) = self.head_id() {
+            lock.set_seen_head(head);
+        }
         Ok(lock)
+    }
+
+    /// Refuses, naming the state and the way out, while git is half way
+    /// through an operation in this work tree or HEAD is detached. A commit
+    /// made then lands where git drops it (`git rebase --abort` resets the
+    /// branch to where the rebase started; a detached HEAD belongs to no
+    /// branch) or makes git's own ref update fail and wedges it (a merge).
+    /// Reading is not affected. Exit code 8: nothing is wrong with the
+    /// store or the input, and the same command succeeds once git is done.
+    pub fn refuse_during_git_operation(&self) -> Result<()> {
+        use git2::RepositoryState as S;
+        let git_dir = self.repo.path();
+        let (what, fix) = match self.repo.state() {
+            S::Merge => (
+                "a merge is in progress".to_string(),
+                "`git commit` (once any conflicts are resolved) or `git merge --abort`",
+            ),
+            S::Rebase | S::RebaseInteractive | S::RebaseMerge => (
+                "a rebase is in progress".into(),
+                "`git rebase --continue` or `git rebase --abort`",
+            ),
+            S::ApplyMailbox => (
+                "`git am` is in progress".into(),
+                "`git am --continue` or `git am --abort`",
+            ),
+            S::ApplyMailboxOrRebase => (
+                "a rebase or `git am` is in progress".into(),
+                "`git rebase --continue` or `git rebase --abort` (`git am --continue` or `git am --abort` for am)",
+            ),
+            S::CherryPick | S::CherryPickSequence => (
+                "a cherry-pick is in progress".into(),
+                "`git cherry-pick --continue` or `git cherry-pick --abort`",
+            ),
+            S::Revert | S::RevertSequence => (
+                "a revert is in progress".into(),
+                "`git revert --continue` or `git revert --abort`",
+            ),
+            S::Bisect => ("a bisect is in progress".into(), "`git bisect reset`"),
+            S::Clean if git_dir.join("sequencer").is_dir() => (
+                // A cherry-pick or revert of several commits whose current
+                // one was committed by hand: git still has the rest to do.
+                "a cherry-pick or revert of several commits is in progress".into(),
+                "`git cherry-pick --continue` (or `git revert --continue`), or `--abort`",
+            ),
+            S::Clean if self.repo.head_detached().unwrap_or(false) => {
+                let at = self
+                    .head_id()
+                    .ok()
+                    .flatten()
+                    .map(|oid| format!(" (at {})", &oid.to_string()[..10]))
+                    .unwrap_or_default();
+                (
+                    format!("HEAD is detached{at}"),
+                    "`git switch <branch>` (`git switch -c <new branch>` keeps what was committed here)",
+                )
+            }
+            S::Clean => return Ok(()),
+        };
+        let place = self.repo.workdir().unwrap_or(git_dir);
+        Err(Error::new(
+            ErrorKind::Busy,
+            format!(
+                "{what} in {} (see `git status`); tix writes nothing onto a half-finished git operation: \
+                 finish it with {fix}, then run tix again",
+                place.display()
+            ),
+        ))
     }
 
     fn journal_path(&self) -> PathBuf {
@@ -513,6 +607,11 @@ impl Store {
         let Some(base) = self.journal_base() else {
             return Ok(());
         };
+        if !self.entries_dropped_since_journal()?.is_empty() {
+            // The journal is what says they were dropped: it stays until
+            // the next commit has put them back.
+            return Ok(());
+        }
         let Some(head) = self.head_id()? else {
             return std::fs::remove_file(&path)
                 .context(|| format!("cannot remove {}", path.display()));
@@ -590,6 +689,78 @@ impl Store {
         }
         self.check_out_new_files(&files, &removals)?;
         std::fs::remove_file(&path).context(|| format!("cannot remove {}", path.display()))
+    }
+
+    /// Ticket entries that a commit since the journal's base added and
+    /// HEAD no longer has. While git's index is behind HEAD (a git command
+    /// held its lock when tix committed), a `git commit` builds its tree
+    /// from that index and so deletes what tix committed; entries are
+    /// append-only, so the next write puts them back.
+    fn entries_dropped_since_journal(&self) -> Result<Vec<(String, Oid)>> {
+        let Some(base) = self.journal_base() else {
+            return Ok(Vec::new());
+        };
+        let Some(head) = self.head_id()? else {
+            return Ok(Vec::new());
+        };
+        let head_tree = self
+            .repo
+            .find_commit(head)
+            .and_then(|c| c.tree())
+            .context(|| format!("cannot read commit {head}"))?;
+        let mut walk = self
+            .repo
+            .revwalk()
+            .context(|| "cannot walk the history".into())?;
+        walk.push(head)
+            .context(|| format!("cannot walk from {head}"))?;
+        if let Some(base) = base {
+            // A base HEAD no longer descends from (a reset) bounds nothing.
+            if !(base == head || self.repo.graph_descendant_of(head, base).unwrap_or(false)) {
+                return Ok(Vec::new());
+            }
+            walk.hide(base)
+                .context(|| format!("cannot walk from {base}"))?;
+        }
+        let tickets = self.repo_path(&format!("{TICKETS_DIR}/"));
+        let mut out: Vec<(String, Oid)> = Vec::new();
+        for oid in walk {
+            let oid = oid.context(|| "cannot walk the history".into())?;
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .context(|| format!("cannot read commit {oid}"))?;
+            let tree = commit
+                .tree()
+                .context(|| format!("cannot read commit {oid}"))?;
+            let parent_tree = match commit.parent(0) {
+                Ok(p) => Some(p.tree().context(|| format!("cannot read commit {oid}"))?),
+                Err(_) => None,
+            };
+            let mut opts = git2::DiffOptions::new();
+            opts.pathspec(&tickets);
+            let diff = self
+                .repo
+                .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), Some(&mut opts))
+                .context(|| format!("cannot read what commit {oid} changed"))?;
+            for delta in diff.deltas() {
+                if delta.status() != git2::Delta::Added {
+                    continue;
+                }
+                let Some(path) = delta.new_file().path().and_then(|p| p.to_str()) else {
+                    continue;
+                };
+                let Some(rel) = path.strip_prefix(self.prefix.as_str()) else {
+                    continue;
+                };
+                if head_tree.get_path(Path::new(path)).is_err()
+                    && !out.iter().any(|(p, _)| p == rel)
+                {
+                    out.push((rel.to_string(), delta.new_file().id()));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Whether an earlier writer left the work tree or git's index behind
@@ -792,6 +963,8 @@ impl Store {
             // a fresh one may be a `git checkout` under way.
             self.remove_old_lock(&self.ref_lock_path("HEAD"));
         }
+        // A compare-and-swap against the commit the new one was built on:
+        // a branch that moved meanwhile keeps what moved it.
         let result = match head.symbolic_target().ok().flatten() {
             Some(branch) => match old {
                 Some(old) => self
@@ -800,13 +973,34 @@ impl Store {
                     .map(|_| ()),
                 None => self.repo.reference(branch, new, false, log).map(|_| ()),
             },
-            None => self.repo.set_head_detached(new),
+            // The state check refused a detached HEAD; one detached since
+            // is a git command's, and a commit there would belong to no
+            // branch.
+            None => {
+                return Err(self
+                    .refuse_during_git_operation()
+                    .err()
+                    .unwrap_or_else(|| branch_moved(old, self.head_id().ok().flatten())));
+            }
         };
         match result {
             Err(e) if e.code() == git2::ErrorCode::Locked => Err(ref_locked(
                 &self.ref_lock_path(&refname),
                 "a git command took it just now",
             )),
+            Err(e)
+                if matches!(
+                    e.code(),
+                    git2::ErrorCode::Modified | git2::ErrorCode::Exists
+                ) =>
+            {
+                let now = self
+                    .repo
+                    .find_reference(&refname)
+                    .ok()
+                    .and_then(|r| r.target());
+                Err(branch_moved(old, now))
+            }
             other => other.context(|| "cannot move HEAD to the new commit".into()),
         }
     }
@@ -1204,12 +1398,30 @@ impl Store {
     /// are, and `tix check` reports it if a commit does.
     pub fn commit_changes(
         &self,
-        _lock: &StoreLock,
+        lock: &StoreLock,
         files: Vec<(String, Oid)>,
         removals: Vec<String>,
         message: &str,
         author: &Author,
     ) -> Result<Committed> {
+        // Checked again here, the last moment before anything is built:
+        // a git command may have started since the lock was taken.
+        self.refuse_during_git_operation()?;
+        let mut files = files;
+        let restored = self.entries_dropped_since_journal()?;
+        if !restored.is_empty() {
+            crate::cli::output::warn(&format!(
+                "restored {} entr{} that a commit made while git's index was behind deleted: {}",
+                restored.len(),
+                if restored.len() == 1 { "y" } else { "ies" },
+                restored
+                    .iter()
+                    .map(|(p, _)| self.repo_path(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            files.extend(restored);
+        }
         let mut new_files = NewFiles::default();
         for (path, blob) in &files {
             // Tickets are append-only: a file there is never written over.
@@ -1226,6 +1438,15 @@ impl Store {
             Ok(h) => Some(h.peel_to_commit().context(|| "cannot read HEAD".into())?),
             Err(_) => None,
         };
+        // What the caller checked its change against (tickets, locks,
+        // duplicates) was read at the HEAD it saw under the lock; a branch
+        // that git moved since may hold what makes the change wrong.
+        let head_id = head_commit.as_ref().map(|c| c.id());
+        if let Some(seen) = lock.seen_head()
+            && seen != head_id
+        {
+            return Err(branch_moved(seen, head_id));
+        }
         let base = match &head_commit {
             Some(c) => Some(c.tree().context(|| "cannot read HEAD's tree".into())?),
             None => None,
@@ -1276,7 +1497,15 @@ impl Store {
             std::fs::write(&journal, format!("base {base}\n"))
                 .context(|| format!("cannot write {}", journal.display()))?;
         }
-        self.advance_head(head_commit.as_ref().map(|c| c.id()), oid, message)?;
+        if let Err(e) = self.advance_head(head_id, oid, message) {
+            // Nothing landed: a journal left now would have the next writer
+            // check out what someone else's commit holds.
+            if !behind {
+                let _ = std::fs::remove_file(&journal);
+            }
+            return Err(e);
+        }
+        lock.set_seen_head(Some(oid));
         // The commit is the record; a failure to mirror it into the work
         // tree must not make the caller think the change was lost (and
         // retry it).
