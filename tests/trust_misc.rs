@@ -602,3 +602,43 @@ fn a_hand_edited_agent_email_with_a_line_break_is_named() {
         .fails(6)
         .stderr_has(&["agents[0].email", "control character"]);
 }
+
+#[test]
+fn links_from_other_tickets_follow_every_change_and_survive_a_damaged_cache() {
+    let sb = Sandbox::init();
+    let a = sb.create("Target");
+    let b = sb.create("First duplicate");
+    let c = sb.create("Related one");
+    let reverse = |sb: &Sandbox| -> serde_json::Value {
+        let json: serde_json::Value =
+            serde_json::from_str(&sb.ok(["show", &a, "--format", "json"])).unwrap();
+        json["linked_from"].clone()
+    };
+    assert_eq!(reverse(&sb), serde_json::json!([]));
+    sb.change(["link", &b, &a, "--rel", "duplicate-of"]);
+    assert_eq!(
+        reverse(&sb),
+        serde_json::json!([{"rel": "duplicate-of", "source": b}])
+    );
+    sb.change(["link", &c, &a]);
+    sb.change(["unlink", &b, &a, "--rel", "duplicate-of"]);
+    assert_eq!(
+        reverse(&sb),
+        serde_json::json!([{"rel": "related", "source": c}])
+    );
+    // The cache of links is derived data: damaged or gone, it is rebuilt.
+    let links = sb.dir.join(".git/tix/index/links.bin");
+    let mut bytes = std::fs::read(&links).expect("show keeps a cache of links");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&links, &bytes).unwrap();
+    assert_eq!(
+        reverse(&sb),
+        serde_json::json!([{"rel": "related", "source": c}])
+    );
+    std::fs::remove_file(&links).unwrap();
+    assert_eq!(
+        reverse(&sb),
+        serde_json::json!([{"rel": "related", "source": c}])
+    );
+}

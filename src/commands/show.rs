@@ -6,7 +6,6 @@ use crate::cli::output::{self, Style, print, warn};
 use crate::cli::{ShowArgs, TextFormat};
 use crate::domain::{DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, TrailItem, fold};
 use crate::error::Result;
-use crate::store::Store;
 
 use super::Ctx;
 
@@ -21,7 +20,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         ));
     }
     let (ticket, trail) = fold(id, files.entries);
-    let linked_from = linked_from(&store, id)?;
+    let linked_from = store.links_to(id)?;
     let trail: Vec<TrailItem> = trail
         .into_iter()
         // The customer sees each close and closing message once.
@@ -58,24 +57,6 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
             output::stdout_is_terminal(),
         )),
     }
-}
-
-/// The links other tickets have to `id` (a duplicate's target learns of
-/// the duplicate, a locked ticket of the new one a reply started), found
-/// in the index's summary rather than written back as entries.
-fn linked_from(store: &Store, id: TicketId) -> Result<Vec<(LinkRel, TicketId)>> {
-    let rows = store.list_rows()?;
-    let mut out = Vec::new();
-    rows.select(|row| {
-        for (rel, target) in &row.links {
-            if *target == id && row.id != id {
-                out.push((*rel, row.id));
-            }
-        }
-        false
-    })?;
-    out.sort();
-    Ok(out)
 }
 
 /// A link as read from its target's side.

@@ -38,6 +38,7 @@ use crate::error::{Context, Result};
 
 const INDEX_DIR: &str = "index";
 const SUMMARY_FILE: &str = "summary.bin";
+const LINKS_FILE: &str = "links.bin";
 const SHARDS_DIR: &str = "shards";
 /// The single-file index of earlier versions, removed on sight.
 const LEGACY_FILE: &str = "index.bin";
@@ -287,6 +288,16 @@ impl TicketView for ListRow<'_> {
 }
 
 /// One shard's tickets, keyed with the tree id of their directory.
+/// A link as (source, relation, target).
+type LinkTriple = (TicketId, LinkRel, TicketId);
+
+/// Every shard's links, by source shard, with the shard's tree when read.
+#[derive(Serialize, Deserialize)]
+struct LinksFile {
+    version: u32,
+    shards: BTreeMap<String, (TreeId, Vec<LinkTriple>)>,
+}
+
 #[derive(Serialize, Deserialize)]
 struct ShardFile {
     version: u32,
@@ -500,6 +511,68 @@ impl Store {
             }
         }
         self.index()
+    }
+
+    /// The links other tickets make to `id` (a duplicate's target learns
+    /// of the duplicate), as (relation, source), without reading the
+    /// summary: `links.bin` keeps every shard's links with the shard's tree,
+    /// and only shards whose tree changed since are read again, through
+    /// their shard files. So `show` stays flat with the store's size.
+    pub fn links_to(&self, id: TicketId) -> Result<Vec<(LinkRel, TicketId)>> {
+        let dir = self.cache_path(INDEX_DIR);
+        let path = dir.join(LINKS_FILE);
+        let mut file = std::fs::read(&path)
+            .ok()
+            .and_then(|b| unframe(&b).and_then(|p| postcard::from_bytes::<LinksFile>(p).ok()))
+            .filter(|f| f.version == INDEX_VERSION)
+            .unwrap_or(LinksFile {
+                version: INDEX_VERSION,
+                shards: BTreeMap::new(),
+            });
+        let head = self.head_tree()?;
+        let tickets_tree = match &head {
+            Some(h) => self.subtree(h, TICKETS_DIR)?,
+            None => None,
+        };
+        let mut changed = false;
+        let mut present = std::collections::BTreeSet::new();
+        let mut refresh = Refresh::default();
+        for shard in tickets_tree.iter().flat_map(|t| t.iter()) {
+            let (Ok(name), Some(ObjectType::Tree)) = (shard.name(), shard.kind()) else {
+                continue;
+            };
+            let tree = tree_id(shard.id());
+            present.insert(name.to_string());
+            if file.shards.get(name).is_some_and(|(t, _)| *t == tree) {
+                continue;
+            }
+            let shard_file = self.refresh_shard(&dir, name, shard.id(), &mut refresh)?;
+            let links = shard_file
+                .tickets
+                .iter()
+                .flat_map(|(source, (_, t))| {
+                    t.ticket.links.iter().map(|l| (*source, l.rel, l.target))
+                })
+                .collect();
+            file.shards.insert(name.to_string(), (tree, links));
+            changed = true;
+        }
+        let before = file.shards.len();
+        file.shards.retain(|name, _| present.contains(name));
+        changed |= file.shards.len() != before;
+        if changed && let Ok(bytes) = postcard::to_allocvec(&file) {
+            write_atomically(&path, &frame(&bytes));
+        }
+        let mut out: Vec<(LinkRel, TicketId)> = file
+            .shards
+            .values()
+            .flat_map(|(_, links)| links)
+            .filter(|(source, _, target)| *target == id && *source != id)
+            .map(|(source, rel, _)| (*rel, *source))
+            .collect();
+        out.sort();
+        out.dedup();
+        Ok(out)
     }
 
     fn refresh_index(&self, full: bool) -> Result<Refreshed> {
