@@ -194,7 +194,19 @@ pub fn write(
     plan: impl FnOnce(&Store, &Actor, &crate::domain::Ticket) -> Result<Vec<Draft>>,
 ) -> Result<Option<Outcome>> {
     let (store, actor, id) = ctx.target(typed_id)?;
-    let outcome = ops::append(&store, &actor, id, verb, |t| plan(&store, &actor, t))?;
+    write_on(&store, &actor, id, verb, plan)
+}
+
+/// [`write`] for a command that opened the store already (to check what
+/// it was given before an editor or a prompt), so it is not opened twice.
+pub fn write_on(
+    store: &Store,
+    actor: &Actor,
+    id: TicketId,
+    verb: &str,
+    plan: impl FnOnce(&Store, &Actor, &crate::domain::Ticket) -> Result<Vec<Draft>>,
+) -> Result<Option<Outcome>> {
+    let outcome = ops::append(store, actor, id, verb, |t| plan(store, actor, t))?;
     match &outcome {
         Some(o) => {
             for w in &o.warnings {

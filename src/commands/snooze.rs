@@ -5,17 +5,17 @@ use crate::domain::Event;
 use crate::error::{Error, Result};
 use crate::ops::{self, Draft};
 
-use super::{Ctx, filter, write};
+use super::{Ctx, filter, write_on};
 
 pub fn run(ctx: &Ctx, args: SnoozeArgs) -> Result<()> {
     // The store's config says which zone `--until 2026-12-03 09:00` is in.
-    drop(ctx.store()?);
+    let (store, actor, id) = ctx.target(&args.id)?;
     let now = ops::now()?;
     let until = match &args.until {
         Some(u) => Some(filter::future_time("until", u, now)?),
         None => None,
     };
-    write(ctx, &args.id, "snooze", |_, _, ticket| {
+    write_on(&store, &actor, id, "snooze", |_, _, ticket| {
         if until.is_none() && ticket.snoozed_until.is_none() {
             return Err(Error::invalid(format!(
                 "ticket {} is not snoozed",

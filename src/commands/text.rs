@@ -10,7 +10,7 @@ use crate::mail::template;
 use crate::ops::{self, Actor, Draft};
 use crate::store::Store;
 
-use super::{Ctx, write};
+use super::{Ctx, write_on};
 
 pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     // Read everything the user gives before taking the store lock; the
@@ -118,11 +118,10 @@ pub fn not_delivered(id: TicketId, e: &Error) -> Error {
 
 pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
     // The ticket and the attachments are checked before the editor opens.
-    let (store, _, _) = ctx.target(&args.id)?;
+    let (store, actor, id) = ctx.target(&args.id)?;
     let attachments = input::read_attachments(&args.attach, store.config().max_attachment_bytes)?;
-    drop(store);
     let body = input::required_body(&args.body, "note")?;
-    write(ctx, &args.id, "comment", |_, _, _| {
+    write_on(&store, &actor, id, "comment", |_, _, _| {
         Ok(vec![Draft {
             event: Event::Note { mail: None },
             body,
