@@ -356,14 +356,19 @@ fn fit(widths: &mut [usize], header: &[&str], width: usize) {
     // Each flexible column keeps at least a few characters, so it says
     // something even on a narrow terminal; the line may overflow then.
     const MIN: usize = 4;
+    // The subject is what a row is about: it gets twice the room of the
+    // other free-text columns when they must share.
+    let weight = |i: usize| if header[i] == "Subject" { 2 } else { 1 };
     let mut left = width.saturating_sub(fixed + gaps);
     let mut order = flexible.clone();
-    order.sort_by_key(|i| widths[*i]);
-    for (k, i) in order.iter().enumerate() {
-        let share = left / (order.len() - k);
-        let w = widths[*i].min(share.max(MIN.min(widths[*i])));
+    order.sort_by(|a, b| (widths[*a] * weight(*b)).cmp(&(widths[*b] * weight(*a))));
+    let mut weights: usize = order.iter().map(|i| weight(*i)).sum();
+    for i in order {
+        let share = left * weight(i) / weights;
+        weights -= weight(i);
+        let w = widths[i].min(share.max(MIN.min(widths[i])));
         left = left.saturating_sub(w);
-        widths[*i] = w;
+        widths[i] = w;
     }
 }
 
@@ -421,5 +426,36 @@ pub fn print_rows(
         ),
         ListFormat::Table if rows.is_empty() => print(&format!("{empty}\n")),
         ListFormat::Table => print(&table(table_header, rows)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn the_subject_gets_the_most_room_when_columns_must_share() {
+        let header = [
+            "ID", "Status", "Priority", "Assignee", "Customer", "Subject", "Updated",
+        ];
+        let mut widths = [8, 6, 8, 8, 20, 42, 16];
+        fit(&mut widths, &header, 80);
+        let line: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+        assert!(line <= 80, "{widths:?}");
+        assert_eq!(
+            [widths[0], widths[1], widths[2], widths[6]],
+            [8, 6, 8, 16],
+            "ids, status, priority and times are never cut"
+        );
+        assert!(widths[5] >= 2 * widths[4] - 1, "{widths:?}");
+        // Columns that need less than their share keep their width.
+        let mut widths = [8, 6, 8, 8, 5, 42, 16];
+        fit(&mut widths, &header, 80);
+        assert_eq!(widths[4], 5, "{widths:?}");
+        assert_eq!(
+            widths.iter().sum::<usize>() + 12,
+            80,
+            "the subject takes what is left"
+        );
     }
 }
