@@ -814,13 +814,7 @@ impl Store {
             }
             return Ok(out);
         }
-        let mut index = self
-            .repo
-            .index()
-            .context(|| "cannot open the git index".into())?;
-        index
-            .read(false)
-            .context(|| "cannot read the git index".into())?;
+        let index = self.fresh_git_index()?;
         let mut opts = git2::DiffOptions::new();
         for d in &dirs {
             opts.pathspec(d);
@@ -1567,6 +1561,19 @@ impl Store {
         result
     }
 
+    /// git's index as it is on disk now: another process may have changed
+    /// it since libgit2 cached this repository's handle.
+    fn fresh_git_index(&self) -> Result<git2::Index> {
+        let mut index = self
+            .repo
+            .index()
+            .context(|| "cannot open the git index".into())?;
+        index
+            .read(false)
+            .context(|| "cannot read the git index".into())?;
+        Ok(index)
+    }
+
     fn index_marker_path(&self) -> PathBuf {
         self.repo.path().join("tix-index-write")
     }
@@ -1620,14 +1627,7 @@ impl Store {
             // libgit2 cannot read a split index; git itself can.
             return self.update_index_with_git(files, removals);
         }
-        let mut index = self
-            .repo
-            .index()
-            .context(|| "cannot open the git index".into())?;
-        // Another process may have changed it since this handle was cached.
-        index
-            .read(false)
-            .context(|| "cannot read the git index".into())?;
+        let mut index = self.fresh_git_index()?;
         for ((path, oid), meta) in files.iter().zip(stats) {
             let rel = self.repo_path(path);
             // The content's id is known, so the entry is built directly
