@@ -29,7 +29,7 @@ use std::path::Path;
 use git2::{ObjectType, Oid};
 use serde::{Deserialize, Serialize};
 
-use super::{Problem, Store, TICKETS_DIR};
+use super::{Problem, Store, TICKETS_DIR, tickets_in_shard};
 use crate::domain::{
     Event, FieldValue, LinkRel, Priority, Status, Ticket, TicketFacts, TicketId, TicketView,
     Timestamp, fold,
@@ -714,14 +714,8 @@ impl Store {
             .find_tree(tree)
             .context(|| format!("cannot read {TICKETS_DIR}/{name}"))?;
         let mut tickets = BTreeMap::new();
-        for t in shard_tree.iter() {
-            let Some(id) = t.name().ok().and_then(|n| n.parse::<TicketId>().ok()) else {
-                continue;
-            };
-            if t.kind() != Some(ObjectType::Tree) {
-                continue;
-            }
-            let ticket_tree = tree_id(t.id());
+        for (id, oid) in tickets_in_shard(&shard_tree) {
+            let ticket_tree = tree_id(oid);
             match known.remove(&id) {
                 Some((tree, indexed)) if tree == ticket_tree => {
                     tickets.insert(id, (tree, indexed));
@@ -729,7 +723,7 @@ impl Store {
                 _ => {
                     let tree = self
                         .repo
-                        .find_tree(t.id())
+                        .find_tree(oid)
                         .context(|| format!("cannot read ticket {id}"))?;
                     refresh.reread += 1;
                     tickets.insert(id, (ticket_tree, IndexedTicket::read(self, id, &tree)?));
@@ -780,26 +774,20 @@ impl Store {
                 .find_tree(oid)
                 .context(|| format!("cannot read {TICKETS_DIR}/{name}"))?;
             let mut fresh = BTreeMap::new();
-            for t in shard_tree.iter() {
-                let Some(id) = t.name().ok().and_then(|n| n.parse::<TicketId>().ok()) else {
-                    continue;
-                };
-                if t.kind() != Some(ObjectType::Tree) {
-                    continue;
-                }
+            for (id, oid) in tickets_in_shard(&shard_tree) {
                 let tree = self
                     .repo
-                    .find_tree(t.id())
+                    .find_tree(oid)
                     .context(|| format!("cannot read ticket {id}"))?;
                 let indexed = IndexedTicket::read(self, id, &tree)?;
                 let same = file.tickets.get(&id).is_some_and(|(tree, saved)| {
-                    *tree == tree_id(t.id())
+                    *tree == tree_id(oid)
                         && postcard::to_allocvec(saved).ok() == postcard::to_allocvec(&indexed).ok()
                 });
                 if !same {
                     wrong.push(format!("ticket {id}"));
                 }
-                fresh.insert(id, (tree_id(t.id()), indexed));
+                fresh.insert(id, (tree_id(oid), indexed));
             }
             for id in file.tickets.keys().filter(|id| !fresh.contains_key(id)) {
                 wrong.push(format!("ticket {id} (not in the store)"));

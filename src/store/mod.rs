@@ -1279,16 +1279,10 @@ impl Store {
                 .repo
                 .find_tree(shard.id())
                 .context(|| format!("cannot read {TICKETS_DIR}/{shard_name}"))?;
-            for t in shard_tree.iter() {
-                let Some(id) = t.name().ok().and_then(|n| n.parse::<TicketId>().ok()) else {
-                    continue;
-                };
-                if t.kind() != Some(ObjectType::Tree) {
-                    continue;
-                }
+            for (id, ticket_tree) in tickets_in_shard(&shard_tree) {
                 let tree = self
                     .repo
-                    .find_tree(t.id())
+                    .find_tree(ticket_tree)
                     .context(|| format!("cannot read ticket {id}"))?;
                 let files = self.read_ticket_tree(&Self::ticket_dir(&id), &tree)?;
                 out.push((id, files));
@@ -1731,6 +1725,17 @@ impl TagSource {
             .map(|i| crate::domain::id::ALPHABET[((value >> (5 * i)) & 31) as usize] as char)
             .collect()
     }
+}
+
+/// The tickets of a shard's tree: each ticket directory's id and tree
+/// (anything else in the shard is not a ticket).
+pub(crate) fn tickets_in_shard<'t>(
+    shard: &'t Tree<'_>,
+) -> impl Iterator<Item = (TicketId, Oid)> + 't {
+    shard.iter().filter_map(|t| {
+        let id = t.name().ok()?.parse::<TicketId>().ok()?;
+        (t.kind() == Some(ObjectType::Tree)).then(|| (id, t.id()))
+    })
 }
 
 /// Random characters for entry file names, from the id alphabet.
