@@ -31,13 +31,16 @@ fn tix_on_pty(sb: &Sandbox, args: &[&str], envs: &[(&str, &str)]) -> Option<Run>
         eprintln!("script(1) is not installed: skipping the terminal part");
         return None;
     }
-    let mut line = sh_quote(TIX);
+    // `exec` so that no shell stands between script(1) and tix: a shell
+    // left waiting would die of a Ctrl-C meant for tix and report 130.
+    let mut line = format!("exec {}", sh_quote(TIX));
     for a in args {
         line.push(' ');
         line.push_str(&sh_quote(a));
     }
     let mut cmd = sb.std_command("script");
     cmd.args(["-qec", &line, "/dev/null"])
+        .env("SHELL", "/bin/sh")
         .stdin(std::process::Stdio::null());
     for (k, v) in envs {
         cmd.env(k, v);
@@ -343,7 +346,9 @@ fn tix_on_pty_typing(sb: &Sandbox, args: &[&str], wait_for: &str, keys: &[u8]) -
         eprintln!("script(1) is not installed: skipping the terminal part");
         return None;
     }
-    let mut line = sh_quote(TIX);
+    // `exec` so that no shell stands between script(1) and tix: a shell
+    // left waiting would die of a Ctrl-C meant for tix and report 130.
+    let mut line = format!("exec {}", sh_quote(TIX));
     for a in args {
         line.push(' ');
         line.push_str(&sh_quote(a));
@@ -351,6 +356,7 @@ fn tix_on_pty_typing(sb: &Sandbox, args: &[&str], wait_for: &str, keys: &[u8]) -
     let mut child = sb
         .std_command("script")
         .args(["-qec", &line, "/dev/null"])
+        .env("SHELL", "/bin/sh")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
