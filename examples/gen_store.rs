@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use tix::domain::{Entry, Event, Party, Priority, Status, Timestamp};
-use tix::store::{Author, Store, random_id, random_tag};
+use tix_core::domain::{Entry, Event, Party, Priority, Status, Timestamp};
+use tix_core::store::{Author, Store, random_id, random_tag};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);

@@ -1,4 +1,4 @@
-//! Checks `tix::mail::classify` against the real-world corpus in
+//! Checks `tix_core::mail::classify` against the real-world corpus in
 //! shared corpus found by `common::corpus` (see its README.txt and
 //! INDEX.tsv).
 //!
@@ -10,7 +10,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use tix::mail::classify::{NoiseKind, OwnMarks, classify};
+use tix_core::mail::classify::{NoiseKind, OwnMarks, classify};
 
 /// Corpus messages that are not labelled bounce/autoreply by their source
 /// but are automatic all the same, with the kind they must get and why.

@@ -12,11 +12,11 @@ use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::mailserver::{Dovecot, ODD_PASSWORD, ODD_USER, PASSWORD, SmtpSink, USER, free_port};
-use tix::ErrorKind;
-use tix::mail::net::imap::ImapSession;
-use tix::mail::net::pop3::Pop3Session;
-use tix::mail::net::tls::Connection;
-use tix::mail::net::{ConnectOptions, Tls};
+use tix_core::ErrorKind;
+use tix_core::mail::net::imap::ImapSession;
+use tix_core::mail::net::pop3::Pop3Session;
+use tix_core::mail::net::tls::Connection;
+use tix_core::mail::net::{ConnectOptions, Tls};
 
 /// A small message with CRLF line endings, as it would arrive by SMTP.
 fn message(n: u32, body: &str) -> Vec<u8> {

@@ -1,4 +1,4 @@
-//! Oracle tests for `tix::mail::quote::split_reply` on the shared e-mail
+//! Oracle tests for `tix_core::mail::quote::split_reply` on the shared e-mail
 //! corpus (found by `common::corpus`).
 //!
 //! - `mailgun-talon/`: talon's reply-extraction fixtures. Talon expects the
@@ -11,7 +11,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use tix::mail::quote::{SplitReply, split_reply};
+use tix_core::mail::quote::{SplitReply, split_reply};
 
 fn corpus() -> Option<PathBuf> {
     common::corpus::dir()

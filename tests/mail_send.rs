@@ -14,10 +14,12 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use common::mailserver::{SmtpServer, SmtpSink, free_port};
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
-use tix::ErrorKind;
-use tix::domain::config::MailConfig;
-use tix::domain::{MailOutgoing, OutgoingTransport, Party, TlsMode};
-use tix::mail::send::{Outgoing, OutgoingAttachment, Transport, new_message_id, render, transport};
+use tix_core::ErrorKind;
+use tix_core::domain::config::MailConfig;
+use tix_core::domain::{MailOutgoing, OutgoingTransport, Party, TlsMode};
+use tix_core::mail::send::{
+    Outgoing, OutgoingAttachment, Transport, new_message_id, render, transport,
+};
 
 fn party(name: Option<&str>, email: &str) -> Party {
     Party {

@@ -18,7 +18,7 @@ use assert_cmd::Command;
 use jsonschema::Validator;
 use serde_json::Value;
 use tempfile::TempDir;
-use tix::domain::{
+use tix_core::domain::{
     Config, DeliveryStatus, Entry, Event, FieldValue, LinkRel, Party, Priority, Status, TicketId,
     Timestamp,
 };

@@ -10,7 +10,7 @@ use std::ffi::OsStr;
 
 use clap_complete::engine::CompletionCandidate;
 
-use crate::store::Store;
+use tix_core::store::Store;
 
 fn store() -> Option<Store> {
     Store::discover(&std::env::current_dir().ok()?).ok()

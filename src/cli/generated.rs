@@ -298,7 +298,7 @@ const SUB_SECTIONS: &str = r#".SH "EXIT STATUS"
 "#;
 
 /// Writes the completion script for `shell` to stdout.
-pub fn print_completions(shell: Shell) -> crate::error::Result<()> {
+pub fn print_completions(shell: Shell) -> tix_core::error::Result<()> {
     let name = match shell {
         Shell::Bash => "bash",
         Shell::Zsh => "zsh",
@@ -306,7 +306,7 @@ pub fn print_completions(shell: Shell) -> crate::error::Result<()> {
         Shell::Elvish => "elvish",
         Shell::PowerShell => "powershell",
         _ => {
-            return Err(crate::error::Error::invalid(format!(
+            return Err(tix_core::error::Error::invalid(format!(
                 "no completion for {shell}"
             )));
         }

@@ -6,8 +6,8 @@ use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use crate::cli::BodyArgs;
-use crate::error::{Error, Result};
-use crate::ops::NewAttachment;
+use tix_core::error::{Error, Result};
+use tix_core::ops::NewAttachment;
 
 pub fn stdin_is_terminal() -> bool {
     std::io::stdin().is_terminal()

@@ -12,8 +12,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
 
 use crate::commands;
-use crate::domain::{LinkRel, Priority, Status};
-use crate::error::{Error, ErrorKind};
+use tix_core::domain::{LinkRel, Priority, Status};
+use tix_core::error::{Error, ErrorKind};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -942,7 +942,8 @@ pub enum RoleValue {
 pub fn main() -> u8 {
     // Exactly one rustls crypto provider (ring) for every TLS user in the
     // process, installed before any of them runs.
-    crate::mail::net::install_crypto_provider();
+    tix_core::mail::net::install_crypto_provider();
+    tix_core::warnings::set_sink(output::warn);
     generated::complete_env().complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
-use crate::error::{Error, Result};
+use tix_core::error::{Error, Result};
 
 pub fn stdout_is_terminal() -> bool {
     std::io::stdout().is_terminal()

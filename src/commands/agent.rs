@@ -2,10 +2,10 @@
 
 use crate::cli::output::{self, print};
 use crate::cli::{AgentAddArgs, AgentCommand, AgentListArgs, RoleValue};
-use crate::domain::config::{check_person_name, is_valid_handle};
-use crate::domain::{Agent, Party, Role};
-use crate::error::{Error, ErrorKind, Result};
-use crate::ops;
+use tix_core::domain::config::{check_person_name, is_valid_handle};
+use tix_core::domain::{Agent, Party, Role};
+use tix_core::error::{Error, ErrorKind, Result};
+use tix_core::ops;
 
 use super::Ctx;
 

@@ -2,8 +2,8 @@
 
 use crate::cli::BlacklistCommand;
 use crate::cli::output::{self, print, warn};
-use crate::domain::config::BlacklistEntry;
-use crate::error::{Error, ErrorKind, Result};
+use tix_core::domain::config::BlacklistEntry;
+use tix_core::error::{Error, ErrorKind, Result};
 
 use super::Ctx;
 

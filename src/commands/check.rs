@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use crate::cli::output::{self, print};
 use crate::cli::{CheckArgs, TextFormat};
-use crate::domain::fold;
-use crate::error::{Error, ErrorKind, Result};
+use tix_core::domain::fold;
+use tix_core::error::{Error, ErrorKind, Result};
 
 use super::Ctx;
 
@@ -54,10 +54,10 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     }
     report
         .errors
-        .extend(crate::mail::template::check_all(&store)?);
+        .extend(tix_core::mail::template::check_all(&store)?);
     report
         .errors
-        .extend(crate::ops::team::check_availability(&store)?);
+        .extend(tix_core::ops::team::check_availability(&store)?);
     report.warnings.extend(store.verify_index()?);
     report.errors.extend(store.stale_git_locks());
     if let Some(head) = store.head_tree()? {
@@ -107,7 +107,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
 /// change there is what a failed index update leaves, and a routine
 /// `git commit -a` would commit it.
 fn index_report(
-    store: &crate::store::Store,
+    store: &tix_core::store::Store,
     head: &git2::Tree<'_>,
     report: &mut Report,
 ) -> Result<()> {
@@ -133,7 +133,7 @@ fn index_report(
         }
     };
     let (added, changed): (Vec<_>, Vec<_>) = diffs.iter().partition(|d| d.committed.is_none());
-    let describe = |list: &[&crate::store::IndexDifference]| {
+    let describe = |list: &[&tix_core::store::IndexDifference]| {
         let mut shown: Vec<String> = list
             .iter()
             .take(5)

@@ -1,9 +1,9 @@
 //! Closing, reopening, locking and unlocking.
 
 use crate::cli::{CloseArgs, LockArgs, ReopenArgs, input};
-use crate::domain::{Event, FieldType, Stage, Status, fold};
-use crate::error::{Error, ErrorKind, Result};
-use crate::ops::Draft;
+use tix_core::domain::{Event, FieldType, Stage, Status, fold};
+use tix_core::error::{Error, ErrorKind, Result};
+use tix_core::ops::Draft;
 
 use super::{Ctx, parse_field_args, write};
 
@@ -20,7 +20,7 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
             continue;
         }
         // Nothing is asked for a locked ticket: the lock refuses the close.
-        crate::ops::refuse_if_locked(&current)?;
+        tix_core::ops::refuse_if_locked(&current)?;
         let flag = format!("tix close {id} --field {}=VALUE", def.name);
         let label = format!("field {} (required to close ticket {id})", def.name);
         let raw = if def.field_type == FieldType::Choice {

@@ -2,11 +2,11 @@ use std::collections::BTreeMap;
 
 use crate::cli::output::{self, print};
 use crate::cli::{CreateArgs, CreateFormat, input};
-use crate::domain::assign::Rule;
-use crate::domain::{Event, FieldType, Party, Stage};
-use crate::error::{Error, Result};
-use crate::mail::respond;
-use crate::ops::{self, Draft, NewTicket};
+use tix_core::domain::assign::Rule;
+use tix_core::domain::{Event, FieldType, Party, Stage};
+use tix_core::error::{Error, Result};
+use tix_core::mail::respond;
+use tix_core::ops::{self, Draft, NewTicket};
 
 use super::{Ctx, parse_field_args};
 
@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
         ops::check_tag(t)?;
         if !tags
             .iter()
-            .any(|have: &String| crate::domain::same_tag(have, t))
+            .any(|have: &String| tix_core::domain::same_tag(have, t))
         {
             tags.push(t.clone());
         }

@@ -4,13 +4,13 @@
 
 use crate::cli::output::{print, warn};
 use crate::cli::{EscalateArgs, input};
-use crate::domain::assign::{self, Rule};
-use crate::domain::{Config, Event, Ticket, TicketId};
-use crate::error::{Error, Result};
-use crate::mail::respond::{self, CustomerReply};
-use crate::mail::template::Template;
-use crate::ops::{self, Actor, Draft};
-use crate::store::Store;
+use tix_core::domain::assign::{self, Rule};
+use tix_core::domain::{Config, Event, Ticket, TicketId};
+use tix_core::error::{Error, Result};
+use tix_core::mail::respond::{self, CustomerReply};
+use tix_core::mail::template::Template;
+use tix_core::ops::{self, Actor, Draft};
+use tix_core::store::Store;
 
 use super::Ctx;
 

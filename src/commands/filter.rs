@@ -2,11 +2,11 @@
 //! assignee, customer, tag, priority, custom field, times and text, all
 //! matched against a ticket's current state.
 
-use crate::domain::time::parse_when;
-use crate::domain::{FieldValue, Priority, Status, TicketView, Timestamp};
-use crate::error::{Error, Result};
-use crate::ops;
-use crate::store::Store;
+use tix_core::domain::time::parse_when;
+use tix_core::domain::{FieldValue, Priority, Status, TicketView, Timestamp};
+use tix_core::error::{Error, Result};
+use tix_core::ops;
+use tix_core::store::Store;
 
 use super::Ctx;
 use crate::cli::TicketFilterArgs;
@@ -67,7 +67,7 @@ pub fn when(flag: &str, value: Option<&str>, now: Timestamp) -> Result<Option<Ti
 /// Parses a time that must lie ahead (`--until`): a duration counts from
 /// `now` (`3d`: in three days), else a date or time as for filters.
 pub fn future_time(flag: &str, value: &str, now: Timestamp) -> Result<Timestamp> {
-    let t = match crate::domain::config::parse_duration(value) {
+    let t = match tix_core::domain::config::parse_duration(value) {
         Ok(secs) => now.plus_seconds(secs),
         Err(_) => parse_when(value, now).map_err(|e| Error::invalid(format!("--{flag}: {e}")))?,
     };

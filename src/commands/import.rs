@@ -6,14 +6,14 @@ use serde_json::json;
 
 use crate::cli::output::{self, print, warn};
 use crate::cli::{ImportCommand, ImportFetchArgs, ImportOptions, TextFormat};
-use crate::domain::{MailAccount, MailProtocol};
-use crate::error::{Error, ErrorKind, Result};
-use crate::mail::fetch::{self, FetchOptions};
-use crate::mail::file::{Action, Counts, Importer, MessageOutcome};
-use crate::mail::mailbox::{self, MaildirItem, RawMessage};
-use crate::mail::respond;
-use crate::ops;
-use crate::store::Store;
+use tix_core::domain::{MailAccount, MailProtocol};
+use tix_core::error::{Error, ErrorKind, Result};
+use tix_core::mail::fetch::{self, FetchOptions};
+use tix_core::mail::file::{Action, Counts, Importer, MessageOutcome};
+use tix_core::mail::mailbox::{self, MaildirItem, RawMessage};
+use tix_core::mail::respond;
+use tix_core::ops;
+use tix_core::store::Store;
 
 use super::Ctx;
 
@@ -63,8 +63,8 @@ fn fetch_account(ctx: &Ctx, protocol: MailProtocol, args: ImportFetchArgs) -> Re
         }
         account.folder = folder;
     }
-    let password = crate::mail::password::resolve(&name, &account)?;
-    let mailbox = crate::mail::net::open_mailbox(&account, &password, store.root())?;
+    let password = tix_core::mail::password::resolve(&name, &account)?;
+    let mailbox = tix_core::mail::net::open_mailbox(&account, &password, store.root())?;
     drop(password);
     let options = &args.options;
     let mut fetched = fetch::fetch(

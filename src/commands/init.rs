@@ -1,11 +1,11 @@
 use crate::cli::InitArgs;
 use crate::cli::output::print;
-use crate::domain::config::{
+use tix_core::domain::config::{
     check_identity_part, check_person_name, handle_from_email, is_valid_handle,
 };
-use crate::domain::{Agent, Config, Role};
-use crate::error::{Error, ErrorKind, Result};
-use crate::store::{Author, Store};
+use tix_core::domain::{Agent, Config, Role};
+use tix_core::error::{Error, ErrorKind, Result};
+use tix_core::store::{Author, Store};
 
 use super::Ctx;
 

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 
 use crate::cli::output::{self, print, warn};
 use crate::cli::{ListArgs, ListFormat, SlaFilter, SortKey};
-use crate::domain::sla::Standing;
-use crate::domain::{Status, Ticket, TicketId, TicketView, Timestamp};
-use crate::error::Result;
-use crate::ops;
-use crate::rules::sla;
-use crate::store::ListRow;
+use tix_core::domain::sla::Standing;
+use tix_core::domain::{Status, Ticket, TicketId, TicketView, Timestamp};
+use tix_core::error::Result;
+use tix_core::ops;
+use tix_core::rules::sla;
+use tix_core::store::ListRow;
 
 use super::Ctx;
 use super::filter::{Filter, when};

@@ -2,7 +2,7 @@
 
 use crate::cli::output::{self, print};
 use crate::cli::{LogArgs, TextFormat};
-use crate::error::Result;
+use tix_core::error::Result;
 
 use super::Ctx;
 

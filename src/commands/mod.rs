@@ -26,10 +26,10 @@ mod tick;
 use std::path::PathBuf;
 
 use crate::cli::{Cli, Command};
-use crate::domain::{Config, FieldValue, TicketId};
-use crate::error::{Error, Result};
-use crate::ops::{self, Actor, Draft, Outcome};
-use crate::store::Store;
+use tix_core::domain::{Config, FieldValue, TicketId};
+use tix_core::error::{Error, Result};
+use tix_core::ops::{self, Actor, Draft, Outcome};
+use tix_core::store::Store;
 
 /// What every command may need: where it runs and who it acts as.
 pub struct Ctx {
@@ -79,7 +79,7 @@ impl Ctx {
 /// config's `timezone` over `TZ` over UTC, so a team's figures agree
 /// whoever runs the report.
 fn set_zones(config: Option<&Config>) {
-    use crate::domain::sla::Zone;
+    use tix_core::domain::sla::Zone;
     let env = std::env::var("TZ")
         .ok()
         .map(|s| s.trim().trim_start_matches(':').to_string())
@@ -102,7 +102,7 @@ fn set_zones(config: Option<&Config>) {
         }
     });
     let team = config.and_then(Config::zone);
-    crate::domain::time::set_zones(
+    tix_core::domain::time::set_zones(
         env.or(team).unwrap_or_else(Zone::utc),
         team.or(env).unwrap_or_else(Zone::utc),
     );
@@ -118,7 +118,7 @@ fn check_directory(dir: &std::path::Path) -> Result<()> {
             dir.display()
         ))),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::new(
-            crate::error::ErrorKind::NotInitialised,
+            tix_core::error::ErrorKind::NotInitialised,
             format!(
                 "-C {}: no such directory, so no tix store there",
                 dir.display()
@@ -191,7 +191,7 @@ pub fn write(
     ctx: &Ctx,
     typed_id: &str,
     verb: &str,
-    plan: impl FnOnce(&Store, &Actor, &crate::domain::Ticket) -> Result<Vec<Draft>>,
+    plan: impl FnOnce(&Store, &Actor, &tix_core::domain::Ticket) -> Result<Vec<Draft>>,
 ) -> Result<Option<Outcome>> {
     let (store, actor, id) = ctx.target(typed_id)?;
     write_on(&store, &actor, id, verb, plan)
@@ -204,7 +204,7 @@ pub fn write_on(
     actor: &Actor,
     id: TicketId,
     verb: &str,
-    plan: impl FnOnce(&Store, &Actor, &crate::domain::Ticket) -> Result<Vec<Draft>>,
+    plan: impl FnOnce(&Store, &Actor, &tix_core::domain::Ticket) -> Result<Vec<Draft>>,
 ) -> Result<Option<Outcome>> {
     let outcome = ops::append(store, actor, id, verb, |t| plan(store, actor, t))?;
     match &outcome {

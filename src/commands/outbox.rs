@@ -3,12 +3,12 @@
 
 use crate::cli::output::{self, print};
 use crate::cli::{ListFormat, OutboxCommand, OutboxRetryArgs, QuarantineListArgs};
-use crate::domain::{Event, TicketId, fold};
-use crate::error::{Error, Result};
-use crate::mail::compose;
-use crate::mail::respond::{self, Envelope};
-use crate::mail::send;
-use crate::store::Store;
+use tix_core::domain::{Event, TicketId, fold};
+use tix_core::error::{Error, Result};
+use tix_core::mail::compose;
+use tix_core::mail::respond::{self, Envelope};
+use tix_core::mail::send;
+use tix_core::store::Store;
 
 use super::Ctx;
 use super::text::not_delivered;

@@ -2,8 +2,8 @@
 
 use crate::cli::output;
 use crate::cli::{QuarantineCommand, QuarantineListArgs, QuarantineRetryArgs};
-use crate::error::Result;
-use crate::mail::file::{Importer, QUARANTINE_DIR, QuarantineRecord};
+use tix_core::error::Result;
+use tix_core::mail::file::{Importer, QUARANTINE_DIR, QuarantineRecord};
 
 use super::Ctx;
 

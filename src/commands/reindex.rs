@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::cli::output::{self, print};
 use crate::cli::{CheckArgs, TextFormat};
-use crate::error::Result;
+use tix_core::error::Result;
 
 use super::Ctx;
 

@@ -1,5 +1,5 @@
 //! `tix report summary|agents|trend|breakdown|sla`: service metrics over a
-//! period, computed by [`crate::report`] from the facts in the derived
+//! period, computed by [`tix_core::report`] from the facts in the derived
 //! index (no entry is read), for the tickets the filters keep.
 //!
 //! Every output echoes the period and the filters: a header line in a
@@ -12,12 +12,12 @@ use serde::Serialize;
 
 use crate::cli::output::{self, print, warn};
 use crate::cli::{BreakdownArgs, ReportArgs, ReportCommand, ReportFormat, TrendArgs, TrendBy};
-use crate::domain::time::{parse_when_in, report_zone};
-use crate::domain::{Config, FieldValue, Priority, Status, TicketFacts, Timestamp};
-use crate::error::{Error, Result};
-use crate::ops;
-use crate::report::{self, Ages, Bucketing, GroupBy, Period, human};
-use crate::store::{Store, TicketIndex};
+use tix_core::domain::time::{parse_when_in, report_zone};
+use tix_core::domain::{Config, FieldValue, Priority, Status, TicketFacts, Timestamp};
+use tix_core::error::{Error, Result};
+use tix_core::ops;
+use tix_core::report::{self, Ages, Bucketing, GroupBy, Period, human};
+use tix_core::store::{Store, TicketIndex};
 
 use super::Ctx;
 use super::filter::Filter;

@@ -4,8 +4,10 @@ use serde_json::{Map, Value, json};
 
 use crate::cli::output::{self, Style, print, warn};
 use crate::cli::{ShowArgs, TextFormat};
-use crate::domain::{DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, TrailItem, fold};
-use crate::error::Result;
+use tix_core::domain::{
+    DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, TrailItem, fold,
+};
+use tix_core::error::Result;
 
 use super::Ctx;
 
@@ -188,12 +190,12 @@ fn render(
         let e = &item.entry;
         let reopened = item.not_applied.is_none()
             && closed
-            && matches!(e.event, Event::Status { to, .. } if to != crate::domain::Status::Closed);
+            && matches!(e.event, Event::Status { to, .. } if to != tix_core::domain::Status::Closed);
         if item.not_applied.is_none() {
             match e.event {
                 Event::Close {}
                 | Event::Status {
-                    to: crate::domain::Status::Closed,
+                    to: tix_core::domain::Status::Closed,
                     ..
                 } => closed = true,
                 Event::Status { .. } => closed = false,
@@ -278,7 +280,7 @@ pub fn describe(event: &Event) -> String {
         Event::Assign { to: None } => "unassigned".into(),
         Event::Status {
             to,
-            from: Some(crate::domain::Status::Closed),
+            from: Some(tix_core::domain::Status::Closed),
         } => format!("reopened: status {to}"),
         Event::Status { to, .. } => format!("status {to}"),
         Event::Priority { to } => format!("priority {to}"),

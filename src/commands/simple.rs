@@ -3,9 +3,9 @@
 use crate::cli::{
     AssignArgs, CcArgs, FieldArgs, LinkArgs, PriorityArgs, StatusArgs, SubjectArgs, TagArgs,
 };
-use crate::domain::{Event, Link, LinkRel, Party, Priority, Status, same_tag};
-use crate::error::{Error, Result};
-use crate::ops::{self, Draft};
+use tix_core::domain::{Event, Link, LinkRel, Party, Priority, Status, same_tag};
+use tix_core::error::{Error, Result};
+use tix_core::ops::{self, Draft};
 
 use super::{Ctx, close, write};
 

@@ -2,10 +2,10 @@
 
 use crate::cli::SlaArgs;
 use crate::cli::output;
-use crate::domain::sla::{Phase, Standing};
-use crate::error::Result;
-use crate::ops;
-use crate::rules::sla;
+use tix_core::domain::sla::{Phase, Standing};
+use tix_core::error::Result;
+use tix_core::ops;
+use tix_core::rules::sla;
 
 use super::Ctx;
 

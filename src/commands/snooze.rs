@@ -1,9 +1,9 @@
 //! `tix snooze`: hide a ticket from the default list until a time.
 
 use crate::cli::SnoozeArgs;
-use crate::domain::Event;
-use crate::error::{Error, Result};
-use crate::ops::{self, Draft};
+use tix_core::domain::Event;
+use tix_core::error::{Error, Result};
+use tix_core::ops::{self, Draft};
 
 use super::{Ctx, filter, write_on};
 

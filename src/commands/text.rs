@@ -2,13 +2,13 @@
 
 use crate::cli::output::{print, warn};
 use crate::cli::{CommentArgs, ReplyArgs, input};
-use crate::domain::{Event, Status, TicketId};
-use crate::error::{Error, Result};
-use crate::mail::compose::Composed;
-use crate::mail::respond::{self, CustomerReply};
-use crate::mail::template;
-use crate::ops::{self, Actor, Draft};
-use crate::store::Store;
+use tix_core::domain::{Event, Status, TicketId};
+use tix_core::error::{Error, Result};
+use tix_core::mail::compose::Composed;
+use tix_core::mail::respond::{self, CustomerReply};
+use tix_core::mail::template;
+use tix_core::ops::{self, Actor, Draft};
+use tix_core::store::Store;
 
 use super::{Ctx, write_on};
 

@@ -4,9 +4,9 @@ use serde_json::json;
 
 use crate::cli::output::{self, print, warn};
 use crate::cli::{TextFormat, TickArgs};
-use crate::error::Result;
-use crate::ops;
-use crate::rules::tick;
+use tix_core::error::Result;
+use tix_core::ops;
+use tix_core::rules::tick;
 
 use super::Ctx;
 

@@ -17,7 +17,7 @@ pub mod mailserver;
 pub const TIX: &str = env!("CARGO_BIN_EXE_tix");
 
 /// Variables that would change how tix or git behave if inherited from the
-/// environment the tests run in (with `tix::testing_hooks::ALL`).
+/// environment the tests run in (with `tix_core::testing_hooks::ALL`).
 const REMOVED_VARS: &[&str] = &[
     "TIX_AGENT",
     "TIX_NOW",
@@ -149,7 +149,7 @@ impl Tix<'_> {
         for (k, v) in self.sandbox.env_vars() {
             cmd.env(k, v);
         }
-        for k in REMOVED_VARS.iter().chain(tix::testing_hooks::ALL) {
+        for k in REMOVED_VARS.iter().chain(tix_core::testing_hooks::ALL) {
             cmd.env_remove(k);
         }
         for (k, v) in &self.envs {
@@ -285,7 +285,7 @@ impl Sandbox {
         for (k, v) in self.env_vars() {
             cmd.env(k, v);
         }
-        for k in REMOVED_VARS.iter().chain(tix::testing_hooks::ALL) {
+        for k in REMOVED_VARS.iter().chain(tix_core::testing_hooks::ALL) {
             cmd.env_remove(k);
         }
         cmd

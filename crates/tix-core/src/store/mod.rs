@@ -871,7 +871,7 @@ impl Store {
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                     Err(e) => return Err(ref_locked(&path, &format!("cannot remove it: {e}"))),
                 }
-                crate::cli::output::warn(&format!(
+                crate::warnings::warn(&format!(
                     "removed {}, a stale git lock ({:.0}s old) that a killed process left behind",
                     path.display(),
                     age.as_secs_f64()
@@ -892,13 +892,13 @@ impl Store {
             return;
         };
         match std::fs::remove_file(path) {
-            Ok(()) => crate::cli::output::warn(&format!(
+            Ok(()) => crate::warnings::warn(&format!(
                 "removed {}, a stale git lock ({:.0}s old) that a killed process left behind",
                 path.display(),
                 age.as_secs_f64()
             )),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => crate::cli::output::warn(&format!(
+            Err(e) => crate::warnings::warn(&format!(
                 "cannot remove {}, a stale git lock: {e}",
                 path.display()
             )),
@@ -999,7 +999,7 @@ impl Store {
         }
     }
 
-    pub(crate) fn head_tree(&self) -> Result<Option<Tree<'_>>> {
+    pub fn head_tree(&self) -> Result<Option<Tree<'_>>> {
         let Some(oid) = self.head_id()? else {
             return Ok(None);
         };
@@ -1398,7 +1398,7 @@ impl Store {
         let mut files = files;
         let restored = self.entries_dropped_since_journal()?;
         if !restored.is_empty() {
-            crate::cli::output::warn(&format!(
+            crate::warnings::warn(&format!(
                 "restored {} entr{} that a commit made while git's index was behind deleted: {}",
                 restored.len(),
                 if restored.len() == 1 { "y" } else { "ies" },
@@ -1599,7 +1599,7 @@ impl Store {
                     .duration_since(locked)
                     .is_ok_and(|d| d <= Duration::from_millis(50));
             if after_marker && std::fs::remove_file(&lock).is_ok() {
-                crate::cli::output::warn(&format!(
+                crate::warnings::warn(&format!(
                     "removed {}, which a tix process killed while writing git's index left behind",
                     lock.display()
                 ));
