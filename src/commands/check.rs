@@ -18,6 +18,10 @@ struct Report {
     errors: Vec<String>,
     /// Things worth knowing that are not wrong (entries after a lock, say).
     warnings: Vec<String>,
+    /// Entries recorded twice (the same mail imported, the same rule run,
+    /// on two clones) that the fold counts once: nothing to fix.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    folded: Vec<String>,
 }
 
 pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
@@ -27,6 +31,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         entries: 0,
         errors: Vec::new(),
         warnings: Vec::new(),
+        folded: Vec::new(),
     };
     let agents = &store.config().agents;
     for (id, files) in store.read_all()? {
@@ -35,7 +40,15 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         for p in files.problems {
             report.errors.push(format!("{}: {}", p.path, p.message));
         }
-        let (ticket, _) = fold(id, files.entries);
+        let (ticket, trail) = fold(id, files.entries);
+        for item in &trail {
+            if let Some(original) = &item.copy_of {
+                report.folded.push(format!(
+                    "ticket {id}: {} is a copy of {original}",
+                    item.file
+                ));
+            }
+        }
         if ticket.created_at.is_none() {
             report
                 .errors
@@ -81,13 +94,23 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
             for w in &report.warnings {
                 out.push_str(&format!("warning: {w}\n"));
             }
+            for f in &report.folded {
+                out.push_str(&format!("folded: {f}\n"));
+            }
             out.push_str(&format!(
-                "{} tickets, {} entries: {} errors, {} warnings\n",
+                "{} tickets, {} entries: {} errors, {} warnings",
                 report.tickets,
                 report.entries,
                 report.errors.len(),
                 report.warnings.len()
             ));
+            if !report.folded.is_empty() {
+                out.push_str(&format!(
+                    ", {} copies folded (counted once)",
+                    report.folded.len()
+                ));
+            }
+            out.push('\n');
             // Problems quote what committed files hold (a field name, a
             // value), which must not act on the terminal.
             print(&output::for_stdout(&out))?;

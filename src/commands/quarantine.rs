@@ -48,12 +48,20 @@ fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
 fn list(ctx: &Ctx, args: QuarantineListArgs) -> Result<()> {
     let store = ctx.store()?;
     let mut rows = Vec::new();
+    let added = store.first_added_in(QUARANTINE_DIR)?;
     for name in store.quarantined_names()? {
         let record = store
             .read_file(&format!("{QUARANTINE_DIR}/{name}.yaml"))?
             .and_then(|bytes| serde_yaml::from_slice::<QuarantineRecord>(&bytes).ok());
         let (at, reason, source, size) = match record {
-            Some(r) => (r.at.to_rfc3339(), r.reason, r.source, r.size.to_string()),
+            Some(r) => (
+                r.at.or_else(|| added.get(&format!("{name}.yaml")).copied())
+                    .map(|t| t.to_rfc3339())
+                    .unwrap_or_default(),
+                r.reason,
+                r.source.unwrap_or_default(),
+                r.size.to_string(),
+            ),
             None => (
                 String::new(),
                 "(record missing or unreadable)".into(),

@@ -84,7 +84,8 @@ fn is_public(event: &Event) -> bool {
 }
 
 /// An entry as JSON: its front matter fields plus `entry_file` (the entry's
-/// file name), `body` and, when it did not apply, `not_applied`.
+/// file name), `body` and, when it did not apply, `not_applied` (and
+/// `copy_of` when it repeats another entry).
 pub fn entry_json(item: &TrailItem) -> Value {
     let mut map = match serde_json::to_value(&item.entry.event) {
         Ok(Value::Object(m)) => m,
@@ -100,6 +101,9 @@ pub fn entry_json(item: &TrailItem) -> Value {
     }
     if item.outsider {
         map.insert("outsider".into(), true.into());
+    }
+    if let Some(original) = &item.copy_of {
+        map.insert("copy_of".into(), original.clone().into());
     }
     Value::Object(map)
 }
@@ -215,6 +219,10 @@ fn render(
         if let Some(why) = &item.not_applied {
             out.push_str(&s.red(&c(&format!("! {why}"))));
             out.push('\n');
+        }
+        // The original stands just above or below: its text once is enough.
+        if item.copy_of.is_some() {
+            continue;
         }
         if let (true, Event::Message { from, .. }) = (item.outsider, &e.event) {
             out.push_str(&s.red(&format!(

@@ -106,6 +106,10 @@ pub struct TrailItem {
     /// was not made a participant. Derived, never stored: an agent makes
     /// them one with `tix cc`.
     pub outsider: bool,
+    /// The entry this one is a copy of (see [`copies`]): counted once,
+    /// not applied, left out of customer views, and reported by `tix
+    /// check` as folded rather than as a problem.
+    pub copy_of: Option<String>,
 }
 
 impl Ticket {
@@ -162,7 +166,8 @@ pub fn sort_entries(entries: &mut [StoredEntry]) {
 /// Folds a ticket's entries (in any order) into its state and its trail.
 pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailItem>) {
     sort_entries(&mut entries);
-    let first = fold_sorted(id, entries, &BTreeSet::new());
+    let copies = copies(&entries);
+    let first = fold_sorted(id, entries, &BTreeSet::new(), &copies);
     let repeats = repeated_closing_messages(&first.1);
     if repeats.is_empty() {
         return first;
@@ -176,13 +181,87 @@ pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailIt
             entry: i.entry,
         })
         .collect();
-    fold_sorted(id, entries, &repeats)
+    fold_sorted(id, entries, &repeats, &copies)
+}
+
+/// Entries that repeat another entry of the ticket, by file, with the
+/// file of the entry they repeat (the first in fold order). Clones that
+/// share a store through git can record the same thing twice: the same
+/// mail imported on two of them, the same rule run by `tix tick` on two
+/// of them from the same state. A copy is:
+/// - an entry carrying mail whose Message-ID an earlier entry carries
+///   (mail without one has a synthetic id derived from its content, the
+///   same in every clone);
+/// - an entry with the same `seq`, author, kind, fields and body as an
+///   earlier one (the same write made twice from the same state; the time
+///   may differ);
+/// - an attachment of an entry that is a copy.
+///
+/// `entries` must be in fold order.
+pub fn copies(entries: &[StoredEntry]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut message_ids: BTreeMap<String, &str> = BTreeMap::new();
+    let mut run_start = 0;
+    for (i, stored) in entries.iter().enumerate() {
+        if stored.entry.seq != entries[run_start].entry.seq {
+            run_start = i;
+        }
+        if let Some(mail) = stored.entry.event.mail() {
+            let key = mail.message_id.to_ascii_lowercase();
+            match message_ids.get(&key) {
+                Some(first) => {
+                    out.insert(stored.file.clone(), first.to_string());
+                }
+                None => {
+                    message_ids.insert(key, &stored.file);
+                }
+            }
+            continue;
+        }
+        // Decided below, once every owner is known.
+        if let Event::Attachment { entry: Some(_), .. } = &stored.entry.event {
+            continue;
+        }
+        if let Some(first) = entries[run_start..i].iter().find(|earlier| {
+            !out.contains_key(&earlier.file)
+                && earlier.entry.author == stored.entry.author
+                && earlier.entry.body == stored.entry.body
+                && earlier.entry.event == stored.entry.event
+        }) {
+            out.insert(stored.file.clone(), first.file.clone());
+        }
+    }
+    // Attachments of a copy are copies of the original's attachment of
+    // the same name (whatever order they sorted in).
+    for stored in entries {
+        let Event::Attachment {
+            entry: Some(owner),
+            name,
+            ..
+        } = &stored.entry.event
+        else {
+            continue;
+        };
+        let Some(original_owner) = out.get(owner) else {
+            continue;
+        };
+        let original = entries
+            .iter()
+            .find(|e| {
+                matches!(&e.entry.event, Event::Attachment { entry: Some(o), name: n, .. }
+                    if o == original_owner && n == name)
+            })
+            .map_or_else(|| owner.clone(), |e| e.file.clone());
+        out.insert(stored.file.clone(), original);
+    }
+    out
 }
 
 fn fold_sorted(
     id: TicketId,
     entries: Vec<StoredEntry>,
     repeats: &BTreeSet<String>,
+    copies: &BTreeMap<String, String>,
 ) -> (Ticket, Vec<TrailItem>) {
     let mut t = Ticket::empty(id);
     let mut trail = Vec::with_capacity(entries.len());
@@ -209,7 +288,10 @@ fn fold_sorted(
             }
             _ => false,
         };
-        let (not_applied, redundant) = if repeats.contains(&file) {
+        let copy_of = copies.get(&file).cloned();
+        let (not_applied, redundant) = if let Some(original) = &copy_of {
+            (Some(format!("{COPY} {original}; counted once")), true)
+        } else if repeats.contains(&file) {
             (Some(REPEATED_MESSAGE.to_string()), true)
         } else {
             let was_closed = t.status == Status::Closed && t.locked.is_none();
@@ -217,7 +299,9 @@ fn fold_sorted(
             let redundant = why.is_some() && was_closed && matches!(entry.event, Event::Close {});
             (why, redundant)
         };
-        if let Some(why) = &not_applied {
+        if let Some(why) = &not_applied
+            && copy_of.is_none()
+        {
             t.warnings.push(format!("{file}: {why}"));
         }
         trail.push(TrailItem {
@@ -226,10 +310,14 @@ fn fold_sorted(
             not_applied,
             redundant,
             outsider,
+            copy_of,
         });
     }
     (t, trail)
 }
+
+/// How `show` explains a copy, followed by the original's file name.
+const COPY: &str = "a copy (recorded twice, by two clones?) of";
 
 const REPEATED_MESSAGE: &str = "the closing message of a close that changed nothing (the ticket was closed twice, by two clones?); kept but not applied";
 
@@ -716,5 +804,154 @@ mod tests {
         let (t, trail) = fold(id(), vec![second, created()]);
         assert_eq!(t.subject, "Printer");
         assert!(trail[1].not_applied.is_some());
+    }
+
+    fn inbound(file: &str, seq: u64, at_: &str, message_id: &str) -> StoredEntry {
+        let meta = crate::domain::MailMeta {
+            message_id: message_id.into(),
+            in_reply_to: vec![],
+            references: vec![],
+            to: vec![],
+            cc: vec![],
+            subject: "Printer".into(),
+            sent_at: at("2026-01-01T09:00:00Z"),
+            date_missing: false,
+            raw: file.replace(".md", ".eml"),
+            quoted: None,
+            noise: None,
+            omitted: vec![],
+            outbound: false,
+        };
+        let mut e = stored(
+            file,
+            seq,
+            at_,
+            "cust@example.com",
+            Event::Message {
+                from: Party {
+                    name: None,
+                    email: "cust@example.com".into(),
+                },
+                mail: Some(Box::new(meta)),
+            },
+        );
+        e.entry.body = "It is offline again.\n".into();
+        e
+    }
+
+    /// What two clones importing the same mail leave after a merge: two
+    /// `created` entries and two copies of each message (different files,
+    /// times and raw files, the same Message-ID).
+    #[test]
+    fn the_same_mail_imported_on_two_clones_counts_once() {
+        let mut created_b = created();
+        created_b.file = "a-created-b.md".into();
+        created_b.entry.at = at("2026-01-01T10:00:05Z");
+        let entries = vec![
+            created(),
+            inbound("b-message.md", 2, "2026-01-01T10:00:00Z", "m1@example.com"),
+            stored(
+                "b-attachment.md",
+                3,
+                "2026-01-01T10:00:00Z",
+                "cust@example.com",
+                Event::Attachment {
+                    file: "files/b-message/log.txt".into(),
+                    name: "log.txt".into(),
+                    size: 3,
+                    entry: Some("b-message.md".into()),
+                },
+            ),
+            created_b,
+            inbound("c-message.md", 2, "2026-01-01T10:00:05Z", "M1@example.com"),
+            stored(
+                "c-attachment.md",
+                3,
+                "2026-01-01T10:00:05Z",
+                "cust@example.com",
+                Event::Attachment {
+                    file: "files/c-message/log.txt".into(),
+                    name: "log.txt".into(),
+                    size: 3,
+                    entry: Some("c-message.md".into()),
+                },
+            ),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert_eq!(t.messages, 1);
+        assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+        let copies: Vec<(&str, &str)> = trail
+            .iter()
+            .filter_map(|i| Some((i.file.as_str(), i.copy_of.as_deref()?)))
+            .collect();
+        assert_eq!(
+            copies,
+            [
+                ("a-created-b.md", "a-created.md"),
+                ("c-message.md", "b-message.md"),
+                ("c-attachment.md", "b-attachment.md"),
+            ]
+        );
+        for item in trail.iter().filter(|i| i.copy_of.is_some()) {
+            assert!(item.redundant);
+            assert!(item.not_applied.as_deref().unwrap().contains("a copy"));
+        }
+    }
+
+    /// `tix tick` on two clones from the same state: the same lock by
+    /// `tix` with the same seq, minutes apart.
+    #[test]
+    fn the_same_action_recorded_twice_from_the_same_state_counts_once() {
+        let entries = vec![
+            created(),
+            stored(
+                "b-lock.md",
+                2,
+                "2026-01-01T11:00:00Z",
+                "tix",
+                Event::Lock {},
+            ),
+            stored(
+                "c-lock.md",
+                2,
+                "2026-01-01T11:04:00Z",
+                "tix",
+                Event::Lock {},
+            ),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+        assert_eq!(trail[2].copy_of.as_deref(), Some("b-lock.md"));
+        assert!(t.locked.is_some());
+    }
+
+    #[test]
+    fn different_writes_at_the_same_point_are_not_copies() {
+        let note = |file: &str, author: &str, body: &str| {
+            let mut e = stored(
+                file,
+                2,
+                "2026-01-01T11:00:00Z",
+                author,
+                Event::Note { mail: None },
+            );
+            e.entry.body = body.into();
+            e
+        };
+        let entries = vec![
+            created(),
+            note("b-note.md", "alice", "Called them\n"),
+            note("c-note.md", "bob", "Called them\n"),
+            note("d-note.md", "alice", "Called them again\n"),
+            // Same author and text, but written later: a second note.
+            {
+                let mut e = note("e-note.md", "alice", "Called them\n");
+                e.entry.seq = 3;
+                e
+            },
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert_eq!(t.notes, 4);
+        assert!(trail.iter().all(|i| i.copy_of.is_none()));
     }
 }
