@@ -506,3 +506,61 @@ fn tick_on_two_clones_records_its_actions_once_in_effect() {
     );
     c.assert_agree(&c.id);
 }
+
+/// A closes and locks the ticket in one command while B, offline, replies
+/// and sets it pending in one command. Returns the agreed `show`.
+fn close_lock_against_reply(lock_at: &str, reply_at: &str) -> Value {
+    let c = clones();
+    let id = c.id.as_str();
+    c.sb.tix(["close", id, "--lock"])
+        .in_dir(&c.a)
+        .now(lock_at)
+        .ok();
+    c.sb.tix([
+        "reply",
+        id,
+        "-m",
+        "Offline answer",
+        "--status",
+        "pending",
+        "--as",
+        "bob",
+    ])
+    .in_dir(&c.b)
+    .now(reply_at)
+    .ok();
+    c.sync();
+    c.assert_agree(id)
+}
+
+#[test]
+fn a_command_written_before_a_concurrent_close_and_lock_applies_whole() {
+    let show = close_lock_against_reply("2030-01-01T10:05:00Z", "2030-01-01T10:00:00Z");
+    let entries = show["entries"].as_array().unwrap();
+    assert!(
+        entries.iter().all(|e| e["not_applied"].is_null()),
+        "{show:#}"
+    );
+    assert_eq!(
+        kinds(entries),
+        ["created", "reply", "status", "close", "lock"],
+        "B's command, then A's"
+    );
+    assert_eq!(show["ticket"]["status"], "closed");
+    assert_eq!(show["ticket"]["messages"], 1);
+    assert!(show["ticket"]["locked"].is_object());
+}
+
+#[test]
+fn a_command_written_after_a_concurrent_close_and_lock_is_refused_whole() {
+    let show = close_lock_against_reply("2030-01-01T10:00:00Z", "2030-01-01T10:05:00Z");
+    let entries = show["entries"].as_array().unwrap();
+    let refused: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["not_applied"].is_string())
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(refused, ["reply", "status"], "{show:#}");
+    assert_eq!(show["ticket"]["status"], "closed");
+    assert_eq!(show["ticket"]["messages"], 0);
+}

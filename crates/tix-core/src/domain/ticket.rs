@@ -167,6 +167,7 @@ pub fn sort_entries(entries: &mut [StoredEntry]) {
 pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailItem>) {
     sort_entries(&mut entries);
     let copies = copies(&entries);
+    let entries = order_around_locks(entries);
     let first = fold_sorted(id, entries, &BTreeSet::new(), &copies);
     let repeats = repeated_closing_messages(&first.1);
     if repeats.is_empty() {
@@ -182,6 +183,95 @@ pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailIt
         })
         .collect();
     fold_sorted(id, entries, &repeats, &copies)
+}
+
+/// The entries one command wrote: tix gives all of them the author and
+/// the time of the command.
+fn same_command(a: &Entry, b: &Entry) -> bool {
+    a.at == b.at && a.author == b.author
+}
+
+/// The fold order with locks decided by time, a command at a time.
+///
+/// `seq` is a Lamport clock: the command that locked saw every entry with
+/// a `seq` below its own first one, and none at or above it. tix refuses
+/// to write to a locked ticket, so another writer's command with an entry
+/// at or above that `seq` (before the next unlock) was written in a clone
+/// that had not seen the lock, concurrently with it: the counters cannot
+/// order the two, the clocks do. Each such command is placed whole by its
+/// time: written before the lock's time, it moves to just before the
+/// command that locked and applies as if it had arrived first; written at
+/// or after it, it moves to just after the lock, and the lock refuses all
+/// of it. So a command is never half applied, and which entries a lock
+/// cancels does not depend on how many entries each clone happened to
+/// write. Entries the locking command saw stay where they are. Of two
+/// concurrent locks the earlier one locks; the later is refused like any
+/// other late command.
+///
+/// `entries` must be in fold order; what is returned is the order to
+/// apply them in, the same on every clone.
+fn order_around_locks(mut entries: Vec<StoredEntry>) -> Vec<StoredEntry> {
+    let is_lock = |e: &StoredEntry| matches!(e.entry.event, Event::Lock {});
+    let is_unlock = |e: &StoredEntry| matches!(e.entry.event, Event::Unlock {});
+    let mut from = 0;
+    while let Some(first) = entries
+        .get(from..)
+        .and_then(|rest| rest.iter().position(is_lock))
+        .map(|p| p + from)
+    {
+        let unlock = entries[first + 1..]
+            .iter()
+            .position(is_unlock)
+            .map_or(entries.len(), |p| p + first + 1);
+        let reign = &entries[from..unlock];
+        let Some(lock) = reign
+            .iter()
+            .filter(|e| is_lock(e))
+            .min_by(|a, b| (a.entry.at, &a.file).cmp(&(b.entry.at, &b.file)))
+            .map(|e| e.entry.clone())
+        else {
+            break;
+        };
+        let seen_below = reign
+            .iter()
+            .filter(|e| same_command(&e.entry, &lock))
+            .map(|e| e.entry.seq)
+            .min()
+            .unwrap_or(lock.seq);
+        let mut concurrent: Vec<&Entry> = Vec::new();
+        for e in reign {
+            if e.entry.seq >= seen_below
+                && !same_command(&e.entry, &lock)
+                && !concurrent.iter().any(|c| same_command(c, &e.entry))
+            {
+                concurrent.push(&e.entry);
+            }
+        }
+        let concurrent: Vec<Entry> = concurrent.into_iter().cloned().collect();
+        let (mut seen, mut early, mut locking, mut late) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for e in entries.drain(from..unlock) {
+            if same_command(&e.entry, &lock) {
+                locking.push(e);
+            } else if !concurrent.iter().any(|c| same_command(c, &e.entry)) {
+                seen.push(e);
+            } else if e.entry.at < lock.at {
+                early.push(e);
+            } else {
+                late.push(e);
+            }
+        }
+        let reordered: Vec<StoredEntry> = seen
+            .into_iter()
+            .chain(early)
+            .chain(locking)
+            .chain(late)
+            .collect();
+        entries.splice(from..from, reordered);
+        // The next reign starts after the unlock, which stays where it is.
+        from = unlock + 1;
+    }
+    entries
 }
 
 /// Entries that repeat another entry of the ticket, by file, with the
@@ -953,5 +1043,176 @@ mod tests {
         let (t, trail) = fold(id(), entries);
         assert_eq!(t.notes, 4);
         assert!(trail.iter().all(|i| i.copy_of.is_none()));
+    }
+
+    /// A's `close --lock` (close and lock, consecutive seq) against B's
+    /// offline reply-and-pending (one command, consecutive seq from the
+    /// same state).
+    fn close_lock_against(b_at: &str) -> (Ticket, Vec<TrailItem>) {
+        let mut b_reply = stored("b-reply.md", 2, b_at, "bob", Event::Reply { mail: None });
+        b_reply.entry.body = "Try this\n".into();
+        let b_status = stored(
+            "b-status.md",
+            3,
+            b_at,
+            "bob",
+            Event::Status {
+                to: Status::Pending,
+                from: None,
+            },
+        );
+        let entries = vec![
+            created(),
+            stored(
+                "a-close.md",
+                2,
+                "2026-01-01T11:00:00Z",
+                "alice",
+                Event::Close {},
+            ),
+            stored(
+                "a-lock.md",
+                3,
+                "2026-01-01T11:00:00Z",
+                "alice",
+                Event::Lock {},
+            ),
+            b_reply,
+            b_status,
+        ];
+        fold(id(), entries)
+    }
+
+    #[test]
+    fn a_command_written_before_a_concurrent_lock_applies_whole_and_first() {
+        let (t, trail) = close_lock_against("2026-01-01T10:30:00Z");
+        assert!(trail.iter().all(|i| i.not_applied.is_none()), "{trail:#?}");
+        let order: Vec<&str> = trail.iter().map(|i| i.file.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "a-created.md",
+                "b-reply.md",
+                "b-status.md",
+                "a-close.md",
+                "a-lock.md"
+            ]
+        );
+        // As it happened: answered, set pending, then closed and locked.
+        assert_eq!(t.status, Status::Closed);
+        assert!(t.locked.is_some());
+        assert_eq!(t.messages, 1);
+    }
+
+    #[test]
+    fn a_command_written_after_a_concurrent_lock_is_refused_whole() {
+        let (t, trail) = close_lock_against("2026-01-01T11:30:00Z");
+        let refused: Vec<&str> = trail
+            .iter()
+            .filter(|i| i.not_applied.is_some())
+            .map(|i| i.file.as_str())
+            .collect();
+        // The reply sorts before the lock by seq, and is refused with the
+        // status change it was written with.
+        assert_eq!(refused, ["b-reply.md", "b-status.md"]);
+        assert!(
+            trail[3]
+                .not_applied
+                .as_deref()
+                .unwrap()
+                .contains("locked by alice")
+        );
+        assert_eq!(t.status, Status::Closed);
+        assert_eq!(t.messages, 0);
+        assert_eq!(t.warnings.len(), 2);
+    }
+
+    #[test]
+    fn what_the_locker_saw_stays_before_the_lock_whatever_the_clocks_say() {
+        // One clone, its clock set back between the note and the lock.
+        let mut note = stored(
+            "b-note.md",
+            2,
+            "2026-03-01T00:00:00Z",
+            "alice",
+            Event::Note { mail: None },
+        );
+        note.entry.body = "seen\n".into();
+        let entries = vec![
+            created(),
+            note,
+            stored(
+                "c-lock.md",
+                3,
+                "2026-01-01T12:00:00Z",
+                "alice",
+                Event::Lock {},
+            ),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert!(trail.iter().all(|i| i.not_applied.is_none()), "{trail:#?}");
+        assert_eq!(t.notes, 1);
+        assert!(t.locked.is_some());
+    }
+
+    #[test]
+    fn of_two_concurrent_locks_the_earlier_locks() {
+        let entries = vec![
+            created(),
+            stored(
+                "b-lock.md",
+                2,
+                "2026-01-01T11:00:00Z",
+                "alice",
+                Event::Lock {},
+            ),
+            stored(
+                "c-lock.md",
+                2,
+                "2026-01-01T10:30:00Z",
+                "bob",
+                Event::Lock {},
+            ),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert_eq!(t.locked.as_ref().unwrap().by, "bob");
+        let refused: Vec<&str> = trail
+            .iter()
+            .filter(|i| i.not_applied.is_some())
+            .map(|i| i.file.as_str())
+            .collect();
+        assert_eq!(refused, ["b-lock.md"]);
+    }
+
+    #[test]
+    fn after_an_unlock_writes_apply_again() {
+        let entries = vec![
+            created(),
+            stored(
+                "b-lock.md",
+                2,
+                "2026-01-01T11:00:00Z",
+                "alice",
+                Event::Lock {},
+            ),
+            stored(
+                "c-unlock.md",
+                3,
+                "2026-01-01T12:00:00Z",
+                "alice",
+                Event::Unlock {},
+            ),
+            stored(
+                "d-prio.md",
+                4,
+                "2026-01-01T12:05:00Z",
+                "bob",
+                Event::Priority { to: Priority::Low },
+            ),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert!(t.locked.is_none());
+        assert_eq!(t.priority, Priority::Low);
+        assert!(trail.iter().all(|i| i.not_applied.is_none()));
     }
 }
