@@ -1,10 +1,7 @@
 //! The command line: argument definitions (also the source of the
 //! completions and man pages), the context shared by commands, and output.
 
-pub mod complete;
 pub mod generated;
-pub mod input;
-pub mod output;
 
 use std::path::PathBuf;
 
@@ -12,6 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
 
 use crate::commands;
+pub use crate::ui::output::{ListFormat, TextFormat};
+use crate::ui::{complete, input, output};
 use tix_core::domain::{LinkRel, Priority, Status};
 use tix_core::error::{Error, ErrorKind};
 
@@ -168,6 +167,19 @@ pub struct BodyArgs {
     pub file: Option<PathBuf>,
 }
 
+impl BodyArgs {
+    /// The text given with `-m` or `-F`, if any.
+    pub fn given(&self) -> Result<Option<String>, Error> {
+        input::given_body(&self.message, self.file.as_deref())
+    }
+
+    /// The text for an entry that needs one: `-m`, `-F`, or the editor on
+    /// a terminal.
+    pub fn required(&self, what: &str) -> Result<String, Error> {
+        input::required_body(&self.message, self.file.as_deref(), what)
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct InitArgs {
     /// The team's name
@@ -321,15 +333,6 @@ pub enum SlaFilter {
     Running,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ListFormat {
-    Table,
-    Json,
-    Csv,
-    Tsv,
-    Ids,
-}
-
 #[derive(Args, Debug)]
 pub struct ShowArgs {
     /// Ticket id, or any unique prefix of it
@@ -341,12 +344,6 @@ pub struct ShowArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = TextFormat::Text)]
     pub format: TextFormat,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TextFormat {
-    Text,
-    Json,
 }
 
 #[derive(Args, Debug)]

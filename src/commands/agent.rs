@@ -1,7 +1,7 @@
 //! `tix agent`: the people who work tickets.
 
-use crate::cli::output::{self, print};
 use crate::cli::{AgentAddArgs, AgentCommand, AgentListArgs, RoleValue};
+use crate::ui::output::{self, print};
 use tix_core::domain::config::{check_person_name, is_valid_handle};
 use tix_core::domain::{Agent, Party, Role};
 use tix_core::error::{Error, ErrorKind, Result};

@@ -1,7 +1,7 @@
 //! `tix blacklist`: senders whose mail import skips.
 
 use crate::cli::BlacklistCommand;
-use crate::cli::output::{self, print, warn};
+use crate::ui::output::{self, print, warn};
 use tix_core::domain::config::BlacklistEntry;
 use tix_core::error::{Error, ErrorKind, Result};
 

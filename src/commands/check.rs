@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::cli::output::{self, print};
 use crate::cli::{CheckArgs, TextFormat};
+use crate::ui::output::{self, print};
 use tix_core::domain::fold;
 use tix_core::error::{Error, ErrorKind, Result};
 

@@ -1,6 +1,7 @@
 //! Closing, reopening, locking and unlocking.
 
-use crate::cli::{CloseArgs, LockArgs, ReopenArgs, input};
+use crate::cli::{CloseArgs, LockArgs, ReopenArgs};
+use crate::ui::input;
 use tix_core::domain::{Event, FieldType, Stage, Status, fold};
 use tix_core::error::{Error, ErrorKind, Result};
 use tix_core::ops::Draft;

@@ -1,7 +1,8 @@
 use std::collections::BTreeMap;
 
-use crate::cli::output::{self, print};
-use crate::cli::{CreateArgs, CreateFormat, input};
+use crate::cli::{CreateArgs, CreateFormat};
+use crate::ui::input;
+use crate::ui::output::{self, print};
 use tix_core::domain::assign::Rule;
 use tix_core::domain::{Event, FieldType, Party, Stage};
 use tix_core::error::{Error, Result};
@@ -63,7 +64,7 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
     let attachments = input::read_attachments(&args.attach, config.max_attachment_bytes)?;
     // A description may be left out, but one given empty is a mistake (an
     // unset variable in `-m "$TEXT"`), refused as an empty reply is.
-    let body = match input::given_body(&args.body)? {
+    let body = match args.body.given()? {
         Some(b) if b.trim().is_empty() => {
             return Err(Error::invalid("the description is empty")
                 .with_hint("leave out -m/-F to open a ticket without one, or give the text"));

@@ -2,8 +2,8 @@
 //! level, …), with an internal note saying why, and an agent of that group
 //! chosen by the assignment rule.
 
-use crate::cli::output::{print, warn};
-use crate::cli::{EscalateArgs, input};
+use crate::cli::EscalateArgs;
+use crate::ui::output::{print, warn};
 use tix_core::domain::assign::{self, Rule};
 use tix_core::domain::{Config, Event, Ticket, TicketId};
 use tix_core::error::{Error, Result};
@@ -15,7 +15,7 @@ use tix_core::store::Store;
 use super::Ctx;
 
 pub fn run(ctx: &Ctx, args: EscalateArgs) -> Result<()> {
-    let why = input::required_body(&args.body, "escalation note")?;
+    let why = args.body.required("escalation note")?;
     let (store, actor, id) = ctx.target(&args.id)?;
     let config = store.config();
     if config.groups.is_empty() {

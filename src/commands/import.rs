@@ -4,8 +4,8 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::cli::output::{self, print, warn};
 use crate::cli::{ImportCommand, ImportFetchArgs, ImportOptions, TextFormat};
+use crate::ui::output::{self, print, warn};
 use tix_core::domain::{MailAccount, MailProtocol};
 use tix_core::error::{Error, ErrorKind, Result};
 use tix_core::mail::fetch::{self, FetchOptions};

@@ -1,5 +1,5 @@
 use crate::cli::InitArgs;
-use crate::cli::output::print;
+use crate::ui::output::print;
 use tix_core::domain::config::{
     check_identity_part, check_person_name, handle_from_email, is_valid_handle,
 };

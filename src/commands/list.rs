@@ -4,8 +4,8 @@ use std::borrow::{Borrow, Cow};
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-use crate::cli::output::{self, print, warn};
 use crate::cli::{ListArgs, ListFormat, SlaFilter, SortKey};
+use crate::ui::output::{self, print, warn};
 use tix_core::domain::sla::Standing;
 use tix_core::domain::{Status, Ticket, TicketId, TicketView, Timestamp};
 use tix_core::error::Result;

@@ -1,7 +1,7 @@
 //! `tix log`: the commits that touched one ticket.
 
-use crate::cli::output::{self, print};
 use crate::cli::{LogArgs, TextFormat};
+use crate::ui::output::{self, print};
 use tix_core::error::Result;
 
 use super::Ctx;

@@ -94,7 +94,7 @@ fn set_zones(config: Option<&Config>) {
             Ok(z) => Some(z),
             Err(_) => {
                 static WARNED: std::sync::Once = std::sync::Once::new();
-                WARNED.call_once(|| crate::cli::output::warn(&format!(
+                WARNED.call_once(|| crate::ui::output::warn(&format!(
                     "TZ=`{name}` is not a time zone tix knows (expected an IANA name such as Europe/Berlin); ignored"
                 )));
                 None
@@ -210,18 +210,18 @@ pub fn write_on(
     match &outcome {
         Some(o) => {
             for w in &o.warnings {
-                crate::cli::output::warn(w);
+                crate::ui::output::warn(w);
             }
             let detail = if o.detail.is_empty() {
                 String::new()
             } else {
                 format!(" {}", o.detail)
             };
-            crate::cli::output::print(&format!(
+            crate::ui::output::print(&format!(
                 "{} {verb}{}: {}\n",
                 o.id,
-                crate::cli::output::for_stdout(&detail),
-                crate::cli::output::for_stdout(&o.ticket.subject)
+                crate::ui::output::for_stdout(&detail),
+                crate::ui::output::for_stdout(&o.ticket.subject)
             ))?
         }
         None => eprintln!("tix: {id}: nothing to change"),

@@ -1,8 +1,8 @@
 //! `tix outbox`: replies recorded but not delivered by e-mail, and
 //! sending them again.
 
-use crate::cli::output::{self, print};
 use crate::cli::{ListFormat, OutboxCommand, OutboxRetryArgs, QuarantineListArgs};
+use crate::ui::output::{self, print};
 use tix_core::domain::{Event, TicketId, fold};
 use tix_core::error::{Error, Result};
 use tix_core::mail::compose;
@@ -127,7 +127,7 @@ fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
                 ))?,
                 Err(e) => {
                     let e = not_delivered(id, &e);
-                    crate::cli::output::warn(e.message());
+                    crate::ui::output::warn(e.message());
                     failed += 1;
                     last_error = Some(e);
                 }

@@ -1,7 +1,7 @@
 //! `tix quarantine`: mail that could not be filed, kept with the reason.
 
-use crate::cli::output;
 use crate::cli::{QuarantineCommand, QuarantineListArgs, QuarantineRetryArgs};
+use crate::ui::output;
 use tix_core::error::Result;
 use tix_core::mail::file::{Importer, QUARANTINE_DIR, QuarantineRecord};
 
@@ -38,7 +38,7 @@ fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
     let (mut counts, warnings) = importer.finish()?;
     super::import::acknowledge_new(&store, &mut counts);
     for w in &warnings {
-        crate::cli::output::warn(w);
+        crate::ui::output::warn(w);
     }
     let mut options = args.options.clone();
     options.verbose = true;

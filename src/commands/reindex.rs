@@ -4,8 +4,8 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use crate::cli::output::{self, print};
 use crate::cli::{CheckArgs, TextFormat};
+use crate::ui::output::{self, print};
 use tix_core::error::Result;
 
 use super::Ctx;

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::cli::output::{self, print, warn};
 use crate::cli::{BreakdownArgs, ReportArgs, ReportCommand, ReportFormat, TrendArgs, TrendBy};
+use crate::ui::output::{self, print, warn};
 use tix_core::domain::time::{parse_when_in, report_zone};
 use tix_core::domain::{Config, FieldValue, Priority, Status, TicketFacts, Timestamp};
 use tix_core::error::{Error, Result};

@@ -2,8 +2,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::cli::output::{self, Style, print, warn};
 use crate::cli::{ShowArgs, TextFormat};
+use crate::ui::output::{self, Style, print, warn};
 use tix_core::domain::{
     DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, TrailItem, fold,
 };

@@ -1,7 +1,7 @@
 //! `tix sla`: open tickets' service-level clocks, breached first.
 
 use crate::cli::SlaArgs;
-use crate::cli::output;
+use crate::ui::output;
 use tix_core::domain::sla::{Phase, Standing};
 use tix_core::error::Result;
 use tix_core::ops;

@@ -1,7 +1,8 @@
 //! `tix reply` and `tix comment`: entries whose point is their text.
 
-use crate::cli::output::{print, warn};
-use crate::cli::{CommentArgs, ReplyArgs, input};
+use crate::cli::{CommentArgs, ReplyArgs};
+use crate::ui::input;
+use crate::ui::output::{print, warn};
 use tix_core::domain::{Event, Status, TicketId};
 use tix_core::error::{Error, Result};
 use tix_core::mail::compose::Composed;
@@ -19,8 +20,8 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     let (store, actor, id) = ctx.target(&args.id)?;
     let attachments = input::read_attachments(&args.attach, store.config().max_attachment_bytes)?;
     let typed = match &args.template {
-        Some(_) => input::given_body(&args.body)?,
-        None => Some(input::required_body(&args.body, "reply")?),
+        Some(_) => args.body.given()?,
+        None => Some(args.body.required("reply")?),
     };
     let wanted: Option<Status> = args.status.map(Into::into);
     let config = store.config();
@@ -120,7 +121,7 @@ pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
     // The ticket and the attachments are checked before the editor opens.
     let (store, actor, id) = ctx.target(&args.id)?;
     let attachments = input::read_attachments(&args.attach, store.config().max_attachment_bytes)?;
-    let body = input::required_body(&args.body, "note")?;
+    let body = args.body.required("note")?;
     write_on(&store, &actor, id, "comment", |_, _, _| {
         Ok(vec![Draft {
             event: Event::Note { mail: None },

@@ -2,8 +2,8 @@
 
 use serde_json::json;
 
-use crate::cli::output::{self, print, warn};
 use crate::cli::{TextFormat, TickArgs};
+use crate::ui::output::{self, print, warn};
 use tix_core::error::Result;
 use tix_core::ops;
 use tix_core::rules::tick;

@@ -5,7 +5,6 @@
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-use crate::cli::BodyArgs;
 use tix_core::error::{Error, Result};
 use tix_core::ops::NewAttachment;
 
@@ -23,11 +22,11 @@ pub fn interactive() -> bool {
 pub const MAX_TEXT_BYTES: u64 = 4 << 20;
 
 /// The text given with `-m` or `-F`, if any.
-pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
-    if !args.message.is_empty() {
-        return Ok(Some(args.message.join("\n\n")));
+pub fn given_body(message: &[String], file: Option<&Path>) -> Result<Option<String>> {
+    if !message.is_empty() {
+        return Ok(Some(message.join("\n\n")));
     }
-    let Some(path) = &args.file else {
+    let Some(path) = file else {
         return Ok(None);
     };
     let what = if path.as_os_str() == "-" {
@@ -95,8 +94,8 @@ pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
 
 /// The text for an entry that needs one: `-m`, `-F`, or the editor on a
 /// terminal.
-pub fn required_body(args: &BodyArgs, what: &str) -> Result<String> {
-    if let Some(text) = given_body(args)? {
+pub fn required_body(message: &[String], file: Option<&Path>, what: &str) -> Result<String> {
+    if let Some(text) = given_body(message, file)? {
         if text.trim().is_empty() {
             return Err(Error::invalid(format!("the {what} is empty")));
         }
