@@ -29,12 +29,7 @@ const KNOWN_UPWARD: &[(&str, &str)] = &[];
 
 /// Commands calling other commands today: (file under src/commands/,
 /// command module it uses).
-const KNOWN_COMMAND_CALLS: &[(&str, &str)] = &[
-    ("escalate.rs", "text"),
-    ("outbox.rs", "text"),
-    ("quarantine.rs", "import"),
-    ("simple.rs", "close"),
-];
+const KNOWN_COMMAND_CALLS: &[(&str, &str)] = &[];
 
 /// Modules of `commands/` that are shared helpers, not commands.
 const COMMAND_HELPERS: &[&str] = &["filter"];

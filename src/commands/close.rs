@@ -2,9 +2,9 @@
 
 use crate::cli::{CloseArgs, LockArgs, ReopenArgs};
 use crate::ui::input;
-use tix_core::domain::{Event, FieldType, Stage, Status, fold};
+use tix_core::domain::{Event, Status, fold};
 use tix_core::error::{Error, ErrorKind, Result};
-use tix_core::ops::Draft;
+use tix_core::ops::{self, Draft};
 
 use super::{Ctx, parse_field_args, write};
 
@@ -16,23 +16,8 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
     let current = fold(id, store.read_ticket(&id)?.entries).0;
     drop(store);
     let mut fields = parse_field_args(&config, &args.fields)?;
-    for def in config.required_fields(Stage::Close) {
-        if current.fields.contains_key(&def.name) || fields.iter().any(|(n, _)| *n == def.name) {
-            continue;
-        }
-        // Nothing is asked for a locked ticket: the lock refuses the close.
-        tix_core::ops::refuse_if_locked(&current)?;
-        let flag = format!("tix close {id} --field {}=VALUE", def.name);
-        let label = format!("field {} (required to close ticket {id})", def.name);
-        let raw = if def.field_type == FieldType::Choice {
-            input::select_or_fail(&label, &def.choices, &flag)?
-        } else {
-            input::prompt_or_fail(&label, &flag)?
-        };
-        fields.push((
-            def.name.clone(),
-            def.parse_value(&raw).map_err(Error::invalid)?,
-        ));
+    for def in ops::close::missing_fields(&config, &current, &fields)? {
+        fields.push((def.name.clone(), input::field_to_close(id, def)?));
     }
     if args.lock
         && current.locked.is_none()
@@ -42,29 +27,12 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
     }
     let verb = if args.lock { "close-and-lock" } else { "close" };
     write(ctx, id.as_str(), verb, |_, _, ticket| {
-        let mut drafts: Vec<Draft> = fields
-            .iter()
-            .filter(|(name, value)| ticket.fields.get(name) != Some(value))
-            .map(|(name, value)| {
-                Draft::new(Event::Field {
-                    name: name.clone(),
-                    value: Some(value.clone()),
-                })
-            })
-            .collect();
-        // Required fields are checked where every close is: ops.
-        if ticket.status != Status::Closed {
-            drafts.push(Draft::with_body(
-                Event::Close {},
-                args.message.clone().unwrap_or_default(),
-            ));
-        } else if let Some(m) = &args.message {
-            drafts.push(Draft::with_body(Event::Note { mail: None }, m.clone()));
-        }
-        if args.lock && ticket.locked.is_none() {
-            drafts.push(Draft::new(Event::Lock {}));
-        }
-        Ok(drafts)
+        Ok(ops::close::drafts(
+            ticket,
+            &fields,
+            args.message.as_deref(),
+            args.lock,
+        ))
     })?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! chosen by the assignment rule.
 
 use crate::cli::EscalateArgs;
+use crate::ui::mail::say_delivered;
 use crate::ui::output::{print, warn};
 use tix_core::domain::assign::{self, Rule};
 use tix_core::domain::{Config, Event, Ticket, TicketId};
@@ -91,7 +92,13 @@ fn tell_customer(store: &Store, actor: &Actor, id: TicketId, text: &str) -> Resu
     })?;
     match (outcome, composed) {
         (Some(outcome), Some(composed)) => {
-            super::text::deliver(store, actor, id, &outcome.files[0], &mailer, &composed)
+            let sent = mailer.deliver(store, actor, id, &outcome.files[0], &composed)?;
+            say_delivered(
+                id,
+                &composed.outgoing.recipients(),
+                &mailer.describe(),
+                sent,
+            )
         }
         _ => print(&format!(
             "{id}: the customer was told (recorded, not e-mailed)\n"

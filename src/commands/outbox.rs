@@ -2,6 +2,7 @@
 //! sending them again.
 
 use crate::cli::{ListFormat, OutboxCommand, OutboxRetryArgs, QuarantineListArgs};
+use crate::ui::mail::{e_mailed, not_delivered};
 use crate::ui::output::{self, print};
 use tix_core::domain::{Event, TicketId, fold};
 use tix_core::error::{Error, Result};
@@ -11,7 +12,6 @@ use tix_core::mail::send;
 use tix_core::store::Store;
 
 use super::Ctx;
-use super::text::not_delivered;
 
 pub fn run(ctx: &Ctx, cmd: OutboxCommand) -> Result<()> {
     match cmd {
@@ -120,14 +120,10 @@ fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
                 &envelope,
                 &bytes,
             )? {
-                Ok(()) => print(&format!(
-                    "{id} reply e-mailed to {} via {}\n",
-                    recipients.join(", "),
-                    transport.describe()
-                ))?,
+                Ok(()) => print(&e_mailed(id, &recipients, &transport.describe()))?,
                 Err(e) => {
                     let e = not_delivered(id, &e);
-                    crate::ui::output::warn(e.message());
+                    output::warn(e.message());
                     failed += 1;
                     last_error = Some(e);
                 }

@@ -1,8 +1,10 @@
 //! `tix quarantine`: mail that could not be filed, kept with the reason.
 
 use crate::cli::{QuarantineCommand, QuarantineListArgs, QuarantineRetryArgs};
+use crate::ui::mail::print_import_summary;
 use crate::ui::output;
 use tix_core::error::Result;
+use tix_core::mail::answer::answer_filed;
 use tix_core::mail::file::{Importer, QUARANTINE_DIR, QuarantineRecord};
 
 use super::Ctx;
@@ -36,13 +38,16 @@ fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
         outcomes.push(importer.retry_quarantined(name)?);
     }
     let (mut counts, warnings) = importer.finish()?;
-    super::import::acknowledge_new(&store, &mut counts);
+    answer_filed(&store, &mut counts, output::warn);
     for w in &warnings {
-        crate::ui::output::warn(w);
+        output::warn(w);
     }
-    let mut options = args.options.clone();
-    options.verbose = true;
-    super::import::report(&options, &counts, &outcomes)
+    print_import_summary(
+        args.options.format,
+        args.options.dry_run,
+        &counts,
+        &outcomes,
+    )
 }
 
 fn list(ctx: &Ctx, args: QuarantineListArgs) -> Result<()> {

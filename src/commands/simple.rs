@@ -3,11 +3,12 @@
 use crate::cli::{
     AssignArgs, CcArgs, FieldArgs, LinkArgs, PriorityArgs, StatusArgs, SubjectArgs, TagArgs,
 };
-use tix_core::domain::{Event, Link, LinkRel, Party, Priority, Status, same_tag};
+use tix_core::domain::{Event, Link, LinkRel, Party, Priority, Status, fold, same_tag};
 use tix_core::error::{Error, Result};
 use tix_core::ops::{self, Draft};
 
-use super::{Ctx, close, write};
+use super::{Ctx, write};
+use crate::ui::input;
 
 pub fn assign(ctx: &Ctx, args: AssignArgs) -> Result<()> {
     write(ctx, &args.id, "assign", |store, actor, ticket| {
@@ -28,15 +29,21 @@ pub fn assign(ctx: &Ctx, args: AssignArgs) -> Result<()> {
 pub fn status(ctx: &Ctx, args: StatusArgs) -> Result<()> {
     let to: Status = args.status.into();
     if to == Status::Closed {
-        return close::close(
-            ctx,
-            crate::cli::CloseArgs {
-                id: args.id,
-                lock: false,
-                message: None,
-                fields: vec![],
-            },
-        );
+        // A close like `tix close ID`'s: the fields it requires are asked
+        // for before the lock is taken, and the plan re-checks under it.
+        let store = ctx.store()?;
+        let config = store.config().clone();
+        let id = store.resolve_id(&args.id)?;
+        let current = fold(id, store.read_ticket(&id)?.entries).0;
+        drop(store);
+        let mut fields = Vec::new();
+        for def in ops::close::missing_fields(&config, &current, &fields)? {
+            fields.push((def.name.clone(), input::field_to_close(id, def)?));
+        }
+        write(ctx, id.as_str(), "close", |_, _, ticket| {
+            Ok(ops::close::drafts(ticket, &fields, None, false))
+        })?;
+        return Ok(());
     }
     write(ctx, &args.id, "status", |_, _, ticket| {
         Ok(if ticket.status == to {

@@ -2,14 +2,13 @@
 
 use crate::cli::{CommentArgs, ReplyArgs};
 use crate::ui::input;
+use crate::ui::mail::say_delivered;
 use crate::ui::output::{print, warn};
-use tix_core::domain::{Event, Status, TicketId};
-use tix_core::error::{Error, Result};
-use tix_core::mail::compose::Composed;
+use tix_core::domain::{Event, Status};
+use tix_core::error::Result;
 use tix_core::mail::respond::{self, CustomerReply};
 use tix_core::mail::template;
-use tix_core::ops::{self, Actor, Draft};
-use tix_core::store::Store;
+use tix_core::ops::{self, Draft};
 
 use super::{Ctx, write_on};
 
@@ -79,42 +78,17 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
         outcome.id, outcome.ticket.subject
     ))?;
     match composed {
-        Some(composed) => deliver(&store, &actor, id, &outcome.files[0], &mailer, &composed),
+        Some(composed) => {
+            let sent = mailer.deliver(&store, &actor, id, &outcome.files[0], &composed)?;
+            say_delivered(
+                id,
+                &composed.outgoing.recipients(),
+                &mailer.describe(),
+                sent,
+            )
+        }
         None => Ok(()),
     }
-}
-
-/// Sends a recorded reply, records what happened, and says so; a failed
-/// send is an error naming what to do next.
-pub fn deliver(
-    store: &Store,
-    actor: &Actor,
-    id: TicketId,
-    entry: &str,
-    mailer: &CustomerReply,
-    composed: &Composed,
-) -> Result<()> {
-    match mailer.deliver(store, actor, id, entry, composed)? {
-        None => Ok(()),
-        Some(Ok(())) => print(&format!(
-            "{id} reply e-mailed to {} via {}\n",
-            composed.outgoing.recipients().join(", "),
-            mailer.describe()
-        )),
-        Some(Err(e)) => Err(not_delivered(id, &e)),
-    }
-}
-
-/// The error for a reply recorded but not delivered.
-pub fn not_delivered(id: TicketId, e: &Error) -> Error {
-    Error::new(
-        e.kind(),
-        format!(
-            "the reply is recorded in ticket {id} but was not delivered: {}",
-            e.message()
-        ),
-    )
-    .with_hint("`tix outbox list` shows it; `tix outbox retry` sends it again")
 }
 
 pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {

@@ -5,6 +5,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
+use tix_core::domain::{FieldDef, FieldType, FieldValue, TicketId};
 use tix_core::error::{Error, Result};
 use tix_core::ops::NewAttachment;
 
@@ -328,6 +329,20 @@ pub fn prompt_or_fail(label: &str, flag: &str) -> Result<String> {
         });
     }
     Err(Error::invalid(format!("missing {label}")).with_hint(format!("give it with {flag}")))
+}
+
+/// Asks for a custom field that closing ticket `id` requires: a pick of
+/// its choices, or a line of text; off a terminal, an error saying to pass
+/// it with `--field`.
+pub fn field_to_close(id: TicketId, def: &FieldDef) -> Result<FieldValue> {
+    let flag = format!("tix close {id} --field {}=VALUE", def.name);
+    let label = format!("field {} (required to close ticket {id})", def.name);
+    let raw = if def.field_type == FieldType::Choice {
+        select_or_fail(&label, &def.choices, &flag)?
+    } else {
+        prompt_or_fail(&label, &flag)?
+    };
+    def.parse_value(&raw).map_err(Error::invalid)
 }
 
 /// Asks to pick one of `choices` on a terminal.

@@ -5,4 +5,5 @@
 
 pub mod complete;
 pub mod input;
+pub mod mail;
 pub mod output;
