@@ -1,14 +1,20 @@
 //! `tix check`: everything that could be wrong with a store, reported
 //! with paths; exit code 10 when anything is.
 
+use clap::Args;
 use serde::Serialize;
 
-use crate::cli::{CheckArgs, TextFormat};
 use crate::ui::output::{self, print};
 use tix_core::domain::fold;
 use tix_core::error::{Error, ErrorKind, Result};
 
-use super::Ctx;
+use super::prelude::{Ctx, TextFormat, TextOutput};
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub output: TextOutput,
+}
 
 #[derive(Serialize)]
 struct Report {
@@ -20,7 +26,7 @@ struct Report {
     warnings: Vec<String>,
 }
 
-pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
+pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     let store = ctx.store()?;
     let mut report = Report {
         tickets: 0,
@@ -71,7 +77,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
             h.path
         ));
     }
-    match args.format {
+    match args.output.format {
         TextFormat::Json => print(&output::json(&report)?)?,
         TextFormat::Text => {
             let mut out = String::new();

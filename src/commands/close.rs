@@ -1,14 +1,33 @@
-//! Closing, reopening, locking and unlocking.
+//! `tix close`: closing a ticket, asking for the fields it requires, and
+//! optionally locking it.
 
-use crate::cli::{CloseArgs, LockArgs, ReopenArgs};
-use crate::ui::input;
-use tix_core::domain::{Event, Status, fold};
-use tix_core::error::{Error, ErrorKind, Result};
-use tix_core::ops::{self, Draft};
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 
-use super::{Ctx, parse_field_args, write};
+use crate::ui::{complete, input};
+use tix_core::domain::fold;
+use tix_core::error::{Error, Result};
+use tix_core::ops::{self};
 
-pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
+use super::prelude::{Ctx, parse_field_args, write};
+
+#[derive(Args, Debug)]
+pub struct CloseArgs {
+    /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub id: String,
+    /// Also lock the ticket: it can never be silently reopened
+    #[arg(long)]
+    pub lock: bool,
+    /// An internal resolution note
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Set a custom field on the way (repeatable), e.g. one required at close
+    #[arg(long = "field", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::field_assignments))]
+    pub fields: Vec<String>,
+}
+
+pub fn cmd_close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
     // Prompts happen before the lock is taken; the plan re-checks under it.
     let store = ctx.store()?;
     let config = store.config().clone();
@@ -33,58 +52,6 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
             args.message.as_deref(),
             args.lock,
         ))
-    })?;
-    Ok(())
-}
-
-pub fn reopen(ctx: &Ctx, args: ReopenArgs) -> Result<()> {
-    write(ctx, &args.id, "reopen", |_, _, ticket| {
-        Ok(if ticket.status == Status::Closed {
-            vec![Draft::new(Event::Status {
-                to: Status::Open,
-                from: Some(Status::Closed),
-            })]
-        } else {
-            vec![]
-        })
-    })?;
-    Ok(())
-}
-
-pub fn lock(ctx: &Ctx, args: LockArgs) -> Result<()> {
-    write(ctx, &args.id, "lock", |_, _, ticket| {
-        Ok(if ticket.locked.is_some() {
-            vec![]
-        } else {
-            vec![Draft::with_body(
-                Event::Lock {},
-                args.message.clone().unwrap_or_default(),
-            )]
-        })
-    })?;
-    Ok(())
-}
-
-pub fn unlock(ctx: &Ctx, args: LockArgs) -> Result<()> {
-    write(ctx, &args.id, "unlock", |_, actor, ticket| {
-        if !actor.admin {
-            return Err(Error::new(
-                ErrorKind::Denied,
-                format!(
-                    "only an admin can unlock ticket {}; {} is not one",
-                    ticket.id, actor.handle
-                ),
-            )
-            .with_hint("admins have `roles: [admin]` in .tix/config.yaml"));
-        }
-        Ok(if ticket.locked.is_none() {
-            vec![]
-        } else {
-            vec![Draft::with_body(
-                Event::Unlock {},
-                args.message.clone().unwrap_or_default(),
-            )]
-        })
     })?;
     Ok(())
 }

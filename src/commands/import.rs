@@ -1,10 +1,10 @@
 //! `tix import`: mailboxes into tickets.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clap::{Args, Subcommand};
 use serde_json::json;
 
-use crate::cli::{ImportCommand, ImportFetchArgs, ImportOptions, TextFormat};
 use crate::ui::mail::print_import_summary;
 use crate::ui::output::{self, print, warn};
 use tix_core::domain::{MailAccount, MailProtocol};
@@ -15,9 +15,65 @@ use tix_core::mail::file::{Action, Importer};
 use tix_core::mail::mailbox::{self, MaildirItem, RawMessage};
 use tix_core::store::Store;
 
-use super::Ctx;
+use super::prelude::{Ctx, ImportOptions, OneMessageOptions, TextFormat};
 
-pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import every message of an mbox file
+    Mbox(ImportMboxArgs),
+    /// Import every message of a Maildir folder (cur/ and new/)
+    Maildir(ImportMaildirArgs),
+    /// Import one message from standard input (or FILE), e.g. piped from an MTA;
+    /// exits 0 when filed or skipped, 65 when refused, 75 when the store is busy
+    Eml(ImportEmlArgs),
+    /// Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what
+    /// happens on the server afterwards is the account's after_import
+    Pop3(ImportFetchArgs),
+    /// Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what
+    /// happens on the server afterwards is the account's after_import
+    Imap(ImportFetchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportMboxArgs {
+    /// The mbox file
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportMaildirArgs {
+    /// The Maildir folder (holding cur/ and new/)
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportEmlArgs {
+    /// A message file; default: standard input
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: OneMessageOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportFetchArgs {
+    /// The account's name under mail.accounts; may be left out when one
+    /// account uses this protocol
+    pub account: Option<String>,
+    /// IMAP: fetch this folder instead of the account's
+    #[arg(long, value_name = "FOLDER")]
+    pub folder: Option<String>,
+    /// Download at most N new messages this run; the rest wait for the next
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+pub fn cmd_import(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
     match cmd {
         ImportCommand::Mbox(args) => {
             let file = mailbox::open_mbox(&args.file)?;

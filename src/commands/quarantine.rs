@@ -1,15 +1,33 @@
 //! `tix quarantine`: mail that could not be filed, kept with the reason.
 
-use crate::cli::{QuarantineCommand, QuarantineListArgs, QuarantineRetryArgs};
+use clap::{Args, Subcommand};
+
 use crate::ui::mail::print_import_summary;
 use crate::ui::output;
 use tix_core::error::Result;
 use tix_core::mail::answer::answer_filed;
 use tix_core::mail::file::{Importer, QUARANTINE_DIR, QuarantineRecord};
 
-use super::Ctx;
+use super::prelude::{Ctx, ImportOptions, ListOutput};
 
-pub fn run(ctx: &Ctx, cmd: QuarantineCommand) -> Result<()> {
+#[derive(Subcommand, Debug)]
+pub enum QuarantineCommand {
+    /// List quarantined messages and why they were refused
+    List(ListOutput),
+    /// File quarantined messages again (after a fix or a config change);
+    /// those filed leave the quarantine
+    Retry(QuarantineRetryArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct QuarantineRetryArgs {
+    /// Quarantined files (`quarantine/<id>.eml` or `<id>`); default: all
+    pub files: Vec<String>,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+pub fn cmd_quarantine(ctx: &Ctx, cmd: QuarantineCommand) -> Result<()> {
     match cmd {
         QuarantineCommand::List(args) => list(ctx, args),
         QuarantineCommand::Retry(args) => retry(ctx, args),
@@ -50,7 +68,7 @@ fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
     )
 }
 
-fn list(ctx: &Ctx, args: QuarantineListArgs) -> Result<()> {
+fn list(ctx: &Ctx, args: ListOutput) -> Result<()> {
     let store = ctx.store()?;
     let mut rows = Vec::new();
     for name in store.quarantined_names()? {

@@ -1,7 +1,10 @@
-//! `tix reply` and `tix comment`: entries whose point is their text.
+//! `tix reply`: a public answer for the customer, e-mailed when sending is
+//! configured.
 
-use crate::cli::{CommentArgs, ReplyArgs};
-use crate::ui::input;
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::ui::complete;
 use crate::ui::mail::say_delivered;
 use crate::ui::output::{print, warn};
 use tix_core::domain::{Event, Status};
@@ -10,14 +13,34 @@ use tix_core::mail::respond::{self, CustomerReply};
 use tix_core::mail::template;
 use tix_core::ops::{self, Draft};
 
-use super::{Ctx, write_on};
+use super::prelude::{AttachArgs, BodyArgs, Ctx, StatusValue};
 
-pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct ReplyArgs {
+    /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub id: String,
+    #[command(flatten)]
+    pub body: BodyArgs,
+    /// Also set the status (default: a new ticket becomes open)
+    #[arg(long, value_enum)]
+    pub status: Option<StatusValue>,
+    #[command(flatten)]
+    pub attach: AttachArgs,
+    /// A canned answer: the text of .tix/templates/NAME.md (after any -m/-F text)
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// Record the reply without e-mailing it
+    #[arg(long)]
+    pub no_send: bool,
+}
+
+pub fn cmd_reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     // Read everything the user gives before taking the store lock; the
     // ticket and the attachments are checked before the editor opens, so
     // no text is written in vain.
     let (store, actor, id) = ctx.target(&args.id)?;
-    let attachments = input::read_attachments(&args.attach, store.config().max_attachment_bytes)?;
+    let attachments = args.attach.read(store.config().max_attachment_bytes)?;
     let typed = match &args.template {
         Some(_) => args.body.given()?,
         None => Some(args.body.required("reply")?),
@@ -89,21 +112,4 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
         }
         None => Ok(()),
     }
-}
-
-pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
-    // The ticket and the attachments are checked before the editor opens.
-    let (store, actor, id) = ctx.target(&args.id)?;
-    let attachments = input::read_attachments(&args.attach, store.config().max_attachment_bytes)?;
-    let body = args.body.required("note")?;
-    write_on(&store, &actor, id, "comment", |_, _, _| {
-        Ok(vec![Draft {
-            event: Event::Note { mail: None },
-            body,
-            attachments,
-            original: None,
-            author: None,
-        }])
-    })?;
-    Ok(())
 }
