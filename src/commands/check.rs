@@ -1,14 +1,20 @@
 //! `tix check`: everything that could be wrong with a store, reported
 //! with paths; exit code 10 when anything is.
 
+use clap::Args;
 use serde::Serialize;
 
-use crate::cli::output::{self, print};
-use crate::cli::{CheckArgs, TextFormat};
+use crate::ui::output::{self, print};
 use tix_core::domain::fold;
 use tix_core::error::{Error, ErrorKind, Result};
 
-use super::Ctx;
+use super::prelude::{Ctx, TextFormat, TextOutput};
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub output: TextOutput,
+}
 
 #[derive(Serialize)]
 struct Report {
@@ -24,7 +30,7 @@ struct Report {
     folded: Vec<String>,
 }
 
-pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
+pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     let store = ctx.store()?;
     let mut report = Report {
         tickets: 0,
@@ -84,7 +90,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
             h.path
         ));
     }
-    match args.format {
+    match args.output.format {
         TextFormat::Json => print(&output::json(&report)?)?,
         TextFormat::Text => {
             let mut out = String::new();

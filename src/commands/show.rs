@@ -1,17 +1,31 @@
 //! `tix show`: a ticket's state and its whole trail, oldest first.
 
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 use serde_json::{Map, Value, json};
 
-use crate::cli::output::{self, Style, print, warn};
-use crate::cli::{ShowArgs, TextFormat};
+use crate::ui::complete;
+use crate::ui::output::{self, Style, print, warn};
 use tix_core::domain::{
     DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, TrailItem, fold,
 };
 use tix_core::error::Result;
 
-use super::Ctx;
+use super::prelude::{Ctx, TextFormat, TextOutput};
 
-pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub id: String,
+    /// Leave out internal notes and internal changes: what the customer may see
+    #[arg(long)]
+    pub public: bool,
+    #[command(flatten)]
+    pub output: TextOutput,
+}
+
+pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let store = ctx.store()?;
     let id = store.resolve_id(&args.id)?;
     let files = store.read_ticket(&id)?;
@@ -36,7 +50,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         })
         .collect();
     let trail: Vec<&TrailItem> = trail.iter().collect();
-    match args.format {
+    match args.output.format {
         TextFormat::Json => {
             let entries: Vec<Value> = trail.iter().map(|i| entry_json(i)).collect();
             let linked_from: Vec<Value> = linked_from

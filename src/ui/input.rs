@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-use crate::cli::BodyArgs;
+use tix_core::domain::{FieldDef, FieldType, FieldValue, TicketId};
 use tix_core::error::{Error, Result};
 use tix_core::ops::NewAttachment;
 
@@ -23,11 +23,11 @@ pub fn interactive() -> bool {
 pub const MAX_TEXT_BYTES: u64 = 4 << 20;
 
 /// The text given with `-m` or `-F`, if any.
-pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
-    if !args.message.is_empty() {
-        return Ok(Some(args.message.join("\n\n")));
+pub fn given_body(message: &[String], file: Option<&Path>) -> Result<Option<String>> {
+    if !message.is_empty() {
+        return Ok(Some(message.join("\n\n")));
     }
-    let Some(path) = &args.file else {
+    let Some(path) = file else {
         return Ok(None);
     };
     let what = if path.as_os_str() == "-" {
@@ -95,8 +95,8 @@ pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
 
 /// The text for an entry that needs one: `-m`, `-F`, or the editor on a
 /// terminal.
-pub fn required_body(args: &BodyArgs, what: &str) -> Result<String> {
-    if let Some(text) = given_body(args)? {
+pub fn required_body(message: &[String], file: Option<&Path>, what: &str) -> Result<String> {
+    if let Some(text) = given_body(message, file)? {
         if text.trim().is_empty() {
             return Err(Error::invalid(format!("the {what} is empty")));
         }
@@ -329,6 +329,20 @@ pub fn prompt_or_fail(label: &str, flag: &str) -> Result<String> {
         });
     }
     Err(Error::invalid(format!("missing {label}")).with_hint(format!("give it with {flag}")))
+}
+
+/// Asks for a custom field that closing ticket `id` requires: a pick of
+/// its choices, or a line of text; off a terminal, an error saying to pass
+/// it with `--field`.
+pub fn field_to_close(id: TicketId, def: &FieldDef) -> Result<FieldValue> {
+    let flag = format!("tix close {id} --field {}=VALUE", def.name);
+    let label = format!("field {} (required to close ticket {id})", def.name);
+    let raw = if def.field_type == FieldType::Choice {
+        select_or_fail(&label, &def.choices, &flag)?
+    } else {
+        prompt_or_fail(&label, &flag)?
+    };
+    def.parse_value(&raw).map_err(Error::invalid)
 }
 
 /// Asks to pick one of `choices` on a terminal.
