@@ -179,16 +179,30 @@ fn editor_command() -> String {
 }
 
 fn run_editor(editor: &str, path: &Path) -> Result<std::process::ExitStatus> {
-    let mut child = std::process::Command::new("sh")
+    use std::os::unix::process::CommandExt;
+    // Ignored before the spawn: an editor that is interrupted at once
+    // (a Ctrl-C goes to the whole foreground group, tix included) must
+    // not find tix still listening, however the two are scheduled.
+    let _ignore = IgnoreInterrupts::new();
+    let mut command = std::process::Command::new("sh");
+    command
         .arg("-c")
         .arg(format!("{editor} \"$@\""))
         .arg(editor)
-        .arg(path)
+        .arg(path);
+    // SAFETY: runs in the child between fork and exec, and only calls
+    // signal(2), which is async-signal-safe. It gives the editor Ctrl-C
+    // back, since ignored signals stay ignored across exec.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = command
         .spawn()
         .map_err(|e| Error::internal(format!("cannot run the editor `{editor}`: {e}")))?;
-    // Ignored only after the spawn, so the editor itself gets Ctrl-C as
-    // usual; tix must live on to clean up and say what happened.
-    let _ignore = IgnoreInterrupts::new();
     child
         .wait()
         .map_err(|e| Error::internal(format!("cannot wait for the editor `{editor}`: {e}")))
