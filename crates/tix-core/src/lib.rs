@@ -17,7 +17,7 @@
 //! [`testing_hooks`] holds the test-only environment hooks, compiled out of
 //! release builds; [`warnings`] carries warnings to whatever shows them.
 //! docs/architecture.md describes the layers in full, and
-//! tests/architecture.rs (in the `tix` package) holds the code to them.
+//! tests/it/architecture.rs (in the `tix` package) holds the code to them.
 
 pub mod domain;
 pub mod error;

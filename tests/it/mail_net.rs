@@ -5,13 +5,13 @@
 //! Without Dovecot or aiosmtpd installed these tests print "skipping" and
 //! pass; with TIX_REQUIRE_MAIL_SERVERS=1 (CI) they fail instead.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use common::mailserver::{Dovecot, ODD_PASSWORD, ODD_USER, PASSWORD, SmtpSink, USER, free_port};
+use crate::common::mailserver::{
+    Dovecot, ODD_PASSWORD, ODD_USER, PASSWORD, SmtpSink, USER, free_port,
+};
 use tix_core::ErrorKind;
 use tix_core::mail::net::imap::ImapSession;
 use tix_core::mail::net::pop3::Pop3Session;

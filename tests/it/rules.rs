@@ -2,9 +2,7 @@
 //! round-robin, random, least-load, max_active), availability, and
 //! re-assignment when a customer writes to an absent agent's ticket.
 
-mod common;
-
-use common::Sandbox;
+use crate::common::Sandbox;
 use serde_json::Value;
 
 /// A store with agents alice (admin), bob and carol and the given
@@ -306,9 +304,13 @@ fn escalation_can_tell_the_customer() {
         replies[0]["body"].as_str().unwrap().trim(),
         format!("Your request {id} is now with our specialists; expect an answer within a day.")
     );
-    assert_eq!(common::files_under(&sb.dir.join("sent-mail")).len(), 1);
+    assert_eq!(
+        crate::common::files_under(&sb.dir.join("sent-mail")).len(),
+        1
+    );
     // The internal reason stays internal.
-    let mail = std::fs::read_to_string(&common::files_under(&sb.dir.join("sent-mail"))[0]).unwrap();
+    let mail =
+        std::fs::read_to_string(&crate::common::files_under(&sb.dir.join("sent-mail"))[0]).unwrap();
     assert!(!mail.contains("Needs a specialist"), "{mail}");
 }
 
@@ -414,7 +416,7 @@ fn a_rule_made_assignment_at_create_is_an_entry_by_tix() {
 
 #[test]
 fn a_ticket_opened_by_one_mail_has_one_message_in_templates() {
-    let Some(mail) = common::corpus::file("apache-spamassassin/t/data/nice/016") else {
+    let Some(mail) = crate::common::corpus::file("apache-spamassassin/t/data/nice/016") else {
         return;
     };
     let sb = Sandbox::init();
@@ -447,7 +449,7 @@ fn a_ticket_opened_by_one_mail_has_one_message_in_templates() {
         assert!(!first.trim().is_empty(), "{text}");
     };
     // The agents' notification of the new ticket.
-    let sent = common::files_under(&sb.dir.join("sent-mail"));
+    let sent = crate::common::files_under(&sb.dir.join("sent-mail"));
     assert_eq!(sent.len(), 1, "{sent:?}");
     let notification =
         String::from_utf8_lossy(&std::fs::read(&sent[0]).unwrap()).replace("\r\n", "\n");

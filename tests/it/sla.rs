@@ -3,9 +3,7 @@
 //! in calendar time and in business hours across a weekend and a
 //! holiday, with the clock paused while the ticket is pending.
 
-mod common;
-
-use common::Sandbox;
+use crate::common::Sandbox;
 use serde_json::Value;
 
 fn create(sb: &Sandbox, priority: &str, now: &str) -> String {
@@ -147,13 +145,16 @@ fn a_warning_notifies_the_agent_by_mail_once() {
     let actions = tick(&sb, "2026-11-02T12:30:00Z");
     assert_eq!(actions.len(), 1, "{actions:#?}");
     assert!(actions[0]["action"].as_str().unwrap().contains("warning"));
-    let sent = common::files_under(&sb.dir.join("sent-mail"));
+    let sent = crate::common::files_under(&sb.dir.join("sent-mail"));
     assert_eq!(sent.len(), 1, "{sent:?}");
     let mail = std::fs::read_to_string(&sent[0]).unwrap();
     assert!(mail.contains("alice@example.com"), "{mail}");
     assert!(mail.contains(&format!("[tix #{id}]")), "{mail}");
     assert!(tick(&sb, "2026-11-02T12:40:00Z").is_empty());
-    assert_eq!(common::files_under(&sb.dir.join("sent-mail")).len(), 1);
+    assert_eq!(
+        crate::common::files_under(&sb.dir.join("sent-mail")).len(),
+        1
+    );
 }
 
 #[test]

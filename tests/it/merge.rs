@@ -1,11 +1,9 @@
 //! Two clones working offline on the same tickets, then merging with plain
 //! `git pull`: no conflicts, nothing lost, the same state on both sides.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{Sandbox, files_under, kinds, sorted};
+use crate::common::{Sandbox, files_under, kinds, sorted};
 use serde_json::Value;
 
 /// A bare origin and two clones of it: A made the store (agents alice and
@@ -331,7 +329,7 @@ fn a_comment_written_before_the_lock_applies() {
 /// Real messages of the corpus that open tickets (plain customer mail,
 /// various charsets and structures), by path in the corpus.
 fn corpus_messages(count: usize) -> Option<Vec<Vec<u8>>> {
-    let dir = common::corpus::dir()?;
+    let dir = crate::common::corpus::dir()?;
     let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap();
     let picked: Vec<Vec<u8>> = index
         .lines()

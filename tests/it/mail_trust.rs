@@ -4,15 +4,13 @@
 //! and subjects too long for one header line.
 //!
 //! Every test runs the real `tix` binary in a [`Sandbox`] and checks what it
-//! left behind; real mail from the shared corpus (`common::corpus`) is used where
+//! left behind; real mail from the shared corpus (`crate::common::corpus`) is used where
 //! it exists.
-
-mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::{Sandbox, files_under};
+use crate::common::{Sandbox, files_under};
 use serde_json::Value;
 
 const DATE: &str = "Mon, 02 Mar 2026 10:00:00 +0000";
@@ -47,9 +45,9 @@ fn simple(from: &str, subject: &str, id: &str, extra: &[(&str, &str)]) -> Vec<u8
     message(&headers, format!("Text of {subject}\n").as_bytes())
 }
 
-/// A corpus file, in a test that has checked `common::corpus::dir()`.
+/// A corpus file, in a test that has checked `crate::common::corpus::dir()`.
 fn corpus(path: &str) -> Vec<u8> {
-    common::corpus::file(path).expect("the test checks for the corpus first")
+    crate::common::corpus::file(path).expect("the test checks for the corpus first")
 }
 
 static INPUTS: AtomicUsize = AtomicUsize::new(0);
@@ -224,7 +222,7 @@ fn east_asian_and_thai_charsets_are_decoded() {
         assert_eq!(body.trim_end(), text, "{charset} body");
     }
     // Real mail: an ISO-2022-JP body and an EUC-KR encoded-word subject.
-    if common::corpus::dir().is_none() {
+    if crate::common::corpus::dir().is_none() {
         return;
     }
     let (_, _, body) = imported_text(
@@ -756,7 +754,7 @@ fn dsn(original: &[u8], id: &str, headers_only: bool) -> Vec<u8> {
 
 #[test]
 fn bounces_of_our_replies_are_recorded_as_failed_deliveries() {
-    if common::corpus::dir().is_none() {
+    if crate::common::corpus::dir().is_none() {
         return;
     }
     let sb = Sandbox::init();

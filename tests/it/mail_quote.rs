@@ -1,5 +1,5 @@
 //! Oracle tests for `tix_core::mail::quote::split_reply` on the shared e-mail
-//! corpus (found by `common::corpus`).
+//! corpus (found by `crate::common::corpus`).
 //!
 //! - `mailgun-talon/`: talon's reply-extraction fixtures. Talon expects the
 //!   reply of `standard_replies/NAME.eml` to be `NAME_reply_text` when that
@@ -7,14 +7,12 @@
 //!   `reply-quotations-share-block.eml` to be non-empty without "From".
 //! - every message of the corpus: the two halves join back to the input.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
 use tix_core::mail::quote::{SplitReply, split_reply};
 
 fn corpus() -> Option<PathBuf> {
-    common::corpus::dir()
+    crate::common::corpus::dir()
 }
 
 /// The decoded first text body of a raw message, as tix's importer gets it.
@@ -225,11 +223,11 @@ fn invariant_over_the_whole_corpus() {
 }
 
 // ---------------------------------------------------------------------------
-// The corpus locator every test uses (tests/common/corpus.rs).
+// The corpus locator every test uses (tests/it/common/corpus.rs).
 
 fn fake_corpus(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
-    std::fs::write(dir.join(common::corpus::MARKER), "").unwrap();
+    std::fs::write(dir.join(crate::common::corpus::MARKER), "").unwrap();
 }
 
 #[test]
@@ -237,14 +235,20 @@ fn a_missing_corpus_is_a_skip_unless_required() {
     let tmp = tempfile::tempdir().unwrap();
     let checkout = tmp.path().join("work/tix");
     std::fs::create_dir_all(&checkout).unwrap();
-    assert_eq!(common::corpus::locate(None, false, &checkout), Ok(None));
-    let err = common::corpus::locate(None, true, &checkout).unwrap_err();
+    assert_eq!(
+        crate::common::corpus::locate(None, false, &checkout),
+        Ok(None)
+    );
+    let err = crate::common::corpus::locate(None, true, &checkout).unwrap_err();
     assert!(err.contains("TIX_REQUIRE_CORPUS=1"), "{err}");
     let looked_in = checkout.join("..").join("shared").join("corpus");
     assert!(err.contains(&looked_in.display().to_string()), "{err}");
     // A directory without the index is not a corpus.
     std::fs::create_dir_all(tmp.path().join("work/shared").join("corpus")).unwrap();
-    assert_eq!(common::corpus::locate(None, false, &checkout), Ok(None));
+    assert_eq!(
+        crate::common::corpus::locate(None, false, &checkout),
+        Ok(None)
+    );
 }
 
 #[test]
@@ -254,13 +258,13 @@ fn the_corpus_is_found_beside_the_checkout_or_a_level_up() {
     std::fs::create_dir_all(&checkout).unwrap();
     let upper = tmp.path().join("work/shared").join("corpus");
     fake_corpus(&upper);
-    let found = common::corpus::locate(None, true, &checkout)
+    let found = crate::common::corpus::locate(None, true, &checkout)
         .unwrap()
         .unwrap();
     assert_eq!(found.canonicalize().unwrap(), upper.canonicalize().unwrap());
     let beside = tmp.path().join("work/wt/shared").join("corpus");
     fake_corpus(&beside);
-    let found = common::corpus::locate(None, true, &checkout)
+    let found = crate::common::corpus::locate(None, true, &checkout)
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -278,18 +282,18 @@ fn tix_corpus_wins_and_must_be_a_corpus() {
     let named = tmp.path().join("elsewhere");
     fake_corpus(&named);
     assert_eq!(
-        common::corpus::locate(Some(named.as_os_str()), false, &checkout),
+        crate::common::corpus::locate(Some(named.as_os_str()), false, &checkout),
         Ok(Some(named.clone()))
     );
     let wrong = tmp.path().join("nothing-here");
-    let err = common::corpus::locate(Some(wrong.as_os_str()), false, &checkout).unwrap_err();
+    let err = crate::common::corpus::locate(Some(wrong.as_os_str()), false, &checkout).unwrap_err();
     assert!(
         err.contains("TIX_CORPUS=") && err.contains("nothing-here"),
         "{err}"
     );
     // Set but empty counts as unset.
     assert!(
-        common::corpus::locate(Some(std::ffi::OsStr::new("")), false, &checkout)
+        crate::common::corpus::locate(Some(std::ffi::OsStr::new("")), false, &checkout)
             .unwrap()
             .is_some()
     );
@@ -310,5 +314,8 @@ fn every_test_finds_the_corpus_through_common() {
             }
         }
     }
-    assert!(own.is_empty(), "use common::corpus instead in {own:?}");
+    assert!(
+        own.is_empty(),
+        "use crate::common::corpus instead in {own:?}"
+    );
 }

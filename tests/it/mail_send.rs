@@ -6,13 +6,11 @@
 //! Without aiosmtpd (or openssl) the SMTP tests print "skipping" and pass;
 //! with TIX_REQUIRE_MAIL_SERVERS=1 (CI) they fail instead.
 
-mod common;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::common::mailserver::{SmtpServer, SmtpSink, free_port};
 use chrono::{TimeZone, Utc};
-use common::mailserver::{SmtpServer, SmtpSink, free_port};
 use mail_parser::{HeaderValue, MessageParser, MimeHeaders};
 use tix_core::ErrorKind;
 use tix_core::domain::config::MailConfig;

@@ -2,9 +2,7 @@
 //! only about what was written, time zones, confirmations that say what
 //! changed, and files that stay out of the store's work tree.
 
-mod common;
-
-use common::Sandbox;
+use crate::common::Sandbox;
 
 // ------------------------------------------------- identities (control chars)
 
@@ -181,13 +179,16 @@ fn store_with_file_outbox(mail_extra: &str) -> (Sandbox, String) {
 fn the_file_transport_keeps_its_relative_dir_out_of_git() {
     let (sb, id) = store_with_file_outbox("");
     sb.tix(["reply", &id, "-m", "On its way."]).ok();
-    let written = common::files_under(&sb.dir.join("outbox-mail"));
+    let written = crate::common::files_under(&sb.dir.join("outbox-mail"));
     assert_eq!(written.len(), 1, "{written:?}");
     // Nothing untracked: `git add -A` would commit customers' mail.
     sb.assert_clean();
     assert_eq!(sb.git(["status", "--porcelain", "--ignored=no"]), "");
     sb.tix(["reply", &id, "-m", "Delivered?"]).ok();
-    assert_eq!(common::files_under(&sb.dir.join("outbox-mail")).len(), 2);
+    assert_eq!(
+        crate::common::files_under(&sb.dir.join("outbox-mail")).len(),
+        2
+    );
     let exclude = std::fs::read_to_string(sb.dir.join(".git/info/exclude")).unwrap();
     assert_eq!(exclude.matches("/outbox-mail/").count(), 1, "{exclude}");
 }
@@ -196,7 +197,7 @@ fn the_file_transport_keeps_its_relative_dir_out_of_git() {
 fn message_ids_of_real_mail_use_the_from_domain_not_tix_invalid() {
     let (sb, id) = store_with_file_outbox("from: \"Help <help@Support.Example.com>\"\n");
     sb.tix(["reply", &id, "-m", "On its way."]).ok();
-    let written = common::files_under(&sb.dir.join("outbox-mail"));
+    let written = crate::common::files_under(&sb.dir.join("outbox-mail"));
     let mail = std::fs::read_to_string(&written[0]).unwrap();
     let id_line = mail
         .lines()
@@ -207,8 +208,8 @@ fn message_ids_of_real_mail_use_the_from_domain_not_tix_invalid() {
     // The configured domain still wins.
     let (sb, id) = store_with_file_outbox("message_id_domain: tix.example.net\n");
     sb.tix(["reply", &id, "-m", "On its way."]).ok();
-    let mail =
-        std::fs::read_to_string(&common::files_under(&sb.dir.join("outbox-mail"))[0]).unwrap();
+    let mail = std::fs::read_to_string(&crate::common::files_under(&sb.dir.join("outbox-mail"))[0])
+        .unwrap();
     assert!(mail.contains("@tix.example.net>"), "{mail}");
 }
 

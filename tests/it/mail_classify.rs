@@ -1,11 +1,9 @@
 //! Checks `tix_core::mail::classify` against the real-world corpus in
-//! shared corpus found by `common::corpus` (see its README.txt and
+//! shared corpus found by `crate::common::corpus` (see its README.txt and
 //! INDEX.tsv).
 //!
-//! Run with `cargo test --test mail_classify -- --nocapture` to see the
+//! Run with `cargo test --test it mail_classify:: -- --nocapture` to see the
 //! agreement table.
-
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -198,7 +196,7 @@ fn sisimai_kind(reason: &str) -> NoiseKind {
 
 #[test]
 fn corpus_agreement() {
-    let Some(corpus) = common::corpus::dir() else {
+    let Some(corpus) = crate::common::corpus::dir() else {
         return;
     };
 

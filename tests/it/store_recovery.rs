@@ -1,11 +1,9 @@
 //! The store stays writable and honest after what a crash, a stray git
 //! lock, a damaged cache or a hostile committed file leaves behind.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::Sandbox;
+use crate::common::Sandbox;
 
 /// Commits `name` with `text` into the ticket's directory behind tix's
 /// back, as a pull or a hand edit would.
@@ -150,7 +148,7 @@ fn a_lock_on_another_branch_is_left_alone() {
 /// An MTA must not be told to retry for ever because of a dead lock.
 #[test]
 fn import_eml_is_not_stuck_on_a_stale_ref_lock() {
-    let Some(mail) = common::corpus::file("apache-spamassassin/t/data/nice/007") else {
+    let Some(mail) = crate::common::corpus::file("apache-spamassassin/t/data/nice/007") else {
         return;
     };
     let sb = Sandbox::init();

@@ -1,9 +1,7 @@
 //! End-to-end tests of the `tix` command line: the real binary against real
 //! git repositories in temporary directories.
 
-mod common;
-
-use common::{Sandbox, files_under, ids_of, kinds, sorted};
+use crate::common::{Sandbox, files_under, ids_of, kinds, sorted};
 use serde_json::{Value, json};
 
 const ALICE: &str = "Alice Admin\talice@example.com";

@@ -4,10 +4,8 @@
 //! recorded and retried from the outbox; the customer's answer threads
 //! back onto the ticket.
 
-mod common;
-
-use common::Sandbox;
-use common::mailserver::SmtpServer;
+use crate::common::Sandbox;
+use crate::common::mailserver::SmtpServer;
 use mail_parser::MessageParser;
 use serde_json::Value;
 
@@ -146,7 +144,7 @@ fn a_reply_is_mailed_with_greeting_and_thread_headers_and_the_answer_threads_bac
 
 #[test]
 fn a_failed_send_is_recorded_and_retried_from_the_outbox() {
-    let closed = common::mailserver::free_port();
+    let closed = crate::common::mailserver::free_port();
     let (sb, id) = store_with_ticket(&no_ack(&format!(
         "outgoing:\n  transport: smtp\n  host: 127.0.0.1\n  port: {closed}\n  tls: plain\n  \
          allow_plaintext: true\n  timeout: 5s\n"
@@ -210,14 +208,17 @@ fn the_file_transport_writes_exactly_the_bytes_the_trail_keeps() {
     let replies = of_kind(&sb, &id, "reply");
     let mail = &replies[0]["mail"];
     let kept = std::fs::read(sb.ticket_dir(&id).join(mail["raw"].as_str().unwrap())).unwrap();
-    let written = common::files_under(&sb.dir.join("sent-mail"));
+    let written = crate::common::files_under(&sb.dir.join("sent-mail"));
     assert_eq!(written.len(), 1, "{written:?}");
     assert_eq!(std::fs::read(&written[0]).unwrap(), kept);
 
     // --no-send: recorded, not mailed, not waiting.
     sb.tix(["reply", &id, "-m", "Internal draft", "--no-send"])
         .ok();
-    assert_eq!(common::files_under(&sb.dir.join("sent-mail")).len(), 1);
+    assert_eq!(
+        crate::common::files_under(&sb.dir.join("sent-mail")).len(),
+        1
+    );
     let replies = of_kind(&sb, &id, "reply");
     assert_eq!(replies.len(), 2);
     assert_eq!(replies[1]["mail"], Value::Null);
@@ -484,7 +485,7 @@ fn agents_are_notified_and_answering_the_notification_answers_the_customer() {
 
 #[test]
 fn a_failed_acknowledgement_waits_in_the_outbox_and_is_retried() {
-    let closed = common::mailserver::free_port();
+    let closed = crate::common::mailserver::free_port();
     let (sb, id) = store_with_ticket(&format!(
         "outgoing:\n  transport: smtp\n  host: 127.0.0.1\n  port: {closed}\n  tls: plain\n  \
          allow_plaintext: true\n  timeout: 5s\n"

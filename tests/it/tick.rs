@@ -2,9 +2,7 @@
 //! assigning tickets that waited for room, auto-close and lock,
 //! idempotence, and two clones ticking at once.
 
-mod common;
-
-use common::Sandbox;
+use crate::common::Sandbox;
 use serde_json::Value;
 
 const T0: &str = "2026-11-02T09:00:00Z";
@@ -282,7 +280,10 @@ fn a_dry_run_says_exactly_what_the_real_run_does_and_a_run_is_one_commit() {
     // One commit for the actions and the notifications they e-mail, one
     // recording the deliveries.
     assert_eq!(sb.commit_count(), before + 2);
-    assert_eq!(common::files_under(&sb.dir.join("sent-mail")).len(), 2);
+    assert_eq!(
+        crate::common::files_under(&sb.dir.join("sent-mail")).len(),
+        2
+    );
     for id in &ids[..2] {
         assert_eq!(sb.ticket(id)["outbox"], serde_json::json!({}), "delivered");
     }

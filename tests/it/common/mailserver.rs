@@ -388,12 +388,6 @@ service pop3-login {{
         self.add_message_to(&self.maildir, bytes);
     }
 
-    /// Delivers a message to `folder` (created if missing).
-    pub fn add_message_in(&self, folder: &str, bytes: &[u8]) {
-        let dir = self.create_folder(folder);
-        self.add_message_to(&dir, bytes);
-    }
-
     fn add_message_to(&self, maildir: &Path, bytes: &[u8]) {
         static SEQUENCE: AtomicU32 = AtomicU32::new(0);
         let name = format!(
@@ -405,16 +399,6 @@ service pop3-login {{
         std::fs::write(&tmp, bytes).unwrap();
         std::os::unix::fs::chown(&tmp, Some(self.users.uid), Some(self.users.gid)).unwrap();
         std::fs::rename(&tmp, maildir.join("new").join(&name)).unwrap();
-    }
-
-    /// A Maildir++ folder under the INBOX's Maildir; returns its directory.
-    pub fn create_folder(&self, folder: &str) -> PathBuf {
-        let dir = self.maildir.join(format!(".{folder}"));
-        for sub in ["cur", "new", "tmp"] {
-            std::fs::create_dir_all(dir.join(sub)).unwrap();
-        }
-        chown_tree(&dir, self.users.uid, self.users.gid);
-        dir
     }
 
     /// Messages in INBOX (new and seen).
@@ -612,7 +596,7 @@ pub struct Received {
     pub bytes: Vec<u8>,
 }
 
-/// An aiosmtpd run by `tests/common/smtp_sink.py`: STARTTLS, or TLS from
+/// An aiosmtpd run by `tests/it/common/smtp_sink.py`: STARTTLS, or TLS from
 /// the first byte, optionally requiring a login; unlike [`SmtpSink`] it
 /// keeps each message byte for byte with its envelope. Stopped when
 /// dropped.
@@ -648,7 +632,7 @@ impl SmtpServer {
         let certs = TestCertificates::create(tmp.path());
         let received = tmp.path().join("received");
         std::fs::create_dir_all(&received).unwrap();
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/common/smtp_sink.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/common/smtp_sink.py");
         let port = free_port();
         let log = std::fs::File::create(tmp.path().join("smtp.log")).unwrap();
         let mut command = Command::new(&python);

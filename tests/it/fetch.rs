@@ -4,13 +4,11 @@
 //! shows up nowhere. Skipped (with a message) where Dovecot is not
 //! installed, except in CI (`TIX_REQUIRE_MAIL_SERVERS=1`).
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use common::mailserver::{Dovecot, PASSWORD, USER};
-use common::{Run, Sandbox};
+use crate::common::mailserver::{Dovecot, PASSWORD, USER};
+use crate::common::{Run, Sandbox};
 use serde_json::Value;
 
 const PASSWORD_VAR: &str = "TIX_TEST_MAIL_PASSWORD";
@@ -99,7 +97,7 @@ trait Args {
     fn args(self, args: &[&str]) -> Self;
 }
 
-impl Args for common::Tix<'_> {
+impl Args for crate::common::Tix<'_> {
     fn args(mut self, args: &[&str]) -> Self {
         for a in args {
             self = self.arg(a);
@@ -302,7 +300,7 @@ fn the_password_appears_in_no_output_and_nowhere_in_the_repository() {
         .run();
     let mut seen = out + &again.stderr + &again.ok();
     seen.push_str(&sb.git(["log", "-p", "--all", "--format=%an %ae %s %b"]));
-    for file in common::files_under(&sb.dir.join(".git/tix")) {
+    for file in crate::common::files_under(&sb.dir.join(".git/tix")) {
         seen.push_str(&String::from_utf8_lossy(&std::fs::read(file).unwrap()));
     }
     let secret_part = &PASSWORD[..PASSWORD.len() - 2];
@@ -351,7 +349,7 @@ fn an_unreachable_server_or_an_untrusted_certificate_changes_nothing() {
     let run = fetch(&sb, "pop3", &[]).code(11);
     assert!(run.stderr.contains("certificate"), "{}", run.stderr);
     // A port nobody listens on.
-    let closed = common::mailserver::free_port();
+    let closed = crate::common::mailserver::free_port();
     sb.set_mail(&format!(
         "accounts:\n  support:\n    protocol: imap\n    host: 127.0.0.1\n    port: {closed}\n    \
          user: {USER}\n    tls: plain\n    allow_plaintext: true\n    \
@@ -381,7 +379,7 @@ fn a_server_that_goes_away_mid_fetch_loses_nothing() {
     };
     let sb = store_for(&server, "imap", "");
     let child = sb
-        .std_command(common::TIX)
+        .std_command(crate::common::TIX)
         .args(["import", "imap", "--batch", "1"])
         .env(PASSWORD_VAR, PASSWORD)
         .stdout(std::process::Stdio::piped())

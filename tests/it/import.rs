@@ -2,12 +2,10 @@
 //! threading, idempotence, subject tags, closed and locked tickets,
 //! automatic mail, the blacklist, the quarantine, attachments, dates, dry
 //! runs, the exit codes an MTA sees, crash safety and the real-world corpus
-//! (found by `common::corpus`).
+//! (found by `crate::common::corpus`).
 //!
 //! Every test runs the real `tix` binary in a [`Sandbox`] and checks what
 //! it left behind: `tix show`/`tix list` JSON, files on disk, git history.
-
-mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -15,7 +13,7 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Sandbox, TIX, files_under, ids_of, kinds};
+use crate::common::{Sandbox, TIX, files_under, ids_of, kinds};
 use serde_json::Value;
 
 /// The Date most test messages carry: well before any clock the tests use.
@@ -2023,10 +2021,10 @@ fn an_import_killed_mid_run_leaves_a_clean_work_tree_once_resumed() {
 
 #[test]
 fn real_world_corpus_imports_cleanly() {
-    let Some(corpus) = common::corpus::dir() else {
+    let Some(corpus) = crate::common::corpus::dir() else {
         return;
     };
-    let index = corpus.join(common::corpus::MARKER);
+    let index = corpus.join(crate::common::corpus::MARKER);
     let sb = Sandbox::init();
     let maildir = sb.mkdir("Corpus");
     for d in ["cur", "new", "tmp"] {

@@ -1,14 +1,12 @@
 //! Several tix processes at once, and the store lock.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Sandbox, TIX};
+use crate::common::{Sandbox, TIX};
 
 #[test]
 fn eight_concurrent_comments_all_land_as_eight_commits() {

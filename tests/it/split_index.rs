@@ -2,9 +2,7 @@
 //! index is large (forced here with a threshold of one entry), and that
 //! index stays one git itself reads, writes and merges with.
 
-mod common;
-
-use common::Sandbox;
+use crate::common::Sandbox;
 
 /// Runs tix with the split index forced on (and re-split after `resplit`
 /// added entries); returns stdout.

@@ -1,8 +1,5 @@
 //! Shared helpers for the integration tests: a sandbox with its own HOME
 //! and git identity, and ways to run the real `tix` binary and `git` in it.
-//!
-//! Every test binary includes this module but uses only part of it.
-#![allow(dead_code)]
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -193,7 +190,8 @@ impl Tix<'_> {
 /// A temporary directory with its own HOME (and git identity "Alice Admin
 /// <alice@example.com>") and a directory for the store.
 pub struct Sandbox {
-    tmp: tempfile::TempDir,
+    /// Removes the directory when the sandbox goes.
+    _tmp: tempfile::TempDir,
     pub home: PathBuf,
     /// Where commands run by default: the store directory.
     pub dir: PathBuf,
@@ -218,7 +216,11 @@ impl Sandbox {
         std::fs::write(home.join(".gitconfig"), GITCONFIG).unwrap();
         let dir = root.join("store");
         std::fs::create_dir_all(&dir).unwrap();
-        Sandbox { tmp, home, dir }
+        Sandbox {
+            _tmp: tmp,
+            home,
+            dir,
+        }
     }
 
     /// Like [`Sandbox::new`], with the temporary directory inside `parent`
@@ -234,7 +236,11 @@ impl Sandbox {
         std::fs::write(home.join(".gitconfig"), GITCONFIG).unwrap();
         let dir = root.join("store");
         std::fs::create_dir_all(&dir).unwrap();
-        Sandbox { tmp, home, dir }
+        Sandbox {
+            _tmp: tmp,
+            home,
+            dir,
+        }
     }
 
     /// Like [`Sandbox::init`], inside `parent`.
@@ -317,15 +323,6 @@ impl Sandbox {
         S: AsRef<OsStr>,
     {
         self.tix(args).ok()
-    }
-
-    /// Runs tix and returns its exit code.
-    pub fn code<I, S>(&self, args: I) -> i32
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<OsStr>,
-    {
-        self.tix(args).run().code
     }
 
     /// Runs git in `dir` and returns what happened.

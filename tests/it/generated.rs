@@ -1,5 +1,5 @@
 //! The committed completions and man pages must match the clap
-//! definitions. Regenerate with `TIX_BLESS=1 cargo test --test generated`.
+//! definitions. Regenerate with `TIX_BLESS=1 cargo test --test it generated::`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -41,7 +41,7 @@ fn completions_and_man_pages_are_current() {
     }
     assert!(
         problems.is_empty(),
-        "{}\nregenerate with: TIX_BLESS=1 cargo test --test generated",
+        "{}\nregenerate with: TIX_BLESS=1 cargo test --test it generated::",
         problems.join("\n")
     );
 }

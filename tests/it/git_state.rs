@@ -2,13 +2,11 @@
 //! the state and the way out, and commits nothing; reads go on working;
 //! and no write that exited 0 is lost by what git does next.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use common::{Sandbox, TIX};
+use crate::common::{Sandbox, TIX};
 
 /// A bare origin and two clones: A made the store and one ticket and
 /// pushed; B cloned it afterwards.
@@ -289,7 +287,7 @@ fn a_write_on_a_detached_head_is_refused_and_names_the_way_back() {
 
 #[test]
 fn import_eml_during_a_rebase_asks_the_mta_to_retry_and_files_the_mail_after() {
-    let Some(mail) = common::corpus::file("apache-spamassassin/t/data/nice/007") else {
+    let Some(mail) = crate::common::corpus::file("apache-spamassassin/t/data/nice/007") else {
         return;
     };
     let (sb, _) = store_with_side_branch();

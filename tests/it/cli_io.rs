@@ -3,12 +3,10 @@
 //! that need a terminal run tix under `script(1)`, which gives it a real
 //! pseudo-terminal.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::{Run, Sandbox, TIX};
+use crate::common::{Run, Sandbox, TIX};
 
 /// Quotes `s` for `sh`.
 fn sh_quote(s: &str) -> String {

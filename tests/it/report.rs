@@ -3,9 +3,7 @@
 //! writes every entry at a known time (TIX_NOW); the definitions are in
 //! docs/reports.md.
 
-mod common;
-
-use common::Sandbox;
+use crate::common::Sandbox;
 use serde_json::{Value, json};
 
 /// When the reports are run: after everything below happened.
@@ -442,7 +440,7 @@ trait WeekArgs {
     fn args_week(self) -> Self;
 }
 
-impl WeekArgs for common::Tix<'_> {
+impl WeekArgs for crate::common::Tix<'_> {
     fn args_week(self) -> Self {
         self.arg_pair(WEEK[0], WEEK[1]).arg_pair(WEEK[2], WEEK[3])
     }
@@ -743,7 +741,7 @@ fn tables_are_plain_when_piped_and_the_index_is_only_a_cache() {
 fn imported_mail_is_measured_from_when_tix_received_it() {
     // Date: 15 May 2001 17:31:22 -0400, i.e. 21:31:22 UTC; fetched 20 hours
     // later, answered an hour after that.
-    let Some(mail) = common::corpus::file("apache-spamassassin/t/data/nice/016") else {
+    let Some(mail) = crate::common::corpus::file("apache-spamassassin/t/data/nice/016") else {
         return;
     };
     let sb = Sandbox::init();
