@@ -128,6 +128,7 @@ pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
             attachments,
             original: None,
             author: None,
+            mail_text: None,
         }])
     })?;
     Ok(())
