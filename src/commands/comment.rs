@@ -33,6 +33,7 @@ pub fn cmd_comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
             attachments,
             original: None,
             author: None,
+            mail_text: None,
         }])
     })?;
     Ok(())

@@ -5,10 +5,8 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::ui::output::{self, print};
 use crate::ui::{complete, input};
-use tix_core::domain::assign::Rule;
 use tix_core::domain::{Event, FieldType, Party, Stage};
 use tix_core::error::{Error, Result};
-use tix_core::mail::respond;
 use tix_core::ops::{self, Draft, NewTicket};
 
 use super::prelude::{AttachArgs, BodyArgs, Ctx, PriorityValue, parse_field_args};
@@ -125,22 +123,10 @@ pub fn cmd_create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
             ops::check_assignee(config, who)?
         };
         extra.push(Draft::new(Event::Assign { to: Some(who) }));
-    } else if config.assignment.rule != Rule::None {
+    } else if ops::assign::is_automatic(config) {
         let state = ops::team::team_state(&store, ops::now()?)?;
-        match ops::team::choose_agent(config, &state)? {
-            // The rule chose, not the agent creating the ticket: the entry
-            // is tix's, as every automatic action is (the commit stays the
-            // agent's, who ran the command).
-            Some(who) => extra.push(
-                Draft::with_body(
-                    Event::Assign { to: Some(who) },
-                    format!(
-                        "Assigned by the {} rule.\n",
-                        config.assignment.rule.as_str()
-                    ),
-                )
-                .by(respond::system_actor(&store).handle),
-            ),
+        match ops::assign::assign(config, &state, ops::assign::Occasion::NewTicket)? {
+            Some(assignment) => extra.push(assignment.draft),
             None => unassigned = true,
         }
     }

@@ -404,7 +404,11 @@ pub fn read_attachments(paths: &[impl AsRef<Path>], limit: u64) -> Result<Vec<Ne
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            Ok(NewAttachment { name, bytes })
+            Ok(NewAttachment {
+                name,
+                bytes,
+                stored_as: None,
+            })
         })
         .collect()
 }

@@ -409,6 +409,22 @@ fn fold_sorted(
 /// How `show` explains a copy, followed by the original's file name.
 const COPY: &str = "a copy (recorded twice, by two clones?) of";
 
+/// Folds `new` into `t`, an entry written after every entry `t` holds (a
+/// `seq` above all of theirs), exactly as [`fold`] would place it last: a
+/// writer that keeps the folded state need not fold the whole ticket
+/// again for each entry it adds. Such an entry is neither a repeated
+/// closing message nor a copy (see [`copies`]): those share their `seq`
+/// with an earlier entry, or carry mail whose Message-ID the ticket holds
+/// already, which no writer appends (import files such mail as a
+/// duplicate; tix's own mail has a new Message-ID).
+pub fn apply_appended(t: &mut Ticket, new: &StoredEntry) {
+    t.entries += 1;
+    t.last_seq = t.last_seq.max(new.entry.seq);
+    if let Some(why) = apply(t, &new.entry, &new.file) {
+        t.warnings.push(format!("{}: {why}", new.file));
+    }
+}
+
 const REPEATED_MESSAGE: &str = "the closing message of a close that changed nothing (the ticket was closed twice, by two clones?); kept but not applied";
 
 /// Replies written with a close that changed nothing, repeating word for

@@ -8,7 +8,7 @@ pub mod answer;
 pub mod classify;
 pub mod compose;
 pub mod fetch;
-pub mod file;
+pub mod import;
 pub mod mailbox;
 pub mod net;
 pub mod parse;
@@ -17,3 +17,6 @@ pub mod quote;
 pub mod respond;
 pub mod send;
 pub mod template;
+
+/// The old name of [`import`], kept so callers need not change with it.
+pub use import as file;

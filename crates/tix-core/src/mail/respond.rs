@@ -64,6 +64,7 @@ fn outbound_note(what: &str, composed: &Composed) -> Draft {
         attachments: Vec::new(),
         original: Some(composed.bytes.clone()),
         author: None,
+        mail_text: None,
     }
 }
 
@@ -150,6 +151,7 @@ impl CustomerReply {
             attachments: attachments.to_vec(),
             original: None,
             author: None,
+            mail_text: None,
         };
         let Some((_, template)) = &self.sending else {
             return Ok((reply, None));
@@ -258,7 +260,7 @@ pub fn system_actor(store: &Store) -> Actor {
     let config = store.config();
     let from = config.mail_from();
     Actor {
-        handle: "tix".into(),
+        handle: crate::ops::SYSTEM_HANDLE.into(),
         name: config.name.clone().unwrap_or_else(|| "tix".into()),
         email: from
             .map(|p| p.email)

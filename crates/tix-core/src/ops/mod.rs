@@ -4,16 +4,20 @@
 
 mod write;
 
+pub mod assign;
 pub mod close;
 pub mod team;
 pub use write::{
-    Batch, BatchOutcome, Change, Draft, NewAttachment, NewTicket, Outcome, append, create_ticket,
-    refuse_if_locked,
+    Batch, BatchOutcome, Change, Draft, Flushed, MailText, NewAttachment, NewTicket, Outcome,
+    append, create_ticket, refuse_if_locked,
 };
 
 use crate::domain::{Config, Stage, Ticket, Timestamp};
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Author, Store};
+
+/// The handle of the entries tix writes on its own (what a rule did).
+pub const SYSTEM_HANDLE: &str = "tix";
 
 /// The agent performing a command.
 #[derive(Clone, Debug)]

@@ -3,11 +3,12 @@
 use crate::domain::names::{safe_file_name, unique_name};
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::domain::ticket::apply_appended;
 use crate::domain::{
     Entry, Event, Stage, Status, StoredEntry, Ticket, TicketId, Timestamp, TrailItem, fold,
 };
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{Author, FILES_DIR, Store, TagSource, random_id};
+use crate::store::{Author, FILES_DIR, Store, TICKETS_DIR, TagSource, random_id};
 
 use super::Actor;
 
@@ -16,6 +17,10 @@ use super::Actor;
 pub struct NewAttachment {
     pub name: String,
     pub bytes: Vec<u8>,
+    /// The file name to store it under (in `files/<entry>/`) when the
+    /// caller chose one; otherwise it is made from `name`. Mail import
+    /// names unnamed parts by their type (`attachment.pdf`).
+    pub stored_as: Option<String>,
 }
 
 /// An entry to write: what happened, its text, files that go with it.
@@ -31,6 +36,18 @@ pub struct Draft {
     /// Who the entry is by when not the acting agent: `tix` for what a
     /// rule did on its own, whoever ran the command that set it off.
     pub author: Option<String>,
+    /// The quoted part and the HTML of the e-mail the entry carries, kept
+    /// beside it like the original.
+    pub mail_text: Option<MailText>,
+}
+
+/// What of an e-mail is stored beside its entry besides the original: the
+/// quoted history (`<entry stem>.quoted.txt`, which the mail block's
+/// `quoted` then names) and the HTML (`<entry stem>.html`).
+#[derive(Clone, Debug, Default)]
+pub struct MailText {
+    pub quoted: Option<String>,
+    pub html: Option<String>,
 }
 
 impl Draft {
@@ -45,6 +62,7 @@ impl Draft {
             attachments: Vec::new(),
             original: None,
             author: None,
+            mail_text: None,
         }
     }
 
@@ -217,28 +235,43 @@ pub fn append(
 }
 
 /// Changes to any number of tickets made under one hold of the store lock
-/// and written as one commit. Each change is planned against its ticket's
-/// current state: what was committed (read under the lock) plus what the
-/// batch already planned for it. Every rule [`append`] applies is applied
-/// per change, and a refused change leaves the batch as it was, so a
-/// caller can report it and go on with the other tickets. Dropping a
-/// batch without committing it writes nothing (a dry run).
+/// and written as one commit (or, for a long run such as a mail import,
+/// as several commits made with [`Batch::flush`] under the same hold).
+/// Each change is planned against its ticket's current state: what was
+/// committed (read under the lock) plus what the batch already planned
+/// for it. Every rule [`append`] applies is applied per change, and a
+/// refused change leaves the batch as it was, so a caller can report it
+/// and go on with the other tickets. Dropping a batch without committing
+/// it writes nothing (a dry run).
+///
+/// This is the one path every write of entries takes: the lock, the
+/// rules of [`check_change`], the numbering of entries and, in the store's
+/// commit, the refusal while git is half way through an operation and the
+/// check that the branch did not move since the lock was taken.
 pub struct Batch<'s> {
     store: &'s Store,
     lock: crate::store::StoreLock,
     now: Timestamp,
     tickets: BTreeMap<TicketId, Held>,
     files: Vec<(String, Vec<u8>)>,
+    /// Files outside the tickets that leave the store with the next commit.
+    removals: Vec<String>,
+    pending_bytes: usize,
     changes: Vec<Change>,
     /// One source for the whole batch, so no two of its entries share a
     /// file name.
     tags: TagSource,
+    /// Write the blobs of a commit as one packfile: a mail import writes
+    /// thousands of files per commit, and a loose object each is most of
+    /// its cost.
+    packed: bool,
 }
 
 /// A ticket as the batch sees it.
 struct Held {
-    entries: Vec<StoredEntry>,
     ticket: Ticket,
+    /// Entries planned but not yet committed.
+    pending: Vec<StoredEntry>,
 }
 
 /// One planned change of a batch.
@@ -246,7 +279,7 @@ struct Held {
 pub struct Change {
     pub id: TicketId,
     pub verb: String,
-    /// The ticket's subject before the change.
+    /// The ticket's subject before the change (a new ticket's own).
     pub subject: String,
     /// `tix: <verb> <id>` and what changed, times in UTC: the commit
     /// subject when the change is committed alone.
@@ -266,9 +299,17 @@ pub struct BatchOutcome {
     pub warnings: Vec<String>,
 }
 
+/// What one [`Batch::flush`] committed.
+#[derive(Debug)]
+pub struct Flushed {
+    pub commit: String,
+    /// Problems that did not stop the write (see [`crate::store::Committed`]).
+    pub warnings: Vec<String>,
+}
+
 impl<'s> Batch<'s> {
     /// Takes the store lock; every entry of the batch is written at the
-    /// time taken now.
+    /// time taken now (see [`Batch::set_now`]).
     pub fn begin(store: &'s Store) -> Result<Batch<'s>> {
         let lock = store.lock()?;
         Ok(Batch {
@@ -277,18 +318,39 @@ impl<'s> Batch<'s> {
             now: super::now()?,
             tickets: BTreeMap::new(),
             files: Vec::new(),
+            removals: Vec::new(),
+            pending_bytes: 0,
             changes: Vec::new(),
             tags: TagSource::new()?,
+            packed: false,
         })
+    }
+
+    /// Writes each commit's blobs as one packfile rather than as loose
+    /// objects (for batches of many files).
+    pub fn pack_blobs(&mut self) {
+        self.packed = true;
     }
 
     pub fn now(&self) -> Timestamp {
         self.now
     }
 
-    /// Changes planned so far.
+    /// Entries planned from now on are written at `now`: a run that lasts
+    /// (a mail import fetching message after message) records each change
+    /// when it was made.
+    pub fn set_now(&mut self, now: Timestamp) {
+        self.now = now;
+    }
+
+    /// Changes planned since the last commit.
     pub fn changes(&self) -> &[Change] {
         &self.changes
+    }
+
+    /// Bytes of the files waiting for the next commit.
+    pub fn pending_bytes(&self) -> usize {
+        self.pending_bytes
     }
 
     fn held(&mut self, id: TicketId) -> Result<&mut Held> {
@@ -300,9 +362,22 @@ impl<'s> Batch<'s> {
         Ok(&self.held(id)?.ticket)
     }
 
+    /// Ticket `id` as the batch holds it, when the batch has read or
+    /// changed it; None for a ticket it has not touched.
+    pub fn held_ticket(&self, id: TicketId) -> Option<&Ticket> {
+        self.tickets.get(&id).map(|h| &h.ticket)
+    }
+
     /// Ticket `id` and its trail, with what the batch planned for it.
     pub fn trail(&mut self, id: TicketId) -> Result<(Ticket, Vec<TrailItem>)> {
-        Ok(fold(id, self.held(id)?.entries.clone()))
+        let pending = self.held(id)?.pending.clone();
+        let mut entries = match self.store.read_ticket(&id) {
+            Ok(files) => files.entries,
+            Err(e) if e.kind() == ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        entries.extend(pending);
+        Ok(fold(id, entries))
     }
 
     /// Plans a change to ticket `id`, as [`append`] does, without writing
@@ -316,21 +391,68 @@ impl<'s> Batch<'s> {
         verb: &str,
         plan: impl FnOnce(&Ticket) -> Result<Vec<Draft>>,
     ) -> Result<Option<Vec<String>>> {
-        let (store, now) = (self.store, self.now);
-        let held = held_in(store, &mut self.tickets, id)?;
-        let drafts = plan(&held.ticket)?;
+        let drafts = plan(&self.held(id)?.ticket)?;
         if drafts.is_empty() {
             return Ok(None);
         }
+        let subject = self.held(id)?.ticket.subject.clone();
+        self.plan(actor, id, verb, subject, drafts).map(Some)
+    }
+
+    /// Plans a new ticket `id`: `drafts` start with its `created` entry.
+    /// Refused when a ticket `id` exists. Returns the entry files.
+    pub fn create(
+        &mut self,
+        actor: &Actor,
+        id: TicketId,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<String>> {
+        let Some(Event::Created { subject, .. }) = drafts.first().map(|d| &d.event) else {
+            return Err(Error::internal(
+                "a new ticket needs a `created` entry first",
+            ));
+        };
+        let subject = subject.clone();
+        if self.tickets.contains_key(&id) || self.store.ticket_exists(&id)? {
+            return Err(Error::internal(format!("ticket {id} exists already")));
+        }
+        self.tickets.insert(
+            id,
+            Held {
+                ticket: fold(id, Vec::new()).0,
+                pending: Vec::new(),
+            },
+        );
+        let planned = self.plan(actor, id, "create", subject, drafts);
+        if planned.is_err() {
+            self.tickets.remove(&id);
+        }
+        planned
+    }
+
+    /// Checks `drafts` against ticket `id` as held and, when they pass,
+    /// renders them into the pending files and folds them in.
+    fn plan(
+        &mut self,
+        actor: &Actor,
+        id: TicketId,
+        verb: &str,
+        subject: String,
+        drafts: Vec<Draft>,
+    ) -> Result<Vec<String>> {
+        let (store, now) = (self.store, self.now);
+        let held = held_in(store, &mut self.tickets, id)?;
         check_change(store.config(), &held.ticket, &drafts)?;
         let summary = commit_subject(verb, id, &drafts);
         let detail = detail_for(verb, &drafts, &|t| t.to_short_labelled());
         let (files, new_entries) =
             render(store, actor, id, &held.ticket, now, drafts, &mut self.tags)?;
-        let subject = held.ticket.subject.clone();
         let written: Vec<String> = new_entries.iter().map(|e| e.file.clone()).collect();
-        held.entries.extend(new_entries);
-        held.ticket = fold(id, held.entries.clone()).0;
+        for entry in &new_entries {
+            apply_appended(&mut held.ticket, entry);
+        }
+        held.pending.extend(new_entries);
+        self.pending_bytes += files.iter().map(|(_, b)| b.len()).sum::<usize>();
         self.files.extend(files);
         self.changes.push(Change {
             id,
@@ -340,13 +462,74 @@ impl<'s> Batch<'s> {
             detail,
             files: written.clone(),
         });
-        Ok(Some(written))
+        Ok(written)
+    }
+
+    /// Writes a file that is not a ticket entry (a quarantined message and
+    /// its record) with the next commit; it replaces one of that path.
+    /// Ticket files are written only as entries, through [`Batch::append`].
+    pub fn write_file(&mut self, path: String, bytes: Vec<u8>) -> Result<()> {
+        refuse_ticket_path(&path)?;
+        self.pending_bytes += bytes.len();
+        self.files.push((path, bytes));
+        Ok(())
+    }
+
+    /// Removes a file that is not a ticket entry with the next commit
+    /// (a quarantined message filed on retry). Entries are never removed.
+    pub fn remove_file(&mut self, path: String) -> Result<()> {
+        refuse_ticket_path(&path)?;
+        self.removals.push(path);
+        Ok(())
+    }
+
+    /// Forgets what is planned and not committed, keeping the state it
+    /// led to (for a dry run that must not hold a whole mailbox in
+    /// memory): later changes are planned as if it had been written, and
+    /// [`Batch::trail`] no longer shows it.
+    pub fn discard_pending(&mut self) {
+        self.files.clear();
+        self.removals.clear();
+        self.changes.clear();
+        self.pending_bytes = 0;
+        for held in self.tickets.values_mut() {
+            held.pending.clear();
+        }
+    }
+
+    /// Commits what is planned so far as one commit by `author` with
+    /// `message`, and goes on holding the lock for more; `None` when
+    /// nothing is pending.
+    pub fn flush(&mut self, author: &Author, message: &str) -> Result<Option<Flushed>> {
+        if self.files.is_empty() && self.removals.is_empty() {
+            return Ok(None);
+        }
+        let files = std::mem::take(&mut self.files);
+        let removals = std::mem::take(&mut self.removals);
+        let committed = if self.packed || !removals.is_empty() {
+            let contents: Vec<&[u8]> = files.iter().map(|(_, b)| b.as_slice()).collect();
+            let ids = self.store.write_blobs_packed(&contents)?;
+            let blobs = files.into_iter().map(|(p, _)| p).zip(ids).collect();
+            self.store
+                .commit_changes(&self.lock, blobs, removals, message, author)?
+        } else {
+            self.store.commit(&self.lock, files, message, author)?
+        };
+        self.changes.clear();
+        self.pending_bytes = 0;
+        for held in self.tickets.values_mut() {
+            held.pending.clear();
+        }
+        Ok(Some(Flushed {
+            commit: committed.oid.to_string(),
+            warnings: committed.warning.into_iter().collect(),
+        }))
     }
 
     /// Writes every planned change as one commit by `author`; `None` when
     /// nothing was planned. The message is that of the one change, or
     /// `tix: <what>` and a line per change.
-    pub fn commit(self, author: &Author, what: &str) -> Result<Option<BatchOutcome>> {
+    pub fn commit(mut self, author: &Author, what: &str) -> Result<Option<BatchOutcome>> {
         let message = match self.changes.as_slice() {
             [] => return Ok(None),
             [one] => format!("{}\n\n{}", one.summary, one.subject),
@@ -365,15 +548,27 @@ impl<'s> Batch<'s> {
                 m
             }
         };
-        let committed = self
-            .store
-            .commit(&self.lock, self.files, &message, author)?;
+        let changes = self.changes.clone();
+        let Some(done) = self.flush(author, &message)? else {
+            return Err(Error::internal("planned changes wrote no files"));
+        };
         Ok(Some(BatchOutcome {
-            commit: committed.oid.to_string(),
-            changes: self.changes,
-            warnings: committed.warning.into_iter().collect(),
+            commit: done.commit,
+            changes,
+            warnings: done.warnings,
         }))
     }
+}
+
+/// Refuses `path` inside the tickets: entries are written only as drafts,
+/// so every rule of [`check_change`] sees them.
+fn refuse_ticket_path(path: &str) -> Result<()> {
+    if path.starts_with(&format!("{TICKETS_DIR}/")) {
+        return Err(Error::internal(format!(
+            "{path}: ticket files are written as entries, not as loose files"
+        )));
+    }
+    Ok(())
 }
 
 /// Ticket `id` as `tickets` holds it, read from the store the first time.
@@ -386,8 +581,11 @@ fn held_in<'t>(
         std::collections::btree_map::Entry::Occupied(held) => held.into_mut(),
         std::collections::btree_map::Entry::Vacant(slot) => {
             let entries = store.read_ticket(&id)?.entries;
-            let ticket = fold(id, entries.clone()).0;
-            slot.insert(Held { entries, ticket })
+            let ticket = fold(id, entries).0;
+            slot.insert(Held {
+                ticket,
+                pending: Vec::new(),
+            })
         }
     })
 }
@@ -478,39 +676,31 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
             missing.join(", ")
         )));
     }
-    let summary = subject.clone();
-    let lock = store.lock()?;
+    let mut batch = Batch::begin(store)?;
     let mut id = random_id()?;
     while store.ticket_exists(&id)? {
         id = random_id()?;
     }
-    let now = super::now()?;
     let mut drafts = vec![Draft {
         event: new.created,
         body: new.body,
         attachments: new.attachments,
         original: None,
         author: None,
+        mail_text: None,
     }];
     drafts.extend(new.extra);
-    let empty = fold(id, Vec::new()).0;
-    let message = format!("tix: create {id}\n\n{summary}");
-    let (files, entries) = render(
-        store,
-        actor,
-        id,
-        &empty,
-        now,
-        drafts,
-        &mut TagSource::new()?,
-    )?;
-    let commit = store.commit(&lock, files, &message, &actor.author())?;
+    let files = batch.create(actor, id, drafts)?;
+    let ticket = batch.ticket(id)?.clone();
+    let Some(done) = batch.commit(&actor.author(), "create")? else {
+        return Err(Error::internal("a new ticket was not committed"));
+    };
     Ok(Outcome {
         id,
-        commit: commit.oid.to_string(),
-        warnings: commit.warning.into_iter().collect(),
-        files: entries.iter().map(|e| e.file.clone()).collect(),
-        ticket: fold(id, entries).0,
+        commit: done.commit,
+        warnings: done.warnings,
+        files,
+        ticket,
         detail: String::new(),
     })
 }
@@ -553,6 +743,23 @@ fn render(
             mail.raw = raw.clone();
             out_files.push((format!("{dir}/{raw}"), bytes));
         }
+        if let Some(text) = draft.mail_text {
+            let stem = file.trim_end_matches(".md");
+            let Some(mail) = entry.event.mail_mut() else {
+                return Err(Error::internal(format!(
+                    "a `{}` entry cannot carry an e-mail",
+                    entry.event.kind()
+                )));
+            };
+            if let Some(quoted) = text.quoted {
+                let path = format!("{stem}.quoted.txt");
+                mail.quoted = Some(path.clone());
+                out_files.push((format!("{dir}/{path}"), quoted.into_bytes()));
+            }
+            if let Some(html) = text.html {
+                out_files.push((format!("{dir}/{stem}.html"), html.into_bytes()));
+            }
+        }
         out_files.push((format!("{dir}/{file}"), entry.encode().into_bytes()));
         written.push(StoredEntry {
             file: file.clone(),
@@ -569,7 +776,10 @@ fn render(
                     att.bytes.len()
                 )));
             }
-            let safe = unique_name(&safe_file_name(&att.name, "attachment"), &taken);
+            let safe = match att.stored_as {
+                Some(name) => name,
+                None => unique_name(&safe_file_name(&att.name, "attachment"), &taken),
+            };
             taken.push(safe.clone());
             let rel = format!("{FILES_DIR}/{stem}/{safe}");
             let record = Entry {
@@ -634,6 +844,7 @@ mod tests {
             .map(|i| NewAttachment {
                 name: format!("part{i}.txt"),
                 bytes: format!("{i}").into_bytes(),
+                stored_as: None,
             })
             .collect();
         let lock = store.lock().unwrap();

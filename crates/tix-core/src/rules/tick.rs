@@ -82,24 +82,21 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
             note(&mut done, id, "woke", &why, planned)?;
         }
         // Waiting for an agent with room.
-        if config.assignment.rule != Rule::None
+        if ops::assign::is_automatic(config)
             && ticket.is_open()
             && ticket.assignee.is_none()
-            && let Some(agent) = ops::team::choose_agent(config, &team)?
+            && let Some(assignment) =
+                ops::assign::assign(config, &team, ops::assign::Occasion::WaitingForRoom)?
         {
             let why = format!("the {} rule", config.assignment.rule.as_str());
             let planned = batch.append(&actor, id, "assign", |t| {
                 Ok(if t.assignee.is_none() && t.is_open() {
-                    vec![Draft::with_body(
-                        Event::Assign {
-                            to: Some(agent.clone()),
-                        },
-                        format!("Assigned by {why} (the ticket was waiting for room).\n"),
-                    )]
+                    vec![assignment.draft.clone()]
                 } else {
                     Vec::new()
                 })
             });
+            let agent = &assignment.agent;
             if note(
                 &mut done,
                 id,
@@ -109,7 +106,7 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
             )?
             .is_some()
             {
-                team.record(&agent, ticket.created_at.unwrap_or(now));
+                team.record(agent, ticket.created_at.unwrap_or(now));
             }
         }
         let Some(rule) = &config.auto_close else {

@@ -1,0 +1,929 @@
+//! Filing: deciding where each inbound message belongs ([`route`], a
+//! pure function) and writing it there through [`crate::ops::Batch`] (the
+//! drafts of `write`), in batches of commits; what cannot be filed goes
+//! to the quarantine (`quarantine`).
+//!
+//! Rules, in order (issue 3): a Message-ID already in the store is a
+//! duplicate; In-Reply-To/References naming a stored message thread onto
+//! its ticket; a subject tag threads only when the sender already takes
+//! part in that ticket; anything else starts a ticket. Automatic mail
+//! (loops, bounces, auto-replies, list mail) never starts or reopens a
+//! ticket: when it threads it becomes an internal note, otherwise it is
+//! skipped. Blacklisted senders are skipped. A message that cannot be
+//! filed goes to the quarantine with the reason.
+
+mod quarantine;
+pub mod route;
+mod write;
+
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+
+use git2::Oid;
+use serde::Serialize;
+
+use super::classify::{NoiseKind, OwnMarks};
+use super::mailbox::RawMessage;
+use super::parse::{InboundMail, parse_limited};
+use crate::domain::assign::TeamState;
+use crate::domain::availability::away_at;
+use crate::domain::ticket::is_bounce_record;
+use crate::domain::{Config, DeliveryStatus, Event, Party, Status, Ticket, TicketId, Timestamp};
+use crate::error::{Error, Result};
+use crate::ops::assign::{self as auto, Occasion};
+use crate::ops::{Actor, Batch, Draft, SYSTEM_HANDLE};
+use crate::store::{Author, Store};
+
+pub use quarantine::{QUARANTINE_DIR, QuarantineRecord};
+use route::{MailKind, MailView, Route};
+
+/// A batch is committed early once it holds this much, which bounds the
+/// memory an import needs by the batch, whatever the mailbox's size.
+pub const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
+
+/// What happened to one message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "action")]
+pub enum Action {
+    /// A new ticket (linked to `linked_to` when the reply went to a locked
+    /// or closed ticket).
+    Created {
+        ticket: TicketId,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        linked_to: Option<TicketId>,
+    },
+    /// Added to an existing ticket.
+    FollowUp {
+        ticket: TicketId,
+        reopened: bool,
+    },
+    /// Automatic mail recorded on its ticket as an internal note.
+    Noted {
+        ticket: TicketId,
+        noise: NoiseKind,
+    },
+    /// Already in the store.
+    Duplicate {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        ticket: Option<TicketId>,
+    },
+    /// Automatic mail that belongs to no ticket.
+    Skipped {
+        noise: NoiseKind,
+        reason: String,
+    },
+    Blacklisted {
+        sender: String,
+    },
+    /// Kept in the quarantine, not filed.
+    Quarantined {
+        file: String,
+        reason: String,
+    },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MessageOutcome {
+    /// Where the message came from (a file, an mbox position).
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub subject: String,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+/// What the store knows that routing needs beyond the tickets a batch
+/// holds, taken from the store's derived index (so no message rescans the
+/// store, and one message piped from an MTA reads only what changed since
+/// the last command) and kept current as messages are filed.
+struct Known {
+    /// For assigning new tickets, and re-assigning those whose agent is
+    /// away.
+    team: TeamState,
+    by_message_id: HashMap<String, TicketId>,
+    /// Tickets as the index folded them; those this run changed are read
+    /// from the batch instead.
+    tickets: HashMap<TicketId, Ticket>,
+    /// Lower-case addresses of the customer, Cc and everyone who wrote.
+    participants: HashMap<TicketId, HashSet<String>>,
+    quarantined: HashSet<String>,
+}
+
+impl Known {
+    fn load(store: &Store) -> Result<Known> {
+        let index = store.index()?;
+        let mut team = TeamState::default();
+        let mut tickets = HashMap::new();
+        let mut participants = HashMap::new();
+        for t in index.tickets() {
+            if let (Some(agent), Some(at)) = (&t.ticket.assignee, t.ticket.created_at) {
+                team.count(agent, at, t.ticket.status != Status::Closed);
+            }
+            tickets.insert(t.ticket.id, t.ticket.clone());
+            participants.insert(t.ticket.id, t.participants.iter().cloned().collect());
+        }
+        team.away = away_at(
+            &crate::ops::team::availability_records(store)?,
+            crate::ops::now()?,
+        );
+        Ok(Known {
+            team,
+            by_message_id: index.message_ids(),
+            tickets,
+            participants,
+            quarantined: store.quarantined_names()?.into_iter().collect(),
+        })
+    }
+}
+
+/// The store as routing sees it: the tickets this run changed as the
+/// batch holds them, the rest as the index had them.
+struct View<'a> {
+    known: &'a Known,
+    batch: &'a Batch<'a>,
+}
+
+impl MailView for View<'_> {
+    fn ticket_of_message(&self, message_id: &str) -> Option<TicketId> {
+        self.known.by_message_id.get(message_id).copied()
+    }
+
+    fn ticket(&self, id: TicketId) -> Option<&Ticket> {
+        self.batch
+            .held_ticket(id)
+            .or_else(|| self.known.tickets.get(&id))
+    }
+
+    fn takes_part(&self, id: TicketId, address: &str) -> bool {
+        self.known
+            .participants
+            .get(&id)
+            .is_some_and(|p| p.contains(address))
+    }
+}
+
+/// Files messages into a store. Holds the store lock (through its batch)
+/// for its lifetime, so concurrent imports and commands are serialised (a
+/// scheduled fetch racing a manual one lost mail in FreeScout #3186).
+pub struct Importer<'s> {
+    store: &'s Store,
+    config: Config,
+    own: OwnMarks,
+    known: Known,
+    batch: Batch<'s>,
+    /// Who writes: the entries name their own authors; the commits are by
+    /// `tix mail import`.
+    actor: Actor,
+    dry_run: bool,
+    batch_messages: usize,
+    batch_limit: usize,
+    counts: Counts,
+}
+
+/// Totals of an import run.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Counts {
+    pub messages: usize,
+    pub new_tickets: usize,
+    pub follow_ups: usize,
+    pub reopened: usize,
+    pub noted: usize,
+    pub duplicates: usize,
+    pub auto_replies: usize,
+    pub bounces: usize,
+    pub lists: usize,
+    pub loops: usize,
+    pub blacklisted: usize,
+    pub quarantined: usize,
+    /// Files of a Maildir that were not read (links, devices, FIFOs);
+    /// left out of the report when there are none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped_files: usize,
+    pub commits: usize,
+    /// The tickets this run opened (committed once the run finishes), for
+    /// the auto-responder.
+    #[serde(skip)]
+    pub created: Vec<TicketId>,
+    /// Acknowledgements the auto-responder sent for them.
+    pub acknowledged: usize,
+    /// Agents' e-mailed replies to pass on to the customer, by ticket and
+    /// entry file.
+    #[serde(skip)]
+    pub relay: Vec<(TicketId, String)>,
+    /// Of those, how many were e-mailed on.
+    pub relayed: usize,
+    /// Tickets a customer's mail followed up on, for notifications.
+    #[serde(skip)]
+    pub followed_up: Vec<TicketId>,
+    /// Notifications e-mailed to agents.
+    pub notified: usize,
+}
+
+impl<'s> Importer<'s> {
+    /// Takes the store lock and reads what filing needs. With `dry_run`
+    /// nothing is written, but every decision is made as it would be.
+    pub fn new(store: &'s Store, dry_run: bool) -> Result<Importer<'s>> {
+        let mut batch = Batch::begin(store)?;
+        batch.pack_blobs();
+        let config = store.config().clone();
+        let own = OwnMarks {
+            loop_token: Some(loop_token(&config)),
+            message_id_domain: config.mail.message_id_domain.clone(),
+        };
+        let author = import_author(&config);
+        Ok(Importer {
+            known: Known::load(store)?,
+            store,
+            config,
+            own,
+            batch,
+            actor: Actor {
+                handle: SYSTEM_HANDLE.into(),
+                name: author.name,
+                email: author.email,
+                admin: false,
+            },
+            dry_run,
+            batch_messages: 0,
+            batch_limit: 500,
+            counts: Counts::default(),
+        })
+    }
+
+    /// Messages per commit. Each commit is atomic: a run killed mid-batch
+    /// loses only that batch's writes, and running again files them.
+    pub fn set_batch_limit(&mut self, n: usize) {
+        self.batch_limit = n.max(1);
+    }
+
+    pub fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    /// Whether the store (or this run) holds mail with this Message-ID.
+    pub fn knows_message_id(&self, message_id: &str) -> bool {
+        self.known.by_message_id.contains_key(message_id)
+    }
+
+    /// Files one raw message.
+    pub fn import(&mut self, raw: &[u8], source: &str) -> Result<MessageOutcome> {
+        let now = crate::ops::now()?;
+        let outcome = self.file(raw, source, now)?;
+        self.tally(outcome)
+    }
+
+    /// Files a message as a mailbox reader gave it: one that was too large
+    /// to read whole is quarantined with its header only, since the rest
+    /// was never read.
+    pub fn import_message(&mut self, m: &RawMessage) -> Result<MessageOutcome> {
+        if m.complete {
+            return self.import(&m.bytes, &m.source);
+        }
+        let now = crate::ops::now()?;
+        let limit = self.config.mail.max_message_bytes;
+        let size = match m.size {
+            Some(size) => format!("{size} bytes"),
+            None => format!("more than {} bytes", m.bytes.len()),
+        };
+        let reason = format!(
+            "message is {size}; the limit is {limit} (mail.max_message_bytes), and only its \
+             header was read and kept here: file it from {} after raising the limit",
+            m.source
+        );
+        let head = m.head();
+        let record_size = m.size.unwrap_or(m.bytes.len() as u64);
+        let action = self.quarantine_as(head, &m.source, &reason, record_size, true, now)?;
+        let outcome = MessageOutcome {
+            source: m.source.clone(),
+            message_id: None,
+            subject: String::new(),
+            action,
+        };
+        self.tally(outcome)
+    }
+
+    /// How much of one message a reader may take into memory: twice the
+    /// size limit, so a message somewhat over the limit is still kept whole
+    /// in the quarantine (and can be filed after raising the limit), while
+    /// an absurd one costs no more than that.
+    pub fn read_limit_of(store: &Store) -> u64 {
+        store.config().mail.max_message_bytes.saturating_mul(2)
+    }
+
+    /// Counts a file a mailbox reader did not read (a symbolic link in a
+    /// Maildir, say).
+    pub fn skip_file(&mut self) {
+        self.counts.skipped_files += 1;
+    }
+
+    fn tally(&mut self, outcome: MessageOutcome) -> Result<MessageOutcome> {
+        self.counts.messages += 1;
+        match &outcome.action {
+            Action::Created { .. } => self.counts.new_tickets += 1,
+            Action::FollowUp { reopened, .. } => {
+                self.counts.follow_ups += 1;
+                self.counts.reopened += usize::from(*reopened);
+            }
+            Action::Noted { .. } => self.counts.noted += 1,
+            Action::Duplicate { .. } => self.counts.duplicates += 1,
+            Action::Skipped { noise, .. } => match noise {
+                NoiseKind::AutoReply => self.counts.auto_replies += 1,
+                NoiseKind::Bounce => self.counts.bounces += 1,
+                NoiseKind::List => self.counts.lists += 1,
+                NoiseKind::Loop => self.counts.loops += 1,
+            },
+            Action::Blacklisted { .. } => self.counts.blacklisted += 1,
+            Action::Quarantined { .. } => self.counts.quarantined += 1,
+        }
+        self.batch_messages += 1;
+        if self.batch_messages >= self.batch_limit || self.batch.pending_bytes() >= MAX_BATCH_BYTES
+        {
+            self.flush()?;
+        }
+        Ok(outcome)
+    }
+
+    /// Files a quarantined message (`quarantine/<name>.eml`) again. When it
+    /// is filed or deliberately skipped this time, it leaves the quarantine
+    /// in the same commit; when it is refused again, its record is updated.
+    pub fn retry_quarantined(&mut self, name: &str) -> Result<MessageOutcome> {
+        let eml = quarantine::eml_path(name);
+        let raw = self
+            .store
+            .read_file(&eml)?
+            .ok_or_else(|| Error::not_found(format!("{eml} is not in the quarantine")))?;
+        let record = self
+            .store
+            .read_file(&quarantine::record_path(name))?
+            .and_then(|bytes| serde_yaml::from_slice::<QuarantineRecord>(&bytes).ok());
+        if let Some(record) = record.filter(|r| r.truncated) {
+            // Filing the header alone would make a ticket of a message
+            // whose text was never read.
+            return self.tally(MessageOutcome {
+                source: eml.clone(),
+                message_id: None,
+                subject: String::new(),
+                action: Action::Quarantined {
+                    file: eml,
+                    reason: record.reason,
+                },
+            });
+        }
+        self.known.quarantined.remove(name);
+        let outcome = self.import(&raw, &eml)?;
+        if !matches!(outcome.action, Action::Quarantined { .. }) && !self.dry_run {
+            self.batch.remove_file(eml)?;
+            self.batch.remove_file(quarantine::record_path(name))?;
+        }
+        Ok(outcome)
+    }
+
+    /// Commits what is pending. Called automatically per batch and by
+    /// [`Importer::finish`].
+    pub fn flush(&mut self) -> Result<Vec<String>> {
+        self.batch_messages = 0;
+        if self.dry_run {
+            self.batch.discard_pending();
+            return Ok(Vec::new());
+        }
+        let c = &self.counts;
+        let message = format!(
+            "tix: import mail\n\n{} messages so far: {} new tickets, {} follow-ups, {} noted, {} quarantined",
+            c.messages, c.new_tickets, c.follow_ups, c.noted, c.quarantined
+        );
+        let Some(done) = self.batch.flush(&self.actor.author(), &message)? else {
+            return Ok(Vec::new());
+        };
+        self.counts.commits += 1;
+        Ok(done.warnings)
+    }
+
+    /// Commits the last batch and releases the store.
+    pub fn finish(mut self) -> Result<(Counts, Vec<String>)> {
+        let warnings = self.flush()?;
+        Ok((self.counts, warnings))
+    }
+
+    /// Decides where one message goes and writes it there.
+    fn file(&mut self, raw: &[u8], source: &str, now: Timestamp) -> Result<MessageOutcome> {
+        self.batch.set_now(now);
+        let outcome =
+            |message_id: Option<String>, subject: String, action: Action| MessageOutcome {
+                source: source.to_string(),
+                message_id,
+                subject,
+                action,
+            };
+        if raw.len() as u64 > self.config.mail.max_message_bytes {
+            let reason = format!(
+                "message is {} bytes; the limit is {} (mail.max_message_bytes)",
+                raw.len(),
+                self.config.mail.max_message_bytes
+            );
+            let action = self.quarantine(raw, source, &reason, now)?;
+            return Ok(outcome(None, String::new(), action));
+        }
+        // mail-parser is trusted not to panic, but one bad message must not
+        // take the rest of the mailbox down with it if it ever does.
+        let mail = match parse_guarded(raw, &self.own, self.config.mail.max_parts) {
+            Ok(mail) => mail,
+            Err(reason) => {
+                let action = self.quarantine(raw, source, &reason, now)?;
+                return Ok(outcome(None, String::new(), action));
+            }
+        };
+        let decision = route::route(
+            &mail,
+            &View {
+                known: &self.known,
+                batch: &self.batch,
+            },
+            &self.config,
+            now,
+        );
+        let action = self.carry_out(decision, &mail, raw, source, now)?;
+        Ok(outcome(
+            Some(mail.message_id.clone()),
+            mail.subject.clone(),
+            action,
+        ))
+    }
+
+    /// Writes what `decision` says for `mail`.
+    fn carry_out(
+        &mut self,
+        decision: Route,
+        mail: &InboundMail,
+        raw: &[u8],
+        source: &str,
+        now: Timestamp,
+    ) -> Result<Action> {
+        let from = || route::sender(mail).ok_or_else(|| Error::internal("routed without a sender"));
+        Ok(match decision {
+            Route::Duplicate { ticket } => Action::Duplicate {
+                ticket: Some(ticket),
+            },
+            Route::Quarantine { reason } => self.quarantine(raw, source, &reason, now)?,
+            Route::Skip { noise, reason } => Action::Skipped { noise, reason },
+            Route::Blacklisted { sender } => Action::Blacklisted { sender },
+            Route::Note { ticket, noise } => {
+                let from = from()?;
+                let mut drafts = vec![write::mail_draft(
+                    &self.config,
+                    mail,
+                    raw,
+                    MailKind::Note,
+                    &from.email,
+                    &from,
+                    now,
+                )];
+                if noise == NoiseKind::Bounce
+                    && let Some((entry, body)) = self.bounced_reply(ticket, mail)?
+                {
+                    drafts.push(write::bounce_delivery(entry, body));
+                }
+                self.append(ticket, drafts)?;
+                self.known
+                    .by_message_id
+                    .insert(mail.message_id.clone(), ticket);
+                Action::Noted { ticket, noise }
+            }
+            Route::DeliveryOnly {
+                ticket,
+                noise,
+                otherwise,
+            } => match self.bounced_reply(ticket, mail)? {
+                Some((entry, body)) => {
+                    self.append(ticket, vec![write::bounce_delivery(entry, body)])?;
+                    Action::Noted { ticket, noise }
+                }
+                None => return self.carry_out(*otherwise, mail, raw, source, now),
+            },
+            Route::FollowUp { ticket, kind } => {
+                let reopened = self.write_follow_up(ticket, mail, raw, &from()?, kind, now)?;
+                Action::FollowUp { ticket, reopened }
+            }
+            Route::New { linked_to } => {
+                let ticket = self.write_new_ticket(mail, raw, &from()?, linked_to, now)?;
+                Action::Created { ticket, linked_to }
+            }
+        })
+    }
+
+    /// Plans `drafts` on `ticket` in the batch; returns the entry files.
+    fn append(&mut self, ticket: TicketId, drafts: Vec<Draft>) -> Result<Vec<String>> {
+        self.batch
+            .append(&self.actor, ticket, "import", |_| Ok(drafts))?
+            .ok_or_else(|| Error::internal("a message was not planned"))
+    }
+
+    /// The outbound entry of `ticket` a bounce returns (by the returned
+    /// message's id, or the bounce's In-Reply-To), with the body of the
+    /// failed `delivery` that records it; None when it names none, or the
+    /// bounce is already recorded for it.
+    fn bounced_reply(
+        &self,
+        ticket: TicketId,
+        mail: &InboundMail,
+    ) -> Result<Option<(String, String)>> {
+        let ids: Vec<&String> = mail
+            .returned
+            .message_id
+            .iter()
+            .chain(mail.in_reply_to.iter())
+            .collect();
+        if ids.is_empty() || !self.store.ticket_exists(&ticket)? {
+            return Ok(None);
+        }
+        let entries = self.store.read_ticket(&ticket)?.entries;
+        let Some(file) = entries.iter().find_map(|e| match e.entry.event.mail() {
+            Some(m) if m.outbound && ids.contains(&&m.message_id) => Some(e.file.clone()),
+            _ => None,
+        }) else {
+            return Ok(None);
+        };
+        let recorded = entries.iter().any(|e| {
+            matches!(&e.entry.event, Event::Delivery { entry, status: DeliveryStatus::Failed }
+                if *entry == file && is_bounce_record(&e.entry.body))
+        });
+        if recorded {
+            return Ok(None);
+        }
+        // The first line is what `show` and the ticket's `bounced` summary
+        // give: the server's own words when the report has them, not
+        // merely why the mail was taken for a bounce.
+        let said = |name: &str| {
+            mail.returned.diagnostic.iter().find_map(|l| {
+                l.get(..name.len() + 1)
+                    .filter(|p| p.eq_ignore_ascii_case(&format!("{name}:")))
+                    .map(|_| l[name.len() + 1..].trim().to_string())
+            })
+        };
+        let why = said("Diagnostic-Code")
+            .or_else(|| said("Status"))
+            .filter(|w| !w.is_empty())
+            .unwrap_or_else(|| {
+                mail.noise
+                    .as_ref()
+                    .map(|n| n.reason.clone())
+                    .unwrap_or_default()
+            });
+        let mut body = format!("bounced: {why}\n");
+        for line in &mail.returned.diagnostic {
+            body.push_str(line);
+            body.push('\n');
+        }
+        Ok(Some((file, body)))
+    }
+
+    fn write_new_ticket(
+        &mut self,
+        mail: &InboundMail,
+        raw: &[u8],
+        from: &Party,
+        linked_to: Option<TicketId>,
+        now: Timestamp,
+    ) -> Result<TicketId> {
+        let id = self.new_ticket_id(&mail.message_id);
+        let cc = self.participants_besides(mail, &[from.email.as_str()]);
+        let mut participants: HashSet<String> =
+            cc.iter().map(|p| p.email.to_ascii_lowercase()).collect();
+        participants.insert(from.email.to_ascii_lowercase());
+        let mut drafts = write::new_ticket_drafts(mail, from, cc, linked_to);
+        if let Some(assignment) = auto::assign(&self.config, &self.known.team, Occasion::NewTicket)?
+        {
+            self.known.team.record(&assignment.agent, now);
+            drafts.push(assignment.draft);
+        }
+        drafts.push(write::mail_draft(
+            &self.config,
+            mail,
+            raw,
+            MailKind::Message,
+            &from.email,
+            from,
+            now,
+        ));
+        self.batch.create(&self.actor, id, drafts)?;
+        self.known.participants.insert(id, participants);
+        self.known.by_message_id.insert(mail.message_id.clone(), id);
+        if !self.dry_run {
+            self.counts.created.push(id);
+        }
+        Ok(id)
+    }
+
+    /// Adds `mail` to `ticket` as `kind`, with what it changes; returns
+    /// whether it reopened the ticket.
+    fn write_follow_up(
+        &mut self,
+        ticket: TicketId,
+        mail: &InboundMail,
+        raw: &[u8],
+        from: &Party,
+        kind: MailKind,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let is_agent = kind != MailKind::Message;
+        let current = self.batch.ticket(ticket)?.clone();
+        let empty = HashSet::new();
+        let participants = self.known.participants.get(&ticket).unwrap_or(&empty);
+        // Someone who takes no part in the ticket got here by its headers
+        // alone (knowing one Message-ID is enough): the message is kept,
+        // but neither they nor the people they copied join the Cc, so the
+        // agent's replies do not go to a stranger. `tix show` flags it.
+        let outsider = !is_agent && !participants.contains(&from.email.to_ascii_lowercase());
+        let new_cc: Vec<Party> = self
+            .participants_besides(mail, &[from.email.as_str()])
+            .into_iter()
+            .chain((!is_agent).then(|| from.clone()))
+            .filter(|_| !outsider)
+            .filter(|p| !participants.contains(&p.email.to_ascii_lowercase()))
+            .filter(|p| self.config.agent(&p.email).is_none())
+            .collect();
+        let author = match self.config.agent(&from.email) {
+            Some(agent) => agent.handle.clone(),
+            None => from.email.clone(),
+        };
+        let mut drafts = vec![write::mail_draft(
+            &self.config,
+            mail,
+            raw,
+            kind,
+            &author,
+            from,
+            now,
+        )];
+        drafts.extend(write::follow_up_changes(
+            &current, &new_cc, is_agent, &author,
+        ));
+        let reopened = current.status == Status::Closed && !is_agent;
+        // The customer is waiting on someone who is away: the rule picks
+        // another agent now.
+        if !is_agent
+            && let Some(away) = current
+                .assignee
+                .as_ref()
+                .filter(|a| self.known.team.away.contains_key(*a))
+            && let Some(assignment) = auto::assign(
+                &self.config,
+                &self.known.team,
+                Occasion::AssigneeAway { away },
+            )?
+        {
+            self.known.team.record(&assignment.agent, now);
+            drafts.push(assignment.draft);
+        }
+        let files = self.append(ticket, drafts)?;
+        self.known
+            .by_message_id
+            .insert(mail.message_id.clone(), ticket);
+        let participants = self.known.participants.entry(ticket).or_default();
+        for p in new_cc {
+            participants.insert(p.email.to_ascii_lowercase());
+        }
+        if !self.dry_run {
+            match kind {
+                MailKind::Reply => self.counts.relay.push((ticket, files[0].clone())),
+                MailKind::Message => self.counts.followed_up.push(ticket),
+                MailKind::Note => {}
+            }
+        }
+        Ok(reopened)
+    }
+
+    fn quarantine(
+        &mut self,
+        raw: &[u8],
+        source: &str,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Action> {
+        self.quarantine_as(raw, source, reason, raw.len() as u64, false, now)
+    }
+
+    /// Quarantines `raw`; `truncated` when it is only the header of a
+    /// message of `size` bytes that was too large to read.
+    fn quarantine_as(
+        &mut self,
+        raw: &[u8],
+        source: &str,
+        reason: &str,
+        size: u64,
+        truncated: bool,
+        now: Timestamp,
+    ) -> Result<Action> {
+        let name = quarantine::name_of(raw);
+        if !self.known.quarantined.insert(name.clone()) {
+            return Ok(Action::Duplicate { ticket: None });
+        }
+        // What follows from the message alone, so that the same message
+        // quarantined on two clones gives the same file and their merge
+        // does not conflict; where and when it came is in the commit.
+        let _ = (source, now);
+        let record = QuarantineRecord {
+            format: 1,
+            at: None,
+            reason: reason.to_string(),
+            source: None,
+            size,
+            truncated,
+        };
+        for (path, bytes) in quarantine::files(&name, raw, &record)? {
+            self.batch.write_file(path, bytes)?;
+        }
+        Ok(Action::Quarantined {
+            file: quarantine::eml_path(&name),
+            reason: reason.to_string(),
+        })
+    }
+
+    /// Ticket ids of mail-born tickets come from the first message's id, so
+    /// importing the same mailbox again (after a crash, say) gives the same
+    /// ids; a clash with another ticket moves on to the next candidate.
+    fn new_ticket_id(&self, message_id: &str) -> TicketId {
+        let view = View {
+            known: &self.known,
+            batch: &self.batch,
+        };
+        (0u32..)
+            .map(|n| {
+                let seed = format!("{message_id}\n{n}");
+                let oid = Oid::hash_object(git2::ObjectType::Blob, seed.as_bytes())
+                    .unwrap_or(Oid::ZERO_SHA1);
+                let b = oid.as_bytes();
+                TicketId::from_random([b[0], b[1], b[2], b[3], b[4]])
+            })
+            .find(|id| view.ticket(*id).is_none())
+            .expect("an unused id exists")
+    }
+
+    /// The other people on a message: Cc, and To unless it is only the
+    /// support address, without support addresses, agents and `except`.
+    /// With no support addresses configured, To is taken to be the support
+    /// mailbox and only Cc counts.
+    fn participants_besides(&self, mail: &InboundMail, except: &[&str]) -> Vec<Party> {
+        let to: &[Party] = if self.config.mail.addresses.is_empty() {
+            &[]
+        } else {
+            &mail.to
+        };
+        let mut out: Vec<Party> = Vec::new();
+        for p in to.iter().chain(mail.cc.iter()) {
+            if self.config.mail.is_support_address(&p.email)
+                || self.config.agent(&p.email).is_some()
+                || except.iter().any(|e| p.same_address(e))
+                || out.iter().any(|o| o.same_address(&p.email))
+            {
+                continue;
+            }
+            out.push(p.clone());
+        }
+        out
+    }
+}
+
+/// Who import commits are by: `tix mail import` at the first support
+/// address.
+fn import_author(config: &Config) -> Author {
+    Author {
+        name: "tix mail import".into(),
+        email: config
+            .mail
+            .addresses
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "tix@localhost".into()),
+    }
+}
+
+thread_local! {
+    /// Set while this thread parses a message under a guard that turns a
+    /// panic into a refusal (see [`parse_guarded`]).
+    static GUARDED_PARSE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a panic now is one [`parse_guarded`] will catch on this
+/// thread, so a panic hook can keep it off the terminal. The library
+/// never installs a hook itself (it is process-wide state that belongs to
+/// the program); the tix binary installs one at start-up that consults
+/// this and otherwise reports panics as the default hook does.
+pub fn panic_is_caught_by_parser() -> bool {
+    GUARDED_PARSE.with(Cell::get)
+}
+
+/// Parses with a panic guard: mail-parser has been seen to panic on
+/// malformed MIME ("Invalid part ID"); such a message is refused like any
+/// other unparseable one.
+fn parse_guarded(raw: &[u8], own: &OwnMarks, max_parts: usize) -> Result<InboundMail, String> {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            GUARDED_PARSE.with(|g| g.set(false));
+        }
+    }
+    GUARDED_PARSE.with(|g| g.set(true));
+    let reset = Reset;
+    let result = std::panic::catch_unwind(|| parse_limited(raw, own, max_parts));
+    drop(reset);
+    result.unwrap_or_else(|_| {
+        Err("the mail parser crashed on this message (malformed MIME structure)".into())
+    })
+}
+
+/// The text after a first line of `#note` (any case, alone on its line),
+/// or None when the text does not start with one. The convention for an
+/// agent's mail that is meant for the team, not the customer.
+pub fn without_note_marker(text: &str) -> Option<String> {
+    let trimmed = text.trim_start();
+    let (first, rest) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
+    first
+        .trim()
+        .eq_ignore_ascii_case("#note")
+        .then(|| rest.trim_start_matches(['\r', '\n']).to_string())
+}
+
+/// The value of the `X-Tix-Loop` header on everything this store sends
+/// (sending arrives with issue 5): its Message-ID domain, or `tix`. Mail
+/// carrying it is never filed, so nothing tix sends can come back in and
+/// set off an answer.
+pub fn loop_token(config: &Config) -> String {
+    config
+        .mail
+        .message_id_domain
+        .clone()
+        .unwrap_or_else(|| "tix".to_string())
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+pub(crate) fn kind_name(kind: NoiseKind) -> &'static str {
+    match kind {
+        NoiseKind::Loop => "loop",
+        NoiseKind::Bounce => "bounce",
+        NoiseKind::AutoReply => "auto-reply",
+        NoiseKind::List => "list",
+    }
+}
+
+/// Finds a ticket id in `subject` wrapped as `pattern` (`[tix #{id}]`).
+pub fn find_subject_tag(pattern: &str, subject: &str) -> Option<TicketId> {
+    let (before, after) = pattern.split_once("{id}")?;
+    let lower = subject.to_ascii_lowercase();
+    let before_l = before.to_ascii_lowercase();
+    let after_l = after.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(&before_l) {
+        let start = from + pos + before_l.len();
+        let end = start + crate::domain::id::ID_LEN;
+        if let (Some(candidate), Some(rest)) = (subject.get(start..end), lower.get(end..))
+            && rest.starts_with(&after_l)
+            && let Ok(id) = candidate.parse::<TicketId>()
+        {
+            return Some(id);
+        }
+        from = start;
+    }
+    None
+}
+
+/// The subject tag for `id`.
+pub fn subject_tag(pattern: &str, id: TicketId) -> String {
+    pattern.replace("{id}", id.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_subject_tags() {
+        let id: TicketId = "7K3F0000".parse().unwrap();
+        let tag = subject_tag("[tix #{id}]", id);
+        assert_eq!(
+            find_subject_tag("[tix #{id}]", &format!("Re: {tag} Printer")),
+            Some(id)
+        );
+        assert_eq!(
+            find_subject_tag("[tix #{id}]", "Re: [TIX #7k3f0000] x"),
+            Some(id)
+        );
+        assert_eq!(
+            find_subject_tag("[tix #{id}]", "Re: [tix #7K3F000] x"),
+            None
+        );
+        assert_eq!(
+            find_subject_tag("[tix #{id}]", "[tix #] [tix #7K3F0000]"),
+            Some(id)
+        );
+        assert_eq!(
+            find_subject_tag("Ticket#{id}:", "Ticket#7K3F0000: hi"),
+            Some(id)
+        );
+        assert_eq!(find_subject_tag("[tix #{id}]", "[tix #ééééééééé]"), None);
+    }
+}

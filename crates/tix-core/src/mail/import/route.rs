@@ -1,0 +1,504 @@
+//! Where a parsed message goes: a pure function of the message, what the
+//! store knows (a [`MailView`]), the configuration and the time. Nothing
+//! here reads or writes the store; [`super::Importer`] carries the
+//! decision out.
+
+use crate::domain::config::ClosedReply;
+use crate::domain::{Config, Party, Status, Ticket, TicketId, Timestamp};
+use crate::mail::classify::NoiseKind;
+use crate::mail::parse::InboundMail;
+use crate::mail::quote::split_reply;
+
+use super::{find_subject_tag, kind_name, without_note_marker};
+
+/// What routing needs to know of the store.
+pub trait MailView {
+    /// The ticket holding the mail with this Message-ID.
+    fn ticket_of_message(&self, message_id: &str) -> Option<TicketId>;
+    /// A ticket as it stands now.
+    fn ticket(&self, id: TicketId) -> Option<&Ticket>;
+    /// Whether `address` (lower case) is the customer, on the Cc, or wrote
+    /// a message in ticket `id` as a participant.
+    fn takes_part(&self, id: TicketId, address: &str) -> bool;
+}
+
+/// The kinds of entry a message becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailKind {
+    /// A customer's (or anyone's but an agent's) message.
+    Message,
+    /// An agent's answer to the customer, sent by mail.
+    Reply,
+    /// Internal: automatic mail on its ticket, or an agent's mail that
+    /// starts with `#note`.
+    Note,
+}
+
+impl MailKind {
+    /// As in the entry's file name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailKind::Message => "message",
+            MailKind::Reply => "reply",
+            MailKind::Note => "note",
+        }
+    }
+}
+
+/// The decision for one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// Its Message-ID is in the store already.
+    Duplicate {
+        ticket: TicketId,
+    },
+    /// Kept in the quarantine, not filed.
+    Quarantine {
+        reason: String,
+    },
+    /// Automatic mail that is not filed.
+    Skip {
+        noise: NoiseKind,
+        reason: String,
+    },
+    Blacklisted {
+        sender: String,
+    },
+    /// Automatic mail on its ticket: an internal note (which also records
+    /// the failed delivery of a reply the ticket sent, for a bounce).
+    Note {
+        ticket: TicketId,
+        noise: NoiseKind,
+    },
+    /// A bounce for a locked ticket, which takes no note: only the failed
+    /// delivery of the reply it returns is recorded, or, when it returns
+    /// none, `otherwise` is done.
+    DeliveryOnly {
+        ticket: TicketId,
+        noise: NoiseKind,
+        otherwise: Box<Route>,
+    },
+    /// Added to the ticket as `kind`.
+    FollowUp {
+        ticket: TicketId,
+        kind: MailKind,
+    },
+    /// A new ticket, linked to `linked_to` when the message answered a
+    /// locked ticket or a closed one that is not reopened.
+    New {
+        linked_to: Option<TicketId>,
+    },
+}
+
+/// Who a message is from: From (or Sender), or, for automatic mail from
+/// the null sender (bounces often are), a stand-in. None: nobody, and the
+/// message is not automatic.
+pub fn sender(mail: &InboundMail) -> Option<Party> {
+    match (&mail.from, &mail.noise) {
+        (Some(from), _) => Some(from.clone()),
+        (None, Some(_)) => Some(Party {
+            name: Some("unknown sender".into()),
+            email: "unknown@invalid".into(),
+        }),
+        (None, None) => None,
+    }
+}
+
+/// Where `mail` goes. The rules, in order: a Message-ID already in the
+/// store is a duplicate; too many MIME parts quarantine it; our own mail
+/// coming back (a loop) is skipped; no sender quarantines it; a
+/// blacklisted sender is skipped; then it threads by its headers (or a
+/// subject tag, when the sender takes part in that ticket; or, for a
+/// bounce, by the message it returns). Automatic mail never starts or
+/// reopens a ticket: threaded, it is a note; otherwise skipped (or
+/// quarantined with `mail.quarantine_noise`).
+pub fn route(mail: &InboundMail, view: &dyn MailView, config: &Config, now: Timestamp) -> Route {
+    if let Some(ticket) = view.ticket_of_message(&mail.message_id) {
+        return Route::Duplicate { ticket };
+    }
+    if mail.parts > config.mail.max_parts {
+        // All or nothing: a part of a message filed would look like the
+        // whole of it.
+        return Route::Quarantine {
+            reason: format!(
+                "message has {} MIME parts; the limit is {} (mail.max_parts)",
+                mail.parts, config.mail.max_parts
+            ),
+        };
+    }
+    if let Some(n) = &mail.noise
+        && n.kind == NoiseKind::Loop
+    {
+        return Route::Skip {
+            noise: n.kind,
+            reason: n.reason.clone(),
+        };
+    }
+    let Some(from) = sender(mail) else {
+        return Route::Quarantine {
+            reason: "no sender address in From or Sender".into(),
+        };
+    };
+    if config
+        .mail
+        .blacklist
+        .iter()
+        .any(|b| b.matches(&from.email, &mail.subject))
+    {
+        return Route::Blacklisted { sender: from.email };
+    }
+    let is_bounce = mail
+        .noise
+        .as_ref()
+        .is_some_and(|n| n.kind == NoiseKind::Bounce);
+    let threaded = thread(mail, &from, view, config).or_else(|| {
+        is_bounce
+            .then(|| thread_bounce(mail, view, config))
+            .flatten()
+    });
+    let locked = |t: TicketId| view.ticket(t).is_some_and(|t| t.locked.is_some());
+    match (&mail.noise, threaded) {
+        (Some(noise), Some(ticket)) if !locked(ticket) => Route::Note {
+            ticket,
+            noise: noise.kind,
+        },
+        // A locked ticket takes no note, but what became of mail it sent
+        // is still recorded (a delivery entry applies when locked).
+        (Some(noise), Some(ticket)) if is_bounce => Route::DeliveryOnly {
+            ticket,
+            noise: noise.kind,
+            otherwise: Box::new(unfiled_noise(noise.kind, &noise.reason, config)),
+        },
+        (Some(noise), _) => unfiled_noise(noise.kind, &noise.reason, config),
+        (None, Some(ticket)) => follow_up_or_new(ticket, mail, &from, view, config, now),
+        (None, None) => Route::New { linked_to: None },
+    }
+}
+
+/// Automatic mail that belongs to no ticket (or to one that takes
+/// nothing): skipped, or quarantined when the team asked for that.
+fn unfiled_noise(noise: NoiseKind, reason: &str, config: &Config) -> Route {
+    if config.mail.quarantine_noise {
+        Route::Quarantine {
+            reason: format!("automatic mail ({}): {reason}", kind_name(noise)),
+        }
+    } else {
+        Route::Skip {
+            noise,
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// The ticket a message threads onto, if any.
+fn thread(
+    mail: &InboundMail,
+    from: &Party,
+    view: &dyn MailView,
+    config: &Config,
+) -> Option<TicketId> {
+    let by_header = mail
+        .in_reply_to
+        .iter()
+        .chain(mail.references.iter().rev())
+        .find_map(|id| view.ticket_of_message(id));
+    if by_header.is_some() {
+        return by_header;
+    }
+    let tagged = find_subject_tag(&config.mail.subject_tag, &mail.subject)?;
+    view.ticket(tagged)?;
+    let sender = from.email.to_ascii_lowercase();
+    let is_agent = config.agent(&from.email).is_some();
+    (view.takes_part(tagged, &sender) || is_agent).then_some(tagged)
+}
+
+/// The ticket a bounce belongs to by the message it returns: that
+/// message's own id (ours, when it is a reply tix sent), then its
+/// In-Reply-To and References, then the ticket tag in its subject, but
+/// only when the returned message carries tix's Message-ID domain, so a
+/// made-up bounce cannot write into a ticket by naming its tag.
+fn thread_bounce(mail: &InboundMail, view: &dyn MailView, config: &Config) -> Option<TicketId> {
+    let r = &mail.returned;
+    let by_id = r
+        .message_id
+        .iter()
+        .chain(r.thread.iter())
+        .find_map(|id| view.ticket_of_message(id));
+    if by_id.is_some() {
+        return by_id;
+    }
+    let domain = crate::mail::send::message_id_domain(&config.mail);
+    let ours = r
+        .message_id
+        .as_ref()
+        .and_then(|id| id.rsplit_once('@'))
+        .is_some_and(|(_, d)| d.eq_ignore_ascii_case(&domain));
+    let tagged = find_subject_tag(&config.mail.subject_tag, r.subject.as_deref()?)?;
+    (ours && view.ticket(tagged).is_some()).then_some(tagged)
+}
+
+/// A person's message on `ticket`: a follow-up, unless the ticket is
+/// locked, or closed and the team's `closed_reply` rule starts a new one.
+fn follow_up_or_new(
+    ticket: TicketId,
+    mail: &InboundMail,
+    from: &Party,
+    view: &dyn MailView,
+    config: &Config,
+    now: Timestamp,
+) -> Route {
+    let new_linked = Route::New {
+        linked_to: Some(ticket),
+    };
+    let Some(t) = view.ticket(ticket) else {
+        return Route::New { linked_to: None };
+    };
+    if t.locked.is_some() {
+        return new_linked;
+    }
+    let is_agent = config.agent(&from.email).is_some();
+    if t.status == Status::Closed && !is_agent {
+        let start_new = match config.mail.closed_reply {
+            ClosedReply::Reopen => false,
+            ClosedReply::New => true,
+            ClosedReply::NewAfterDays => t.closed_at.is_some_and(|closed| {
+                closed.seconds_until(now) > i64::from(config.mail.reopen_days) * 86_400
+            }),
+        };
+        if start_new {
+            return new_linked;
+        }
+    }
+    // An agent writing by mail answers the customer, unless the text
+    // starts with a `#note` line: then it is an internal note.
+    let kind = if !is_agent {
+        MailKind::Message
+    } else if without_note_marker(&split_reply(&mail.text).reply).is_some() {
+        MailKind::Note
+    } else {
+        MailKind::Reply
+    };
+    Route::FollowUp { ticket, kind }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{HashMap, HashSet};
+
+    use super::*;
+    use crate::domain::ticket::LockInfo;
+    use crate::domain::{Agent, Role, fold};
+    use crate::mail::classify::OwnMarks;
+    use crate::mail::parse::parse;
+
+    /// A store of tickets by hand.
+    #[derive(Default)]
+    struct Fake {
+        messages: HashMap<String, TicketId>,
+        tickets: HashMap<TicketId, Ticket>,
+        participants: HashMap<TicketId, HashSet<String>>,
+    }
+
+    impl MailView for Fake {
+        fn ticket_of_message(&self, message_id: &str) -> Option<TicketId> {
+            self.messages.get(message_id).copied()
+        }
+        fn ticket(&self, id: TicketId) -> Option<&Ticket> {
+            self.tickets.get(&id)
+        }
+        fn takes_part(&self, id: TicketId, address: &str) -> bool {
+            self.participants
+                .get(&id)
+                .is_some_and(|p| p.contains(address))
+        }
+    }
+
+    const ID: &str = "7K3F0000";
+
+    fn config() -> Config {
+        Config::new(
+            None,
+            Agent {
+                handle: "alice".into(),
+                name: None,
+                email: "alice@example.com".into(),
+                roles: vec![Role::Admin],
+            },
+        )
+    }
+
+    fn now() -> Timestamp {
+        Timestamp::parse_rfc3339("2026-03-02T10:00:00Z").unwrap()
+    }
+
+    /// A store with ticket ID (status `status`), whose customer is
+    /// carol@example.com and which holds `<first@example.com>`.
+    fn store_with(status: Status) -> Fake {
+        let id: TicketId = ID.parse().unwrap();
+        let mut ticket = fold(id, Vec::new()).0;
+        ticket.status = status;
+        if status == Status::Closed {
+            ticket.closed_at = Some(now());
+        }
+        let mut fake = Fake::default();
+        fake.messages.insert("first@example.com".into(), id);
+        fake.tickets.insert(id, ticket);
+        fake.participants
+            .insert(id, HashSet::from(["carol@example.com".to_string()]));
+        fake
+    }
+
+    fn mail(headers: &str) -> InboundMail {
+        let raw = format!("{headers}\nContent-Type: text/plain\n\nHello.\n");
+        parse(raw.as_bytes(), &OwnMarks::default()).unwrap()
+    }
+
+    fn id() -> TicketId {
+        ID.parse().unwrap()
+    }
+
+    #[test]
+    fn a_reply_by_its_headers_follows_up_and_a_known_id_is_a_duplicate() {
+        let store = store_with(Status::Open);
+        let reply = mail(
+            "From: Carol <carol@example.com>\nMessage-ID: <second@example.com>\n\
+             In-Reply-To: <first@example.com>\nSubject: Re: printer",
+        );
+        assert_eq!(
+            route(&reply, &store, &config(), now()),
+            Route::FollowUp {
+                ticket: id(),
+                kind: MailKind::Message
+            }
+        );
+        let again = mail("From: carol@example.com\nMessage-ID: <first@example.com>\nSubject: x");
+        assert_eq!(
+            route(&again, &store, &config(), now()),
+            Route::Duplicate { ticket: id() }
+        );
+    }
+
+    #[test]
+    fn an_agents_mail_is_a_reply_or_with_a_note_marker_a_note() {
+        let store = store_with(Status::Open);
+        let headers = "From: alice@example.com\nMessage-ID: <a@example.com>\n\
+                       In-Reply-To: <first@example.com>\nSubject: Re: printer";
+        assert_eq!(
+            route(&mail(headers), &store, &config(), now()),
+            Route::FollowUp {
+                ticket: id(),
+                kind: MailKind::Reply
+            }
+        );
+        let raw = format!("{headers}\nContent-Type: text/plain\n\n#note\nFor the team.\n");
+        let note = parse(raw.as_bytes(), &OwnMarks::default()).unwrap();
+        assert_eq!(
+            route(&note, &store, &config(), now()),
+            Route::FollowUp {
+                ticket: id(),
+                kind: MailKind::Note
+            }
+        );
+    }
+
+    #[test]
+    fn a_subject_tag_threads_only_a_participant() {
+        let store = store_with(Status::Open);
+        let tagged = |from: &str| {
+            mail(&format!(
+                "From: {from}\nMessage-ID: <{from}.x>\nSubject: Re: [tix #{ID}] printer"
+            ))
+        };
+        assert_eq!(
+            route(&tagged("carol@example.com"), &store, &config(), now()),
+            Route::FollowUp {
+                ticket: id(),
+                kind: MailKind::Message
+            }
+        );
+        assert_eq!(
+            route(&tagged("mallory@example.com"), &store, &config(), now()),
+            Route::New { linked_to: None }
+        );
+    }
+
+    #[test]
+    fn a_reply_to_a_locked_or_closed_ticket_starts_a_linked_one_as_configured() {
+        let reply = mail(
+            "From: carol@example.com\nMessage-ID: <b@example.com>\n\
+             In-Reply-To: <first@example.com>\nSubject: Re: printer",
+        );
+        let mut locked = store_with(Status::Closed);
+        locked.tickets.get_mut(&id()).unwrap().locked = Some(LockInfo {
+            by: "alice".into(),
+            at: now(),
+        });
+        assert_eq!(
+            route(&reply, &locked, &config(), now()),
+            Route::New {
+                linked_to: Some(id())
+            }
+        );
+        let closed = store_with(Status::Closed);
+        assert_eq!(
+            route(&reply, &closed, &config(), now()),
+            Route::FollowUp {
+                ticket: id(),
+                kind: MailKind::Message
+            }
+        );
+        let mut config = config();
+        config.mail.closed_reply = ClosedReply::New;
+        assert_eq!(
+            route(&reply, &closed, &config, now()),
+            Route::New {
+                linked_to: Some(id())
+            }
+        );
+    }
+
+    #[test]
+    fn automatic_mail_is_noted_on_its_ticket_and_otherwise_skipped_or_quarantined() {
+        let store = store_with(Status::Open);
+        let auto = |thread: &str| {
+            mail(&format!(
+                "From: carol@example.com\nMessage-ID: <ooo{thread}@example.com>\n\
+                 Auto-Submitted: auto-replied\n{thread}Subject: Out of office"
+            ))
+        };
+        assert!(matches!(
+            route(
+                &auto("In-Reply-To: <first@example.com>\n"),
+                &store,
+                &config(),
+                now()
+            ),
+            Route::Note { ticket, noise: NoiseKind::AutoReply } if ticket == id()
+        ));
+        assert!(matches!(
+            route(&auto(""), &store, &config(), now()),
+            Route::Skip {
+                noise: NoiseKind::AutoReply,
+                ..
+            }
+        ));
+        let mut config = config();
+        config.mail.quarantine_noise = true;
+        assert!(matches!(
+            route(&auto(""), &store, &config, now()),
+            Route::Quarantine { reason } if reason.starts_with("automatic mail (auto-reply)")
+        ));
+    }
+
+    #[test]
+    fn mail_without_a_sender_is_quarantined() {
+        let store = Fake::default();
+        let nobody = mail("Message-ID: <n@example.com>\nSubject: who");
+        assert_eq!(
+            route(&nobody, &store, &config(), now()),
+            Route::Quarantine {
+                reason: "no sender address in From or Sender".into()
+            }
+        );
+    }
+}
