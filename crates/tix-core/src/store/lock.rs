@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use git2::Oid;
 
+use super::Store;
 use crate::error::{Context, Error, ErrorKind, Result};
 
 pub struct StoreLock {
@@ -90,5 +91,32 @@ impl StoreLock {
 impl Drop for StoreLock {
     fn drop(&mut self) {
         let _ = self.file.unlock();
+    }
+}
+impl Store {
+    /// Takes the store's write lock. Read the ticket you are about to change
+    /// after taking it, so checks see every earlier write.
+    pub fn lock(&self) -> Result<StoreLock> {
+        let seconds = std::env::var("TIX_LOCK_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .unwrap_or(30.0);
+        let lock = StoreLock::acquire(
+            &self.repo.path().join("tix.lock"),
+            Duration::from_secs_f64(seconds),
+        )?;
+        // A writer killed between its commit and the check-out of the new
+        // files left a journal: finish its work before doing more. If that
+        // fails the journal stays, and the next writer tries again. Not in
+        // the middle of a git operation, whose index and work tree are
+        // git's until it is finished (the commit itself is refused then).
+        if self.refuse_during_git_operation().is_ok() {
+            let _ = self.finish_interrupted_checkout();
+        }
+        if let Ok(head) = self.head_id() {
+            lock.set_seen_head(head);
+        }
+        Ok(lock)
     }
 }
