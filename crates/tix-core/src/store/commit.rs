@@ -5,7 +5,8 @@ use git2::{Oid, Signature};
 
 use super::git::lock_files::ref_locked;
 use super::git::tree::NewFiles;
-use super::{Author, CONFIG_PATH, Committed, Store, StoreLock, TICKETS_DIR};
+use super::layout::{CONFIG_PATH, TICKETS_DIR};
+use super::{Author, Committed, Store, StoreLock};
 use crate::domain::Config;
 use crate::error::{Context, Error, ErrorKind, Result};
 
@@ -200,8 +201,9 @@ impl Store {
         // last point before anything is written.
         for (what, value) in [("name", &author.name), ("e-mail", &author.email)] {
             crate::domain::config::check_identity_part(value).map_err(|e| {
-                Error::invalid(format!("commit author {what}: {e}"))
-                    .with_hint("fix the agent in .tix/config.yaml, or git's user.name/user.email")
+                Error::invalid(format!("commit author {what}: {e}")).with_hint(format!(
+                    "fix the agent in {CONFIG_PATH}, or git's user.name/user.email"
+                ))
             })?;
         }
         let sig = Signature::now(&author.name, &author.email).context(|| {
@@ -250,7 +252,7 @@ impl Store {
             })
         };
         let warning = checked_out.err().map(|e| {
-            let lock = self.repo.path().join("index.lock");
+            let lock = self.git_index_lock_path();
             let lock_hint = if lock.exists() {
                 format!(
                     " git's index is locked by {}: if no git command is running, remove it.",

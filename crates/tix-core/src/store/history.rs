@@ -6,7 +6,8 @@ use std::path::Path;
 use git2::{Commit, Delta, DiffOptions, Oid, Sort};
 use serde::Serialize;
 
-use super::{Store, TICKETS_DIR};
+use super::Store;
+use super::layout::TICKETS_DIR;
 use crate::domain::{TicketId, Timestamp};
 use crate::error::{Context, Result};
 

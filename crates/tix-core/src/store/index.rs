@@ -29,19 +29,17 @@ use std::path::Path;
 use git2::{ObjectType, Oid};
 use serde::{Deserialize, Serialize};
 
-use super::{Problem, Store, TICKETS_DIR, tickets_in_shard};
+use super::layout::{
+    INDEX_LINKS_FILE, INDEX_SHARDS_DIR, INDEX_SUMMARY_FILE, LEGACY_TICKET_INDEX_FILE,
+    TICKET_INDEX_DIR, TICKETS_DIR,
+};
+use super::{Problem, Store, tickets_in_shard};
 use crate::domain::{
     Event, FieldValue, LinkRel, Priority, Status, Ticket, TicketFacts, TicketId, TicketView,
     Timestamp, fold,
 };
 use crate::error::{Context, Result};
 
-const INDEX_DIR: &str = "index";
-const SUMMARY_FILE: &str = "summary.bin";
-const LINKS_FILE: &str = "links.bin";
-const SHARDS_DIR: &str = "shards";
-/// The single-file index of earlier versions, removed on sight.
-const LEGACY_FILE: &str = "index.bin";
 /// 12: tags fold case and the summary keeps links (indexes built before
 /// hold both spellings and no links); report facts measure mail from when
 /// tix received it. 13: senders who threaded by header alone are not
@@ -493,13 +491,13 @@ impl Store {
     /// [`Store::list_rows`] built again from the shard files, for when the
     /// saved rows could not be read.
     pub fn rebuild_list_rows(&self) -> Result<ListRows> {
-        let _ = std::fs::remove_file(self.cache_path(INDEX_DIR).join(SUMMARY_FILE));
+        let _ = std::fs::remove_file(self.cache_path(TICKET_INDEX_DIR).join(INDEX_SUMMARY_FILE));
         self.list_rows()
     }
 
     /// Deletes the saved index and builds it again.
     pub fn reindex(&self) -> Result<TicketIndex> {
-        let dir = self.cache_path(INDEX_DIR);
+        let dir = self.cache_path(TICKET_INDEX_DIR);
         match std::fs::remove_dir_all(&dir) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -519,8 +517,8 @@ impl Store {
     /// and only shards whose tree changed since are read again, through
     /// their shard files. So `show` stays flat with the store's size.
     pub fn links_to(&self, id: TicketId) -> Result<Vec<(LinkRel, TicketId)>> {
-        let dir = self.cache_path(INDEX_DIR);
-        let path = dir.join(LINKS_FILE);
+        let dir = self.cache_path(TICKET_INDEX_DIR);
+        let path = dir.join(INDEX_LINKS_FILE);
         let mut file = std::fs::read(&path)
             .ok()
             .and_then(|b| unframe(&b).and_then(|p| postcard::from_bytes::<LinksFile>(p).ok()))
@@ -576,15 +574,15 @@ impl Store {
     }
 
     fn refresh_index(&self, full: bool) -> Result<Refreshed> {
-        let dir = self.cache_path(INDEX_DIR);
-        let _ = std::fs::remove_file(self.cache_path(LEGACY_FILE));
+        let dir = self.cache_path(TICKET_INDEX_DIR);
+        let _ = std::fs::remove_file(self.cache_path(LEGACY_TICKET_INDEX_FILE));
         let head = self.head_tree()?;
         let tickets_tree = match &head {
             Some(h) => self.subtree(h, TICKETS_DIR)?,
             None => None,
         };
         let tickets_id = tickets_tree.as_ref().map(|t| tree_id(t.id()));
-        let mut saved = std::fs::read(dir.join(SUMMARY_FILE)).unwrap_or_default();
+        let mut saved = std::fs::read(dir.join(INDEX_SUMMARY_FILE)).unwrap_or_default();
         let intact = unframe(&saved).is_some();
         let damaged = usize::from(!saved.is_empty() && !intact);
         if intact {
@@ -677,7 +675,7 @@ impl Store {
         drop(rows);
         drop(summary);
         if changed {
-            write_atomically(&dir.join(SUMMARY_FILE), &frame(&encoded));
+            write_atomically(&dir.join(INDEX_SUMMARY_FILE), &frame(&encoded));
         }
         Ok(Refreshed {
             summary: encoded,
@@ -737,7 +735,7 @@ impl Store {
         };
         // Failing to save only costs the next command this refresh.
         if let Ok(bytes) = postcard::to_allocvec(&file) {
-            let _ = std::fs::create_dir_all(dir.join(SHARDS_DIR));
+            let _ = std::fs::create_dir_all(dir.join(INDEX_SHARDS_DIR));
             write_atomically(&path, &frame(&bytes));
         }
         Ok(file)
@@ -751,7 +749,7 @@ impl Store {
     /// that is wrong all the same (damage that passed its checksum, or a
     /// bug). Rebuilds the index when anything differs; returns what did.
     pub fn verify_index(&self) -> Result<Vec<String>> {
-        let dir = self.cache_path(INDEX_DIR);
+        let dir = self.cache_path(TICKET_INDEX_DIR);
         let refreshed = self.refresh_index(true)?;
         let mut out = Vec::new();
         if refreshed.refresh.damaged > 0 {
@@ -824,7 +822,7 @@ impl Store {
 }
 
 fn shard_path(dir: &Path, name: &str) -> std::path::PathBuf {
-    dir.join(SHARDS_DIR).join(format!("{name}.bin"))
+    dir.join(INDEX_SHARDS_DIR).join(format!("{name}.bin"))
 }
 
 fn encode_rows(file: &ShardFile) -> Result<Vec<u8>> {

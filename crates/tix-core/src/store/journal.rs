@@ -1,18 +1,15 @@
 //! The checkout journal: a note that the work tree and git's index may be
 //! behind HEAD, and the catching up the next writer does.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use git2::{ObjectType, Oid};
 
-use super::{Store, TICKETS_DIR};
+use super::Store;
+use super::layout::TICKETS_DIR;
 use crate::error::{Context, Result};
 
 impl Store {
-    pub(in crate::store) fn journal_path(&self) -> PathBuf {
-        self.repo.path().join("tix-checkout")
-    }
-
     /// The commit at which the work tree and git's index were last known
     /// to be in step, if a journal says they may not be. `Some(None)`: the
     /// branch had no commit then.

@@ -102,10 +102,7 @@ impl Store {
             .and_then(|s| s.parse::<f64>().ok())
             .filter(|s| s.is_finite() && *s >= 0.0)
             .unwrap_or(30.0);
-        let lock = StoreLock::acquire(
-            &self.repo.path().join("tix.lock"),
-            Duration::from_secs_f64(seconds),
-        )?;
+        let lock = StoreLock::acquire(&self.store_lock_path(), Duration::from_secs_f64(seconds))?;
         // A writer killed between its commit and the check-out of the new
         // files left a journal: finish its work before doing more. If that
         // fails the journal stays, and the next writer tries again. Not in

@@ -1,21 +1,14 @@
 //! The store: a git repository (or a folder in one) holding `.tix/` and
 //! `tickets/`. Committed history is the source of truth; the work tree is a
 //! checkout kept in step so that `ls`, `grep` and editors see the trail.
-//!
-//! Layout, relative to the store root:
-//!
-//! ```text
-//! .tix/config.yaml
-//! tickets/<first 2 characters of id>/<id>/<entry files>.md
-//! tickets/<shard>/<id>/files/<entry file stem>/<attachment>
-//! ```
+//! Where everything is kept: [`layout`].
 
 mod commit;
 mod git;
 mod history;
 mod index;
 mod journal;
-mod layout;
+pub mod layout;
 mod lock;
 mod names;
 mod open;

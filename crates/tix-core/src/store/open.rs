@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use git2::Repository;
 
-use super::{Author, CONFIG_PATH, Store, TICKETS_DIR};
-use crate::domain::{Config, TicketId};
+use super::layout::CONFIG_PATH;
+use super::{Author, Store};
+use crate::domain::Config;
 use crate::error::{Context, Error, ErrorKind, Result};
 
 impl Store {
@@ -125,15 +126,6 @@ impl Store {
 
     pub fn root(&self) -> &Path {
         &self.root
-    }
-
-    /// The repository-relative path of a store-relative path.
-    pub fn repo_path(&self, store_path: &str) -> String {
-        format!("{}{store_path}", self.prefix)
-    }
-
-    pub fn ticket_dir(id: &TicketId) -> String {
-        format!("{TICKETS_DIR}/{}/{id}", id.shard())
     }
 
     /// git's idea of the current user, for identity and for `tix init`.

@@ -1,10 +1,11 @@
 //! Reading the store as committed at HEAD: ids, tickets, files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use git2::{ObjectType, Oid, Tree};
 
-use super::{Problem, QUARANTINE_DIR, Store, TICKETS_DIR, TicketFiles};
+use super::layout::{QUARANTINE_DIR, TICKETS_DIR};
+use super::{Problem, Store, TicketFiles};
 use crate::domain::id::{SHARD_LEN, normalise_prefix};
 use crate::domain::{Entry, StoredEntry, TicketId};
 use crate::error::{Context, Error, ErrorKind, Result};
@@ -57,10 +58,12 @@ impl Store {
             if shard.kind() != Some(ObjectType::Tree) {
                 continue;
             }
-            let shard_tree = self
-                .repo
-                .find_tree(shard.id())
-                .context(|| format!("cannot read tickets/{}", shard.name().ok().unwrap_or("?")))?;
+            let shard_tree = self.repo.find_tree(shard.id()).context(|| {
+                format!(
+                    "cannot read {TICKETS_DIR}/{}",
+                    shard.name().ok().unwrap_or("?")
+                )
+            })?;
             for t in shard_tree.iter() {
                 if let Some(id) = t.name().ok().and_then(|n| n.parse::<TicketId>().ok()) {
                     ids.push(id);
@@ -134,12 +137,6 @@ impl Store {
                 e.message()
             ))),
         }
-    }
-
-    /// Where derived data (caches, never the source of truth) lives: inside
-    /// the git directory, so it is never committed or pushed.
-    pub fn cache_path(&self, name: &str) -> PathBuf {
-        self.repo.path().join("tix").join(name)
     }
 
     /// Stems of the `.eml` files in the quarantine (see `mail::file`).

@@ -1,13 +1,14 @@
 //! git's index: keeping it in step with tix's commits (through libgit2,
 //! the split-index fast path or git itself) and comparing it with HEAD.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use git2::{Oid, Tree};
 
-use super::super::{QUARANTINE_DIR, Store, TICKETS_DIR};
 use super::split_index as gitindex;
 use crate::error::{Context, Error, Result};
+use crate::store::Store;
+use crate::store::layout::GIT_SHARED_INDEX_PREFIX;
 
 /// Added entries after which the split index is folded into a new shared
 /// one, so that each commit's write stays small.
@@ -134,8 +135,11 @@ impl Store {
     pub(in crate::store) fn index_is_split(&self) -> bool {
         std::fs::read_dir(self.repo.path())
             .map(|d| {
-                d.flatten()
-                    .any(|e| e.file_name().to_string_lossy().starts_with("sharedindex."))
+                d.flatten().any(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .starts_with(GIT_SHARED_INDEX_PREFIX)
+                })
             })
             .unwrap_or(false)
     }
@@ -143,19 +147,6 @@ impl Store {
     pub(in crate::store) fn enable_split_index(&self) -> Result<()> {
         self.git(&["config", "core.splitIndex", "true"])?;
         self.git(&["update-index", "--split-index"])
-    }
-
-    /// The top-level folders of the store that tix alone writes.
-    pub(in crate::store) fn owned_dirs(&self) -> Vec<String> {
-        [".tix", TICKETS_DIR, QUARANTINE_DIR]
-            .iter()
-            .map(|d| self.repo_path(d))
-            .collect()
-    }
-
-    /// The file git keeps its index in.
-    pub fn git_index_file(&self) -> PathBuf {
-        self.repo.path().join("index")
     }
 
     /// Store files whose entry in git's index differs from HEAD's, by

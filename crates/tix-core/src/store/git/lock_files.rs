@@ -1,11 +1,11 @@
 //! git's own lock files: waiting for them, and removing the ones a killed
 //! process left behind.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use super::super::Store;
 use crate::error::{Error, ErrorKind, Result};
+use crate::store::Store;
 
 /// How old git's lock on a ref must be for tix to take it as left by a
 /// killed process.
@@ -39,16 +39,6 @@ pub(in crate::store) fn ref_locked(path: &Path, why: &str) -> Error {
 }
 
 impl Store {
-    /// The lock file git takes to move `refname` (`HEAD` or `refs/...`).
-    pub(in crate::store) fn ref_lock_path(&self, refname: &str) -> PathBuf {
-        let base = if refname == "HEAD" {
-            self.repo.path()
-        } else {
-            self.repo.commondir()
-        };
-        base.join(format!("{refname}.lock"))
-    }
-
     /// Waits for git's lock on a ref to go; removes it once it is stale.
     ///
     /// tix holds the store lock, so no other tix can be moving the ref; a
@@ -122,7 +112,7 @@ impl Store {
                 ));
             }
         }
-        let index_lock = self.repo.path().join("index.lock");
+        let index_lock = self.git_index_lock_path();
         if let Some(age) = lock_age(&index_lock).filter(|a| *a >= REF_LOCK_STALE) {
             out.push(format!(
                 "git's index is locked by {} ({:.0}s old); if no git command is running (an editor open for `git commit` keeps it), remove it: until then git's index cannot follow tix's commits",
@@ -131,10 +121,6 @@ impl Store {
             ));
         }
         out
-    }
-
-    pub(in crate::store) fn index_marker_path(&self) -> PathBuf {
-        self.repo.path().join("tix-index-write")
     }
 
     /// Removes an `index.lock` that a tix process killed while writing
@@ -152,7 +138,7 @@ impl Store {
         else {
             return;
         };
-        let lock = self.repo.path().join("index.lock");
+        let lock = self.git_index_lock_path();
         let locked = std::fs::symlink_metadata(&lock)
             .ok()
             .and_then(|m| m.modified().ok());

@@ -2,8 +2,8 @@
 
 use git2::{ObjectType, Oid};
 
-use super::super::Store;
 use crate::error::{Context, Error, Result};
+use crate::store::Store;
 
 impl Store {
     /// Stores many blobs as one packfile, without deltas: a mail import

@@ -1,7 +1,8 @@
 //! Whether git is half way through an operation that a commit would break.
 
-use super::super::Store;
 use crate::error::{Error, ErrorKind, Result};
+use crate::store::Store;
+use crate::store::layout::GIT_SEQUENCER_DIR;
 
 impl Store {
     /// Refuses, naming the state and the way out, while git is half way
@@ -40,7 +41,7 @@ impl Store {
                 "`git revert --continue` or `git revert --abort`",
             ),
             S::Bisect => ("a bisect is in progress".into(), "`git bisect reset`"),
-            S::Clean if git_dir.join("sequencer").is_dir() => (
+            S::Clean if git_dir.join(GIT_SEQUENCER_DIR).is_dir() => (
                 // A cherry-pick or revert of several commits whose current
                 // one was committed by hand: git still has the rest to do.
                 "a cherry-pick or revert of several commits is in progress".into(),

@@ -2,8 +2,8 @@
 
 use git2::Oid;
 
-use super::super::Store;
 use crate::error::{Error, Result};
+use crate::store::Store;
 
 impl Store {
     /// The slow but general path for a split index: git's own plumbing.
