@@ -5,6 +5,7 @@ pub mod complete;
 pub mod generated;
 pub mod input;
 pub mod output;
+pub mod wording;
 
 use std::path::PathBuf;
 
@@ -966,8 +967,12 @@ fn report(e: &Error) -> u8 {
     } else {
         "error:"
     };
-    eprintln!("tix: {label} {}", output::for_stderr(e.message()));
-    if let Some(hint) = e.hint() {
+    let said = wording::word(e);
+    eprintln!("tix: {label} {}", output::for_stderr(&said.message));
+    for cause in &said.causes {
+        eprintln!("caused by: {}", output::for_stderr(cause));
+    }
+    if let Some(hint) = &said.hint {
         eprintln!("hint: {}", output::for_stderr(hint));
     }
     if e.kind() == ErrorKind::Usage {

@@ -5,6 +5,7 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::cli::output::{self, print, warn};
+use crate::cli::wording;
 use crate::cli::{ImportCommand, ImportFetchArgs, ImportOptions, TextFormat};
 use tix_core::domain::{MailAccount, MailProtocol};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -247,7 +248,7 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
         if matches!(e.kind(), ErrorKind::MailRefused) {
             e
         } else {
-            Error::new(ErrorKind::MailTempFail, e.message().to_string())
+            Error::new(ErrorKind::MailTempFail, wording::message(&e).into_owned())
         }
     };
     let store = ctx.store().map_err(tempfail)?;
@@ -292,7 +293,7 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
 pub fn acknowledge_new(store: &Store, counts: &mut Counts) {
     let now = match ops::now() {
         Ok(now) => now,
-        Err(e) => return warn(e.message()),
+        Err(e) => return warn(&wording::message(&e)),
     };
     match respond::acknowledge(store, &counts.created, now) {
         Ok(done) => {
@@ -303,7 +304,7 @@ pub fn acknowledge_new(store: &Store, counts: &mut Counts) {
         }
         Err(e) => warn(&format!(
             "the new tickets are filed but were not acknowledged: {}",
-            e.message()
+            wording::message(&e)
         )),
     }
     if !counts.relay.is_empty() && store.config().mail.outgoing.is_none() {
@@ -318,7 +319,10 @@ pub fn acknowledge_new(store: &Store, counts: &mut Counts) {
                 warn(&format!("{f} (recorded; `tix outbox retry` sends it)"));
             }
         }
-        Err(e) => warn(&format!("agents were not notified: {}", e.message())),
+        Err(e) => warn(&format!(
+            "agents were not notified: {}",
+            wording::message(&e)
+        )),
     }
     match respond::relay(store, &counts.relay, now) {
         Ok(done) => {
@@ -329,7 +333,7 @@ pub fn acknowledge_new(store: &Store, counts: &mut Counts) {
         }
         Err(e) => warn(&format!(
             "agents' e-mailed replies are filed but were not passed on: {}",
-            e.message()
+            wording::message(&e)
         )),
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::domain::{
     Entry, Event, Stage, Status, StoredEntry, Ticket, TicketId, Timestamp, TrailItem, fold,
 };
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::store::{Author, FILES_DIR, Store, TagSource, random_id};
 
 use super::Actor;
@@ -412,7 +412,7 @@ pub fn refuse_if_locked(ticket: &Ticket) -> Result<()> {
             lock_info.at.to_short_labelled()
         ),
     )
-    .with_hint("an admin can run `tix unlock` first; a new ticket can be linked to it"))
+    .with_remedy(Remedy::Unlock))
 }
 
 fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft]) -> Result<()> {
@@ -473,10 +473,11 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
         .collect();
     if !missing.is_empty() {
         return Err(Error::invalid(format!(
-            "missing required field{} at create: {} (give --field NAME=VALUE)",
+            "missing required field{} at create: {}",
             if missing.len() > 1 { "s" } else { "" },
             missing.join(", ")
-        )));
+        ))
+        .with_remedy(Remedy::GiveFieldsAtCreate));
     }
     let summary = subject.clone();
     let lock = store.lock()?;

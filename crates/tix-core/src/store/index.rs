@@ -38,7 +38,7 @@ use crate::domain::{
     Event, FieldValue, LinkRel, Priority, Status, Ticket, TicketFacts, TicketId, TicketView,
     Timestamp, fold,
 };
-use crate::error::{Context, Result};
+use crate::error::{Context, Remedy, Result};
 
 /// 12: tags fold case and the summary keeps links (indexes built before
 /// hold both spellings and no links); report facts measure mail from when
@@ -403,7 +403,7 @@ impl ListRows {
 }
 
 fn damaged() -> crate::Error {
-    crate::Error::internal("the derived index is damaged; run `tix reindex`".to_string())
+    crate::Error::internal("the derived index is damaged").with_remedy(Remedy::Reindex)
 }
 
 fn decode_summary(bytes: &[u8]) -> Option<Summary<'_>> {
@@ -417,9 +417,11 @@ impl IndexedTicket {
     pub fn facts(&self) -> Result<TicketFacts> {
         postcard::from_bytes(&self.facts.0).map_err(|e| {
             crate::Error::internal(format!(
-                "the index holds unreadable facts for ticket {} ({e}); run `tix reindex`",
+                "the index holds unreadable facts for ticket {} ({e})",
                 self.ticket.id
             ))
+            .with_source(e)
+            .with_remedy(Remedy::Reindex)
         })
     }
 

@@ -7,7 +7,7 @@ use git2::Repository;
 use super::layout::CONFIG_PATH;
 use super::{Author, Store};
 use crate::domain::Config;
-use crate::error::{Context, Error, ErrorKind, Result};
+use crate::error::{Context, Error, ErrorKind, Remedy, Result};
 
 impl Store {
     /// Finds the store that `start` is in.
@@ -29,7 +29,7 @@ impl Store {
                         start.display()
                     ),
                 )
-                .with_hint("run `tix init` to create one here")
+                .with_remedy(Remedy::CreateStore)
             })?
             .to_path_buf();
         let repo = Repository::discover(&root).map_err(|e| {
