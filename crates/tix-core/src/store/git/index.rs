@@ -5,7 +5,7 @@ use std::path::Path;
 
 use git2::{Oid, Tree};
 
-use super::split_index as gitindex;
+use super::split_index;
 use crate::error::{Context, Error, Result};
 use crate::store::Store;
 use crate::store::layout::GIT_SHARED_INDEX_PREFIX;
@@ -83,17 +83,17 @@ impl Store {
         files: &[(String, Oid)],
         stats: &[std::fs::Metadata],
     ) -> Result<bool> {
-        let entries: Vec<gitindex::NewEntry> = files
+        let entries: Vec<split_index::NewEntry> = files
             .iter()
             .zip(stats)
             .map(|((path, oid), meta)| {
                 let e = index_entry(&self.repo_path(path), *oid, meta);
                 let mut id = [0u8; 20];
                 id.copy_from_slice(oid.as_bytes());
-                gitindex::NewEntry {
+                split_index::NewEntry {
                     path: e.path,
                     oid: id,
-                    stat: gitindex::Stat {
+                    stat: split_index::Stat {
                         ctime: (e.ctime.seconds() as u32, e.ctime.nanoseconds()),
                         mtime: (e.mtime.seconds() as u32, e.mtime.nanoseconds()),
                         dev: e.dev,
@@ -107,8 +107,8 @@ impl Store {
             })
             .collect();
         let git_dir = self.repo.path();
-        match gitindex::add_to_split_index(git_dir, &entries)? {
-            gitindex::Added::Done { additions } => {
+        match split_index::add_to_split_index(git_dir, &entries)? {
+            split_index::Added::Done { additions } => {
                 let resplit_at = crate::testing_hooks::resplit_at(RESPLIT_AT);
                 if additions > resplit_at {
                     // Fold the additions into a new shared index, as git
@@ -117,16 +117,16 @@ impl Store {
                 }
                 Ok(true)
             }
-            gitindex::Added::Unsupported(_) => Ok(false),
-            gitindex::Added::NotSplit => {
+            split_index::Added::Unsupported(_) => Ok(false),
+            split_index::Added::NotSplit => {
                 let threshold = crate::testing_hooks::split_index_at(20_000);
-                let big = gitindex::entry_count(git_dir).is_some_and(|n| n >= threshold);
+                let big = split_index::entry_count(git_dir).is_some_and(|n| n >= threshold);
                 if !big || self.enable_split_index().is_err() {
                     return Ok(false);
                 }
                 Ok(matches!(
-                    gitindex::add_to_split_index(git_dir, &entries)?,
-                    gitindex::Added::Done { .. }
+                    split_index::add_to_split_index(git_dir, &entries)?,
+                    split_index::Added::Done { .. }
                 ))
             }
         }
@@ -155,7 +155,7 @@ impl Store {
         let dirs = self.owned_dirs();
         let mut out = Vec::new();
         let rel = |p: &str| p.strip_prefix(self.prefix.as_str()).map(str::to_string);
-        if gitindex::entry_count(self.repo.path()).is_some() && self.index_is_split() {
+        if split_index::entry_count(self.repo.path()).is_some() && self.index_is_split() {
             // libgit2 cannot read a split index; git itself can.
             let mut args = vec!["diff-index", "--cached", "--no-renames", "-z", "HEAD", "--"];
             args.extend(dirs.iter().map(String::as_str));
@@ -230,7 +230,7 @@ impl Store {
         if removals.is_empty() && self.add_to_split_index(files, stats)? {
             return Ok(());
         }
-        if gitindex::entry_count(self.repo.path()).is_some() && self.index_is_split() {
+        if split_index::entry_count(self.repo.path()).is_some() && self.index_is_split() {
             // libgit2 cannot read a split index; git itself can.
             return self.update_index_with_git(files, removals);
         }
