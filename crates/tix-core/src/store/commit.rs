@@ -313,6 +313,7 @@ impl Store {
         use std::os::fd::AsRawFd;
         let dir = std::fs::File::open(self.repo.path()).map_err(|e| {
             Error::internal(format!("cannot open {}: {e}", self.repo.path().display()))
+                .with_source(e)
         })?;
         // SAFETY: syncfs takes a valid open descriptor, which `dir` holds
         // for the duration of the call.

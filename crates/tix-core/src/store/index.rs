@@ -447,7 +447,9 @@ impl IndexedTicket {
         participants.dedup();
         let facts = postcard::to_allocvec(&TicketFacts::derive(&ticket, &trail))
             .map(Blob)
-            .map_err(|e| crate::Error::internal(format!("cannot encode ticket facts: {e}")))?;
+            .map_err(|e| {
+                crate::Error::internal(format!("cannot encode ticket facts: {e}")).with_source(e)
+            })?;
         Ok(IndexedTicket {
             facts,
             ticket,
@@ -673,7 +675,9 @@ impl Store {
                 })
                 .collect(),
         })
-        .map_err(|e| crate::Error::internal(format!("cannot encode the index summary: {e}")))?;
+        .map_err(|e| {
+            crate::Error::internal(format!("cannot encode the index summary: {e}")).with_source(e)
+        })?;
         drop(rows);
         drop(summary);
         if changed {
@@ -830,8 +834,9 @@ fn shard_path(dir: &Path, name: &str) -> std::path::PathBuf {
 fn encode_rows(file: &ShardFile) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     for (_, t) in file.tickets.values() {
-        out = postcard::to_extend(&ListRow::of(t), out)
-            .map_err(|e| crate::Error::internal(format!("cannot encode a list row: {e}")))?;
+        out = postcard::to_extend(&ListRow::of(t), out).map_err(|e| {
+            crate::Error::internal(format!("cannot encode a list row: {e}")).with_source(e)
+        })?;
     }
     Ok(out)
 }

@@ -57,10 +57,10 @@ impl StoreLock {
                     pause = (pause * 2).min(Duration::from_millis(100));
                 }
                 Err(TryLockError::Error(e)) => {
-                    return Err(Error::internal(format!(
-                        "cannot lock {}: {e}",
-                        path.display()
-                    )));
+                    return Err(
+                        Error::internal(format!("cannot lock {}: {e}", path.display()))
+                            .with_source(e),
+                    );
                 }
             }
         }

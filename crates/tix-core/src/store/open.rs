@@ -7,7 +7,7 @@ use git2::Repository;
 use super::layout::CONFIG_PATH;
 use super::{Author, Store};
 use crate::domain::Config;
-use crate::error::{Context, Error, ErrorKind, Remedy, Result};
+use crate::error::{Context, Error, ErrorKind, GitError, Remedy, Result};
 
 impl Store {
     /// Finds the store that `start` is in.
@@ -41,6 +41,7 @@ impl Store {
                     e.message()
                 ),
             )
+            .with_source(GitError(e))
         })?;
         let config = read_config(&root)?;
         Self::from_parts(repo, root, config)
@@ -147,4 +148,39 @@ pub(in crate::store) fn read_config(root: &Path) -> Result<Config> {
         ))
     })?;
     Config::parse(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_outside_git_names_it_and_keeps_git_s_error_as_the_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join(CONFIG_PATH);
+        std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+        std::fs::write(&config, "").unwrap();
+        let Err(err) = Store::discover(dir.path()) else {
+            panic!("a folder outside git is not a store");
+        };
+        assert_eq!(err.kind(), ErrorKind::NotInitialised);
+        assert!(
+            err.message().contains("is not in a git repository"),
+            "{err}"
+        );
+        let cause = err.causes().next().expect("git's error as the cause");
+        assert!(cause.downcast_ref::<GitError>().is_some(), "{cause:?}");
+        assert!(err.message().ends_with(&cause.to_string()), "{err}");
+    }
+
+    #[test]
+    fn no_store_anywhere_up_asks_for_one_to_be_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let Err(err) = Store::discover(dir.path()) else {
+            panic!("an empty folder is not a store");
+        };
+        assert_eq!(err.kind(), ErrorKind::NotInitialised);
+        assert_eq!(err.remedy(), Some(&Remedy::CreateStore));
+        assert_eq!(err.hint(), None, "the core does not word it");
+    }
 }

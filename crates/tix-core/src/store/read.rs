@@ -8,7 +8,7 @@ use super::layout::{QUARANTINE_DIR, TICKETS_DIR};
 use super::{Problem, Store, TicketFiles};
 use crate::domain::id::{SHARD_LEN, normalise_prefix};
 use crate::domain::{Entry, StoredEntry, TicketId};
-use crate::error::{Context, Error, ErrorKind, Result};
+use crate::error::{Context, Error, ErrorKind, GitError, Result};
 
 impl Store {
     pub fn head_tree(&self) -> Result<Option<Tree<'_>>> {
@@ -38,10 +38,10 @@ impl Store {
             )),
             Ok(_) => Ok(None),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(Error::internal(format!(
-                "cannot read {full}: {}",
-                e.message()
-            ))),
+            Err(e) => Err(
+                Error::internal(format!("cannot read {full}: {}", e.message()))
+                    .with_source(GitError(e)),
+            ),
         }
     }
 
@@ -132,10 +132,10 @@ impl Store {
             {
                 Ok(None)
             }
-            Err(e) => Err(Error::internal(format!(
-                "cannot read HEAD: {}",
-                e.message()
-            ))),
+            Err(e) => Err(
+                Error::internal(format!("cannot read HEAD: {}", e.message()))
+                    .with_source(GitError(e)),
+            ),
         }
     }
 
@@ -196,10 +196,10 @@ impl Store {
             )),
             Ok(_) => Ok(None),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(Error::internal(format!(
-                "cannot read {full}: {}",
-                e.message()
-            ))),
+            Err(e) => Err(
+                Error::internal(format!("cannot read {full}: {}", e.message()))
+                    .with_source(GitError(e)),
+            ),
         }
     }
 

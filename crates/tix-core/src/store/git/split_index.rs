@@ -76,10 +76,9 @@ pub fn add_to_split_index(git_dir: &Path, new: &[NewEntry]) -> Result<Added> {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Added::NotSplit),
         Err(e) => {
-            return Err(Error::internal(format!(
-                "cannot read {}: {e}",
-                path.display()
-            )));
+            return Err(
+                Error::internal(format!("cannot read {}: {e}", path.display())).with_source(e),
+            );
         }
     };
     let parsed = match parse(&bytes) {
@@ -135,7 +134,8 @@ fn write_locked(git_dir: &Path, bytes: &[u8]) -> Result<()> {
                 return Err(Error::internal(format!(
                     "cannot lock git's index ({}): {e}",
                     lock.display()
-                )));
+                ))
+                .with_source(e));
             }
         }
     };

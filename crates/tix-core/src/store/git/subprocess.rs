@@ -47,7 +47,7 @@ impl Store {
             .args(args)
             .stdin(std::process::Stdio::null())
             .output()
-            .map_err(|e| Error::internal(format!("cannot run git: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot run git: {e}")).with_source(e))?;
         if out.status.success() {
             Ok(out.stdout)
         } else {
@@ -72,15 +72,15 @@ impl Store {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()
-            .map_err(|e| Error::internal(format!("cannot run git: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot run git: {e}")).with_source(e))?;
         if let Some(mut stdin) = child.stdin.take() {
             stdin
                 .write_all(input)
-                .map_err(|e| Error::internal(format!("cannot talk to git: {e}")))?;
+                .map_err(|e| Error::internal(format!("cannot talk to git: {e}")).with_source(e))?;
         }
         let out = child
             .wait_with_output()
-            .map_err(|e| Error::internal(format!("cannot run git: {e}")))?;
+            .map_err(|e| Error::internal(format!("cannot run git: {e}")).with_source(e))?;
         if out.status.success() {
             Ok(())
         } else {
