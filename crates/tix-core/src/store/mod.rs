@@ -1,7 +1,14 @@
 //! The store: a git repository (or a folder in one) holding `.tix/` and
 //! `tickets/`. Committed history is the source of truth; the work tree is a
 //! checkout kept in step so that `ls`, `grep` and editors see the trail.
-//! Where everything is kept: [`layout`].
+//!
+//! Where everything is kept: [`layout`]. `impl Store` is spread over the
+//! files by responsibility: `open` (discovery, init, config), `read`
+//! (HEAD's trees), `commit` (a commit and its check-out), `journal`
+//! (catching up after a writer that was killed), `lock` (the store lock),
+//! `index` (the derived ticket index), `history`, and `git` for what lies
+//! below (git's index and split index, packs, trees, git's lock files and
+//! operation state, running git itself).
 
 mod commit;
 mod git;
