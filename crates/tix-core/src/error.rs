@@ -63,7 +63,7 @@ impl ErrorKind {
 
 /// A way out that the program showing the error puts in its own words:
 /// the core knows what the user can do, not how they say it (a flag, a
-/// subcommand, a button). The tix binary words each one in `src/cli`;
+/// subcommand, a button). The tix binary words each one in `src/ui`;
 /// shown by [`Error`]'s `Display`, it reads in the core's own terms.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
