@@ -16,7 +16,7 @@ use crate::commands::{
     link, list, lock, log, outbox, priority, quarantine, reindex, reopen, reply, report, show, sla,
     snooze, status, subject, tag, tick,
 };
-use crate::ui::{complete, output};
+use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
 
 #[derive(Parser, Debug)]
@@ -237,8 +237,12 @@ fn report(e: &Error) -> u8 {
     } else {
         "error:"
     };
-    eprintln!("tix: {label} {}", output::for_stderr(e.message()));
-    if let Some(hint) = e.hint() {
+    let said = wording::word(e);
+    eprintln!("tix: {label} {}", output::for_stderr(&said.message));
+    for cause in &said.causes {
+        eprintln!("caused by: {}", output::for_stderr(cause));
+    }
+    if let Some(hint) = &said.hint {
         eprintln!("hint: {}", output::for_stderr(hint));
     }
     if e.kind() == ErrorKind::Usage {

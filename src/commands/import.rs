@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::ui::mail::print_import_summary;
 use crate::ui::output::{self, print, warn};
+use crate::ui::wording;
 use tix_core::domain::{MailAccount, MailProtocol};
 use tix_core::error::{Error, ErrorKind, Result};
 use tix_core::mail::answer::answer_filed;
@@ -303,7 +304,7 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
         if matches!(e.kind(), ErrorKind::MailRefused) {
             e
         } else {
-            Error::new(ErrorKind::MailTempFail, e.message().to_string())
+            Error::new(ErrorKind::MailTempFail, wording::message(&e).into_owned())
         }
     };
     let store = ctx.store().map_err(tempfail)?;

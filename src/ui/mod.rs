@@ -1,9 +1,11 @@
 //! The terminal side of every command, below the commands: writing results
-//! ([`output`]), reading what the user gives ([`input`]) and the values of
-//! dynamic shell completion ([`complete`]). Nothing here knows a command;
+//! ([`output`]), reading what the user gives ([`input`]), how an error is
+//! worded ([`wording`]) and the values of dynamic shell completion
+//! ([`complete`]). Nothing here knows a command;
 //! commands use it, never the other way round.
 
 pub mod complete;
 pub mod input;
 pub mod mail;
 pub mod output;
+pub mod wording;

@@ -384,3 +384,60 @@ fn test_only_variables_are_read_only_through_testing_hooks() {
         "test-only variables read outside crates/tix-core/src/testing_hooks.rs: {stray:?}"
     );
 }
+
+/// Every path of the store is spelled once, in the core's
+/// `store/layout.rs`; elsewhere it is named through that module, so a
+/// literal of one of them (a folder, a lock or journal file, a cache file)
+/// anywhere else is a copy that could drift.
+#[test]
+fn store_paths_are_spelled_only_in_the_layout() {
+    const PATHS: &[&str] = &[
+        "\".tix\"",
+        "\".tix/config.yaml\"",
+        "\".tix/templates\"",
+        "\".tix/availability\"",
+        "\"tickets\"",
+        "\"tickets/\"",
+        "\"files\"",
+        "\"quarantine\"",
+        "\"quarantine/\"",
+        "\"tix.lock\"",
+        "\"tix-checkout\"",
+        "\"tix-index-write\"",
+        "\"index.lock\"",
+        "\"sharedindex.\"",
+        "\"sequencer\"",
+        "\"auto-reply.json\"",
+        "\"fetch/",
+        "\"summary.bin\"",
+        "\"links.bin\"",
+        "\"shards\"",
+        "\"index.bin\"",
+        "\"info/exclude\"",
+        "join(\"tix\")",
+        "join(\"index\")",
+        "join(\"info\")",
+    ];
+    let mut bad = Vec::new();
+    for (dir, src) in [("crates/tix-core/src", core_src()), ("src", bin_src())] {
+        for (rel, _, code) in sources(&src) {
+            if dir == "crates/tix-core/src" && rel == "store/layout.rs" {
+                continue;
+            }
+            for path in PATHS {
+                // `"tickets": n` is a JSON key, not a path.
+                let as_path = code
+                    .match_indices(path)
+                    .any(|(at, _)| !code[at + path.len()..].starts_with(':'));
+                if as_path {
+                    bad.push(format!("{dir}/{rel} spells {path}"));
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "store paths outside crates/tix-core/src/store/layout.rs:\n{}",
+        bad.join("\n")
+    );
+}

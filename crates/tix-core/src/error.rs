@@ -61,11 +61,72 @@ impl ErrorKind {
     }
 }
 
+/// A way out that the program showing the error puts in its own words:
+/// the core knows what the user can do, not how they say it (a flag, a
+/// subcommand, a button). The tix binary words each one in `src/ui`;
+/// shown by [`Error`]'s `Display`, it reads in the core's own terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Remedy {
+    /// There is no store here: make one.
+    CreateStore,
+    /// No acting agent was named and git has no user e-mail to fall back
+    /// on: name one, or give git an e-mail.
+    NameActor,
+    /// The acting agent is not an agent of the store: an admin adds them,
+    /// or the user acts as an agent who is.
+    AddAgentOrActAsAnother,
+    /// An agent named (as assignee, say) is not an agent of the store: an
+    /// admin adds them.
+    AddAgent,
+    /// A ticket cannot be closed without fields: give them when closing.
+    GiveFieldsAtClose { ticket: String },
+    /// A ticket cannot be created without fields: give them.
+    GiveFieldsAtCreate,
+    /// The ticket is locked: an admin unlocks it, or a new ticket links to it.
+    Unlock,
+    /// The derived index cannot be read: rebuild it.
+    Reindex,
+    /// `path` is a Maildir folder given as an mbox file.
+    ImportAsMaildir { path: String },
+    /// `path` is a single message given as an mbox file.
+    ImportAsOneMessage { path: String },
+}
+
+impl fmt::Display for Remedy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Remedy::CreateStore => f.write_str("create a store here"),
+            Remedy::NameActor => f.write_str("name the acting agent, or set git's user.email"),
+            Remedy::AddAgentOrActAsAnother => {
+                f.write_str("an admin can add the agent, or act as an agent of the store")
+            }
+            Remedy::AddAgent => f.write_str("an admin can add the agent"),
+            Remedy::GiveFieldsAtClose { ticket } => {
+                write!(f, "give the fields when closing ticket {ticket}")
+            }
+            Remedy::GiveFieldsAtCreate => f.write_str("give the fields when creating the ticket"),
+            Remedy::Unlock => {
+                f.write_str("an admin can unlock it first; a new ticket can be linked to it")
+            }
+            Remedy::Reindex => f.write_str("rebuild the derived index"),
+            Remedy::ImportAsMaildir { path } => write!(f, "import {path} as a Maildir folder"),
+            Remedy::ImportAsOneMessage { path } => write!(f, "import {path} as one message"),
+        }
+    }
+}
+
+/// What caused an error, when there is something below it (an I/O or git
+/// failure).
+pub type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 #[derive(Debug)]
 pub struct Error {
     kind: ErrorKind,
     message: String,
     hint: Option<String>,
+    remedy: Option<Remedy>,
+    source: Option<Source>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -76,6 +137,8 @@ impl Error {
             kind,
             message: message.into(),
             hint: None,
+            remedy: None,
+            source: None,
         }
     }
 
@@ -91,9 +154,23 @@ impl Error {
         Self::new(ErrorKind::NotFound, message)
     }
 
-    /// Adds a line telling the user what to do about it.
+    /// Adds a line telling the user what to do about it, in terms that
+    /// need no particular interface (a config key, a git command, a file).
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a way out that the program words for its interface.
+    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.remedy = Some(remedy);
+        self
+    }
+
+    /// Keeps the lower-level error that caused this one, for
+    /// [`std::error::Error::source`].
+    pub fn with_source(mut self, source: impl Into<Source>) -> Self {
+        self.source = Some(source.into());
         self
     }
 
@@ -108,6 +185,15 @@ impl Error {
     pub fn hint(&self) -> Option<&str> {
         self.hint.as_deref()
     }
+
+    pub fn remedy(&self) -> Option<&Remedy> {
+        self.remedy.as_ref()
+    }
+
+    /// The errors below this one, nearest first.
+    pub fn causes(&self) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+        std::iter::successors(std::error::Error::source(self), |e| e.source())
+    }
 }
 
 impl fmt::Display for Error {
@@ -115,27 +201,100 @@ impl fmt::Display for Error {
         f.write_str(&self.message)?;
         if let Some(hint) = &self.hint {
             write!(f, "\nhint: {hint}")?;
+        } else if let Some(remedy) = &self.remedy {
+            write!(f, "\nhint: {remedy}")?;
         }
         Ok(())
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A libgit2 error as a cause: shown by its message alone, as tix's
+/// messages quote it, with the class and code kept for `Debug`.
+#[derive(Debug)]
+pub struct GitError(pub git2::Error);
+
+impl fmt::Display for GitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.message())
+    }
+}
+
+impl std::error::Error for GitError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+impl From<git2::Error> for GitError {
+    fn from(e: git2::Error) -> Self {
+        GitError(e)
+    }
+}
 
 /// Attaches what was being done to low-level errors, so that an I/O or git
-/// failure names the file or object involved.
+/// failure names the file or object involved. The low-level error stays
+/// as the source.
 pub trait Context<T> {
     fn context(self, what: impl FnOnce() -> String) -> Result<T>;
 }
 
 impl<T> Context<T> for std::result::Result<T, std::io::Error> {
     fn context(self, what: impl FnOnce() -> String) -> Result<T> {
-        self.map_err(|e| Error::internal(format!("{}: {e}", what())))
+        self.map_err(|e| Error::internal(format!("{}: {e}", what())).with_source(e))
     }
 }
 
 impl<T> Context<T> for std::result::Result<T, git2::Error> {
     fn context(self, what: impl FnOnce() -> String) -> Result<T> {
-        self.map_err(|e| Error::internal(format!("{}: {}", what(), e.message())))
+        self.map_err(|e| {
+            Error::internal(format!("{}: {}", what(), e.message())).with_source(GitError(e))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_keeps_the_io_error_as_the_source() {
+        let io = std::fs::read("/nonexistent/tix/file").context(|| "cannot read it".into());
+        let err = io.unwrap_err();
+        assert!(err.message().starts_with("cannot read it: "), "{err}");
+        let cause = std::error::Error::source(&err).expect("a source");
+        let io = cause
+            .downcast_ref::<std::io::Error>()
+            .expect("an io::Error");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(err.causes().count(), 1);
+    }
+
+    #[test]
+    fn a_git_cause_reads_as_its_message_and_keeps_the_git2_error_below() {
+        let git = git2::Repository::open("/nonexistent/tix/repo").map(|_| ());
+        let err = git.context(|| "cannot open".into()).unwrap_err();
+        let causes: Vec<String> = err.causes().map(|c| c.to_string()).collect();
+        assert_eq!(causes.len(), 2, "{causes:?}");
+        assert!(err.message().ends_with(&causes[0]), "{err} / {causes:?}");
+        assert!(causes[1].contains("class="), "{causes:?}");
+    }
+
+    #[test]
+    fn a_remedy_reads_in_core_terms_unless_a_hint_is_given() {
+        let err =
+            Error::new(ErrorKind::NotInitialised, "no store").with_remedy(Remedy::CreateStore);
+        assert_eq!(err.to_string(), "no store\nhint: create a store here");
+        assert_eq!(err.hint(), None);
+        assert_eq!(err.remedy(), Some(&Remedy::CreateStore));
+        let err = err.with_hint("in the core's words");
+        assert_eq!(err.to_string(), "no store\nhint: in the core's words");
     }
 }

@@ -8,9 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use super::time::Timestamp;
 
-/// Where the records live in the store.
-pub const AVAILABILITY_DIR: &str = ".tix/availability";
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AvailabilityRecord {

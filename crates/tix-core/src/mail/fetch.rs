@@ -120,7 +120,7 @@ pub fn fetch(
     let mut importer = Importer::new(store, options.dry_run)?;
     importer.set_batch_limit(options.batch);
     let described = mailbox.describe();
-    let state_path = store.cache_path(&format!("fetch/{name}.json"));
+    let state_path = store.fetch_state_path(name);
     let mut state = load_state(&state_path, &described);
     let mut report = FetchReport {
         account: name.to_string(),

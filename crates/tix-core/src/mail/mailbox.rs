@@ -8,7 +8,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 
 /// Of a message too large to read, this much of its header is kept.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -168,9 +168,13 @@ pub fn open_mbox(path: &Path) -> Result<File> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Error::not_found(format!("cannot open mbox {name}: {e}")))?;
     if meta.is_dir() {
-        return Err(Error::invalid(format!(
-            "{name} is a directory, not an mbox file (for a Maildir folder use `tix import maildir {name}`)"
-        )));
+        return Err(
+            Error::invalid(format!("{name} is a directory, not an mbox file")).with_remedy(
+                Remedy::ImportAsMaildir {
+                    path: name.to_string(),
+                },
+            ),
+        );
     }
     File::open(path).map_err(|e| Error::not_found(format!("cannot open mbox {name}: {e}")))
 }
@@ -251,10 +255,12 @@ impl<R: BufRead> MboxReader<R> {
                     continue;
                 }
                 return Err(Error::invalid(format!(
-                    "{0} is not an mbox file: it does not start with a `From ` line \
-                     (to import a single message, use `tix import eml {0}`)",
+                    "{} is not an mbox file: it does not start with a `From ` line",
                     self.name
-                )));
+                ))
+                .with_remedy(Remedy::ImportAsOneMessage {
+                    path: self.name.to_string(),
+                }));
             };
             if line_start && piece.starts_with(b">") {
                 let quotes = piece.iter().take_while(|b| **b == b'>').count();
@@ -338,7 +344,16 @@ mod tests {
             .next()
             .unwrap()
             .unwrap_err();
-        assert!(err.message().contains("import eml m.eml"), "{err:?}");
+        assert!(
+            err.message().contains("m.eml is not an mbox file"),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.remedy(),
+            Some(&Remedy::ImportAsOneMessage {
+                path: "m.eml".into()
+            })
+        );
     }
 
     #[test]

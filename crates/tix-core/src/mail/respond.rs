@@ -295,7 +295,7 @@ pub fn acknowledge(store: &Store, tickets: &[TicketId], now: Timestamp) -> Resul
     let template = template::load(store, &config.mail.auto_reply.template)?;
     let from = compose::from_address(config)?;
     let actor = system_actor(store);
-    let state_path = store.cache_path("auto-reply.json");
+    let state_path = store.auto_reply_state_path();
     let mut last_sent: BTreeMap<String, Timestamp> = std::fs::read(&state_path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())

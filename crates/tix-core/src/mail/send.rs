@@ -883,7 +883,7 @@ fn keep_out_of_git(store_root: &Path, dir: &Path) -> Result<()> {
             special.then_some('\\').into_iter().chain([c])
         })
         .collect();
-    let exclude = git_dir.join("info").join("exclude");
+    let exclude = git_dir.join(crate::store::layout::GIT_INFO_EXCLUDE_FILE);
     let mut text = std::fs::read_to_string(&exclude).unwrap_or_default();
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');

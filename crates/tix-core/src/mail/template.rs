@@ -8,8 +8,7 @@ pub use crate::domain::template::{
     DEFAULT_AUTO_REPLY, DEFAULT_NOTIFY, DEFAULT_REPLY, PLACEHOLDERS, Template,
 };
 
-/// Where templates live in the store.
-pub const TEMPLATES_DIR: &str = ".tix/templates";
+pub use crate::store::layout::TEMPLATES_DIR;
 
 /// Template `name` (`reply`, `auto-reply`, `notify` or a canned answer)
 /// as committed, or the built-in one for the first three.

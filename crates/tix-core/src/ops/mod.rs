@@ -13,7 +13,7 @@ pub use write::{
 };
 
 use crate::domain::{Config, Stage, Ticket, Timestamp};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::store::{Author, Store};
 
 /// The handle of the entries tix writes on its own (what a rule did).
@@ -47,11 +47,9 @@ pub fn resolve_actor(store: &Store, explicit: Option<&str>) -> Result<Actor> {
         None => git_email.clone().ok_or_else(|| {
             Error::new(
                 ErrorKind::Denied,
-                "cannot tell who you are: no --as, no TIX_AGENT and no git user.email",
+                "cannot tell who you are: no acting agent named and no git user.email",
             )
-            .with_hint(
-                "pass --as HANDLE, set TIX_AGENT, or run `git config user.email you@example.com`",
-            )
+            .with_remedy(Remedy::NameActor)
         })?,
     };
     actor_from_config(store.config(), &who, git_name)
@@ -95,9 +93,7 @@ pub fn actor_from_config(
             }
         ),
     )
-    .with_hint(
-        "an admin can add one with `tix agent add HANDLE --email ADDRESS`, or pass --as HANDLE",
-    ))
+    .with_remedy(Remedy::AddAgentOrActAsAnother))
 }
 
 /// The current time, or `TIX_NOW` when set (for tests and dry runs).
@@ -121,7 +117,7 @@ pub fn check_assignee(config: &Config, who: &str) -> Result<String> {
             let known: Vec<_> = config.agents.iter().map(|a| a.handle.as_str()).collect();
             Err(
                 Error::not_found(format!("no agent `{who}` (agents: {})", known.join(", ")))
-                    .with_hint("add one with `tix agent add`"),
+                    .with_remedy(Remedy::AddAgent),
             )
         }
     }
@@ -149,10 +145,9 @@ pub fn check_closable(config: &Config, ticket: &Ticket, being_set: &[String]) ->
         ticket.id,
         missing.join(", ")
     ))
-    .with_hint(format!(
-        "give them with `tix close {} --field NAME=VALUE`",
-        ticket.id
-    )))
+    .with_remedy(Remedy::GiveFieldsAtClose {
+        ticket: ticket.id.to_string(),
+    }))
 }
 
 /// Checks a subject: one line, not blank. Leading spaces and tabs are kept

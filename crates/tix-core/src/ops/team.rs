@@ -3,9 +3,10 @@
 //! rows, absences from `.tix/availability/`.
 
 use crate::domain::assign::{self, TeamState};
-use crate::domain::availability::{AVAILABILITY_DIR, AvailabilityRecord, away_at};
+use crate::domain::availability::{AvailabilityRecord, away_at};
 use crate::domain::{Config, Status, Timestamp};
 use crate::error::{Error, Result};
+use crate::store::layout::AVAILABILITY_DIR;
 use crate::store::{Store, random_tag};
 
 use super::Actor;

@@ -7,7 +7,7 @@ use crate::domain::ticket::apply_appended;
 use crate::domain::{
     Entry, Event, Stage, Status, StoredEntry, Ticket, TicketId, Timestamp, TrailItem, fold,
 };
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::store::{Author, FILES_DIR, Store, TICKETS_DIR, TagSource, random_id};
 
 use super::Actor;
@@ -610,7 +610,7 @@ pub fn refuse_if_locked(ticket: &Ticket) -> Result<()> {
             lock_info.at.to_short_labelled()
         ),
     )
-    .with_hint("an admin can run `tix unlock` first; a new ticket can be linked to it"))
+    .with_remedy(Remedy::Unlock))
 }
 
 fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft]) -> Result<()> {
@@ -671,10 +671,11 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
         .collect();
     if !missing.is_empty() {
         return Err(Error::invalid(format!(
-            "missing required field{} at create: {} (give --field NAME=VALUE)",
+            "missing required field{} at create: {}",
             if missing.len() > 1 { "s" } else { "" },
             missing.join(", ")
-        )));
+        ))
+        .with_remedy(Remedy::GiveFieldsAtCreate));
     }
     let mut batch = Batch::begin(store)?;
     let mut id = random_id()?;

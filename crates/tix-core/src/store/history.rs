@@ -7,9 +7,10 @@ use std::path::Path;
 use git2::{Commit, Delta, DiffOptions, Oid, Sort};
 use serde::Serialize;
 
-use super::{Store, TICKETS_DIR};
+use super::Store;
+use super::layout::TICKETS_DIR;
 use crate::domain::{TicketId, Timestamp};
-use crate::error::{Context, Result};
+use crate::error::{Context, GitError, Result};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct CommitInfo {
@@ -45,10 +46,10 @@ impl Store {
                 return Ok(Vec::new());
             }
             Err(e) => {
-                return Err(crate::Error::internal(format!(
-                    "cannot read HEAD: {}",
-                    e.message()
-                )));
+                return Err(
+                    crate::Error::internal(format!("cannot read HEAD: {}", e.message()))
+                        .with_source(GitError(e)),
+                );
             }
         }
         walk.collect::<std::result::Result<Vec<_>, _>>()

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use git2::Oid;
 
+use super::Store;
 use crate::error::{Context, Error, ErrorKind, Result};
 
 pub struct StoreLock {
@@ -56,10 +57,10 @@ impl StoreLock {
                     pause = (pause * 2).min(Duration::from_millis(100));
                 }
                 Err(TryLockError::Error(e)) => {
-                    return Err(Error::internal(format!(
-                        "cannot lock {}: {e}",
-                        path.display()
-                    )));
+                    return Err(
+                        Error::internal(format!("cannot lock {}: {e}", path.display()))
+                            .with_source(e),
+                    );
                 }
             }
         }
@@ -90,5 +91,29 @@ impl StoreLock {
 impl Drop for StoreLock {
     fn drop(&mut self) {
         let _ = self.file.unlock();
+    }
+}
+impl Store {
+    /// Takes the store's write lock. Read the ticket you are about to change
+    /// after taking it, so checks see every earlier write.
+    pub fn lock(&self) -> Result<StoreLock> {
+        let seconds = std::env::var("TIX_LOCK_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .unwrap_or(30.0);
+        let lock = StoreLock::acquire(&self.store_lock_path(), Duration::from_secs_f64(seconds))?;
+        // A writer killed between its commit and the check-out of the new
+        // files left a journal: finish its work before doing more. If that
+        // fails the journal stays, and the next writer tries again. Not in
+        // the middle of a git operation, whose index and work tree are
+        // git's until it is finished (the commit itself is refused then).
+        if self.refuse_during_git_operation().is_ok() {
+            let _ = self.finish_interrupted_checkout();
+        }
+        if let Ok(head) = self.head_id() {
+            lock.set_seen_head(head);
+        }
+        Ok(lock)
     }
 }

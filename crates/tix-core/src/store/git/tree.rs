@@ -137,6 +137,7 @@ impl NewFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::layout::CONFIG_PATH;
 
     fn repo() -> (tempfile::TempDir, Repository) {
         let dir = tempfile::tempdir().unwrap();
@@ -167,7 +168,7 @@ mod tests {
         let b = repo.blob(b"b").unwrap();
         let mut first = NewFiles::default();
         first.create("tickets/AB/ABCD/x.md", a).unwrap();
-        first.create(".tix/config.yaml", a).unwrap();
+        first.create(CONFIG_PATH, a).unwrap();
         let base = first.write_onto(&repo, None).unwrap().unwrap();
         let base = repo.find_tree(base).unwrap();
 
@@ -181,12 +182,10 @@ mod tests {
         );
 
         let mut config = NewFiles::default();
-        config.replace(".tix/config.yaml", b).unwrap();
+        config.replace(CONFIG_PATH, b).unwrap();
         let tree = config.write_onto(&repo, Some(&base)).unwrap().unwrap();
         let tree = repo.find_tree(tree).unwrap();
-        let entry = tree
-            .get_path(std::path::Path::new(".tix/config.yaml"))
-            .unwrap();
+        let entry = tree.get_path(std::path::Path::new(CONFIG_PATH)).unwrap();
         assert_eq!(entry.id(), b);
     }
 }

@@ -18,6 +18,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::store::layout::{GIT_INDEX_FILE, GIT_INDEX_LOCK_FILE};
 
 /// A new index record: the file's repository path, blob id and stat data.
 pub struct NewEntry {
@@ -62,7 +63,7 @@ struct Parsed<'a> {
 pub fn entry_count(git_dir: &Path) -> Option<u32> {
     use std::io::Read;
     let mut head = [0u8; 12];
-    std::fs::File::open(git_dir.join("index"))
+    std::fs::File::open(git_dir.join(GIT_INDEX_FILE))
         .and_then(|mut f| f.read_exact(&mut head))
         .ok()?;
     (&head[..4] == b"DIRC").then(|| u32::from_be_bytes([head[8], head[9], head[10], head[11]]))
@@ -70,15 +71,14 @@ pub fn entry_count(git_dir: &Path) -> Option<u32> {
 
 /// Adds `new` to the split index in `git_dir`, if it is one.
 pub fn add_to_split_index(git_dir: &Path, new: &[NewEntry]) -> Result<Added> {
-    let path = git_dir.join("index");
+    let path = git_dir.join(GIT_INDEX_FILE);
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Added::NotSplit),
         Err(e) => {
-            return Err(Error::internal(format!(
-                "cannot read {}: {e}",
-                path.display()
-            )));
+            return Err(
+                Error::internal(format!("cannot read {}: {e}", path.display())).with_source(e),
+            );
         }
     };
     let parsed = match parse(&bytes) {
@@ -120,7 +120,7 @@ pub fn add_to_split_index(git_dir: &Path, new: &[NewEntry]) -> Result<Added> {
 /// Writes the index as git does: to `index.lock`, created exclusively,
 /// then renamed over `index`.
 fn write_locked(git_dir: &Path, bytes: &[u8]) -> Result<()> {
-    let lock = git_dir.join("index.lock");
+    let lock = git_dir.join(GIT_INDEX_LOCK_FILE);
     let mut waited = 0;
     let mut file = loop {
         match OpenOptions::new().write(true).create_new(true).open(&lock) {
@@ -134,14 +134,15 @@ fn write_locked(git_dir: &Path, bytes: &[u8]) -> Result<()> {
                 return Err(Error::internal(format!(
                     "cannot lock git's index ({}): {e}",
                     lock.display()
-                )));
+                ))
+                .with_source(e));
             }
         }
     };
     let result = file
         .write_all(bytes)
         .and_then(|()| file.sync_data())
-        .and_then(|()| std::fs::rename(&lock, git_dir.join("index")));
+        .and_then(|()| std::fs::rename(&lock, git_dir.join(GIT_INDEX_FILE)));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&lock);
         return Err(Error::internal(format!("cannot write git's index: {e}")));

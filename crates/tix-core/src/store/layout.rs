@@ -1,0 +1,165 @@
+//! Where the store keeps things: every path tix reads or writes, in the
+//! store and in the git directory. Code elsewhere names a path through
+//! these constants and methods, never as a literal, so that what is on
+//! disk can be read off this one file.
+//!
+//! In the store, relative to its root (committed and shared by every
+//! clone):
+//!
+//! ```text
+//! .tix/config.yaml
+//! .tix/templates/<name>.md
+//! .tix/availability/<record>
+//! tickets/<first 2 characters of id>/<id>/<entry files>.md
+//! tickets/<shard>/<id>/files/<entry file stem>/<attachment>
+//! quarantine/<name>.eml, quarantine/<name>.yaml
+//! ```
+//!
+//! In the git directory (local to one clone, never committed):
+//!
+//! ```text
+//! tix.lock            the store's write lock (flock)
+//! tix-checkout        the checkout journal: the work tree may be behind HEAD
+//! tix-index-write     a tix process is writing git's index
+//! tix/index/          the derived ticket index (summary, links, shards)
+//! tix/fetch/<account>.json, tix/auto-reply.json   mail state
+//! ```
+
+use std::path::PathBuf;
+
+use super::Store;
+use crate::domain::TicketId;
+
+/// The store's own folder; a store is a directory that has
+/// [`CONFIG_PATH`].
+pub const TIX_DIR: &str = ".tix";
+pub const CONFIG_PATH: &str = ".tix/config.yaml";
+/// Mail templates, `<name>.md`.
+pub const TEMPLATES_DIR: &str = ".tix/templates";
+/// Who is away: one record per change.
+pub const AVAILABILITY_DIR: &str = ".tix/availability";
+pub const TICKETS_DIR: &str = "tickets";
+/// Attachments, inside a ticket's folder.
+pub const FILES_DIR: &str = "files";
+/// Mail that could not be filed: the message and why.
+pub const QUARANTINE_DIR: &str = "quarantine";
+
+/// The store's write lock, in the git directory.
+pub(crate) const STORE_LOCK_FILE: &str = "tix.lock";
+/// The checkout journal, in the git directory.
+pub(crate) const CHECKOUT_JOURNAL_FILE: &str = "tix-checkout";
+/// Present while a tix process writes git's index, in the git directory.
+pub(crate) const INDEX_WRITE_MARKER_FILE: &str = "tix-index-write";
+/// Derived data, in the git directory.
+const CACHE_DIR: &str = "tix";
+
+/// The derived ticket index, in [`CACHE_DIR`].
+pub(crate) const TICKET_INDEX_DIR: &str = "index";
+/// The single-file ticket index of earlier versions, in [`CACHE_DIR`].
+pub(crate) const LEGACY_TICKET_INDEX_FILE: &str = "index.bin";
+/// In [`TICKET_INDEX_DIR`].
+pub(crate) const INDEX_SUMMARY_FILE: &str = "summary.bin";
+/// In [`TICKET_INDEX_DIR`].
+pub(crate) const INDEX_LINKS_FILE: &str = "links.bin";
+/// One file per shard, in [`TICKET_INDEX_DIR`].
+pub(crate) const INDEX_SHARDS_DIR: &str = "shards";
+/// What the auto-reply has sent to whom, in [`CACHE_DIR`].
+const AUTO_REPLY_STATE_FILE: &str = "auto-reply.json";
+/// One file per mail account, in [`CACHE_DIR`].
+const FETCH_STATE_DIR: &str = "fetch";
+
+/// git's own files, which tix reads, waits for or repairs.
+pub(crate) const GIT_INDEX_FILE: &str = "index";
+pub(crate) const GIT_INDEX_LOCK_FILE: &str = "index.lock";
+/// The shared part of a split index is `sharedindex.<hash>`.
+pub(crate) const GIT_SHARED_INDEX_PREFIX: &str = "sharedindex.";
+/// Present while git has more commits of a cherry-pick or revert to do.
+pub(crate) const GIT_SEQUENCER_DIR: &str = "sequencer";
+/// git locks a file by creating `<file>.lock` beside it.
+pub(crate) const GIT_LOCK_SUFFIX: &str = ".lock";
+/// Patterns git ignores in this clone only.
+pub const GIT_INFO_EXCLUDE_FILE: &str = "info/exclude";
+
+impl Store {
+    /// The repository-relative path of a store-relative path.
+    pub fn repo_path(&self, store_path: &str) -> String {
+        format!("{}{store_path}", self.prefix)
+    }
+
+    pub fn ticket_dir(id: &TicketId) -> String {
+        format!("{TICKETS_DIR}/{}/{id}", id.shard())
+    }
+
+    /// Where derived data (caches, never the source of truth) lives: inside
+    /// the git directory, so it is never committed or pushed.
+    pub fn cache_path(&self, name: &str) -> PathBuf {
+        self.repo.path().join(CACHE_DIR).join(name)
+    }
+
+    /// What `tix import pop3|imap` remembers of a mail account.
+    pub fn fetch_state_path(&self, account: &str) -> PathBuf {
+        self.cache_path(FETCH_STATE_DIR)
+            .join(format!("{account}.json"))
+    }
+
+    /// What the auto-reply remembers of whom it answered.
+    pub fn auto_reply_state_path(&self) -> PathBuf {
+        self.cache_path(AUTO_REPLY_STATE_FILE)
+    }
+
+    /// The file git keeps its index in.
+    pub fn git_index_file(&self) -> PathBuf {
+        self.repo.path().join(GIT_INDEX_FILE)
+    }
+
+    pub(in crate::store) fn git_index_lock_path(&self) -> PathBuf {
+        self.repo.path().join(GIT_INDEX_LOCK_FILE)
+    }
+
+    pub(in crate::store) fn store_lock_path(&self) -> PathBuf {
+        self.repo.path().join(STORE_LOCK_FILE)
+    }
+
+    pub(in crate::store) fn journal_path(&self) -> PathBuf {
+        self.repo.path().join(CHECKOUT_JOURNAL_FILE)
+    }
+
+    pub(in crate::store) fn index_marker_path(&self) -> PathBuf {
+        self.repo.path().join(INDEX_WRITE_MARKER_FILE)
+    }
+
+    /// The lock file git takes to move `refname` (`HEAD` or `refs/...`).
+    pub(in crate::store) fn ref_lock_path(&self, refname: &str) -> PathBuf {
+        let base = if refname == "HEAD" {
+            self.repo.path()
+        } else {
+            self.repo.commondir()
+        };
+        base.join(format!("{refname}{GIT_LOCK_SUFFIX}"))
+    }
+
+    /// The top-level folders of the store that tix alone writes
+    /// (repository-relative).
+    pub(in crate::store) fn owned_dirs(&self) -> Vec<String> {
+        [TIX_DIR, TICKETS_DIR, QUARANTINE_DIR]
+            .iter()
+            .map(|d| self.repo_path(d))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_files_of_tix_dir_are_inside_it() {
+        for path in [CONFIG_PATH, TEMPLATES_DIR, AVAILABILITY_DIR] {
+            assert!(
+                path.strip_prefix(TIX_DIR)
+                    .is_some_and(|rest| rest.starts_with('/') && rest.len() > 1),
+                "{path} is not inside {TIX_DIR}"
+            );
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! Reading the store as committed at HEAD: ids, tickets, files.
+
+use std::path::Path;
+
+use git2::{ObjectType, Oid, Tree};
+
+use super::layout::{QUARANTINE_DIR, TICKETS_DIR};
+use super::{Problem, Store, TicketFiles};
+use crate::domain::id::{SHARD_LEN, normalise_prefix};
+use crate::domain::{Entry, StoredEntry, TicketId};
+use crate::error::{Context, Error, ErrorKind, GitError, Result};
+
+impl Store {
+    pub fn head_tree(&self) -> Result<Option<Tree<'_>>> {
+        let Some(oid) = self.head_id()? else {
+            return Ok(None);
+        };
+        let commit = self
+            .repo
+            .find_commit(oid)
+            .context(|| "cannot read the commit HEAD points to".into())?;
+        Ok(Some(
+            commit.tree().context(|| "cannot read HEAD's tree".into())?,
+        ))
+    }
+
+    pub(crate) fn subtree<'r>(
+        &'r self,
+        root: &Tree<'r>,
+        store_path: &str,
+    ) -> Result<Option<Tree<'r>>> {
+        let full = self.repo_path(store_path);
+        match root.get_path(Path::new(&full)) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Ok(Some(
+                self.repo
+                    .find_tree(entry.id())
+                    .context(|| format!("cannot read git tree {full}"))?,
+            )),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(
+                Error::internal(format!("cannot read {full}: {}", e.message()))
+                    .with_source(GitError(e)),
+            ),
+        }
+    }
+
+    /// Every ticket id in the store, sorted.
+    pub fn ticket_ids(&self) -> Result<Vec<TicketId>> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(Vec::new());
+        };
+        let Some(tickets) = self.subtree(&head, TICKETS_DIR)? else {
+            return Ok(Vec::new());
+        };
+        let mut ids = Vec::new();
+        for shard in tickets.iter() {
+            if shard.kind() != Some(ObjectType::Tree) {
+                continue;
+            }
+            let shard_tree = self.repo.find_tree(shard.id()).context(|| {
+                format!(
+                    "cannot read {TICKETS_DIR}/{}",
+                    shard.name().ok().unwrap_or("?")
+                )
+            })?;
+            for t in shard_tree.iter() {
+                if let Some(id) = t.name().ok().and_then(|n| n.parse::<TicketId>().ok()) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// Turns what a user typed into a ticket id: any unique prefix works.
+    pub fn resolve_id(&self, typed: &str) -> Result<TicketId> {
+        let prefix = normalise_prefix(typed).ok_or_else(|| {
+            Error::invalid(format!(
+                "`{typed}` is not a ticket id (expected up to 8 characters of 0-9 and A-Z without I, L, O, U)"
+            ))
+        })?;
+        let candidates: Vec<TicketId> = if prefix.len() >= SHARD_LEN {
+            self.ids_in_shard(&prefix[..SHARD_LEN])?
+        } else {
+            self.ticket_ids()?
+        };
+        let matches: Vec<TicketId> = candidates
+            .into_iter()
+            .filter(|id| id.as_str().starts_with(&prefix))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Error::not_found(format!("no ticket matches `{typed}`"))),
+            many => {
+                let shown: Vec<_> = many.iter().take(20).map(|id| id.to_string()).collect();
+                Err(Error::new(
+                    ErrorKind::Ambiguous,
+                    format!(
+                        "`{typed}` matches {} tickets: {}{}",
+                        many.len(),
+                        shown.join(", "),
+                        if many.len() > 20 { ", …" } else { "" }
+                    ),
+                )
+                .with_hint("type more characters of the id"))
+            }
+        }
+    }
+
+    pub(in crate::store) fn ids_in_shard(&self, shard: &str) -> Result<Vec<TicketId>> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(Vec::new());
+        };
+        let Some(tree) = self.subtree(&head, &format!("{TICKETS_DIR}/{shard}"))? else {
+            return Ok(Vec::new());
+        };
+        Ok(tree
+            .iter()
+            .filter_map(|t| t.name().ok().and_then(|n| n.parse::<TicketId>().ok()))
+            .collect())
+    }
+
+    /// The commit HEAD points to, if any.
+    pub fn head_id(&self) -> Result<Option<Oid>> {
+        match self.repo.head() {
+            Ok(h) => Ok(h.target()),
+            Err(e)
+                if e.code() == git2::ErrorCode::UnbornBranch
+                    || e.code() == git2::ErrorCode::NotFound =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(
+                Error::internal(format!("cannot read HEAD: {}", e.message()))
+                    .with_source(GitError(e)),
+            ),
+        }
+    }
+
+    /// Stems of the `.eml` files in the quarantine (see `mail::file`).
+    pub fn quarantined_names(&self) -> Result<Vec<String>> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(Vec::new());
+        };
+        let Some(tree) = self.subtree(&head, QUARANTINE_DIR)? else {
+            return Ok(Vec::new());
+        };
+        Ok(tree
+            .iter()
+            .filter_map(|e| {
+                e.name()
+                    .ok()
+                    .and_then(|n| n.strip_suffix(".eml"))
+                    .map(str::to_string)
+            })
+            .collect())
+    }
+
+    /// The files directly in `dir` (a store path) at HEAD, by name.
+    pub fn read_dir_files(&self, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(Vec::new());
+        };
+        let Some(tree) = self.subtree(&head, dir)? else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for entry in tree.iter() {
+            let (Ok(name), Some(ObjectType::Blob)) = (entry.name(), entry.kind()) else {
+                continue;
+            };
+            let blob = self
+                .repo
+                .find_blob(entry.id())
+                .context(|| format!("cannot read {dir}/{name}"))?;
+            out.push((name.to_string(), blob.content().to_vec()));
+        }
+        Ok(out)
+    }
+
+    /// Reads a file of the store as committed at HEAD.
+    pub fn read_file(&self, store_path: &str) -> Result<Option<Vec<u8>>> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(None);
+        };
+        let full = self.repo_path(store_path);
+        match head.get_path(Path::new(&full)) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Blob) => Ok(Some(
+                self.repo
+                    .find_blob(entry.id())
+                    .context(|| format!("cannot read {full}"))?
+                    .content()
+                    .to_vec(),
+            )),
+            Ok(_) => Ok(None),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(
+                Error::internal(format!("cannot read {full}: {}", e.message()))
+                    .with_source(GitError(e)),
+            ),
+        }
+    }
+
+    pub fn ticket_exists(&self, id: &TicketId) -> Result<bool> {
+        let Some(head) = self.head_tree()? else {
+            return Ok(false);
+        };
+        Ok(self.subtree(&head, &Self::ticket_dir(id))?.is_some())
+    }
+
+    /// Reads every entry of one ticket as committed at HEAD.
+    pub fn read_ticket(&self, id: &TicketId) -> Result<TicketFiles> {
+        let dir = Self::ticket_dir(id);
+        let tree = self
+            .head_tree()?
+            .and_then(|head| self.subtree(&head, &dir).transpose())
+            .transpose()?
+            .ok_or_else(|| Error::not_found(format!("ticket {id} does not exist")))?;
+        self.read_ticket_tree(&dir, &tree)
+    }
+
+    pub(crate) fn read_ticket_tree(&self, dir: &str, tree: &Tree<'_>) -> Result<TicketFiles> {
+        let mut out = TicketFiles::default();
+        for item in tree.iter() {
+            let Some(name) = item.name().ok() else {
+                continue;
+            };
+            if item.kind() != Some(ObjectType::Blob) || !name.ends_with(".md") {
+                continue;
+            }
+            let path = self.repo_path(&format!("{dir}/{name}"));
+            let blob = self
+                .repo
+                .find_blob(item.id())
+                .context(|| format!("cannot read {path}"))?;
+            match Entry::decode(blob.content()) {
+                Ok(entry) => out.entries.push(StoredEntry {
+                    file: name.to_string(),
+                    entry,
+                }),
+                Err(message) => out.problems.push(Problem { path, message }),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Reads every ticket. `list` and `check` use this until the index of
+    /// a later version makes it unnecessary.
+    pub fn read_all(&self) -> Result<Vec<(TicketId, TicketFiles)>> {
+        let mut out = Vec::new();
+        let Some(head) = self.head_tree()? else {
+            return Ok(out);
+        };
+        let Some(tickets) = self.subtree(&head, TICKETS_DIR)? else {
+            return Ok(out);
+        };
+        for shard in tickets.iter() {
+            if shard.kind() != Some(ObjectType::Tree) {
+                continue;
+            }
+            let shard_name = shard.name().ok().unwrap_or("?").to_string();
+            let shard_tree = self
+                .repo
+                .find_tree(shard.id())
+                .context(|| format!("cannot read {TICKETS_DIR}/{shard_name}"))?;
+            for (id, ticket_tree) in tickets_in_shard(&shard_tree) {
+                let tree = self
+                    .repo
+                    .find_tree(ticket_tree)
+                    .context(|| format!("cannot read ticket {id}"))?;
+                let files = self.read_ticket_tree(&Self::ticket_dir(&id), &tree)?;
+                out.push((id, files));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The tickets of a shard's tree: each ticket directory's id and tree
+/// (anything else in the shard is not a ticket).
+pub(crate) fn tickets_in_shard<'t>(
+    shard: &'t Tree<'_>,
+) -> impl Iterator<Item = (TicketId, Oid)> + 't {
+    shard.iter().filter_map(|t| {
+        let id = t.name().ok()?.parse::<TicketId>().ok()?;
+        (t.kind() == Some(ObjectType::Tree)).then(|| (id, t.id()))
+    })
+}
