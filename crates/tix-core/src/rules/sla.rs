@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::domain::sla::{Clock, ClockState, Phase, Policy, Standing};
+use crate::domain::sla::{Clock, ClockState, Phase, Standing};
 use crate::domain::{Config, Priority, Status, TicketId, Timestamp};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::{Store, TicketIndex};
 
 /// Which target a clock measures.
@@ -54,8 +54,7 @@ pub fn clocks(store: &Store, now: Timestamp) -> Result<Vec<SlaClock>> {
 
 /// [`clocks`] from an index the caller already holds.
 pub fn clocks_in(config: &Config, index: &TicketIndex, now: Timestamp) -> Result<Vec<SlaClock>> {
-    let policy =
-        Policy::from_config(&config.sla).map_err(|e| Error::invalid(format!("sla: {e}")))?;
+    let policy = config.sla.policy();
     let mut out = Vec::new();
     for indexed in index.tickets() {
         let t = &indexed.ticket;
@@ -74,7 +73,7 @@ pub fn clocks_in(config: &Config, index: &TicketIndex, now: Timestamp) -> Result
             let Some(secs) = secs.filter(|s| *s > 0) else {
                 continue;
             };
-            let clock = Clock::new(&policy, secs);
+            let clock = Clock::new(policy, secs);
             let state = match target {
                 Target::FirstResponse => clock.first_response(&facts, now),
                 Target::Resolution => clock.resolution(&facts, now),

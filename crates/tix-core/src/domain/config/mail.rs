@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{is_false, is_valid_handle, parse_duration};
+use super::{is_false, is_valid_handle};
+use crate::domain::duration::Duration;
 use crate::domain::party::Party;
 
 /// How mail is filed.
@@ -89,7 +90,7 @@ pub struct AutoReply {
     pub enabled: bool,
     /// A duration (`1d`, `12h`): a sender who got an acknowledgement this
     /// recently gets no other.
-    pub window: String,
+    pub window: Duration,
     /// The template (`.tix/templates/<name>.md`, built in: `auto-reply`).
     pub template: String,
 }
@@ -98,7 +99,7 @@ impl Default for AutoReply {
     fn default() -> Self {
         AutoReply {
             enabled: true,
-            window: "1d".into(),
+            window: Duration::days(1),
             template: "auto-reply".into(),
         }
     }
@@ -111,7 +112,7 @@ impl AutoReply {
 
     /// The window in seconds.
     pub fn window_secs(&self) -> i64 {
-        parse_duration(&self.window).unwrap_or(86_400)
+        self.window.seconds()
     }
 }
 
@@ -152,7 +153,7 @@ pub struct MailOutgoing {
     /// SMTP: network timeout; sendmail: how long the command may run. A
     /// duration (`30s`, `2m`); default 30 s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<String>,
+    pub timeout: Option<Duration>,
     /// sendmail: the command (run by `sh -c`) that reads the message on
     /// its standard input. Default `/usr/sbin/sendmail -t -i`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,7 +228,7 @@ pub struct MailAccount {
     pub move_to: Option<String>,
     /// Network timeout, as a duration (`30s`, `2m`). Default 30 s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<String>,
+    pub timeout: Option<Duration>,
     /// Only here to be refused with a clear message.
     #[serde(default, skip_serializing)]
     password: Option<serde_yaml::Value>,
@@ -290,9 +291,8 @@ impl MailAccount {
     /// The network timeout in seconds.
     pub fn timeout_secs(&self) -> u64 {
         self.timeout
-            .as_deref()
-            .and_then(|t| parse_duration(t).ok())
-            .and_then(|t| u64::try_from(t).ok())
+            .as_ref()
+            .and_then(|t| u64::try_from(t.seconds()).ok())
             .unwrap_or(30)
     }
 
@@ -320,9 +320,6 @@ impl MailAccount {
                 "{key}: no password source; set password_env (an environment variable) \
                  or password_command"
             ));
-        }
-        if let Some(t) = &self.timeout {
-            parse_duration(t).map_err(|e| format!("{key}.timeout: {e}"))?;
         }
         match (self.after_import, self.protocol, &self.move_to) {
             (AfterImport::Move, MailProtocol::Pop3, _) => Err(format!(
@@ -377,9 +374,8 @@ impl MailOutgoing {
     /// The timeout in seconds (default 30).
     pub fn timeout_secs(&self) -> u64 {
         self.timeout
-            .as_deref()
-            .and_then(|t| parse_duration(t).ok())
-            .and_then(|t| u64::try_from(t).ok())
+            .as_ref()
+            .and_then(|t| u64::try_from(t.seconds()).ok())
             .unwrap_or(30)
     }
 
@@ -394,9 +390,6 @@ impl MailOutgoing {
                 "{key}.password: passwords never go into this file (it is committed and pushed); \
                  set password_env or password_command"
             ));
-        }
-        if let Some(t) = &self.timeout {
-            parse_duration(t).map_err(|e| format!("{key}.timeout: {e}"))?;
         }
         let transport = self.transport;
         let only = |name: &str, set: bool, wanted: OutgoingTransport| {
@@ -513,8 +506,6 @@ impl MailConfig {
                 ));
             }
         }
-        parse_duration(&self.auto_reply.window)
-            .map_err(|e| format!("mail.auto_reply.window: {e}"))?;
         if !is_valid_handle(&self.auto_reply.template) {
             return Err(format!(
                 "mail.auto_reply.template: `{}` is not a template name (expected letters, digits, `.`, `_`, `-`)",

@@ -9,18 +9,17 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::duration::Spelled;
 use super::entry::FieldValue;
 use super::party::Party;
+use super::zone::Zone;
 
 pub use fields::{FieldDef, FieldType, Stage};
 pub use mail::{
     AfterImport, AutoReply, BlacklistEntry, ClosedReply, DEFAULT_SENDMAIL_COMMAND, MailAccount,
     MailConfig, MailOutgoing, MailProtocol, Notify, OutgoingTransport, TlsMode,
 };
-pub use sla::{
-    BusinessHours, SlaAction, SlaCalendar, SlaConfig, SlaSpecial, SlaTarget, WeekHours,
-    parse_duration,
-};
+pub use sla::{BusinessHours, SlaAction, SlaCalendar, SlaConfig, SlaSpecial, SlaTarget, WeekHours};
 pub use team::{
     Agent, Assignment, AutoClose, Group, Role, check_identity_part, check_person_name,
     handle_from_email, is_valid_handle,
@@ -73,7 +72,7 @@ pub struct Config {
     /// or an offset): times are shown and typed in it unless `TZ` says
     /// otherwise, and reports count its days. Default UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
+    pub timezone: Option<Spelled<Zone>>,
 }
 
 pub(super) fn is_false(b: &bool) -> bool {
@@ -122,8 +121,8 @@ impl Config {
             Some(_) => {}
             None => return Err("missing `format: 1`".into()),
         }
-        let config: Config = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
-        config.validate()?;
+        let mut config: Config = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+        config.sla.policy = config.validate()?;
         Ok(config)
     }
 
@@ -135,18 +134,15 @@ impl Config {
     /// Each part checks itself; what crosses parts (an SLA action naming a
     /// group, a special target naming a field) is checked by the part that
     /// names the other.
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<crate::domain::sla::Policy, String> {
         team::validate(self)?;
         self.mail.validate()?;
-        if let Some(zone) = &self.timezone {
-            crate::domain::sla::Zone::parse(zone).map_err(|e| format!("timezone: {e}"))?;
-        }
         if let Some(text) = &self.escalation_message {
             crate::domain::template::Template::parse(text)
                 .map_err(|e| format!("escalation_message: {e}"))?;
         }
-        sla::validate(self)?;
-        fields::validate(&self.fields)
+        fields::validate(&self.fields)?;
+        sla::validate(self)
     }
 
     /// The From of mail tix sends: `mail.from`, else the first of
@@ -174,11 +170,9 @@ impl Config {
         }
     }
 
-    /// The team's zone (`timezone`), if set and valid.
-    pub fn zone(&self) -> Option<crate::domain::sla::Zone> {
-        self.timezone
-            .as_deref()
-            .and_then(|z| crate::domain::sla::Zone::parse(z).ok())
+    /// The team's zone (`timezone`), if set.
+    pub fn zone(&self) -> Option<Zone> {
+        self.timezone.as_ref().map(|z| *z.value())
     }
 
     /// Finds an agent by handle or by e-mail address.
@@ -402,8 +396,9 @@ mod tests {
         assert_eq!(c.sla.seconds(Priority::Low), (None, None));
         assert_eq!(Config::parse(&c.to_yaml()).unwrap(), c);
         for bad in ["", "4", "h", "0h", "4x", "-4h", "4 h"] {
-            assert!(parse_duration(bad).is_err(), "{bad:?}");
+            let yaml = format!("format: 1\nsla:\n  urgent: {{first_response: '{bad}'}}\n");
+            let err = Config::parse(&yaml).unwrap_err();
+            assert!(err.contains("sla.urgent.first_response"), "{bad:?}: {err}");
         }
-        assert_eq!(parse_duration("90s"), Ok(90));
     }
 }

@@ -1,13 +1,16 @@
 //! `sla:`: targets, how the clocks count, what `tix tick` does.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::duration::{Duration, Spelled};
 use crate::domain::entry::{FieldValue, Priority, Status};
+use crate::domain::sla::{Hours, Policy, Schedule, Warn, Zone, parse_day};
 
 /// Targets per priority. A priority without targets is not measured.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SlaConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,7 +35,7 @@ pub struct SlaConfig {
     /// When a running clock is at risk: a duration before the deadline
     /// (`1h`), or a share of the target still left (`20%`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warn_before: Option<String>,
+    pub warn_before: Option<Spelled<Warn>>,
     /// What `tix tick` does when a clock passes the warning threshold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub on_warning: Vec<SlaAction>,
@@ -44,6 +47,10 @@ pub struct SlaConfig {
     /// separately).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub special: Vec<SlaSpecial>,
+    /// The rules above as the clocks use them, built when the config is
+    /// read ([`super::Config::parse`]); the default policy until then.
+    #[serde(skip)]
+    pub(super) policy: Policy,
 }
 
 /// Targets for the tickets a tag or a field value picks out.
@@ -57,17 +64,13 @@ pub struct SlaSpecial {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub field: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_response: Option<String>,
+    pub first_response: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<String>,
+    pub resolution: Option<Duration>,
 }
 
 impl SlaSpecial {
-    fn matches(
-        &self,
-        tags: &std::collections::BTreeSet<String>,
-        fields: &BTreeMap<String, FieldValue>,
-    ) -> bool {
+    fn matches(&self, tags: &BTreeSet<String>, fields: &BTreeMap<String, FieldValue>) -> bool {
         self.tag.as_ref().is_none_or(|t| {
             tags.iter()
                 .any(|have| crate::domain::ticket::same_tag(have, t))
@@ -166,7 +169,7 @@ pub enum SlaCalendar {
 pub struct BusinessHours {
     /// An IANA zone name (`Europe/Berlin`), `UTC`, or a fixed offset
     /// (`+01:00`).
-    pub timezone: String,
+    pub timezone: Spelled<Zone>,
     #[serde(default)]
     pub days: WeekHours,
     /// `YYYY-MM-DD`, in the schedule's zone.
@@ -216,14 +219,19 @@ impl WeekHours {
 #[serde(deny_unknown_fields)]
 pub struct SlaTarget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_response: Option<String>,
+    pub first_response: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<String>,
+    pub resolution: Option<Duration>,
 }
 
 impl SlaConfig {
     pub(super) fn is_empty(&self) -> bool {
         *self == SlaConfig::default()
+    }
+
+    /// How the clocks count, pause and warn.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     pub fn target(&self, priority: Priority) -> Option<&SlaTarget> {
@@ -240,8 +248,10 @@ impl SlaConfig {
         let Some(t) = self.target(priority) else {
             return (None, None);
         };
-        let secs = |d: &Option<String>| d.as_deref().and_then(|d| parse_duration(d).ok());
-        (secs(&t.first_response), secs(&t.resolution))
+        (
+            t.first_response.as_ref().map(Duration::seconds),
+            t.resolution.as_ref().map(Duration::seconds),
+        )
     }
 
     /// The targets for a ticket: a matching `special` entry's, else the
@@ -249,10 +259,9 @@ impl SlaConfig {
     pub fn seconds_for(
         &self,
         priority: Priority,
-        tags: &std::collections::BTreeSet<String>,
+        tags: &BTreeSet<String>,
         fields: &BTreeMap<String, FieldValue>,
     ) -> (Option<i64>, Option<i64>) {
-        let secs = |d: &Option<String>| d.as_deref().and_then(|d| parse_duration(d).ok());
         let (mut first, mut resolution) = self.seconds(priority);
         let special: Vec<&SlaSpecial> = self
             .special
@@ -260,53 +269,19 @@ impl SlaConfig {
             .filter(|s| s.matches(tags, fields))
             .collect();
         if let Some(s) = special.iter().find(|s| s.first_response.is_some()) {
-            first = secs(&s.first_response);
+            first = s.first_response.as_ref().map(Duration::seconds);
         }
         if let Some(s) = special.iter().find(|s| s.resolution.is_some()) {
-            resolution = secs(&s.resolution);
+            resolution = s.resolution.as_ref().map(Duration::seconds);
         }
         (first, resolution)
     }
 }
 
-/// Parses a duration such as `30m`, `4h`, `2d`, `1w` or `1d12h` (units
-/// `s`, `m`, `h`, `d`, `w`) into seconds; it must be more than zero.
-pub fn parse_duration(text: &str) -> Result<i64, String> {
-    let err = || {
-        format!("`{text}` is not a duration (expected a number and a unit: 30m, 4h, 2d, 1w, 1d12h)")
-    };
-    let s = text.trim();
-    let mut total: i64 = 0;
-    let mut number = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
-        }
-        let per = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 7 * 86_400,
-            _ => return Err(err()),
-        };
-        let n: i64 = number.parse().map_err(|_| err())?;
-        number.clear();
-        total = n
-            .checked_mul(per)
-            .and_then(|v| total.checked_add(v))
-            .ok_or_else(err)?;
-    }
-    if !number.is_empty() || total <= 0 {
-        return Err(err());
-    }
-    Ok(total)
-}
-
-/// Targets, special targets and actions; the special targets' fields and
-/// the actions' groups and agents must exist elsewhere in the config.
-pub(super) fn validate(config: &super::Config) -> Result<(), String> {
+/// Checks what serde cannot see (the special targets' fields and the
+/// actions' groups and agents must exist elsewhere in the config) and
+/// builds the policy.
+pub(super) fn validate(config: &super::Config) -> Result<Policy, String> {
     let sla = &config.sla;
     for (i, special) in sla.special.iter().enumerate() {
         let key = format!("sla.special[{i}]");
@@ -318,14 +293,6 @@ pub(super) fn validate(config: &super::Config) -> Result<(), String> {
                 return Err(format!(
                     "{key}.field.{name}: no such custom field in fields"
                 ));
-            }
-        }
-        for (what, value) in [
-            ("first_response", &special.first_response),
-            ("resolution", &special.resolution),
-        ] {
-            if let Some(v) = value {
-                parse_duration(v).map_err(|e| format!("{key}.{what}: {e}"))?;
             }
         }
     }
@@ -345,19 +312,61 @@ pub(super) fn validate(config: &super::Config) -> Result<(), String> {
             }
         }
     }
-    for p in Priority::ALL {
-        let Some(t) = sla.target(p) else {
-            continue;
-        };
-        for (key, value) in [
-            ("first_response", &t.first_response),
-            ("resolution", &t.resolution),
-        ] {
-            if let Some(v) = value {
-                parse_duration(v).map_err(|e| format!("sla.{p}.{key}: {e}"))?;
+    build_policy(sla)
+}
+
+/// The clocks' rules from `sla:`; errors name the key.
+fn build_policy(sla: &SlaConfig) -> Result<Policy, String> {
+    let business = sla.calendar.unwrap_or_default() == SlaCalendar::Business;
+    let hours = match (&sla.business_hours, business) {
+        (Some(b), true) => Hours::Business(Box::new(b.schedule()?)),
+        (None, false) => Hours::Calendar,
+        (None, true) => {
+            return Err("sla.business_hours: required with `calendar: business`".into());
+        }
+        (Some(_), false) => {
+            return Err("sla.business_hours: only used with `calendar: business`".into());
+        }
+    };
+    let pause_on = match &sla.pause_on {
+        None => Policy::default().pause_on,
+        Some(list) => {
+            for (i, s) in list.iter().enumerate() {
+                if !matches!(s, Status::Pending | Status::OnHold) {
+                    return Err(format!(
+                        "sla.pause_on[{i}]: `{}` cannot pause the clocks (expected pending or on-hold)",
+                        s.as_str()
+                    ));
+                }
+            }
+            list.clone()
+        }
+    };
+    Ok(Policy {
+        hours,
+        pause_on,
+        warn: sla.warn_before.as_ref().map(|w| *w.value()),
+    })
+}
+
+impl BusinessHours {
+    /// The schedule these hours describe; errors name the key.
+    pub fn schedule(&self) -> Result<Schedule, String> {
+        const KEY: &str = "sla.business_hours";
+        let mut week: [Vec<(u32, u32)>; 7] = Default::default();
+        for (i, (key, text)) in self.days.days().into_iter().enumerate() {
+            if let Some(text) = text {
+                week[i] = parse_day(text).map_err(|e| format!("{KEY}.days.{key}: {e}"))?;
             }
         }
+        let mut holidays = BTreeSet::new();
+        for (i, h) in self.holidays.iter().enumerate() {
+            let date = NaiveDate::parse_from_str(h.trim(), "%Y-%m-%d").map_err(|_| {
+                format!("{KEY}.holidays[{i}]: `{h}` is not a date (expected YYYY-MM-DD)")
+            })?;
+            holidays.insert(date);
+        }
+        Schedule::new(*self.timezone.value(), week, holidays)
+            .map_err(|e| format!("{KEY}.days: {e}"))
     }
-    crate::domain::sla::Policy::from_config(sla)?;
-    Ok(())
 }
