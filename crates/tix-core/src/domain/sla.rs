@@ -26,6 +26,7 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 
 use super::duration::Duration;
 use super::entry::Status;
+pub use super::entry::{Standing, Target};
 use super::facts::TicketFacts;
 use super::time::Timestamp;
 pub use super::zone::Zone;
@@ -423,17 +424,6 @@ pub enum Phase {
     /// Stopped: answered, or (resolution) closed. A resolution clock
     /// resumes when the ticket is reopened.
     Stopped,
-}
-
-/// How a clock stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Standing {
-    /// Within the target (for a stopped clock: met).
-    OnTime,
-    /// Running or paused, past the warning threshold.
-    Warning,
-    /// The deadline passed before the clock stopped.
-    Breached,
 }
 
 /// One clock evaluated at one instant.

@@ -651,20 +651,12 @@ pub fn breakdown(tickets: &[&TicketFacts], period: &Period, by: &GroupBy) -> Vec
 // ---------------------------------------------------------------------------
 // sla
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Target {
-    FirstResponse,
-    Resolution,
-}
+pub use crate::domain::sla::Target;
 
-impl Target {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::FirstResponse => "first_response",
-            Target::Resolution => "resolution",
-        }
-    }
+/// The report spells targets as their config keys (`first_response`),
+/// like its own fields.
+fn target_key<S: serde::Serializer>(target: &Target, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(target.key())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -704,6 +696,7 @@ pub struct Breach {
     pub id: TicketId,
     pub subject: String,
     pub priority: Priority,
+    #[serde(serialize_with = "target_key")]
     pub target: Target,
     pub target_seconds: i64,
     pub elapsed_seconds: i64,

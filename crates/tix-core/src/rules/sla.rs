@@ -1,29 +1,11 @@
 //! Service-level clocks of open tickets, as `tix sla` lists them and
 //! `tix tick` acts on them.
 
-use serde::Serialize;
-
+pub use crate::domain::sla::Target;
 use crate::domain::sla::{Clock, ClockState, Phase, Standing};
 use crate::domain::{Config, Priority, Status, TicketId, Timestamp};
 use crate::error::Result;
 use crate::store::{Store, TicketIndex};
-
-/// Which target a clock measures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Target {
-    FirstResponse,
-    Resolution,
-}
-
-impl Target {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::FirstResponse => "first-response",
-            Target::Resolution => "resolution",
-        }
-    }
-}
 
 /// One running (or paused) clock of an open ticket.
 #[derive(Clone, Debug)]
