@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{is_false, is_valid_handle};
 use crate::domain::duration::Duration;
+use crate::domain::duration::Spelled;
 use crate::domain::party::Party;
 
 /// How mail is filed.
@@ -44,7 +45,7 @@ pub struct MailConfig {
     /// The From of mail tix sends (`Support <support@example.com>` or an
     /// address). Default: the first of `addresses`, named after the team.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: Option<Spelled<Party>>,
     /// How mail is sent; absent, sending is not configured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outgoing: Option<MailOutgoing>,
@@ -525,9 +526,6 @@ impl MailConfig {
                 ));
             }
             account.validate(&format!("mail.accounts.{name}"))?;
-        }
-        if let Some(from) = &self.from {
-            Party::parse(from).map_err(|e| format!("mail.from: {e}"))?;
         }
         if let Some(outgoing) = &self.outgoing {
             outgoing.validate("mail.outgoing")?;

@@ -149,7 +149,7 @@ impl Config {
     /// `mail.addresses` named after the team; None when neither is set.
     pub fn mail_from(&self) -> Option<Party> {
         if let Some(from) = &self.mail.from {
-            return Party::parse(from).ok();
+            return Some(from.value().clone());
         }
         let address = self.mail.addresses.first()?;
         Some(Party {
