@@ -814,6 +814,24 @@ mod tests {
         );
     }
 
+    /// `sla` entries written before the target and standing were typed
+    /// read the same, and are written the same.
+    #[test]
+    fn sla_entries_keep_their_spelling() {
+        let text = "---\nformat: 1\nkind: sla\nat: 2026-11-23T01:38:23.123456Z\nseq: 1\nauthor: alice\ntarget: first-response\nstanding: breached\n---\nSLA: late.\n";
+        let e = Entry::decode(text.as_bytes()).unwrap();
+        assert_eq!(
+            e.event,
+            Event::Sla {
+                target: Target::FirstResponse,
+                standing: Standing::Breached
+            }
+        );
+        assert_eq!(e.encode(), text);
+        let odd = text.replace("first-response", "first_response");
+        assert!(Entry::decode(odd.as_bytes()).is_err());
+    }
+
     /// A committed entry nested 200,000 levels deep: libyaml's cost grows
     /// with the square of the depth (over a minute), so such a file must be
     /// refused before it reaches the parser, quickly and with a reason.

@@ -385,6 +385,32 @@ mod tests {
         assert!(Config::parse("format: 1\n").unwrap().mail_from().is_none());
     }
 
+    /// `tix agent add` writes the config back: parsed values keep the
+    /// spelling they were typed in.
+    #[test]
+    fn values_written_back_keep_their_spelling() {
+        let text = "format: 1\ntimezone: Z\nmail:\n  from: help@example.com\n  auto_reply:\n    window: 36h\nsla:\n  high: {first_response: 90m}\n  warn_before: 20%\n";
+        let c = Config::parse(text).unwrap();
+        assert_eq!(c.zone(), Some(Zone::utc()));
+        assert_eq!(c.mail.auto_reply.window_secs(), 36 * 3600);
+        assert_eq!(c.sla.seconds(Priority::High), (Some(5400), None));
+        assert_eq!(
+            c.sla.policy().warn,
+            Some(crate::domain::sla::Warn::Percent(20))
+        );
+        let yaml = c.to_yaml();
+        for kept in [
+            "timezone: Z\n",
+            "from: help@example.com\n",
+            "window: 36h\n",
+            "first_response: 90m\n",
+            "warn_before: 20%\n",
+        ] {
+            assert!(yaml.contains(kept), "{kept:?} in {yaml}");
+        }
+        assert_eq!(Config::parse(&yaml).unwrap(), c);
+    }
+
     #[test]
     fn sla_targets_parse_as_seconds() {
         let c = Config::parse(
