@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Sandbox, files_under, kinds};
+use common::{Sandbox, files_under, kinds, sorted};
 use serde_json::Value;
 
 /// A bare origin and two clones of it: A made the store (agents alice and
@@ -326,4 +326,241 @@ fn a_comment_written_before_the_lock_applies() {
         lock_against_comment(Some("2030-01-01T10:05:00Z"), Some("2030-01-01T10:00:00Z"));
     assert!(note_pos < lock_pos);
     assert_eq!(show["ticket"]["notes"], 1);
+}
+
+/// Real messages of the corpus that open tickets (plain customer mail,
+/// various charsets and structures), by path in the corpus.
+fn corpus_messages(count: usize) -> Option<Vec<Vec<u8>>> {
+    let dir = common::corpus::dir()?;
+    let index = std::fs::read_to_string(dir.join("INDEX.tsv")).unwrap();
+    let picked: Vec<Vec<u8>> = index
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            (cols.len() >= 5
+                && cols[4] == "message"
+                && matches!(cols[2], "plain" | "charset" | "multipart" | "attachment"))
+            .then(|| cols[0].to_string())
+        })
+        .filter_map(|rel| std::fs::read(dir.join(rel)).ok())
+        .take(count)
+        .collect();
+    assert!(picked.len() >= count / 2, "the corpus has too few messages");
+    Some(picked)
+}
+
+/// Imports each message as the MTA would; 65 is a message refused (and
+/// quarantined), which the corpus has a few of.
+fn import_all(c: &Clones, dir: &Path, messages: &[Vec<u8>]) {
+    for m in messages {
+        let run =
+            c.sb.tix(["import", "eml"])
+                .in_dir(dir)
+                .stdin(m.clone())
+                .run();
+        assert!(matches!(run.code, 0 | 65), "{}\n{}", run.stdout, run.stderr);
+    }
+}
+
+/// The same mailbox imported on two clones, then merged: every ticket
+/// looks exactly as if one clone had imported it, reports count each
+/// message once, and `tix check` lists the copies as folded, not as
+/// problems.
+#[test]
+fn the_same_mail_imported_on_two_clones_folds_to_one_import() {
+    let c = clones();
+    let Some(messages) = corpus_messages(24) else {
+        return;
+    };
+    import_all(&c, &c.a, &messages);
+    import_all(&c, &c.b, &messages);
+    // The state of every ticket; `entries` counts the files, copies
+    // included, so it is left out.
+    let list = |dir: &Path| -> Value {
+        let out =
+            c.sb.tix(["list", "--all", "--format", "json"])
+                .in_dir(dir)
+                .ok();
+        let mut v: Value = serde_json::from_str(&out).unwrap();
+        for t in v.as_array_mut().unwrap() {
+            t.as_object_mut().unwrap().remove("entries");
+        }
+        v
+    };
+    let report = |dir: &Path| {
+        c.sb.tix([
+            "report",
+            "summary",
+            "--since",
+            "2000-01-01",
+            "--format",
+            "json",
+        ])
+        .in_dir(dir)
+        .now("2030-01-01T00:00:00Z")
+        .ok()
+    };
+    let alone = list(&c.a);
+    let alone_report = report(&c.a);
+    let tickets = alone.as_array().unwrap().len();
+    assert!(tickets > 5, "only {tickets} tickets from the corpus");
+    c.sync();
+    // A imported first, so its entries stand and B's are the copies.
+    assert!(
+        list(&c.a) == alone,
+        "the merged tickets differ from one import"
+    );
+    assert!(
+        list(&c.b) == alone,
+        "the merged tickets differ from one import"
+    );
+    assert_eq!(report(&c.a), alone_report);
+    let check = c.sb.tix(["check"]).in_dir(&c.b).run().code(0);
+    assert!(
+        check.stdout.contains(", 0 warnings,") && check.stdout.contains("copies folded"),
+        "{}",
+        check.stdout
+    );
+    let folded = check
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("folded: "))
+        .count();
+    assert!(folded >= 2 * (tickets - 1), "{}", check.stdout);
+    // Every ticket but the one `clones` made by hand came by mail.
+    for t in alone
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["id"] != c.id.as_str())
+    {
+        let id = t["id"].as_str().unwrap();
+        let show = c.show(&c.b, id);
+        let copies: Vec<&Value> = show["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["copy_of"].is_string())
+            .collect();
+        assert!(!copies.is_empty(), "ticket {id} has no copies");
+        assert!(copies.iter().all(|e| e["not_applied"].is_string()));
+        let public =
+            c.sb.tix(["show", id, "--public", "--format", "json"])
+                .in_dir(&c.b)
+                .ok();
+        assert!(!public.contains("copy_of"), "{public}");
+    }
+}
+
+/// `tix tick` run on two clones from the same state records the same
+/// automatic actions twice; after the merge they count once and leave no
+/// warning behind.
+#[test]
+fn tick_on_two_clones_records_its_actions_once_in_effect() {
+    let c = clones();
+    let config = c.a.join(".tix/config.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "auto_close:\n  pending_days: 2\n  message: \"Closing for now.\"\n  lock_after_days: 1\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    c.sb.git_in(&c.a, ["commit", "-qam", "auto-close"]);
+    c.sb.tix(["status", &c.id, "pending"])
+        .in_dir(&c.a)
+        .now("2026-11-02T10:00:00Z")
+        .ok();
+    c.sb.git_in(&c.a, ["push", "-q", "origin", "HEAD"]);
+    c.sb.git_run_in(&c.b, ["pull", "-q", "--no-rebase", "--no-edit"])
+        .code(0);
+    // Both clones close it from the same state, then both lock it.
+    for at in ["2026-11-05T10:00:00Z", "2026-11-07T10:00:00Z"] {
+        for dir in [&c.a, &c.b] {
+            c.sb.tix(["tick"]).in_dir(dir).now(at).ok();
+        }
+        c.sync();
+    }
+    let show = c.show(&c.a, &c.id);
+    assert_eq!(show["ticket"]["status"], "closed", "{show}");
+    assert!(show["ticket"]["locked"].is_object(), "{show}");
+    let entries = show["entries"].as_array().unwrap();
+    let copied: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["copy_of"].is_string())
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sorted(copied.iter().map(|k| k.to_string()).collect()),
+        ["close", "lock", "reply"]
+    );
+    let replies = entries
+        .iter()
+        .filter(|e| e["kind"] == "reply" && e["not_applied"].is_null())
+        .count();
+    assert_eq!(replies, 1, "{show}");
+    let check = c.sb.tix(["check"]).in_dir(&c.a).run().code(0);
+    assert!(
+        check.stdout.contains(", 0 warnings, 3 copies folded"),
+        "{}",
+        check.stdout
+    );
+    c.assert_agree(&c.id);
+}
+
+/// A closes and locks the ticket in one command while B, offline, replies
+/// and sets it pending in one command. Returns the agreed `show`.
+fn close_lock_against_reply(lock_at: &str, reply_at: &str) -> Value {
+    let c = clones();
+    let id = c.id.as_str();
+    c.sb.tix(["close", id, "--lock"])
+        .in_dir(&c.a)
+        .now(lock_at)
+        .ok();
+    c.sb.tix([
+        "reply",
+        id,
+        "-m",
+        "Offline answer",
+        "--status",
+        "pending",
+        "--as",
+        "bob",
+    ])
+    .in_dir(&c.b)
+    .now(reply_at)
+    .ok();
+    c.sync();
+    c.assert_agree(id)
+}
+
+#[test]
+fn a_command_written_before_a_concurrent_close_and_lock_applies_whole() {
+    let show = close_lock_against_reply("2030-01-01T10:05:00Z", "2030-01-01T10:00:00Z");
+    let entries = show["entries"].as_array().unwrap();
+    assert!(
+        entries.iter().all(|e| e["not_applied"].is_null()),
+        "{show:#}"
+    );
+    assert_eq!(
+        kinds(entries),
+        ["created", "reply", "status", "close", "lock"],
+        "B's command, then A's"
+    );
+    assert_eq!(show["ticket"]["status"], "closed");
+    assert_eq!(show["ticket"]["messages"], 1);
+    assert!(show["ticket"]["locked"].is_object());
+}
+
+#[test]
+fn a_command_written_after_a_concurrent_close_and_lock_is_refused_whole() {
+    let show = close_lock_against_reply("2030-01-01T10:00:00Z", "2030-01-01T10:05:00Z");
+    let entries = show["entries"].as_array().unwrap();
+    let refused: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["not_applied"].is_string())
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(refused, ["reply", "status"], "{show:#}");
+    assert_eq!(show["ticket"]["status"], "closed");
+    assert_eq!(show["ticket"]["messages"], 0);
 }

@@ -391,7 +391,9 @@ fn two_clones_auto_closing_one_ticket_show_one_close_and_one_closing_message() {
     let all = show(&[]);
     let entries = all["entries"].as_array().unwrap();
     let of = |kind: &str| -> Vec<&Value> { entries.iter().filter(|e| e["kind"] == kind).collect() };
-    // Both closes and both messages are kept; the second of each is flagged.
+    // Both closes and both messages are kept; the second of each is a
+    // copy of the first (the same rule run from the same state), counted
+    // once.
     let closes = of("close");
     assert_eq!(closes.len(), 2);
     assert!(closes[0].get("not_applied").is_none(), "{closes:#?}");
@@ -399,8 +401,9 @@ fn two_clones_auto_closing_one_ticket_show_one_close_and_one_closing_message() {
         closes[1]["not_applied"]
             .as_str()
             .unwrap()
-            .contains("already closed")
+            .contains("a copy")
     );
+    assert_eq!(closes[1]["copy_of"], closes[0]["entry_file"]);
     let replies = of("reply");
     assert_eq!(replies.len(), 2);
     assert!(replies[0].get("not_applied").is_none(), "{replies:#?}");
@@ -408,8 +411,9 @@ fn two_clones_auto_closing_one_ticket_show_one_close_and_one_closing_message() {
         replies[1]["not_applied"]
             .as_str()
             .unwrap()
-            .contains("closing message")
+            .contains("a copy")
     );
+    assert_eq!(replies[1]["copy_of"], replies[0]["entry_file"]);
     assert_eq!(all["ticket"]["messages"], 1);
     // The customer's view has each once.
     let public = show(&["--public"]);

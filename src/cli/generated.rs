@@ -316,5 +316,5 @@ pub fn print_completions(shell: Shell) -> tix_core::error::Result<()> {
         .find(|(c, _)| c.is(name))
         .expect("every listed shell has a completer");
     let script = registration(completer);
-    crate::cli::output::print(&String::from_utf8_lossy(&script))
+    crate::ui::output::print(&String::from_utf8_lossy(&script))
 }

@@ -1,15 +1,69 @@
 //! `tix agent`: the people who work tickets.
 
-use crate::cli::output::{self, print};
-use crate::cli::{AgentAddArgs, AgentCommand, AgentListArgs, RoleValue};
+use clap::{Args, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::ui::complete;
+use crate::ui::output::{self, print};
 use tix_core::domain::config::{check_person_name, is_valid_handle};
 use tix_core::domain::{Agent, Party, Role};
 use tix_core::error::{Error, ErrorKind, Result};
 use tix_core::ops;
 
-use super::Ctx;
+use super::prelude::{Ctx, ListOutput, future_time};
 
-pub fn run(ctx: &Ctx, cmd: AgentCommand) -> Result<()> {
+#[derive(Subcommand, Debug)]
+pub enum AgentCommand {
+    /// Declare an agent (admins only)
+    Add(AgentAddArgs),
+    /// List the agents, their active tickets and who is away
+    List(ListOutput),
+    /// Mark an agent away: assignment rules skip them, and a customer's
+    /// follow-up on their tickets is re-assigned
+    Away(AgentAwayArgs),
+    /// Mark an agent back
+    Back(AgentBackArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AgentAddArgs {
+    /// Short name used in commands, e.g. `bob`
+    pub handle: String,
+    /// The agent's e-mail address
+    #[arg(long)]
+    pub email: String,
+    /// Full name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Give a role (repeatable): admin or agent
+    #[arg(long = "role", value_enum)]
+    pub roles: Vec<RoleValue>,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentAwayArgs {
+    /// The agent's handle or address
+    #[arg(add = ArgValueCompleter::new(complete::agents))]
+    pub agent: String,
+    /// Back by itself at this time (RFC 3339, a date, or a duration like 3d)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentBackArgs {
+    /// The agent's handle or address
+    #[arg(add = ArgValueCompleter::new(complete::agents))]
+    pub agent: String,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleValue {
+    Admin,
+    Agent,
+}
+
+pub fn cmd_agent(ctx: &Ctx, cmd: AgentCommand) -> Result<()> {
     match cmd {
         AgentCommand::Add(args) => add(ctx, args),
         AgentCommand::List(args) => list(ctx, args),
@@ -39,9 +93,7 @@ fn availability(ctx: &Ctx, who: &str, away: bool, until: Option<&str>) -> Result
         ));
     }
     let now = ops::now()?;
-    let until = until
-        .map(|u| super::filter::future_time("until", u, now))
-        .transpose()?;
+    let until = until.map(|u| future_time("until", u, now)).transpose()?;
     if let Some(w) = ops::team::record_availability(&store, &actor, &agent, away, until)? {
         output::warn(&w);
     }
@@ -118,7 +170,7 @@ fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
     print(&format!("Added agent {}.\n", args.handle))
 }
 
-fn list(ctx: &Ctx, args: AgentListArgs) -> Result<()> {
+fn list(ctx: &Ctx, args: ListOutput) -> Result<()> {
     let store = ctx.store()?;
     let now = ops::now()?;
     let state = ops::team::team_state(&store, now)?;

@@ -1,13 +1,42 @@
 //! `tix blacklist`: senders whose mail import skips.
 
-use crate::cli::BlacklistCommand;
-use crate::cli::output::{self, print, warn};
+use clap::{Args, Subcommand};
+
+use crate::ui::output::{self, print, warn};
 use tix_core::domain::config::BlacklistEntry;
 use tix_core::error::{Error, ErrorKind, Result};
 
-use super::Ctx;
+use super::prelude::{Ctx, ListOutput};
 
-pub fn run(ctx: &Ctx, cmd: BlacklistCommand) -> Result<()> {
+#[derive(Subcommand, Debug)]
+pub enum BlacklistCommand {
+    /// Skip mail from an address or a whole domain
+    Add(BlacklistAddArgs),
+    /// List the blacklist
+    List(ListOutput),
+    /// Remove an entry
+    Remove(BlacklistRemoveArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BlacklistAddArgs {
+    /// An address (spam@example.com) or a domain (example.com, with its subdomains)
+    pub sender: String,
+    /// Only when the subject contains this text (case-insensitive)
+    #[arg(long)]
+    pub subject: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct BlacklistRemoveArgs {
+    /// The address or domain, as listed
+    pub sender: String,
+    /// Only the entry with this subject text
+    #[arg(long)]
+    pub subject: Option<String>,
+}
+
+pub fn cmd_blacklist(ctx: &Ctx, cmd: BlacklistCommand) -> Result<()> {
     match cmd {
         BlacklistCommand::List(args) => {
             let store = ctx.store()?;

@@ -1,14 +1,20 @@
 //! `tix check`: everything that could be wrong with a store, reported
 //! with paths; exit code 10 when anything is.
 
+use clap::Args;
 use serde::Serialize;
 
-use crate::cli::output::{self, print};
-use crate::cli::{CheckArgs, TextFormat};
+use crate::ui::output::{self, print};
 use tix_core::domain::fold;
 use tix_core::error::{Error, ErrorKind, Result};
 
-use super::Ctx;
+use super::prelude::{Ctx, TextFormat, TextOutput};
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub output: TextOutput,
+}
 
 #[derive(Serialize)]
 struct Report {
@@ -18,15 +24,20 @@ struct Report {
     errors: Vec<String>,
     /// Things worth knowing that are not wrong (entries after a lock, say).
     warnings: Vec<String>,
+    /// Entries recorded twice (the same mail imported, the same rule run,
+    /// on two clones) that the fold counts once: nothing to fix.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    folded: Vec<String>,
 }
 
-pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
+pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     let store = ctx.store()?;
     let mut report = Report {
         tickets: 0,
         entries: 0,
         errors: Vec::new(),
         warnings: Vec::new(),
+        folded: Vec::new(),
     };
     let agents = &store.config().agents;
     for (id, files) in store.read_all()? {
@@ -35,7 +46,15 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         for p in files.problems {
             report.errors.push(format!("{}: {}", p.path, p.message));
         }
-        let (ticket, _) = fold(id, files.entries);
+        let (ticket, trail) = fold(id, files.entries);
+        for item in &trail {
+            if let Some(original) = &item.copy_of {
+                report.folded.push(format!(
+                    "ticket {id}: {} is a copy of {original}",
+                    item.file
+                ));
+            }
+        }
         if ticket.created_at.is_none() {
             report
                 .errors
@@ -71,7 +90,7 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
             h.path
         ));
     }
-    match args.format {
+    match args.output.format {
         TextFormat::Json => print(&output::json(&report)?)?,
         TextFormat::Text => {
             let mut out = String::new();
@@ -81,13 +100,23 @@ pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
             for w in &report.warnings {
                 out.push_str(&format!("warning: {w}\n"));
             }
+            for f in &report.folded {
+                out.push_str(&format!("folded: {f}\n"));
+            }
             out.push_str(&format!(
-                "{} tickets, {} entries: {} errors, {} warnings\n",
+                "{} tickets, {} entries: {} errors, {} warnings",
                 report.tickets,
                 report.entries,
                 report.errors.len(),
                 report.warnings.len()
             ));
+            if !report.folded.is_empty() {
+                out.push_str(&format!(
+                    ", {} copies folded (counted once)",
+                    report.folded.len()
+                ));
+            }
+            out.push('\n');
             // Problems quote what committed files hold (a field name, a
             // value), which must not act on the terminal.
             print(&output::for_stdout(&out))?;

@@ -1,13 +1,33 @@
-//! Closing, reopening, locking and unlocking.
+//! `tix close`: closing a ticket, asking for the fields it requires, and
+//! optionally locking it.
 
-use crate::cli::{CloseArgs, LockArgs, ReopenArgs, input};
-use tix_core::domain::{Event, FieldType, Stage, Status, fold};
-use tix_core::error::{Error, ErrorKind, Result};
-use tix_core::ops::Draft;
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 
-use super::{Ctx, parse_field_args, write};
+use crate::ui::{complete, input};
+use tix_core::domain::fold;
+use tix_core::error::{Error, Result};
+use tix_core::ops::{self};
 
-pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
+use super::prelude::{Ctx, parse_field_args, write};
+
+#[derive(Args, Debug)]
+pub struct CloseArgs {
+    /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub id: String,
+    /// Also lock the ticket: it can never be silently reopened
+    #[arg(long)]
+    pub lock: bool,
+    /// An internal resolution note
+    #[arg(short = 'm', long = "message", value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Set a custom field on the way (repeatable), e.g. one required at close
+    #[arg(long = "field", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::field_assignments))]
+    pub fields: Vec<String>,
+}
+
+pub fn cmd_close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
     // Prompts happen before the lock is taken; the plan re-checks under it.
     let store = ctx.store()?;
     let config = store.config().clone();
@@ -15,23 +35,8 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
     let current = fold(id, store.read_ticket(&id)?.entries).0;
     drop(store);
     let mut fields = parse_field_args(&config, &args.fields)?;
-    for def in config.required_fields(Stage::Close) {
-        if current.fields.contains_key(&def.name) || fields.iter().any(|(n, _)| *n == def.name) {
-            continue;
-        }
-        // Nothing is asked for a locked ticket: the lock refuses the close.
-        tix_core::ops::refuse_if_locked(&current)?;
-        let flag = format!("tix close {id} --field {}=VALUE", def.name);
-        let label = format!("field {} (required to close ticket {id})", def.name);
-        let raw = if def.field_type == FieldType::Choice {
-            input::select_or_fail(&label, &def.choices, &flag)?
-        } else {
-            input::prompt_or_fail(&label, &flag)?
-        };
-        fields.push((
-            def.name.clone(),
-            def.parse_value(&raw).map_err(Error::invalid)?,
-        ));
+    for def in ops::close::missing_fields(&config, &current, &fields)? {
+        fields.push((def.name.clone(), input::field_to_close(id, def)?));
     }
     if args.lock
         && current.locked.is_none()
@@ -41,81 +46,12 @@ pub fn close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
     }
     let verb = if args.lock { "close-and-lock" } else { "close" };
     write(ctx, id.as_str(), verb, |_, _, ticket| {
-        let mut drafts: Vec<Draft> = fields
-            .iter()
-            .filter(|(name, value)| ticket.fields.get(name) != Some(value))
-            .map(|(name, value)| {
-                Draft::new(Event::Field {
-                    name: name.clone(),
-                    value: Some(value.clone()),
-                })
-            })
-            .collect();
-        // Required fields are checked where every close is: ops.
-        if ticket.status != Status::Closed {
-            drafts.push(Draft::with_body(
-                Event::Close {},
-                args.message.clone().unwrap_or_default(),
-            ));
-        } else if let Some(m) = &args.message {
-            drafts.push(Draft::with_body(Event::Note { mail: None }, m.clone()));
-        }
-        if args.lock && ticket.locked.is_none() {
-            drafts.push(Draft::new(Event::Lock {}));
-        }
-        Ok(drafts)
-    })?;
-    Ok(())
-}
-
-pub fn reopen(ctx: &Ctx, args: ReopenArgs) -> Result<()> {
-    write(ctx, &args.id, "reopen", |_, _, ticket| {
-        Ok(if ticket.status == Status::Closed {
-            vec![Draft::new(Event::Status {
-                to: Status::Open,
-                from: Some(Status::Closed),
-            })]
-        } else {
-            vec![]
-        })
-    })?;
-    Ok(())
-}
-
-pub fn lock(ctx: &Ctx, args: LockArgs) -> Result<()> {
-    write(ctx, &args.id, "lock", |_, _, ticket| {
-        Ok(if ticket.locked.is_some() {
-            vec![]
-        } else {
-            vec![Draft::with_body(
-                Event::Lock {},
-                args.message.clone().unwrap_or_default(),
-            )]
-        })
-    })?;
-    Ok(())
-}
-
-pub fn unlock(ctx: &Ctx, args: LockArgs) -> Result<()> {
-    write(ctx, &args.id, "unlock", |_, actor, ticket| {
-        if !actor.admin {
-            return Err(Error::new(
-                ErrorKind::Denied,
-                format!(
-                    "only an admin can unlock ticket {}; {} is not one",
-                    ticket.id, actor.handle
-                ),
-            )
-            .with_hint("admins have `roles: [admin]` in .tix/config.yaml"));
-        }
-        Ok(if ticket.locked.is_none() {
-            vec![]
-        } else {
-            vec![Draft::with_body(
-                Event::Unlock {},
-                args.message.clone().unwrap_or_default(),
-            )]
-        })
+        Ok(ops::close::drafts(
+            ticket,
+            &fields,
+            args.message.as_deref(),
+            args.lock,
+        ))
     })?;
     Ok(())
 }

@@ -1,16 +1,58 @@
 use std::collections::BTreeMap;
 
-use crate::cli::output::{self, print};
-use crate::cli::{CreateArgs, CreateFormat, input};
+use clap::{Args, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::ui::output::{self, print};
+use crate::ui::{complete, input};
 use tix_core::domain::assign::Rule;
 use tix_core::domain::{Event, FieldType, Party, Stage};
 use tix_core::error::{Error, Result};
 use tix_core::mail::respond;
 use tix_core::ops::{self, Draft, NewTicket};
 
-use super::{Ctx, parse_field_args};
+use super::prelude::{AttachArgs, BodyArgs, Ctx, PriorityValue, parse_field_args};
 
-pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct CreateArgs {
+    /// The customer, as `Name <address>` or `address`
+    #[arg(long, value_name = "ADDRESS")]
+    pub customer: Option<String>,
+    /// One line saying what the ticket is about
+    #[arg(long)]
+    pub subject: Option<String>,
+    #[command(flatten)]
+    pub body: BodyArgs,
+    /// How urgent the ticket is
+    #[arg(long, value_enum, default_value_t = PriorityValue::Normal)]
+    pub priority: PriorityValue,
+    /// Add a tag (repeatable)
+    #[arg(long = "tag", value_name = "TAG", add = ArgValueCompleter::new(complete::tags))]
+    pub tags: Vec<String>,
+    /// Add someone to Cc (repeatable)
+    #[arg(long = "cc", value_name = "ADDRESS")]
+    pub cc: Vec<String>,
+    /// Set a custom field (repeatable)
+    #[arg(long = "field", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::field_assignments))]
+    pub fields: Vec<String>,
+    /// Assign to an agent at once
+    #[arg(long, value_name = "AGENT", add = ArgValueCompleter::new(complete::agents))]
+    pub assign: Option<String>,
+    #[command(flatten)]
+    pub attach: AttachArgs,
+    /// What to print: the id only (default when piped), text, or json
+    #[arg(long, value_enum)]
+    pub format: Option<CreateFormat>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CreateFormat {
+    Text,
+    Ids,
+    Json,
+}
+
+pub fn cmd_create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
     let store = ctx.store()?;
     let actor = ctx.actor(&store)?;
     let config = store.config();
@@ -60,10 +102,10 @@ pub fn run(ctx: &Ctx, args: CreateArgs) -> Result<()> {
         );
     }
     // Before the editor opens, so no text is written in vain.
-    let attachments = input::read_attachments(&args.attach, config.max_attachment_bytes)?;
+    let attachments = args.attach.read(config.max_attachment_bytes)?;
     // A description may be left out, but one given empty is a mistake (an
     // unset variable in `-m "$TEXT"`), refused as an empty reply is.
-    let body = match input::given_body(&args.body)? {
+    let body = match args.body.given()? {
         Some(b) if b.trim().is_empty() => {
             return Err(Error::invalid("the description is empty")
                 .with_hint("leave out -m/-F to open a ticket without one, or give the text"));

@@ -2,8 +2,12 @@
 //! level, …), with an internal note saying why, and an agent of that group
 //! chosen by the assignment rule.
 
-use crate::cli::output::{print, warn};
-use crate::cli::{EscalateArgs, input};
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::ui::complete;
+use crate::ui::mail::say_delivered;
+use crate::ui::output::{print, warn};
 use tix_core::domain::assign::{self, Rule};
 use tix_core::domain::{Config, Event, Ticket, TicketId};
 use tix_core::error::{Error, Result};
@@ -12,10 +16,23 @@ use tix_core::mail::template::Template;
 use tix_core::ops::{self, Actor, Draft};
 use tix_core::store::Store;
 
-use super::Ctx;
+use super::prelude::{BodyArgs, Ctx};
 
-pub fn run(ctx: &Ctx, args: EscalateArgs) -> Result<()> {
-    let why = input::required_body(&args.body, "escalation note")?;
+#[derive(Args, Debug)]
+pub struct EscalateArgs {
+    /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub id: String,
+    /// A group, or an agent; default: the group after the ticket's current one
+    #[arg(long, value_name = "GROUP|AGENT", add = ArgValueCompleter::new(complete::groups_and_agents))]
+    pub to: Option<String>,
+    /// Why (an internal note for the next agent)
+    #[command(flatten)]
+    pub body: BodyArgs,
+}
+
+pub fn cmd_escalate(ctx: &Ctx, args: EscalateArgs) -> Result<()> {
+    let why = args.body.required("escalation note")?;
     let (store, actor, id) = ctx.target(&args.id)?;
     let config = store.config();
     if config.groups.is_empty() {
@@ -91,7 +108,13 @@ fn tell_customer(store: &Store, actor: &Actor, id: TicketId, text: &str) -> Resu
     })?;
     match (outcome, composed) {
         (Some(outcome), Some(composed)) => {
-            super::text::deliver(store, actor, id, &outcome.files[0], &mailer, &composed)
+            let sent = mailer.deliver(store, actor, id, &outcome.files[0], &composed)?;
+            say_delivered(
+                id,
+                &composed.outgoing.recipients(),
+                &mailer.describe(),
+                sent,
+            )
         }
         _ => print(&format!(
             "{id}: the customer was told (recorded, not e-mailed)\n"

@@ -1,23 +1,79 @@
 //! `tix import`: mailboxes into tickets.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clap::{Args, Subcommand};
 use serde_json::json;
 
-use crate::cli::output::{self, print, warn};
-use crate::cli::{ImportCommand, ImportFetchArgs, ImportOptions, TextFormat};
+use crate::ui::mail::print_import_summary;
+use crate::ui::output::{self, print, warn};
 use tix_core::domain::{MailAccount, MailProtocol};
 use tix_core::error::{Error, ErrorKind, Result};
+use tix_core::mail::answer::answer_filed;
 use tix_core::mail::fetch::{self, FetchOptions};
-use tix_core::mail::file::{Action, Counts, Importer, MessageOutcome};
+use tix_core::mail::file::{Action, Importer};
 use tix_core::mail::mailbox::{self, MaildirItem, RawMessage};
-use tix_core::mail::respond;
-use tix_core::ops;
 use tix_core::store::Store;
 
-use super::Ctx;
+use super::prelude::{Ctx, ImportOptions, OneMessageOptions, TextFormat};
 
-pub fn run(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import every message of an mbox file
+    Mbox(ImportMboxArgs),
+    /// Import every message of a Maildir folder (cur/ and new/)
+    Maildir(ImportMaildirArgs),
+    /// Import one message from standard input (or FILE), e.g. piped from an MTA;
+    /// exits 0 when filed or skipped, 65 when refused, 75 when the store is busy
+    Eml(ImportEmlArgs),
+    /// Fetch a POP3 mailbox declared in .tix/config.yaml (mail.accounts); what
+    /// happens on the server afterwards is the account's after_import
+    Pop3(ImportFetchArgs),
+    /// Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what
+    /// happens on the server afterwards is the account's after_import
+    Imap(ImportFetchArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportMboxArgs {
+    /// The mbox file
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportMaildirArgs {
+    /// The Maildir folder (holding cur/ and new/)
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportEmlArgs {
+    /// A message file; default: standard input
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: OneMessageOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportFetchArgs {
+    /// The account's name under mail.accounts; may be left out when one
+    /// account uses this protocol
+    pub account: Option<String>,
+    /// IMAP: fetch this folder instead of the account's
+    #[arg(long, value_name = "FOLDER")]
+    pub folder: Option<String>,
+    /// Download at most N new messages this run; the rest wait for the next
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+pub fn cmd_import(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
     match cmd {
         ImportCommand::Mbox(args) => {
             let file = mailbox::open_mbox(&args.file)?;
@@ -79,7 +135,7 @@ fn fetch_account(ctx: &Ctx, protocol: MailProtocol, args: ImportFetchArgs) -> Re
             keep_outcomes: options.verbose || options.dry_run || options.format == TextFormat::Json,
         },
     )?;
-    acknowledge_new(&store, &mut fetched.counts);
+    answer_filed(&store, &mut fetched.counts, warn);
     for w in &fetched.warnings {
         warn(w);
     }
@@ -103,7 +159,7 @@ fn fetch_account(ctx: &Ctx, protocol: MailProtocol, args: ImportFetchArgs) -> Re
             String::new()
         }
     ))?;
-    report(options, &f.counts, &f.messages)
+    print_import_summary(options.format, options.dry_run, &f.counts, &f.messages)
 }
 
 /// The account named, or the only one using `protocol`.
@@ -214,14 +270,14 @@ fn import_all(
         }
     }
     let (mut counts, warnings) = importer.finish()?;
-    acknowledge_new(store, &mut counts);
+    answer_filed(store, &mut counts, warn);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     for w in &warnings {
         warn(w);
     }
-    report(options, &counts, &outcomes)
+    print_import_summary(options.format, options.dry_run, &counts, &outcomes)
 }
 
 fn progress_bar(progress: &Progress) -> Option<indicatif::ProgressBar> {
@@ -273,11 +329,16 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
     let (mut counts, warnings) = importer.finish().map_err(tempfail)?;
     // The message is filed: whatever happens to the acknowledgement, the
     // MTA must not send it again.
-    acknowledge_new(&store, &mut counts);
+    answer_filed(&store, &mut counts, warn);
     for w in &warnings {
         warn(w);
     }
-    report(options, &counts, std::slice::from_ref(&outcome))?;
+    print_import_summary(
+        options.format,
+        options.dry_run,
+        &counts,
+        std::slice::from_ref(&outcome),
+    )?;
     if let Action::Quarantined { reason, file } = &outcome.action {
         return Err(Error::new(
             ErrorKind::MailRefused,
@@ -285,127 +346,4 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
         ));
     }
     Ok(())
-}
-
-/// Runs the auto-responder for the tickets an import opened; its
-/// problems are warnings, since the mail is filed either way.
-pub fn acknowledge_new(store: &Store, counts: &mut Counts) {
-    let now = match ops::now() {
-        Ok(now) => now,
-        Err(e) => return warn(e.message()),
-    };
-    match respond::acknowledge(store, &counts.created, now) {
-        Ok(done) => {
-            counts.acknowledged = done.sent;
-            for f in &done.failed {
-                warn(&format!("{f} (recorded; `tix outbox retry` sends it)"));
-            }
-        }
-        Err(e) => warn(&format!(
-            "the new tickets are filed but were not acknowledged: {}",
-            e.message()
-        )),
-    }
-    if !counts.relay.is_empty() && store.config().mail.outgoing.is_none() {
-        warn(
-            "agents' e-mailed replies are filed but not passed on: mail.outgoing is not configured",
-        );
-    }
-    match respond::notify(store, &counts.created, &counts.followed_up, now) {
-        Ok(done) => {
-            counts.notified = done.sent;
-            for f in &done.failed {
-                warn(&format!("{f} (recorded; `tix outbox retry` sends it)"));
-            }
-        }
-        Err(e) => warn(&format!("agents were not notified: {}", e.message())),
-    }
-    match respond::relay(store, &counts.relay, now) {
-        Ok(done) => {
-            counts.relayed = done.sent;
-            for f in &done.failed {
-                warn(&format!("{f} (recorded; `tix outbox retry` sends it)"));
-            }
-        }
-        Err(e) => warn(&format!(
-            "agents' e-mailed replies are filed but were not passed on: {}",
-            e.message()
-        )),
-    }
-}
-
-pub fn report(options: &ImportOptions, counts: &Counts, outcomes: &[MessageOutcome]) -> Result<()> {
-    if options.format == TextFormat::Json {
-        return print(&output::json(&json!({
-            "dry_run": options.dry_run,
-            "counts": counts,
-            "messages": outcomes,
-        }))?);
-    }
-    let mut out = String::new();
-    for o in outcomes {
-        out.push_str(&format!(
-            "{}\t{}\t{}\n",
-            o.source,
-            describe(&o.action),
-            o.subject
-        ));
-    }
-    let c = counts;
-    out.push_str(&format!(
-        "{}{} messages: {} new tickets, {} follow-ups ({} reopened), {} noted on tickets; \
-         skipped {} duplicates, {} auto-replies, {} bounces, {} list mail, {} loops, {} blacklisted; \
-         {} quarantined{}{}\n",
-        if options.dry_run { "dry run, nothing written: " } else { "" },
-        c.messages,
-        c.new_tickets,
-        c.follow_ups,
-        c.reopened,
-        c.noted,
-        c.duplicates,
-        c.auto_replies,
-        c.bounces,
-        c.lists,
-        c.loops,
-        c.blacklisted,
-        c.quarantined,
-        match c.skipped_files {
-            0 => String::new(),
-            n => format!("; {n} files not read (see the warnings)"),
-        },
-        match (c.acknowledged, c.relayed, c.notified) {
-            (0, 0, 0) => String::new(),
-            (a, r, n) => format!(
-                "; e-mailed {a} acknowledgements, {r} agents' replies, {n} notifications"
-            ),
-        }
-    ));
-    print(&out)
-}
-
-fn describe(action: &Action) -> String {
-    match action {
-        Action::Created {
-            ticket,
-            linked_to: None,
-        } => format!("new ticket {ticket}"),
-        Action::Created {
-            ticket,
-            linked_to: Some(old),
-        } => format!("new ticket {ticket} (linked to {old})"),
-        Action::FollowUp {
-            ticket,
-            reopened: false,
-        } => format!("follow-up on {ticket}"),
-        Action::FollowUp {
-            ticket,
-            reopened: true,
-        } => format!("follow-up on {ticket}, reopened"),
-        Action::Noted { ticket, noise } => format!("noted on {ticket} ({noise:?})"),
-        Action::Duplicate { ticket: Some(t) } => format!("duplicate (in {t})"),
-        Action::Duplicate { ticket: None } => "duplicate (already quarantined)".into(),
-        Action::Skipped { noise, reason } => format!("skipped {noise:?}: {reason}"),
-        Action::Blacklisted { sender } => format!("blacklisted sender {sender}"),
-        Action::Quarantined { file, reason } => format!("quarantined as {file}: {reason}"),
-    }
 }

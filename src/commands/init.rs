@@ -1,5 +1,6 @@
-use crate::cli::InitArgs;
-use crate::cli::output::print;
+use clap::Args;
+
+use crate::ui::output::print;
 use tix_core::domain::config::{
     check_identity_part, check_person_name, handle_from_email, is_valid_handle,
 };
@@ -7,9 +8,19 @@ use tix_core::domain::{Agent, Config, Role};
 use tix_core::error::{Error, ErrorKind, Result};
 use tix_core::store::{Author, Store};
 
-use super::Ctx;
+use super::prelude::Ctx;
 
-pub fn run(ctx: &Ctx, args: InitArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The team's name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Handle of the first (admin) agent; default: from git user.email
+    #[arg(long)]
+    pub handle: Option<String>,
+}
+
+pub fn cmd_init(ctx: &Ctx, args: InitArgs) -> Result<()> {
     let (name, email) = git_identity(ctx);
     let name = name.filter(|n| !n.trim().is_empty());
     let email = email.ok_or_else(|| {

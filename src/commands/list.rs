@@ -4,8 +4,9 @@ use std::borrow::{Borrow, Cow};
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-use crate::cli::output::{self, print, warn};
-use crate::cli::{ListArgs, ListFormat, SlaFilter, SortKey};
+use clap::{Args, ValueEnum};
+
+use crate::ui::output::{self, print, warn};
 use tix_core::domain::sla::Standing;
 use tix_core::domain::{Status, Ticket, TicketId, TicketView, Timestamp};
 use tix_core::error::Result;
@@ -13,10 +14,81 @@ use tix_core::ops;
 use tix_core::rules::sla;
 use tix_core::store::ListRow;
 
-use super::Ctx;
-use super::filter::{Filter, when};
+use super::prelude::{Ctx, Filter, ListFormat, ListOutput, TicketFilterArgs, when};
 
-pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: TicketFilterArgs,
+    /// Include closed tickets (by default `list` leaves them out)
+    #[arg(short, long, conflicts_with = "status")]
+    pub all: bool,
+    /// Only snoozed tickets (hidden otherwise until they wake)
+    #[arg(long, conflicts_with = "all")]
+    pub snoozed: bool,
+    /// Only tickets whose SLA clocks are in this state
+    #[arg(long, value_enum, value_name = "STATE")]
+    pub sla: Option<SlaFilter>,
+    /// Created at or after WHEN (2026-11-01, 2026-11-01 09:00, 7d, 12h)
+    #[arg(long, value_name = "WHEN")]
+    pub created_since: Option<String>,
+    /// Created before WHEN
+    #[arg(long, value_name = "WHEN")]
+    pub created_until: Option<String>,
+    /// Last changed at or after WHEN
+    #[arg(long, value_name = "WHEN")]
+    pub updated_since: Option<String>,
+    /// Last changed before WHEN
+    #[arg(long, value_name = "WHEN")]
+    pub updated_until: Option<String>,
+    /// Only tickets whose subject or text contains TEXT (case-insensitive)
+    #[arg(long, short = 's', value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Order of the list
+    #[arg(long, value_enum, default_value_t = SortKey::Updated)]
+    pub sort: SortKey,
+    /// Reverse the order
+    #[arg(long)]
+    pub reverse: bool,
+    /// Print at most N tickets
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub output: ListOutput,
+    /// Table: show every cell whole instead of cutting long ones to the
+    /// terminal width (COLUMNS, else the terminal's)
+    #[arg(long)]
+    pub wide: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    /// Last activity, newest first
+    Updated,
+    /// Creation time, newest first
+    Created,
+    /// Most urgent first
+    Priority,
+    Status,
+    Id,
+    Subject,
+    /// Earliest SLA deadline first (breached first); tickets without a
+    /// running SLA clock last
+    Sla,
+}
+
+/// Tickets by the state of their SLA clocks.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlaFilter {
+    /// A target is breached
+    Breached,
+    /// Breached, or past the warning threshold
+    AtRisk,
+    /// Any SLA clock running or paused
+    Running,
+}
+
+pub fn cmd_list(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let store = ctx.store()?;
     let now = ops::now()?;
     let base = Filter::from_args(ctx, &store, &args.filter)?;
@@ -68,7 +140,7 @@ pub fn run(ctx: &Ctx, args: ListArgs) -> Result<()> {
     };
     // SLA clocks, when sorting or filtering by them: the worst standing
     // and the earliest deadline of each ticket's running clocks.
-    let format = output::list_format(args.format);
+    let format = output::list_format(args.output.format);
     let by_sla = args.sort == SortKey::Sla || args.sla.is_some();
     // The full index, loaded once: JSON shows whole tickets, and the SLA
     // clocks are computed from it.

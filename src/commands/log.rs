@@ -1,16 +1,28 @@
 //! `tix log`: the commits that touched one ticket.
 
-use crate::cli::output::{self, print};
-use crate::cli::{LogArgs, TextFormat};
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::ui::complete;
+use crate::ui::output::{self, print};
 use tix_core::error::Result;
 
-use super::Ctx;
+use super::prelude::{Ctx, TextFormat, TextOutput};
 
-pub fn run(ctx: &Ctx, args: LogArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub id: String,
+    #[command(flatten)]
+    pub output: TextOutput,
+}
+
+pub fn cmd_log(ctx: &Ctx, args: LogArgs) -> Result<()> {
     let store = ctx.store()?;
     let id = store.resolve_id(&args.id)?;
     let commits = store.ticket_log(&id)?;
-    match args.format {
+    match args.output.format {
         TextFormat::Json => print(&output::json(&commits)?),
         TextFormat::Text => {
             let s = output::Style {

@@ -1,8 +1,12 @@
 //! `tix outbox`: replies recorded but not delivered by e-mail, and
 //! sending them again.
 
-use crate::cli::output::{self, print};
-use crate::cli::{ListFormat, OutboxCommand, OutboxRetryArgs, QuarantineListArgs};
+use clap::{Args, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::ui::complete;
+use crate::ui::mail::{e_mailed, not_delivered};
+use crate::ui::output::{self, print};
 use tix_core::domain::{Event, TicketId, fold};
 use tix_core::error::{Error, Result};
 use tix_core::mail::compose;
@@ -10,17 +14,31 @@ use tix_core::mail::respond::{self, Envelope};
 use tix_core::mail::send;
 use tix_core::store::Store;
 
-use super::Ctx;
-use super::text::not_delivered;
+use super::prelude::{Ctx, ListFormat, ListOutput};
 
-pub fn run(ctx: &Ctx, cmd: OutboxCommand) -> Result<()> {
+#[derive(Subcommand, Debug)]
+pub enum OutboxCommand {
+    /// List replies waiting to be delivered, with the last error
+    List(ListOutput),
+    /// Send waiting replies again (the same message, byte for byte)
+    Retry(OutboxRetryArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct OutboxRetryArgs {
+    /// Tickets whose waiting replies to send (ids or prefixes); default: all
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub ids: Vec<String>,
+}
+
+pub fn cmd_outbox(ctx: &Ctx, cmd: OutboxCommand) -> Result<()> {
     match cmd {
         OutboxCommand::List(args) => list(ctx, args),
         OutboxCommand::Retry(args) => retry(ctx, args),
     }
 }
 
-fn list(ctx: &Ctx, args: QuarantineListArgs) -> Result<()> {
+fn list(ctx: &Ctx, args: ListOutput) -> Result<()> {
     let store = ctx.store()?;
     let index = store.index()?;
     let mut rows = Vec::new();
@@ -120,14 +138,10 @@ fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
                 &envelope,
                 &bytes,
             )? {
-                Ok(()) => print(&format!(
-                    "{id} reply e-mailed to {} via {}\n",
-                    recipients.join(", "),
-                    transport.describe()
-                ))?,
+                Ok(()) => print(&e_mailed(id, &recipients, &transport.describe()))?,
                 Err(e) => {
                     let e = not_delivered(id, &e);
-                    crate::cli::output::warn(e.message());
+                    output::warn(e.message());
                     failed += 1;
                     last_error = Some(e);
                 }

@@ -1,13 +1,33 @@
 //! `tix quarantine`: mail that could not be filed, kept with the reason.
 
-use crate::cli::output;
-use crate::cli::{QuarantineCommand, QuarantineListArgs, QuarantineRetryArgs};
+use clap::{Args, Subcommand};
+
+use crate::ui::mail::print_import_summary;
+use crate::ui::output;
 use tix_core::error::Result;
+use tix_core::mail::answer::answer_filed;
 use tix_core::mail::file::{Importer, QUARANTINE_DIR, QuarantineRecord};
 
-use super::Ctx;
+use super::prelude::{Ctx, ImportOptions, ListOutput};
 
-pub fn run(ctx: &Ctx, cmd: QuarantineCommand) -> Result<()> {
+#[derive(Subcommand, Debug)]
+pub enum QuarantineCommand {
+    /// List quarantined messages and why they were refused
+    List(ListOutput),
+    /// File quarantined messages again (after a fix or a config change);
+    /// those filed leave the quarantine
+    Retry(QuarantineRetryArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct QuarantineRetryArgs {
+    /// Quarantined files (`quarantine/<id>.eml` or `<id>`); default: all
+    pub files: Vec<String>,
+    #[command(flatten)]
+    pub options: ImportOptions,
+}
+
+pub fn cmd_quarantine(ctx: &Ctx, cmd: QuarantineCommand) -> Result<()> {
     match cmd {
         QuarantineCommand::List(args) => list(ctx, args),
         QuarantineCommand::Retry(args) => retry(ctx, args),
@@ -36,24 +56,35 @@ fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
         outcomes.push(importer.retry_quarantined(name)?);
     }
     let (mut counts, warnings) = importer.finish()?;
-    super::import::acknowledge_new(&store, &mut counts);
+    answer_filed(&store, &mut counts, output::warn);
     for w in &warnings {
-        crate::cli::output::warn(w);
+        output::warn(w);
     }
-    let mut options = args.options.clone();
-    options.verbose = true;
-    super::import::report(&options, &counts, &outcomes)
+    print_import_summary(
+        args.options.format,
+        args.options.dry_run,
+        &counts,
+        &outcomes,
+    )
 }
 
-fn list(ctx: &Ctx, args: QuarantineListArgs) -> Result<()> {
+fn list(ctx: &Ctx, args: ListOutput) -> Result<()> {
     let store = ctx.store()?;
     let mut rows = Vec::new();
+    let added = store.first_added_in(QUARANTINE_DIR)?;
     for name in store.quarantined_names()? {
         let record = store
             .read_file(&format!("{QUARANTINE_DIR}/{name}.yaml"))?
             .and_then(|bytes| serde_yaml::from_slice::<QuarantineRecord>(&bytes).ok());
         let (at, reason, source, size) = match record {
-            Some(r) => (r.at.to_rfc3339(), r.reason, r.source, r.size.to_string()),
+            Some(r) => (
+                r.at.or_else(|| added.get(&format!("{name}.yaml")).copied())
+                    .map(|t| t.to_rfc3339())
+                    .unwrap_or_default(),
+                r.reason,
+                r.source.unwrap_or_default(),
+                r.size.to_string(),
+            ),
             None => (
                 String::new(),
                 "(record missing or unreadable)".into(),

@@ -2,21 +2,27 @@
 
 use std::time::Instant;
 
+use clap::Args;
 use serde_json::json;
 
-use crate::cli::output::{self, print};
-use crate::cli::{CheckArgs, TextFormat};
+use crate::ui::output::{self, print};
 use tix_core::error::Result;
 
-use super::Ctx;
+use super::prelude::{Ctx, TextFormat, TextOutput};
 
-pub fn run(ctx: &Ctx, args: CheckArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct ReindexArgs {
+    #[command(flatten)]
+    pub output: TextOutput,
+}
+
+pub fn cmd_reindex(ctx: &Ctx, args: ReindexArgs) -> Result<()> {
     let store = ctx.store()?;
     let started = Instant::now();
     let index = store.reindex()?;
     let seconds = started.elapsed().as_secs_f64();
     let tickets = index.refresh.tickets;
-    match args.format {
+    match args.output.format {
         TextFormat::Json => print(&output::json(
             &json!({ "tickets": tickets, "seconds": seconds }),
         )?),

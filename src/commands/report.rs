@@ -8,10 +8,10 @@
 
 use std::collections::BTreeMap;
 
+use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::cli::output::{self, print, warn};
-use crate::cli::{BreakdownArgs, ReportArgs, ReportCommand, ReportFormat, TrendArgs, TrendBy};
+use crate::ui::output::{self, print, warn};
 use tix_core::domain::time::{parse_when_in, report_zone};
 use tix_core::domain::{Config, FieldValue, Priority, Status, TicketFacts, Timestamp};
 use tix_core::error::{Error, Result};
@@ -19,15 +19,85 @@ use tix_core::ops;
 use tix_core::report::{self, Ages, Bucketing, GroupBy, Period, human};
 use tix_core::store::{Store, TicketIndex};
 
-use super::Ctx;
-use super::filter::Filter;
+use super::prelude::{Ctx, Filter, TicketFilterArgs};
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// Created, resolved, reopened, backlog by age, first response and
+    /// resolution times, replies per ticket
+    Summary(ReportArgs),
+    /// Per agent: tickets assigned and closed, replies, notes, response
+    /// times, open load now
+    Agents(ReportArgs),
+    /// Created, resolved, reopened and backlog per day, week or month
+    Trend(TrendArgs),
+    /// Counts and times per status, priority, tag, assignee, customer
+    /// domain or custom field
+    Breakdown(BreakdownArgs),
+    /// Tickets that breached the first-response or resolution targets in
+    /// the config's `sla` section, per agent and overall
+    Sla(ReportArgs),
+}
+
+/// The period, the filters and the output format of a report.
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// Start of the period (2026-11-01, 2026-11-01 09:00, 30d); default:
+    /// 30 days before its end
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// End of the period, not included; default: now
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    #[command(flatten)]
+    pub filter: TicketFilterArgs,
+    /// Output format; default: table on a terminal, csv when piped
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+}
+
+#[derive(Args, Debug)]
+pub struct TrendArgs {
+    /// Bucket size
+    #[arg(long, value_enum, default_value_t = TrendBy::Day)]
+    pub by: TrendBy,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrendBy {
+    /// UTC days
+    Day,
+    /// ISO weeks (Monday to Sunday, UTC)
+    Week,
+    /// Calendar months (UTC)
+    Month,
+}
+
+#[derive(Args, Debug)]
+pub struct BreakdownArgs {
+    /// Group by status, priority, tag, assignee, domain (the customer's) or
+    /// field:NAME (a custom field)
+    #[arg(long, value_name = "GROUP", default_value = "status")]
+    pub by: String,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Table,
+    Json,
+    Csv,
+}
 
 /// The default period: this long before its end.
 const DEFAULT_DAYS: i64 = 30;
 /// Width of the trend bars, in cells.
 const BAR_WIDTH: usize = 12;
 
-pub fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<()> {
+pub fn cmd_report(ctx: &Ctx, cmd: ReportCommand) -> Result<()> {
     match cmd {
         ReportCommand::Summary(args) => summary(ctx, args),
         ReportCommand::Agents(args) => agents(ctx, args),

@@ -1,17 +1,31 @@
 //! `tix show`: a ticket's state and its whole trail, oldest first.
 
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
 use serde_json::{Map, Value, json};
 
-use crate::cli::output::{self, Style, print, warn};
-use crate::cli::{ShowArgs, TextFormat};
+use crate::ui::complete;
+use crate::ui::output::{self, Style, print, warn};
 use tix_core::domain::{
     DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, TrailItem, fold,
 };
 use tix_core::error::Result;
 
-use super::Ctx;
+use super::prelude::{Ctx, TextFormat, TextOutput};
 
-pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub id: String,
+    /// Leave out internal notes and internal changes: what the customer may see
+    #[arg(long)]
+    pub public: bool,
+    #[command(flatten)]
+    pub output: TextOutput,
+}
+
+pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let store = ctx.store()?;
     let id = store.resolve_id(&args.id)?;
     let files = store.read_ticket(&id)?;
@@ -36,7 +50,7 @@ pub fn run(ctx: &Ctx, args: ShowArgs) -> Result<()> {
         })
         .collect();
     let trail: Vec<&TrailItem> = trail.iter().collect();
-    match args.format {
+    match args.output.format {
         TextFormat::Json => {
             let entries: Vec<Value> = trail.iter().map(|i| entry_json(i)).collect();
             let linked_from: Vec<Value> = linked_from
@@ -84,7 +98,8 @@ fn is_public(event: &Event) -> bool {
 }
 
 /// An entry as JSON: its front matter fields plus `entry_file` (the entry's
-/// file name), `body` and, when it did not apply, `not_applied`.
+/// file name), `body` and, when it did not apply, `not_applied` (and
+/// `copy_of` when it repeats another entry).
 pub fn entry_json(item: &TrailItem) -> Value {
     let mut map = match serde_json::to_value(&item.entry.event) {
         Ok(Value::Object(m)) => m,
@@ -100,6 +115,9 @@ pub fn entry_json(item: &TrailItem) -> Value {
     }
     if item.outsider {
         map.insert("outsider".into(), true.into());
+    }
+    if let Some(original) = &item.copy_of {
+        map.insert("copy_of".into(), original.clone().into());
     }
     Value::Object(map)
 }
@@ -215,6 +233,10 @@ fn render(
         if let Some(why) = &item.not_applied {
             out.push_str(&s.red(&c(&format!("! {why}"))));
             out.push('\n');
+        }
+        // The original stands just above or below: its text once is enough.
+        if item.copy_of.is_some() {
+            continue;
         }
         if let (true, Event::Message { from, .. }) = (item.outsider, &e.event) {
             out.push_str(&s.red(&format!(

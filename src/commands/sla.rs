@@ -1,15 +1,29 @@
 //! `tix sla`: open tickets' service-level clocks, breached first.
 
-use crate::cli::SlaArgs;
-use crate::cli::output;
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::ui::{complete, output};
 use tix_core::domain::sla::{Phase, Standing};
 use tix_core::error::Result;
 use tix_core::ops;
 use tix_core::rules::sla;
 
-use super::Ctx;
+use super::prelude::{Ctx, ListOutput};
 
-pub fn run(ctx: &Ctx, args: SlaArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct SlaArgs {
+    /// Only breached clocks
+    #[arg(long)]
+    pub breached: bool,
+    /// Only tickets assigned to AGENT (handle or address)
+    #[arg(long, value_name = "AGENT", add = ArgValueCompleter::new(complete::agents))]
+    pub assignee: Option<String>,
+    #[command(flatten)]
+    pub output: ListOutput,
+}
+
+pub fn cmd_sla(ctx: &Ctx, args: SlaArgs) -> Result<()> {
     let store = ctx.store()?;
     let now = ops::now()?;
     let assignee = args
@@ -66,7 +80,7 @@ pub fn run(ctx: &Ctx, args: SlaArgs) -> Result<()> {
         })
         .collect();
     output::print_rows(
-        args.format,
+        args.output.format,
         &header,
         &[
             "ID", "Target", "State", "Due", "Left", "Priority", "Assignee", "Subject",

@@ -1,16 +1,25 @@
 //! `tix tick`: the time rules, once.
 
+use clap::Args;
 use serde_json::json;
 
-use crate::cli::output::{self, print, warn};
-use crate::cli::{TextFormat, TickArgs};
+use crate::ui::output::{self, print, warn};
 use tix_core::error::Result;
 use tix_core::ops;
 use tix_core::rules::tick;
 
-use super::Ctx;
+use super::prelude::{Ctx, TextFormat, TextOutput};
 
-pub fn run(ctx: &Ctx, args: TickArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct TickArgs {
+    /// Say what would be done; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub output: TextOutput,
+}
+
+pub fn cmd_tick(ctx: &Ctx, args: TickArgs) -> Result<()> {
     let store = ctx.store()?;
     let ticked = tick::tick(&store, ops::now()?, args.dry_run)?;
     for f in &ticked.failed {
@@ -18,7 +27,7 @@ pub fn run(ctx: &Ctx, args: TickArgs) -> Result<()> {
             "recorded but not delivered (see `tix outbox list`): {f}"
         ));
     }
-    if args.format == TextFormat::Json {
+    if args.output.format == TextFormat::Json {
         return print(&output::json(&json!({
             "dry_run": args.dry_run,
             "actions": ticked.actions,

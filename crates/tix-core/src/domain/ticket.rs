@@ -108,6 +108,10 @@ pub struct TrailItem {
     /// was not made a participant. Derived, never stored: an agent makes
     /// them one with `tix cc`.
     pub outsider: bool,
+    /// The entry this one is a copy of (see [`copies`]): counted once,
+    /// not applied, left out of customer views, and reported by `tix
+    /// check` as folded rather than as a problem.
+    pub copy_of: Option<String>,
 }
 
 impl Ticket {
@@ -164,7 +168,9 @@ pub fn sort_entries(entries: &mut [StoredEntry]) {
 /// Folds a ticket's entries (in any order) into its state and its trail.
 pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailItem>) {
     sort_entries(&mut entries);
-    let first = fold_sorted(id, entries, &BTreeSet::new());
+    let copies = copies(&entries);
+    let entries = order_around_locks(entries);
+    let first = fold_sorted(id, entries, &BTreeSet::new(), &copies);
     let repeats = repeated_closing_messages(&first.1);
     if repeats.is_empty() {
         return first;
@@ -178,13 +184,176 @@ pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailIt
             entry: i.entry,
         })
         .collect();
-    fold_sorted(id, entries, &repeats)
+    fold_sorted(id, entries, &repeats, &copies)
+}
+
+/// The entries one command wrote: tix gives all of them the author and
+/// the time of the command.
+fn same_command(a: &Entry, b: &Entry) -> bool {
+    a.at == b.at && a.author == b.author
+}
+
+/// The fold order with locks decided by time, a command at a time.
+///
+/// `seq` is a Lamport clock: the command that locked saw every entry with
+/// a `seq` below its own first one, and none at or above it. tix refuses
+/// to write to a locked ticket, so another writer's command with an entry
+/// at or above that `seq` (before the next unlock) was written in a clone
+/// that had not seen the lock, concurrently with it: the counters cannot
+/// order the two, the clocks do. Each such command is placed whole by its
+/// time: written before the lock's time, it moves to just before the
+/// command that locked and applies as if it had arrived first; written at
+/// or after it, it moves to just after the lock, and the lock refuses all
+/// of it. So a command is never half applied, and which entries a lock
+/// cancels does not depend on how many entries each clone happened to
+/// write. Entries the locking command saw stay where they are. Of two
+/// concurrent locks the earlier one locks; the later is refused like any
+/// other late command.
+///
+/// `entries` must be in fold order; what is returned is the order to
+/// apply them in, the same on every clone.
+fn order_around_locks(mut entries: Vec<StoredEntry>) -> Vec<StoredEntry> {
+    let is_lock = |e: &StoredEntry| matches!(e.entry.event, Event::Lock {});
+    let is_unlock = |e: &StoredEntry| matches!(e.entry.event, Event::Unlock {});
+    let mut from = 0;
+    while let Some(first) = entries
+        .get(from..)
+        .and_then(|rest| rest.iter().position(is_lock))
+        .map(|p| p + from)
+    {
+        let unlock = entries[first + 1..]
+            .iter()
+            .position(is_unlock)
+            .map_or(entries.len(), |p| p + first + 1);
+        let reign = &entries[from..unlock];
+        let Some(lock) = reign
+            .iter()
+            .filter(|e| is_lock(e))
+            .min_by(|a, b| (a.entry.at, &a.file).cmp(&(b.entry.at, &b.file)))
+            .map(|e| e.entry.clone())
+        else {
+            break;
+        };
+        let seen_below = reign
+            .iter()
+            .filter(|e| same_command(&e.entry, &lock))
+            .map(|e| e.entry.seq)
+            .min()
+            .unwrap_or(lock.seq);
+        let mut concurrent: Vec<&Entry> = Vec::new();
+        for e in reign {
+            if e.entry.seq >= seen_below
+                && !same_command(&e.entry, &lock)
+                && !concurrent.iter().any(|c| same_command(c, &e.entry))
+            {
+                concurrent.push(&e.entry);
+            }
+        }
+        let concurrent: Vec<Entry> = concurrent.into_iter().cloned().collect();
+        let (mut seen, mut early, mut locking, mut late) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for e in entries.drain(from..unlock) {
+            if same_command(&e.entry, &lock) {
+                locking.push(e);
+            } else if !concurrent.iter().any(|c| same_command(c, &e.entry)) {
+                seen.push(e);
+            } else if e.entry.at < lock.at {
+                early.push(e);
+            } else {
+                late.push(e);
+            }
+        }
+        let reordered: Vec<StoredEntry> = seen
+            .into_iter()
+            .chain(early)
+            .chain(locking)
+            .chain(late)
+            .collect();
+        entries.splice(from..from, reordered);
+        // The next reign starts after the unlock, which stays where it is.
+        from = unlock + 1;
+    }
+    entries
+}
+
+/// Entries that repeat another entry of the ticket, by file, with the
+/// file of the entry they repeat (the first in fold order). Clones that
+/// share a store through git can record the same thing twice: the same
+/// mail imported on two of them, the same rule run by `tix tick` on two
+/// of them from the same state. A copy is:
+/// - an entry carrying mail whose Message-ID an earlier entry carries
+///   (mail without one has a synthetic id derived from its content, the
+///   same in every clone);
+/// - an entry with the same `seq`, author, kind, fields and body as an
+///   earlier one (the same write made twice from the same state; the time
+///   may differ);
+/// - an attachment of an entry that is a copy.
+///
+/// `entries` must be in fold order.
+pub fn copies(entries: &[StoredEntry]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut message_ids: BTreeMap<String, &str> = BTreeMap::new();
+    let mut run_start = 0;
+    for (i, stored) in entries.iter().enumerate() {
+        if stored.entry.seq != entries[run_start].entry.seq {
+            run_start = i;
+        }
+        if let Some(mail) = stored.entry.event.mail() {
+            let key = mail.message_id.to_ascii_lowercase();
+            match message_ids.get(&key) {
+                Some(first) => {
+                    out.insert(stored.file.clone(), first.to_string());
+                }
+                None => {
+                    message_ids.insert(key, &stored.file);
+                }
+            }
+            continue;
+        }
+        // Decided below, once every owner is known.
+        if let Event::Attachment { entry: Some(_), .. } = &stored.entry.event {
+            continue;
+        }
+        if let Some(first) = entries[run_start..i].iter().find(|earlier| {
+            !out.contains_key(&earlier.file)
+                && earlier.entry.author == stored.entry.author
+                && earlier.entry.body == stored.entry.body
+                && earlier.entry.event == stored.entry.event
+        }) {
+            out.insert(stored.file.clone(), first.file.clone());
+        }
+    }
+    // Attachments of a copy are copies of the original's attachment of
+    // the same name (whatever order they sorted in).
+    for stored in entries {
+        let Event::Attachment {
+            entry: Some(owner),
+            name,
+            ..
+        } = &stored.entry.event
+        else {
+            continue;
+        };
+        let Some(original_owner) = out.get(owner) else {
+            continue;
+        };
+        let original = entries
+            .iter()
+            .find(|e| {
+                matches!(&e.entry.event, Event::Attachment { entry: Some(o), name: n, .. }
+                    if o == original_owner && n == name)
+            })
+            .map_or_else(|| owner.clone(), |e| e.file.clone());
+        out.insert(stored.file.clone(), original);
+    }
+    out
 }
 
 fn fold_sorted(
     id: TicketId,
     entries: Vec<StoredEntry>,
     repeats: &BTreeSet<String>,
+    copies: &BTreeMap<String, String>,
 ) -> (Ticket, Vec<TrailItem>) {
     let mut t = Ticket::empty(id);
     let mut trail = Vec::with_capacity(entries.len());
@@ -211,7 +380,10 @@ fn fold_sorted(
             }
             _ => false,
         };
-        let (not_applied, redundant) = if repeats.contains(&file) {
+        let copy_of = copies.get(&file).cloned();
+        let (not_applied, redundant) = if let Some(original) = &copy_of {
+            (Some(format!("{COPY} {original}; counted once")), true)
+        } else if repeats.contains(&file) {
             (Some(REPEATED_MESSAGE.to_string()), true)
         } else {
             let was_closed = t.status == Status::Closed && t.locked.is_none();
@@ -219,7 +391,9 @@ fn fold_sorted(
             let redundant = why.is_some() && was_closed && matches!(entry.event, Event::Close {});
             (why, redundant)
         };
-        if let Some(why) = &not_applied {
+        if let Some(why) = &not_applied
+            && copy_of.is_none()
+        {
             t.warnings.push(format!("{file}: {why}"));
         }
         trail.push(TrailItem {
@@ -228,10 +402,14 @@ fn fold_sorted(
             not_applied,
             redundant,
             outsider,
+            copy_of,
         });
     }
     (t, trail)
 }
+
+/// How `show` explains a copy, followed by the original's file name.
+const COPY: &str = "a copy (recorded twice, by two clones?) of";
 
 const REPEATED_MESSAGE: &str = "the closing message of a close that changed nothing (the ticket was closed twice, by two clones?); kept but not applied";
 
@@ -719,5 +897,325 @@ mod tests {
         let (t, trail) = fold(id(), vec![second, created()]);
         assert_eq!(t.subject, "Printer");
         assert!(trail[1].not_applied.is_some());
+    }
+
+    fn inbound(file: &str, seq: u64, at_: &str, message_id: &str) -> StoredEntry {
+        let meta = crate::domain::MailMeta {
+            message_id: message_id.into(),
+            in_reply_to: vec![],
+            references: vec![],
+            to: vec![],
+            cc: vec![],
+            subject: "Printer".into(),
+            sent_at: at("2026-01-01T09:00:00Z"),
+            date_missing: false,
+            raw: file.replace(".md", ".eml"),
+            quoted: None,
+            noise: None,
+            omitted: vec![],
+            outbound: false,
+        };
+        let mut e = stored(
+            file,
+            seq,
+            at_,
+            "cust@example.com",
+            Event::Message {
+                from: Party {
+                    name: None,
+                    email: "cust@example.com".into(),
+                },
+                mail: Some(Box::new(meta)),
+            },
+        );
+        e.entry.body = "It is offline again.\n".into();
+        e
+    }
+
+    /// What two clones importing the same mail leave after a merge: two
+    /// `created` entries and two copies of each message (different files,
+    /// times and raw files, the same Message-ID).
+    #[test]
+    fn the_same_mail_imported_on_two_clones_counts_once() {
+        let mut created_b = created();
+        created_b.file = "a-created-b.md".into();
+        created_b.entry.at = at("2026-01-01T10:00:05Z");
+        let entries = vec![
+            created(),
+            inbound("b-message.md", 2, "2026-01-01T10:00:00Z", "m1@example.com"),
+            stored(
+                "b-attachment.md",
+                3,
+                "2026-01-01T10:00:00Z",
+                "cust@example.com",
+                Event::Attachment {
+                    file: "files/b-message/log.txt".into(),
+                    name: "log.txt".into(),
+                    size: 3,
+                    entry: Some("b-message.md".into()),
+                },
+            ),
+            created_b,
+            inbound("c-message.md", 2, "2026-01-01T10:00:05Z", "M1@example.com"),
+            stored(
+                "c-attachment.md",
+                3,
+                "2026-01-01T10:00:05Z",
+                "cust@example.com",
+                Event::Attachment {
+                    file: "files/c-message/log.txt".into(),
+                    name: "log.txt".into(),
+                    size: 3,
+                    entry: Some("c-message.md".into()),
+                },
+            ),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert_eq!(t.messages, 1);
+        assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+        let copies: Vec<(&str, &str)> = trail
+            .iter()
+            .filter_map(|i| Some((i.file.as_str(), i.copy_of.as_deref()?)))
+            .collect();
+        assert_eq!(
+            copies,
+            [
+                ("a-created-b.md", "a-created.md"),
+                ("c-message.md", "b-message.md"),
+                ("c-attachment.md", "b-attachment.md"),
+            ]
+        );
+        for item in trail.iter().filter(|i| i.copy_of.is_some()) {
+            assert!(item.redundant);
+            assert!(item.not_applied.as_deref().unwrap().contains("a copy"));
+        }
+    }
+
+    /// `tix tick` on two clones from the same state: the same lock by
+    /// `tix` with the same seq, minutes apart.
+    #[test]
+    fn the_same_action_recorded_twice_from_the_same_state_counts_once() {
+        let entries = vec![
+            created(),
+            stored(
+                "b-lock.md",
+                2,
+                "2026-01-01T11:00:00Z",
+                "tix",
+                Event::Lock {},
+            ),
+            stored(
+                "c-lock.md",
+                2,
+                "2026-01-01T11:04:00Z",
+                "tix",
+                Event::Lock {},
+            ),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+        assert_eq!(trail[2].copy_of.as_deref(), Some("b-lock.md"));
+        assert!(t.locked.is_some());
+    }
+
+    #[test]
+    fn different_writes_at_the_same_point_are_not_copies() {
+        let note = |file: &str, author: &str, body: &str| {
+            let mut e = stored(
+                file,
+                2,
+                "2026-01-01T11:00:00Z",
+                author,
+                Event::Note { mail: None },
+            );
+            e.entry.body = body.into();
+            e
+        };
+        let entries = vec![
+            created(),
+            note("b-note.md", "alice", "Called them\n"),
+            note("c-note.md", "bob", "Called them\n"),
+            note("d-note.md", "alice", "Called them again\n"),
+            // Same author and text, but written later: a second note.
+            {
+                let mut e = note("e-note.md", "alice", "Called them\n");
+                e.entry.seq = 3;
+                e
+            },
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert_eq!(t.notes, 4);
+        assert!(trail.iter().all(|i| i.copy_of.is_none()));
+    }
+
+    /// A's `close --lock` (close and lock, consecutive seq) against B's
+    /// offline reply-and-pending (one command, consecutive seq from the
+    /// same state).
+    fn close_lock_against(b_at: &str) -> (Ticket, Vec<TrailItem>) {
+        let mut b_reply = stored("b-reply.md", 2, b_at, "bob", Event::Reply { mail: None });
+        b_reply.entry.body = "Try this\n".into();
+        let b_status = stored(
+            "b-status.md",
+            3,
+            b_at,
+            "bob",
+            Event::Status {
+                to: Status::Pending,
+                from: None,
+            },
+        );
+        let entries = vec![
+            created(),
+            stored(
+                "a-close.md",
+                2,
+                "2026-01-01T11:00:00Z",
+                "alice",
+                Event::Close {},
+            ),
+            stored(
+                "a-lock.md",
+                3,
+                "2026-01-01T11:00:00Z",
+                "alice",
+                Event::Lock {},
+            ),
+            b_reply,
+            b_status,
+        ];
+        fold(id(), entries)
+    }
+
+    #[test]
+    fn a_command_written_before_a_concurrent_lock_applies_whole_and_first() {
+        let (t, trail) = close_lock_against("2026-01-01T10:30:00Z");
+        assert!(trail.iter().all(|i| i.not_applied.is_none()), "{trail:#?}");
+        let order: Vec<&str> = trail.iter().map(|i| i.file.as_str()).collect();
+        assert_eq!(
+            order,
+            [
+                "a-created.md",
+                "b-reply.md",
+                "b-status.md",
+                "a-close.md",
+                "a-lock.md"
+            ]
+        );
+        // As it happened: answered, set pending, then closed and locked.
+        assert_eq!(t.status, Status::Closed);
+        assert!(t.locked.is_some());
+        assert_eq!(t.messages, 1);
+    }
+
+    #[test]
+    fn a_command_written_after_a_concurrent_lock_is_refused_whole() {
+        let (t, trail) = close_lock_against("2026-01-01T11:30:00Z");
+        let refused: Vec<&str> = trail
+            .iter()
+            .filter(|i| i.not_applied.is_some())
+            .map(|i| i.file.as_str())
+            .collect();
+        // The reply sorts before the lock by seq, and is refused with the
+        // status change it was written with.
+        assert_eq!(refused, ["b-reply.md", "b-status.md"]);
+        assert!(
+            trail[3]
+                .not_applied
+                .as_deref()
+                .unwrap()
+                .contains("locked by alice")
+        );
+        assert_eq!(t.status, Status::Closed);
+        assert_eq!(t.messages, 0);
+        assert_eq!(t.warnings.len(), 2);
+    }
+
+    #[test]
+    fn what_the_locker_saw_stays_before_the_lock_whatever_the_clocks_say() {
+        // One clone, its clock set back between the note and the lock.
+        let mut note = stored(
+            "b-note.md",
+            2,
+            "2026-03-01T00:00:00Z",
+            "alice",
+            Event::Note { mail: None },
+        );
+        note.entry.body = "seen\n".into();
+        let entries = vec![
+            created(),
+            note,
+            stored(
+                "c-lock.md",
+                3,
+                "2026-01-01T12:00:00Z",
+                "alice",
+                Event::Lock {},
+            ),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert!(trail.iter().all(|i| i.not_applied.is_none()), "{trail:#?}");
+        assert_eq!(t.notes, 1);
+        assert!(t.locked.is_some());
+    }
+
+    #[test]
+    fn of_two_concurrent_locks_the_earlier_locks() {
+        let entries = vec![
+            created(),
+            stored(
+                "b-lock.md",
+                2,
+                "2026-01-01T11:00:00Z",
+                "alice",
+                Event::Lock {},
+            ),
+            stored(
+                "c-lock.md",
+                2,
+                "2026-01-01T10:30:00Z",
+                "bob",
+                Event::Lock {},
+            ),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert_eq!(t.locked.as_ref().unwrap().by, "bob");
+        let refused: Vec<&str> = trail
+            .iter()
+            .filter(|i| i.not_applied.is_some())
+            .map(|i| i.file.as_str())
+            .collect();
+        assert_eq!(refused, ["b-lock.md"]);
+    }
+
+    #[test]
+    fn after_an_unlock_writes_apply_again() {
+        let entries = vec![
+            created(),
+            stored(
+                "b-lock.md",
+                2,
+                "2026-01-01T11:00:00Z",
+                "alice",
+                Event::Lock {},
+            ),
+            stored(
+                "c-unlock.md",
+                3,
+                "2026-01-01T12:00:00Z",
+                "alice",
+                Event::Unlock {},
+            ),
+            stored(
+                "d-prio.md",
+                4,
+                "2026-01-01T12:05:00Z",
+                "bob",
+                Event::Priority { to: Priority::Low },
+            ),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert!(t.locked.is_none());
+        assert_eq!(t.priority, Priority::Low);
+        assert!(trail.iter().all(|i| i.not_applied.is_none()));
     }
 }

@@ -1154,11 +1154,15 @@ impl<'s> Importer<'s> {
         if !self.index.quarantined.insert(name.clone()) {
             return Ok(Action::Duplicate { ticket: None });
         }
+        // What follows from the message alone, so that the same message
+        // quarantined on two clones gives the same file and their merge
+        // does not conflict; where and when it came is in the commit.
+        let _ = (source, now);
         let record = QuarantineRecord {
             format: 1,
-            at: now,
+            at: None,
             reason: reason.to_string(),
-            source: source.to_string(),
+            source: None,
             size,
             truncated,
         };
@@ -1252,13 +1256,20 @@ fn parse_quietly(raw: &[u8], own: &OwnMarks, max_parts: usize) -> Result<Inbound
     })
 }
 
-/// A quarantined message's record, beside its `.eml`.
+/// A quarantined message's record, beside its `.eml`: the same bytes for
+/// the same message on every clone.
 #[derive(Serialize, serde::Deserialize, Clone, Debug)]
 pub struct QuarantineRecord {
     pub format: u32,
-    pub at: Timestamp,
+    /// When it was quarantined, in records written before the record was
+    /// made the same on every clone; newer ones take the time of the
+    /// commit that added them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Timestamp>,
     pub reason: String,
-    pub source: String,
+    /// Where it came from, in older records only (see `at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     pub size: u64,
     /// Only the header of the message is kept: it was too large to read,
     /// so it cannot be filed from the quarantine.

@@ -4,6 +4,7 @@
 //! rendering and sending mail ([`send`]). A feature layer: it uses the
 //! domain and the store, never the CLI.
 
+pub mod answer;
 pub mod classify;
 pub mod compose;
 pub mod fetch;

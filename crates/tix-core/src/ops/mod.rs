@@ -4,6 +4,7 @@
 
 mod write;
 
+pub mod close;
 pub mod team;
 pub use write::{
     Batch, BatchOutcome, Change, Draft, NewAttachment, NewTicket, Outcome, append, create_ticket,

@@ -1,6 +1,7 @@
 //! Reading the store's git history: one ticket's log, and the check that
 //! no commit ever modified or deleted an entry.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use git2::{Commit, Delta, DiffOptions, Oid, Sort};
@@ -78,15 +79,65 @@ impl Store {
                     commit: oid.to_string(),
                     author: author.name().unwrap_or("").to_string(),
                     email: author.email().unwrap_or("").to_string(),
-                    at: Timestamp::new(
-                        chrono::DateTime::from_timestamp(commit.time().seconds(), 0)
-                            .unwrap_or_default(),
-                    ),
+                    at: commit_time(&commit),
                     summary: commit.summary().ok().flatten().unwrap_or("").to_string(),
                 });
             }
         }
         Ok(out)
+    }
+
+    /// For each file directly in `dir` (a store path) at HEAD, the time of
+    /// the oldest commit that has it: when it first came into the store,
+    /// on whichever clone. Records that must be the same on every clone
+    /// (the quarantine's) keep no time of their own; this is their time.
+    /// One walk of the history; a version of the directory is read once
+    /// however many commits share it.
+    pub fn first_added_in(&self, dir: &str) -> Result<BTreeMap<String, Timestamp>> {
+        let path = self.repo_path(dir);
+        let names: Vec<String> = self
+            .read_dir_files(dir)?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        let mut oldest: Vec<Option<Timestamp>> = vec![None; names.len()];
+        // Which of `names` each version of the directory holds.
+        let mut holds: HashMap<Oid, Vec<usize>> = HashMap::new();
+        for oid in self.walk()? {
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .context(|| format!("cannot read commit {oid}"))?;
+            let Some(tree_id) = tree_id_at(&commit, &path) else {
+                continue;
+            };
+            let held = match holds.entry(tree_id) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let tree = self
+                        .repo
+                        .find_tree(tree_id)
+                        .context(|| format!("cannot read {dir} in commit {oid}"))?;
+                    e.insert(
+                        names
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, n)| tree.get_name(n).is_some())
+                            .map(|(i, _)| i)
+                            .collect(),
+                    )
+                }
+            };
+            let at = commit_time(&commit);
+            for &i in held.iter() {
+                oldest[i] = Some(oldest[i].map_or(at, |t| t.min(at)));
+            }
+        }
+        Ok(names
+            .into_iter()
+            .zip(oldest)
+            .filter_map(|(n, t)| Some((n, t?)))
+            .collect())
     }
 
     /// Every commit, compared with each parent: a file under `tickets/` that
@@ -156,4 +207,8 @@ fn tree_id_at(commit: &Commit<'_>, path: &str) -> Option<Oid> {
         .get_path(Path::new(path))
         .ok()
         .map(|e| e.id())
+}
+
+fn commit_time(commit: &Commit<'_>) -> Timestamp {
+    Timestamp::new(chrono::DateTime::from_timestamp(commit.time().seconds(), 0).unwrap_or_default())
 }

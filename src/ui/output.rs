@@ -392,13 +392,30 @@ fn cut(text: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The formats of a list: one row per record.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+    Tsv,
+    Ids,
+}
+
+/// The formats of a single result: text for people, JSON for scripts.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextFormat {
+    Text,
+    Json,
+}
+
 /// A list's format: as asked, else a table on a terminal and tab-separated
 /// values when piped.
-pub fn list_format(asked: Option<crate::cli::ListFormat>) -> crate::cli::ListFormat {
+pub fn list_format(asked: Option<ListFormat>) -> ListFormat {
     asked.unwrap_or(if stdout_is_terminal() {
-        crate::cli::ListFormat::Table
+        ListFormat::Table
     } else {
-        crate::cli::ListFormat::Tsv
+        ListFormat::Tsv
     })
 }
 
@@ -406,14 +423,13 @@ pub fn list_format(asked: Option<crate::cli::ListFormat>) -> crate::cli::ListFor
 /// (the records themselves, with their own field names); `ids` prints the
 /// first column; `empty` is the table's text when there are no rows.
 pub fn print_rows(
-    format: Option<crate::cli::ListFormat>,
+    format: Option<ListFormat>,
     header: &[&str],
     table_header: &[&str],
     rows: &[Vec<String>],
     json: &impl serde::Serialize,
     empty: &str,
 ) -> Result<()> {
-    use crate::cli::ListFormat;
     match list_format(format) {
         ListFormat::Json => print(&self::json(json)?),
         ListFormat::Csv => print(&csv(header, rows)?),

@@ -52,7 +52,7 @@ pub fn ticket_ids(current: &OsStr) -> Vec<CompletionCandidate> {
                 format!(
                     "{} · {}",
                     r.status,
-                    crate::cli::output::terminal_safe(r.subject)
+                    crate::ui::output::terminal_safe(r.subject)
                 )
                 .into(),
             ))

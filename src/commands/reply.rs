@@ -1,26 +1,49 @@
-//! `tix reply` and `tix comment`: entries whose point is their text.
+//! `tix reply`: a public answer for the customer, e-mailed when sending is
+//! configured.
 
-use crate::cli::output::{print, warn};
-use crate::cli::{CommentArgs, ReplyArgs, input};
-use tix_core::domain::{Event, Status, TicketId};
-use tix_core::error::{Error, Result};
-use tix_core::mail::compose::Composed;
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::ui::complete;
+use crate::ui::mail::say_delivered;
+use crate::ui::output::{print, warn};
+use tix_core::domain::{Event, Status};
+use tix_core::error::Result;
 use tix_core::mail::respond::{self, CustomerReply};
 use tix_core::mail::template;
-use tix_core::ops::{self, Actor, Draft};
-use tix_core::store::Store;
+use tix_core::ops::{self, Draft};
 
-use super::{Ctx, write_on};
+use super::prelude::{AttachArgs, BodyArgs, Ctx, StatusValue};
 
-pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
+#[derive(Args, Debug)]
+pub struct ReplyArgs {
+    /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub id: String,
+    #[command(flatten)]
+    pub body: BodyArgs,
+    /// Also set the status (default: a new ticket becomes open)
+    #[arg(long, value_enum)]
+    pub status: Option<StatusValue>,
+    #[command(flatten)]
+    pub attach: AttachArgs,
+    /// A canned answer: the text of .tix/templates/NAME.md (after any -m/-F text)
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// Record the reply without e-mailing it
+    #[arg(long)]
+    pub no_send: bool,
+}
+
+pub fn cmd_reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     // Read everything the user gives before taking the store lock; the
     // ticket and the attachments are checked before the editor opens, so
     // no text is written in vain.
     let (store, actor, id) = ctx.target(&args.id)?;
-    let attachments = input::read_attachments(&args.attach, store.config().max_attachment_bytes)?;
+    let attachments = args.attach.read(store.config().max_attachment_bytes)?;
     let typed = match &args.template {
-        Some(_) => input::given_body(&args.body)?,
-        None => Some(input::required_body(&args.body, "reply")?),
+        Some(_) => args.body.given()?,
+        None => Some(args.body.required("reply")?),
     };
     let wanted: Option<Status> = args.status.map(Into::into);
     let config = store.config();
@@ -78,57 +101,15 @@ pub fn reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
         outcome.id, outcome.ticket.subject
     ))?;
     match composed {
-        Some(composed) => deliver(&store, &actor, id, &outcome.files[0], &mailer, &composed),
+        Some(composed) => {
+            let sent = mailer.deliver(&store, &actor, id, &outcome.files[0], &composed)?;
+            say_delivered(
+                id,
+                &composed.outgoing.recipients(),
+                &mailer.describe(),
+                sent,
+            )
+        }
         None => Ok(()),
     }
-}
-
-/// Sends a recorded reply, records what happened, and says so; a failed
-/// send is an error naming what to do next.
-pub fn deliver(
-    store: &Store,
-    actor: &Actor,
-    id: TicketId,
-    entry: &str,
-    mailer: &CustomerReply,
-    composed: &Composed,
-) -> Result<()> {
-    match mailer.deliver(store, actor, id, entry, composed)? {
-        None => Ok(()),
-        Some(Ok(())) => print(&format!(
-            "{id} reply e-mailed to {} via {}\n",
-            composed.outgoing.recipients().join(", "),
-            mailer.describe()
-        )),
-        Some(Err(e)) => Err(not_delivered(id, &e)),
-    }
-}
-
-/// The error for a reply recorded but not delivered.
-pub fn not_delivered(id: TicketId, e: &Error) -> Error {
-    Error::new(
-        e.kind(),
-        format!(
-            "the reply is recorded in ticket {id} but was not delivered: {}",
-            e.message()
-        ),
-    )
-    .with_hint("`tix outbox list` shows it; `tix outbox retry` sends it again")
-}
-
-pub fn comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
-    // The ticket and the attachments are checked before the editor opens.
-    let (store, actor, id) = ctx.target(&args.id)?;
-    let attachments = input::read_attachments(&args.attach, store.config().max_attachment_bytes)?;
-    let body = input::required_body(&args.body, "note")?;
-    write_on(&store, &actor, id, "comment", |_, _, _| {
-        Ok(vec![Draft {
-            event: Event::Note { mail: None },
-            body,
-            attachments,
-            original: None,
-            author: None,
-        }])
-    })?;
-    Ok(())
 }

@@ -5,7 +5,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
-use crate::cli::BodyArgs;
+use tix_core::domain::{FieldDef, FieldType, FieldValue, TicketId};
 use tix_core::error::{Error, Result};
 use tix_core::ops::NewAttachment;
 
@@ -23,11 +23,11 @@ pub fn interactive() -> bool {
 pub const MAX_TEXT_BYTES: u64 = 4 << 20;
 
 /// The text given with `-m` or `-F`, if any.
-pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
-    if !args.message.is_empty() {
-        return Ok(Some(args.message.join("\n\n")));
+pub fn given_body(message: &[String], file: Option<&Path>) -> Result<Option<String>> {
+    if !message.is_empty() {
+        return Ok(Some(message.join("\n\n")));
     }
-    let Some(path) = &args.file else {
+    let Some(path) = file else {
         return Ok(None);
     };
     let what = if path.as_os_str() == "-" {
@@ -95,8 +95,8 @@ pub fn given_body(args: &BodyArgs) -> Result<Option<String>> {
 
 /// The text for an entry that needs one: `-m`, `-F`, or the editor on a
 /// terminal.
-pub fn required_body(args: &BodyArgs, what: &str) -> Result<String> {
-    if let Some(text) = given_body(args)? {
+pub fn required_body(message: &[String], file: Option<&Path>, what: &str) -> Result<String> {
+    if let Some(text) = given_body(message, file)? {
         if text.trim().is_empty() {
             return Err(Error::invalid(format!("the {what} is empty")));
         }
@@ -179,16 +179,30 @@ fn editor_command() -> String {
 }
 
 fn run_editor(editor: &str, path: &Path) -> Result<std::process::ExitStatus> {
-    let mut child = std::process::Command::new("sh")
+    use std::os::unix::process::CommandExt;
+    // Ignored before the spawn: an editor that is interrupted at once
+    // (a Ctrl-C goes to the whole foreground group, tix included) must
+    // not find tix still listening, however the two are scheduled.
+    let _ignore = IgnoreInterrupts::new();
+    let mut command = std::process::Command::new("sh");
+    command
         .arg("-c")
         .arg(format!("{editor} \"$@\""))
         .arg(editor)
-        .arg(path)
+        .arg(path);
+    // SAFETY: runs in the child between fork and exec, and only calls
+    // signal(2), which is async-signal-safe. It gives the editor Ctrl-C
+    // back, since ignored signals stay ignored across exec.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = command
         .spawn()
         .map_err(|e| Error::internal(format!("cannot run the editor `{editor}`: {e}")))?;
-    // Ignored only after the spawn, so the editor itself gets Ctrl-C as
-    // usual; tix must live on to clean up and say what happened.
-    let _ignore = IgnoreInterrupts::new();
     child
         .wait()
         .map_err(|e| Error::internal(format!("cannot wait for the editor `{editor}`: {e}")))
@@ -329,6 +343,20 @@ pub fn prompt_or_fail(label: &str, flag: &str) -> Result<String> {
         });
     }
     Err(Error::invalid(format!("missing {label}")).with_hint(format!("give it with {flag}")))
+}
+
+/// Asks for a custom field that closing ticket `id` requires: a pick of
+/// its choices, or a line of text; off a terminal, an error saying to pass
+/// it with `--field`.
+pub fn field_to_close(id: TicketId, def: &FieldDef) -> Result<FieldValue> {
+    let flag = format!("tix close {id} --field {}=VALUE", def.name);
+    let label = format!("field {} (required to close ticket {id})", def.name);
+    let raw = if def.field_type == FieldType::Choice {
+        select_or_fail(&label, &def.choices, &flag)?
+    } else {
+        prompt_or_fail(&label, &flag)?
+    };
+    def.parse_value(&raw).map_err(Error::invalid)
 }
 
 /// Asks to pick one of `choices` on a terminal.

@@ -1,0 +1,40 @@
+//! `tix assign`: a ticket to an agent, or to nobody.
+
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::ui::complete;
+use tix_core::domain::Event;
+use tix_core::error::Result;
+use tix_core::ops::{self, Draft};
+
+use super::prelude::{Ctx, write};
+
+#[derive(Args, Debug)]
+pub struct AssignArgs {
+    /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub id: String,
+    /// Agent handle or address; `me` for yourself
+    #[arg(required_unless_present = "none", add = ArgValueCompleter::new(complete::agents))]
+    pub agent: Option<String>,
+    /// Remove the assignee
+    #[arg(long, conflicts_with = "agent")]
+    pub none: bool,
+}
+
+pub fn cmd_assign(ctx: &Ctx, args: AssignArgs) -> Result<()> {
+    write(ctx, &args.id, "assign", |store, actor, ticket| {
+        let to = match args.agent.as_deref() {
+            None => None,
+            Some("me") => Some(actor.handle.clone()),
+            Some(who) => Some(ops::check_assignee(store.config(), who)?),
+        };
+        Ok(if to == ticket.assignee {
+            vec![]
+        } else {
+            vec![Draft::new(Event::Assign { to })]
+        })
+    })?;
+    Ok(())
+}

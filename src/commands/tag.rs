@@ -1,0 +1,61 @@
+//! `tix tag` and `tix untag`.
+
+use clap::Args;
+use clap_complete::engine::ArgValueCompleter;
+
+use crate::ui::complete;
+use tix_core::domain::{Event, same_tag};
+use tix_core::error::Result;
+use tix_core::ops::{self, Draft};
+
+use super::prelude::{Ctx, write};
+
+#[derive(Args, Debug)]
+pub struct TagArgs {
+    /// Ticket id, or any unique prefix of it
+    #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub id: String,
+    /// One or more tags
+    #[arg(required = true, value_name = "TAG", add = ArgValueCompleter::new(complete::tags))]
+    pub tags: Vec<String>,
+}
+
+pub fn cmd_tag(ctx: &Ctx, args: TagArgs) -> Result<()> {
+    change_tags(ctx, args, true)
+}
+
+pub fn cmd_untag(ctx: &Ctx, args: TagArgs) -> Result<()> {
+    change_tags(ctx, args, false)
+}
+
+fn change_tags(ctx: &Ctx, args: TagArgs, add: bool) -> Result<()> {
+    for t in &args.tags {
+        ops::check_tag(t)?;
+    }
+    let verb = if add { "tag" } else { "untag" };
+    write(ctx, &args.id, verb, |_, _, ticket| {
+        let mut change: Vec<String> = Vec::new();
+        for t in &args.tags {
+            let has = ticket.tags.iter().any(|have| same_tag(have, t));
+            if has != add && !change.iter().any(|c| same_tag(c, t)) {
+                change.push(t.clone());
+            }
+        }
+        if change.is_empty() {
+            return Ok(vec![]);
+        }
+        let event = if add {
+            Event::Tags {
+                add: change,
+                remove: vec![],
+            }
+        } else {
+            Event::Tags {
+                add: vec![],
+                remove: change,
+            }
+        };
+        Ok(vec![Draft::new(event)])
+    })?;
+    Ok(())
+}

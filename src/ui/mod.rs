@@ -1,0 +1,9 @@
+//! The terminal side of every command, below the commands: writing results
+//! ([`output`]), reading what the user gives ([`input`]) and the values of
+//! dynamic shell completion ([`complete`]). Nothing here knows a command;
+//! commands use it, never the other way round.
+
+pub mod complete;
+pub mod input;
+pub mod mail;
+pub mod output;
