@@ -403,8 +403,8 @@ pub fn when(flag: &str, value: Option<&str>, now: Timestamp) -> Result<Option<Ti
 /// Parses a time that must lie ahead (`--until`): a duration counts from
 /// `now` (`3d`: in three days), else a date or time as for filters.
 pub fn future_time(flag: &str, value: &str, now: Timestamp) -> Result<Timestamp> {
-    let t = match tix_core::domain::config::parse_duration(value) {
-        Ok(secs) => now.plus_seconds(secs),
+    let t = match tix_core::domain::duration::Duration::parse(value) {
+        Ok(d) => now.plus_seconds(d.seconds()),
         Err(_) => parse_when(value, now).map_err(|e| Error::invalid(format!("--{flag}: {e}")))?,
     };
     if t <= now {

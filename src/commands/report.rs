@@ -736,7 +736,7 @@ fn sla(ctx: &Ctx, args: ReportArgs) -> Result<()> {
                         b.id.to_string(),
                         b.subject.clone(),
                         b.priority.to_string(),
-                        b.target.as_str().to_string(),
+                        b.target.key().to_string(),
                         b.target_seconds.to_string(),
                         b.elapsed_seconds.to_string(),
                         b.state.as_str().to_string(),
@@ -793,7 +793,7 @@ fn sla(ctx: &Ctx, args: ReportArgs) -> Result<()> {
                             vec![
                                 b.id.to_string(),
                                 b.priority.to_string(),
-                                b.target.as_str().replace('_', " "),
+                                b.target.key().replace('_', " "),
                                 human(b.target_seconds),
                                 human(b.elapsed_seconds),
                                 b.state.as_str().to_string(),

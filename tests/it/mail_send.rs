@@ -269,7 +269,7 @@ fn file_transport_writes_the_exact_bytes_under_the_message_id() {
 fn sendmail(command: String, timeout: Option<&str>) -> Box<dyn Transport> {
     let mut outgoing = MailOutgoing::new(OutgoingTransport::Sendmail);
     outgoing.command = Some(command);
-    outgoing.timeout = timeout.map(str::to_string);
+    outgoing.timeout = timeout.map(|t| t.parse().expect("a duration"));
     transport(&config_with(outgoing), Path::new("/")).unwrap()
 }
 
@@ -351,7 +351,7 @@ fn smtp(host: &str, port: u16, tls: TlsMode, ca_file: Option<&Path>) -> MailOutg
     outgoing.tls = Some(tls);
     outgoing.allow_plaintext = tls == TlsMode::Plain;
     outgoing.ca_file = ca_file.map(|p| p.display().to_string());
-    outgoing.timeout = Some("10s".to_string());
+    outgoing.timeout = Some("10s".parse().expect("a duration"));
     outgoing
 }
 

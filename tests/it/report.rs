@@ -446,6 +446,107 @@ impl WeekArgs for crate::common::Tix<'_> {
     }
 }
 
+/// `tix report sla` counts with the clock of `tix sla` and `tix tick`:
+/// closed business hours and paused stretches do not count (a report in
+/// calendar time would call both of these tickets breached).
+#[test]
+fn sla_report_counts_business_hours_and_pauses_as_tix_sla_does() {
+    let two_weeks = ["--since", "2026-01-05", "--until", "2026-01-19"];
+
+    // Mon-Fri 09:00-17:00. Created Friday 01-09 15:00, answered Monday
+    // 01-12 10:00: 2h on Friday and 1h on Monday, 3h of the 4h target
+    // (67h of calendar time).
+    let office = Sandbox::init();
+    office.set_config(
+        "sla",
+        "{normal: {first_response: 4h}, calendar: business, \
+         business_hours: {timezone: UTC, days: {mon: '09:00-17:00', tue: '09:00-17:00', \
+         wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00'}}}",
+    );
+    let weekend = create(
+        &office,
+        "2026-01-09T15:00:00Z",
+        "Ann <ann@example.com>",
+        "Weekend",
+        &[],
+    );
+    at(
+        &office,
+        "2026-01-12T10:00:00Z",
+        &["reply", &weekend, "-m", "Monday"],
+    );
+    // Created Monday 01-12 16:00, unanswered: 1h on Monday and 3h on
+    // Tuesday use the target up at Tuesday 12:00, the deadline reported.
+    let late = create(
+        &office,
+        "2026-01-12T16:00:00Z",
+        "Bo <bo@example.com>",
+        "Late",
+        &[],
+    );
+    let r = report(
+        &office,
+        &[
+            "sla",
+            two_weeks[0],
+            two_weeks[1],
+            two_weeks[2],
+            two_weeks[3],
+        ],
+    );
+    assert_eq!(
+        r["first_response"],
+        json!({"measured": 2, "met": 1, "breached": 0, "overdue": 1, "running": 0}),
+        "{r:#}"
+    );
+    // As of the period's end (Monday 01-19 00:00): 1h + 4 days of 8h.
+    assert_eq!(
+        r["breaches"],
+        json!([{
+            "id": late, "subject": "Late", "priority": "normal",
+            "target": "first_response", "target_seconds": 14400,
+            "elapsed_seconds": 33 * 3600, "state": "overdue",
+            "deadline": "2026-01-13T12:00:00.000000Z", "agent": null
+        }])
+    );
+
+    // Calendar time, pending pauses (the default). Created Monday 01-05
+    // 09:00, pending from 10:00 to Wednesday 01-07 10:00, closed 12:00:
+    // 3h of the 1d target (51h of calendar time).
+    let desk = Sandbox::init();
+    desk.set_config("sla", "{normal: {resolution: 1d}}");
+    let paused = create(
+        &desk,
+        "2026-01-05T09:00:00Z",
+        "Cy <cy@example.com>",
+        "Waits",
+        &[],
+    );
+    at(
+        &desk,
+        "2026-01-05T10:00:00Z",
+        &["status", &paused, "pending"],
+    );
+    at(&desk, "2026-01-07T10:00:00Z", &["status", &paused, "open"]);
+    at(&desk, "2026-01-07T12:00:00Z", &["close", &paused]);
+    let r = report(
+        &desk,
+        &[
+            "sla",
+            two_weeks[0],
+            two_weeks[1],
+            two_weeks[2],
+            two_weeks[3],
+        ],
+    );
+    assert_eq!(
+        r["resolution"],
+        json!({"measured": 1, "met": 1, "breached": 0, "overdue": 0, "running": 0}),
+        "{r:#}"
+    );
+    assert_eq!(r["breaches"], json!([]));
+}
+
 #[test]
 fn filters_narrow_every_report_and_are_echoed() {
     let d = desk();

@@ -276,8 +276,8 @@ fn sample_events() -> Vec<Event> {
         },
         Event::Snooze { until: None },
         Event::Sla {
-            target: "first-response".into(),
-            standing: "breached".into(),
+            target: tix_core::domain::sla::Target::FirstResponse,
+            standing: tix_core::domain::sla::Standing::Breached,
         },
     ];
     for e in &events {

@@ -43,6 +43,71 @@ pub const MAX_FRONT_MATTER: usize = 4 << 20;
 /// hostile file is refused before it reaches the parser.
 pub const MAX_FRONT_MATTER_DEPTH: usize = 64;
 
+/// Which SLA clock: as written in `sla` entries and shown by `tix sla`
+/// (`first-response`), and under its config key (`first_response`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    FirstResponse,
+    Resolution,
+}
+
+impl Target {
+    pub const ALL: [Target; 2] = [Target::FirstResponse, Target::Resolution];
+
+    /// The spelling in entries and in `tix sla`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::FirstResponse => "first-response",
+            Target::Resolution => "resolution",
+        }
+    }
+
+    /// The spelling of the config key (`sla.high.first_response`), which
+    /// `tix report sla` uses too.
+    pub fn key(self) -> &'static str {
+        match self {
+            Target::FirstResponse => "first_response",
+            Target::Resolution => "resolution",
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How an SLA clock stands. `sla` entries record only `warning` and
+/// `breached`, the standings `tix tick` acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Standing {
+    /// Within the target (for a stopped clock: met).
+    OnTime,
+    /// Running or paused, past the warning threshold.
+    Warning,
+    /// The deadline passed before the clock stopped.
+    Breached,
+}
+
+impl Standing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::OnTime => "on-time",
+            Standing::Warning => "warning",
+            Standing::Breached => "breached",
+        }
+    }
+}
+
+impl fmt::Display for Standing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
@@ -393,8 +458,8 @@ pub enum Event {
     /// `target` is `first-response` or `resolution`, `standing` `warning`
     /// or `breached`. Body: the deadline and what was done.
     Sla {
-        target: String,
-        standing: String,
+        target: Target,
+        standing: Standing,
     },
     /// Hidden from the default list until `until`; `until: null` wakes it
     /// (at that time, by `tix tick`, or when the customer writes).
@@ -747,6 +812,24 @@ mod tests {
             e.file_name("ABC123"),
             "20261123T013823.123456Z-ABC123-reply.md"
         );
+    }
+
+    /// `sla` entries written before the target and standing were typed
+    /// read the same, and are written the same.
+    #[test]
+    fn sla_entries_keep_their_spelling() {
+        let text = "---\nformat: 1\nkind: sla\nat: 2026-11-23T01:38:23.123456Z\nseq: 1\nauthor: alice\ntarget: first-response\nstanding: breached\n---\nSLA: late.\n";
+        let e = Entry::decode(text.as_bytes()).unwrap();
+        assert_eq!(
+            e.event,
+            Event::Sla {
+                target: Target::FirstResponse,
+                standing: Standing::Breached
+            }
+        );
+        assert_eq!(e.encode(), text);
+        let odd = text.replace("first-response", "first_response");
+        assert!(Entry::decode(odd.as_bytes()).is_err());
     }
 
     /// A committed entry nested 200,000 levels deep: libyaml's cost grows

@@ -4,6 +4,7 @@
 pub mod assign;
 pub mod availability;
 pub mod config;
+pub mod duration;
 pub mod entry;
 pub mod facts;
 pub mod id;
@@ -14,6 +15,7 @@ pub mod template;
 pub mod ticket;
 pub mod time;
 pub mod view;
+pub mod zone;
 
 pub use config::{
     AfterImport, Agent, Assignment, AutoClose, AutoReply, BusinessHours, Config,

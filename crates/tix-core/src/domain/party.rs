@@ -98,6 +98,15 @@ impl fmt::Display for Party {
     }
 }
 
+/// As in the config's `mail.from`.
+impl std::str::FromStr for Party {
+    type Err = String;
+
+    fn from_str(input: &str) -> Result<Party, String> {
+        Party::parse(input)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

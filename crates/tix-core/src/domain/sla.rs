@@ -22,15 +22,14 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{
-    DateTime, Datelike, Days, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
-    Offset, TimeZone, Utc,
-};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 
-use super::config::{BusinessHours, SlaCalendar, SlaConfig, parse_duration};
+use super::duration::Duration;
 use super::entry::Status;
+pub use super::entry::{Standing, Target};
 use super::facts::TicketFacts;
 use super::time::Timestamp;
+pub use super::zone::Zone;
 
 const MICROS: i64 = 1_000_000;
 const DAY_SECS: u32 = 86_400;
@@ -48,141 +47,6 @@ fn timestamp(us: i64) -> Timestamp {
     } else {
         DateTime::<Utc>::MAX_UTC
     }))
-}
-
-// ---------------------------------------------------------------------------
-// Zones
-
-/// The zone business hours are written in. An IANA zone follows its
-/// daylight-saving rules (via chrono-tz's built-in copy of the tz
-/// database); a fixed offset never changes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Zone {
-    Fixed(FixedOffset),
-    Iana(chrono_tz::Tz),
-}
-
-impl Zone {
-    /// `UTC`, `+01:00`/`-05:30`, or an IANA name such as `Europe/Berlin`
-    /// (case matters, as in the tz database).
-    pub fn parse(text: &str) -> Result<Zone, String> {
-        let s = text.trim();
-        if s == "UTC" || s == "Z" {
-            return Ok(Zone::Fixed(Utc.fix()));
-        }
-        if let Some(offset) = parse_offset(s) {
-            return Ok(Zone::Fixed(offset));
-        }
-        s.parse::<chrono_tz::Tz>().map(Zone::Iana).map_err(|_| {
-            format!(
-                "`{text}` is not a time zone (expected an IANA name such as Europe/Berlin, UTC, or an offset such as +01:00)"
-            )
-        })
-    }
-
-    /// UTC: the zone times are shown in when nothing else is set.
-    pub fn utc() -> Zone {
-        Zone::Fixed(Utc.fix())
-    }
-
-    /// The wall-clock time of an instant in this zone.
-    pub fn to_local(&self, t: DateTime<Utc>) -> NaiveDateTime {
-        self.local(t.timestamp_micros())
-    }
-
-    /// The instant a wall-clock time names (see [`Zone::instant`] for
-    /// times that occur twice or never).
-    pub fn from_local(&self, local: NaiveDateTime) -> DateTime<Utc> {
-        let us = self.instant(local);
-        DateTime::from_timestamp_micros(us).unwrap_or(DateTime::<Utc>::MIN_UTC)
-    }
-
-    /// What a reader needs to place an instant: `CET`/`CEST` for an IANA
-    /// zone (its abbreviation, or its offset where it has none), `UTC`,
-    /// or the offset (`+05:30`).
-    pub fn label(&self, t: DateTime<Utc>) -> String {
-        match self {
-            Zone::Fixed(o) if o.local_minus_utc() == 0 => "UTC".into(),
-            Zone::Fixed(o) => o.to_string(),
-            Zone::Iana(tz) => tz
-                .from_utc_datetime(&t.naive_utc())
-                .format("%Z")
-                .to_string(),
-        }
-    }
-
-    fn local(&self, us: i64) -> NaiveDateTime {
-        let utc = timestamp(us).datetime().naive_utc();
-        match self {
-            Zone::Fixed(o) => utc + *o,
-            Zone::Iana(tz) => tz.from_utc_datetime(&utc).naive_local(),
-        }
-    }
-
-    fn local_date(&self, us: i64) -> NaiveDate {
-        self.local(us).date()
-    }
-
-    /// The instant a wall-clock time names. Every local time maps to one
-    /// instant, and later local times never map to earlier instants, so
-    /// intervals stay ordered:
-    /// * a time that occurs twice (clocks going back) is its **first**
-    ///   occurrence;
-    /// * a time that never occurs (clocks going forward) is the moment of
-    ///   the jump, the first instant whose local time is at or after it.
-    ///
-    /// So a day of `00:00-24:00` lasts 23 or 25 hours across a change, and
-    /// an interval inside the skipped hour is empty.
-    fn instant(&self, local: NaiveDateTime) -> i64 {
-        match self {
-            Zone::Fixed(o) => (local - *o).and_utc().timestamp_micros(),
-            Zone::Iana(tz) => match tz.from_local_datetime(&local) {
-                LocalResult::Single(t) => t.timestamp_micros(),
-                LocalResult::Ambiguous(a, b) => a.timestamp_micros().min(b.timestamp_micros()),
-                LocalResult::None => self.jump(local),
-            },
-        }
-    }
-
-    /// The first instant whose local time is at or after `local`, found by
-    /// bisection in whole seconds (zones change offset on whole seconds).
-    /// Offsets stay within ±26 h of UTC, and no zone changes twice within
-    /// such a window, so the local time is monotone in between.
-    fn jump(&self, local: NaiveDateTime) -> i64 {
-        let guess = local.and_utc().timestamp();
-        let (mut lo, mut hi) = (guess - 26 * 3600, guess + 26 * 3600);
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if self.local(mid * MICROS) >= local {
-                hi = mid;
-            } else {
-                lo = mid;
-            }
-        }
-        hi * MICROS
-    }
-
-    fn is_fixed(&self) -> bool {
-        matches!(self, Zone::Fixed(_))
-    }
-}
-
-fn parse_offset(s: &str) -> Option<FixedOffset> {
-    let (sign, rest) = match s.as_bytes().first()? {
-        b'+' => (1, &s[1..]),
-        b'-' => (-1, &s[1..]),
-        _ => return None,
-    };
-    let (h, m) = rest.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
-        return None;
-    }
-    let h: i32 = h.parse().ok()?;
-    let m: i32 = m.parse().ok()?;
-    if h > 23 || m > 59 {
-        return None;
-    }
-    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
 }
 
 // ---------------------------------------------------------------------------
@@ -204,26 +68,6 @@ pub struct Schedule {
 const DAY_KEYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 impl Schedule {
-    /// Checks and parses `sla.business_hours`; errors name the key.
-    pub fn from_config(hours: &BusinessHours) -> Result<Schedule, String> {
-        const KEY: &str = "sla.business_hours";
-        let zone = Zone::parse(&hours.timezone).map_err(|e| format!("{KEY}.timezone: {e}"))?;
-        let mut week: [Vec<(u32, u32)>; 7] = Default::default();
-        for (i, (key, text)) in hours.days.days().into_iter().enumerate() {
-            if let Some(text) = text {
-                week[i] = parse_day(text).map_err(|e| format!("{KEY}.days.{key}: {e}"))?;
-            }
-        }
-        let mut holidays = BTreeSet::new();
-        for (i, h) in hours.holidays.iter().enumerate() {
-            let date = NaiveDate::parse_from_str(h.trim(), "%Y-%m-%d").map_err(|_| {
-                format!("{KEY}.holidays[{i}]: `{h}` is not a date (expected YYYY-MM-DD)")
-            })?;
-            holidays.insert(date);
-        }
-        Schedule::new(zone, week, holidays).map_err(|e| format!("{KEY}.days: {e}"))
-    }
-
     /// A schedule from parts: `week[0]` is Monday, each day's intervals
     /// in local seconds since midnight (`end` up to 86 400).
     pub fn new(
@@ -407,8 +251,9 @@ impl Schedule {
     }
 }
 
-/// `09:00-17:00` or `09:00-12:00,13:00-17:00` (`24:00` ends the day).
-fn parse_day(text: &str) -> Result<Vec<(u32, u32)>, String> {
+/// `09:00-17:00` or `09:00-12:00,13:00-17:00` (`24:00` ends the day), as
+/// local seconds since midnight for [`Schedule::new`].
+pub fn parse_day(text: &str) -> Result<Vec<(u32, u32)>, String> {
     let err = |why: &str| {
         format!("`{text}` {why} (expected times such as 09:00-17:00 or 09:00-12:00,13:00-17:00)")
     };
@@ -519,8 +364,8 @@ impl Warn {
                     format!("`{text}` is not a share of the target (expected 1% to 99%)")
                 });
         }
-        parse_duration(s)
-            .map(Warn::Before)
+        Duration::parse_positive(s)
+            .map(|d| Warn::Before(d.seconds()))
             .map_err(|e| format!("{e}, or a share of the target such as 20%"))
     }
 
@@ -555,47 +400,15 @@ impl Default for Policy {
     }
 }
 
-impl Policy {
-    /// Checks and parses the rules in `sla:`; errors name the key.
-    pub fn from_config(sla: &SlaConfig) -> Result<Policy, String> {
-        let business = sla.calendar.unwrap_or_default() == SlaCalendar::Business;
-        let hours = match (&sla.business_hours, business) {
-            (Some(b), true) => Hours::Business(Box::new(Schedule::from_config(b)?)),
-            (None, false) => Hours::Calendar,
-            (None, true) => {
-                return Err("sla.business_hours: required with `calendar: business`".into());
-            }
-            (Some(_), false) => {
-                return Err("sla.business_hours: only used with `calendar: business`".into());
-            }
-        };
-        let pause_on = match &sla.pause_on {
-            None => Policy::default().pause_on,
-            Some(list) => {
-                for (i, s) in list.iter().enumerate() {
-                    if !matches!(s, Status::Pending | Status::OnHold) {
-                        return Err(format!(
-                            "sla.pause_on[{i}]: `{}` cannot pause the clocks (expected pending or on-hold)",
-                            s.as_str()
-                        ));
-                    }
-                }
-                list.clone()
-            }
-        };
-        let warn = sla
-            .warn_before
-            .as_deref()
-            .map(Warn::parse)
-            .transpose()
-            .map_err(|e| format!("sla.warn_before: {e}"))?;
-        Ok(Policy {
-            hours,
-            pause_on,
-            warn,
-        })
-    }
+impl std::str::FromStr for Warn {
+    type Err = String;
 
+    fn from_str(text: &str) -> Result<Warn, String> {
+        Warn::parse(text)
+    }
+}
+
+impl Policy {
     fn counts_in(&self, status: Status) -> bool {
         status != Status::Closed && !self.pause_on.contains(&status)
     }
@@ -611,17 +424,6 @@ pub enum Phase {
     /// Stopped: answered, or (resolution) closed. A resolution clock
     /// resumes when the ticket is reopened.
     Stopped,
-}
-
-/// How a clock stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Standing {
-    /// Within the target (for a stopped clock: met).
-    OnTime,
-    /// Running or paused, past the warning threshold.
-    Warning,
-    /// The deadline passed before the clock stopped.
-    Breached,
 }
 
 /// One clock evaluated at one instant.

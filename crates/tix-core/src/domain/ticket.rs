@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::entry::{DeliveryStatus, Entry, Event, FieldValue, LinkRel, Priority, Status};
+use super::entry::{
+    DeliveryStatus, Entry, Event, FieldValue, LinkRel, Priority, Standing, Status, Target,
+};
 use super::id::TicketId;
 use super::party::Party;
 use super::time::Timestamp;
@@ -64,8 +66,8 @@ pub struct Ticket {
     pub last_seq: u64,
     /// Things a reader should know: entries after a lock, a second `created`.
     pub warnings: Vec<String>,
-    /// SLA states `tix tick` has acted on, as `target:standing`.
-    pub sla_marks: BTreeSet<String>,
+    /// SLA states `tix tick` has acted on.
+    pub sla_marks: BTreeSet<(Target, Standing)>,
     /// Hidden from the default list until then.
     pub snoozed_until: Option<Timestamp>,
     /// When the status last changed (or the ticket was created).
@@ -588,7 +590,7 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
         Event::Attachment { .. } => {}
         Event::Snooze { until } => t.snoozed_until = *until,
         Event::Sla { target, standing } => {
-            t.sla_marks.insert(format!("{target}:{standing}"));
+            t.sla_marks.insert((*target, *standing));
         }
         Event::Escalate { to } => {
             t.group = Some(to.clone());
@@ -893,7 +895,8 @@ mod tests {
         full.outbox.insert("a.md".into(), "refused".into());
         full.group = Some("second-line".into());
         full.escalations = 2;
-        full.sla_marks.insert("resolution:breached".into());
+        full.sla_marks
+            .insert((Target::Resolution, Standing::Breached));
         full.snoozed_until = Some(at("2026-02-01T00:00:00Z"));
         let bytes = postcard::to_allocvec(&full).unwrap();
         assert_eq!(postcard::from_bytes::<Ticket>(&bytes).unwrap(), full);

@@ -6,7 +6,8 @@
 use std::fmt;
 use std::sync::RwLock;
 
-use super::sla::Zone;
+use super::duration::Duration;
+use super::zone::Zone;
 
 /// The zones of this run: (display and input, report day boundaries).
 /// None: UTC. Set once a command knows the config and the environment.
@@ -186,7 +187,8 @@ impl<'de> Deserialize<'de> for Timestamp {
 
 /// Parses a point in time given on the command line, relative to `now`:
 /// RFC 3339, `YYYY-MM-DD` (midnight), `YYYY-MM-DD HH:MM`, or an age such
-/// as `30m`, `12h`, `7d`, `2w` (that long before `now`). Dates and times
+/// as `30m`, `12h`, `7d`, `2w` or `1d12h` (that long before `now`, in the
+/// grammar of [`Duration`]). Dates and times
 /// without an offset are in the display zone.
 pub fn parse_when(input: &str, now: Timestamp) -> Result<Timestamp, String> {
     parse_when_in(input, now, display_zone())
@@ -209,27 +211,18 @@ pub fn parse_when_in(input: &str, now: Timestamp, zone: Zone) -> Result<Timestam
             return Ok(Timestamp::new(zone.from_local(dt)));
         }
     }
-    if let Some(seconds) = parse_age(s) {
+    if let Ok(age) = Duration::parse(s) {
+        let seconds = age.seconds();
         let delta = chrono::TimeDelta::try_seconds(seconds).ok_or("age too large")?;
-        return Ok(Timestamp::new(now.datetime() - delta));
+        let then = now
+            .datetime()
+            .checked_sub_signed(delta)
+            .ok_or("age too large")?;
+        return Ok(Timestamp::new(then));
     }
     Err(format!(
         "`{input}` is not a time (expected 2026-11-23, 2026-11-23 14:00, RFC 3339, or an age like 30m, 12h, 7d, 2w)"
     ))
-}
-
-fn parse_age(s: &str) -> Option<i64> {
-    let unit = s.chars().last()?;
-    let number: i64 = s[..s.len() - unit.len_utf8()].parse().ok()?;
-    let per = match unit {
-        's' => 1,
-        'm' => 60,
-        'h' => 3600,
-        'd' => 86_400,
-        'w' => 7 * 86_400,
-        _ => return None,
-    };
-    number.checked_mul(per).filter(|n| *n >= 0)
 }
 
 #[cfg(test)]

@@ -110,7 +110,7 @@ pub fn message_id_domain(config: &MailConfig) -> String {
         .map(str::to_string);
     let from_address = || {
         let email = match &config.from {
-            Some(from) => Party::parse(from).ok()?.email,
+            Some(from) => from.value().email.clone(),
             None => config.addresses.first()?.clone(),
         };
         let domain = email.rsplit_once('@')?.1.trim().to_ascii_lowercase();

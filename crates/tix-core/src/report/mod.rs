@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::domain::config::SlaConfig;
 use crate::domain::facts::Act;
+use crate::domain::sla::{Clock, Phase};
 use crate::domain::{Priority, Status, TicketFacts, TicketId, Timestamp};
 
 /// The period a report covers: from `since` (included) to `until` (not).
@@ -651,20 +652,12 @@ pub fn breakdown(tickets: &[&TicketFacts], period: &Period, by: &GroupBy) -> Vec
 // ---------------------------------------------------------------------------
 // sla
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Target {
-    FirstResponse,
-    Resolution,
-}
+pub use crate::domain::sla::Target;
 
-impl Target {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::FirstResponse => "first_response",
-            Target::Resolution => "resolution",
-        }
-    }
+/// The report spells targets as their config keys (`first_response`),
+/// like its own fields.
+fn target_key<S: serde::Serializer>(target: &Target, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(target.key())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -704,8 +697,11 @@ pub struct Breach {
     pub id: TicketId,
     pub subject: String,
     pub priority: Priority,
+    #[serde(serialize_with = "target_key")]
     pub target: Target,
     pub target_seconds: i64,
+    /// Counted seconds (open hours only, pauses left out), to the stop or
+    /// the end of the period.
     pub elapsed_seconds: i64,
     pub state: BreachState,
     /// When the target passed.
@@ -730,6 +726,12 @@ pub struct SlaReport {
     pub breaches: Vec<Breach>,
 }
 
+/// SLA compliance of the tickets created in the period, as of its end,
+/// counted by the same clock as `tix sla` and `tix tick`
+/// ([`crate::domain::sla::Clock`]): in business hours when the team's
+/// calendar says so, standing still while the ticket waits in a paused
+/// status. Unlike `tix sla`'s, the resolution clock stops at the first
+/// close: a reopened ticket was resolved, late or not, when first closed.
 pub fn sla(tickets: &[&TicketFacts], period: &Period, targets: &SlaConfig) -> SlaReport {
     let mut report = SlaReport {
         first_response: SlaCounts::default(),
@@ -737,6 +739,7 @@ pub fn sla(tickets: &[&TicketFacts], period: &Period, targets: &SlaConfig) -> Sl
         agents: Vec::new(),
         breaches: Vec::new(),
     };
+    let policy = targets.policy();
     let until = period.until;
     for f in tickets.iter().filter(|f| created_in(f, period)) {
         let Some(created) = f.created_at else {
@@ -744,40 +747,32 @@ pub fn sla(tickets: &[&TicketFacts], period: &Period, targets: &SlaConfig) -> Sl
         };
         let priority = f.priority_at(until);
         let (fr_target, res_target) = targets.seconds_for(priority, &f.tags, &f.fields);
-        // When the clock stops, if it did before the end of the period.
-        let first_close_from = |start: Timestamp| {
-            f.closes
-                .iter()
-                .map(|c| c.at)
-                .filter(|t| *t >= start && *t < until)
-                .min()
-        };
         let mut clocks = Vec::new();
         if let Some(target) = fr_target
-            && let Some(fr) = first_response(f, until)
+            && let Some(state) = Clock::new(policy, target).first_response(f, until)
         {
-            let stop = [fr.reply.map(|r| r.at), first_close_from(fr.start)]
-                .into_iter()
-                .flatten()
-                .min();
-            clocks.push((Target::FirstResponse, target, fr.start, stop));
+            clocks.push((Target::FirstResponse, target, state));
         }
         if let Some(target) = res_target {
-            clocks.push((
-                Target::Resolution,
-                target,
-                created,
-                first_close_from(created),
-            ));
+            let first_close = f
+                .closes
+                .iter()
+                .map(|c| c.at)
+                .filter(|t| *t >= created && *t < until)
+                .min();
+            let timeline: Vec<(Timestamp, Status)> =
+                f.statuses.iter().map(|s| (s.at, s.to)).collect();
+            let state = Clock::new(policy, target).measure(created, &timeline, first_close, until);
+            clocks.push((Target::Resolution, target, state));
         }
-        for (kind, target, start, stop) in clocks {
+        for (kind, target, state) in clocks {
             let counts = match kind {
                 Target::FirstResponse => &mut report.first_response,
                 Target::Resolution => &mut report.resolution,
             };
             counts.measured += 1;
-            let elapsed = span(start, stop.unwrap_or(until));
-            let state = match (stop.is_some(), elapsed > target) {
+            let stopped = state.phase == Phase::Stopped;
+            let state_name = match (stopped, state.is_breached()) {
                 (true, false) => {
                     counts.met += 1;
                     continue;
@@ -795,17 +790,15 @@ pub fn sla(tickets: &[&TicketFacts], period: &Period, targets: &SlaConfig) -> Sl
                     BreachState::Overdue
                 }
             };
-            let deadline = Timestamp::new(
-                start.datetime() + chrono::TimeDelta::try_seconds(target).unwrap_or_default(),
-            );
+            let deadline = state.due_at;
             report.breaches.push(Breach {
                 id: f.id,
                 subject: f.subject.clone(),
                 priority,
                 target: kind,
                 target_seconds: target,
-                elapsed_seconds: elapsed,
-                state,
+                elapsed_seconds: state.elapsed,
+                state: state_name,
                 deadline,
                 agent: f.assignee_at(deadline).map(str::to_string),
             });

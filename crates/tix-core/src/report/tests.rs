@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::*;
-use crate::domain::config::SlaTarget;
 use crate::domain::facts::{Assignment, PriorityChange, StatusChange};
 
 fn at(s: &str) -> Timestamp {
@@ -336,15 +335,16 @@ fn agents_attribute_responses_to_whoever_answered() {
     assert_eq!(carol.response_median_seconds, Some(3600));
 }
 
+/// The `sla:` section of a config, read as `tix` reads it.
+fn sla_config(yaml: &str) -> SlaConfig {
+    crate::domain::Config::parse(&format!("format: 1\nsla:\n{yaml}"))
+        .unwrap()
+        .sla
+}
+
 #[test]
 fn sla_states_at_the_boundaries() {
-    let targets = SlaConfig {
-        normal: Some(SlaTarget {
-            first_response: Some("1h".into()),
-            resolution: Some("1d".into()),
-        }),
-        ..SlaConfig::default()
-    };
+    let targets = sla_config("  normal: {first_response: 1h, resolution: 1d}\n");
     // Answered exactly at the target: met.
     let mut met = ticket(1, "2026-01-05T09:00:00Z");
     met.replies.push(act("2026-01-05T10:00:00Z", "bob"));
@@ -419,19 +419,9 @@ fn sla_states_at_the_boundaries() {
 
 #[test]
 fn sla_special_targets_take_the_place_of_the_prioritys() {
-    let targets = SlaConfig {
-        normal: Some(SlaTarget {
-            first_response: Some("1h".into()),
-            resolution: None,
-        }),
-        special: vec![crate::domain::config::SlaSpecial {
-            tag: Some("vip".into()),
-            field: BTreeMap::new(),
-            first_response: Some("10m".into()),
-            resolution: None,
-        }],
-        ..SlaConfig::default()
-    };
+    let targets = sla_config(
+        "  normal: {first_response: 1h}\n  special:\n    - {tag: vip, first_response: 10m}\n",
+    );
     // Answered after 30 minutes: met by the priority's hour, breached by
     // the VIP's ten minutes.
     let mut plain = ticket(1, "2026-01-05T09:00:00Z");

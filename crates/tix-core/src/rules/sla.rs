@@ -1,29 +1,11 @@
 //! Service-level clocks of open tickets, as `tix sla` lists them and
 //! `tix tick` acts on them.
 
-use serde::Serialize;
-
-use crate::domain::sla::{Clock, ClockState, Phase, Policy, Standing};
+pub use crate::domain::sla::Target;
+use crate::domain::sla::{Clock, ClockState, Phase, Standing};
 use crate::domain::{Config, Priority, Status, TicketId, Timestamp};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::{Store, TicketIndex};
-
-/// Which target a clock measures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Target {
-    FirstResponse,
-    Resolution,
-}
-
-impl Target {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::FirstResponse => "first-response",
-            Target::Resolution => "resolution",
-        }
-    }
-}
 
 /// One running (or paused) clock of an open ticket.
 #[derive(Clone, Debug)]
@@ -54,8 +36,7 @@ pub fn clocks(store: &Store, now: Timestamp) -> Result<Vec<SlaClock>> {
 
 /// [`clocks`] from an index the caller already holds.
 pub fn clocks_in(config: &Config, index: &TicketIndex, now: Timestamp) -> Result<Vec<SlaClock>> {
-    let policy =
-        Policy::from_config(&config.sla).map_err(|e| Error::invalid(format!("sla: {e}")))?;
+    let policy = config.sla.policy();
     let mut out = Vec::new();
     for indexed in index.tickets() {
         let t = &indexed.ticket;
@@ -74,7 +55,7 @@ pub fn clocks_in(config: &Config, index: &TicketIndex, now: Timestamp) -> Result
             let Some(secs) = secs.filter(|s| *s > 0) else {
                 continue;
             };
-            let clock = Clock::new(&policy, secs);
+            let clock = Clock::new(policy, secs);
             let state = match target {
                 Target::FirstResponse => clock.first_response(&facts, now),
                 Target::Resolution => clock.resolution(&facts, now),

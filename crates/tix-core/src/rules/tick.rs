@@ -302,19 +302,20 @@ fn sla_actions(
     };
     let now = batch.now();
     for clock in clocks {
-        let (standing, rules) = match clock.standing() {
-            Standing::Breached => ("breached", &config.sla.on_breach),
-            Standing::Warning => ("warning", &config.sla.on_warning),
+        let standing = clock.standing();
+        let rules = match standing {
+            Standing::Breached => &config.sla.on_breach,
+            Standing::Warning => &config.sla.on_warning,
             Standing::OnTime => continue,
         };
         if rules.is_empty() {
             continue;
         }
-        let target = clock.target.as_str();
-        let mark = format!("{target}:{standing}");
+        let target = clock.target;
+        let mark = (target, standing);
         let why = format!(
             "the {target} target is {} (due {})",
-            if standing == "breached" {
+            if standing == Standing::Breached {
                 "breached"
             } else {
                 "at risk"
@@ -376,10 +377,7 @@ fn sla_actions(
                 }
             }
             let mut all = vec![Draft::with_body(
-                Event::Sla {
-                    target: target.to_string(),
-                    standing: standing.to_string(),
-                },
+                Event::Sla { target, standing },
                 format!(
                     "SLA: {why}.{}\n",
                     if did.is_empty() {

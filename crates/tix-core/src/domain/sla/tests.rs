@@ -3,9 +3,11 @@
 //! against slower, obviously correct references.
 
 use super::*;
-use crate::domain::config::WeekHours;
+use crate::domain::config::{BusinessHours, WeekHours};
+use crate::domain::duration::Spelled;
 use crate::domain::facts::{Act, StatusChange};
 use crate::domain::{Priority, TicketId};
+use chrono::{FixedOffset, Offset, Utc};
 
 fn t(text: &str) -> Timestamp {
     Timestamp::parse_rfc3339(text).unwrap_or_else(|| panic!("bad fixture {text}"))
@@ -27,11 +29,12 @@ fn week(days: [Option<&str>; 7]) -> WeekHours {
 }
 
 fn schedule(zone: &str, days: [Option<&str>; 7], holidays: &[&str]) -> Schedule {
-    Schedule::from_config(&BusinessHours {
-        timezone: zone.into(),
+    BusinessHours {
+        timezone: Spelled::parse(zone).unwrap(),
         days: week(days),
         holidays: holidays.iter().map(|h| h.to_string()).collect(),
-    })
+    }
+    .schedule()
     .unwrap()
 }
 
@@ -524,7 +527,7 @@ fn results_are_monotone_and_additive() {
 
 fn sla(yaml: &str) -> Result<Policy, String> {
     let config = crate::domain::Config::parse(&format!("format: 1\nsla:\n{yaml}"))?;
-    Policy::from_config(&config.sla)
+    Ok(config.sla.policy().clone())
 }
 
 #[test]

@@ -13,8 +13,9 @@ use crate::store::layout::INDEX_SHARDS_DIR;
 /// 12: tags fold case and the summary keeps links (indexes built before
 /// hold both spellings and no links); report facts measure mail from when
 /// tix received it. 13: senders who threaded by header alone are not
-/// participants. 14: every file carries a checksum.
-pub(super) const INDEX_VERSION: u32 = 14;
+/// participants. 14: every file carries a checksum. 15: SLA marks are
+/// typed (target, standing) pairs, not `target:standing` text.
+pub(super) const INDEX_VERSION: u32 = 15;
 /// Every index file starts with this, then the CRC-32 of the rest: a file
 /// damaged in a way that still decodes (a flipped byte in a subject) fails
 /// the check and is rebuilt rather than served.

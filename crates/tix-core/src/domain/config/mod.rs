@@ -1,0 +1,430 @@
+//! `.tix/config.yaml`: the team, its custom fields and its rules.
+
+mod fields;
+mod mail;
+mod sla;
+mod team;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::duration::Spelled;
+use super::entry::FieldValue;
+use super::party::Party;
+use super::zone::Zone;
+
+pub use fields::{FieldDef, FieldType, Stage};
+pub use mail::{
+    AfterImport, AutoReply, BlacklistEntry, ClosedReply, DEFAULT_SENDMAIL_COMMAND, MailAccount,
+    MailConfig, MailOutgoing, MailProtocol, Notify, OutgoingTransport, TlsMode,
+};
+pub use sla::{BusinessHours, SlaAction, SlaCalendar, SlaConfig, SlaSpecial, SlaTarget, WeekHours};
+pub use team::{
+    Agent, Assignment, AutoClose, Group, Role, check_identity_part, check_person_name,
+    handle_from_email, is_valid_handle,
+};
+
+pub const CONFIG_FORMAT: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub format: u32,
+    /// The team's name, used in output and, later, in mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub agents: Vec<Agent>,
+    /// Accept actions from people not listed in `agents` (for a personal
+    /// store, say). Off by default: an unknown name is usually a typo.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_unknown_agents: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldDef>,
+    /// Largest attachment accepted, in bytes.
+    #[serde(
+        default = "default_max_attachment",
+        skip_serializing_if = "is_default_max"
+    )]
+    pub max_attachment_bytes: u64,
+    #[serde(default, skip_serializing_if = "MailConfig::is_default")]
+    pub mail: MailConfig,
+    /// Service-level targets per priority, for `tix report sla`.
+    #[serde(default, skip_serializing_if = "SlaConfig::is_empty")]
+    pub sla: SlaConfig,
+    /// Named groups of agents (first level, second level, …), in
+    /// escalation order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Group>,
+    /// How new tickets get an agent.
+    #[serde(default, skip_serializing_if = "Assignment::is_default")]
+    pub assignment: Assignment,
+    /// Closing tickets left pending on the customer (by `tix tick`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_close: Option<AutoClose>,
+    /// A public reply `tix escalate` gives the customer (a template text:
+    /// placeholders as in `.tix/templates/`), e-mailed when sending is
+    /// configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation_message: Option<String>,
+    /// The team's time zone (an IANA name such as `Europe/Berlin`, `UTC`,
+    /// or an offset): times are shown and typed in it unless `TZ` says
+    /// otherwise, and reports count its days. Default UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<Spelled<Zone>>,
+}
+
+pub(super) fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+const DEFAULT_MAX_ATTACHMENT: u64 = 25 * 1024 * 1024;
+
+fn default_max_attachment() -> u64 {
+    DEFAULT_MAX_ATTACHMENT
+}
+
+fn is_default_max(n: &u64) -> bool {
+    *n == DEFAULT_MAX_ATTACHMENT
+}
+
+impl Config {
+    pub fn new(name: Option<String>, first_admin: Agent) -> Config {
+        Config {
+            format: CONFIG_FORMAT,
+            name,
+            agents: vec![first_admin],
+            allow_unknown_agents: false,
+            fields: Vec::new(),
+            max_attachment_bytes: DEFAULT_MAX_ATTACHMENT,
+            mail: MailConfig::default(),
+            sla: SlaConfig::default(),
+            groups: Vec::new(),
+            assignment: Assignment::default(),
+            auto_close: None,
+            escalation_message: None,
+            timezone: None,
+        }
+    }
+
+    /// Parses and checks the config, naming the offending key on error.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let probe: serde_yaml::Value =
+            serde_yaml::from_str(text).map_err(|e| format!("not valid YAML: {e}"))?;
+        match probe.get("format").and_then(|v| v.as_u64()) {
+            Some(f) if f > u64::from(CONFIG_FORMAT) => {
+                return Err(format!(
+                    "format {f} is newer than this tix understands ({CONFIG_FORMAT}); upgrade tix"
+                ));
+            }
+            Some(_) => {}
+            None => return Err("missing `format: 1`".into()),
+        }
+        let mut config: Config = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+        config.sla.policy = config.validate()?;
+        Ok(config)
+    }
+
+    pub fn to_yaml(&self) -> String {
+        let body = serde_yaml::to_string(self).expect("config always serialises");
+        format!("# tix configuration: see docs/format.md for every key.\n{body}")
+    }
+
+    /// Each part checks itself; what crosses parts (an SLA action naming a
+    /// group, a special target naming a field) is checked by the part that
+    /// names the other.
+    fn validate(&self) -> Result<crate::domain::sla::Policy, String> {
+        team::validate(self)?;
+        self.mail.validate()?;
+        if let Some(text) = &self.escalation_message {
+            crate::domain::template::Template::parse(text)
+                .map_err(|e| format!("escalation_message: {e}"))?;
+        }
+        fields::validate(&self.fields)?;
+        sla::validate(self)
+    }
+
+    /// The From of mail tix sends: `mail.from`, else the first of
+    /// `mail.addresses` named after the team; None when neither is set.
+    pub fn mail_from(&self) -> Option<Party> {
+        if let Some(from) = &self.mail.from {
+            return Some(from.value().clone());
+        }
+        let address = self.mail.addresses.first()?;
+        Some(Party {
+            name: self.name.clone(),
+            email: address.clone(),
+        })
+    }
+
+    /// The agents new tickets are assigned among, in order.
+    pub fn assignment_members(&self) -> Vec<String> {
+        let group = match &self.assignment.group {
+            Some(name) => self.groups.iter().find(|g| &g.name == name),
+            None => self.groups.first(),
+        };
+        match group {
+            Some(g) => g.agents.clone(),
+            None => self.agents.iter().map(|a| a.handle.clone()).collect(),
+        }
+    }
+
+    /// The team's zone (`timezone`), if set.
+    pub fn zone(&self) -> Option<Zone> {
+        self.timezone.as_ref().map(|z| *z.value())
+    }
+
+    /// Finds an agent by handle or by e-mail address.
+    pub fn agent(&self, who: &str) -> Option<&Agent> {
+        self.agents.iter().find(|a| a.handle == who).or_else(|| {
+            self.agents
+                .iter()
+                .find(|a| a.email.eq_ignore_ascii_case(who))
+        })
+    }
+
+    pub fn field(&self, name: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    pub fn required_fields(&self, stage: Stage) -> impl Iterator<Item = &FieldDef> {
+        self.fields
+            .iter()
+            .filter(move |f| f.required.contains(&stage))
+    }
+
+    /// Checks a value typed by a user against the field's declaration.
+    pub fn parse_field_value(&self, name: &str, raw: &str) -> Result<FieldValue, String> {
+        let def = self.field(name).ok_or_else(|| {
+            let known: Vec<_> = self.fields.iter().map(|f| f.name.as_str()).collect();
+            if known.is_empty() {
+                format!("unknown field `{name}`: no custom fields are declared in .tix/config.yaml")
+            } else {
+                format!(
+                    "unknown field `{name}` (declared fields: {})",
+                    known.join(", ")
+                )
+            }
+        })?;
+        def.parse_value(raw)
+    }
+}
+
+/// Field values keyed by name, as given with `--field name=value`.
+pub type FieldValues = BTreeMap<String, FieldValue>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::entry::Priority;
+
+    const SAMPLE: &str = "format: 1\nagents:\n  - handle: alice\n    email: alice@example.com\n    roles: [admin]\nfields:\n  - name: product\n    type: choice\n    choices: [printer, scanner]\n    required: [create]\n  - name: units\n    type: number\n";
+
+    #[test]
+    fn parses_and_validates_field_values() {
+        let c = Config::parse(SAMPLE).unwrap();
+        assert!(c.agent("alice").unwrap().is_admin());
+        assert!(c.agent("ALICE@example.com").is_some());
+        assert_eq!(
+            c.parse_field_value("product", "printer").unwrap(),
+            FieldValue::Text("printer".into())
+        );
+        assert!(
+            c.parse_field_value("product", "fax")
+                .unwrap_err()
+                .contains("printer, scanner")
+        );
+        assert_eq!(
+            c.parse_field_value("units", "3").unwrap(),
+            FieldValue::Number(3.0)
+        );
+        assert!(c.parse_field_value("units", "three").is_err());
+        assert!(
+            c.parse_field_value("colour", "red")
+                .unwrap_err()
+                .contains("unknown field")
+        );
+        assert_eq!(Config::parse(&c.to_yaml()).unwrap(), c);
+    }
+
+    #[test]
+    fn rejects_bad_config_naming_the_key() {
+        assert!(
+            Config::parse("format: 1\nagnets: []\n")
+                .unwrap_err()
+                .contains("agnets")
+        );
+        assert!(
+            Config::parse("format: 2\n")
+                .unwrap_err()
+                .contains("upgrade")
+        );
+        let no_choices = "format: 1\nfields:\n  - name: p\n    type: choice\n";
+        assert!(
+            Config::parse(no_choices)
+                .unwrap_err()
+                .contains("fields[0].choices")
+        );
+        assert_eq!(handle_from_email("Ann.Lee+x@example.com"), "ann.lee-x");
+        assert!(
+            Config::parse("format: 1\nsla:\n  high: {first_response: 4 hours}\n")
+                .unwrap_err()
+                .contains("sla.high.first_response")
+        );
+        assert!(
+            Config::parse("format: 1\nsla:\n  hihg: {first_response: 4h}\n")
+                .unwrap_err()
+                .contains("hihg")
+        );
+    }
+
+    fn outgoing(yaml: &str) -> Result<Config, String> {
+        Config::parse(&format!("format: 1\nmail:\n  outgoing:\n{yaml}"))
+    }
+
+    #[test]
+    fn outgoing_mail_defaults_and_round_trip() {
+        let c = outgoing("    transport: smtp\n    host: smtp.example.com\n").unwrap();
+        let o = c.mail.outgoing.as_ref().unwrap();
+        assert_eq!(o.tls(), TlsMode::Starttls);
+        assert_eq!(o.port(), 587);
+        assert_eq!(o.timeout_secs(), 30);
+        assert_eq!(Config::parse(&c.to_yaml()).unwrap(), c);
+        let implicit = outgoing(
+            "    transport: smtp\n    host: smtp.example.com\n    tls: implicit\n    user: help\n    password_env: SMTP_PASSWORD\n    timeout: 2m\n",
+        )
+        .unwrap();
+        let o = implicit.mail.outgoing.as_ref().unwrap();
+        assert_eq!((o.port(), o.timeout_secs()), (465, 120));
+        let plain = outgoing(
+            "    transport: smtp\n    host: localhost\n    tls: plain\n    allow_plaintext: true\n",
+        )
+        .unwrap();
+        assert_eq!(plain.mail.outgoing.unwrap().port(), 25);
+        let sendmail = outgoing("    transport: sendmail\n").unwrap();
+        assert_eq!(
+            sendmail.mail.outgoing.unwrap().command(),
+            "/usr/sbin/sendmail -t -i"
+        );
+        assert!(outgoing("    transport: file\n    dir: outbox-mail\n").is_ok());
+        assert!(
+            Config::parse("format: 1\n")
+                .unwrap()
+                .mail
+                .outgoing
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn outgoing_mail_errors_name_the_key() {
+        let cases = [
+            ("    transport: smtp\n", "mail.outgoing.host"),
+            ("    transport: smtp\n    host: a b\n", "mail.outgoing.host"),
+            (
+                "    transport: smtp\n    host: h\n    tls: plain\n",
+                "mail.outgoing.tls",
+            ),
+            (
+                "    transport: smtp\n    host: h\n    user: u\n",
+                "mail.outgoing: no password source",
+            ),
+            (
+                "    transport: smtp\n    host: h\n    password_env: P\n",
+                "mail.outgoing.user",
+            ),
+            (
+                "    transport: smtp\n    host: h\n    user: u\n    password: hunter2\n",
+                "mail.outgoing.password: passwords never go",
+            ),
+            (
+                "    transport: smtp\n    host: h\n    timeout: soon\n",
+                "mail.outgoing.timeout",
+            ),
+            (
+                "    transport: smtp\n    host: h\n    dir: x\n",
+                "mail.outgoing.dir: only used with transport: file",
+            ),
+            (
+                "    transport: sendmail\n    host: h\n",
+                "mail.outgoing.host: only used with transport: smtp",
+            ),
+            ("    transport: file\n", "mail.outgoing.dir"),
+            ("    transport: pigeon\n", "pigeon"),
+            ("    transport: smtp\n    hots: h\n", "hots"),
+        ];
+        for (yaml, expected) in cases {
+            let err = outgoing(yaml).expect_err(yaml);
+            assert!(err.contains(expected), "{yaml}: {err}");
+            assert!(!err.contains("hunter2"), "{err}");
+        }
+    }
+
+    #[test]
+    fn mail_from_comes_from_the_config() {
+        let c = Config::parse(
+            "format: 1\nname: Example Support\nmail:\n  addresses: [support@example.com, help@example.com]\n",
+        )
+        .unwrap();
+        let from = c.mail_from().unwrap();
+        assert_eq!(from.name.as_deref(), Some("Example Support"));
+        assert_eq!(from.email, "support@example.com");
+        let c = Config::parse(
+            "format: 1\nmail:\n  addresses: [support@example.com]\n  from: \"Help Desk <help@example.com>\"\n",
+        )
+        .unwrap();
+        let from = c.mail_from().unwrap();
+        assert_eq!(from.name.as_deref(), Some("Help Desk"));
+        assert_eq!(from.email, "help@example.com");
+        assert!(
+            Config::parse("format: 1\nmail:\n  from: nobody\n")
+                .unwrap_err()
+                .contains("mail.from")
+        );
+        assert!(Config::parse("format: 1\n").unwrap().mail_from().is_none());
+    }
+
+    /// `tix agent add` writes the config back: parsed values keep the
+    /// spelling they were typed in.
+    #[test]
+    fn values_written_back_keep_their_spelling() {
+        let text = "format: 1\ntimezone: Z\nmail:\n  from: help@example.com\n  auto_reply:\n    window: 36h\nsla:\n  high: {first_response: 90m}\n  warn_before: 20%\n";
+        let c = Config::parse(text).unwrap();
+        assert_eq!(c.zone(), Some(Zone::utc()));
+        assert_eq!(c.mail.auto_reply.window_secs(), 36 * 3600);
+        assert_eq!(c.sla.seconds(Priority::High), (Some(5400), None));
+        assert_eq!(
+            c.sla.policy().warn,
+            Some(crate::domain::sla::Warn::Percent(20))
+        );
+        let yaml = c.to_yaml();
+        for kept in [
+            "timezone: Z\n",
+            "from: help@example.com\n",
+            "window: 36h\n",
+            "first_response: 90m\n",
+            "warn_before: 20%\n",
+        ] {
+            assert!(yaml.contains(kept), "{kept:?} in {yaml}");
+        }
+        assert_eq!(Config::parse(&yaml).unwrap(), c);
+    }
+
+    #[test]
+    fn sla_targets_parse_as_seconds() {
+        let c = Config::parse(
+            "format: 1\nsla:\n  urgent: {first_response: 30m, resolution: 1d12h}\n  normal: {resolution: 1w}\n",
+        )
+        .unwrap();
+        assert_eq!(c.sla.seconds(Priority::Urgent), (Some(1800), Some(129_600)));
+        assert_eq!(c.sla.seconds(Priority::Normal), (None, Some(604_800)));
+        assert_eq!(c.sla.seconds(Priority::Low), (None, None));
+        assert_eq!(Config::parse(&c.to_yaml()).unwrap(), c);
+        for bad in ["", "4", "h", "0h", "4x", "-4h", "4 h"] {
+            let yaml = format!("format: 1\nsla:\n  urgent: {{first_response: '{bad}'}}\n");
+            let err = Config::parse(&yaml).unwrap_err();
+            assert!(err.contains("sla.urgent.first_response"), "{bad:?}: {err}");
+        }
+    }
+}
