@@ -14,6 +14,7 @@ mod gitindex;
 mod history;
 mod index;
 mod lock;
+mod sync;
 mod tree;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ use crate::error::{Context, Error, ErrorKind, Result};
 pub use history::{CommitInfo, HistoryProblem};
 pub use index::{IndexedTicket, ListRow, ListRows, Refresh, TicketIndex};
 pub use lock::StoreLock;
+pub use sync::{ChangedTicket, NotApplied, Overrun, SyncOptions, SyncReport};
 use tree::NewFiles;
 
 pub const CONFIG_PATH: &str = ".tix/config.yaml";
