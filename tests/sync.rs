@@ -362,3 +362,26 @@ fn sync_names_entries_a_lock_cancelled_and_agents_over_max_active() {
         "{out}"
     );
 }
+
+#[test]
+fn log_leaves_out_the_merges_sync_makes_and_keeps_every_entrys_commit() {
+    let sb = team();
+    let b = clone(&sb, "b");
+    let id = create_in(&sb, &sb.dir, "Shared", "alice");
+    sb.ok(["sync"]);
+    sb.tix(["sync"]).in_dir(&b).ok();
+    sb.ok(["comment", &id, "-m", "from A"]);
+    sb.tix(["comment", &id, "-m", "from B", "--as", "bob"])
+        .in_dir(&b)
+        .ok();
+    sb.tix(["sync"]).in_dir(&b).ok();
+    sb.ok(["sync"]);
+    assert!(
+        sb.git(["log", "-1", "--format=%s"])
+            .starts_with("tix sync: merge")
+    );
+    let log = sb.ok(["log", &id]);
+    assert_eq!(log.lines().count(), 3, "created and two notes:\n{log}");
+    assert!(!log.contains("tix sync"), "{log}");
+    assert!(log.contains("Alice Admin") && log.contains("bob"), "{log}");
+}
