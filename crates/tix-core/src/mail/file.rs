@@ -136,7 +136,9 @@ impl MailIndex {
             .collect();
         let mut team = TeamState::default();
         for t in index.tickets() {
-            if let (Some(agent), Some(at)) = (&t.ticket.assignee, t.ticket.created_at) {
+            if let (Some(agent), Some(at)) =
+                (&t.ticket.assignee, t.assigned_at.or(t.ticket.created_at))
+            {
                 team.count(agent, at, t.ticket.status != Status::Closed);
             }
         }

@@ -46,7 +46,7 @@ const LEGACY_FILE: &str = "index.bin";
 /// hold both spellings and no links); report facts measure mail from when
 /// tix received it. 13: senders who threaded by header alone are not
 /// participants. 14: every file carries a checksum.
-const INDEX_VERSION: u32 = 14;
+const INDEX_VERSION: u32 = 15;
 /// Every index file starts with this, then the CRC-32 of the rest: a file
 /// damaged in a way that still decodes (a flipped byte in a subject) fails
 /// the check and is rebuilt rather than served.
@@ -93,6 +93,10 @@ pub struct IndexedTicket {
     /// Lower-case addresses of the customer, Cc, and everyone whose
     /// message is in the ticket.
     pub participants: Vec<String>,
+    /// When the ticket was last given to an agent (its last applied
+    /// `assign` to someone): round-robin takes turns over assignments,
+    /// not over ticket creation.
+    pub assigned_at: Option<Timestamp>,
     /// What reports need (the times of responses, closes, status
     /// changes), still encoded: reading the index copies these bytes, and
     /// only reports decode them.
@@ -163,6 +167,8 @@ pub struct ListRow<'a> {
     /// The ticket's own links, so `show` finds the tickets linking to one
     /// from the summary alone.
     pub links: Vec<(LinkRel, TicketId)>,
+    /// See [`IndexedTicket::assigned_at`].
+    pub assigned_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -215,6 +221,7 @@ impl<'a> ListRow<'a> {
             plain: false,
             snoozed_until: ticket.snoozed_until,
             links: ticket.links.iter().map(|l| (l.rel, l.target)).collect(),
+            assigned_at: t.assigned_at,
         };
         let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
         row.plain = plain(row.subject)
@@ -435,7 +442,13 @@ impl IndexedTicket {
             .map(|p| p.email.to_ascii_lowercase())
             .collect();
         let mut message_ids = Vec::new();
+        let mut assigned_at = None;
         for item in &trail {
+            if let Event::Assign { to: Some(_) } = &item.entry.event
+                && item.not_applied.is_none()
+            {
+                assigned_at = Some(item.entry.at);
+            }
             if let Event::Message { from, .. } = &item.entry.event
                 && !item.outsider
             {
@@ -449,6 +462,7 @@ impl IndexedTicket {
             .map(Blob)
             .map_err(|e| crate::Error::internal(format!("cannot encode ticket facts: {e}")))?;
         Ok(IndexedTicket {
+            assigned_at,
             facts,
             ticket,
             problems: files.problems,
