@@ -127,66 +127,12 @@ impl Store {
             how: "up-to-date",
             ..SyncReport::default()
         };
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        let mut remote_now = None;
-        let result = loop {
-            let incoming = match self.fetch_incoming(&remote, &remote_branch) {
-                Ok(incoming) => incoming,
-                Err(e) => break Err(e),
-            };
-            remote_now = incoming;
-            let head = self.head_id()?;
-            if attempt == 0 {
-                let (commits_in, commits_out) = self.ahead_behind(head, incoming)?;
-                report.commits_in = commits_in;
-                report.commits_out = commits_out;
-                report.entries_out = self.entries_added(incoming, head)?.len();
-                if opts.dry_run {
-                    let heads: Vec<Oid> = head.into_iter().chain(incoming).collect();
-                    break self
-                        .describe_incoming(&mut report, before, &heads, opts.me.as_deref())
-                        .map(|()| {
-                            report.how = self.how(head, incoming);
-                        });
-                }
-                report.how = self.how(head, incoming);
-            }
-            if let Err(e) = self.join(head, incoming, &remote, &remote_branch, &opts.author) {
-                break Err(e);
-            }
-            let head = self.head_id()?;
-            if let Some(head) = head
-                && Some(head) != incoming
-            {
-                match self.push(&remote, &remote_branch) {
-                    Ok(()) => {
-                        report.pushed = true;
-                        remote_now = Some(head);
-                    }
-                    Err(Pushed::Behind(why)) => {
-                        attempt += 1;
-                        report.retries = attempt;
-                        if attempt >= MAX_PUSH_ATTEMPTS || started.elapsed() > PUSH_PATIENCE {
-                            break Err(Error::new(
-                                ErrorKind::Busy,
-                                format!(
-                                    "gave up pushing to {remote} after {attempt} attempts: others kept pushing first ({why}); what was merged here is kept"
-                                ),
-                            )
-                            .with_hint("run `tix sync` again"));
-                        }
-                        backoff(attempt);
-                        continue;
-                    }
-                    Err(Pushed::Failed(e)) => break Err(e),
-                }
-            }
-            break Ok(());
-        };
+        let result = self.exchange(&mut report, opts, before);
         self.drop_incoming_ref();
-        result?;
-        if !opts.dry_run {
+        let remote_now = result?;
+        let heads: Vec<Oid> = if opts.dry_run {
+            self.head_id()?.into_iter().chain(remote_now).collect()
+        } else {
             let after = self.head_id()?;
             if let Some(after) = after {
                 lock.set_seen_head(Some(after));
@@ -194,12 +140,10 @@ impl Store {
             if let Some(oid) = remote_now {
                 self.set_remote_tracking(&remote, &remote_branch, oid);
             }
-            self.describe_incoming(
-                &mut report,
-                before,
-                &after.into_iter().collect::<Vec<_>>(),
-                opts.me.as_deref(),
-            )?;
+            after.into_iter().collect()
+        };
+        self.describe_incoming(&mut report, before, &heads, opts.me.as_deref())?;
+        if !opts.dry_run {
             // The derived index follows HEAD; bring it up now, under the
             // lock, rather than in the next command.
             self.list_rows()?;
@@ -207,6 +151,65 @@ impl Store {
         }
         drop(lock);
         Ok(report)
+    }
+
+    /// Fetch, join and push until the push goes through (or, dry, fetch
+    /// once); returns what the remote has now, as far as this clone knows.
+    fn exchange(
+        &self,
+        report: &mut SyncReport,
+        opts: &SyncOptions,
+        before: Option<Oid>,
+    ) -> Result<Option<Oid>> {
+        let (remote, remote_branch) = (report.remote.clone(), report.remote_branch.clone());
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            let incoming = self.fetch_incoming(&remote, &remote_branch)?;
+            // Counted against the last fetch: it holds every commit others
+            // pushed before ours went through.
+            let (commits_in, commits_out) = self.ahead_behind(before, incoming)?;
+            report.commits_in = commits_in;
+            report.commits_out = commits_out;
+            report.entries_out = self.entries_added(incoming, before)?.len();
+            let head = self.head_id()?;
+            let how = self.how(head, incoming);
+            // A merge on any attempt makes the whole sync one.
+            if report.how != "merge" && (attempt == 0 || how != "up-to-date") {
+                report.how = how;
+            }
+            if opts.dry_run {
+                return Ok(incoming);
+            }
+            self.join(head, incoming, &remote, &remote_branch, &opts.author)?;
+            let Some(head) = self.head_id()? else {
+                return Ok(incoming);
+            };
+            if Some(head) == incoming {
+                return Ok(incoming);
+            }
+            match self.push(&remote, &remote_branch) {
+                Ok(()) => {
+                    report.pushed = true;
+                    return Ok(Some(head));
+                }
+                Err(Pushed::Behind(why)) => {
+                    attempt += 1;
+                    report.retries = attempt;
+                    if attempt >= MAX_PUSH_ATTEMPTS || started.elapsed() > PUSH_PATIENCE {
+                        return Err(Error::new(
+                            ErrorKind::Busy,
+                            format!(
+                                "gave up pushing to {remote} after {attempt} attempts: others kept pushing first ({why}); what was merged here is kept"
+                            ),
+                        )
+                        .with_hint("run `tix sync` again"));
+                    }
+                    backoff(attempt);
+                }
+                Err(Pushed::Failed(e)) => return Err(e),
+            }
+        }
     }
 
     fn how(&self, head: Option<Oid>, incoming: Option<Oid>) -> &'static str {
