@@ -262,6 +262,12 @@ A mail server could not be reached, failed TLS or broke its protocol.
 \fB12\fR
 A mail server refused the user name or password.
 .TP
+\fB13\fR
+\fBtix sync\fR: the git remote could not be reached; nothing was changed.
+.TP
+\fB14\fR
+\fBtix sync\fR: the git remote refused the credentials; nothing was changed.
+.TP
 \fB65\fR, \fB75\fR
 \fBtix import eml\fR only: the message was refused (EX_DATAERR), or the store is busy and the MTA should try again later (EX_TEMPFAIL).
 .SH EXAMPLES

@@ -14,7 +14,7 @@ use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
     agent, assign, blacklist, cc, check, close, comment, create, escalate, field, import, init,
     link, list, lock, log, outbox, priority, quarantine, reindex, reopen, reply, report, show, sla,
-    snooze, status, subject, tag, tick,
+    snooze, status, subject, sync, tag, tick,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -29,7 +29,8 @@ use tix_core::error::{Error, ErrorKind, Result};
                   share it through any git remote.",
     after_help = "Exit codes: 0 ok, 1 internal error, 2 usage, 3 not found, 4 ambiguous id, \
                   5 locked, 6 invalid input, 7 no store, 8 store busy, 9 not permitted, \
-                  10 check found problems, 11 mail server unreachable, 12 mail login refused."
+                  10 check found problems, 11 mail server unreachable, 12 mail login refused, \
+                  13 git remote unreachable, 14 git remote refused the credentials."
 )]
 pub struct Cli {
     /// Run as if tix was started in DIR
@@ -152,6 +153,18 @@ pub enum Command {
     /// Senders whose mail is skipped
     #[command(subcommand)]
     Blacklist(blacklist::BlacklistCommand),
+    /// Fetch, merge and push the shared store through git, under tix's lock,
+    /// and say what others did
+    #[command(
+        long_about = "Bring this clone and the team's remote together: fetch, fast-forward or merge \
+                      (never rebase; a merge commit records who synced when), push, and on a push \
+                      others beat, fetch, merge and push again. No tix command on this clone writes \
+                      meanwhile. Prints the entries and tickets that came in, tickets newly assigned \
+                      to you, entries a lock cancelled, ticket id collisions and agents over \
+                      assignment.max_active. Transport is your own git (ssh, https, credentials, \
+                      insteadOf and proxies as configured for git). See docs/team.md."
+    )]
+    Sync(sync::SyncArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -226,6 +239,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Tick(args) => tick::cmd_tick(ctx, args),
         Command::Sla(args) => sla::cmd_sla(ctx, args),
         Command::Blacklist(cmd) => blacklist::cmd_blacklist(ctx, cmd),
+        Command::Sync(args) => sync::cmd_sync(ctx, args),
         Command::Completions(args) => generated::print_completions(args.shell),
     }
 }

@@ -34,5 +34,6 @@ pub mod sla;
 pub mod snooze;
 pub mod status;
 pub mod subject;
+pub mod sync;
 pub mod tag;
 pub mod tick;

@@ -28,14 +28,15 @@ pub struct Ctx {
 impl Ctx {
     /// The context of the global options `-C DIR`, `--as AGENT` and `--yes`.
     pub fn new(directory: Option<&Path>, as_agent: Option<String>, yes: bool) -> Result<Ctx> {
-        let dir = match directory {
-            Some(d) => {
-                check_directory(d)?;
-                d.to_path_buf()
-            }
-            None => std::env::current_dir()
-                .map_err(|e| Error::internal(format!("cannot read the current directory: {e}")))?,
-        };
+        if let Some(d) = directory {
+            check_directory(d)?;
+            // As git does for -C: every other relative path (-F, --attach,
+            // an mbox) is then read from DIR, as if tix was started there.
+            std::env::set_current_dir(d)
+                .map_err(|e| Error::invalid(format!("-C {}: {e}", d.display())))?;
+        }
+        let dir = std::env::current_dir()
+            .map_err(|e| Error::internal(format!("cannot read the current directory: {e}")))?;
         Ok(Ctx { dir, as_agent, yes })
     }
 

@@ -598,6 +598,58 @@ fn dash_c_names_a_missing_directory_or_a_file() {
     sb.tix(["-C", path_str(&sb.dir), "list"]).ok();
 }
 
+/// `-C DIR` is "as if started in DIR", as for git: the paths of `-F`,
+/// `--attach` and `import mbox` are read from DIR, not from where tix was
+/// started.
+#[test]
+fn dash_c_resolves_path_arguments_from_that_directory() {
+    let sb = Sandbox::init();
+    let root = sb.root();
+    std::fs::write(sb.dir.join("body.txt"), "Read from the store dir\n").unwrap();
+    std::fs::write(sb.dir.join("notes.log"), "attached from the store dir\n").unwrap();
+    std::fs::write(root.join("body.txt"), "Read from the caller's dir\n").unwrap();
+    let id = sb.create_with(
+        sb.tix([
+            "-C",
+            "store",
+            "create",
+            "--customer",
+            "ann@example.com",
+            "--subject",
+            "Relative paths",
+            "-F",
+            "body.txt",
+            "--attach",
+            "notes.log",
+        ])
+        .in_dir(&root),
+    );
+    let created = &sb.entries(&id)[0];
+    assert_eq!(created["body"], "Read from the store dir\n", "{created}");
+    sb.tix(["-C", "store", "comment", &id, "-F", "body.txt"])
+        .in_dir(&root)
+        .ok();
+    let note = sb
+        .entries(&id)
+        .into_iter()
+        .find(|e| e["kind"] == "note")
+        .unwrap();
+    assert_eq!(note["body"], "Read from the store dir\n", "{note}");
+    let mbox = "From ann@example.com Mon Jan  5 10:00:00 2026\n\
+                From: Ann <ann@example.com>\n\
+                To: support@example.com\n\
+                Subject: By mbox\n\
+                Message-ID: <dash-c@example.com>\n\
+                Date: Mon, 5 Jan 2026 10:00:00 +0000\n\
+                \n\
+                Hello\n";
+    std::fs::write(sb.dir.join("in.mbox"), mbox).unwrap();
+    sb.tix(["-C", "store", "import", "mbox", "in.mbox"])
+        .in_dir(&root)
+        .ok();
+    assert!(sb.ok(["list", "--format", "json"]).contains("By mbox"));
+}
+
 #[test]
 fn invalid_utf8_in_the_config_is_invalid_input_naming_the_file() {
     let sb = Sandbox::init();

@@ -27,6 +27,7 @@ mod schema;
 mod sla;
 mod split_index;
 mod store_recovery;
+mod sync;
 mod tick;
 mod trust_misc;
 

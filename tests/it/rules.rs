@@ -464,3 +464,62 @@ fn a_ticket_opened_by_one_mail_has_one_message_in_templates() {
         .unwrap();
     check(reply["body"].as_str().unwrap());
 }
+
+/// Six tickets older than the newest assigned one, escalated one by one
+/// to a group of two: round-robin takes turns over the escalations, it
+/// does not restart after the newest ticket's agent every time.
+#[test]
+fn round_robin_takes_turns_over_escalations_of_older_tickets() {
+    let sb = team("rule: round-robin\ngroup: first-line");
+    sb.set_config(
+        "groups",
+        "[{name: first-line, agents: [alice]}, {name: second-line, agents: [bob, carol]}]",
+    );
+    let older: Vec<String> = (0..6).map(|n| create(&sb, &format!("Older {n}"))).collect();
+    create(&sb, "Newest");
+    let mut got = Vec::new();
+    for id in &older {
+        sb.change(["escalate", id, "-m", "Needs second line"]);
+        got.push(assignee(&sb, id).unwrap());
+    }
+    assert_eq!(got, ["bob", "carol", "bob", "carol", "bob", "carol"]);
+}
+
+/// The same when `tix tick` escalates six breached tickets in one pass.
+#[test]
+fn round_robin_takes_turns_over_one_ticks_escalations() {
+    let sb = team("rule: round-robin\ngroup: first-line");
+    sb.set_config(
+        "groups",
+        "[{name: first-line, agents: [alice]}, {name: second-line, agents: [bob, carol]}]",
+    );
+    sb.set_config(
+        "sla",
+        "{normal: {first_response: 1h}, on_breach: [{escalate: second-line}]}",
+    );
+    let ids: Vec<String> = (0..6)
+        .map(|n| {
+            sb.create_with(
+                sb.tix([
+                    "create",
+                    "--customer",
+                    "ann@example.org",
+                    "--subject",
+                    &format!("Breached {n}"),
+                    "-m",
+                    "x",
+                ])
+                .now("2026-11-02T09:00:00Z"),
+            )
+        })
+        .collect();
+    sb.tix(["tick"]).now("2026-11-02T12:00:00Z").ok();
+    let mut loads = std::collections::BTreeMap::new();
+    for id in &ids {
+        *loads.entry(assignee(&sb, id).unwrap()).or_insert(0) += 1;
+    }
+    assert_eq!(
+        loads,
+        [("bob".to_string(), 3), ("carol".to_string(), 3)].into()
+    );
+}

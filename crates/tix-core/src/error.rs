@@ -33,6 +33,12 @@ pub enum ErrorKind {
     Network,
     /// A mail server refused the user name or password. Exit code 12.
     AuthFailed,
+    /// `tix sync`: the git remote could not be reached (name, network,
+    /// no repository there). Exit code 13.
+    RemoteUnreachable,
+    /// `tix sync`: the git remote refused the credentials (ssh key,
+    /// password, token). Exit code 14.
+    RemoteAuthFailed,
     /// `tix import eml`: the message was refused (sysexits EX_DATAERR, 65).
     MailRefused,
     /// `tix import eml`: the store is busy or unavailable; the MTA should
@@ -55,6 +61,8 @@ impl ErrorKind {
             ErrorKind::CheckFailed => 10,
             ErrorKind::Network => 11,
             ErrorKind::AuthFailed => 12,
+            ErrorKind::RemoteUnreachable => 13,
+            ErrorKind::RemoteAuthFailed => 14,
             ErrorKind::MailRefused => 65,
             ErrorKind::MailTempFail => 75,
         }

@@ -16,7 +16,8 @@ pub enum Rule {
     /// Left unassigned.
     #[default]
     None,
-    /// The next available agent after the one assigned the newest ticket.
+    /// The next available agent after the one given the latest
+    /// assignment (new tickets, escalations and tick's assignments alike).
     RoundRobin,
     /// Any available agent.
     Random,
@@ -40,7 +41,7 @@ impl Rule {
 pub struct TeamState {
     /// Active (not closed) tickets per agent handle.
     pub loads: BTreeMap<String, usize>,
-    /// The agent of the newest ticket that has one, for round-robin.
+    /// The agent of the latest assignment, for round-robin.
     pub newest: Option<(Timestamp, String)>,
     /// Agents away now, with when they are back (None: until further
     /// notice).
@@ -48,18 +49,19 @@ pub struct TeamState {
 }
 
 impl TeamState {
-    /// Counts a ticket of `agent` created at `created`; `active` when it is
-    /// not closed.
-    pub fn count(&mut self, agent: &str, created: Timestamp, active: bool) {
+    /// Counts a ticket of `agent`, assigned to them at `assigned`;
+    /// `active` when it is not closed.
+    pub fn count(&mut self, agent: &str, assigned: Timestamp, active: bool) {
         if active {
             *self.loads.entry(agent.to_string()).or_default() += 1;
         }
-        if self.newest.as_ref().is_none_or(|(t, _)| *t <= created) {
-            self.newest = Some((created, agent.to_string()));
+        if self.newest.as_ref().is_none_or(|(t, _)| *t <= assigned) {
+            self.newest = Some((assigned, agent.to_string()));
         }
     }
 
-    /// Counts a ticket just assigned to `agent` (created at `at`).
+    /// Counts a ticket just assigned to `agent` (at `at`, the time of the
+    /// assignment, whatever the ticket's age).
     pub fn record(&mut self, agent: &str, at: Timestamp) {
         self.count(agent, at, true);
     }
@@ -95,7 +97,7 @@ pub fn choose(
             .min_by_key(|a| (load(a), members.iter().position(|m| m == **a)))
             .map(|a| (*a).clone()),
         Rule::RoundRobin => {
-            // After the newest ticket's agent, in the group's order,
+            // After the latest assignment's agent, in the group's order,
             // wrapping; the first member when there is none.
             let start = state
                 .newest

@@ -50,15 +50,15 @@ pub fn check_availability(store: &Store) -> Result<Vec<String>> {
 pub fn team_state(store: &Store, now: Timestamp) -> Result<TeamState> {
     let mut state = TeamState::default();
     let rows = store.list_rows()?;
-    let mut load = |assignee: &str, status: Status, created: Option<Timestamp>| {
-        if let Some(at) = created {
+    let mut load = |assignee: &str, status: Status, assigned: Option<Timestamp>| {
+        if let Some(at) = assigned {
             state.count(assignee, at, status != Status::Closed);
         }
     };
     let mut select = |rows: &crate::store::ListRows| -> Result<()> {
         rows.select(|r| {
             if let Some(a) = r.assignee {
-                load(a, r.status, r.created_at);
+                load(a, r.status, r.assigned_at.or(r.created_at));
             }
             false
         })

@@ -106,7 +106,7 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
             )?
             .is_some()
             {
-                team.record(agent, ticket.created_at.unwrap_or(now));
+                team.record(agent, now);
             }
         }
         let Some(rule) = &config.auto_close else {
@@ -180,7 +180,7 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
         store,
         &mut batch,
         &actor,
-        &team,
+        &mut team,
         clocks,
         &mut done,
         &mut outgoing,
@@ -280,7 +280,7 @@ fn sla_actions(
     store: &Store,
     batch: &mut Batch<'_>,
     actor: &Actor,
-    team: &crate::domain::assign::TeamState,
+    team: &mut crate::domain::assign::TeamState,
     clocks: Vec<sla::SlaClock>,
     done: &mut Ticked,
     outgoing: &mut Vec<Outgoing>,
@@ -324,6 +324,7 @@ fn sla_actions(
             clock.state.due_at.to_short_utc()
         );
         let mut did = Vec::new();
+        let mut assigned = None;
         let planned = batch.append(actor, clock.ticket, "sla", |t| {
             if t.sla_marks.contains(&mark) || !t.is_open() {
                 return Ok(Vec::new());
@@ -371,6 +372,7 @@ fn sla_actions(
                                 Event::Assign { to: agent.clone() },
                                 format!("Assigned on escalation to {group}.\n"),
                             ));
+                            assigned.clone_from(&agent);
                         }
                         did.push(format!("escalated to {group}"));
                     }
@@ -393,6 +395,10 @@ fn sla_actions(
         let action = format!("SLA {target} {standing}: {}", did.join(", "));
         if note(done, clock.ticket, &action, &why, planned)?.is_none() {
             continue;
+        }
+        // The next escalation in this pass takes the next turn.
+        if let Some(agent) = &assigned {
+            team.record(agent, now);
         }
         // The notification shows the ticket as the SLA rule left it, and is
         // recorded in the same commit.

@@ -1,7 +1,7 @@
 //! Reading the store's git history: one ticket's log, and the check that
 //! no commit ever modified or deleted an entry.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use git2::{Commit, Delta, DiffOptions, Oid, Sort};
@@ -57,7 +57,10 @@ impl Store {
     }
 
     /// Commits that changed the ticket, newest first. A merge is listed only
-    /// when it differs from every parent, as `git log -- <path>` does.
+    /// when it holds something of the ticket that none of its parents had
+    /// (a hand-made change while merging): entries are files that are only
+    /// added, so an ordinary merge, `tix sync`'s included, brings nothing
+    /// of its own and the commits that wrote the entries are listed anyway.
     pub fn ticket_log(&self, id: &TicketId) -> Result<Vec<CommitInfo>> {
         let path = self.repo_path(&Store::ticket_dir(id));
         let mut out = Vec::new();
@@ -71,8 +74,12 @@ impl Store {
                 commit.parents().map(|p| tree_id_at(&p, &path)).collect();
             let changed = if parents.is_empty() {
                 mine.is_some()
+            } else if parents.contains(&mine) {
+                false
+            } else if parents.len() > 1 {
+                self.merge_adds_to(mine, &parents)
             } else {
-                parents.iter().all(|p| *p != mine)
+                true
             };
             if changed {
                 let author = commit.author();
@@ -198,6 +205,35 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+impl Store {
+    /// Whether a merge's ticket tree `mine` is anything other than the
+    /// union of its parents' ticket trees.
+    fn merge_adds_to(&self, mine: Option<Oid>, parents: &[Option<Oid>]) -> bool {
+        let files = |tree: Option<Oid>| -> Option<BTreeSet<(String, Oid)>> {
+            let mut out = BTreeSet::new();
+            let Some(tree) = tree else { return Some(out) };
+            let tree = self.repo.find_tree(tree).ok()?;
+            tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+                if entry.kind() == Some(git2::ObjectType::Blob) {
+                    out.insert((format!("{dir}{}", entry.name().unwrap_or("")), entry.id()));
+                }
+                git2::TreeWalkResult::Ok
+            })
+            .ok()?;
+            Some(out)
+        };
+        let union = parents.iter().try_fold(BTreeSet::new(), |mut all, p| {
+            all.extend(files(*p)?);
+            Some(all)
+        });
+        // Unreadable trees: list the merge rather than hide a change.
+        match (files(mine), union) {
+            (Some(merged), Some(union)) => merged != union,
+            _ => true,
+        }
     }
 }
 

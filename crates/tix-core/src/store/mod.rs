@@ -8,7 +8,8 @@
 //! (catching up after a writer that was killed), `lock` (the store lock),
 //! `index` (the derived ticket index), `history`, and `git` for what lies
 //! below (git's index and split index, packs, trees, git's lock files and
-//! operation state, running git itself).
+//! operation state, running git itself), and `sync` (exchanging work
+//! with the team's remote).
 
 mod commit;
 mod git;
@@ -20,6 +21,7 @@ mod lock;
 mod names;
 mod open;
 mod read;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -34,6 +36,7 @@ pub use layout::{CONFIG_PATH, FILES_DIR, QUARANTINE_DIR, TICKETS_DIR};
 pub use lock::StoreLock;
 pub use names::{TagSource, random_id, random_tag};
 pub(crate) use read::tickets_in_shard;
+pub use sync::{ChangedTicket, NotApplied, Overrun, SyncOptions, SyncReport};
 
 /// A file inside a ticket that could not be read as an entry.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -118,7 +118,9 @@ impl Known {
         let mut tickets = HashMap::new();
         let mut participants = HashMap::new();
         for t in index.tickets() {
-            if let (Some(agent), Some(at)) = (&t.ticket.assignee, t.ticket.created_at) {
+            if let (Some(agent), Some(at)) =
+                (&t.ticket.assignee, t.assigned_at.or(t.ticket.created_at))
+            {
                 team.count(agent, at, t.ticket.status != Status::Closed);
             }
             tickets.insert(t.ticket.id, t.ticket.clone());

@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, HashMap};
 use git2::ObjectType;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Event, LinkRel, Ticket, TicketFacts, TicketId, fold};
+use crate::domain::{Event, LinkRel, Ticket, TicketFacts, TicketId, Timestamp, fold};
 use crate::error::{Remedy, Result};
 use crate::store::layout::{INDEX_LINKS_FILE, INDEX_SUMMARY_FILE, TICKET_INDEX_DIR, TICKETS_DIR};
 use crate::store::{Problem, Store};
@@ -53,6 +53,10 @@ pub struct IndexedTicket {
     /// Lower-case addresses of the customer, Cc, and everyone whose
     /// message is in the ticket.
     pub participants: Vec<String>,
+    /// When the ticket was last given to an agent (its last applied
+    /// `assign` to someone): round-robin takes turns over assignments,
+    /// not over ticket creation.
+    pub assigned_at: Option<Timestamp>,
     /// What reports need (the times of responses, closes, status
     /// changes), still encoded: reading the index copies these bytes, and
     /// only reports decode them.
@@ -153,7 +157,13 @@ impl IndexedTicket {
             .map(|p| p.email.to_ascii_lowercase())
             .collect();
         let mut message_ids = Vec::new();
+        let mut assigned_at = None;
         for item in &trail {
+            if let Event::Assign { to: Some(_) } = &item.entry.event
+                && item.not_applied.is_none()
+            {
+                assigned_at = Some(item.entry.at);
+            }
             if let Event::Message { from, .. } = &item.entry.event
                 && !item.outsider
             {
@@ -169,6 +179,7 @@ impl IndexedTicket {
                 crate::Error::internal(format!("cannot encode ticket facts: {e}")).with_source(e)
             })?;
         Ok(IndexedTicket {
+            assigned_at,
             facts,
             ticket,
             problems: files.problems,

@@ -31,6 +31,8 @@ pub struct ListRow<'a> {
     /// The ticket's own links, so `show` finds the tickets linking to one
     /// from the summary alone.
     pub links: Vec<(LinkRel, TicketId)>,
+    /// See [`IndexedTicket::assigned_at`](super::IndexedTicket::assigned_at).
+    pub assigned_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -83,6 +85,7 @@ impl<'a> ListRow<'a> {
             plain: false,
             snoozed_until: ticket.snoozed_until,
             links: ticket.links.iter().map(|l| (l.rel, l.target)).collect(),
+            assigned_at: t.assigned_at,
         };
         let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
         row.plain = plain(row.subject)
