@@ -283,7 +283,6 @@ impl<'s> Importer<'s> {
         if m.complete {
             return self.import(&m.bytes, &m.source);
         }
-        let now = crate::ops::now()?;
         let limit = self.config.mail.max_message_bytes;
         let size = match m.size {
             Some(size) => format!("{size} bytes"),
@@ -296,7 +295,7 @@ impl<'s> Importer<'s> {
         );
         let head = m.head();
         let record_size = m.size.unwrap_or(m.bytes.len() as u64);
-        let action = self.quarantine_as(head, &m.source, &reason, record_size, true, now)?;
+        let action = self.quarantine_as(head, &reason, record_size, true)?;
         let outcome = MessageOutcome {
             source: m.source.clone(),
             message_id: None,
@@ -424,7 +423,7 @@ impl<'s> Importer<'s> {
                 raw.len(),
                 self.config.mail.max_message_bytes
             );
-            let action = self.quarantine(raw, source, &reason, now)?;
+            let action = self.quarantine(raw, &reason)?;
             return Ok(outcome(None, String::new(), action));
         }
         // mail-parser is trusted not to panic, but one bad message must not
@@ -432,7 +431,7 @@ impl<'s> Importer<'s> {
         let mail = match parse_guarded(raw, &self.own, self.config.mail.max_parts) {
             Ok(mail) => mail,
             Err(reason) => {
-                let action = self.quarantine(raw, source, &reason, now)?;
+                let action = self.quarantine(raw, &reason)?;
                 return Ok(outcome(None, String::new(), action));
             }
         };
@@ -445,7 +444,7 @@ impl<'s> Importer<'s> {
             &self.config,
             now,
         );
-        let action = self.carry_out(decision, &mail, raw, source, now)?;
+        let action = self.carry_out(decision, &mail, raw, now)?;
         Ok(outcome(
             Some(mail.message_id.clone()),
             mail.subject.clone(),
@@ -459,7 +458,6 @@ impl<'s> Importer<'s> {
         decision: Route,
         mail: &InboundMail,
         raw: &[u8],
-        source: &str,
         now: Timestamp,
     ) -> Result<Action> {
         let from = || route::sender(mail).ok_or_else(|| Error::internal("routed without a sender"));
@@ -467,7 +465,7 @@ impl<'s> Importer<'s> {
             Route::Duplicate { ticket } => Action::Duplicate {
                 ticket: Some(ticket),
             },
-            Route::Quarantine { reason } => self.quarantine(raw, source, &reason, now)?,
+            Route::Quarantine { reason } => self.quarantine(raw, &reason)?,
             Route::Skip { noise, reason } => Action::Skipped { noise, reason },
             Route::Blacklisted { sender } => Action::Blacklisted { sender },
             Route::Note { ticket, noise } => {
@@ -501,7 +499,7 @@ impl<'s> Importer<'s> {
                     self.append(ticket, vec![write::bounce_delivery(entry, body)])?;
                     Action::Noted { ticket, noise }
                 }
-                None => return self.carry_out(*otherwise, mail, raw, source, now),
+                None => return self.carry_out(*otherwise, mail, raw, now),
             },
             Route::FollowUp { ticket, kind } => {
                 let reopened = self.write_follow_up(ticket, mail, raw, &from()?, kind, now)?;
@@ -696,14 +694,8 @@ impl<'s> Importer<'s> {
         Ok(reopened)
     }
 
-    fn quarantine(
-        &mut self,
-        raw: &[u8],
-        source: &str,
-        reason: &str,
-        now: Timestamp,
-    ) -> Result<Action> {
-        self.quarantine_as(raw, source, reason, raw.len() as u64, false, now)
+    fn quarantine(&mut self, raw: &[u8], reason: &str) -> Result<Action> {
+        self.quarantine_as(raw, reason, raw.len() as u64, false)
     }
 
     /// Quarantines `raw`; `truncated` when it is only the header of a
@@ -711,11 +703,9 @@ impl<'s> Importer<'s> {
     fn quarantine_as(
         &mut self,
         raw: &[u8],
-        source: &str,
         reason: &str,
         size: u64,
         truncated: bool,
-        now: Timestamp,
     ) -> Result<Action> {
         let name = quarantine::name_of(raw);
         if !self.known.quarantined.insert(name.clone()) {
@@ -724,7 +714,6 @@ impl<'s> Importer<'s> {
         // What follows from the message alone, so that the same message
         // quarantined on two clones gives the same file and their merge
         // does not conflict; where and when it came is in the commit.
-        let _ = (source, now);
         let record = QuarantineRecord {
             format: 1,
             at: None,
