@@ -1,20 +1,18 @@
 //! `tix list`: tickets matching filters, newest activity first.
 
-use std::borrow::{Borrow, Cow};
-use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use clap::{Args, ValueEnum};
 
-use crate::ui::output::{self, print, warn};
-use tix_core::domain::sla::Standing;
-use tix_core::domain::{Status, Ticket, TicketId, TicketView, Timestamp};
+use crate::ui::output::{self, print};
+use tix_core::domain::{TicketView, Timestamp};
 use tix_core::error::Result;
 use tix_core::ops;
-use tix_core::rules::sla;
+use tix_core::query::Filter;
+use tix_core::query::list::{self, ListOptions, Listed};
 use tix_core::store::ListRow;
 
-use super::prelude::{Ctx, Filter, ListFormat, ListOutput, TicketFilterArgs, when};
+use super::prelude::{Ctx, ListFormat, ListOutput, TicketFilterArgs, when};
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
@@ -77,6 +75,20 @@ pub enum SortKey {
     Sla,
 }
 
+impl From<SortKey> for list::SortKey {
+    fn from(v: SortKey) -> list::SortKey {
+        match v {
+            SortKey::Updated => list::SortKey::Updated,
+            SortKey::Created => list::SortKey::Created,
+            SortKey::Priority => list::SortKey::Priority,
+            SortKey::Status => list::SortKey::Status,
+            SortKey::Id => list::SortKey::Id,
+            SortKey::Subject => list::SortKey::Subject,
+            SortKey::Sla => list::SortKey::Sla,
+        }
+    }
+}
+
 /// Tickets by the state of their SLA clocks.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SlaFilter {
@@ -88,23 +100,21 @@ pub enum SlaFilter {
     Running,
 }
 
+impl From<SlaFilter> for list::SlaFilter {
+    fn from(v: SlaFilter) -> list::SlaFilter {
+        match v {
+            SlaFilter::Breached => list::SlaFilter::Breached,
+            SlaFilter::AtRisk => list::SlaFilter::AtRisk,
+            SlaFilter::Running => list::SlaFilter::Running,
+        }
+    }
+}
+
 pub fn cmd_list(ctx: &Ctx, args: ListArgs) -> Result<()> {
     let store = ctx.store()?;
     let now = ops::now()?;
-    let base = Filter::from_args(ctx, &store, &args.filter)?;
+    let base = args.filter.resolve(ctx, &store)?;
     let filter = Filter {
-        // `list` leaves closed tickets out unless asked.
-        statuses: if args.all {
-            Status::ALL.to_vec()
-        } else if base.statuses.is_empty() {
-            Status::ALL
-                .iter()
-                .copied()
-                .filter(|s| *s != Status::Closed)
-                .collect()
-        } else {
-            base.statuses.clone()
-        },
         created: (
             when("created-since", args.created_since.as_deref(), now)?,
             when("created-until", args.created_until.as_deref(), now)?,
@@ -114,159 +124,24 @@ pub fn cmd_list(ctx: &Ctx, args: ListArgs) -> Result<()> {
             when("updated-until", args.updated_until.as_deref(), now)?,
         ),
         text: args.text.as_deref().map(str::to_lowercase),
-        // Snoozed tickets stay out of the default list until they wake.
-        snoozed: if args.all {
-            None
-        } else {
-            Some((now, args.snoozed))
-        },
         ..base
     };
-
-    let bodies = |id: TicketId| -> Vec<String> {
-        // Bodies are in neither the index nor the rows: read only for a
-        // text search, and only for tickets every other filter kept.
-        store
-            .read_ticket(&id)
-            .map(|files| {
-                files
-                    .entries
-                    .iter()
-                    .filter(|e| e.entry.event.has_text())
-                    .map(|e| e.entry.body.to_lowercase())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    // SLA clocks, when sorting or filtering by them: the worst standing
-    // and the earliest deadline of each ticket's running clocks.
     let format = output::list_format(args.output.format);
-    let by_sla = args.sort == SortKey::Sla || args.sla.is_some();
-    // The full index, loaded once: JSON shows whole tickets, and the SLA
-    // clocks are computed from it.
-    let index = if format == ListFormat::Json || by_sla {
-        Some(store.index()?)
-    } else {
-        None
+    let options = ListOptions {
+        filter,
+        all: args.all,
+        snoozed: args.snoozed,
+        sla: args.sla.map(Into::into),
+        sort: args.sort.into(),
+        reverse: args.reverse,
+        limit: args.limit,
+        whole_tickets: format == ListFormat::Json,
+        now,
     };
-    let sla: HashMap<TicketId, (Standing, Timestamp)> =
-        if let (true, Some(index)) = (by_sla, &index) {
-            let mut map: HashMap<TicketId, (Standing, Timestamp)> = HashMap::new();
-            for c in sla::clocks_in(store.config(), index, now)? {
-                let e = map
-                    .entry(c.ticket)
-                    .or_insert((c.standing(), c.state.due_at));
-                e.0 = e.0.max(c.standing());
-                e.1 = e.1.min(c.state.due_at);
-            }
-            map
-        } else {
-            HashMap::new()
-        };
-    let sla_ok = |id: TicketId| match args.sla {
-        None => true,
-        Some(SlaFilter::Running) => sla.contains_key(&id),
-        Some(SlaFilter::AtRisk) => sla.get(&id).is_some_and(|(s, _)| *s >= Standing::Warning),
-        Some(SlaFilter::Breached) => sla.get(&id).is_some_and(|(s, _)| *s == Standing::Breached),
-    };
-    let sla_key = |id: TicketId| {
-        sla.get(&id)
-            .map(|(s, due)| (false, *s != Standing::Breached, Some(*due)))
-            .unwrap_or((true, true, None))
-    };
-    if format == ListFormat::Json {
-        let index = match index {
-            Some(index) => index,
-            None => store.index()?,
-        };
-        let mut tickets: Vec<&Ticket> = index
-            .tickets()
-            .filter(|indexed| {
-                for p in &indexed.problems {
-                    warn_skipped(&p.path, &p.message);
-                }
-                sla_ok(indexed.ticket.id)
-                    && filter.matches(&indexed.ticket, || bodies(indexed.ticket.id))
-            })
-            .map(|indexed| &indexed.ticket)
-            .collect();
-        if args.sort == SortKey::Sla {
-            tickets.sort_by_cached_key(|t| (sla_key(t.id), t.id));
-        }
-        arrange::<Ticket, _>(&mut tickets, &args);
-        let result = print(&output::json(&tickets)?);
-        drop(tickets);
-        // The process ends right after this; freeing every ticket one by
-        // one would only cost time (a tenth of a list at 100,000 tickets).
-        std::mem::forget(index);
-        return result;
-    }
-    let keep = |row: &ListRow<'_>| {
-        for (path, message) in &row.problems {
-            warn_skipped(path, message);
-        }
-        sla_ok(row.id) && filter.matches(row, || bodies(row.id))
-    };
-    // Not needed any more; freeing it would only cost time.
-    std::mem::forget(index);
-    let mut rows = store.list_rows()?;
-    let picked = match rows.select(keep) {
-        Ok(picked) => picked,
-        Err(_) => {
-            // Unreadable rows are derived data: build them again.
-            rows = store.rebuild_list_rows()?;
-            rows.select(keep)?
-        }
-    };
-    // Rows are large: sorting references moves far fewer bytes.
-    let mut picked: Vec<&ListRow<'_>> = picked.iter().collect();
-    if args.sort == SortKey::Sla {
-        picked.sort_by_cached_key(|r| (sla_key(r.id), r.id));
-    }
-    arrange::<ListRow<'_>, _>(&mut picked, &args);
-    render(&picked, format, args.wide)
-}
-
-fn warn_skipped(path: &str, message: &str) {
-    warn(&format!("{path}: {message} (entry skipped)"));
-}
-
-/// Sorts, reverses and limits as asked. Every key ends with the id, so the
-/// order is total and the same on every run.
-fn arrange<V: TicketView + ?Sized, T: Borrow<V>>(items: &mut Vec<T>, args: &ListArgs) {
-    // Keys computed once per ticket: comparing through the view costs
-    // more than the sort itself at 100,000 tickets.
-    match args.sort {
-        SortKey::Updated => items.sort_by_cached_key(|t| {
-            let t: &V = t.borrow();
-            (Reverse(t.updated_at()), t.id())
-        }),
-        SortKey::Created => items.sort_by_cached_key(|t| {
-            let t: &V = t.borrow();
-            (Reverse(t.created_at()), t.id())
-        }),
-        SortKey::Priority => items.sort_by_cached_key(|t| {
-            let t: &V = t.borrow();
-            (Reverse(t.priority()), Reverse(t.updated_at()), t.id())
-        }),
-        SortKey::Status => items.sort_by_cached_key(|t| {
-            let t: &V = t.borrow();
-            (t.status(), Reverse(t.updated_at()), t.id())
-        }),
-        SortKey::Id => items.sort_by_cached_key(|t| Borrow::<V>::borrow(t).id()),
-        // Sorted by the caller, which has the clocks.
-        SortKey::Sla => {}
-        SortKey::Subject => items.sort_by_cached_key(|t| {
-            let t: &V = t.borrow();
-            (t.subject().to_lowercase(), t.id())
-        }),
-    }
-    if args.reverse {
-        items.reverse();
-    }
-    if let Some(n) = args.limit {
-        items.truncate(n);
-    }
+    list::list(&store, &options, |listed| match listed {
+        Listed::Tickets(tickets) => print(&output::json(&tickets)?),
+        Listed::Rows(rows) => render(&rows, format, args.wide),
+    })
 }
 
 const HEADER: [&str; 9] = [

@@ -11,9 +11,10 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::ui::{complete, input, output};
 use tix_core::domain::time::parse_when;
-use tix_core::domain::{Config, FieldValue, Priority, Status, TicketId, TicketView, Timestamp};
+use tix_core::domain::{Config, FieldValue, Priority, Status, TicketId, Timestamp};
 use tix_core::error::{Error, Result};
 use tix_core::ops::{self, Actor, Draft, NewAttachment, Outcome};
+use tix_core::query::Filter;
 use tix_core::store::Store;
 
 pub use crate::ui::output::{ListFormat, TextFormat};
@@ -348,47 +349,23 @@ impl From<PriorityValue> for Priority {
     }
 }
 
-/// Filters, resolved against the store and the clock. The default lets
-/// every ticket through.
-#[derive(Clone, Debug, Default)]
-pub struct Filter {
-    /// Only these statuses; empty: any.
-    pub statuses: Vec<Status>,
-    /// `Some(None)`: only unassigned tickets.
-    pub assignee: Option<Option<String>>,
-    /// Lower case; matched against the customer's and Cc's names and addresses.
-    pub customer: Option<String>,
-    /// All must be present.
-    pub tags: Vec<String>,
-    /// Only these priorities; empty: any.
-    pub priorities: Vec<Priority>,
-    pub fields: Vec<(String, FieldValue)>,
-    pub created: (Option<Timestamp>, Option<Timestamp>),
-    pub updated: (Option<Timestamp>, Option<Timestamp>),
-    /// Lower case; matched against the subject and the text of entries.
-    pub text: Option<String>,
-    /// `Some((now, false))`: leave out tickets snoozed at `now`;
-    /// `Some((now, true))`: only those.
-    pub snoozed: Option<(Timestamp, bool)>,
-}
-
-impl Filter {
-    /// The filters given as [`TicketFilterArgs`]; times and text are the
+impl TicketFilterArgs {
+    /// The filters as the core takes them; times and text are the
     /// caller's.
-    pub fn from_args(ctx: &Ctx, store: &Store, args: &TicketFilterArgs) -> Result<Filter> {
+    pub fn resolve(&self, ctx: &Ctx, store: &Store) -> Result<Filter> {
         Ok(Filter {
-            statuses: args.status.iter().map(|s| (*s).into()).collect(),
+            statuses: self.status.iter().map(|s| (*s).into()).collect(),
             assignee: assignee(
                 ctx,
                 store,
-                args.assignee.as_deref(),
-                args.mine,
-                args.unassigned,
+                self.assignee.as_deref(),
+                self.mine,
+                self.unassigned,
             )?,
-            customer: args.customer.as_deref().map(str::to_lowercase),
-            tags: args.tags.clone(),
-            priorities: args.priority.iter().map(|p| (*p).into()).collect(),
-            fields: parse_field_args(store.config(), &args.fields)?,
+            customer: self.customer.as_deref().map(str::to_lowercase),
+            tags: self.tags.clone(),
+            priorities: self.priority.iter().map(|p| (*p).into()).collect(),
+            fields: parse_field_args(store.config(), &self.fields)?,
             ..Filter::default()
         })
     }
@@ -418,7 +395,7 @@ pub fn future_time(flag: &str, value: &str, now: Timestamp) -> Result<Timestamp>
 }
 
 /// Resolves `--assignee AGENT` (handle or address), `--mine` and
-/// `--unassigned` into [`Filter::assignee`].
+/// `--unassigned` into the filter's assignee.
 pub fn assignee(
     ctx: &Ctx,
     store: &Store,
@@ -436,52 +413,4 @@ pub fn assignee(
             .map(|a| ops::check_assignee(store.config(), a).map(Some))
             .transpose()?
     })
-}
-
-impl Filter {
-    /// Whether `t` passes. `bodies` gives the lower-cased text of the
-    /// ticket's entries; it is called only for a text search, and only
-    /// when every other filter passed.
-    pub fn matches(&self, t: &impl TicketView, bodies: impl FnOnce() -> Vec<String>) -> bool {
-        let in_range =
-            |v: Option<Timestamp>, (from, until): (Option<Timestamp>, Option<Timestamp>)| match v {
-                Some(v) => from.is_none_or(|f| v >= f) && until.is_none_or(|u| v < u),
-                None => from.is_none() && until.is_none(),
-            };
-        if !self.statuses.is_empty() && !self.statuses.contains(&t.status())
-            || !self.priorities.is_empty() && !self.priorities.contains(&t.priority())
-            || !self.tags.iter().all(|tag| t.has_tag(tag))
-            || !self.fields.iter().all(|(n, v)| t.field_is(n, v))
-            || !in_range(t.created_at(), self.created)
-            || !in_range(t.updated_at(), self.updated)
-        {
-            return false;
-        }
-        if let Some(a) = &self.assignee
-            && a.as_deref() != t.assignee()
-        {
-            return false;
-        }
-        if let Some((now, only)) = self.snoozed
-            && t.snoozed_until().is_some_and(|u| u > now) != only
-        {
-            return false;
-        }
-        if let Some(c) = &self.customer {
-            let hit = t.parties().iter().any(|(name, email)| {
-                email.to_lowercase().contains(c)
-                    || name.is_some_and(|n| n.to_lowercase().contains(c))
-            });
-            if !hit {
-                return false;
-            }
-        }
-        if let Some(text) = &self.text
-            && !t.subject().to_lowercase().contains(text)
-            && !bodies().iter().any(|b| b.contains(text))
-        {
-            return false;
-        }
-        true
-    }
 }

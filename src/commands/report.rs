@@ -11,15 +11,21 @@ use std::collections::BTreeMap;
 use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use crate::ui::output::{self, print, warn};
+use crate::ui::columns::Columns;
+use crate::ui::output::{self, print};
 use tix_core::domain::time::{parse_when_in, report_zone};
-use tix_core::domain::{Config, FieldValue, Priority, Status, TicketFacts, Timestamp};
+use tix_core::domain::{FieldValue, Priority, Status};
 use tix_core::error::{Error, Result};
 use tix_core::ops;
-use tix_core::report::{self, Ages, Bucketing, GroupBy, Period, human};
-use tix_core::store::{Store, TicketIndex};
+use tix_core::query::Filter;
+use tix_core::query::report::{self as query, ReportOptions};
+use tix_core::report::{
+    self, AgentRow, Ages, Breach, Bucketing, GroupBy, GroupRow, SlaAgent, SlaCounts, Summary,
+    TrendRow, human,
+};
+use tix_core::store::Store;
 
-use super::prelude::{Ctx, Filter, TicketFilterArgs};
+use super::prelude::{Ctx, TicketFilterArgs};
 
 #[derive(Subcommand, Debug)]
 pub enum ReportCommand {
@@ -92,8 +98,6 @@ pub enum ReportFormat {
     Csv,
 }
 
-/// The default period: this long before its end.
-const DEFAULT_DAYS: i64 = 30;
 /// Width of the trend bars, in cells.
 const BAR_WIDTH: usize = 12;
 
@@ -166,11 +170,11 @@ impl FilterEcho {
     }
 }
 
-/// What every report starts from.
+/// What every report starts from: the parsed arguments, and how they are
+/// echoed in the output.
 struct Setup {
     store: Store,
-    period: Period,
-    filter: Filter,
+    options: ReportOptions,
     echo: FilterEcho,
     format: ReportFormat,
 }
@@ -179,26 +183,18 @@ impl Setup {
     fn new(ctx: &Ctx, args: &ReportArgs) -> Result<Setup> {
         let store = ctx.store()?;
         let now = ops::now()?;
-        let parse = |flag: &str, v: &str| {
-            parse_when_in(v, now, report_zone())
-                .map_err(|e| Error::invalid(format!("--{flag}: {e}")))
+        let parse = |flag: &str, v: &Option<String>| {
+            v.as_deref()
+                .map(|v| {
+                    parse_when_in(v, now, report_zone())
+                        .map_err(|e| Error::invalid(format!("--{flag}: {e}")))
+                })
+                .transpose()
         };
-        let until = match &args.until {
-            Some(v) => parse("until", v)?,
-            None => now,
-        };
-        let since = match &args.since {
-            Some(v) => parse("since", v)?,
-            None => Timestamp::new(until.datetime() - chrono::TimeDelta::days(DEFAULT_DAYS)),
-        };
-        if since >= until {
-            return Err(Error::invalid(format!(
-                "the period is empty: --since {} is not before --until {}",
-                since.to_short_in(report_zone(), true),
-                until.to_short_in(report_zone(), true)
-            )));
-        }
-        let filter = Filter::from_args(ctx, &store, &args.filter)?;
+        let until = parse("until", &args.until)?;
+        let since = parse("since", &args.since)?;
+        let period = query::period(since, until, now)?;
+        let filter = args.filter.resolve(ctx, &store)?;
         let echo = FilterEcho::of(&filter);
         let format = args.format.unwrap_or(if output::stdout_is_terminal() {
             ReportFormat::Table
@@ -207,38 +203,10 @@ impl Setup {
         });
         Ok(Setup {
             store,
-            period: Period { since, until },
-            filter,
+            options: ReportOptions { period, filter },
             echo,
             format,
         })
-    }
-
-    fn index(&self) -> Result<TicketIndex> {
-        self.store.index()
-    }
-
-    /// The facts of the tickets the filters keep.
-    fn select(&self, index: &TicketIndex) -> Result<Vec<TicketFacts>> {
-        let mut problems = 0;
-        let kept = index
-            .tickets()
-            .filter(|t| {
-                problems += t.problems.len();
-                self.filter.matches(&t.ticket, Vec::new)
-            })
-            .map(|t| t.facts())
-            .collect::<Result<Vec<_>>>()?;
-        if problems > 0 {
-            warn(&format!(
-                "{problems} unreadable entry file(s) left out of the report; `tix check` lists them"
-            ));
-        }
-        Ok(kept)
-    }
-
-    fn config(&self) -> &Config {
-        self.store.config()
     }
 
     /// The table's first line: what, when, which tickets.
@@ -246,8 +214,8 @@ impl Setup {
         let filters = self.echo.text();
         format!(
             "{title} · {} → {} · filters: {}\n",
-            self.period.since.to_short_in(report_zone(), false),
-            self.period.until.to_short_in(report_zone(), true),
+            self.options.period.since.to_short_in(report_zone(), false),
+            self.options.period.until.to_short_in(report_zone(), true),
             if filters.is_empty() { "none" } else { &filters }
         )
     }
@@ -257,33 +225,39 @@ impl Setup {
         #[derive(Serialize)]
         struct Envelope<'a, T: Serialize> {
             report: &'a str,
-            period: &'a Period,
+            period: &'a report::Period,
             filters: &'a FilterEcho,
             #[serde(flatten)]
             body: T,
         }
         print(&output::json(&Envelope {
             report,
-            period: &self.period,
+            period: &self.options.period,
             filters: &self.echo,
             body,
         })?)
     }
 
     /// CSV with `since`, `until` and `filters` leading every row.
-    fn csv(&self, header: &[&str], rows: Vec<Vec<String>>) -> Result<()> {
-        let mut full_header = vec!["since", "until", "filters"];
-        full_header.extend_from_slice(header);
+    fn csv<R>(&self, columns: &Columns<'_, R>, rows: &[R]) -> Result<()> {
+        let mut header = vec!["since", "until", "filters"];
+        header.extend(columns.keys());
         let lead = [
-            self.period.since.to_rfc3339(),
-            self.period.until.to_rfc3339(),
+            self.options.period.since.to_rfc3339(),
+            self.options.period.until.to_rfc3339(),
             self.echo.text(),
         ];
-        let rows: Vec<Vec<String>> = rows
+        let rows: Vec<Vec<String>> = columns
+            .values(rows)
             .into_iter()
             .map(|r| lead.iter().cloned().chain(r).collect())
             .collect();
-        print(&output::csv(&full_header, &rows)?)
+        print(&output::csv(&header, &rows)?)
+    }
+
+    /// The table under the header line.
+    fn table<R>(&self, title: &str, columns: &Columns<'_, R>, rows: &[R]) -> Result<()> {
+        print(&format!("{}{}", self.header(title), columns.table(rows)))
     }
 }
 
@@ -299,204 +273,198 @@ fn duration(v: Option<i64>) -> String {
 
 fn summary(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let setup = Setup::new(ctx, &args)?;
-    let index = setup.index()?;
-    let facts = setup.select(&index)?;
-    let s = report::summary(&facts.iter().collect::<Vec<_>>(), &setup.period);
-    forget_index(index, facts);
-    let fr = &s.first_response;
-    let res = &s.resolution;
+    let s = query::summary(&setup.store, &setup.options)?;
+    let columns = summary_columns();
     match setup.format {
         ReportFormat::Json => setup.json("summary", &s),
-        ReportFormat::Csv => {
-            let mut header = vec!["created", "resolved", "reopened", "backlog_total"];
-            let age_keys: Vec<String> = Ages::KEYS.iter().map(|k| format!("backlog_{k}")).collect();
-            header.extend(age_keys.iter().map(String::as_str));
-            header.extend([
-                "first_response_tickets",
-                "first_response_answered",
-                "first_response_unanswered",
-                "first_response_median_seconds",
-                "first_response_mean_seconds",
-                "resolution_tickets",
-                "resolution_median_seconds",
-                "resolution_mean_seconds",
-                "resolution_median_seconds_excluding_waiting",
-                "resolution_mean_seconds_excluding_waiting",
-                "replies_count",
-                "replies_per_ticket",
-            ]);
-            let mut row = vec![
-                s.created.to_string(),
-                s.resolved.to_string(),
-                s.reopened.to_string(),
-                s.backlog.total.to_string(),
-            ];
-            row.extend(s.backlog.ages.counts().iter().map(|n| n.to_string()));
-            row.extend([
-                fr.tickets.to_string(),
-                fr.answered.to_string(),
-                fr.unanswered.to_string(),
-                secs(fr.median_seconds),
-                secs(fr.mean_seconds),
-                res.tickets.to_string(),
-                secs(res.median_seconds),
-                secs(res.mean_seconds),
-                secs(res.median_seconds_excluding_waiting),
-                secs(res.mean_seconds_excluding_waiting),
-                s.replies.count.to_string(),
+        ReportFormat::Csv => setup.csv(&columns, std::slice::from_ref(&s)),
+        ReportFormat::Table => print(&format!(
+            "{}{}",
+            setup.header("Summary"),
+            columns.transposed(["Metric", "Value"], &s)
+        )),
+    }
+}
+
+fn summary_columns() -> Columns<'static, Summary> {
+    let mut columns = Columns::new()
+        .both("created", "Created", |s: &Summary| s.created.to_string())
+        .both("resolved", "Resolved", |s| s.resolved.to_string())
+        .both("reopened", "Reopened", |s| s.reopened.to_string())
+        .both("backlog_total", "Backlog at the end", |s| {
+            s.backlog.total.to_string()
+        });
+    for (i, (key, label)) in Ages::KEYS.iter().zip(Ages::LABELS).enumerate() {
+        columns = columns.both(
+            format!("backlog_{key}"),
+            format!("  aged {label}"),
+            move |s| s.backlog.ages.counts()[i].to_string(),
+        );
+    }
+    columns
+        .machine("first_response_tickets", |s| {
+            s.first_response.tickets.to_string()
+        })
+        .machine("first_response_answered", |s| {
+            s.first_response.answered.to_string()
+        })
+        .machine("first_response_unanswered", |s| {
+            s.first_response.unanswered.to_string()
+        })
+        .each(
+            "first_response_median_seconds",
+            "First response, median",
+            |s| secs(s.first_response.median_seconds),
+            |s| duration(s.first_response.median_seconds),
+        )
+        .each(
+            "first_response_mean_seconds",
+            "First response, mean",
+            |s| secs(s.first_response.mean_seconds),
+            |s| duration(s.first_response.mean_seconds),
+        )
+        .shown("Unanswered", |s| {
+            format!(
+                "{} of {}",
+                s.first_response.unanswered, s.first_response.tickets
+            )
+        })
+        .both("resolution_tickets", "First closes in the period", |s| {
+            s.resolution.tickets.to_string()
+        })
+        .each(
+            "resolution_median_seconds",
+            "Resolution, median",
+            |s| secs(s.resolution.median_seconds),
+            |s| duration(s.resolution.median_seconds),
+        )
+        .each(
+            "resolution_mean_seconds",
+            "Resolution, mean",
+            |s| secs(s.resolution.mean_seconds),
+            |s| duration(s.resolution.mean_seconds),
+        )
+        .each(
+            "resolution_median_seconds_excluding_waiting",
+            "Resolution without pending/on-hold, median",
+            |s| secs(s.resolution.median_seconds_excluding_waiting),
+            |s| duration(s.resolution.median_seconds_excluding_waiting),
+        )
+        .each(
+            "resolution_mean_seconds_excluding_waiting",
+            "Resolution without pending/on-hold, mean",
+            |s| secs(s.resolution.mean_seconds_excluding_waiting),
+            |s| duration(s.resolution.mean_seconds_excluding_waiting),
+        )
+        .machine("replies_count", |s| s.replies.count.to_string())
+        .each(
+            "replies_per_ticket",
+            "Replies per ticket",
+            |s| {
                 s.replies
                     .per_ticket
                     .map(|p| p.to_string())
-                    .unwrap_or_default(),
-            ]);
-            setup.csv(&header, vec![row])
-        }
-        ReportFormat::Table => {
-            let row = |k: &str, v: String| vec![k.to_string(), v];
-            let mut rows = vec![
-                row("Created", s.created.to_string()),
-                row("Resolved", s.resolved.to_string()),
-                row("Reopened", s.reopened.to_string()),
-                row("Backlog at the end", s.backlog.total.to_string()),
-            ];
-            for (label, n) in Ages::LABELS.iter().zip(s.backlog.ages.counts()) {
-                rows.push(row(&format!("  aged {label}"), n.to_string()));
-            }
-            rows.extend([
-                row("First response, median", duration(fr.median_seconds)),
-                row("First response, mean", duration(fr.mean_seconds)),
-                row("Unanswered", format!("{} of {}", fr.unanswered, fr.tickets)),
-                row("First closes in the period", res.tickets.to_string()),
-                row("Resolution, median", duration(res.median_seconds)),
-                row("Resolution, mean", duration(res.mean_seconds)),
-                row(
-                    "Resolution without pending/on-hold, median",
-                    duration(res.median_seconds_excluding_waiting),
-                ),
-                row(
-                    "Resolution without pending/on-hold, mean",
-                    duration(res.mean_seconds_excluding_waiting),
-                ),
-                row(
-                    "Replies per ticket",
-                    s.replies
-                        .per_ticket
-                        .map_or_else(|| "—".to_string(), |p| format!("{p:.2}")),
-                ),
-            ]);
-            print(&format!(
-                "{}{}",
-                setup.header("Summary"),
-                output::table(&["Metric", "Value"], &rows)
-            ))
-        }
-    }
+                    .unwrap_or_default()
+            },
+            |s| {
+                s.replies
+                    .per_ticket
+                    .map_or_else(|| "—".to_string(), |p| format!("{p:.2}"))
+            },
+        )
 }
 
 fn agents(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let setup = Setup::new(ctx, &args)?;
-    let index = setup.index()?;
-    let facts = setup.select(&index)?;
-    let known: Vec<String> = setup
-        .config()
-        .agents
-        .iter()
-        .map(|a| a.handle.clone())
-        .collect();
-    let rows = report::agents(&facts.iter().collect::<Vec<_>>(), &setup.period, &known);
-    forget_index(index, facts);
+    let rows = query::agents(&setup.store, &setup.options)?;
+    let columns = Columns::new()
+        .both("agent", "Agent", |r: &AgentRow| r.agent.clone())
+        .both("assigned", "Assigned", |r| r.assigned.to_string())
+        .both("closed", "Closed", |r| r.closed.to_string())
+        .both("replies", "Replies", |r| r.replies.to_string())
+        .both("notes", "Notes", |r| r.notes.to_string())
+        .machine("first_responses", |r| r.first_responses.to_string())
+        .each(
+            "first_response_median_seconds",
+            "First response (median)",
+            |r| secs(r.first_response_median_seconds),
+            |r| duration(r.first_response_median_seconds),
+        )
+        .machine("responses", |r| r.responses.to_string())
+        .each(
+            "response_median_seconds",
+            "Response (median)",
+            |r| secs(r.response_median_seconds),
+            |r| duration(r.response_median_seconds),
+        )
+        .both("open_now", "Open now", |r| r.open_now.to_string());
     match setup.format {
         ReportFormat::Json => {
             #[derive(Serialize)]
             struct Body<'a> {
-                agents: &'a [report::AgentRow],
+                agents: &'a [AgentRow],
             }
             setup.json("agents", Body { agents: &rows })
         }
-        ReportFormat::Csv => setup.csv(
-            &[
-                "agent",
-                "assigned",
-                "closed",
-                "replies",
-                "notes",
-                "first_responses",
-                "first_response_median_seconds",
-                "responses",
-                "response_median_seconds",
-                "open_now",
-            ],
-            rows.iter()
-                .map(|r| {
-                    vec![
-                        r.agent.clone(),
-                        r.assigned.to_string(),
-                        r.closed.to_string(),
-                        r.replies.to_string(),
-                        r.notes.to_string(),
-                        r.first_responses.to_string(),
-                        secs(r.first_response_median_seconds),
-                        r.responses.to_string(),
-                        secs(r.response_median_seconds),
-                        r.open_now.to_string(),
-                    ]
-                })
-                .collect(),
-        ),
-        ReportFormat::Table => {
-            let table_rows: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.agent.clone(),
-                        r.assigned.to_string(),
-                        r.closed.to_string(),
-                        r.replies.to_string(),
-                        r.notes.to_string(),
-                        duration(r.first_response_median_seconds),
-                        duration(r.response_median_seconds),
-                        r.open_now.to_string(),
-                    ]
-                })
-                .collect();
-            print(&format!(
-                "{}{}",
-                setup.header("Agents"),
-                output::table(
-                    &[
-                        "Agent",
-                        "Assigned",
-                        "Closed",
-                        "Replies",
-                        "Notes",
-                        "First response (median)",
-                        "Response (median)",
-                        "Open now",
-                    ],
-                    &table_rows
-                )
-            ))
-        }
+        ReportFormat::Csv => setup.csv(&columns, &rows),
+        ReportFormat::Table => setup.table("Agents", &columns, &rows),
     }
 }
 
 fn trend(ctx: &Ctx, args: TrendArgs) -> Result<()> {
     let setup = Setup::new(ctx, &args.report)?;
-    let index = setup.index()?;
-    let facts = setup.select(&index)?;
     let (by, name) = match args.by {
         TrendBy::Day => (Bucketing::Day, "day"),
         TrendBy::Week => (Bucketing::Week, "week"),
         TrendBy::Month => (Bucketing::Month, "month"),
     };
-    let rows = report::trend(&facts.iter().collect::<Vec<_>>(), &setup.period, by);
-    forget_index(index, facts);
+    let rows = query::trend(&setup.store, &setup.options, by)?;
+    // Bars only for a person at a terminal; created and resolved share a
+    // scale so they compare.
+    let bars = setup.format == ReportFormat::Table && output::stdout_is_terminal();
+    let flow_max = rows
+        .iter()
+        .map(|r| r.created.max(r.resolved))
+        .max()
+        .unwrap_or(0);
+    let backlog_max = rows.iter().map(|r| r.backlog).max().unwrap_or(0);
+    let digits = flow_max.max(backlog_max).to_string().len();
+    let cell = move |n: usize, max: usize| {
+        if bars {
+            format!("{n:>digits$} {}", report::bar(n, max, BAR_WIDTH))
+        } else {
+            n.to_string()
+        }
+    };
+    let columns = Columns::new()
+        .both("bucket", "Bucket", |r: &TrendRow| r.bucket.clone())
+        .machine("start", |r| r.start.to_rfc3339())
+        .machine("end", |r| r.end.to_rfc3339())
+        .each(
+            "created",
+            "Created",
+            |r| r.created.to_string(),
+            move |r| cell(r.created, flow_max),
+        )
+        .each(
+            "resolved",
+            "Resolved",
+            |r| r.resolved.to_string(),
+            move |r| cell(r.resolved, flow_max),
+        )
+        .both("reopened", "Reopened", |r| r.reopened.to_string())
+        .each(
+            "backlog",
+            "Backlog",
+            |r| r.backlog.to_string(),
+            move |r| cell(r.backlog, backlog_max),
+        );
     match setup.format {
         ReportFormat::Json => {
             #[derive(Serialize)]
             struct Body<'a> {
                 by: &'a str,
-                buckets: &'a [report::TrendRow],
+                buckets: &'a [TrendRow],
             }
             setup.json(
                 "trend",
@@ -506,101 +474,53 @@ fn trend(ctx: &Ctx, args: TrendArgs) -> Result<()> {
                 },
             )
         }
-        ReportFormat::Csv => setup.csv(
-            &[
-                "bucket", "start", "end", "created", "resolved", "reopened", "backlog",
-            ],
-            rows.iter()
-                .map(|r| {
-                    vec![
-                        r.bucket.clone(),
-                        r.start.to_rfc3339(),
-                        r.end.to_rfc3339(),
-                        r.created.to_string(),
-                        r.resolved.to_string(),
-                        r.reopened.to_string(),
-                        r.backlog.to_string(),
-                    ]
-                })
-                .collect(),
-        ),
-        ReportFormat::Table => {
-            // Bars only for a person at a terminal; created and resolved
-            // share a scale so they compare.
-            let bars = output::stdout_is_terminal();
-            let flow_max = rows
-                .iter()
-                .map(|r| r.created.max(r.resolved))
-                .max()
-                .unwrap_or(0);
-            let backlog_max = rows.iter().map(|r| r.backlog).max().unwrap_or(0);
-            let digits = flow_max.max(backlog_max).to_string().len();
-            let cell = |n: usize, max: usize| {
-                if bars {
-                    format!("{n:>digits$} {}", report::bar(n, max, BAR_WIDTH))
-                } else {
-                    n.to_string()
-                }
-            };
-            let table_rows: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.bucket.clone(),
-                        cell(r.created, flow_max),
-                        cell(r.resolved, flow_max),
-                        r.reopened.to_string(),
-                        cell(r.backlog, backlog_max),
-                    ]
-                })
-                .collect();
-            print(&format!(
-                "{}{}",
-                setup.header(&format!("Trend by {name}")),
-                output::table(
-                    &["Bucket", "Created", "Resolved", "Reopened", "Backlog"],
-                    &table_rows
-                )
-            ))
-        }
+        ReportFormat::Csv => setup.csv(&columns, &rows),
+        ReportFormat::Table => setup.table(&format!("Trend by {name}"), &columns, &rows),
     }
 }
 
 fn breakdown(ctx: &Ctx, args: BreakdownArgs) -> Result<()> {
     let setup = Setup::new(ctx, &args.report)?;
     let by = GroupBy::parse(&args.by).map_err(|e| Error::invalid(format!("--by: {e}")))?;
-    if let GroupBy::Field(name) = &by
-        && setup.config().field(name).is_none()
-    {
-        let known: Vec<&str> = setup
-            .config()
-            .fields
-            .iter()
-            .map(|f| f.name.as_str())
-            .collect();
-        return Err(Error::invalid(format!(
-            "--by field:{name}: no such field (declared fields: {})",
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        )));
-    }
-    let index = setup.index()?;
-    let facts = setup.select(&index)?;
-    let rows = report::breakdown(&facts.iter().collect::<Vec<_>>(), &setup.period, &by);
-    forget_index(index, facts);
+    let rows = query::breakdown(&setup.store, &setup.options, &by)?;
+    let name = by.name();
     let none_label = match by {
         GroupBy::Assignee => "(unassigned)",
         _ => "(none)",
     };
+    let mut title = name.clone();
+    if let Some(c) = title.get_mut(0..1) {
+        c.make_ascii_uppercase();
+    }
+    let columns = Columns::new()
+        .machine("by", |_: &GroupRow| name.clone())
+        .each(
+            "group",
+            title.as_str(),
+            |r| r.group.clone().unwrap_or_default(),
+            |r| r.group.clone().unwrap_or_else(|| none_label.to_string()),
+        )
+        .both("created", "Created", |r| r.created.to_string())
+        .both("resolved", "Resolved", |r| r.resolved.to_string())
+        .both("open_now", "Open now", |r| r.open_now.to_string())
+        .each(
+            "first_response_median_seconds",
+            "First response (median)",
+            |r| secs(r.first_response_median_seconds),
+            |r| duration(r.first_response_median_seconds),
+        )
+        .each(
+            "resolution_median_seconds",
+            "Resolution (median)",
+            |r| secs(r.resolution_median_seconds),
+            |r| duration(r.resolution_median_seconds),
+        );
     match setup.format {
         ReportFormat::Json => {
             #[derive(Serialize)]
             struct Body<'a> {
                 by: String,
-                groups: &'a [report::GroupRow],
+                groups: &'a [GroupRow],
             }
             setup.json(
                 "breakdown",
@@ -610,99 +530,66 @@ fn breakdown(ctx: &Ctx, args: BreakdownArgs) -> Result<()> {
                 },
             )
         }
-        ReportFormat::Csv => setup.csv(
-            &[
-                "by",
-                "group",
-                "created",
-                "resolved",
-                "open_now",
-                "first_response_median_seconds",
-                "resolution_median_seconds",
-            ],
-            rows.iter()
-                .map(|r| {
-                    vec![
-                        by.name(),
-                        r.group.clone().unwrap_or_default(),
-                        r.created.to_string(),
-                        r.resolved.to_string(),
-                        r.open_now.to_string(),
-                        secs(r.first_response_median_seconds),
-                        secs(r.resolution_median_seconds),
-                    ]
-                })
-                .collect(),
-        ),
-        ReportFormat::Table => {
-            let table_rows: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.group.clone().unwrap_or_else(|| none_label.to_string()),
-                        r.created.to_string(),
-                        r.resolved.to_string(),
-                        r.open_now.to_string(),
-                        duration(r.first_response_median_seconds),
-                        duration(r.resolution_median_seconds),
-                    ]
-                })
-                .collect();
-            let title = by.name();
-            let mut first = title.clone();
-            if let Some(c) = first.get_mut(0..1) {
-                c.make_ascii_uppercase();
-            }
-            print(&format!(
-                "{}{}",
-                setup.header(&format!("Breakdown by {title}")),
-                output::table(
-                    &[
-                        &first,
-                        "Created",
-                        "Resolved",
-                        "Open now",
-                        "First response (median)",
-                        "Resolution (median)",
-                    ],
-                    &table_rows
-                )
-            ))
-        }
+        ReportFormat::Csv => setup.csv(&columns, &rows),
+        ReportFormat::Table => setup.table(&format!("Breakdown by {name}"), &columns, &rows),
     }
 }
 
 fn sla(ctx: &Ctx, args: ReportArgs) -> Result<()> {
     let setup = Setup::new(ctx, &args)?;
-    let targets = &setup.config().sla;
-    #[derive(Serialize)]
-    struct TargetEcho {
-        first_response_seconds: Option<i64>,
-        resolution_seconds: Option<i64>,
-    }
-    let echo: BTreeMap<Priority, TargetEcho> = Priority::ALL
-        .iter()
-        .filter_map(|p| {
-            let (fr, res) = targets.seconds(*p);
-            (fr.is_some() || res.is_some()).then_some((
-                *p,
-                TargetEcho {
-                    first_response_seconds: fr,
-                    resolution_seconds: res,
-                },
-            ))
-        })
-        .collect();
-    if echo.is_empty() {
-        warn("no SLA targets: add an `sla` section to .tix/config.yaml (see docs/reports.md)");
-    }
-    let index = setup.index()?;
-    let facts = setup.select(&index)?;
-    let r = report::sla(&facts.iter().collect::<Vec<_>>(), &setup.period, targets);
-    forget_index(index, facts);
+    let r = query::sla(&setup.store, &setup.options)?;
     let agent = |a: &Option<String>| a.clone().unwrap_or_else(|| "(unassigned)".to_string());
+    let breaches = Columns::new()
+        .both("id", "ID", |b: &Breach| b.id.to_string())
+        .machine("subject", |b| b.subject.clone())
+        .both("priority", "Priority", |b| b.priority.to_string())
+        .each(
+            "target",
+            "Target",
+            |b| b.target.key().to_string(),
+            |b| b.target.key().replace('_', " "),
+        )
+        .each(
+            "target_seconds",
+            "Limit",
+            |b| b.target_seconds.to_string(),
+            |b| human(b.target_seconds),
+        )
+        .each(
+            "elapsed_seconds",
+            "Elapsed",
+            |b| b.elapsed_seconds.to_string(),
+            |b| human(b.elapsed_seconds),
+        )
+        .both("state", "State", |b| b.state.as_str().to_string())
+        .machine("deadline", |b| b.deadline.to_rfc3339())
+        .each(
+            "agent",
+            "Agent",
+            |b| b.agent.clone().unwrap_or_default(),
+            move |b| agent(&b.agent),
+        )
+        .shown("Subject", |b| b.subject.clone());
     match setup.format {
         ReportFormat::Json => {
+            #[derive(Serialize)]
+            struct TargetEcho {
+                first_response_seconds: Option<i64>,
+                resolution_seconds: Option<i64>,
+            }
+            let targets: BTreeMap<Priority, TargetEcho> = Priority::ALL
+                .iter()
+                .filter_map(|p| {
+                    let (fr, res) = setup.store.config().sla.seconds(*p);
+                    (fr.is_some() || res.is_some()).then_some((
+                        *p,
+                        TargetEcho {
+                            first_response_seconds: fr,
+                            resolution_seconds: res,
+                        },
+                    ))
+                })
+                .collect();
             #[derive(Serialize)]
             struct Body<'a> {
                 targets: &'a BTreeMap<Priority, TargetEcho>,
@@ -712,106 +599,36 @@ fn sla(ctx: &Ctx, args: ReportArgs) -> Result<()> {
             setup.json(
                 "sla",
                 Body {
-                    targets: &echo,
+                    targets: &targets,
                     report: &r,
                 },
             )
         }
-        ReportFormat::Csv => setup.csv(
-            &[
-                "id",
-                "subject",
-                "priority",
-                "target",
-                "target_seconds",
-                "elapsed_seconds",
-                "state",
-                "deadline",
-                "agent",
-            ],
-            r.breaches
-                .iter()
-                .map(|b| {
-                    vec![
-                        b.id.to_string(),
-                        b.subject.clone(),
-                        b.priority.to_string(),
-                        b.target.key().to_string(),
-                        b.target_seconds.to_string(),
-                        b.elapsed_seconds.to_string(),
-                        b.state.as_str().to_string(),
-                        b.deadline.to_rfc3339(),
-                        b.agent.clone().unwrap_or_default(),
-                    ]
-                })
-                .collect(),
-        ),
+        ReportFormat::Csv => setup.csv(&breaches, &r.breaches),
         ReportFormat::Table => {
-            let counts = |name: &str, c: &report::SlaCounts| {
-                vec![
-                    name.to_string(),
-                    c.measured.to_string(),
-                    c.met.to_string(),
-                    c.breached.to_string(),
-                    c.overdue.to_string(),
-                    c.running.to_string(),
-                ]
-            };
+            let counts = Columns::new()
+                .shown("Target", |(name, _): &(&str, &SlaCounts)| name.to_string())
+                .shown("Measured", |(_, c)| c.measured.to_string())
+                .shown("Met", |(_, c)| c.met.to_string())
+                .shown("Breached", |(_, c)| c.breached.to_string())
+                .shown("Overdue", |(_, c)| c.overdue.to_string())
+                .shown("Running", |(_, c)| c.running.to_string());
             let mut out = setup.header("SLA");
-            out.push_str(&output::table(
-                &[
-                    "Target", "Measured", "Met", "Breached", "Overdue", "Running",
-                ],
-                &[
-                    counts("First response", &r.first_response),
-                    counts("Resolution", &r.resolution),
-                ],
-            ));
+            out.push_str(&counts.table(&[
+                ("First response", &r.first_response),
+                ("Resolution", &r.resolution),
+            ]));
             if r.breaches.is_empty() {
                 out.push_str("No breaches.\n");
             } else {
-                out.push_str(&output::table(
-                    &["Agent", "First response breaches", "Resolution breaches"],
-                    &r.agents
-                        .iter()
-                        .map(|a| {
-                            vec![
-                                agent(&a.agent),
-                                a.first_response.to_string(),
-                                a.resolution.to_string(),
-                            ]
-                        })
-                        .collect::<Vec<_>>(),
-                ));
-                out.push_str(&output::table(
-                    &[
-                        "ID", "Priority", "Target", "Limit", "Elapsed", "State", "Agent", "Subject",
-                    ],
-                    &r.breaches
-                        .iter()
-                        .map(|b| {
-                            vec![
-                                b.id.to_string(),
-                                b.priority.to_string(),
-                                b.target.key().replace('_', " "),
-                                human(b.target_seconds),
-                                human(b.elapsed_seconds),
-                                b.state.as_str().to_string(),
-                                agent(&b.agent),
-                                b.subject.clone(),
-                            ]
-                        })
-                        .collect::<Vec<_>>(),
-                ));
+                let agents = Columns::new()
+                    .shown("Agent", |a: &SlaAgent| agent(&a.agent))
+                    .shown("First response breaches", |a| a.first_response.to_string())
+                    .shown("Resolution breaches", |a| a.resolution.to_string());
+                out.push_str(&agents.table(&r.agents));
+                out.push_str(&breaches.table(&r.breaches));
             }
             print(&out)
         }
     }
-}
-
-/// A report ends the process right after printing; freeing every ticket
-/// and fact one by one would only cost time.
-fn forget_index(index: TicketIndex, facts: Vec<TicketFacts>) {
-    std::mem::forget(index);
-    std::mem::forget(facts);
 }

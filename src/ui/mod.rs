@@ -4,6 +4,7 @@
 //! ([`complete`]). Nothing here knows a command;
 //! commands use it, never the other way round.
 
+pub mod columns;
 pub mod complete;
 pub mod input;
 pub mod mail;

@@ -22,6 +22,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("report", &["domain"]),
     ("rules", &["mail", "ops", "store", "domain", "error"]),
+    (
+        "query",
+        &["rules", "report", "store", "domain", "error", "warnings"],
+    ),
 ];
 
 /// Upward imports that exist today: (file under the core's src/, module

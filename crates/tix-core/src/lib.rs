@@ -13,6 +13,8 @@
 //! - [`report`]: service metrics computed from the facts in the index;
 //!   pure, like the domain.
 //! - [`rules`]: the team's time rules (`tix tick`), on top of ops and mail.
+//! - [`query`]: what `tix list` and `tix report` ask of the index: the
+//!   filters, a listing's order, a report's tickets.
 //!
 //! [`testing_hooks`] holds the test-only environment hooks, compiled out of
 //! release builds; [`warnings`] carries warnings to whatever shows them.
@@ -23,6 +25,7 @@ pub mod domain;
 pub mod error;
 pub mod mail;
 pub mod ops;
+pub mod query;
 pub mod report;
 pub mod rules;
 pub mod store;
