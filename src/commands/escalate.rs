@@ -8,12 +8,12 @@ use clap_complete::engine::ArgValueCompleter;
 use crate::ui::complete;
 use crate::ui::mail::say_delivered;
 use crate::ui::output::{print, warn};
-use tix_core::domain::assign::{self, Rule};
-use tix_core::domain::{Config, Event, Ticket, TicketId};
+use tix_core::domain::TicketId;
 use tix_core::error::{Error, Result};
 use tix_core::mail::respond::{self, CustomerReply};
 use tix_core::mail::template::Template;
-use tix_core::ops::{self, Actor, Draft};
+use tix_core::ops::escalate::{EscalateTo, EscalatedBy, escalate};
+use tix_core::ops::{self, Actor};
 use tix_core::store::Store;
 
 use super::prelude::{BodyArgs, Ctx};
@@ -35,43 +35,16 @@ pub fn cmd_escalate(ctx: &Ctx, args: EscalateArgs) -> Result<()> {
     let why = args.body.required("escalation note")?;
     let (store, actor, id) = ctx.target(&args.id)?;
     let config = store.config();
-    if config.groups.is_empty() {
-        return Err(Error::invalid(
-            "no groups in .tix/config.yaml: escalation moves a ticket to the next group",
-        )
-        .with_hint("declare groups (first level first), see docs/rules.md"));
-    }
-    let state = ops::team::team_state(&store, ops::now()?)?;
+    let team = ops::team::team_state(&store, ops::now()?)?;
+    let to = match args.to.as_deref() {
+        Some(name) => EscalateTo::Named(name),
+        None => EscalateTo::Next,
+    };
     let mut chosen = (String::new(), None);
     let outcome = ops::append(&store, &actor, id, "escalate", |ticket| {
-        ops::refuse_if_locked(ticket)?;
-        let (group, explicit) = target(config, ticket, args.to.as_deref())?;
-        let members = &config
-            .groups
-            .iter()
-            .find(|g| g.name == group)
-            .map(|g| g.agents.clone())
-            .unwrap_or_default();
-        // Without a rule, escalation still needs someone: round-robin.
-        let rule = match config.assignment.rule {
-            Rule::None => Rule::RoundRobin,
-            r => r,
-        };
-        let agent = explicit
-            .or_else(|| assign::choose(rule, members, config.assignment.max_active, &state, 0));
-        let mut drafts = vec![Draft::with_body(
-            Event::Escalate { to: group.clone() },
-            why.clone(),
-        )];
-        if agent != ticket.assignee {
-            let note = match &agent {
-                Some(_) => format!("Assigned on escalation to {group}.\n"),
-                None => format!("Waits for the {group} group: nobody there is available.\n"),
-            };
-            drafts.push(Draft::with_body(Event::Assign { to: agent.clone() }, note));
-        }
-        chosen = (group, agent);
-        Ok(drafts)
+        let e = escalate(config, &team, ticket, to, EscalatedBy::Agent { note: &why })?;
+        chosen = (e.group, e.agent);
+        Ok(e.drafts)
     })?;
     let Some(outcome) = outcome else {
         return Ok(());
@@ -119,63 +92,5 @@ fn tell_customer(store: &Store, actor: &Actor, id: TicketId, text: &str) -> Resu
         _ => print(&format!(
             "{id}: the customer was told (recorded, not e-mailed)\n"
         )),
-    }
-}
-
-/// The group (and agent, when one was named) a ticket escalates to.
-fn target(config: &Config, ticket: &Ticket, to: Option<&str>) -> Result<(String, Option<String>)> {
-    if let Some(to) = to {
-        if config.groups.iter().any(|g| g.name == to) {
-            return Ok((to.to_string(), None));
-        }
-        let agent = config.agent(to).ok_or_else(|| {
-            Error::not_found(format!(
-                "--to {to}: neither a group ({}) nor an agent",
-                config
-                    .groups
-                    .iter()
-                    .map(|g| g.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?;
-        let group = config
-            .groups
-            .iter()
-            .find(|g| g.agents.contains(&agent.handle))
-            .ok_or_else(|| {
-                Error::invalid(format!(
-                    "--to {to}: {} is in no group; escalation goes to a group",
-                    agent.handle
-                ))
-            })?;
-        return Ok((group.name.clone(), Some(agent.handle.clone())));
-    }
-    // Where the ticket is now: where it was escalated to, else the group
-    // of its agent, else the group new tickets go to.
-    let current = ticket
-        .group
-        .clone()
-        .or_else(|| {
-            let a = ticket.assignee.as_ref()?;
-            config
-                .groups
-                .iter()
-                .find(|g| g.agents.contains(a))
-                .map(|g| g.name.clone())
-        })
-        .or_else(|| config.assignment.group.clone())
-        .unwrap_or_else(|| config.groups[0].name.clone());
-    let at = config
-        .groups
-        .iter()
-        .position(|g| g.name == current)
-        .unwrap_or(0);
-    match config.groups.get(at + 1) {
-        Some(next) => Ok((next.name.clone(), None)),
-        None => Err(Error::invalid(format!(
-            "ticket {} is already with the last group ({current}); name one with --to",
-            ticket.id
-        ))),
     }
 }

@@ -3,12 +3,12 @@
 use serde::Serialize;
 
 use crate::domain::SlaAction;
-use crate::domain::assign::{Rule, choose};
 use crate::domain::sla::Standing;
 use crate::domain::{Event, Status, Ticket, TicketId, Timestamp};
 use crate::error::{Error, ErrorKind, Result};
 use crate::mail::compose::Composed;
 use crate::mail::respond::{self, AgentMail, CustomerReply};
+use crate::ops::escalate::{EscalateTo, EscalatedBy, escalate};
 use crate::ops::{self, Actor, Batch, Draft};
 use crate::store::Store;
 
@@ -352,28 +352,15 @@ fn sla_actions(
                     }
                     SlaAction::Assign(_) => {}
                     SlaAction::Escalate(group) => {
-                        drafts.push(Draft::with_body(
-                            Event::Escalate { to: group.clone() },
-                            format!("Escalated by the SLA rule: {why}.\n"),
-                        ));
-                        let members = config
-                            .groups
-                            .iter()
-                            .find(|g| &g.name == group)
-                            .map(|g| g.agents.clone())
-                            .unwrap_or_default();
-                        let rule = match config.assignment.rule {
-                            Rule::None => Rule::RoundRobin,
-                            r => r,
-                        };
-                        let agent = choose(rule, &members, config.assignment.max_active, team, 0);
-                        if agent.is_some() && agent != t.assignee {
-                            drafts.push(Draft::with_body(
-                                Event::Assign { to: agent.clone() },
-                                format!("Assigned on escalation to {group}.\n"),
-                            ));
-                            assigned.clone_from(&agent);
-                        }
+                        let escalation = escalate(
+                            config,
+                            team,
+                            t,
+                            EscalateTo::Group(group),
+                            EscalatedBy::SlaRule { why: &why },
+                        )?;
+                        assigned = escalation.assigned_to().map(str::to_string);
+                        drafts.extend(escalation.drafts);
                         did.push(format!("escalated to {group}"));
                     }
                 }
