@@ -10,7 +10,7 @@ use crate::ui::output::{self, print};
 use tix_core::domain::{Event, TicketId, fold};
 use tix_core::error::{Error, Result};
 use tix_core::mail::compose;
-use tix_core::mail::respond::{self, Envelope};
+use tix_core::mail::respond::{self, Delivery, Envelope};
 use tix_core::mail::send;
 use tix_core::store::Store;
 
@@ -138,8 +138,10 @@ fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
                 &envelope,
                 &bytes,
             )? {
-                Ok(()) => print(&e_mailed(id, &recipients, &transport.describe()))?,
-                Err(e) => {
+                Delivery::Sent => print(&e_mailed(id, &recipients, &transport.describe()))?,
+                // A transport was given, so this is not the outcome.
+                Delivery::NotConfigured => {}
+                Delivery::Failed(e) => {
                     let e = not_delivered(id, &e);
                     output::warn(e.message());
                     failed += 1;

@@ -7,6 +7,7 @@ use super::output::{self, TextFormat, print};
 use tix_core::domain::TicketId;
 use tix_core::error::{Error, Result};
 use tix_core::mail::file::{Action, Counts, MessageOutcome};
+use tix_core::mail::respond::Delivery;
 
 /// The line saying a reply went out.
 pub fn e_mailed(id: TicketId, recipients: &[String], via: &str) -> String {
@@ -16,18 +17,18 @@ pub fn e_mailed(id: TicketId, recipients: &[String], via: &str) -> String {
     )
 }
 
-/// Says how sending a recorded reply went; `None` (not sent) says
-/// nothing, and a failed send is an error naming what to do next.
+/// Says how sending a recorded reply went; not sent (no outgoing mail)
+/// says nothing, and a failed send is an error naming what to do next.
 pub fn say_delivered(
     id: TicketId,
     recipients: &[String],
     via: &str,
-    sent: Option<std::result::Result<(), Error>>,
+    delivery: Delivery,
 ) -> Result<()> {
-    match sent {
-        None => Ok(()),
-        Some(Ok(())) => print(&e_mailed(id, recipients, via)),
-        Some(Err(e)) => Err(not_delivered(id, &e)),
+    match delivery {
+        Delivery::NotConfigured => Ok(()),
+        Delivery::Sent => print(&e_mailed(id, recipients, via)),
+        Delivery::Failed(e) => Err(not_delivered(id, &e)),
     }
 }
 

@@ -20,9 +20,29 @@ pub struct Envelope<'a> {
     pub recipients: &'a [String],
 }
 
+/// What became of sending a message tix recorded.
+#[derive(Debug)]
+pub enum Delivery {
+    /// No outgoing mail is configured: the message is recorded, not sent.
+    NotConfigured,
+    Sent,
+    /// The transport's error; the message waits in the outbox.
+    Failed(Error),
+}
+
+impl From<std::result::Result<(), Error>> for Delivery {
+    fn from(sent: std::result::Result<(), Error>) -> Delivery {
+        match sent {
+            Ok(()) => Delivery::Sent,
+            Err(e) => Delivery::Failed(e),
+        }
+    }
+}
+
 /// Sends the recorded outbound message `entry` of ticket `id` and records
-/// what happened in a `delivery` entry (its own commit). The outer error
-/// is a failure to record; the inner one the transport's.
+/// what happened in a `delivery` entry (its own commit): `Sent` or
+/// `Failed`, never `NotConfigured`, since the transport is given. The
+/// error is a failure to record.
 pub fn deliver(
     store: &Store,
     actor: &Actor,
@@ -31,26 +51,29 @@ pub fn deliver(
     transport: &dyn Transport,
     envelope: &Envelope<'_>,
     bytes: &[u8],
-) -> Result<std::result::Result<(), Error>> {
-    let result = transport.send(envelope.from, envelope.recipients, bytes);
-    let recorded = delivery_draft(entry, &result);
-    ops::append(store, actor, id, "delivery", |_| Ok(vec![recorded]))?;
-    Ok(result)
+) -> Result<Delivery> {
+    let delivery = Delivery::from(transport.send(envelope.from, envelope.recipients, bytes));
+    if let Some(recorded) = delivery_draft(entry, &delivery) {
+        ops::append(store, actor, id, "delivery", |_| Ok(vec![recorded]))?;
+    }
+    Ok(delivery)
 }
 
-/// The `delivery` entry recording what became of sending `entry`.
-pub fn delivery_draft(entry: &str, result: &std::result::Result<(), Error>) -> Draft {
-    let (status, note) = match result {
-        Ok(()) => (DeliveryStatus::Sent, String::new()),
-        Err(e) => (DeliveryStatus::Failed, format!("{}\n", e.message())),
+/// The `delivery` entry recording what became of sending `entry`; None
+/// when nothing was sent.
+pub fn delivery_draft(entry: &str, delivery: &Delivery) -> Option<Draft> {
+    let (status, note) = match delivery {
+        Delivery::NotConfigured => return None,
+        Delivery::Sent => (DeliveryStatus::Sent, String::new()),
+        Delivery::Failed(e) => (DeliveryStatus::Failed, format!("{}\n", e.message())),
     };
-    Draft::with_body(
+    Some(Draft::with_body(
         Event::Delivery {
             entry: entry.to_string(),
             status,
         },
         note,
-    )
+    ))
 }
 
 /// The note that records an outbound message tix wrote: its mail block
@@ -70,7 +93,8 @@ fn outbound_note(what: &str, composed: &Composed) -> Draft {
 
 /// Records `composed` on ticket `id` as a note by `actor` saying `what`
 /// (the mail block and its exact bytes go with it), then delivers it.
-/// Nothing recorded (the ticket refused the note) is `Ok(None)`.
+/// Nothing recorded (the ticket refused the note) is `Ok(None)`; else
+/// the delivery is `Sent` or `Failed`.
 #[allow(clippy::too_many_arguments)]
 fn record_and_deliver(
     store: &Store,
@@ -81,7 +105,7 @@ fn record_and_deliver(
     composed: &compose::Composed,
     transport: &dyn Transport,
     from: &str,
-) -> Result<Option<std::result::Result<(), Error>>> {
+) -> Result<Option<Delivery>> {
     let recipients = composed.outgoing.recipients();
     let recorded = ops::append(store, actor, id, verb, |_| {
         Ok(vec![outbound_note(what, composed)])
@@ -183,8 +207,8 @@ impl CustomerReply {
         Ok((reply, Some(composed)))
     }
 
-    /// Sends `composed`, recorded as `entry`, and records the outcome;
-    /// None when not sending. The inner error is the transport's.
+    /// Sends `composed`, recorded as `entry`, and records the outcome.
+    /// The error is a failure to record.
     pub fn deliver(
         &self,
         store: &Store,
@@ -192,9 +216,9 @@ impl CustomerReply {
         id: TicketId,
         entry: &str,
         composed: &Composed,
-    ) -> Result<Option<std::result::Result<(), Error>>> {
+    ) -> Result<Delivery> {
         let Some((transport, _)) = &self.sending else {
-            return Ok(None);
+            return Ok(Delivery::NotConfigured);
         };
         let envelope = Envelope {
             from: &composed.outgoing.from.email,
@@ -209,18 +233,21 @@ impl CustomerReply {
             &envelope,
             &composed.bytes,
         )
-        .map(Some)
     }
 
     /// Sends `composed` without recording the outcome (the caller records
-    /// it with [`delivery_draft`]); None when not sending.
-    pub fn send(&self, composed: &Composed) -> Option<std::result::Result<(), Error>> {
-        let (transport, _) = self.sending.as_ref()?;
-        Some(transport.send(
-            &composed.outgoing.from.email,
-            &composed.outgoing.recipients(),
-            &composed.bytes,
-        ))
+    /// it with [`delivery_draft`]).
+    pub fn send(&self, composed: &Composed) -> Delivery {
+        let Some((transport, _)) = &self.sending else {
+            return Delivery::NotConfigured;
+        };
+        transport
+            .send(
+                &composed.outgoing.from.email,
+                &composed.outgoing.recipients(),
+                &composed.bytes,
+            )
+            .into()
     }
 
     /// Where mail goes, for messages.
@@ -349,8 +376,10 @@ pub fn acknowledge(store: &Store, tickets: &[TicketId], now: Timestamp) -> Resul
             continue;
         };
         match sent {
-            Ok(()) => done.sent += 1,
-            Err(e) => done
+            Delivery::Sent => done.sent += 1,
+            // A transport was given, so this is not the outcome.
+            Delivery::NotConfigured => {}
+            Delivery::Failed(e) => done
                 .failed
                 .push(format!("acknowledgement for ticket {id}: {}", e.message())),
         }
@@ -428,8 +457,10 @@ pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> R
             continue;
         };
         match sent {
-            Ok(()) => done.sent += 1,
-            Err(e) => done
+            Delivery::Sent => done.sent += 1,
+            // A transport was given, so this is not the outcome.
+            Delivery::NotConfigured => {}
+            Delivery::Failed(e) => done
                 .failed
                 .push(format!("relaying {entry} of ticket {id}: {}", e.message())),
         }
@@ -574,8 +605,10 @@ pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Re
             continue;
         };
         match sent {
-            Ok(()) => done.sent += 1,
-            Err(e) => done
+            Delivery::Sent => done.sent += 1,
+            // A transport was given, so this is not the outcome.
+            Delivery::NotConfigured => {}
+            Delivery::Failed(e) => done
                 .failed
                 .push(format!("notifying agents of ticket {id}: {}", e.message())),
         }

@@ -7,7 +7,7 @@ use crate::domain::sla::Standing;
 use crate::domain::{Event, Status, Ticket, TicketId, Timestamp};
 use crate::error::{Error, ErrorKind, Result};
 use crate::mail::compose::Composed;
-use crate::mail::respond::{self, AgentMail, CustomerReply};
+use crate::mail::respond::{self, AgentMail, CustomerReply, Delivery};
 use crate::ops::escalate::{EscalateTo, EscalatedBy, escalate};
 use crate::ops::{self, Actor, Batch, Draft};
 use crate::store::Store;
@@ -250,24 +250,25 @@ fn deliver(
     };
     let mut results = Vec::new();
     for o in outgoing {
-        let result = if o.to_customer {
+        let delivery = if o.to_customer {
             customer_mail.send(&o.composed)
         } else {
-            agent_mail.as_ref().map(|m| m.send(&o.composed))
-        };
-        if let Some(result) = result {
-            if let Err(e) = &result {
-                done.failed
-                    .push(format!("mail for ticket {}: {}", o.ticket, e.message()));
+            match &agent_mail {
+                Some(m) => m.send(&o.composed).into(),
+                None => Delivery::NotConfigured,
             }
-            results.push((o.ticket, o.entry, result));
+        };
+        if let Delivery::Failed(e) = &delivery {
+            done.failed
+                .push(format!("mail for ticket {}: {}", o.ticket, e.message()));
+        }
+        if let Some(draft) = respond::delivery_draft(&o.entry, &delivery) {
+            results.push((o.ticket, draft));
         }
     }
     let mut batch = Batch::begin(store)?;
-    for (ticket, entry, result) in &results {
-        batch.append(actor, *ticket, "delivery", |_| {
-            Ok(vec![respond::delivery_draft(entry, result)])
-        })?;
+    for (ticket, draft) in results {
+        batch.append(actor, ticket, "delivery", |_| Ok(vec![draft]))?;
     }
     batch.commit(&actor.author(), "delivery")?;
     Ok(())
