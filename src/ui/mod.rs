@@ -1,5 +1,6 @@
 //! The terminal side of every command, below the commands: writing results
-//! ([`output`]), reading what the user gives ([`input`]), how an error is
+//! ([`output`], with a result's columns declared once in [`columns`]),
+//! reading what the user gives ([`input`]), how an error is
 //! worded ([`wording`]) and the values of dynamic shell completion
 //! ([`complete`]). Nothing here knows a command;
 //! commands use it, never the other way round.
