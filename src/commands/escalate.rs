@@ -8,11 +8,12 @@ use clap_complete::engine::ArgValueCompleter;
 use crate::ui::complete;
 use crate::ui::mail::say_delivered;
 use crate::ui::output::{print, warn};
+use tix_core::domain::Config;
 use tix_core::domain::TicketId;
 use tix_core::error::{Error, Result};
 use tix_core::mail::respond::{self, CustomerReply};
 use tix_core::mail::template::Template;
-use tix_core::ops::escalate::{EscalateTo, EscalatedBy, escalate};
+use tix_core::ops::escalate::{EscalateTo, EscalatedBy, NoTarget, escalate, target_named};
 use tix_core::ops::{self, Actor};
 use tix_core::store::Store;
 
@@ -36,12 +37,14 @@ pub fn cmd_escalate(ctx: &Ctx, args: EscalateArgs) -> Result<()> {
     let (store, actor, id) = ctx.target(&args.id)?;
     let config = store.config();
     let team = ops::team::team_state(&store, ops::now()?)?;
-    let to = match args.to.as_deref() {
-        Some(name) => EscalateTo::Named(name),
-        None => EscalateTo::Next,
-    };
     let mut chosen = (String::new(), None);
     let outcome = ops::append(&store, &actor, id, "escalate", |ticket| {
+        // A missing group or a lock answers before a mistyped `--to`.
+        ops::escalate::refuse(config, ticket)?;
+        let to = match args.to.as_deref() {
+            Some(name) => target(config, name)?,
+            None => EscalateTo::Next,
+        };
         let e = escalate(config, &team, ticket, to, EscalatedBy::Agent { note: &why })?;
         chosen = (e.group, e.agent);
         Ok(e.drafts)
@@ -93,4 +96,22 @@ fn tell_customer(store: &Store, actor: &Actor, id: TicketId, text: &str) -> Resu
             "{id}: the customer was told (recorded, not e-mailed)\n"
         )),
     }
+}
+
+/// The target `--to NAME` names.
+fn target<'c>(config: &'c Config, name: &str) -> Result<EscalateTo<'c>> {
+    target_named(config, name).map_err(|e| match e {
+        NoTarget::Unknown => Error::not_found(format!(
+            "--to {name}: neither a group ({}) nor an agent",
+            config
+                .groups
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        NoTarget::AgentInNoGroup { handle } => Error::invalid(format!(
+            "--to {name}: {handle} is in no group; escalation goes to a group"
+        )),
+    })
 }

@@ -193,7 +193,13 @@ impl Setup {
         };
         let until = parse("until", &args.until)?;
         let since = parse("since", &args.since)?;
-        let period = query::period(since, until, now)?;
+        let period = query::period(since, until, now).map_err(|empty| {
+            Error::invalid(format!(
+                "the period is empty: --since {} is not before --until {}",
+                empty.since.to_short_in(report_zone(), true),
+                empty.until.to_short_in(report_zone(), true)
+            ))
+        })?;
         let filter = args.filter.resolve(ctx, &store)?;
         let echo = FilterEcho::of(&filter);
         let format = args.format.unwrap_or(if output::stdout_is_terminal() {
@@ -482,6 +488,18 @@ fn trend(ctx: &Ctx, args: TrendArgs) -> Result<()> {
 fn breakdown(ctx: &Ctx, args: BreakdownArgs) -> Result<()> {
     let setup = Setup::new(ctx, &args.report)?;
     let by = GroupBy::parse(&args.by).map_err(|e| Error::invalid(format!("--by: {e}")))?;
+    let config = setup.store.config();
+    if let Some(name) = query::undeclared_field(config, &by) {
+        let known: Vec<&str> = config.fields.iter().map(|f| f.name.as_str()).collect();
+        return Err(Error::invalid(format!(
+            "--by field:{name}: no such field (declared fields: {})",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        )));
+    }
     let rows = query::breakdown(&setup.store, &setup.options, &by)?;
     let name = by.name();
     let none_label = match by {

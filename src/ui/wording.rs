@@ -50,6 +50,7 @@ fn say(remedy: &Remedy) -> Said {
         Remedy::ImportAsOneMessage { path } => Said::AfterMessage(format!(
             " (to import a single message, use `tix import eml {path}`)"
         )),
+        Remedy::NameGroup => Said::AfterMessage("; name one with --to".into()),
         // A remedy newer than this file: the core's own words.
         other => Said::Hint(other.to_string()),
     }
@@ -128,6 +129,13 @@ mod tests {
         assert_eq!(
             word(&e).hint.as_deref(),
             Some("give them with `tix close AB12 --field NAME=VALUE`")
+        );
+
+        let e = Error::invalid("ticket AB12 is already with the last group (second)")
+            .with_remedy(Remedy::NameGroup);
+        assert_eq!(
+            message(&e),
+            "ticket AB12 is already with the last group (second); name one with --to"
         );
     }
 

@@ -99,6 +99,8 @@ pub enum Remedy {
     ImportAsMaildir { path: String },
     /// `path` is a single message given as an mbox file.
     ImportAsOneMessage { path: String },
+    /// A ticket with the last group escalates only to a group named.
+    NameGroup,
 }
 
 impl fmt::Display for Remedy {
@@ -120,6 +122,7 @@ impl fmt::Display for Remedy {
             Remedy::Reindex => f.write_str("rebuild the derived index"),
             Remedy::ImportAsMaildir { path } => write!(f, "import {path} as a Maildir folder"),
             Remedy::ImportAsOneMessage { path } => write!(f, "import {path} as one message"),
+            Remedy::NameGroup => f.write_str("name the group to escalate to"),
         }
     }
 }

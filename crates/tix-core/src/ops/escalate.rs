@@ -5,7 +5,7 @@
 
 use crate::domain::assign::{self, Rule, TeamState};
 use crate::domain::{Config, Event, Ticket};
-use crate::error::{Error, Result};
+use crate::error::{Error, Remedy, Result};
 
 use super::{Draft, refuse_if_locked};
 
@@ -14,12 +14,55 @@ use super::{Draft, refuse_if_locked};
 pub enum EscalateTo<'a> {
     /// The group after the one the ticket is with now.
     Next,
-    /// A group, or an agent (then their group, and them), as a person
-    /// typed it.
-    Named(&'a str),
-    /// A group the config names (an SLA rule's, checked when the config
-    /// was read).
+    /// A group of the config.
     Group(&'a str),
+    /// An agent, in their group.
+    Agent { group: &'a str, handle: &'a str },
+}
+
+/// Why a name is no target of escalation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoTarget {
+    /// Neither a group nor an agent.
+    Unknown,
+    /// An agent of no group.
+    AgentInNoGroup { handle: String },
+}
+
+/// What a name stands for as a target: a group, else an agent in the
+/// first group that lists them.
+pub fn target_named<'c>(
+    config: &'c Config,
+    name: &str,
+) -> std::result::Result<EscalateTo<'c>, NoTarget> {
+    if let Some(g) = config.groups.iter().find(|g| g.name == name) {
+        return Ok(EscalateTo::Group(&g.name));
+    }
+    let agent = config.agent(name).ok_or(NoTarget::Unknown)?;
+    let group = config
+        .groups
+        .iter()
+        .find(|g| g.agents.contains(&agent.handle))
+        .ok_or_else(|| NoTarget::AgentInNoGroup {
+            handle: agent.handle.clone(),
+        })?;
+    Ok(EscalateTo::Agent {
+        group: &group.name,
+        handle: &agent.handle,
+    })
+}
+
+/// Refuses what no target can change: a config without groups, a
+/// locked ticket. [`escalate`] checks it first; a caller that resolves a
+/// target of its own checks it before, so these answer first.
+pub fn refuse(config: &Config, ticket: &Ticket) -> Result<()> {
+    if config.groups.is_empty() {
+        return Err(Error::invalid(
+            "no groups in .tix/config.yaml: escalation moves a ticket to the next group",
+        )
+        .with_hint("declare groups (first level first), see docs/rules.md"));
+    }
+    refuse_if_locked(ticket)
 }
 
 /// Who escalates: it decides the escalation entry's text and what
@@ -65,17 +108,11 @@ pub fn escalate(
     to: EscalateTo<'_>,
     by: EscalatedBy<'_>,
 ) -> Result<Escalation> {
-    if config.groups.is_empty() {
-        return Err(Error::invalid(
-            "no groups in .tix/config.yaml: escalation moves a ticket to the next group",
-        )
-        .with_hint("declare groups (first level first), see docs/rules.md"));
-    }
-    refuse_if_locked(ticket)?;
+    refuse(config, ticket)?;
     let (group, named) = match to {
         EscalateTo::Next => (next_group(config, ticket)?, None),
-        EscalateTo::Named(name) => named_target(config, name)?,
         EscalateTo::Group(group) => (group.to_string(), None),
+        EscalateTo::Agent { group, handle } => (group.to_string(), Some(handle.to_string())),
     };
     let members = config
         .groups
@@ -113,35 +150,6 @@ pub fn escalate(
     })
 }
 
-/// The group (and agent) a name typed for `--to` stands for.
-fn named_target(config: &Config, to: &str) -> Result<(String, Option<String>)> {
-    if config.groups.iter().any(|g| g.name == to) {
-        return Ok((to.to_string(), None));
-    }
-    let agent = config.agent(to).ok_or_else(|| {
-        Error::not_found(format!(
-            "--to {to}: neither a group ({}) nor an agent",
-            config
-                .groups
-                .iter()
-                .map(|g| g.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })?;
-    let group = config
-        .groups
-        .iter()
-        .find(|g| g.agents.contains(&agent.handle))
-        .ok_or_else(|| {
-            Error::invalid(format!(
-                "--to {to}: {} is in no group; escalation goes to a group",
-                agent.handle
-            ))
-        })?;
-    Ok((group.name.clone(), Some(agent.handle.clone())))
-}
-
 /// The group after the ticket's current one.
 fn next_group(config: &Config, ticket: &Ticket) -> Result<String> {
     // Where the ticket is now: where it was escalated to, else the group
@@ -167,9 +175,10 @@ fn next_group(config: &Config, ticket: &Ticket) -> Result<String> {
     match config.groups.get(at + 1) {
         Some(next) => Ok(next.name.clone()),
         None => Err(Error::invalid(format!(
-            "ticket {} is already with the last group ({current}); name one with --to",
+            "ticket {} is already with the last group ({current})",
             ticket.id
-        ))),
+        ))
+        .with_remedy(Remedy::NameGroup)),
     }
 }
 
@@ -246,7 +255,7 @@ groups:
             &config(),
             &carol_away(),
             &ticket_of(Some("bob")),
-            EscalateTo::Named("second"),
+            EscalateTo::Group("second"),
             EscalatedBy::Agent { note: "Why.\n" },
         )
         .unwrap();
@@ -279,11 +288,13 @@ groups:
 
     #[test]
     fn a_named_agent_takes_the_ticket_to_their_group() {
+        let config = config();
+        let to = target_named(&config, "carol").unwrap();
         let e = escalate(
-            &config(),
+            &config,
             &TeamState::default(),
             &ticket_of(None),
-            EscalateTo::Named("carol"),
+            to,
             EscalatedBy::Agent { note: "x\n" },
         )
         .unwrap();
@@ -309,14 +320,11 @@ groups:
             "{}",
             last.message()
         );
-        let unknown = escalate(
-            &config(),
-            &TeamState::default(),
-            &ticket_of(None),
-            EscalateTo::Named("dave"),
-            EscalatedBy::Agent { note: "x\n" },
-        )
-        .unwrap_err();
-        assert_eq!(unknown.kind(), crate::error::ErrorKind::NotFound);
+        assert_eq!(last.remedy(), Some(&Remedy::NameGroup));
+        let config = config();
+        assert_eq!(
+            target_named(&config, "dave").unwrap_err(),
+            NoTarget::Unknown
+        );
     }
 }

@@ -1,9 +1,8 @@
 //! `tix report` as a query: the tickets a report's filters keep, and the
 //! computation of [`crate::report`] over their facts in a period.
 
-use crate::domain::time::report_zone;
-use crate::domain::{Priority, TicketFacts, Timestamp};
-use crate::error::{Error, Result};
+use crate::domain::{Config, Priority, TicketFacts, Timestamp};
+use crate::error::Result;
 use crate::report::{
     self, AgentRow, Bucketing, GroupBy, GroupRow, Period, SlaReport, Summary, TrendRow,
 };
@@ -22,23 +21,26 @@ pub struct ReportOptions {
     pub filter: Filter,
 }
 
+/// A period that ends before it starts, or when it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EmptyPeriod {
+    pub since: Timestamp,
+    pub until: Timestamp,
+}
+
 /// The period from `since` (default: 30 days before its end) to `until`
 /// (default: `now`), refused when empty.
 pub fn period(
     since: Option<Timestamp>,
     until: Option<Timestamp>,
     now: Timestamp,
-) -> Result<Period> {
+) -> std::result::Result<Period, EmptyPeriod> {
     let until = until.unwrap_or(now);
     let since = since.unwrap_or_else(|| {
         Timestamp::new(until.datetime() - chrono::TimeDelta::days(DEFAULT_DAYS))
     });
     if since >= until {
-        return Err(Error::invalid(format!(
-            "the period is empty: --since {} is not before --until {}",
-            since.to_short_in(report_zone(), true),
-            until.to_short_in(report_zone(), true)
-        )));
+        return Err(EmptyPeriod { since, until });
     }
     Ok(Period { since, until })
 }
@@ -68,26 +70,20 @@ pub fn trend(store: &Store, options: &ReportOptions, by: Bucketing) -> Result<Ve
     })
 }
 
-/// Refuses a custom field the config does not declare: a typo, not a
-/// grouping with one empty group.
+/// By a custom field the config declares (see [`undeclared_field`]).
 pub fn breakdown(store: &Store, options: &ReportOptions, by: &GroupBy) -> Result<Vec<GroupRow>> {
-    let config = store.config();
-    if let GroupBy::Field(name) = by
-        && config.field(name).is_none()
-    {
-        let known: Vec<&str> = config.fields.iter().map(|f| f.name.as_str()).collect();
-        return Err(Error::invalid(format!(
-            "--by field:{name}: no such field (declared fields: {})",
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        )));
-    }
     over_facts(store, &options.filter, |facts| {
         report::breakdown(facts, &options.period, by)
     })
+}
+
+/// The field a breakdown groups by when the config does not declare it:
+/// a typo, not a grouping with one empty group.
+pub fn undeclared_field<'b>(config: &Config, by: &'b GroupBy) -> Option<&'b str> {
+    match by {
+        GroupBy::Field(name) if config.field(name).is_none() => Some(name),
+        _ => None,
+    }
 }
 
 /// Warns when the config sets no target: every count is then zero.
