@@ -77,6 +77,9 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     report
         .errors
         .extend(tix_core::ops::team::check_availability(&store)?);
+    report
+        .warnings
+        .extend(store.record_problems().iter().cloned());
     report.warnings.extend(store.verify_index()?);
     report.errors.extend(store.stale_git_locks());
     if let Some(head) = store.head_tree()? {

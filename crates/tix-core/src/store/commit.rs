@@ -7,7 +7,6 @@ use super::git::lock_files::ref_locked;
 use super::git::tree::NewFiles;
 use super::layout::{CONFIG_PATH, TICKETS_DIR};
 use super::{Author, Committed, Store, StoreLock};
-use crate::domain::Config;
 use crate::error::{Context, Error, ErrorKind, Result};
 
 /// The branch is not where it was when tix read it: something else
@@ -326,23 +325,5 @@ impl Store {
             )));
         }
         Ok(())
-    }
-
-    /// Replaces `.tix/config.yaml` with `config` in one commit.
-    pub fn save_config(
-        &mut self,
-        lock: &StoreLock,
-        config: Config,
-        message: &str,
-        author: &Author,
-    ) -> Result<Committed> {
-        let committed = self.commit(
-            lock,
-            vec![(CONFIG_PATH.into(), config.to_yaml().into_bytes())],
-            message,
-            author,
-        )?;
-        self.config = config;
-        Ok(committed)
     }
 }

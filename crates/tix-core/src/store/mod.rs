@@ -76,4 +76,6 @@ pub struct Store {
     /// The store root relative to the repository root: "" or "dir/".
     prefix: String,
     config: Config,
+    /// Team records left out of `config`, as `path: problem`.
+    record_problems: Vec<String>,
 }

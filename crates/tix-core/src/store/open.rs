@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use git2::Repository;
 
-use super::layout::CONFIG_PATH;
+use super::layout::{AGENTS_DIR, BLACKLIST_DIR, CONFIG_PATH};
 use super::{Author, Store};
 use crate::domain::Config;
+use crate::domain::records;
 use crate::error::{Context, Error, ErrorKind, GitError, Remedy, Result};
 
 impl Store {
@@ -43,8 +44,54 @@ impl Store {
             )
             .with_source(GitError(e))
         })?;
-        let config = read_config(&root)?;
-        Self::from_parts(repo, root, config)
+        let config = read_config_unchecked(&root)?;
+        let mut store = Self::from_parts(repo, root, config)?;
+        (store.config, store.record_problems) = store.config_in_force()?;
+        Ok(store)
+    }
+
+    /// The config in force: `.tix/config.yaml` in the work tree with the
+    /// agent and blacklist records committed at HEAD folded in, checked as
+    /// a whole; and the records that could not be used, for `tix check`.
+    pub(in crate::store) fn config_in_force(&self) -> Result<(Config, Vec<String>)> {
+        let mut config = read_config_unchecked(&self.root)?;
+        let agents = self.read_records(AGENTS_DIR)?;
+        let blacklist = self.read_records(BLACKLIST_DIR)?;
+        let mut problems = [agents.1, blacklist.1].concat();
+        problems.extend(records::apply(
+            &mut config,
+            &agents.0,
+            &blacklist.0,
+            AGENTS_DIR,
+            BLACKLIST_DIR,
+        ));
+        let config = config.checked().map_err(|e| {
+            Error::invalid(format!("{}: {e}", self.root.join(CONFIG_PATH).display()))
+        })?;
+        Ok((config, problems))
+    }
+
+    /// The records in `dir` at HEAD that parse, and a problem for each that
+    /// does not.
+    fn read_records<R: serde::de::DeserializeOwned>(&self, dir: &str) -> Result<ReadRecords<R>> {
+        let mut records = Vec::new();
+        let mut problems = Vec::new();
+        for (name, bytes) in self.read_dir_files(dir)? {
+            let parsed = String::from_utf8(bytes)
+                .map_err(|_| "not UTF-8 text".to_string())
+                .and_then(|t| serde_yaml::from_str::<R>(&t).map_err(|e| e.to_string()));
+            match parsed {
+                Ok(r) => records.push((name, r)),
+                Err(e) => problems.push(format!("{dir}/{name}: {e}; the record is ignored")),
+            }
+        }
+        Ok((records, problems))
+    }
+
+    /// Agent and blacklist records that are not in force, as
+    /// `path: problem`.
+    pub fn record_problems(&self) -> &[String] {
+        &self.record_problems
     }
 
     /// Creates a store in `dir`, making it a git repository if it is not in
@@ -118,6 +165,7 @@ impl Store {
             root,
             prefix,
             config,
+            record_problems: Vec::new(),
         })
     }
 
@@ -137,7 +185,7 @@ impl Store {
     }
 }
 
-pub(in crate::store) fn read_config(root: &Path) -> Result<Config> {
+fn read_config_unchecked(root: &Path) -> Result<Config> {
     let path = root.join(CONFIG_PATH);
     let bytes = std::fs::read(&path).context(|| format!("cannot read {}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -147,8 +195,11 @@ pub(in crate::store) fn read_config(root: &Path) -> Result<Config> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    Config::parse(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))
+    Config::parse_unchecked(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))
 }
+
+/// Records by file name, and a problem for each file that did not parse.
+type ReadRecords<R> = (Vec<(String, R)>, Vec<String>);
 
 #[cfg(test)]
 mod tests {
