@@ -261,3 +261,49 @@ fn agents_declared_by_records_can_be_named_in_the_config_s_groups() {
     c.tix(&c.a, &["agent", "list"]);
     c.tix(&c.a, &["check"]);
 }
+
+#[test]
+fn an_uncommitted_config_or_template_is_in_force_and_check_and_writes_say_so() {
+    let sb = Sandbox::init();
+    let id = sb.create("Hello");
+    let report: Value = serde_json::from_str(&sb.ok(["check", "--format", "json"])).unwrap();
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report:#}");
+
+    // A canned answer written but not committed is used, as the config is.
+    let templates = sb.dir.join(".tix/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("thanks.md"), "Thanks, {{customer.name}}!\n").unwrap();
+    let path = sb.dir.join(".tix/config.yaml");
+    let config = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{config}# a note, not committed yet\n")).unwrap();
+
+    let report: Value = serde_json::from_str(&sb.ok(["check", "--format", "json"])).unwrap();
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{report:#}");
+    let warning = warnings[0].as_str().unwrap();
+    assert!(
+        warning.starts_with(
+            "uncommitted changes in .tix/config.yaml, .tix/templates/thanks.md: this clone uses them"
+        ),
+        "{warning}"
+    );
+    sb.tix(["reply", &id, "--template", "thanks"])
+        .run()
+        .code(0)
+        .stderr_has(&["uncommitted changes in .tix/config.yaml"]);
+    let entries = sb.entries(&id);
+    let reply = entries.iter().rev().find(|e| e["kind"] == "reply").unwrap();
+    assert_eq!(
+        reply["body"].as_str().unwrap().trim(),
+        "Thanks, Ann Customer!"
+    );
+
+    // Committed, nothing is said.
+    sb.git(["add", ".tix"]);
+    sb.git(["commit", "-q", "-m", "config and template"]);
+    let report: Value = serde_json::from_str(&sb.ok(["check", "--format", "json"])).unwrap();
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report:#}");
+    let run = sb.tix(["comment", &id, "-m", "quiet"]).run();
+    assert_eq!(run.code, 0);
+    assert!(!run.stderr.contains("uncommitted"), "{}", run.stderr);
+}

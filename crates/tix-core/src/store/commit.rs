@@ -139,6 +139,7 @@ impl Store {
         // Checked again here, the last moment before anything is built:
         // a git command may have started since the lock was taken.
         self.refuse_during_git_operation()?;
+        self.warn_uncommitted_hand_written_once();
         let mut files = files;
         let restored = self.entries_dropped_since_journal()?;
         if !restored.is_empty() {
