@@ -105,7 +105,7 @@ fn availability(ctx: &Ctx, who: &str, away: bool, until: Option<&str>) -> Result
 }
 
 fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
-    let mut store = ctx.store()?;
+    let store = ctx.store()?;
     let actor = ctx.actor(&store)?;
     if !actor.admin {
         return Err(Error::new(
@@ -126,7 +126,7 @@ fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
         check_person_name(name).map_err(|e| Error::invalid(format!("--name: {e}")))?;
     }
     let lock = store.lock()?;
-    let mut config = store.config().clone();
+    let config = store.config();
     if config.agents.iter().any(|a| a.handle == args.handle) {
         return Err(Error::invalid(format!(
             "agent `{}` already exists",
@@ -143,7 +143,7 @@ fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
             a.handle
         )));
     }
-    let mut roles: Vec<Role> = args
+    let roles: Vec<Role> = args
         .roles
         .iter()
         .map(|r| match r {
@@ -151,19 +151,13 @@ fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
             RoleValue::Agent => Role::Agent,
         })
         .collect();
-    roles.dedup();
-    config.agents.push(Agent {
+    let agent = Agent {
         handle: args.handle.clone(),
         name: args.name,
         email,
         roles,
-    });
-    let committed = store.save_config(
-        &lock,
-        config,
-        &format!("tix: agent add {}", args.handle),
-        &actor.author(),
-    )?;
+    };
+    let committed = ops::team::record_agent(&store, &lock, &actor, &agent)?;
     if let Some(w) = committed.warning {
         output::warn(&w);
     }

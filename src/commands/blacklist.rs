@@ -5,6 +5,7 @@ use clap::{Args, Subcommand};
 use crate::ui::output::{self, print, warn};
 use tix_core::domain::config::BlacklistEntry;
 use tix_core::error::{Error, ErrorKind, Result};
+use tix_core::ops;
 
 use super::prelude::{Ctx, ListOutput};
 
@@ -70,37 +71,40 @@ pub fn cmd_blacklist(ctx: &Ctx, cmd: BlacklistCommand) -> Result<()> {
                     subject: args.subject.clone(),
                 };
                 if list.contains(&entry) {
-                    return Ok(false);
+                    return Ok(Vec::new());
                 }
-                list.push(entry);
-                Ok(true)
+                Ok(vec![(entry, false)])
             })
         }
         BlacklistCommand::Remove(args) => {
             let sender = args.sender.trim().to_ascii_lowercase();
             change(ctx, &format!("tix: blacklist remove {sender}"), |list| {
-                let before = list.len();
-                list.retain(|b| {
-                    !(b.sender == sender && (args.subject.is_none() || b.subject == args.subject))
-                });
-                if list.len() == before {
+                let removed: Vec<_> = list
+                    .iter()
+                    .filter(|b| {
+                        b.sender == sender && (args.subject.is_none() || b.subject == args.subject)
+                    })
+                    .map(|b| (b.clone(), true))
+                    .collect();
+                if removed.is_empty() {
                     return Err(Error::not_found(format!(
                         "`{sender}` is not on the blacklist"
                     )));
                 }
-                Ok(true)
+                Ok(removed)
             })
         }
     }
 }
 
-/// Edits the blacklist in the config as one commit; admins only.
+/// Records the changes `plan` gives for the blacklist (an entry, and
+/// whether it is removed) as one commit; admins only.
 fn change(
     ctx: &Ctx,
     message: &str,
-    edit: impl FnOnce(&mut Vec<BlacklistEntry>) -> Result<bool>,
+    plan: impl FnOnce(&[BlacklistEntry]) -> Result<Vec<(BlacklistEntry, bool)>>,
 ) -> Result<()> {
-    let mut store = ctx.store()?;
+    let store = ctx.store()?;
     let actor = ctx.actor(&store)?;
     if !actor.admin {
         return Err(Error::new(
@@ -112,12 +116,12 @@ fn change(
         ));
     }
     let lock = store.lock()?;
-    let mut config = store.config().clone();
-    if !edit(&mut config.mail.blacklist)? {
+    let changes = plan(&store.config().mail.blacklist)?;
+    if changes.is_empty() {
         eprintln!("tix: already on the blacklist; nothing to change");
         return Ok(());
     }
-    let committed = store.save_config(&lock, config, message, &actor.author())?;
+    let committed = ops::team::record_blacklist(&store, &lock, &actor, &changes, message)?;
     if let Some(w) = committed.warning {
         warn(&w);
     }

@@ -77,6 +77,15 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     report
         .errors
         .extend(tix_core::ops::team::check_availability(&store)?);
+    report
+        .warnings
+        .extend(store.record_problems().iter().cloned());
+    let uncommitted = store.uncommitted_hand_written()?;
+    if !uncommitted.is_empty() {
+        report
+            .warnings
+            .push(tix_core::store::uncommitted_warning(&uncommitted));
+    }
     report.warnings.extend(store.verify_index()?);
     report.errors.extend(store.stale_git_locks());
     if let Some(head) = store.head_tree()? {

@@ -20,6 +20,7 @@ mod mail_quote;
 mod mail_send;
 mod mail_trust;
 mod merge;
+mod records;
 mod reply_mail;
 mod report;
 mod rules;

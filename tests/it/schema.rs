@@ -149,6 +149,8 @@ fn schemas_are_valid_and_describe_every_property() {
         "entry.schema.json",
         "config.schema.json",
         "availability.schema.json",
+        "agent.schema.json",
+        "blacklist.schema.json",
     ] {
         let schema = load_schema(name);
         assert_eq!(
@@ -619,6 +621,38 @@ fn everything_the_binary_writes_is_valid() {
             &yaml_to_json(&text, &path.display().to_string()),
             &path.display().to_string(),
         );
+    }
+
+    // Agent and blacklist records, as `tix agent add` and `tix blacklist`
+    // write them.
+    s.tix(&[
+        "agent",
+        "add",
+        "carol",
+        "--email",
+        "carol@example.com",
+        "--name",
+        "Carol",
+        "--role",
+        "admin",
+    ]);
+    s.tix(&["blacklist", "add", "junk.example", "--subject", "prize"]);
+    s.tix(&["blacklist", "remove", "example.net"]);
+    for (dir, schema, count) in [
+        (".tix/agents", "agent.schema.json", 2),
+        (".tix/blacklist", "blacklist.schema.json", 2),
+    ] {
+        let records = read_dir(&s.dir.join(dir));
+        assert_eq!(records.len(), count, "{records:?}");
+        let validator = self::validator(schema);
+        for path in records {
+            let text = fs::read_to_string(&path).unwrap();
+            assert_valid(
+                &validator,
+                &yaml_to_json(&text, &path.display().to_string()),
+                &path.display().to_string(),
+            );
+        }
     }
 
     let config = fs::read_to_string(&config_path).unwrap();

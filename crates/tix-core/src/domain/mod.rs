@@ -10,6 +10,7 @@ pub mod facts;
 pub mod id;
 pub mod names;
 pub mod party;
+pub mod records;
 pub mod sla;
 pub mod template;
 pub mod ticket;

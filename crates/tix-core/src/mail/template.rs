@@ -11,10 +11,11 @@ pub use crate::domain::template::{
 pub use crate::store::layout::TEMPLATES_DIR;
 
 /// Template `name` (`reply`, `auto-reply`, `notify` or a canned answer)
-/// as committed, or the built-in one for the first three.
+/// as in the work tree (the copy in force, as for the config), or the
+/// built-in one for the first three.
 pub fn load(store: &Store, name: &str) -> Result<Template> {
     let path = format!("{TEMPLATES_DIR}/{name}.md");
-    let text = match store.read_file(&path)? {
+    let text = match store.read_hand_written(&path)? {
         Some(bytes) => String::from_utf8(bytes)
             .map_err(|_| Error::invalid(format!("{path}: not UTF-8 text")))?,
         None => match name {
@@ -23,7 +24,7 @@ pub fn load(store: &Store, name: &str) -> Result<Template> {
             "notify" => DEFAULT_NOTIFY.to_string(),
             _ => {
                 let known: Vec<String> = store
-                    .read_dir_files(TEMPLATES_DIR)?
+                    .read_hand_written_dir(TEMPLATES_DIR)?
                     .into_iter()
                     .filter_map(|(n, _)| n.strip_suffix(".md").map(str::to_string))
                     .collect();
@@ -41,10 +42,10 @@ pub fn load(store: &Store, name: &str) -> Result<Template> {
     Template::parse(&text).map_err(|e| Error::invalid(format!("{path}: {e}")))
 }
 
-/// Every committed template that does not parse, as `path: problem`.
+/// Every template in force that does not parse, as `path: problem`.
 pub fn check_all(store: &Store) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    for (name, bytes) in store.read_dir_files(TEMPLATES_DIR)? {
+    for (name, bytes) in store.read_hand_written_dir(TEMPLATES_DIR)? {
         let path = format!("{TEMPLATES_DIR}/{name}");
         if !name.ends_with(".md") {
             problems.push(format!("{path}: templates are `<name>.md` files"));

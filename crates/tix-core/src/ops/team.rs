@@ -4,9 +4,13 @@
 
 use crate::domain::assign::{self, TeamState};
 use crate::domain::availability::{AvailabilityRecord, away_at};
+use crate::domain::config::BlacklistEntry;
+use crate::domain::records::{AgentRecord, BlacklistRecord};
+use crate::domain::{Agent, Role};
 use crate::domain::{Config, Status, Timestamp};
 use crate::error::{Error, Result};
-use crate::store::layout::AVAILABILITY_DIR;
+use crate::store::layout::{AGENTS_DIR, AVAILABILITY_DIR, BLACKLIST_DIR};
+use crate::store::{Committed, StoreLock};
 use crate::store::{Store, random_tag};
 
 use super::Actor;
@@ -118,4 +122,62 @@ pub fn record_availability(
         &actor.author(),
     )?;
     Ok(committed.warning)
+}
+
+/// Records `agent` (new, or replacing the one of that handle) as one
+/// commit under `lock`; `.tix/config.yaml` is left as it is.
+pub fn record_agent(
+    store: &Store,
+    lock: &StoreLock,
+    actor: &Actor,
+    agent: &Agent,
+) -> Result<Committed> {
+    let mut roles: Vec<Role> = agent.roles.clone();
+    roles.dedup();
+    let record = AgentRecord {
+        format: 1,
+        handle: agent.handle.clone(),
+        name: agent.name.clone(),
+        email: agent.email.clone(),
+        roles,
+        at: super::now()?,
+        by: actor.handle.clone(),
+    };
+    let yaml = serde_yaml::to_string(&record)
+        .map_err(|e| Error::internal(format!("cannot write the agent record: {e}")))?;
+    let path = format!("{AGENTS_DIR}/{}", record.file_name(&random_tag(6)?));
+    store.commit(
+        lock,
+        vec![(path, yaml.into_bytes())],
+        &format!("tix: agent add {}", agent.handle),
+        &actor.author(),
+    )
+}
+
+/// Records blacklist changes (an entry, and whether it is removed) as one
+/// commit under `lock` with `message`.
+pub fn record_blacklist(
+    store: &Store,
+    lock: &StoreLock,
+    actor: &Actor,
+    changes: &[(BlacklistEntry, bool)],
+    message: &str,
+) -> Result<Committed> {
+    let at = super::now()?;
+    let mut files = Vec::new();
+    for (entry, removed) in changes {
+        let record = BlacklistRecord {
+            format: 1,
+            sender: entry.sender.clone(),
+            subject: entry.subject.clone(),
+            removed: *removed,
+            at,
+            by: actor.handle.clone(),
+        };
+        let yaml = serde_yaml::to_string(&record)
+            .map_err(|e| Error::internal(format!("cannot write the blacklist record: {e}")))?;
+        let path = format!("{BLACKLIST_DIR}/{}", record.file_name(&random_tag(6)?));
+        files.push((path, yaml.into_bytes()));
+    }
+    store.commit(lock, files, message, &actor.author())
 }

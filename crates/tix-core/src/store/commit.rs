@@ -7,7 +7,6 @@ use super::git::lock_files::ref_locked;
 use super::git::tree::NewFiles;
 use super::layout::{CONFIG_PATH, TICKETS_DIR};
 use super::{Author, Committed, Store, StoreLock};
-use crate::domain::Config;
 use crate::error::{Context, Error, ErrorKind, Result};
 
 /// The branch is not where it was when tix read it: something else
@@ -140,6 +139,7 @@ impl Store {
         // Checked again here, the last moment before anything is built:
         // a git command may have started since the lock was taken.
         self.refuse_during_git_operation()?;
+        self.warn_uncommitted_hand_written_once();
         let mut files = files;
         let restored = self.entries_dropped_since_journal()?;
         if !restored.is_empty() {
@@ -326,23 +326,5 @@ impl Store {
             )));
         }
         Ok(())
-    }
-
-    /// Replaces `.tix/config.yaml` with `config` in one commit.
-    pub fn save_config(
-        &mut self,
-        lock: &StoreLock,
-        config: Config,
-        message: &str,
-        author: &Author,
-    ) -> Result<Committed> {
-        let committed = self.commit(
-            lock,
-            vec![(CONFIG_PATH.into(), config.to_yaml().into_bytes())],
-            message,
-            author,
-        )?;
-        self.config = config;
-        Ok(committed)
     }
 }

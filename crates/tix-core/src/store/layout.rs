@@ -10,6 +10,8 @@
 //! .tix/config.yaml
 //! .tix/templates/<name>.md
 //! .tix/availability/<record>
+//! .tix/agents/<time>-<random>-<handle>.yaml
+//! .tix/blacklist/<time>-<random>.yaml
 //! tickets/<first 2 characters of id>/<id>/<entry files>.md
 //! tickets/<shard>/<id>/files/<entry file stem>/<attachment>
 //! quarantine/<name>.eml, quarantine/<name>.yaml
@@ -38,6 +40,11 @@ pub const CONFIG_PATH: &str = ".tix/config.yaml";
 pub const TEMPLATES_DIR: &str = ".tix/templates";
 /// Who is away: one record per change.
 pub const AVAILABILITY_DIR: &str = ".tix/availability";
+/// Agents added or changed by `tix agent add`: one record per change.
+pub const AGENTS_DIR: &str = ".tix/agents";
+/// Blacklist entries added or removed by `tix blacklist`: one record per
+/// change.
+pub const BLACKLIST_DIR: &str = ".tix/blacklist";
 pub const TICKETS_DIR: &str = "tickets";
 /// Attachments, inside a ticket's folder.
 pub const FILES_DIR: &str = "files";
@@ -154,7 +161,13 @@ mod tests {
 
     #[test]
     fn the_files_of_tix_dir_are_inside_it() {
-        for path in [CONFIG_PATH, TEMPLATES_DIR, AVAILABILITY_DIR] {
+        for path in [
+            CONFIG_PATH,
+            TEMPLATES_DIR,
+            AVAILABILITY_DIR,
+            AGENTS_DIR,
+            BLACKLIST_DIR,
+        ] {
             assert!(
                 path.strip_prefix(TIX_DIR)
                     .is_some_and(|rest| rest.starts_with('/') && rest.len() > 1),

@@ -35,6 +35,7 @@ pub use index::{IndexedTicket, ListRow, ListRows, Refresh, TicketIndex};
 pub use layout::{CONFIG_PATH, FILES_DIR, QUARANTINE_DIR, TICKETS_DIR};
 pub use lock::StoreLock;
 pub use names::{TagSource, random_id, random_tag};
+pub use open::uncommitted_warning;
 pub(crate) use read::tickets_in_shard;
 pub use sync::{ChangedTicket, NotApplied, Overrun, SyncOptions, SyncReport};
 
@@ -76,4 +77,8 @@ pub struct Store {
     /// The store root relative to the repository root: "" or "dir/".
     prefix: String,
     config: Config,
+    /// Team records left out of `config`, as `path: problem`.
+    record_problems: Vec<String>,
+    /// Whether a write has already warned of uncommitted hand-written files.
+    warned_uncommitted: std::sync::atomic::AtomicBool,
 }

@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use git2::Repository;
 
-use super::layout::CONFIG_PATH;
+use super::layout::{AGENTS_DIR, BLACKLIST_DIR, CONFIG_PATH, TEMPLATES_DIR};
 use super::{Author, Store};
 use crate::domain::Config;
+use crate::domain::records;
 use crate::error::{Context, Error, ErrorKind, GitError, Remedy, Result};
 
 impl Store {
@@ -43,8 +44,132 @@ impl Store {
             )
             .with_source(GitError(e))
         })?;
-        let config = read_config(&root)?;
-        Self::from_parts(repo, root, config)
+        let config = read_config_unchecked(&root)?;
+        let mut store = Self::from_parts(repo, root, config)?;
+        (store.config, store.record_problems) = store.config_in_force()?;
+        Ok(store)
+    }
+
+    /// The config in force: `.tix/config.yaml` in the work tree with the
+    /// agent and blacklist records committed at HEAD folded in, checked as
+    /// a whole; and the records that could not be used, for `tix check`.
+    pub(in crate::store) fn config_in_force(&self) -> Result<(Config, Vec<String>)> {
+        let mut config = read_config_unchecked(&self.root)?;
+        let agents = self.read_records(AGENTS_DIR)?;
+        let blacklist = self.read_records(BLACKLIST_DIR)?;
+        let mut problems = [agents.1, blacklist.1].concat();
+        problems.extend(records::apply(
+            &mut config,
+            &agents.0,
+            &blacklist.0,
+            AGENTS_DIR,
+            BLACKLIST_DIR,
+        ));
+        let config = config.checked().map_err(|e| {
+            Error::invalid(format!("{}: {e}", self.root.join(CONFIG_PATH).display()))
+        })?;
+        Ok((config, problems))
+    }
+
+    /// The records in `dir` at HEAD that parse, and a problem for each that
+    /// does not.
+    fn read_records<R: serde::de::DeserializeOwned>(&self, dir: &str) -> Result<ReadRecords<R>> {
+        let mut records = Vec::new();
+        let mut problems = Vec::new();
+        for (name, bytes) in self.read_dir_files(dir)? {
+            let parsed = String::from_utf8(bytes)
+                .map_err(|_| "not UTF-8 text".to_string())
+                .and_then(|t| serde_yaml::from_str::<R>(&t).map_err(|e| e.to_string()));
+            match parsed {
+                Ok(r) => records.push((name, r)),
+                Err(e) => problems.push(format!("{dir}/{name}: {e}; the record is ignored")),
+            }
+        }
+        Ok((records, problems))
+    }
+
+    /// A hand-written file of the store (the config, a template) as it is
+    /// in the work tree, which is the copy in force; None if there is none.
+    pub fn read_hand_written(&self, store_path: &str) -> Result<Option<Vec<u8>>> {
+        let path = self.root.join(store_path);
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    /// The files directly in the hand-written folder `dir` in the work
+    /// tree, by name in name order.
+    pub fn read_hand_written_dir(&self, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
+        let path = self.root.join(dir);
+        let entries = match std::fs::read_dir(&path) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e).context(|| format!("cannot read {}", path.display())),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry.context(|| format!("cannot read {}", path.display()))?;
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let bytes = std::fs::read(entry.path())
+                .context(|| format!("cannot read {}", entry.path().display()))?;
+            out.push((name, bytes));
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The hand-written files (the config, the templates) whose copy in the
+    /// work tree, which is in force, differs from the one committed at HEAD,
+    /// which is what other clones get.
+    pub fn uncommitted_hand_written(&self) -> Result<Vec<String>> {
+        let mut changed = Vec::new();
+        if self.read_hand_written(CONFIG_PATH)? != self.read_file(CONFIG_PATH)? {
+            changed.push(CONFIG_PATH.to_string());
+        }
+        let committed = self.read_dir_files(TEMPLATES_DIR)?;
+        let working = self.read_hand_written_dir(TEMPLATES_DIR)?;
+        let mut names: Vec<&String> = committed.iter().chain(&working).map(|(n, _)| n).collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let find = |files: &[(String, Vec<u8>)]| {
+                files
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, b)| b.clone())
+            };
+            if find(&committed) != find(&working) {
+                changed.push(format!("{TEMPLATES_DIR}/{name}"));
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Says, once per store opened, that a write goes ahead with
+    /// hand-written files other clones do not have.
+    pub(in crate::store) fn warn_uncommitted_hand_written_once(&self) {
+        if self
+            .warned_uncommitted
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            return;
+        }
+        if let Ok(changed) = self.uncommitted_hand_written()
+            && !changed.is_empty()
+        {
+            crate::warnings::warn(&uncommitted_warning(&changed));
+        }
+    }
+
+    /// Agent and blacklist records that are not in force, as
+    /// `path: problem`.
+    pub fn record_problems(&self) -> &[String] {
+        &self.record_problems
     }
 
     /// Creates a store in `dir`, making it a git repository if it is not in
@@ -118,6 +243,8 @@ impl Store {
             root,
             prefix,
             config,
+            record_problems: Vec::new(),
+            warned_uncommitted: Default::default(),
         })
     }
 
@@ -137,7 +264,7 @@ impl Store {
     }
 }
 
-pub(in crate::store) fn read_config(root: &Path) -> Result<Config> {
+fn read_config_unchecked(root: &Path) -> Result<Config> {
     let path = root.join(CONFIG_PATH);
     let bytes = std::fs::read(&path).context(|| format!("cannot read {}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -147,8 +274,20 @@ pub(in crate::store) fn read_config(root: &Path) -> Result<Config> {
             e.utf8_error().valid_up_to()
         ))
     })?;
-    Config::parse(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))
+    Config::parse_unchecked(&text).map_err(|e| Error::invalid(format!("{}: {e}", path.display())))
 }
+
+/// What `tix check` and every write say of hand-written files that differ
+/// from their committed copy.
+pub fn uncommitted_warning(changed: &[String]) -> String {
+    format!(
+        "uncommitted changes in {}: this clone uses them, other clones do not have them until they are committed",
+        changed.join(", ")
+    )
+}
+
+/// Records by file name, and a problem for each file that did not parse.
+type ReadRecords<R> = (Vec<(String, R)>, Vec<String>);
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,6 @@ use std::time::{Duration, Instant};
 use git2::{Oid, Tree};
 use serde::Serialize;
 
-use super::open::read_config;
 use super::{Author, Store, TICKETS_DIR, TicketFiles};
 use crate::domain::{StoredEntry, TicketId, fold};
 use crate::error::{Error, ErrorKind, Result};
@@ -648,7 +647,7 @@ impl Store {
     /// Agents above `assignment.max_active`, by the merged store's config
     /// and tickets.
     fn max_active_overruns(&self) -> Result<Vec<Overrun>> {
-        let config = read_config(&self.root)?;
+        let (config, _) = self.config_in_force()?;
         let Some(max) = config.assignment.max_active else {
             return Ok(Vec::new());
         };

@@ -110,6 +110,12 @@ impl Config {
 
     /// Parses and checks the config, naming the offending key on error.
     pub fn parse(text: &str) -> Result<Config, String> {
+        Config::parse_unchecked(text)?.checked()
+    }
+
+    /// Parses the config without checking it, so that records can be added
+    /// before [`Config::checked`] looks at the whole.
+    pub fn parse_unchecked(text: &str) -> Result<Config, String> {
         let probe: serde_yaml::Value =
             serde_yaml::from_str(text).map_err(|e| format!("not valid YAML: {e}"))?;
         match probe.get("format").and_then(|v| v.as_u64()) {
@@ -121,9 +127,13 @@ impl Config {
             Some(_) => {}
             None => return Err("missing `format: 1`".into()),
         }
-        let mut config: Config = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
-        config.sla.policy = config.validate()?;
-        Ok(config)
+        serde_yaml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// Checks the config, naming the offending key on error.
+    pub fn checked(mut self) -> Result<Config, String> {
+        self.sla.policy = self.validate()?;
+        Ok(self)
     }
 
     pub fn to_yaml(&self) -> String {

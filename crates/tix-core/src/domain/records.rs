@@ -1,0 +1,284 @@
+//! Team records that commands write instead of editing the hand-written
+//! config: one file per change under `.tix/agents/` (`tix agent add`) and
+//! `.tix/blacklist/` (`tix blacklist add|remove`). Two clones writing
+//! records never touch the same file, so their merge never conflicts, and
+//! the same item changed on both folds the same everywhere: the latest
+//! record per item (by `at`, then file name) wins, as for availability.
+//!
+//! How they combine with `.tix/config.yaml`: an agent in a record replaces
+//! the config's agent of that handle in place, or is added after the
+//! config's agents (in the order their first records were written); a
+//! blacklist record adds its entry after the config's entries, or, marked
+//! `removed`, takes that entry out, whether the config or a record has it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::config::{
+    Agent, BlacklistEntry, Config, Role, check_identity_part, check_person_name, is_valid_handle,
+};
+use super::time::Timestamp;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentRecord {
+    pub format: u32,
+    pub handle: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
+    pub at: Timestamp,
+    /// Who recorded it.
+    pub by: String,
+}
+
+impl AgentRecord {
+    /// `<time>-<random>-<handle>.yaml`: sorts by time, never collides.
+    pub fn file_name(&self, random_tag: &str) -> String {
+        format!(
+            "{}-{random_tag}-{}.yaml",
+            self.at.to_file_stamp(),
+            self.handle
+        )
+    }
+
+    fn agent(&self) -> Agent {
+        Agent {
+            handle: self.handle.clone(),
+            name: self.name.clone(),
+            email: self.email.clone(),
+            roles: self.roles.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlacklistRecord {
+    pub format: u32,
+    pub sender: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// true: the entry is taken off the blacklist.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub removed: bool,
+    pub at: Timestamp,
+    pub by: String,
+}
+
+impl BlacklistRecord {
+    /// `<time>-<random>.yaml`: the sender may hold any character, so it
+    /// stays out of the name.
+    pub fn file_name(&self, random_tag: &str) -> String {
+        format!("{}-{random_tag}.yaml", self.at.to_file_stamp())
+    }
+
+    pub fn entry(&self) -> BlacklistEntry {
+        BlacklistEntry {
+            sender: self.sender.clone(),
+            subject: self.subject.clone(),
+        }
+    }
+}
+
+/// The latest record per key, in the order each key was first recorded;
+/// `records` are (file name, record) in any order.
+fn fold_latest<R, K: Ord + Clone>(
+    records: &[(String, R)],
+    at: impl Fn(&R) -> &Timestamp,
+    key: impl Fn(&R) -> K,
+) -> Vec<(&str, &R)> {
+    let mut sorted: Vec<&(String, R)> = records.iter().collect();
+    sorted.sort_by(|(fa, a), (fb, b)| (at(a), fa).cmp(&(at(b), fb)));
+    let mut order: Vec<K> = Vec::new();
+    let mut latest: BTreeMap<K, (&str, &R)> = BTreeMap::new();
+    for (file, r) in sorted {
+        let k = key(r);
+        if latest.insert(k.clone(), (file, r)).is_none() {
+            order.push(k);
+        }
+    }
+    order.iter().map(|k| latest[k]).collect()
+}
+
+/// `config` with the records applied. A record that would break the
+/// config (an invalid handle or address, an address another agent has)
+/// is left out and named in the returned problems, so that a merge can
+/// never make the store unusable.
+pub fn apply(
+    config: &mut Config,
+    agents: &[(String, AgentRecord)],
+    blacklist: &[(String, BlacklistRecord)],
+    agents_dir: &str,
+    blacklist_dir: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (file, r) in fold_latest(agents, |r| &r.at, |r| r.handle.clone()) {
+        let path = format!("{agents_dir}/{file}");
+        if let Err(e) = check_agent(config, r) {
+            problems.push(format!("{path}: {e}; the record is ignored"));
+            continue;
+        }
+        match config.agents.iter_mut().find(|a| a.handle == r.handle) {
+            Some(existing) => *existing = r.agent(),
+            None => config.agents.push(r.agent()),
+        }
+    }
+    for (file, r) in fold_latest(
+        blacklist,
+        |r| &r.at,
+        |r| (r.sender.clone(), r.subject.clone()),
+    ) {
+        let entry = r.entry();
+        if r.removed {
+            config.mail.blacklist.retain(|b| *b != entry);
+        } else if entry.sender.trim().is_empty() {
+            problems.push(format!(
+                "{blacklist_dir}/{file}: empty sender; the record is ignored"
+            ));
+        } else if !config.mail.blacklist.contains(&entry) {
+            config.mail.blacklist.push(entry);
+        }
+    }
+    problems
+}
+
+fn check_agent(config: &Config, r: &AgentRecord) -> Result<(), String> {
+    if r.format != 1 {
+        return Err(format!("format {} is not understood", r.format));
+    }
+    if !is_valid_handle(&r.handle) {
+        return Err(format!("`{}` is not a handle", r.handle));
+    }
+    if let Some(name) = &r.name {
+        check_person_name(name).map_err(|e| format!("name: {e}"))?;
+    }
+    check_identity_part(&r.email).map_err(|e| format!("email: {e}"))?;
+    if !r.email.contains('@') {
+        return Err(format!("email: `{}` is not an e-mail address", r.email));
+    }
+    if let Some(other) = config
+        .agents
+        .iter()
+        .find(|a| a.handle != r.handle && a.email.eq_ignore_ascii_case(&r.email))
+    {
+        return Err(format!(
+            "{} already belongs to agent `{}`",
+            r.email, other.handle
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        let mut c = Config::new(
+            None,
+            Agent {
+                handle: "alice".into(),
+                name: None,
+                email: "alice@example.com".into(),
+                roles: vec![Role::Admin],
+            },
+        );
+        c.mail.blacklist.push(BlacklistEntry {
+            sender: "example.net".into(),
+            subject: None,
+        });
+        c
+    }
+
+    fn agent(handle: &str, email: &str, at: &str) -> AgentRecord {
+        AgentRecord {
+            format: 1,
+            handle: handle.into(),
+            name: None,
+            email: email.into(),
+            roles: Vec::new(),
+            at: Timestamp::parse_rfc3339(at).unwrap(),
+            by: "alice".into(),
+        }
+    }
+
+    fn black(sender: &str, removed: bool, at: &str) -> BlacklistRecord {
+        BlacklistRecord {
+            format: 1,
+            sender: sender.into(),
+            subject: None,
+            removed,
+            at: Timestamp::parse_rfc3339(at).unwrap(),
+            by: "alice".into(),
+        }
+    }
+
+    #[test]
+    fn the_latest_record_per_agent_wins_whatever_order_the_files_come_in() {
+        let records = vec![
+            (
+                "2".to_string(),
+                agent("bob", "bob2@example.com", "2026-01-02T00:00:00Z"),
+            ),
+            (
+                "1".to_string(),
+                agent("bob", "bob@example.com", "2026-01-01T00:00:00Z"),
+            ),
+            (
+                "0".to_string(),
+                agent("carol", "carol@example.com", "2026-01-01T12:00:00Z"),
+            ),
+        ];
+        let mut reversed = records.clone();
+        reversed.reverse();
+        let (mut a, mut b) = (config(), config());
+        assert!(apply(&mut a, &records, &[], "agents", "blacklist").is_empty());
+        assert!(apply(&mut b, &reversed, &[], "agents", "blacklist").is_empty());
+        assert_eq!(a, b);
+        let handles: Vec<_> = a.agents.iter().map(|a| a.handle.as_str()).collect();
+        assert_eq!(handles, ["alice", "bob", "carol"]);
+        assert_eq!(a.agents[1].email, "bob2@example.com");
+    }
+
+    #[test]
+    fn a_record_taking_another_agent_s_address_is_ignored_and_named() {
+        let mut c = config();
+        let problems = apply(
+            &mut c,
+            &[(
+                "f.yaml".into(),
+                agent("bob", "ALICE@example.com", "2026-01-01T00:00:00Z"),
+            )],
+            &[],
+            "agents",
+            "blacklist",
+        );
+        assert_eq!(c.agents.len(), 1);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].starts_with("agents/f.yaml: "), "{problems:?}");
+        assert!(problems[0].contains("`alice`"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_removal_takes_out_the_config_s_entry_and_a_later_add_brings_it_back() {
+        let mut c = config();
+        let removed = vec![(
+            "1".to_string(),
+            black("example.net", true, "2026-01-01T00:00:00Z"),
+        )];
+        apply(&mut c, &[], &removed, "agents", "blacklist");
+        assert!(c.mail.blacklist.is_empty());
+        let mut again = removed.clone();
+        again.push((
+            "2".to_string(),
+            black("example.net", false, "2026-01-02T00:00:00Z"),
+        ));
+        let mut c = config();
+        apply(&mut c, &[], &again, "agents", "blacklist");
+        assert_eq!(c.mail.blacklist.len(), 1);
+    }
+}
