@@ -32,7 +32,7 @@ use crate::domain::{Config, DeliveryStatus, Event, Party, Status, Ticket, Ticket
 use crate::error::{Error, Result};
 use crate::ops::assign::{self as auto, Occasion};
 use crate::ops::{Actor, Batch, Draft, SYSTEM_HANDLE};
-use crate::store::{Author, Store};
+use crate::store::{Author, Store, TicketIndex};
 
 pub use quarantine::{QUARANTINE_DIR, QuarantineRecord};
 use route::{MailKind, MailView, Route};
@@ -103,28 +103,39 @@ struct Known {
     /// away.
     team: TeamState,
     by_message_id: HashMap<String, TicketId>,
-    /// Tickets as the index folded them; those this run changed are read
-    /// from the batch instead.
-    tickets: HashMap<TicketId, Ticket>,
-    /// Lower-case addresses of the customer, Cc and everyone who wrote.
-    participants: HashMap<TicketId, HashSet<String>>,
+    /// Tickets as the index folded them, with the lower-case addresses of
+    /// their customer, Cc and everyone who wrote; those this run changed
+    /// are read from the batch instead. Borrowed from the index where
+    /// they lie, not copied: one message piped in from an MTA needs one
+    /// or two of them.
+    index: TicketIndex,
+    /// Participants this run added (new tickets, new Cc), on top of the
+    /// index's.
+    joined: HashMap<TicketId, HashSet<String>>,
     quarantined: HashSet<String>,
+}
+
+impl Known {
+    /// Whether `address` (lower case) takes part in ticket `id`.
+    fn takes_part(&self, id: TicketId, address: &str) -> bool {
+        self.joined.get(&id).is_some_and(|p| p.contains(address))
+            || self
+                .index
+                .get(id)
+                .is_some_and(|t| t.participants.iter().any(|p| p == address))
+    }
 }
 
 impl Known {
     fn load(store: &Store) -> Result<Known> {
         let index = store.index()?;
         let mut team = TeamState::default();
-        let mut tickets = HashMap::new();
-        let mut participants = HashMap::new();
         for t in index.tickets() {
             if let (Some(agent), Some(at)) =
                 (&t.ticket.assignee, t.assigned_at.or(t.ticket.created_at))
             {
                 team.count(agent, at, t.ticket.status != Status::Closed);
             }
-            tickets.insert(t.ticket.id, t.ticket.clone());
-            participants.insert(t.ticket.id, t.participants.iter().cloned().collect());
         }
         team.away = away_at(
             &crate::ops::team::availability_records(store)?,
@@ -133,8 +144,8 @@ impl Known {
         Ok(Known {
             team,
             by_message_id: index.message_ids(),
-            tickets,
-            participants,
+            index,
+            joined: HashMap::new(),
             quarantined: store.quarantined_names()?.into_iter().collect(),
         })
     }
@@ -155,14 +166,11 @@ impl MailView for View<'_> {
     fn ticket(&self, id: TicketId) -> Option<&Ticket> {
         self.batch
             .held_ticket(id)
-            .or_else(|| self.known.tickets.get(&id))
+            .or_else(|| self.known.index.get(id).map(|t| &t.ticket))
     }
 
     fn takes_part(&self, id: TicketId, address: &str) -> bool {
-        self.known
-            .participants
-            .get(&id)
-            .is_some_and(|p| p.contains(address))
+        self.known.takes_part(id, address)
     }
 }
 
@@ -607,7 +615,7 @@ impl<'s> Importer<'s> {
             now,
         ));
         self.batch.create(&self.actor, id, drafts)?;
-        self.known.participants.insert(id, participants);
+        self.known.joined.insert(id, participants);
         self.known.by_message_id.insert(mail.message_id.clone(), id);
         if !self.dry_run {
             self.counts.created.push(id);
@@ -628,19 +636,19 @@ impl<'s> Importer<'s> {
     ) -> Result<bool> {
         let is_agent = kind != MailKind::Message;
         let current = self.batch.ticket(ticket)?.clone();
-        let empty = HashSet::new();
-        let participants = self.known.participants.get(&ticket).unwrap_or(&empty);
+        let known = &self.known;
+        let takes_part = |address: &str| known.takes_part(ticket, &address.to_ascii_lowercase());
         // Someone who takes no part in the ticket got here by its headers
         // alone (knowing one Message-ID is enough): the message is kept,
         // but neither they nor the people they copied join the Cc, so the
         // agent's replies do not go to a stranger. `tix show` flags it.
-        let outsider = !is_agent && !participants.contains(&from.email.to_ascii_lowercase());
+        let outsider = !is_agent && !takes_part(&from.email);
         let new_cc: Vec<Party> = self
             .participants_besides(mail, &[from.email.as_str()])
             .into_iter()
             .chain((!is_agent).then(|| from.clone()))
             .filter(|_| !outsider)
-            .filter(|p| !participants.contains(&p.email.to_ascii_lowercase()))
+            .filter(|p| !takes_part(&p.email))
             .filter(|p| self.config.agent(&p.email).is_none())
             .collect();
         let author = match self.config.agent(&from.email) {
@@ -680,7 +688,7 @@ impl<'s> Importer<'s> {
         self.known
             .by_message_id
             .insert(mail.message_id.clone(), ticket);
-        let participants = self.known.participants.entry(ticket).or_default();
+        let participants = self.known.joined.entry(ticket).or_default();
         for p in new_cc {
             participants.insert(p.email.to_ascii_lowercase());
         }

@@ -87,6 +87,14 @@ impl TicketIndex {
             .flat_map(|s| s.tickets.values().map(|(_, t)| t))
     }
 
+    /// One ticket as the index holds it.
+    pub fn get(&self, id: TicketId) -> Option<&IndexedTicket> {
+        self.shards
+            .get(id.shard())
+            .and_then(|s| s.tickets.get(&id))
+            .map(|(_, t)| t)
+    }
+
     /// Message-ID → ticket, for mail threading.
     pub fn message_ids(&self) -> HashMap<String, TicketId> {
         let mut out = HashMap::new();
