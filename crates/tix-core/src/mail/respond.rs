@@ -266,6 +266,7 @@ pub fn system_actor(store: &Store) -> Actor {
             .map(|p| p.email)
             .unwrap_or_else(|| "tix@invalid".into()),
         admin: false,
+        by: None,
     }
 }
 
@@ -394,6 +395,7 @@ pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> R
             name: agent.name.clone().unwrap_or_else(|| agent.handle.clone()),
             email: agent.email.clone(),
             admin: false,
+            by: None,
         };
         let composed = compose::to_customer(
             &Context {
