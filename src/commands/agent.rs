@@ -157,6 +157,7 @@ fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
         name: args.name,
         email,
         roles,
+        signing_key: None,
     });
     let committed = store.save_config(
         &lock,

@@ -49,6 +49,7 @@ pub fn cmd_init(ctx: &Ctx, args: InitArgs) -> Result<()> {
         name: name.clone(),
         email: email.clone(),
         roles: vec![Role::Admin],
+        signing_key: None,
     };
     let author = Author::new(name.unwrap_or_else(|| handle.clone()), email);
     let store = Store::init(&ctx.dir, Config::new(args.name, agent), &author)?;

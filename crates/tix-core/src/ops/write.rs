@@ -833,6 +833,7 @@ mod tests {
             name: Some("Alice".into()),
             email: "alice@example.com".into(),
             roles: vec![Role::Admin],
+            signing_key: None,
         };
         let author = Author::new("Alice", "alice@example.com");
         let store = Store::init(dir.path(), Config::new(None, agent), &author).unwrap();

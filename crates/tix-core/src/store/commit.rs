@@ -221,10 +221,7 @@ impl Store {
         let message = author.message(message);
         let message = message.as_str();
         let parents: Vec<&git2::Commit<'_>> = head_commit.iter().collect();
-        let oid = self
-            .repo
-            .commit(None, &author_sig, &committer_sig, message, &tree, &parents)
-            .context(|| "cannot commit".into())?;
+        let oid = self.write_commit(&author_sig, &committer_sig, message, &tree, &parents)?;
         // The journal names the last commit the work tree and index are in
         // step with before HEAD moves on, so a kill at any point after, or a
         // failure to update git's index, leaves a note for the next writer

@@ -21,6 +21,7 @@ mod lock;
 mod names;
 mod open;
 mod read;
+mod signing;
 mod sync;
 
 use std::path::PathBuf;
@@ -36,6 +37,7 @@ pub use layout::{CONFIG_PATH, FILES_DIR, QUARANTINE_DIR, TICKETS_DIR};
 pub use lock::StoreLock;
 pub use names::{TagSource, random_id, random_tag};
 pub(crate) use read::tickets_in_shard;
+pub use signing::SignatureProblem;
 pub use sync::{ChangedTicket, NotApplied, Overrun, SyncOptions, SyncReport};
 
 /// A file inside a ticket that could not be read as an entry.
