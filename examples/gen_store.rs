@@ -69,6 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 at: at(seq as i64 * 7),
                 seq: seq as u64 + 1,
                 author: agent.clone(),
+                by: None,
                 event,
                 body,
             };
@@ -80,10 +81,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let lock = store.lock()?;
-    let author = Author {
-        name: "Generator".into(),
-        email: "gen@example.com".into(),
-    };
+    let author = Author::new("Generator", "gen@example.com");
     store.commit(
         &lock,
         files,

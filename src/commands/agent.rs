@@ -156,6 +156,7 @@ fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
         name: args.name,
         email,
         roles,
+        signing_key: None,
     };
     let committed = ops::team::record_agent(&store, &lock, &actor, &agent)?;
     if let Some(w) = committed.warning {

@@ -12,6 +12,13 @@ use super::prelude::{Ctx, TextFormat, TextOutput};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
+    /// Also verify that commits are signed by the key declared for the
+    /// agent who made them (the config's `signed_commits` says which)
+    #[arg(long)]
+    pub signatures: bool,
+    /// With --signatures: only the commits after COMMIT
+    #[arg(long, value_name = "COMMIT", requires = "signatures")]
+    pub since: Option<String>,
     #[command(flatten)]
     pub output: TextOutput,
 }
@@ -98,6 +105,16 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
             h.change,
             h.path
         ));
+    }
+    if args.signatures {
+        for p in store.verify_signatures(args.since.as_deref())? {
+            report.errors.push(format!(
+                "commit {} ({}): {}",
+                &p.commit[..10.min(p.commit.len())],
+                p.summary,
+                p.problem
+            ));
+        }
     }
     match args.output.format {
         TextFormat::Json => print(&output::json(&report)?)?,

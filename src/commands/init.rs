@@ -49,11 +49,9 @@ pub fn cmd_init(ctx: &Ctx, args: InitArgs) -> Result<()> {
         name: name.clone(),
         email: email.clone(),
         roles: vec![Role::Admin],
+        signing_key: None,
     };
-    let author = Author {
-        name: name.unwrap_or_else(|| handle.clone()),
-        email,
-    };
+    let author = Author::new(name.unwrap_or_else(|| handle.clone()), email);
     let store = Store::init(&ctx.dir, Config::new(args.name, agent), &author)?;
     print(&format!(
         "Initialised a tix store in {} with {handle} as its first admin.\n",

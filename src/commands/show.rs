@@ -109,6 +109,9 @@ pub fn entry_json(item: &TrailItem) -> Value {
     map.insert("at".into(), item.entry.at.to_rfc3339().into());
     map.insert("seq".into(), item.entry.seq.into());
     map.insert("author".into(), item.entry.author.clone().into());
+    if let Some(by) = &item.entry.by {
+        map.insert("by".into(), by.clone().into());
+    }
     map.insert("body".into(), item.entry.body.clone().into());
     if let Some(why) = &item.not_applied {
         map.insert("not_applied".into(), why.clone().into());
@@ -220,7 +223,11 @@ fn render(
                 _ => {}
             }
         }
-        let head = c(&format!("{}  {}", e.at.to_short_labelled(), e.author));
+        let who = match &e.by {
+            Some(by) => format!("{} (by {by})", e.author),
+            None => e.author.clone(),
+        };
+        let head = c(&format!("{}  {who}", e.at.to_short_labelled()));
         let label = match &e.event {
             Event::Created { customer, .. } => s.cyan(&c(&format!("opened for {customer}"))),
             Event::Message { from, .. } => s.cyan(&c(&format!("message from {from}"))),

@@ -35,6 +35,9 @@ fn say(remedy: &Remedy) -> Said {
             "an admin can add one with `tix agent add HANDLE --email ADDRESS`, or pass --as HANDLE"
                 .into(),
         ),
+        Remedy::ActAsYourself { handle } => Said::Hint(format!(
+            "leave out --as and TIX_AGENT to act as yourself ({handle}), or ask an admin to do it"
+        )),
         Remedy::AddAgent => Said::Hint("add one with `tix agent add`".into()),
         Remedy::GiveFieldsAtClose { ticket } => Said::Hint(format!(
             "give them with `tix close {ticket} --field NAME=VALUE`"

@@ -408,6 +408,7 @@ fn store_paths_are_spelled_only_in_the_layout() {
         "\"tix.lock\"",
         "\"tix-checkout\"",
         "\"tix-index-write\"",
+        "\"tix-signing\"",
         "\"index.lock\"",
         "\"sharedindex.\"",
         "\"sequencer\"",

@@ -1285,10 +1285,17 @@ fn every_change_is_one_commit_by_the_acting_agent_and_leaves_git_clean() {
             args.join(" ")
         );
         // Committed bytes equal the work tree (status is clean), and the
-        // message body is the subject.
+        // message body is the subject, then (for bob's, which alice ran
+        // for him) the line saying so.
         let body = sb.git(["log", "-1", "--format=%b"]);
+        let on_behalf = if author == BOB {
+            "\n\nOn behalf of bob by alice <alice@example.com>."
+        } else {
+            ""
+        };
         assert!(
-            body.trim() == "Commits" || body.trim() == "Commits!",
+            body.trim() == format!("Commits{on_behalf}")
+                || body.trim() == format!("Commits!{on_behalf}"),
             "{body}"
         );
     }

@@ -31,6 +31,7 @@ mod store_recovery;
 mod sync;
 mod tick;
 mod trust_misc;
+mod who;
 
 /// A file in tests/it/ that is not a module here would never be compiled,
 /// and a file directly in tests/ would be a test binary of its own.

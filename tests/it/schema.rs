@@ -319,6 +319,8 @@ fn every_kind_the_encoder_writes_is_valid() {
             at: Timestamp::parse_rfc3339("2026-11-23T01:38:23.123456Z").unwrap(),
             seq: i as u64 + 1,
             author: "alice".into(),
+            // Every other one written by an admin for alice.
+            by: (i % 2 == 1).then(|| "root".to_string()),
             event,
             body: "text".into(),
         };

@@ -84,6 +84,9 @@ pub enum Remedy {
     /// The acting agent is not an agent of the store: an admin adds them,
     /// or the user acts as an agent who is.
     AddAgentOrActAsAnother,
+    /// A non-admin named another agent to act as: act as yourself, or ask
+    /// an admin.
+    ActAsYourself { handle: String },
     /// An agent named (as assignee, say) is not an agent of the store: an
     /// admin adds them.
     AddAgent,
@@ -111,6 +114,10 @@ impl fmt::Display for Remedy {
             Remedy::AddAgentOrActAsAnother => {
                 f.write_str("an admin can add the agent, or act as an agent of the store")
             }
+            Remedy::ActAsYourself { handle } => write!(
+                f,
+                "act as yourself ({handle}) without naming another agent, or ask an admin"
+            ),
             Remedy::AddAgent => f.write_str("an admin can add the agent"),
             Remedy::GiveFieldsAtClose { ticket } => {
                 write!(f, "give the fields when closing ticket {ticket}")

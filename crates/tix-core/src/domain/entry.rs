@@ -546,6 +546,9 @@ pub struct Entry {
     pub at: Timestamp,
     pub seq: u64,
     pub author: String,
+    /// Who wrote it for the author (an admin acting as them), if not the
+    /// author themselves.
+    pub by: Option<String>,
     pub event: Event,
     pub body: String,
 }
@@ -570,6 +573,9 @@ impl Entry {
         front.insert("at".into(), self.at.to_rfc3339().into());
         front.insert("seq".into(), Value::from(self.seq));
         front.insert("author".into(), self.author.clone().into());
+        if let Some(by) = &self.by {
+            front.insert("by".into(), by.clone().into());
+        }
         if let Ok(Value::Mapping(fields)) = serde_yaml::to_value(&self.event) {
             for (k, v) in fields {
                 if k.as_str() != Some("kind") {
@@ -636,6 +642,11 @@ impl Entry {
             Some(Value::String(s)) if !s.is_empty() => s,
             _ => return Err("front matter has no `author`".into()),
         };
+        let by = match map.remove("by") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if !s.is_empty() => Some(s),
+            Some(_) => return Err("`by` is not an agent's handle".into()),
+        };
         if !map.contains_key("kind") {
             return Err("front matter has no `kind`".into());
         }
@@ -645,6 +656,7 @@ impl Entry {
             at,
             seq,
             author,
+            by,
             event,
             body: body.to_string(),
         })
@@ -796,6 +808,7 @@ mod tests {
             at: Timestamp::parse_rfc3339("2026-11-23T01:38:23.123456Z").unwrap(),
             seq: 1,
             author: "alice".into(),
+            by: None,
             event,
             body: body.into(),
         }

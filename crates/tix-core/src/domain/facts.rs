@@ -539,6 +539,7 @@ mod tests {
                 at: at(time),
                 seq,
                 author: author.into(),
+                by: None,
                 event,
                 body: body.into(),
             },

@@ -21,8 +21,8 @@ pub mod zone;
 pub use config::{
     AfterImport, Agent, Assignment, AutoClose, AutoReply, BusinessHours, Config,
     DEFAULT_SENDMAIL_COMMAND, FieldDef, FieldType, Group, MailAccount, MailOutgoing, MailProtocol,
-    Notify, OutgoingTransport, Role, SlaAction, SlaCalendar, SlaConfig, SlaTarget, Stage, TlsMode,
-    WeekHours,
+    Notify, OutgoingTransport, Role, SignedCommits, SlaAction, SlaCalendar, SlaConfig, SlaTarget,
+    Stage, TlsMode, WeekHours,
 };
 pub use entry::{DeliveryStatus, Entry, Event, FieldValue, LinkRel, MailMeta, Priority, Status};
 pub use facts::TicketFacts;

@@ -30,6 +30,9 @@ pub struct AgentRecord {
     pub email: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<Role>,
+    /// The key the agent's commits are signed with, as in the config.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<String>,
     pub at: Timestamp,
     /// Who recorded it.
     pub by: String,
@@ -51,6 +54,7 @@ impl AgentRecord {
             name: self.name.clone(),
             email: self.email.clone(),
             roles: self.roles.clone(),
+            signing_key: self.signing_key.clone(),
         }
     }
 }
@@ -185,6 +189,7 @@ mod tests {
                 name: None,
                 email: "alice@example.com".into(),
                 roles: vec![Role::Admin],
+                signing_key: None,
             },
         );
         c.mail.blacklist.push(BlacklistEntry {
@@ -201,6 +206,7 @@ mod tests {
             name: None,
             email: email.into(),
             roles: Vec::new(),
+            signing_key: None,
             at: Timestamp::parse_rfc3339(at).unwrap(),
             by: "alice".into(),
         }

@@ -668,6 +668,7 @@ mod tests {
                 at: at(time),
                 seq,
                 author: author.into(),
+                by: None,
                 event,
                 body: String::new(),
             },

@@ -293,6 +293,7 @@ pub fn system_actor(store: &Store) -> Actor {
             .map(|p| p.email)
             .unwrap_or_else(|| "tix@invalid".into()),
         admin: false,
+        by: None,
     }
 }
 
@@ -423,6 +424,7 @@ pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> R
             name: agent.name.clone().unwrap_or_else(|| agent.handle.clone()),
             email: agent.email.clone(),
             admin: false,
+            by: None,
         };
         let composed = compose::to_customer(
             &Context {

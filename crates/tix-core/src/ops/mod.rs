@@ -15,7 +15,7 @@ pub use write::{
 
 use crate::domain::{Config, Stage, Ticket, Timestamp};
 use crate::error::{Error, ErrorKind, Remedy, Result};
-use crate::store::{Author, Store};
+use crate::store::{ActedBy, Author, Store};
 
 /// The handle of the entries tix writes on its own (what a rule did).
 pub const SYSTEM_HANDLE: &str = "tix";
@@ -27,33 +27,98 @@ pub struct Actor {
     pub name: String,
     pub email: String,
     pub admin: bool,
+    /// The person at the keyboard, when they act for this agent.
+    pub by: Option<Person>,
+}
+
+/// Someone identified by the clone's git identity.
+#[derive(Clone, Debug)]
+pub struct Person {
+    /// The agent's handle, or the e-mail address when no agent has it.
+    pub handle: String,
+    pub name: String,
+    pub email: String,
 }
 
 impl Actor {
+    /// Who the commits are by: the agent acted for, committed by the
+    /// person who acted.
     pub fn author(&self) -> Author {
-        Author {
-            name: self.name.clone(),
-            email: self.email.clone(),
-        }
+        let mut author = Author::new(self.name.clone(), self.email.clone());
+        author.acted_by = self.by.as_ref().map(|by| ActedBy {
+            name: by.name.clone(),
+            email: by.email.clone(),
+            note: format!(
+                "On behalf of {} by {} <{}>.",
+                self.handle, by.handle, by.email
+            ),
+        });
+        author
     }
 }
 
 /// Who is acting: `--as` (or `TIX_AGENT`), else git's `user.email`. The
 /// result must be an agent declared in the config unless the config allows
 /// unknown agents.
+///
+/// Acting as another agent than the clone's own (git's `user.email` when
+/// an agent is declared with it) is for admins, and is recorded: the
+/// actor carries the person in `by`. A clone whose git identity is no
+/// declared agent's (none at all, as for a cron job or an MTA, or an
+/// address no agent has) is bound to no agent, so the agent named is who
+/// acts; any git identity it has is still recorded as the committer.
 pub fn resolve_actor(store: &Store, explicit: Option<&str>) -> Result<Actor> {
     let (git_name, git_email) = store.git_identity();
-    let who = match explicit.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(w) => w.to_string(),
-        None => git_email.clone().ok_or_else(|| {
+    let git_email = git_email
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty());
+    let Some(who) = explicit.map(str::trim).filter(|s| !s.is_empty()) else {
+        let who = git_email.ok_or_else(|| {
             Error::new(
                 ErrorKind::Denied,
                 "cannot tell who you are: no acting agent named and no git user.email",
             )
             .with_remedy(Remedy::NameActor)
-        })?,
+        })?;
+        return actor_from_config(store.config(), &who, git_name);
     };
-    actor_from_config(store.config(), &who, git_name)
+    let mut actor = actor_from_config(store.config(), who, git_name.clone())?;
+    let Some(email) = git_email else {
+        return Ok(actor);
+    };
+    let config = store.config();
+    let person = match config.agent(&email) {
+        Some(own) => {
+            if own.handle == actor.handle {
+                return Ok(actor);
+            }
+            if !own.is_admin() {
+                return Err(Error::new(
+                    ErrorKind::Denied,
+                    format!(
+                        "{} (git user.email {email}) cannot act as {}: only an admin can act for another agent",
+                        own.handle, actor.handle
+                    ),
+                )
+                .with_remedy(Remedy::ActAsYourself {
+                    handle: own.handle.clone(),
+                }));
+            }
+            Person {
+                handle: own.handle.clone(),
+                name: own.display_name().to_string(),
+                email: own.email.clone(),
+            }
+        }
+        None if email.eq_ignore_ascii_case(&actor.email) => return Ok(actor),
+        None => Person {
+            handle: email.clone(),
+            name: git_name.unwrap_or_else(|| email.clone()),
+            email,
+        },
+    };
+    actor.by = Some(person);
+    Ok(actor)
 }
 
 pub fn actor_from_config(
@@ -67,6 +132,7 @@ pub fn actor_from_config(
             name: agent.display_name().to_string(),
             email: agent.email.clone(),
             admin: agent.is_admin(),
+            by: None,
         });
     }
     if config.allow_unknown_agents {
@@ -80,6 +146,7 @@ pub fn actor_from_config(
             name: fallback_name.unwrap_or_else(|| who.to_string()),
             email,
             admin: false,
+            by: None,
         });
     }
     let known: Vec<_> = config.agents.iter().map(|a| a.handle.as_str()).collect();

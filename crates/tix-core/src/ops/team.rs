@@ -140,6 +140,7 @@ pub fn record_agent(
         name: agent.name.clone(),
         email: agent.email.clone(),
         roles,
+        signing_key: agent.signing_key.clone(),
         at: super::now()?,
         by: actor.handle.clone(),
     };

@@ -723,11 +723,18 @@ fn render(
     let mut out_files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut written = Vec::new();
     for draft in drafts {
+        // An entry written in someone else's name (a customer's mail, tix's
+        // own) was not written for the actor, so no one acted on its behalf.
+        let by = match &draft.author {
+            None => actor.by.as_ref().map(|p| p.handle.clone()),
+            Some(_) => None,
+        };
         let author = draft.author.unwrap_or_else(|| actor.handle.clone());
         let mut entry = Entry {
             at: now,
             seq,
             author: author.clone(),
+            by: by.clone(),
             event: draft.event,
             body: draft.body,
         };
@@ -787,6 +794,7 @@ fn render(
                 at: now,
                 seq,
                 author: author.clone(),
+                by: by.clone(),
                 event: Event::Attachment {
                     file: rel.clone(),
                     name: att.name.clone(),
@@ -825,17 +833,16 @@ mod tests {
             name: Some("Alice".into()),
             email: "alice@example.com".into(),
             roles: vec![Role::Admin],
+            signing_key: None,
         };
-        let author = Author {
-            name: "Alice".into(),
-            email: "alice@example.com".into(),
-        };
+        let author = Author::new("Alice", "alice@example.com");
         let store = Store::init(dir.path(), Config::new(None, agent), &author).unwrap();
         let actor = Actor {
             handle: "alice".into(),
             name: "Alice".into(),
             email: "alice@example.com".into(),
             admin: true,
+            by: None,
         };
         let id = random_id().unwrap();
         let now = Timestamp::parse_rfc3339("2026-11-23T01:38:23.123456Z").unwrap();

@@ -199,24 +199,29 @@ impl Store {
         // libgit2 writes a name with a line break into the commit as is, and
         // every later read of the history then fails; refuse it here, the
         // last point before anything is written.
-        for (what, value) in [("name", &author.name), ("e-mail", &author.email)] {
+        let (committer_name, committer_email) = author.committer();
+        for (what, value) in [
+            ("author name", author.name.as_str()),
+            ("author e-mail", author.email.as_str()),
+            ("committer name", committer_name),
+            ("committer e-mail", committer_email),
+        ] {
             crate::domain::config::check_identity_part(value).map_err(|e| {
-                Error::invalid(format!("commit author {what}: {e}")).with_hint(format!(
+                Error::invalid(format!("commit {what}: {e}")).with_hint(format!(
                     "fix the agent in {CONFIG_PATH}, or git's user.name/user.email"
                 ))
             })?;
         }
-        let sig = Signature::now(&author.name, &author.email).context(|| {
-            format!(
-                "`{} <{}>` is not a usable git identity",
-                author.name, author.email
-            )
-        })?;
+        let signature = |name: &str, email: &str| {
+            Signature::now(name, email)
+                .context(|| format!("`{name} <{email}>` is not a usable git identity"))
+        };
+        let author_sig = signature(&author.name, &author.email)?;
+        let committer_sig = signature(committer_name, committer_email)?;
+        let message = author.message(message);
+        let message = message.as_str();
         let parents: Vec<&git2::Commit<'_>> = head_commit.iter().collect();
-        let oid = self
-            .repo
-            .commit(None, &sig, &sig, message, &tree, &parents)
-            .context(|| "cannot commit".into())?;
+        let oid = self.write_commit(&author_sig, &committer_sig, message, &tree, &parents)?;
         // The journal names the last commit the work tree and index are in
         // step with before HEAD moves on, so a kill at any point after, or a
         // failure to update git's index, leaves a note for the next writer

@@ -25,6 +25,7 @@
 //! tix-index-write     a tix process is writing git's index
 //! tix/index/          the derived ticket index (summary, links, shards)
 //! tix/fetch/<account>.json, tix/auto-reply.json   mail state
+//! tix-signing/<pid>-<n>/   what ssh-keygen or gpg reads while signing or verifying
 //! ```
 
 use std::path::PathBuf;
@@ -59,6 +60,9 @@ pub(crate) const CHECKOUT_JOURNAL_FILE: &str = "tix-checkout";
 pub(crate) const INDEX_WRITE_MARKER_FILE: &str = "tix-index-write";
 /// Derived data, in the git directory.
 const CACHE_DIR: &str = "tix";
+/// Files handed to ssh-keygen or gpg, one folder per use, in the git
+/// directory.
+const SIGNING_SCRATCH_DIR: &str = "tix-signing";
 
 /// The derived ticket index, in [`CACHE_DIR`].
 pub(crate) const TICKET_INDEX_DIR: &str = "index";
@@ -125,6 +129,10 @@ impl Store {
 
     pub(in crate::store) fn store_lock_path(&self) -> PathBuf {
         self.repo.path().join(STORE_LOCK_FILE)
+    }
+
+    pub(in crate::store) fn signing_scratch_dir(&self, name: &str) -> PathBuf {
+        self.repo.path().join(SIGNING_SCRATCH_DIR).join(name)
     }
 
     pub(in crate::store) fn journal_path(&self) -> PathBuf {

@@ -21,6 +21,7 @@ mod lock;
 mod names;
 mod open;
 mod read;
+mod signing;
 mod sync;
 
 use std::path::PathBuf;
@@ -37,6 +38,7 @@ pub use lock::StoreLock;
 pub use names::{TagSource, random_id, random_tag};
 pub use open::uncommitted_warning;
 pub(crate) use read::tickets_in_shard;
+pub use signing::SignatureProblem;
 pub use sync::{ChangedTicket, NotApplied, Overrun, SyncOptions, SyncReport};
 
 /// A file inside a ticket that could not be read as an entry.
@@ -68,6 +70,44 @@ pub struct Committed {
 pub struct Author {
     pub name: String,
     pub email: String,
+    /// The person who really made the commit, when they acted for the
+    /// author: the commit's committer, and its message says so.
+    pub acted_by: Option<ActedBy>,
+}
+
+impl Author {
+    pub fn new(name: impl Into<String>, email: impl Into<String>) -> Author {
+        Author {
+            name: name.into(),
+            email: email.into(),
+            acted_by: None,
+        }
+    }
+
+    /// The commit's committer: the person who acted, else the author.
+    pub fn committer(&self) -> (&str, &str) {
+        match &self.acted_by {
+            Some(by) => (&by.name, &by.email),
+            None => (&self.name, &self.email),
+        }
+    }
+
+    /// `message` with the line that records who acted for the author.
+    pub fn message(&self, message: &str) -> String {
+        match &self.acted_by {
+            Some(by) => format!("{}\n\n{}", message.trim_end(), by.note),
+            None => message.to_string(),
+        }
+    }
+}
+
+/// Someone acting for a commit's author (`tix --as`).
+#[derive(Clone, Debug)]
+pub struct ActedBy {
+    pub name: String,
+    pub email: String,
+    /// The message line, e.g. `On behalf of bob by alice <alice@example.com>.`
+    pub note: String,
 }
 
 pub struct Store {

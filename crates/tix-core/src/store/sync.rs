@@ -418,11 +418,12 @@ impl Store {
                     "tix sync: merge {remote}/{remote_branch} (synced by {})",
                     author.name
                 );
+                let (committer_name, committer_email) = author.committer();
                 let env = [
                     ("GIT_AUTHOR_NAME", author.name.as_str()),
                     ("GIT_AUTHOR_EMAIL", author.email.as_str()),
-                    ("GIT_COMMITTER_NAME", author.name.as_str()),
-                    ("GIT_COMMITTER_EMAIL", author.email.as_str()),
+                    ("GIT_COMMITTER_NAME", committer_name),
+                    ("GIT_COMMITTER_EMAIL", committer_email),
                 ];
                 let args = [
                     "merge",

@@ -73,6 +73,20 @@ pub struct Config {
     /// otherwise, and reports count its days. Default UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<Spelled<Zone>>,
+    /// Which commits must be signed by a key declared for the agent who
+    /// made them (`signing_key`), as `tix check --signatures` verifies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_commits: Option<SignedCommits>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignedCommits {
+    /// Admin actions: commits that change the config (agents, roles, the
+    /// blacklist) and unlocks.
+    Admin,
+    /// Every commit.
+    All,
 }
 
 pub(super) fn is_false(b: &bool) -> bool {
@@ -105,6 +119,7 @@ impl Config {
             auto_close: None,
             escalation_message: None,
             timezone: None,
+            signed_commits: None,
         }
     }
 
@@ -256,6 +271,26 @@ mod tests {
                 .contains("unknown field")
         );
         assert_eq!(Config::parse(&c.to_yaml()).unwrap(), c);
+    }
+
+    #[test]
+    fn signing_keys_and_the_signed_commits_rule_parse_and_name_their_key() {
+        let text = "format: 1\nsigned_commits: admin\nagents:\n  - handle: alice\n    email: alice@example.com\n    signing_key: ssh-ed25519 AAAAC3Nza alice\n";
+        let c = Config::parse(text).unwrap();
+        assert_eq!(c.signed_commits, Some(SignedCommits::Admin));
+        assert_eq!(
+            c.agents[0].signing_key.as_deref(),
+            Some("ssh-ed25519 AAAAC3Nza alice")
+        );
+        assert_eq!(Config::parse(&c.to_yaml()).unwrap(), c);
+        let blank = text.replace("ssh-ed25519 AAAAC3Nza alice", "''");
+        assert!(
+            Config::parse(&blank)
+                .unwrap_err()
+                .contains("agents[0].signing_key")
+        );
+        let bad = text.replace("signed_commits: admin", "signed_commits: sometimes");
+        assert!(Config::parse(&bad).unwrap_err().contains("signed_commits"));
     }
 
     #[test]

@@ -56,6 +56,10 @@ pub struct Agent {
     pub email: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<Role>,
+    /// The public key this agent signs commits with: an ssh public key
+    /// (`ssh-ed25519 AAAA…`) or an OpenPGP fingerprint, for `signed_commits`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<String>,
 }
 
 impl Agent {
@@ -153,6 +157,13 @@ pub(super) fn validate(config: &super::Config) -> Result<(), String> {
             check_person_name(name).map_err(|e| format!("agents[{i}].name: {e}"))?;
         }
         check_identity_part(&a.email).map_err(|e| format!("agents[{i}].email: {e}"))?;
+        if let Some(key) = &a.signing_key
+            && (key.trim().is_empty() || key.chars().any(char::is_control))
+        {
+            return Err(format!(
+                "agents[{i}].signing_key: expected one line (an ssh public key or an OpenPGP fingerprint)"
+            ));
+        }
         if !a.email.contains('@') {
             return Err(format!(
                 "agents[{i}].email: `{}` is not an e-mail address",

@@ -254,6 +254,7 @@ impl<'s> Importer<'s> {
                 name: author.name,
                 email: author.email,
                 admin: false,
+                by: None,
             },
             dry_run,
             batch_messages: 0,
@@ -787,15 +788,15 @@ impl<'s> Importer<'s> {
 /// Who import commits are by: `tix mail import` at the first support
 /// address.
 fn import_author(config: &Config) -> Author {
-    Author {
-        name: "tix mail import".into(),
-        email: config
+    Author::new(
+        "tix mail import",
+        config
             .mail
             .addresses
             .first()
             .cloned()
             .unwrap_or_else(|| "tix@localhost".into()),
-    }
+    )
 }
 
 thread_local! {

@@ -323,6 +323,7 @@ mod tests {
                 name: None,
                 email: "alice@example.com".into(),
                 roles: vec![Role::Admin],
+                signing_key: None,
             },
         )
     }
