@@ -79,6 +79,7 @@ pub fn cmd_import(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
         ImportCommand::Mbox(args) => {
             let file = mailbox::open_mbox(&args.file)?;
             let store = ctx.store()?;
+            on_duty(ctx, &store, &args.options)?;
             let cap = Importer::read_limit_of(&store);
             let total = file.metadata().map(|m| m.len()).unwrap_or(0);
             let name = args.file.display().to_string();
@@ -88,6 +89,7 @@ pub fn cmd_import(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
         ImportCommand::Maildir(args) => {
             let files = mailbox::maildir_files(&args.dir)?;
             let store = ctx.store()?;
+            on_duty(ctx, &store, &args.options)?;
             let cap = Importer::read_limit_of(&store);
             let count = files.len() as u64;
             let messages = files.into_iter().map(move |path| {
@@ -110,6 +112,7 @@ pub fn cmd_import(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
 
 fn fetch_account(ctx: &Ctx, protocol: MailProtocol, args: ImportFetchArgs) -> Result<()> {
     let store = ctx.store()?;
+    on_duty(ctx, &store, &args.options)?;
     let (name, mut account) = pick_account(&store, protocol, args.account.as_deref())?;
     if let Some(folder) = args.folder {
         if protocol == MailProtocol::Pop3 {
@@ -161,6 +164,15 @@ fn fetch_account(ctx: &Ctx, protocol: MailProtocol, args: ImportFetchArgs) -> Re
         }
     ))?;
     print_import_summary(options.format, options.dry_run, &f.counts, &f.messages)
+}
+
+/// Mail is imported on the clone on duty only; a dry run changes nothing
+/// and may run anywhere.
+fn on_duty(ctx: &Ctx, store: &Store, options: &ImportOptions) -> Result<()> {
+    if options.dry_run {
+        return Ok(());
+    }
+    ctx.on_duty(store, "importing mail", options.force)
 }
 
 /// The account named, or the only one using `protocol`.
@@ -308,6 +320,7 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
         }
     };
     let store = ctx.store().map_err(tempfail)?;
+    on_duty(ctx, &store, options).map_err(tempfail)?;
     let cap = Importer::read_limit_of(&store);
     let message = match file {
         Some(p) if p.as_os_str() != "-" => std::fs::File::open(p)

@@ -36,6 +36,9 @@ pub fn cmd_quarantine(ctx: &Ctx, cmd: QuarantineCommand) -> Result<()> {
 
 fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
     let store = ctx.store()?;
+    if !args.options.dry_run {
+        ctx.on_duty(&store, "importing mail", args.options.force)?;
+    }
     let names: Vec<String> = if args.files.is_empty() {
         store.quarantined_names()?
     } else {

@@ -15,12 +15,18 @@ pub struct TickArgs {
     /// Say what would be done; change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Tick even though this clone is not on duty (recorded in the commit)
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub output: TextOutput,
 }
 
 pub fn cmd_tick(ctx: &Ctx, args: TickArgs) -> Result<()> {
     let store = ctx.store()?;
+    if !args.dry_run {
+        ctx.on_duty(&store, "tix tick", args.force)?;
+    }
     let ticked = tick::tick(&store, ops::now()?, args.dry_run)?;
     for f in &ticked.failed {
         warn(&format!(

@@ -10,6 +10,7 @@
 //! .tix/config.yaml
 //! .tix/templates/<name>.md
 //! .tix/availability/<record>
+//! .tix/duty.yaml                which clone is on duty, until when
 //! tickets/<first 2 characters of id>/<id>/<entry files>.md
 //! tickets/<shard>/<id>/files/<entry file stem>/<attachment>
 //! quarantine/<name>.eml, quarantine/<name>.yaml
@@ -23,6 +24,7 @@
 //! tix-index-write     a tix process is writing git's index
 //! tix/index/          the derived ticket index (summary, links, shards)
 //! tix/fetch/<account>.json, tix/auto-reply.json   mail state
+//! tix/clone-id        this clone's identity for duty (not derived: kept)
 //! ```
 
 use std::path::PathBuf;
@@ -38,6 +40,8 @@ pub const CONFIG_PATH: &str = ".tix/config.yaml";
 pub const TEMPLATES_DIR: &str = ".tix/templates";
 /// Who is away: one record per change.
 pub const AVAILABILITY_DIR: &str = ".tix/availability";
+/// Which clone holds duty (imports mail, ticks, sends automatic mail).
+pub const DUTY_PATH: &str = ".tix/duty.yaml";
 pub const TICKETS_DIR: &str = "tickets";
 /// Attachments, inside a ticket's folder.
 pub const FILES_DIR: &str = "files";
@@ -67,6 +71,8 @@ pub(crate) const INDEX_SHARDS_DIR: &str = "shards";
 const AUTO_REPLY_STATE_FILE: &str = "auto-reply.json";
 /// One file per mail account, in [`CACHE_DIR`].
 const FETCH_STATE_DIR: &str = "fetch";
+/// This clone's random identity, in [`CACHE_DIR`].
+const CLONE_ID_FILE: &str = "clone-id";
 
 /// git's own files, which tix reads, waits for or repairs.
 pub(crate) const GIT_INDEX_FILE: &str = "index";
@@ -100,6 +106,12 @@ impl Store {
     pub fn fetch_state_path(&self, account: &str) -> PathBuf {
         self.cache_path(FETCH_STATE_DIR)
             .join(format!("{account}.json"))
+    }
+
+    /// This clone's identity, never committed: what tells two clones of
+    /// the same agent apart when one of them holds duty.
+    pub fn clone_id_path(&self) -> PathBuf {
+        self.cache_path(CLONE_ID_FILE)
     }
 
     /// What the auto-reply remembers of whom it answered.

@@ -12,6 +12,7 @@
 //! with the team's remote).
 
 mod commit;
+mod duty;
 mod git;
 mod history;
 mod index;
@@ -29,6 +30,7 @@ use git2::{Oid, Repository};
 
 use crate::domain::{Config, StoredEntry};
 
+pub use duty::{DutyRecord, DutyState, DutyStatus};
 pub use git::index::IndexDifference;
 pub use history::{CommitInfo, HistoryProblem};
 pub use index::{IndexedTicket, ListRow, ListRows, Refresh, TicketIndex};
@@ -76,4 +78,7 @@ pub struct Store {
     /// The store root relative to the repository root: "" or "dir/".
     prefix: String,
     config: Config,
+    /// A line every commit of this run carries after its message (why a
+    /// rule was overridden), so the trail says so.
+    commit_note: std::cell::RefCell<Option<String>>,
 }

@@ -118,6 +118,7 @@ impl Store {
             root,
             prefix,
             config,
+            commit_note: Default::default(),
         })
     }
 
