@@ -13,6 +13,7 @@ use tix_core::error::{Error, ErrorKind, Result};
 use tix_core::mail::answer::answer_filed;
 use tix_core::mail::fetch::{self, FetchOptions};
 use tix_core::mail::file::{Action, Importer};
+use tix_core::mail::import::route::HELD_PREFIX;
 use tix_core::mail::mailbox::{self, MaildirItem, RawMessage};
 use tix_core::store::Store;
 
@@ -282,6 +283,11 @@ fn import_all(
             outcomes.push(outcome);
         }
     }
+    // What this run filed may be the ticket that held mail waits for.
+    let retried = importer.retry_held()?;
+    if options.verbose || options.dry_run || options.format == TextFormat::Json {
+        outcomes.extend(retried);
+    }
     let (mut counts, warnings) = importer.finish()?;
     answer_filed(store, &mut counts, warn);
     if let Some(bar) = bar {
@@ -340,6 +346,8 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
     };
     let mut importer = Importer::new(&store, options.dry_run).map_err(tempfail)?;
     let outcome = importer.import_message(&message).map_err(tempfail)?;
+    // The message is filed first: it may be the ticket held mail waits for.
+    importer.retry_held().map_err(tempfail)?;
     let (mut counts, warnings) = importer.finish().map_err(tempfail)?;
     // The message is filed: whatever happens to the acknowledgement, the
     // MTA must not send it again.
@@ -353,7 +361,11 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
         &counts,
         std::slice::from_ref(&outcome),
     )?;
-    if let Action::Quarantined { reason, file } = &outcome.action {
+    // Held mail is kept and will be filed when its ticket arrives: neither
+    // a bounce nor a retry by the MTA.
+    if let Action::Quarantined { reason, file } = &outcome.action
+        && !reason.starts_with(HELD_PREFIX)
+    {
         return Err(Error::new(
             ErrorKind::MailRefused,
             format!("message refused ({reason}); kept as {file}"),

@@ -54,6 +54,8 @@ fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
     };
     let mut importer = Importer::new(&store, args.options.dry_run)?;
     importer.set_batch_limit(args.options.batch);
+    // Held mail named by hand is filed now, as a new ticket if need be.
+    importer.set_hold_missing(args.files.is_empty());
     let mut outcomes = Vec::new();
     for name in &names {
         outcomes.push(importer.retry_quarantined(name)?);

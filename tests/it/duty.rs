@@ -290,3 +290,112 @@ fn the_clone_on_duty_syncs_before_import_so_an_answer_to_a_reply_made_elsewhere_
     assert_eq!(outcome["ticket"], id.as_str(), "{outcome:#}");
     assert_eq!(sb.list_ids(["list", "--all"]), vec![id]);
 }
+
+/// The Message-ID and subject of the reply `dir` made last on `id`.
+fn last_reply(sb: &Sandbox, dir: &Path, id: &str) -> (String, String) {
+    let shown = sb.show_in(dir, id);
+    let reply = shown["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|e| e["kind"] == "reply")
+        .expect("a reply")
+        .clone();
+    (
+        reply["mail"]["message_id"].as_str().unwrap().to_string(),
+        reply["mail"]["subject"].as_str().unwrap().to_string(),
+    )
+}
+
+fn quarantine_reasons(sb: &Sandbox, dir: &Path) -> Vec<String> {
+    let out = sb
+        .tix(["quarantine", "list", "--format", "json"])
+        .in_dir(dir)
+        .ok();
+    let v: Value = serde_json::from_str(&out).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["reason"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn mail_for_a_ticket_not_here_yet_is_held_and_threads_once_the_ticket_arrives() {
+    let sb = team();
+    let a = sb.dir.clone();
+    let b = clone(&sb, "b");
+    sb.tix(["duty", "take"]).ok();
+    sb.tix(["sync", "--as", "bob"]).in_dir(&b).ok();
+    // B opens a ticket for a customer and writes to her; B has not pushed.
+    let id = sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "Carol <carol@example.org>",
+            "--subject",
+            "Your order",
+            "-m",
+            "Phoned in",
+            "--as",
+            "bob",
+        ])
+        .in_dir(&b),
+    );
+    sb.tix(["reply", &id, "-m", "Which order number?", "--as", "bob"])
+        .in_dir(&b)
+        .ok();
+    let (reply_id, reply_subject) = last_reply(&sb, &b, &id);
+    assert!(reply_id.starts_with(&format!("tix-{id}.")), "{reply_id}");
+    assert!(reply_subject.contains(&id), "{reply_subject}");
+
+    // Her answer (by In-Reply-To) and a second one (by the tag alone)
+    // reach A, which has never seen the ticket: both are held.
+    let by_header = mail(
+        "c1@example.org",
+        "Re: order",
+        &format!("In-Reply-To: <{reply_id}>\r\n"),
+    );
+    let outcome = import_eml(&sb, &a, by_header);
+    assert_eq!(outcome["action"], "quarantined", "{outcome:#}");
+    let by_tag = mail("c2@example.org", &format!("Re: {reply_subject}"), "");
+    assert_eq!(import_eml(&sb, &a, by_tag)["action"], "quarantined");
+    let held = format!("held: ticket {id} not here yet");
+    assert_eq!(quarantine_reasons(&sb, &a), vec![held.clone(), held]);
+    assert!(
+        sb.list_ids(["list", "--all"]).is_empty(),
+        "a ticket was made"
+    );
+
+    // B pushes; A's next tick syncs first and files both onto the ticket.
+    sb.tix(["sync", "--as", "bob"]).in_dir(&b).ok();
+    sb.tix(["tick"]).ok();
+    assert_eq!(sb.list_ids(["list", "--all"]), vec![id.clone()]);
+    assert!(quarantine_reasons(&sb, &a).is_empty());
+    let ids: Vec<String> = sb
+        .entries(&id)
+        .iter()
+        .filter_map(|e| e["mail"]["message_id"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        ids.contains(&"c1@example.org".to_string()) && ids.contains(&"c2@example.org".to_string()),
+        "{ids:?}"
+    );
+    sb.assert_clean();
+}
+
+#[test]
+fn held_mail_named_by_hand_is_filed_as_a_new_ticket() {
+    let sb = team();
+    sb.tix(["duty", "take"]).ok();
+    let outcome = import_eml(
+        &sb,
+        &sb.dir.clone(),
+        mail("lost@example.org", "[tix #ZZZZ9999] Re: something", ""),
+    );
+    assert_eq!(outcome["action"], "quarantined", "{outcome:#}");
+    let file = outcome["file"].as_str().unwrap().to_string();
+    sb.tix(["quarantine", "retry", &file]).ok();
+    assert_eq!(sb.list_ids(["list", "--all"]).len(), 1);
+}
