@@ -399,3 +399,27 @@ fn held_mail_named_by_hand_is_filed_as_a_new_ticket() {
     sb.tix(["quarantine", "retry", &file]).ok();
     assert_eq!(sb.list_ids(["list", "--all"]).len(), 1);
 }
+
+#[test]
+fn the_clone_on_duty_renews_its_lease_as_it_works() {
+    let sb = team();
+    let b = clone(&sb, "b");
+    sb.tix(["duty", "take", "--lease", "1h"]).now(T0).ok();
+    // Over half the lease left: nothing to renew.
+    sb.tix(["tick"]).now("2026-03-02T09:20:00Z").ok();
+    assert_eq!(
+        status(&sb, &sb.dir, T0_30M)["record"]["expires"],
+        "2026-03-02T10:00:00.000000Z"
+    );
+    // Less than half left: the tick renews it, for the same hour.
+    sb.tix(["tick"]).now("2026-03-02T09:40:00Z").ok();
+    assert_eq!(
+        status(&sb, &sb.dir, T0_30M)["record"]["expires"],
+        "2026-03-02T10:40:00.000000Z"
+    );
+    // Past the first expiry another clone still cannot take it.
+    sb.tix(["duty", "take", "--as", "bob"])
+        .in_dir(&b)
+        .now("2026-03-02T10:10:00Z")
+        .fails(8);
+}
