@@ -12,9 +12,9 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
-    agent, assign, blacklist, cc, check, close, comment, create, escalate, field, import, init,
-    link, list, lock, log, outbox, priority, quarantine, reindex, reopen, reply, report, show, sla,
-    snooze, status, subject, sync, tag, tick,
+    agent, assign, blacklist, cc, check, close, comment, create, duty, escalate, field, import,
+    init, link, list, lock, log, outbox, priority, quarantine, reindex, reopen, reply, report,
+    show, sla, snooze, status, subject, sync, tag, tick,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -165,6 +165,18 @@ pub enum Command {
                       insteadOf and proxies as configured for git). See docs/team.md."
     )]
     Sync(sync::SyncArgs),
+    /// Which clone is on duty (imports mail, ticks, sends automatic mail);
+    /// take or release duty
+    #[command(
+        long_about = "Show which clone holds duty, or take or release it. Importing mail, \
+                      tix tick, tix outbox retry and the automatic mail they send run only on the \
+                      clone on duty once a clone has taken it; other clones refuse them (exit 9, \
+                      --force overrides and the commits say so). Duty is a record on the shared \
+                      branch, taken by a push only one clone can win, with a lease that the clone \
+                      on duty renews as it works and that another clone can take over once it has \
+                      run out. Without a git remote the clone is on duty by itself. See docs/team.md."
+    )]
+    Duty(duty::DutyArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
 }
@@ -240,6 +252,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Sla(args) => sla::cmd_sla(ctx, args),
         Command::Blacklist(cmd) => blacklist::cmd_blacklist(ctx, cmd),
         Command::Sync(args) => sync::cmd_sync(ctx, args),
+        Command::Duty(args) => duty::cmd_duty(ctx, args),
         Command::Completions(args) => generated::print_completions(args.shell),
     }
 }

@@ -13,6 +13,7 @@ use tix_core::error::{Error, ErrorKind, Result};
 use tix_core::mail::answer::answer_filed;
 use tix_core::mail::fetch::{self, FetchOptions};
 use tix_core::mail::file::{Action, Importer};
+use tix_core::mail::import::route::HELD_PREFIX;
 use tix_core::mail::mailbox::{self, MaildirItem, RawMessage};
 use tix_core::store::Store;
 
@@ -79,6 +80,7 @@ pub fn cmd_import(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
         ImportCommand::Mbox(args) => {
             let file = mailbox::open_mbox(&args.file)?;
             let store = ctx.store()?;
+            on_duty(ctx, &store, &args.options)?;
             let cap = Importer::read_limit_of(&store);
             let total = file.metadata().map(|m| m.len()).unwrap_or(0);
             let name = args.file.display().to_string();
@@ -88,6 +90,7 @@ pub fn cmd_import(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
         ImportCommand::Maildir(args) => {
             let files = mailbox::maildir_files(&args.dir)?;
             let store = ctx.store()?;
+            on_duty(ctx, &store, &args.options)?;
             let cap = Importer::read_limit_of(&store);
             let count = files.len() as u64;
             let messages = files.into_iter().map(move |path| {
@@ -110,6 +113,7 @@ pub fn cmd_import(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
 
 fn fetch_account(ctx: &Ctx, protocol: MailProtocol, args: ImportFetchArgs) -> Result<()> {
     let store = ctx.store()?;
+    on_duty(ctx, &store, &args.options)?;
     let (name, mut account) = pick_account(&store, protocol, args.account.as_deref())?;
     if let Some(folder) = args.folder {
         if protocol == MailProtocol::Pop3 {
@@ -161,6 +165,15 @@ fn fetch_account(ctx: &Ctx, protocol: MailProtocol, args: ImportFetchArgs) -> Re
         }
     ))?;
     print_import_summary(options.format, options.dry_run, &f.counts, &f.messages)
+}
+
+/// Mail is imported on the clone on duty only; a dry run changes nothing
+/// and may run anywhere.
+fn on_duty(ctx: &Ctx, store: &Store, options: &ImportOptions) -> Result<()> {
+    if options.dry_run {
+        return Ok(());
+    }
+    ctx.on_duty(store, "importing mail", options.force)
 }
 
 /// The account named, or the only one using `protocol`.
@@ -270,6 +283,11 @@ fn import_all(
             outcomes.push(outcome);
         }
     }
+    // What this run filed may be the ticket that held mail waits for.
+    let retried = importer.retry_held()?;
+    if options.verbose || options.dry_run || options.format == TextFormat::Json {
+        outcomes.extend(retried);
+    }
     let (mut counts, warnings) = importer.finish()?;
     answer_filed(store, &mut counts, warn);
     if let Some(bar) = bar {
@@ -308,6 +326,7 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
         }
     };
     let store = ctx.store().map_err(tempfail)?;
+    on_duty(ctx, &store, options).map_err(tempfail)?;
     let cap = Importer::read_limit_of(&store);
     let message = match file {
         Some(p) if p.as_os_str() != "-" => std::fs::File::open(p)
@@ -327,6 +346,8 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
     };
     let mut importer = Importer::new(&store, options.dry_run).map_err(tempfail)?;
     let outcome = importer.import_message(&message).map_err(tempfail)?;
+    // The message is filed first: it may be the ticket held mail waits for.
+    importer.retry_held().map_err(tempfail)?;
     let (mut counts, warnings) = importer.finish().map_err(tempfail)?;
     // The message is filed: whatever happens to the acknowledgement, the
     // MTA must not send it again.
@@ -340,7 +361,11 @@ fn import_eml(ctx: &Ctx, file: Option<&Path>, options: &ImportOptions) -> Result
         &counts,
         std::slice::from_ref(&outcome),
     )?;
-    if let Action::Quarantined { reason, file } = &outcome.action {
+    // Held mail is kept and will be filed when its ticket arrives: neither
+    // a bounce nor a retry by the MTA.
+    if let Action::Quarantined { reason, file } = &outcome.action
+        && !reason.starts_with(HELD_PREFIX)
+    {
         return Err(Error::new(
             ErrorKind::MailRefused,
             format!("message refused ({reason}); kept as {file}"),

@@ -29,6 +29,9 @@ pub struct OutboxRetryArgs {
     /// Tickets whose waiting replies to send (ids or prefixes); default: all
     #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub ids: Vec<String>,
+    /// Send even though this clone is not on duty (recorded in the commits)
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn cmd_outbox(ctx: &Ctx, cmd: OutboxCommand) -> Result<()> {
@@ -84,6 +87,7 @@ fn list(ctx: &Ctx, args: ListOutput) -> Result<()> {
 
 fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
     let store = ctx.store()?;
+    ctx.on_duty(&store, "tix outbox retry", args.force)?;
     let actor = ctx.actor(&store)?;
     let wanted: Vec<TicketId> = args
         .ids

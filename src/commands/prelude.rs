@@ -51,6 +51,18 @@ impl Ctx {
         ops::resolve_actor(store, self.as_agent.as_deref())
     }
 
+    /// Passes only on the clone on duty (see `ops::duty`), which syncs
+    /// first; `force` runs `what` here anyway and says so in its commits.
+    pub fn on_duty(&self, store: &Store, what: &str, force: bool) -> Result<()> {
+        let actor = self.actor(store).ok();
+        let author = actor
+            .as_ref()
+            .map(Actor::author)
+            .unwrap_or_else(|| ops::duty::side_effect_author(store));
+        let me = actor.as_ref().map(|a| a.handle.as_str());
+        ops::duty::before_side_effects(store, what, force, &author, me, &output::warn)
+    }
+
     /// The store, the actor and the ticket a write command works on.
     pub fn target(&self, typed_id: &str) -> Result<(Store, Actor, TicketId)> {
         let store = self.store()?;
@@ -249,6 +261,9 @@ pub struct ImportOptions {
     /// Messages per commit
     #[arg(long, value_name = "N", default_value_t = 500)]
     pub batch: usize,
+    /// Import even though this clone is not on duty (recorded in the commits)
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// [`ImportOptions`] for one message, where a batch size means nothing.
@@ -263,6 +278,9 @@ pub struct OneMessageOptions {
     /// List the message's outcome, not only the summary
     #[arg(short, long)]
     pub verbose: bool,
+    /// Import even though this clone is not on duty (recorded in the commit)
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl From<OneMessageOptions> for ImportOptions {
@@ -273,6 +291,7 @@ impl From<OneMessageOptions> for ImportOptions {
             verbose: o.verbose,
             // One message is one commit whatever the batch size.
             batch: 1,
+            force: o.force,
         }
     }
 }

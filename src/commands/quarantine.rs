@@ -36,6 +36,9 @@ pub fn cmd_quarantine(ctx: &Ctx, cmd: QuarantineCommand) -> Result<()> {
 
 fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
     let store = ctx.store()?;
+    if !args.options.dry_run {
+        ctx.on_duty(&store, "importing mail", args.options.force)?;
+    }
     let names: Vec<String> = if args.files.is_empty() {
         store.quarantined_names()?
     } else {
@@ -51,6 +54,8 @@ fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
     };
     let mut importer = Importer::new(&store, args.options.dry_run)?;
     importer.set_batch_limit(args.options.batch);
+    // Held mail named by hand is filed now, as a new ticket if need be.
+    importer.set_hold_missing(args.files.is_empty());
     let mut outcomes = Vec::new();
     for name in &names {
         outcomes.push(importer.retry_quarantined(name)?);

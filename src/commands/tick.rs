@@ -5,8 +5,11 @@ use serde_json::json;
 
 use crate::ui::output::{self, print, warn};
 use tix_core::error::Result;
+use tix_core::mail::answer::answer_filed;
+use tix_core::mail::file::Importer;
 use tix_core::ops;
 use tix_core::rules::tick;
+use tix_core::store::Store;
 
 use super::prelude::{Ctx, TextFormat, TextOutput};
 
@@ -15,12 +18,37 @@ pub struct TickArgs {
     /// Say what would be done; change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Tick even though this clone is not on duty (recorded in the commit)
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub output: TextOutput,
 }
 
+/// Mail held for a ticket that had not reached this clone is tried again
+/// on every tick too, so it does not wait for the next message.
+fn retry_held_mail(store: &Store) -> Result<()> {
+    if !store.has_remote() {
+        return Ok(());
+    }
+    let mut importer = Importer::new(store, false)?;
+    let filed = importer.retry_held()?;
+    let (mut counts, warnings) = importer.finish()?;
+    if !filed.is_empty() {
+        answer_filed(store, &mut counts, warn);
+    }
+    for w in &warnings {
+        warn(w);
+    }
+    Ok(())
+}
+
 pub fn cmd_tick(ctx: &Ctx, args: TickArgs) -> Result<()> {
     let store = ctx.store()?;
+    if !args.dry_run {
+        ctx.on_duty(&store, "tix tick", args.force)?;
+        retry_held_mail(&store)?;
+    }
     let ticked = tick::tick(&store, ops::now()?, args.dry_run)?;
     for f in &ticked.failed {
         warn(&format!(

@@ -10,6 +10,7 @@ mod architecture;
 mod cli;
 mod cli_io;
 mod concurrency;
+mod duty;
 mod fetch;
 mod generated;
 mod git_state;

@@ -11,8 +11,8 @@ use crate::error::{Error, Result};
 
 use super::file::subject_tag;
 use super::send::{
-    MAX_SUBJECT_CHARS, Outgoing, OutgoingAttachment, message_id_domain, new_message_id, render,
-    tix_headers, truncate_chars,
+    MAX_SUBJECT_CHARS, Outgoing, OutgoingAttachment, message_id_domain, new_ticket_message_id,
+    render, tix_headers, truncate_chars,
 };
 use super::template::Template;
 use crate::ops::NewAttachment;
@@ -170,7 +170,7 @@ fn compose(
         cc: cc.clone(),
         subject: subject.clone(),
         text: body,
-        message_id: new_message_id(&message_id_domain(&config.mail)),
+        message_id: new_ticket_message_id(&message_id_domain(&config.mail), ticket.id),
         in_reply_to: parent.map(|m| m.message_id.clone()),
         references: references.clone(),
         headers: tix_headers(config, content.automatic),

@@ -211,6 +211,12 @@ pub fn fetch(
     if failure.is_none() && removes {
         failure = remove_all(mailbox.as_mut(), &stored, &mut report).err();
     }
+    // What this run filed may be the ticket that held mail waits for.
+    for outcome in importer.retry_held()? {
+        if options.keep_outcomes {
+            report.messages.push(outcome);
+        }
+    }
     let (counts, warnings) = importer.finish()?;
     report.counts = counts;
     report.warnings.extend(warnings);

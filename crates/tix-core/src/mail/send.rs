@@ -24,7 +24,7 @@ use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter,
 
 use super::net::{Secret, printable, tls};
 use crate::domain::config::MailConfig;
-use crate::domain::{Config, MailOutgoing, OutgoingTransport, Party, TlsMode};
+use crate::domain::{Config, MailOutgoing, OutgoingTransport, Party, TicketId, TlsMode};
 use crate::error::{Context, Error, ErrorKind, Result};
 
 /// The domain of generated Message-IDs when `mail.message_id_domain` is
@@ -124,6 +124,26 @@ pub fn message_id_domain(config: &MailConfig) -> String {
         .or_else(from_address)
         .unwrap_or_else(|| DEFAULT_MESSAGE_ID_DOMAIN.to_string())
 }
+
+/// The Message-ID of mail tix sends for `ticket`: the ticket id comes
+/// first, so an answer threads onto the ticket by its In-Reply-To even on
+/// a clone that has not seen the message it answers.
+pub fn new_ticket_message_id(domain: &str, ticket: TicketId) -> String {
+    format!("{OWN_ID_PREFIX}{ticket}.{}", new_message_id(domain))
+}
+
+/// The ticket named by one of tix's own Message-IDs
+/// ([`new_ticket_message_id`]) in `domain`.
+pub fn ticket_of_own_message_id(message_id: &str, domain: &str) -> Option<TicketId> {
+    let (local, at) = message_id.rsplit_once('@')?;
+    if !at.eq_ignore_ascii_case(domain.trim().trim_start_matches('@')) {
+        return None;
+    }
+    let (id, _) = local.strip_prefix(OWN_ID_PREFIX)?.split_once('.')?;
+    id.parse().ok()
+}
+
+const OWN_ID_PREFIX: &str = "tix-";
 
 /// A new Message-ID (without angle brackets) in `domain`: the time in
 /// milliseconds and 80 random bits, so ids never repeat and sort roughly
@@ -932,6 +952,17 @@ mod tests {
         assert!(a.ends_with("@tix.example.org") && b.ends_with("@tix.example.org"));
         assert!(check_id(&a, "Message-ID").is_ok());
         assert!(new_message_id(" ").ends_with("@tix.invalid"));
+        let ticket: TicketId = "7K3F9Q2M".parse().unwrap();
+        let ours = new_ticket_message_id("tix.example.org", ticket);
+        assert_eq!(
+            ticket_of_own_message_id(&ours, "tix.example.org"),
+            Some(ticket)
+        );
+        assert_eq!(ticket_of_own_message_id(&ours, "elsewhere.org"), None);
+        assert_eq!(
+            ticket_of_own_message_id("tix-nonsense@tix.example.org", "tix.example.org"),
+            None
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod write;
 
 pub mod assign;
 pub mod close;
+pub mod duty;
 pub mod escalate;
 pub mod team;
 pub use write::{

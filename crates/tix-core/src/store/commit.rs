@@ -140,6 +140,8 @@ impl Store {
         // a git command may have started since the lock was taken.
         self.refuse_during_git_operation()?;
         self.warn_uncommitted_hand_written_once();
+        let noted = self.with_commit_note(message);
+        let message = noted.as_str();
         let mut files = files;
         let restored = self.entries_dropped_since_journal()?;
         if !restored.is_empty() {

@@ -12,6 +12,7 @@
 //! .tix/availability/<record>
 //! .tix/agents/<time>-<random>-<handle>.yaml
 //! .tix/blacklist/<time>-<random>.yaml
+//! .tix/duty.yaml                which clone is on duty, until when
 //! tickets/<first 2 characters of id>/<id>/<entry files>.md
 //! tickets/<shard>/<id>/files/<entry file stem>/<attachment>
 //! quarantine/<name>.eml, quarantine/<name>.yaml
@@ -26,6 +27,7 @@
 //! tix/index/          the derived ticket index (summary, links, shards)
 //! tix/fetch/<account>.json, tix/auto-reply.json   mail state
 //! tix-signing/<pid>-<n>/   what ssh-keygen or gpg reads while signing or verifying
+//! tix/clone-id        this clone's identity for duty (not derived: kept)
 //! ```
 
 use std::path::PathBuf;
@@ -46,6 +48,8 @@ pub const AGENTS_DIR: &str = ".tix/agents";
 /// Blacklist entries added or removed by `tix blacklist`: one record per
 /// change.
 pub const BLACKLIST_DIR: &str = ".tix/blacklist";
+/// Which clone holds duty (imports mail, ticks, sends automatic mail).
+pub const DUTY_PATH: &str = ".tix/duty.yaml";
 pub const TICKETS_DIR: &str = "tickets";
 /// Attachments, inside a ticket's folder.
 pub const FILES_DIR: &str = "files";
@@ -78,6 +82,8 @@ pub(crate) const INDEX_SHARDS_DIR: &str = "shards";
 const AUTO_REPLY_STATE_FILE: &str = "auto-reply.json";
 /// One file per mail account, in [`CACHE_DIR`].
 const FETCH_STATE_DIR: &str = "fetch";
+/// This clone's random identity, in [`CACHE_DIR`].
+const CLONE_ID_FILE: &str = "clone-id";
 
 /// git's own files, which tix reads, waits for or repairs.
 pub(crate) const GIT_INDEX_FILE: &str = "index";
@@ -111,6 +117,12 @@ impl Store {
     pub fn fetch_state_path(&self, account: &str) -> PathBuf {
         self.cache_path(FETCH_STATE_DIR)
             .join(format!("{account}.json"))
+    }
+
+    /// This clone's identity, never committed: what tells two clones of
+    /// the same agent apart when one of them holds duty.
+    pub fn clone_id_path(&self) -> PathBuf {
+        self.cache_path(CLONE_ID_FILE)
     }
 
     /// What the auto-reply remembers of whom it answered.

@@ -12,6 +12,7 @@
 //! with the team's remote).
 
 mod commit;
+mod duty;
 mod git;
 mod history;
 mod index;
@@ -30,6 +31,7 @@ use git2::{Oid, Repository};
 
 use crate::domain::{Config, StoredEntry};
 
+pub use duty::{DutyRecord, DutyState, DutyStatus};
 pub use git::index::IndexDifference;
 pub use history::{CommitInfo, HistoryProblem};
 pub use index::{IndexedTicket, ListRow, ListRows, Refresh, TicketIndex};
@@ -121,4 +123,7 @@ pub struct Store {
     record_problems: Vec<String>,
     /// Whether a write has already warned of uncommitted hand-written files.
     warned_uncommitted: std::sync::atomic::AtomicBool,
+    /// A line every commit of this run carries after its message (why a
+    /// rule was overridden), so the trail says so.
+    commit_note: std::cell::RefCell<Option<String>>,
 }

@@ -245,6 +245,7 @@ impl Store {
             config,
             record_problems: Vec::new(),
             warned_uncommitted: Default::default(),
+            commit_note: Default::default(),
         })
     }
 

@@ -229,7 +229,7 @@ impl Store {
         }
     }
 
-    fn current_branch(&self) -> Result<String> {
+    pub(in crate::store) fn current_branch(&self) -> Result<String> {
         let head = self
             .repo
             .find_reference("HEAD")
@@ -247,7 +247,11 @@ impl Store {
         Ok(branch.to_string())
     }
 
-    fn sync_remote(&self, branch: &str, asked: Option<&str>) -> Result<String> {
+    pub(in crate::store) fn sync_remote(
+        &self,
+        branch: &str,
+        asked: Option<&str>,
+    ) -> Result<String> {
         let remotes: Vec<String> = self
             .repo
             .remotes()
@@ -306,7 +310,7 @@ impl Store {
 
     /// The branch on `remote` this branch follows: its configured
     /// upstream when that is on `remote`, else the same name.
-    fn upstream_branch(&self, branch: &str, remote: &str) -> String {
+    pub(in crate::store) fn upstream_branch(&self, branch: &str, remote: &str) -> String {
         let config = self.repo.config().ok();
         let get = |key: String| config.as_ref().and_then(|c| c.get_string(&key).ok());
         let tracked_remote = get(format!("branch.{branch}.remote"));
@@ -318,7 +322,11 @@ impl Store {
 
     /// Fetches the remote branch into [`INCOMING_REF`]; `None` when the
     /// remote does not have the branch yet.
-    fn fetch_incoming(&self, remote: &str, branch: &str) -> Result<Option<Oid>> {
+    pub(in crate::store) fn fetch_incoming(
+        &self,
+        remote: &str,
+        branch: &str,
+    ) -> Result<Option<Oid>> {
         let refspec = format!("+refs/heads/{branch}:{INCOMING_REF}");
         // No remote-tracking ref moves until the sync has succeeded, so a
         // failed or dry sync leaves every ref as it was.
@@ -359,7 +367,7 @@ impl Store {
         }
     }
 
-    fn drop_incoming_ref(&self) {
+    pub(in crate::store) fn drop_incoming_ref(&self) {
         if let Ok(mut r) = self.repo.find_reference(INCOMING_REF) {
             let _ = r.delete();
         }
@@ -474,7 +482,19 @@ impl Store {
     }
 
     fn push(&self, remote: &str, remote_branch: &str) -> std::result::Result<(), Pushed> {
-        let refspec = format!("HEAD:refs/heads/{remote_branch}");
+        self.push_commit("HEAD", remote, remote_branch)
+    }
+
+    /// Pushes `source` (a commit or `HEAD`) to `remote_branch` only if the
+    /// remote still has what this clone last fetched: a push that is not a
+    /// fast-forward is rejected, so the first of two racing pushes wins.
+    pub(in crate::store) fn push_commit(
+        &self,
+        source: &str,
+        remote: &str,
+        remote_branch: &str,
+    ) -> std::result::Result<(), Pushed> {
+        let refspec = format!("{source}:refs/heads/{remote_branch}");
         match self.run_git(&["push", "--quiet", "--porcelain", remote, &refspec], &[]) {
             Ok(_) => Ok(()),
             Err(f) => {
@@ -700,7 +720,7 @@ impl Store {
     }
 }
 
-enum Pushed {
+pub(in crate::store) enum Pushed {
     /// Someone else pushed first: fetch, merge and try again.
     Behind(String),
     Failed(Error),
@@ -735,7 +755,7 @@ fn first_line(s: &str) -> String {
 
 /// Sleeps a random time that grows with each rejected push, so clones
 /// that collided do not collide again in step.
-fn backoff(attempt: u32) {
+pub(in crate::store) fn backoff(attempt: u32) {
     let ceiling_ms = (50u64 << attempt.min(6)).min(2_000);
     let mut random = [0u8; 8];
     let jitter = match getrandom::fill(&mut random) {

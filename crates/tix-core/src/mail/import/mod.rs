@@ -156,6 +156,7 @@ impl Known {
 struct View<'a> {
     known: &'a Known,
     batch: &'a Batch<'a>,
+    hold_missing: bool,
 }
 
 impl MailView for View<'_> {
@@ -171,6 +172,10 @@ impl MailView for View<'_> {
 
     fn takes_part(&self, id: TicketId, address: &str) -> bool {
         self.known.takes_part(id, address)
+    }
+
+    fn holds_mail_for_missing_tickets(&self) -> bool {
+        self.hold_missing
     }
 }
 
@@ -190,6 +195,9 @@ pub struct Importer<'s> {
     batch_messages: usize,
     batch_limit: usize,
     counts: Counts,
+    /// Mail for a ticket not in this store waits in the quarantine when
+    /// another clone may have made it (there is a remote).
+    hold_missing: bool,
 }
 
 /// Totals of an import run.
@@ -260,6 +268,7 @@ impl<'s> Importer<'s> {
             batch_messages: 0,
             batch_limit: 500,
             counts: Counts::default(),
+            hold_missing: store.has_remote(),
         })
     }
 
@@ -390,6 +399,41 @@ impl<'s> Importer<'s> {
         Ok(outcome)
     }
 
+    /// Files mail for a missing ticket as any other (a new ticket), not
+    /// held: what a person asks for by naming a held message.
+    pub fn set_hold_missing(&mut self, hold: bool) {
+        self.hold_missing = hold;
+    }
+
+    /// Tries the held mail again (see [`route::HELD_PREFIX`]): what threads
+    /// now is filed and leaves the quarantine; what is still waiting stays
+    /// and is not counted again.
+    pub fn retry_held(&mut self) -> Result<Vec<MessageOutcome>> {
+        if !self.hold_missing {
+            return Ok(Vec::new());
+        }
+        let mut filed = Vec::new();
+        for name in self.store.quarantined_names()? {
+            let held = self
+                .store
+                .read_file(&quarantine::record_path(&name))?
+                .and_then(|bytes| serde_yaml::from_slice::<QuarantineRecord>(&bytes).ok())
+                .is_some_and(|r| r.reason.starts_with(route::HELD_PREFIX));
+            if !held {
+                continue;
+            }
+            let counts = self.counts.clone();
+            let outcome = self.retry_quarantined(&name)?;
+            if matches!(&outcome.action, Action::Quarantined { reason, .. } if reason.starts_with(route::HELD_PREFIX))
+            {
+                self.counts = counts;
+            } else {
+                filed.push(outcome);
+            }
+        }
+        Ok(filed)
+    }
+
     /// Commits what is pending. Called automatically per batch and by
     /// [`Importer::finish`].
     pub fn flush(&mut self) -> Result<Vec<String>> {
@@ -449,6 +493,7 @@ impl<'s> Importer<'s> {
             &View {
                 known: &self.known,
                 batch: &self.batch,
+                hold_missing: self.hold_missing,
             },
             &self.config,
             now,
@@ -747,6 +792,7 @@ impl<'s> Importer<'s> {
         let view = View {
             known: &self.known,
             batch: &self.batch,
+            hold_missing: self.hold_missing,
         };
         (0u32..)
             .map(|n| {

@@ -20,6 +20,23 @@ pub trait MailView {
     /// Whether `address` (lower case) is the customer, on the Cc, or wrote
     /// a message in ticket `id` as a participant.
     fn takes_part(&self, id: TicketId, address: &str) -> bool;
+    /// Whether mail for a ticket this store does not have is held for it
+    /// (another clone may have made the ticket) rather than made a new one.
+    fn holds_mail_for_missing_tickets(&self) -> bool {
+        false
+    }
+}
+
+/// How the quarantine reason of held mail starts; what is held is retried
+/// on every import and tick until its ticket is here.
+pub const HELD_PREFIX: &str = "held: ";
+
+/// What a message's headers and tag say of its ticket.
+enum Threading {
+    Onto(TicketId),
+    /// Named by our own Message-ID or a tag, but not in this store.
+    Missing(TicketId),
+    Nothing,
 }
 
 /// The kinds of entry a message becomes.
@@ -151,7 +168,18 @@ pub fn route(mail: &InboundMail, view: &dyn MailView, config: &Config, now: Time
         .noise
         .as_ref()
         .is_some_and(|n| n.kind == NoiseKind::Bounce);
-    let threaded = thread(mail, &from, view, config).or_else(|| {
+    let threaded = match thread(mail, &from, view, config) {
+        Threading::Onto(ticket) => Some(ticket),
+        Threading::Missing(ticket)
+            if mail.noise.is_none() && view.holds_mail_for_missing_tickets() =>
+        {
+            return Route::Quarantine {
+                reason: format!("{HELD_PREFIX}ticket {ticket} not here yet"),
+            };
+        }
+        _ => None,
+    };
+    let threaded = threaded.or_else(|| {
         is_bounce
             .then(|| thread_bounce(mail, view, config))
             .flatten()
@@ -190,26 +218,32 @@ fn unfiled_noise(noise: NoiseKind, reason: &str, config: &Config) -> Route {
     }
 }
 
-/// The ticket a message threads onto, if any.
-fn thread(
-    mail: &InboundMail,
-    from: &Party,
-    view: &dyn MailView,
-    config: &Config,
-) -> Option<TicketId> {
-    let by_header = mail
-        .in_reply_to
-        .iter()
-        .chain(mail.references.iter().rev())
-        .find_map(|id| view.ticket_of_message(id));
-    if by_header.is_some() {
-        return by_header;
+/// The ticket a message threads onto: by a message of the store it
+/// answers, then by the ticket id in our own Message-ID it answers, then
+/// by the subject tag (those two only when the sender takes part in the
+/// ticket, so naming an id is not enough to write into a ticket).
+fn thread(mail: &InboundMail, from: &Party, view: &dyn MailView, config: &Config) -> Threading {
+    let answered = || mail.in_reply_to.iter().chain(mail.references.iter().rev());
+    if let Some(ticket) = answered().find_map(|id| view.ticket_of_message(id)) {
+        return Threading::Onto(ticket);
     }
-    let tagged = find_subject_tag(&config.mail.subject_tag, &mail.subject)?;
-    view.ticket(tagged)?;
     let sender = from.email.to_ascii_lowercase();
     let is_agent = config.agent(&from.email).is_some();
-    (view.takes_part(tagged, &sender) || is_agent).then_some(tagged)
+    let domain = crate::mail::send::message_id_domain(&config.mail);
+    let by_own_id =
+        answered().find_map(|id| crate::mail::send::ticket_of_own_message_id(id, &domain));
+    let tagged = find_subject_tag(&config.mail.subject_tag, &mail.subject);
+    let mut missing = None;
+    for ticket in by_own_id.into_iter().chain(tagged) {
+        if view.ticket(ticket).is_none() {
+            missing.get_or_insert(ticket);
+            continue;
+        }
+        if view.takes_part(ticket, &sender) || is_agent {
+            return Threading::Onto(ticket);
+        }
+    }
+    missing.map_or(Threading::Nothing, Threading::Missing)
 }
 
 /// The ticket a bounce belongs to by the message it returns: that
@@ -297,6 +331,7 @@ mod tests {
         messages: HashMap<String, TicketId>,
         tickets: HashMap<TicketId, Ticket>,
         participants: HashMap<TicketId, HashSet<String>>,
+        hold: bool,
     }
 
     impl MailView for Fake {
@@ -310,6 +345,9 @@ mod tests {
             self.participants
                 .get(&id)
                 .is_some_and(|p| p.contains(address))
+        }
+        fn holds_mail_for_missing_tickets(&self) -> bool {
+            self.hold
         }
     }
 
@@ -421,6 +459,68 @@ mod tests {
             route(&tagged("mallory@example.com"), &store, &config(), now()),
             Route::New { linked_to: None }
         );
+    }
+
+    /// An answer to mail tix sent for ticket `ticket`, which the store
+    /// has not seen (it was sent from another clone).
+    fn answer_to_ours(from: &str, ticket: &str) -> InboundMail {
+        let domain = crate::mail::send::message_id_domain(&config().mail);
+        let ours = crate::mail::send::new_ticket_message_id(&domain, ticket.parse().unwrap());
+        mail(&format!(
+            "From: {from}\nMessage-ID: <{from}.y>\nIn-Reply-To: <{ours}>\nSubject: Re: printer"
+        ))
+    }
+
+    #[test]
+    fn an_answer_to_our_message_threads_by_the_ticket_id_in_its_message_id() {
+        let store = store_with(Status::Open);
+        assert_eq!(
+            route(
+                &answer_to_ours("carol@example.com", ID),
+                &store,
+                &config(),
+                now()
+            ),
+            Route::FollowUp {
+                ticket: id(),
+                kind: MailKind::Message
+            }
+        );
+        // Naming the ticket is not enough for a stranger.
+        assert_eq!(
+            route(
+                &answer_to_ours("mallory@example.com", ID),
+                &store,
+                &config(),
+                now()
+            ),
+            Route::New { linked_to: None }
+        );
+    }
+
+    #[test]
+    fn mail_for_a_missing_ticket_is_held_only_where_another_clone_may_have_it() {
+        let missing = "9Q2M0000";
+        let mut store = store_with(Status::Open);
+        let by_id = answer_to_ours("dave@example.com", missing);
+        let by_tag = mail(&format!(
+            "From: dave@example.com\nMessage-ID: <d.z>\nSubject: Re: [tix #{missing}] x"
+        ));
+        for m in [&by_id, &by_tag] {
+            assert_eq!(
+                route(m, &store, &config(), now()),
+                Route::New { linked_to: None }
+            );
+        }
+        store.hold = true;
+        for m in [&by_id, &by_tag] {
+            assert_eq!(
+                route(m, &store, &config(), now()),
+                Route::Quarantine {
+                    reason: format!("{HELD_PREFIX}ticket {missing} not here yet")
+                }
+            );
+        }
     }
 
     #[test]
