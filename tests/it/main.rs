@@ -30,6 +30,7 @@ mod sla;
 mod split_index;
 mod store_recovery;
 mod sync;
+mod team;
 mod tick;
 mod trust_misc;
 mod who;
