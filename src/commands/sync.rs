@@ -139,6 +139,14 @@ fn render(r: &SyncReport) -> String {
     );
     section(
         &mut out,
+        "Folded (copies of entries already here, counted once):",
+        r.folded
+            .iter()
+            .map(|c| format!("{}  {} by {}", c.id, c.kind, c.writer))
+            .collect(),
+    );
+    section(
+        &mut out,
         "Collisions (two clones chose the same ticket id):",
         r.collisions
             .iter()

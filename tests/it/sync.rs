@@ -383,3 +383,32 @@ fn log_leaves_out_the_merges_sync_makes_and_keeps_every_entrys_commit() {
     assert!(!log.contains("tix sync"), "{log}");
     assert!(log.contains("Alice Admin") && log.contains("bob"), "{log}");
 }
+
+/// The same message imported on two clones: the sync that brings the
+/// other's copy in says it was folded, not that ids collided.
+#[test]
+fn sync_reports_copies_it_folded_not_collisions() {
+    let sb = team();
+    let b = clone(&sb, "b");
+    let message = b"From: Carol <carol@example.org>\nTo: support@example.com\n\
+Subject: Printer\nMessage-ID: <twice@example.org>\n\
+Date: Mon, 2 Mar 2026 08:00:00 +0000\n\nIt is offline.\n";
+    for dir in [&sb.dir, &b] {
+        sb.tix(["import", "eml"])
+            .in_dir(dir)
+            .stdin(message.to_vec())
+            .ok();
+    }
+    sb.tix(["sync"]).in_dir(&b).ok();
+    let out = sb.tix(["sync", "--format", "json"]).ok();
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let folded = report["folded"].as_array().unwrap();
+    let kinds: Vec<&str> = folded.iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert!(
+        kinds.contains(&"created") && kinds.contains(&"message"),
+        "{report:#}"
+    );
+    assert_eq!(report["collisions"], serde_json::json!([]), "{report:#}");
+    let text = sb.tix(["sync"]).in_dir(&b).ok();
+    assert!(!text.contains("Collisions"), "{text}");
+}

@@ -64,8 +64,12 @@ pub struct SyncReport {
     /// Entries that the merged trail keeps but no longer applies because
     /// the ticket was locked before them in fold order.
     pub cancelled: Vec<NotApplied>,
-    /// Second `created` entries: two clones chose the same ticket id.
+    /// Second `created` entries that are not copies: two clones chose
+    /// the same ticket id for different tickets.
     pub collisions: Vec<NotApplied>,
+    /// Entries that came in as copies of ones already there (the same
+    /// mail imported, the same rule run, on two clones): counted once.
+    pub folded: Vec<NotApplied>,
     /// Agents with more active tickets than `assignment.max_active` after
     /// the merge (each clone respected it alone; together they may not).
     pub over_max_active: Vec<Overrun>,
@@ -591,6 +595,7 @@ impl Store {
         report.assigned_to_you.clear();
         report.cancelled.clear();
         report.collisions.clear();
+        report.folded.clear();
         for (id, files) in added {
             let old = match &before_tree {
                 Some(t) => self.ticket_files_in(&[t], &id)?,
@@ -635,7 +640,9 @@ impl Store {
                     writer: item.entry.author.clone(),
                     reason: reason.clone(),
                 };
-                if matches!(item.entry.event, crate::domain::Event::Created { .. }) {
+                if item.copy_of.is_some() {
+                    report.folded.push(entry);
+                } else if matches!(item.entry.event, crate::domain::Event::Created { .. }) {
                     report.collisions.push(entry);
                 } else if new_ticket.locked.is_some() || reason.contains("locked by") {
                     report.cancelled.push(entry);
