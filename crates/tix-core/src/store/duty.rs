@@ -363,9 +363,9 @@ impl Store {
         let tree = self.repo.find_tree(tree_id).map_err(git)?;
         let sig = git2::Signature::now(&author.name, &author.email).map_err(git)?;
         let message = self.with_commit_note(message);
-        self.repo
-            .commit(None, &sig, &sig, &message, &tree, &[&parent])
-            .map_err(git)
+        // Signed like every other commit when the clone signs: the duty
+        // record is under .tix/, an admin action for `check --signatures`.
+        self.write_commit(&sig, &sig, &message, &tree, &[&parent])
     }
 }
 
