@@ -60,6 +60,17 @@ pub fn cmd_reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     // (a missing password is found now, not after the reply is recorded).
     let configured = config.mail.outgoing.is_some();
     let mailer = CustomerReply::prepare(&store, configured && !args.no_send)?;
+    // What this clone knows now (after the last `tix sync`): an answer by
+    // someone else that this reply may repeat.
+    let (_, trail) = tix_core::domain::fold(id, store.read_ticket(&id)?.entries);
+    let answered = ops::answered_by_others(&trail, &actor.handle).map(|e| {
+        format!(
+            "{} already answered ticket {id} at {}, after the customer last wrote; \
+             your reply is recorded as well",
+            e.author,
+            e.at.to_short_labelled()
+        )
+    });
     let mut composed = None;
     let outcome = ops::append(&store, &actor, id, "reply", |ticket| {
         let (reply, message) =
@@ -83,7 +94,7 @@ pub fn cmd_reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     let Some(outcome) = outcome else {
         return Ok(());
     };
-    for w in &outcome.warnings {
+    for w in outcome.warnings.iter().chain(&answered) {
         warn(w);
     }
     // Said only now: a refused write (a locked ticket, say) recorded nothing.

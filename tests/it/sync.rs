@@ -412,3 +412,30 @@ Date: Mon, 2 Mar 2026 08:00:00 +0000\n\nIt is offline.\n";
     let text = sb.tix(["sync"]).in_dir(&b).ok();
     assert!(!text.contains("Collisions"), "{text}");
 }
+
+/// Bob answers on his clone; Alice, after syncing, is told before her
+/// reply repeats his, and not once the customer has written again.
+#[test]
+fn a_reply_warns_when_someone_else_already_answered_what_came_in_with_sync() {
+    let sb = team();
+    let b = clone(&sb, "b");
+    let id = create_in(&sb, &sb.dir, "Printer", "alice");
+    sb.tix(["sync"]).ok();
+    sb.tix(["sync"]).in_dir(&b).ok();
+    sb.tix(["reply", &id, "-m", "Restart it", "--as", "bob"])
+        .in_dir(&b)
+        .ok();
+    sb.tix(["sync"]).in_dir(&b).ok();
+    sb.tix(["sync"]).ok();
+    sb.tix(["reply", &id, "-m", "Try restarting"])
+        .run()
+        .code(0)
+        .stderr_has(&["bob already answered ticket", &id]);
+    // Her own reply is the last word now: no warning for her next one.
+    let again = sb.tix(["reply", &id, "-m", "Any news?"]).run().code(0);
+    assert!(
+        !again.stderr.contains("already answered"),
+        "{}",
+        again.stderr
+    );
+}

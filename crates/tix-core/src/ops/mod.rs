@@ -4,11 +4,13 @@
 
 mod write;
 
+mod answered;
 pub mod assign;
 pub mod close;
 pub mod duty;
 pub mod escalate;
 pub mod team;
+pub use answered::answered_by_others;
 pub use write::{
     Batch, BatchOutcome, Change, Draft, Flushed, MailText, NewAttachment, NewTicket, Outcome,
     append, create_ticket, refuse_if_locked,
