@@ -376,14 +376,9 @@ pub fn acknowledge(store: &Store, tickets: &[TicketId], now: Timestamp) -> Resul
         else {
             continue;
         };
-        match sent {
-            Delivery::Sent => done.sent += 1,
-            // A transport was given, so this is not the outcome.
-            Delivery::NotConfigured => {}
-            Delivery::Failed(e) => done
-                .failed
-                .push(format!("acknowledgement for ticket {id}: {}", e.message())),
-        }
+        tally(sent, &mut done.sent, &mut done.failed, || {
+            format!("acknowledgement for ticket {id}")
+        });
     }
     Ok(done)
 }
@@ -458,14 +453,9 @@ pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> R
         else {
             continue;
         };
-        match sent {
-            Delivery::Sent => done.sent += 1,
-            // A transport was given, so this is not the outcome.
-            Delivery::NotConfigured => {}
-            Delivery::Failed(e) => done
-                .failed
-                .push(format!("relaying {entry} of ticket {id}: {}", e.message())),
-        }
+        tally(sent, &mut done.sent, &mut done.failed, || {
+            format!("relaying {entry} of ticket {id}")
+        });
     }
     Ok(done)
 }
@@ -606,16 +596,27 @@ pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Re
         else {
             continue;
         };
-        match sent {
-            Delivery::Sent => done.sent += 1,
-            // A transport was given, so this is not the outcome.
-            Delivery::NotConfigured => {}
-            Delivery::Failed(e) => done
-                .failed
-                .push(format!("notifying agents of ticket {id}: {}", e.message())),
-        }
+        tally(sent, &mut done.sent, &mut done.failed, || {
+            format!("notifying agents of ticket {id}")
+        });
     }
     Ok(done)
+}
+
+/// Counts one automatic mail's delivery: sent, or recorded but not
+/// delivered with `what` it was and the error. A transport was given, so
+/// "not configured" cannot be the outcome and counts as neither.
+fn tally(
+    outcome: Delivery,
+    sent: &mut usize,
+    failed: &mut Vec<String>,
+    what: impl FnOnce() -> String,
+) {
+    match outcome {
+        Delivery::Sent => *sent += 1,
+        Delivery::NotConfigured => {}
+        Delivery::Failed(e) => failed.push(format!("{}: {}", what(), e.message())),
+    }
 }
 
 /// Addresses that say no one reads what is sent to them.
