@@ -19,6 +19,7 @@ mod index;
 mod journal;
 pub mod layout;
 mod lock;
+mod maintenance;
 mod names;
 mod open;
 mod read;
