@@ -268,6 +268,21 @@ impl Store {
         removals: &[String],
         stats: &[std::fs::Metadata],
     ) -> Result<()> {
+        // The work tree loses what the commit removed whichever way git's
+        // index is updated.
+        for path in removals {
+            let on_disk = self.root.join(path);
+            match std::fs::remove_file(&on_disk) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(Error::internal(format!(
+                        "cannot remove {}: {e}",
+                        on_disk.display()
+                    )));
+                }
+            }
+        }
         if removals.is_empty() && self.add_to_split_index(files, stats)? {
             return Ok(());
         }
@@ -286,17 +301,6 @@ impl Store {
                 .context(|| format!("cannot add {rel} to the git index"))?;
         }
         for path in removals {
-            let on_disk = self.root.join(path);
-            match std::fs::remove_file(&on_disk) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(Error::internal(format!(
-                        "cannot remove {}: {e}",
-                        on_disk.display()
-                    )));
-                }
-            }
             let rel = self.repo_path(path);
             index
                 .remove_path(Path::new(&rel))
