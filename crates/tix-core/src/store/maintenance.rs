@@ -247,6 +247,61 @@ fn gc_running(pid_file: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{Agent, Config, Role};
+    use crate::store::Author;
+
+    /// A gc running beside tix packs the loose objects and deletes them;
+    /// a store opened before must still read what moved into the pack
+    /// (libgit2 rescans the packs when an object is in none it knows).
+    #[test]
+    fn reads_survive_loose_objects_moving_into_a_pack() {
+        let dir = tempfile::tempdir().unwrap();
+        let agent = Agent {
+            handle: "alice".into(),
+            name: Some("Alice".into()),
+            email: "alice@example.com".into(),
+            roles: vec![Role::Admin],
+            signing_key: None,
+        };
+        let author = Author::new("Alice", "alice@example.com");
+        let store = Store::init(dir.path(), Config::new(None, agent), &author).unwrap();
+        let lock = store.lock().unwrap();
+        let files = vec![
+            ("quarantine/a.yaml".to_string(), b"first\n".to_vec()),
+            ("quarantine/b.yaml".to_string(), b"second\n".to_vec()),
+        ];
+        store.commit(&lock, files, "test", &author).unwrap();
+        drop(lock);
+        // The object database is open and has seen no pack.
+        assert_eq!(
+            store.read_file("quarantine/a.yaml").unwrap().unwrap(),
+            b"first\n"
+        );
+        let second = git2::Oid::hash_object(git2::ObjectType::Blob, b"second\n").unwrap();
+        let hex = second.to_string();
+        let loose = store
+            .repo
+            .path()
+            .join("objects")
+            .join(&hex[..2])
+            .join(&hex[2..]);
+        assert!(loose.exists());
+        let gc = Command::new("git")
+            .arg("--git-dir")
+            .arg(store.repo.path())
+            .args(["gc", "--quiet"])
+            .status()
+            .unwrap();
+        assert!(gc.success());
+        assert!(
+            !loose.exists(),
+            "the gc packed and removed the loose object"
+        );
+        assert_eq!(
+            store.read_file("quarantine/b.yaml").unwrap().unwrap(),
+            b"second\n"
+        );
+    }
 
     const MIB: u64 = 1 << 20;
 
