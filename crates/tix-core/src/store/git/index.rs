@@ -311,3 +311,19 @@ impl Store {
             .context(|| "cannot write the git index".into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::resplit_at;
+
+    #[test]
+    fn the_split_file_grows_with_the_square_root_of_the_shared_index() {
+        assert_eq!(resplit_at(0), 256);
+        assert_eq!(resplit_at(20_000), 4 * 155);
+        // Ten times the shared index, about three times the split file: a
+        // commit's share of the split file stays a fraction of a ms.
+        let (small, large) = (resplit_at(100_000), resplit_at(1_000_000));
+        assert!(large > 3 * small && large < 4 * small, "{small} {large}");
+        assert!(resplit_at(1_000_000) < 4_100);
+    }
+}
