@@ -20,6 +20,7 @@ mod mail_net;
 mod mail_quote;
 mod mail_send;
 mod mail_trust;
+mod maintenance;
 mod merge;
 mod records;
 mod reply_mail;

@@ -134,3 +134,136 @@ fn a_split_index_survives_a_merge() {
         .count();
     assert_eq!(notes, 3);
 }
+
+#[test]
+fn the_index_is_split_from_the_first_ticket() {
+    let sb = Sandbox::init();
+    let id = sb.create("First");
+    assert_eq!(sb.git(["config", "core.splitIndex"]).trim(), "true");
+    assert!(shared_index_files(&sb) >= 1, "the index was split");
+    sb.change(["comment", &id, "-m", "a note"]);
+    assert_eq!(indexed(&sb), committed(&sb));
+}
+
+/// Sets the modification time of every shared index to an hour ago.
+fn age_shared_indexes(sb: &Sandbox) {
+    for entry in std::fs::read_dir(sb.dir.join(".git")).unwrap().flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("sharedindex.")
+        {
+            let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+            std::fs::File::open(entry.path())
+                .unwrap()
+                .set_modified(hour_ago)
+                .unwrap();
+        }
+    }
+}
+
+/// The shared index that `index` links to, per git.
+fn current_shared_index(sb: &Sandbox) -> String {
+    let raw = std::fs::read(sb.dir.join(".git/index")).unwrap();
+    let at = raw
+        .windows(4)
+        .rposition(|w| w == b"link")
+        .expect("a link extension");
+    let id: String = raw[at + 8..at + 28]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sharedindex.{id}")
+}
+
+fn shared_index_names(sb: &Sandbox) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(sb.dir.join(".git"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("sharedindex."))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "test hooks are compiled out of release builds"
+)]
+fn a_refold_removes_shared_indexes_nobody_has_used_for_minutes() {
+    let sb = Sandbox::init();
+    let id = tix(
+        &sb,
+        &[
+            "create",
+            "--customer",
+            "ann@example.com",
+            "--subject",
+            "One",
+            "-m",
+            "x",
+        ],
+        "1",
+    )
+    .trim()
+    .to_string();
+    for n in 0..3 {
+        tix(&sb, &["comment", &id, "-m", &format!("note {n}")], "0");
+    }
+    age_shared_indexes(&sb);
+    let before = shared_index_names(&sb);
+    let retiring = current_shared_index(&sb);
+    // This comment refolds: the shared index it wrote its additions on is
+    // in use until then and is kept; the others are an hour old.
+    tix(&sb, &["comment", &id, "-m", "refold"], "0");
+    let after = shared_index_names(&sb);
+    let current = current_shared_index(&sb);
+    assert_ne!(current, retiring, "the comment refolded");
+    assert_eq!(
+        after,
+        {
+            let mut v = vec![current, retiring];
+            v.sort();
+            v
+        },
+        "before: {before:?}"
+    );
+    sb.assert_clean();
+    assert_eq!(indexed(&sb), committed(&sb));
+}
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "test hooks are compiled out of release builds"
+)]
+fn the_users_shared_index_expiry_is_honoured() {
+    let sb = Sandbox::init();
+    sb.git(["config", "splitIndex.sharedIndexExpire", "never"]);
+    let id = tix(
+        &sb,
+        &[
+            "create",
+            "--customer",
+            "ann@example.com",
+            "--subject",
+            "One",
+            "-m",
+            "x",
+        ],
+        "1",
+    )
+    .trim()
+    .to_string();
+    for n in 0..3 {
+        tix(&sb, &["comment", &id, "-m", &format!("note {n}")], "0");
+    }
+    age_shared_indexes(&sb);
+    let before = shared_index_names(&sb);
+    tix(&sb, &["comment", &id, "-m", "refold"], "0");
+    let after = shared_index_names(&sb);
+    assert_eq!(after.len(), before.len() + 1, "{before:?} → {after:?}");
+    sb.assert_clean();
+}

@@ -274,6 +274,7 @@ impl Store {
                 &oid.to_string()[..10],
             )
         });
+        self.maintain_in_background();
         Ok(Committed { oid, warning })
     }
 

@@ -94,6 +94,16 @@ pub(crate) const GIT_SHARED_INDEX_PREFIX: &str = "sharedindex.";
 pub(crate) const GIT_SEQUENCER_DIR: &str = "sequencer";
 /// git locks a file by creating `<file>.lock` beside it.
 pub(crate) const GIT_LOCK_SUFFIX: &str = ".lock";
+/// git's loose objects sit in `objects/<first two hex digits>/`; git
+/// estimates how many there are from this one folder (an id lands in it
+/// with odds 1 in 256).
+pub(crate) const GIT_LOOSE_OBJECT_SAMPLE_DIR: &str = "objects/17";
+pub(crate) const GIT_PACK_DIR: &str = "objects/pack";
+/// A pack git is told never to repack has `<pack>.keep` beside it.
+pub(crate) const GIT_PACK_SUFFIX: &str = ".pack";
+pub(crate) const GIT_PACK_KEEP_SUFFIX: &str = ".keep";
+/// Held by a running `git gc`.
+pub(crate) const GIT_GC_PID_FILE: &str = "gc.pid";
 /// Patterns git ignores in this clone only.
 pub const GIT_INFO_EXCLUDE_FILE: &str = "info/exclude";
 

@@ -19,6 +19,7 @@ mod index;
 mod journal;
 pub mod layout;
 mod lock;
+mod maintenance;
 mod names;
 mod open;
 mod read;
@@ -52,7 +53,7 @@ pub struct Problem {
 }
 
 /// What the store holds for one ticket.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TicketFiles {
     pub entries: Vec<StoredEntry>,
     pub problems: Vec<Problem>,
@@ -126,4 +127,8 @@ pub struct Store {
     /// A line every commit of this run carries after its message (why a
     /// rule was overridden), so the trail says so.
     commit_note: std::cell::RefCell<Option<String>>,
+    /// The ticket [`Store::read_ticket`] read last, by folder and tree:
+    /// a command that reads a ticket and then brings the derived index up
+    /// to date with it (`show` after a write) reads its entries once.
+    last_ticket_read: std::cell::RefCell<Option<(String, Oid, TicketFiles)>>,
 }

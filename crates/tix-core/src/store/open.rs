@@ -246,6 +246,7 @@ impl Store {
             record_problems: Vec::new(),
             warned_uncommitted: Default::default(),
             commit_note: Default::default(),
+            last_ticket_read: Default::default(),
         })
     }
 

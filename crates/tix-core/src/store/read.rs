@@ -218,10 +218,25 @@ impl Store {
             .and_then(|head| self.subtree(&head, &dir).transpose())
             .transpose()?
             .ok_or_else(|| Error::not_found(format!("ticket {id} does not exist")))?;
-        self.read_ticket_tree(&dir, &tree)
+        let files = self.read_ticket_tree(&dir, &tree)?;
+        *self.last_ticket_read.borrow_mut() = Some((dir, tree.id(), files.clone()));
+        Ok(files)
     }
 
+    /// The entries of a ticket's tree: the tree is read once and each
+    /// entry's blob straight from the object database (a pack after
+    /// maintenance), in one pass.
     pub(crate) fn read_ticket_tree(&self, dir: &str, tree: &Tree<'_>) -> Result<TicketFiles> {
+        if let Some((read_dir, read_tree, files)) = &*self.last_ticket_read.borrow()
+            && read_dir == dir
+            && *read_tree == tree.id()
+        {
+            return Ok(files.clone());
+        }
+        let odb = self
+            .repo
+            .odb()
+            .context(|| "cannot open git's object database".into())?;
         let mut out = TicketFiles::default();
         for item in tree.iter() {
             let Some(name) = item.name().ok() else {
@@ -231,11 +246,17 @@ impl Store {
                 continue;
             }
             let path = self.repo_path(&format!("{dir}/{name}"));
-            let blob = self
-                .repo
-                .find_blob(item.id())
+            let blob = odb
+                .read(item.id())
                 .context(|| format!("cannot read {path}"))?;
-            match Entry::decode(blob.content()) {
+            if blob.kind() != ObjectType::Blob {
+                out.problems.push(Problem {
+                    path,
+                    message: format!("the tree names a {} as this file", blob.kind()),
+                });
+                continue;
+            }
+            match Entry::decode(blob.data()) {
                 Ok(entry) => out.entries.push(StoredEntry {
                     file: name.to_string(),
                     entry,
@@ -287,4 +308,74 @@ pub(crate) fn tickets_in_shard<'t>(
         let id = t.name().ok()?.parse::<TicketId>().ok()?;
         (t.kind() == Some(ObjectType::Tree)).then(|| (id, t.id()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Agent, Config, Role};
+    use crate::store::{Author, random_id};
+
+    fn new_store(dir: &Path) -> Store {
+        let agent = Agent {
+            handle: "alice".into(),
+            name: Some("Alice".into()),
+            email: "alice@example.com".into(),
+            roles: vec![Role::Admin],
+            signing_key: None,
+        };
+        let author = Author::new("Alice", "alice@example.com");
+        Store::init(dir, Config::new(None, agent), &author).unwrap()
+    }
+
+    /// `show` reads a ticket and then brings the derived index up to date
+    /// with the same tree: the second read must not go to git again.
+    #[test]
+    fn a_ticket_read_twice_is_read_from_git_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = new_store(dir.path());
+        let id = random_id().unwrap();
+        let ticket = Store::ticket_dir(&id);
+        let files: Vec<(String, Vec<u8>)> = (0..3)
+            .map(|n| {
+                (
+                    format!("{ticket}/{n}.md"),
+                    format!("not an entry {n}\n").into_bytes(),
+                )
+            })
+            .collect();
+        let lock = store.lock().unwrap();
+        store
+            .commit(
+                &lock,
+                files,
+                "test",
+                &Author::new("Alice", "alice@example.com"),
+            )
+            .unwrap();
+        drop(lock);
+        let first = store.read_ticket(&id).unwrap();
+        assert_eq!(first.problems.len(), 3, "{:?}", first.problems);
+        let tree = store
+            .subtree(&store.head_tree().unwrap().unwrap(), &ticket)
+            .unwrap()
+            .unwrap();
+        let blobs: Vec<Oid> = tree.iter().map(|e| e.id()).collect();
+        // Take the entries' blobs out of git.
+        for blob in &blobs {
+            let hex = blob.to_string();
+            let loose = store
+                .repo
+                .path()
+                .join("objects")
+                .join(&hex[..2])
+                .join(&hex[2..]);
+            std::fs::remove_file(&loose).unwrap();
+        }
+        let again = store.read_ticket_tree(&ticket, &tree).unwrap();
+        assert_eq!(again.problems, first.problems);
+        // A store opened afresh has to go to git, and finds them gone.
+        let fresh = Store::discover(dir.path()).unwrap();
+        assert!(fresh.read_ticket(&id).is_err());
+    }
 }

@@ -10,9 +10,28 @@ use crate::error::{Context, Error, Result};
 use crate::store::Store;
 use crate::store::layout::GIT_SHARED_INDEX_PREFIX;
 
+/// Index entries from which git's split index is on: from the first, so
+/// that no commit rewrites a whole index (libgit2's way costs ~3 µs an
+/// entry) at any size.
+pub(in crate::store) const SPLIT_INDEX_AT: u32 = 1;
+
+/// How long a shared index no longer referenced is kept when the user has
+/// not set `splitIndex.sharedIndexExpire` (git's default is two weeks,
+/// which at 100,000 tickets leaves 64 MB files behind). A reader opens the
+/// shared index moments after reading `index`, and tix marks the shared
+/// index in use on each write, so minutes are plenty.
+pub(in crate::store) const SHARED_INDEX_EXPIRE: &str = "5.minutes.ago";
+
 /// Added entries after which the split index is folded into a new shared
-/// one, so that each commit's write stays small.
-pub(in crate::store) const RESPLIT_AT: usize = 5_000;
+/// one of `shared_entries`. A commit writes (and hashes) the whole split
+/// file, ~0.3 µs an entry, while a refold rewrites the shared index (~1 µs
+/// an entry, plus a few ms to start git) once every so many additions;
+/// the sum per commit is least when the split file holds about
+/// 4·√(shared + 4,096) entries: 256 at the start, ~600 at 20,000 entries,
+/// ~1,800 at 200,000. See docs/performance.md, "Why the split index".
+pub(in crate::store) fn resplit_at(shared_entries: u32) -> usize {
+    4 * (shared_entries as usize + 4_096).isqrt()
+}
 
 /// A git index entry for a regular file just written with `oid`'s content.
 pub(in crate::store) fn index_entry(
@@ -75,9 +94,9 @@ pub(in crate::store) fn change_name(status: char) -> &'static str {
 
 impl Store {
     /// Adds the entries through the split index when there is one, making
-    /// it one when the index has grown large (20,000 entries; the tests
-    /// lower that through `testing_hooks`) and git is installed. Returns false when the caller
-    /// must take the slow path.
+    /// it one when the index has [`SPLIT_INDEX_AT`] entries (the tests
+    /// change that through `testing_hooks`) and git is installed. Returns
+    /// false when the caller must take the slow path.
     pub(in crate::store) fn add_to_split_index(
         &self,
         files: &[(String, Oid)],
@@ -108,18 +127,22 @@ impl Store {
             .collect();
         let git_dir = self.repo.path();
         match split_index::add_to_split_index(git_dir, &entries)? {
-            split_index::Added::Done { additions } => {
-                let resplit_at = crate::testing_hooks::resplit_at(RESPLIT_AT);
+            split_index::Added::Done { additions, shared } => {
+                let shared_entries = split_index::entries_in(
+                    &git_dir.join(format!("{GIT_SHARED_INDEX_PREFIX}{shared}")),
+                )
+                .unwrap_or(0);
+                let resplit_at = crate::testing_hooks::resplit_at(resplit_at(shared_entries));
                 if additions > resplit_at {
                     // Fold the additions into a new shared index, as git
                     // does by itself past splitIndex.maxPercentChange.
-                    let _ = self.git(&["update-index", "--split-index"]);
+                    let _ = self.split_index_with_git();
                 }
                 Ok(true)
             }
             split_index::Added::Unsupported(_) => Ok(false),
             split_index::Added::NotSplit => {
-                let threshold = crate::testing_hooks::split_index_at(20_000);
+                let threshold = crate::testing_hooks::split_index_at(SPLIT_INDEX_AT);
                 let big = split_index::entry_count(git_dir).is_some_and(|n| n >= threshold);
                 if !big || self.enable_split_index().is_err() {
                     return Ok(false);
@@ -146,7 +169,25 @@ impl Store {
 
     pub(in crate::store) fn enable_split_index(&self) -> Result<()> {
         self.git(&["config", "core.splitIndex", "true"])?;
-        self.git(&["update-index", "--split-index"])
+        self.split_index_with_git()
+    }
+
+    /// Has git write a new shared index, which also removes the shared
+    /// indexes no longer referenced and older than
+    /// `splitIndex.sharedIndexExpire` (the user's, or tix's
+    /// [`SHARED_INDEX_EXPIRE`]).
+    fn split_index_with_git(&self) -> Result<()> {
+        let users_expiry = self
+            .repo
+            .config()
+            .and_then(|c| c.get_string("splitIndex.sharedIndexExpire"))
+            .is_ok();
+        if users_expiry {
+            self.git(&["update-index", "--split-index"])
+        } else {
+            let expiry = format!("splitIndex.sharedIndexExpire={SHARED_INDEX_EXPIRE}");
+            self.git(&["-c", &expiry, "update-index", "--split-index"])
+        }
     }
 
     /// Store files whose entry in git's index differs from HEAD's, by
@@ -227,6 +268,21 @@ impl Store {
         removals: &[String],
         stats: &[std::fs::Metadata],
     ) -> Result<()> {
+        // The work tree loses what the commit removed whichever way git's
+        // index is updated.
+        for path in removals {
+            let on_disk = self.root.join(path);
+            match std::fs::remove_file(&on_disk) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(Error::internal(format!(
+                        "cannot remove {}: {e}",
+                        on_disk.display()
+                    )));
+                }
+            }
+        }
         if removals.is_empty() && self.add_to_split_index(files, stats)? {
             return Ok(());
         }
@@ -245,17 +301,6 @@ impl Store {
                 .context(|| format!("cannot add {rel} to the git index"))?;
         }
         for path in removals {
-            let on_disk = self.root.join(path);
-            match std::fs::remove_file(&on_disk) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(Error::internal(format!(
-                        "cannot remove {}: {e}",
-                        on_disk.display()
-                    )));
-                }
-            }
             let rel = self.repo_path(path);
             index
                 .remove_path(Path::new(&rel))
@@ -264,5 +309,21 @@ impl Store {
         index
             .write()
             .context(|| "cannot write the git index".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resplit_at;
+
+    #[test]
+    fn the_split_file_grows_with_the_square_root_of_the_shared_index() {
+        assert_eq!(resplit_at(0), 256);
+        assert_eq!(resplit_at(20_000), 4 * 155);
+        // Ten times the shared index, about three times the split file: a
+        // commit's share of the split file stays a fraction of a ms.
+        let (small, large) = (resplit_at(100_000), resplit_at(1_000_000));
+        assert!(large > 3 * small && large < 4 * small, "{small} {large}");
+        assert!(resplit_at(1_000_000) < 4_100);
     }
 }

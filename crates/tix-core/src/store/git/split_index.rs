@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::store::layout::{GIT_INDEX_FILE, GIT_INDEX_LOCK_FILE};
+use crate::store::layout::{GIT_INDEX_FILE, GIT_INDEX_LOCK_FILE, GIT_SHARED_INDEX_PREFIX};
 
 /// A new index record: the file's repository path, blob id and stat data.
 pub struct NewEntry {
@@ -42,8 +42,9 @@ pub struct Stat {
 /// What [`add_to_split_index`] did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Added {
-    /// Written; the split file now holds this many added entries.
-    Done { additions: usize },
+    /// Written; the split file now holds this many added entries, on top
+    /// of the shared index `sharedindex.<shared>`.
+    Done { additions: usize, shared: String },
     /// The index is not split (or does not exist): use the slow path.
     NotSplit,
     /// Split, but in a form this code does not write; the reason.
@@ -57,13 +58,43 @@ struct Parsed<'a> {
     /// Extensions to keep, raw (signature, data).
     kept: Vec<(&'a [u8], &'a [u8])>,
     replacements: usize,
+    /// The id of the shared index the `link` extension names.
+    shared: &'a [u8],
+}
+
+impl Parsed<'_> {
+    fn shared_hex(&self) -> String {
+        self.shared.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Marks the shared index as in use now, as git does whenever it writes a
+/// split index on top of it: git (and tix) delete an unreferenced shared
+/// index by its age, and a reader that read `index` a moment before a
+/// refold still opens the old shared one.
+fn freshen(shared: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(shared.as_os_str().as_bytes()) else {
+        return;
+    };
+    // SAFETY: `path` is a NUL-terminated string that outlives the call;
+    // a null `times` means "now" for both times.
+    unsafe {
+        libc::utimensat(libc::AT_FDCWD, path.as_ptr(), std::ptr::null(), 0);
+    }
 }
 
 /// The number of entries in the index file, from its header.
 pub fn entry_count(git_dir: &Path) -> Option<u32> {
+    entries_in(&git_dir.join(GIT_INDEX_FILE))
+}
+
+/// The number of entries in an index file (`index` or a shared index),
+/// from its header.
+pub fn entries_in(file: &Path) -> Option<u32> {
     use std::io::Read;
     let mut head = [0u8; 12];
-    std::fs::File::open(git_dir.join(GIT_INDEX_FILE))
+    std::fs::File::open(file)
         .and_then(|mut f| f.read_exact(&mut head))
         .ok()?;
     (&head[..4] == b"DIRC").then(|| u32::from_be_bytes([head[8], head[9], head[10], head[11]]))
@@ -112,8 +143,11 @@ pub fn add_to_split_index(git_dir: &Path, new: &[NewEntry]) -> Result<Added> {
     let digest = sha1_smol::Sha1::from(&out).digest().bytes();
     out.extend_from_slice(&digest);
     write_locked(git_dir, &out)?;
+    let shared = parsed.shared_hex();
+    freshen(&git_dir.join(format!("{GIT_SHARED_INDEX_PREFIX}{shared}")));
     Ok(Added::Done {
         additions: additions.len(),
+        shared,
     })
 }
 
@@ -165,12 +199,11 @@ fn parse(b: &[u8]) -> std::result::Result<Option<Parsed<'_>>, String> {
         return Err(format!("index version {version}"));
     }
     let count = be32(b, 8).ok_or("short index")? as usize;
+    // The trailer is not verified, so that a commit hashes the file once,
+    // when it writes it: a truncated or garbled structure is still caught
+    // by the bounds checks below, but bytes flipped inside a record would
+    // be carried over under the new checksum.
     let end = b.len() - 20;
-    // An all-zero trailer means git was told not to hash (index.skipHash).
-    let skipped = b[end..].iter().all(|c| *c == 0);
-    if !skipped && sha1_smol::Sha1::from(&b[..end]).digest().bytes() != b[end..] {
-        return Err("index checksum does not match".into());
-    }
     let mut pos = 12;
     let mut entries = Vec::with_capacity(count);
     for _ in 0..count {
@@ -218,6 +251,7 @@ fn parse(b: &[u8]) -> std::result::Result<Option<Parsed<'_>>, String> {
         }
     }
     let Some(link) = link else { return Ok(None) };
+    let shared = link.get(..20).ok_or("short link extension")?;
     let replacements = if link.len() > 20 {
         let (deleted, used) = ewah_count(&link[20..]).ok_or("corrupt delete bitmap")?;
         let _ = deleted;
@@ -235,6 +269,7 @@ fn parse(b: &[u8]) -> std::result::Result<Option<Parsed<'_>>, String> {
         entries,
         kept,
         replacements,
+        shared,
     }))
 }
 
