@@ -96,6 +96,9 @@ pub(crate) const GIT_SEQUENCER_DIR: &str = "sequencer";
 pub(crate) const GIT_LOCK_SUFFIX: &str = ".lock";
 /// Patterns git ignores in this clone only.
 pub const GIT_INFO_EXCLUDE_FILE: &str = "info/exclude";
+/// git's object database: `<first 2 hex digits>/<other 38>` per loose
+/// object, and `pack/`.
+pub(crate) const GIT_OBJECTS_DIR: &str = "objects";
 
 impl Store {
     /// The repository-relative path of a store-relative path.
@@ -133,6 +136,16 @@ impl Store {
     /// The file git keeps its index in.
     pub fn git_index_file(&self) -> PathBuf {
         self.repo.path().join(GIT_INDEX_FILE)
+    }
+
+    pub(in crate::store) fn objects_dir(&self) -> PathBuf {
+        self.repo.commondir().join(GIT_OBJECTS_DIR)
+    }
+
+    /// Where git keeps `oid` when it is not in a pack.
+    pub(in crate::store) fn loose_object_path(&self, oid: git2::Oid) -> PathBuf {
+        let hex = oid.to_string();
+        self.objects_dir().join(&hex[..2]).join(&hex[2..])
     }
 
     pub(in crate::store) fn git_index_lock_path(&self) -> PathBuf {

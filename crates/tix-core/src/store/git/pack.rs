@@ -19,9 +19,13 @@ impl Store {
             .repo
             .odb()
             .context(|| "cannot open git's object database".into())?;
-        let mut writer = odb
-            .packwriter()
-            .context(|| "cannot write a packfile".into())?;
+        // libgit2 flushes the pack, its index and their directory before
+        // it returns, when told to as the writer is made.
+        let mut writer = {
+            let _flushed = crate::store::durable::LibgitFlushes::on();
+            odb.packwriter()
+                .context(|| "cannot write a packfile".into())?
+        };
         let mut hasher = sha1_smol::Sha1::new();
         let mut emit = |bytes: &[u8], w: &mut git2::OdbPackwriter<'_>| -> Result<()> {
             hasher.update(bytes);
