@@ -60,15 +60,7 @@ impl Store {
         // A compare-and-swap against the commit the new one was built on:
         // a branch that moved meanwhile keeps what moved it.
         let result = match head.symbolic_target().ok().flatten() {
-            Some(branch) => {
-                let refs = self.flushing_ref_writer()?;
-                match old {
-                    Some(old) => refs
-                        .reference_matching(branch, new, true, old, log)
-                        .map(|_| ()),
-                    None => refs.reference(branch, new, false, log).map(|_| ()),
-                }
-            }
+            Some(branch) => self.move_branch(branch, old, new, log),
             // The state check refused a detached HEAD; one detached since
             // is a git command's, and a commit there would belong to no
             // branch.

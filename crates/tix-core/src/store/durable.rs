@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use git2::{Oid, Repository, Tree};
+use git2::{Oid, Tree};
 
 use super::Store;
 use crate::error::{Error, Result};
@@ -171,12 +171,10 @@ pub(crate) fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Has libgit2 flush what it writes through the handles and pack writers
-/// made while this is held: each loose object, pack and index before its
-/// rename and its directory after, a ref's lock file before its rename
-/// and the ref's directory after (and the reflog it appends). A
-/// process-wide libgit2 setting, so it is held only while such a handle
-/// is opened, and tix writes nothing else meanwhile.
+/// Has libgit2 flush what the pack writers made while this is held write:
+/// the pack and its index before their renames, their directory after.
+/// A process-wide libgit2 setting (it would flush loose objects and refs
+/// too, one at a time), so it is held only while a writer is made.
 pub(crate) struct LibgitFlushes(());
 
 impl LibgitFlushes {
@@ -204,23 +202,6 @@ fn set_libgit_flushes(on: bool) {
 }
 
 impl Store {
-    /// A second handle on the repository whose ref writes are flushed
-    /// (libgit2 decides that when a handle first reads a ref).
-    pub(in crate::store) fn flushing_ref_writer(&self) -> Result<Repository> {
-        let _on = LibgitFlushes::on();
-        let repo = Repository::open(self.repo.path()).map_err(|e| {
-            Error::internal(format!(
-                "cannot open {} to move the branch: {}",
-                self.repo.path().display(),
-                e.message()
-            ))
-            .with_source(e)
-        })?;
-        // Makes libgit2 set up its ref database now, with flushing on.
-        let _ = repo.find_reference("HEAD");
-        Ok(repo)
-    }
-
     /// Flushes the objects a new commit needs and `also` (the checkout
     /// journal) before the branch moves to it: the commit, the trees on
     /// the path to each changed file, the new blobs (those in a pack were
