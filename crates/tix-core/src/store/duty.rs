@@ -363,7 +363,10 @@ impl Store {
         let message = self.with_commit_note(message);
         // Signed like every other commit when the clone signs: the duty
         // record is under .tix/, an admin action for `check --signatures`.
-        self.write_commit(&sig, &sig, &message, &tree, &[&parent])
+        let oid = self.write_commit(&sig, &sig, &message, &tree, &[&parent])?;
+        // Pushed, then the branch moves to it: on disk first, as any commit.
+        self.flush_commit_objects(oid, &tree, [self.repo_path(DUTY_PATH)], [blob], &[])?;
+        Ok(oid)
     }
 }
 
