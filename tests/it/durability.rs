@@ -429,7 +429,8 @@ fn imported_mail_is_on_disk_before_import_exits() {
     );
 
     let mut mbox = Vec::new();
-    for n in 0..3 {
+    // Enough messages (three blobs each) to be written as a pack.
+    for n in 0..8 {
         mbox.extend_from_slice(b"From sender@example.com Mon Mar  2 10:00:00 2026\n");
         mbox.extend(mail(
             &format!("C{n} <c{n}@example.com>"),
@@ -451,7 +452,7 @@ fn imported_mail_is_on_disk_before_import_exits() {
         "the mbox's messages went into a pack: {events:#?}"
     );
     assert_durable(&sb, "tix import mbox", &events);
-    assert_eq!(sb.list_ids(["list", "--all"]).len(), 4);
+    assert_eq!(sb.list_ids(["list", "--all"]).len(), 9);
     sb.assert_clean();
 }
 
