@@ -72,41 +72,38 @@ impl Flush {
 }
 
 /// Flushes everything in `work`, several at a time; the first failure is
-/// returned once all have been tried.
+/// returned once all have been tried. The calling thread takes its share,
+/// so a thread that cannot be started only makes it slower.
 pub(crate) fn flush_all(work: &[Flush]) -> Result<()> {
     if work.len() <= 1 {
         return work.iter().try_for_each(Flush::run);
     }
     let next = AtomicUsize::new(0);
-    let threads = work.len().min(CONCURRENT_SYNCS);
-    let results: Vec<Result<()>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut outcome = Ok(());
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = work.get(i) else {
-                            return outcome;
-                        };
-                        if let Err(e) = item.run()
-                            && outcome.is_ok()
-                        {
-                            outcome = Err(e);
-                        }
-                    }
-                })
-            })
+    let drain = || {
+        let mut outcome = Ok(());
+        while let Some(item) = work.get(next.fetch_add(1, Ordering::Relaxed)) {
+            if let Err(e) = item.run()
+                && outcome.is_ok()
+            {
+                outcome = Err(e);
+            }
+        }
+        outcome
+    };
+    let helpers = work.len().min(CONCURRENT_SYNCS) - 1;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..helpers)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, drain).ok())
             .collect();
+        let mine = drain();
         handles
             .into_iter()
             .map(|h| {
                 h.join()
                     .unwrap_or_else(|_| Err(Error::internal("a flush to disk panicked")))
             })
-            .collect()
-    });
-    results.into_iter().collect()
+            .fold(mine, Result::and)
+    })
 }
 
 /// Flushes files just written into the work tree and the directories
