@@ -186,7 +186,6 @@ pub fn fetch(
         }
         if batch.len() >= options.batch {
             let stored = checkpoint(
-                store,
                 &mut importer,
                 &mut state,
                 &state_path,
@@ -200,7 +199,6 @@ pub fn fetch(
         }
     }
     let stored = checkpoint(
-        store,
         &mut importer,
         &mut state,
         &state_path,
@@ -240,10 +238,9 @@ pub fn fetch(
 /// Commits what is pending, makes it durable, records it; returns the
 /// messages that may now be removed from the server.
 fn checkpoint(
-    store: &Store,
     importer: &mut Importer<'_>,
     state: &mut FetchState,
-    state_path: &PathBuf,
+    state_path: &std::path::Path,
     batch: &mut Vec<(RemoteMessage, Fate)>,
     options: &FetchOptions,
     report: &mut FetchReport,
@@ -252,8 +249,9 @@ fn checkpoint(
         batch.clear();
         return Ok(Vec::new());
     }
+    // Each commit is on disk when it returns, before the state below
+    // lets the server delete what it filed.
     report.warnings.extend(importer.flush()?);
-    store.sync_to_disk()?;
     crate::testing_hooks::failpoint("fetch-after-commit");
     let mut removable = Vec::new();
     for (m, fate) in batch.drain(..) {
@@ -305,29 +303,13 @@ fn load_state(path: &PathBuf, mailbox: &str) -> FetchState {
 
 /// Written to a temporary file, flushed, then renamed: the state is the
 /// last thing a removal waits for, so it must survive a crash.
-fn save_state(path: &PathBuf, state: &FetchState) -> Result<()> {
-    use std::io::Write;
+fn save_state(path: &std::path::Path, state: &FetchState) -> Result<()> {
     let bytes = serde_json::to_vec_pretty(state)
         .map_err(|e| Error::internal(format!("cannot encode the fetch state: {e}")))?;
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let fail = |e: std::io::Error| {
+    crate::store::durable::write_durably(path, &bytes).map_err(|e| {
         Error::internal(format!(
             "cannot save the fetch state {}: {e}",
             path.display()
         ))
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(fail)?;
-    }
-    let mut file = std::fs::File::create(&tmp).map_err(fail)?;
-    file.write_all(&bytes).map_err(fail)?;
-    file.sync_all().map_err(fail)?;
-    drop(file);
-    std::fs::rename(&tmp, path).map_err(fail)?;
-    if let Some(dir) = path.parent() {
-        std::fs::File::open(dir)
-            .and_then(|d| d.sync_all())
-            .map_err(fail)?;
-    }
-    Ok(())
+    })
 }

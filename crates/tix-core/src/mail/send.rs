@@ -851,7 +851,9 @@ impl Transport for FileSender {
         let tmp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
         let written = std::fs::File::create(&tmp)
             .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-            .and_then(|()| std::fs::rename(&tmp, &path));
+            .and_then(|()| std::fs::rename(&tmp, &path))
+            // Delivered means findable after a crash: the name too.
+            .and_then(|()| std::fs::File::open(&self.dir).and_then(|d| d.sync_all()));
         if written.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }

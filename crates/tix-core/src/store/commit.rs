@@ -60,13 +60,7 @@ impl Store {
         // A compare-and-swap against the commit the new one was built on:
         // a branch that moved meanwhile keeps what moved it.
         let result = match head.symbolic_target().ok().flatten() {
-            Some(branch) => match old {
-                Some(old) => self
-                    .repo
-                    .reference_matching(branch, new, true, old, log)
-                    .map(|_| ()),
-                None => self.repo.reference(branch, new, false, log).map(|_| ()),
-            },
+            Some(branch) => self.move_branch(branch, old, new, log),
             // The state check refused a detached HEAD; one detached since
             // is a git command's, and a commit there would belong to no
             // branch.
@@ -238,7 +232,22 @@ impl Store {
             std::fs::write(&journal, format!("base {base}\n"))
                 .context(|| format!("cannot write {}", journal.display()))?;
         }
-        if let Err(e) = self.advance_head(head_id, oid, message) {
+        let flushed = self.flush_commit_objects(
+            oid,
+            &tree,
+            files
+                .iter()
+                .map(|(p, _)| p)
+                .chain(&removals)
+                .map(|p| self.repo_path(p)),
+            files.iter().map(|(_, blob)| *blob),
+            if behind {
+                &[]
+            } else {
+                std::slice::from_ref(&journal)
+            },
+        );
+        if let Err(e) = flushed.and_then(|()| self.advance_head(head_id, oid, message)) {
             // Nothing landed: a journal left now would have the next writer
             // check out what someone else's commit holds.
             if !behind {
@@ -284,6 +293,7 @@ impl Store {
         removals: &[String],
     ) -> Result<()> {
         let mut stats = Vec::with_capacity(files.len());
+        let mut created = std::collections::BTreeSet::new();
         for (path, oid) in files {
             let blob = self
                 .repo
@@ -293,6 +303,12 @@ impl Store {
             if let Some(parent) = on_disk.parent()
                 && !parent.is_dir()
             {
+                created.extend(
+                    parent
+                        .ancestors()
+                        .take_while(|d| !d.is_dir())
+                        .map(std::path::Path::to_path_buf),
+                );
                 std::fs::create_dir_all(parent)
                     .context(|| format!("cannot create {}", parent.display()))?;
             }
@@ -302,6 +318,8 @@ impl Store {
                 .context(|| format!("cannot read {}", on_disk.display()))?;
             stats.push(meta);
         }
+        // Before the journal that stands in for them goes.
+        super::durable::flush_work_tree(files.iter().map(|(p, _)| self.root.join(p)), &created)?;
         // The marker says a tix process is writing git's index: if it is
         // killed meanwhile, the `index.lock` it leaves is known to be its
         // own, and the next writer removes it instead of failing on it.
@@ -311,28 +329,5 @@ impl Store {
         let result = self.update_index(files, removals, &stats);
         let _ = std::fs::remove_file(&marker);
         result
-    }
-
-    /// Flushes everything written to the repository's file system to the
-    /// disk, for when something outside the store (a mail server asked to
-    /// delete what was just filed) must not act on a commit a power cut
-    /// could still undo.
-    pub fn sync_to_disk(&self) -> Result<()> {
-        use std::os::fd::AsRawFd;
-        let dir = std::fs::File::open(self.repo.path()).map_err(|e| {
-            Error::internal(format!("cannot open {}: {e}", self.repo.path().display()))
-                .with_source(e)
-        })?;
-        // SAFETY: syncfs takes a valid open descriptor, which `dir` holds
-        // for the duration of the call.
-        let rc = unsafe { libc::syncfs(dir.as_raw_fd()) };
-        if rc != 0 {
-            return Err(Error::internal(format!(
-                "cannot flush {} to disk: {}",
-                self.repo.path().display(),
-                std::io::Error::last_os_error()
-            )));
-        }
-        Ok(())
     }
 }

@@ -122,11 +122,9 @@ impl Store {
         getrandom::fill(&mut bytes)
             .map_err(|e| Error::internal(format!("cannot make a clone id: {e}")))?;
         let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::internal(format!("cannot create {}: {e}", dir.display())))?;
-        }
-        std::fs::write(&path, format!("{id}\n"))
+        // Flushed before use: a duty lease taken under an id that a power
+        // cut then loses would bar this clone until the lease ran out.
+        super::durable::write_durably(&path, format!("{id}\n").as_bytes())
             .map_err(|e| Error::internal(format!("cannot write {}: {e}", path.display())))?;
         Ok(id)
     }
@@ -365,7 +363,10 @@ impl Store {
         let message = self.with_commit_note(message);
         // Signed like every other commit when the clone signs: the duty
         // record is under .tix/, an admin action for `check --signatures`.
-        self.write_commit(&sig, &sig, &message, &tree, &[&parent])
+        let oid = self.write_commit(&sig, &sig, &message, &tree, &[&parent])?;
+        // Pushed, then the branch moves to it: on disk first, as any commit.
+        self.flush_commit_objects(oid, &tree, [self.repo_path(DUTY_PATH)], [blob], &[])?;
+        Ok(oid)
     }
 }
 

@@ -106,6 +106,11 @@ pub(crate) const GIT_PACK_KEEP_SUFFIX: &str = ".keep";
 pub(crate) const GIT_GC_PID_FILE: &str = "gc.pid";
 /// Patterns git ignores in this clone only.
 pub const GIT_INFO_EXCLUDE_FILE: &str = "info/exclude";
+/// git's object database: `<first 2 hex digits>/<other 38>` per loose
+/// object, and `pack/`.
+pub(crate) const GIT_OBJECTS_DIR: &str = "objects";
+/// Where git logs each ref's moves: `logs/<refname>`.
+pub(crate) const GIT_REFLOG_DIR: &str = "logs";
 
 impl Store {
     /// The repository-relative path of a store-relative path.
@@ -145,6 +150,16 @@ impl Store {
         self.repo.path().join(GIT_INDEX_FILE)
     }
 
+    pub(in crate::store) fn objects_dir(&self) -> PathBuf {
+        self.repo.commondir().join(GIT_OBJECTS_DIR)
+    }
+
+    /// Where git keeps `oid` when it is not in a pack.
+    pub(in crate::store) fn loose_object_path(&self, oid: git2::Oid) -> PathBuf {
+        let hex = oid.to_string();
+        self.objects_dir().join(&hex[..2]).join(&hex[2..])
+    }
+
     pub(in crate::store) fn git_index_lock_path(&self) -> PathBuf {
         self.repo.path().join(GIT_INDEX_LOCK_FILE)
     }
@@ -163,6 +178,27 @@ impl Store {
 
     pub(in crate::store) fn index_marker_path(&self) -> PathBuf {
         self.repo.path().join(INDEX_WRITE_MARKER_FILE)
+    }
+
+    /// Where a ref not in `packed-refs` is kept: HEAD in this work tree's
+    /// git directory, the rest in the common one.
+    pub(in crate::store) fn loose_ref_path(&self, refname: &str) -> PathBuf {
+        let base = if refname == "HEAD" {
+            self.repo.path()
+        } else {
+            self.repo.commondir()
+        };
+        base.join(refname)
+    }
+
+    /// The reflog of `refname`, beside it as git keeps them.
+    pub(in crate::store) fn reflog_path(&self, refname: &str) -> PathBuf {
+        let base = if refname == "HEAD" {
+            self.repo.path()
+        } else {
+            self.repo.commondir()
+        };
+        base.join(GIT_REFLOG_DIR).join(refname)
     }
 
     /// The lock file git takes to move `refname` (`HEAD` or `refs/...`).

@@ -12,6 +12,7 @@
 //! with the team's remote).
 
 mod commit;
+pub(crate) mod durable;
 mod duty;
 mod git;
 mod history;

@@ -708,7 +708,11 @@ impl Store {
     ) -> std::result::Result<String, GitFailure> {
         let workdir = self.repo.workdir().unwrap_or(self.repo.path());
         let mut cmd = Command::new("git");
-        cmd.arg("-C").arg(workdir).args(args);
+        cmd.arg("-C").arg(workdir);
+        // git flushes neither loose objects nor refs by default: a fetch,
+        // merge or push tix reports done must not be undone by a power cut.
+        cmd.args(["-c", "core.fsync=committed", "-c", "core.fsyncMethod=fsync"]);
+        cmd.args(args);
         for (k, v) in env {
             cmd.env(k, v);
         }

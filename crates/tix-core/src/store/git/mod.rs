@@ -2,6 +2,7 @@
 //! git's index (with the split-index fast path), packfiles, trees, git's
 //! lock files, its operation state, and running git itself.
 
+mod branch;
 pub(super) mod index;
 pub(super) mod lock_files;
 mod pack;

@@ -5,23 +5,37 @@ use git2::{ObjectType, Oid};
 use crate::error::{Context, Error, Result};
 use crate::store::Store;
 
+/// Up to this many blobs are stored loose. They are flushed together with
+/// the commit's trees, at once, where a pack costs four flushes one after
+/// another; and a pack per message a mail server hands over one at a time
+/// would leave thousands of packs, each one more place every read looks.
+const LOOSE_AT_MOST: usize = 16;
+
 impl Store {
     /// Stores many blobs as one packfile, without deltas: a mail import
     /// batch becomes one file in `objects/pack` rather than thousands of
-    /// loose objects, each a file to create. Returns their ids, in order.
+    /// loose objects, each a file to create (a few are stored loose, see
+    /// [`LOOSE_AT_MOST`]). Returns their ids, in order.
     pub fn write_blobs_packed(&self, blobs: &[&[u8]]) -> Result<Vec<Oid>> {
         use std::io::Write;
         if blobs.is_empty() {
             return Ok(Vec::new());
+        }
+        if blobs.len() <= LOOSE_AT_MOST {
+            return blobs.iter().map(|b| self.write_blob("a blob", b)).collect();
         }
         let fail = |e: std::io::Error| Error::internal(format!("cannot write a packfile: {e}"));
         let odb = self
             .repo
             .odb()
             .context(|| "cannot open git's object database".into())?;
-        let mut writer = odb
-            .packwriter()
-            .context(|| "cannot write a packfile".into())?;
+        // libgit2 flushes the pack, its index and their directory before
+        // it returns, when told to as the writer is made.
+        let mut writer = {
+            let _flushed = crate::store::durable::LibgitFlushes::on();
+            odb.packwriter()
+                .context(|| "cannot write a packfile".into())?
+        };
         let mut hasher = sha1_smol::Sha1::new();
         let mut emit = |bytes: &[u8], w: &mut git2::OdbPackwriter<'_>| -> Result<()> {
             hasher.update(bytes);
