@@ -30,12 +30,15 @@ pub(crate) enum Flush {
     /// in a pack that was flushed when it was written).
     Object(PathBuf),
     Dir(PathBuf),
+    /// A fan-out directory of loose objects, which git's maintenance
+    /// removes once it has packed them all.
+    FanoutDir(PathBuf),
 }
 
 impl Flush {
     fn path(&self) -> &Path {
         match self {
-            Flush::File(p) | Flush::Object(p) | Flush::Dir(p) => p,
+            Flush::File(p) | Flush::Object(p) | Flush::Dir(p) | Flush::FanoutDir(p) => p,
         }
     }
 
@@ -47,7 +50,8 @@ impl Flush {
         let file = match std::fs::File::open(path) {
             Ok(f) => f,
             Err(e)
-                if matches!(self, Flush::Object(_)) && e.kind() == std::io::ErrorKind::NotFound =>
+                if matches!(self, Flush::Object(_) | Flush::FanoutDir(_))
+                    && e.kind() == std::io::ErrorKind::NotFound =>
             {
                 return Ok(());
             }
@@ -229,17 +233,18 @@ impl Store {
             }
         }
         let mut work = Vec::with_capacity(objects.len() * 2 + also.len() + 2);
+        let mut fanout = BTreeSet::new();
         let mut dirs = BTreeSet::new();
         for oid in objects {
             let path = self.loose_object_path(oid);
             if path.exists() {
                 if let Some(dir) = path.parent() {
-                    dirs.insert(dir.to_path_buf());
+                    fanout.insert(dir.to_path_buf());
                 }
                 work.push(Flush::Object(path));
             }
         }
-        if !dirs.is_empty() {
+        if !fanout.is_empty() {
             // A fan-out directory made for one of them is an entry there.
             dirs.insert(self.objects_dir());
         }
@@ -249,6 +254,7 @@ impl Store {
                 dirs.insert(dir.to_path_buf());
             }
         }
+        work.extend(fanout.into_iter().map(Flush::FanoutDir));
         work.extend(dirs.into_iter().map(Flush::Dir));
         flush_all(&work)
     }
@@ -294,7 +300,9 @@ mod tests {
         assert!(!empty.exists());
         let missing = dir.path().join("packed-since");
         flush_all(&[Flush::Object(missing.clone())]).unwrap();
-        assert!(flush_all(&[Flush::File(missing)]).is_err());
+        flush_all(&[Flush::FanoutDir(missing.clone())]).unwrap();
+        assert!(flush_all(&[Flush::File(missing.clone())]).is_err());
+        assert!(flush_all(&[Flush::Dir(missing)]).is_err());
     }
 
     #[test]

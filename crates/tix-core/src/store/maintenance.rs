@@ -189,6 +189,10 @@ impl Store {
         for o in &overrides {
             cmd.arg("-c").arg(o);
         }
+        // A repack moves objects tix already flushed and reported as
+        // written into new packs and deletes the loose copies: those packs
+        // must be on disk before the copies go, whatever the user's setting.
+        cmd.args(["-c", "core.fsync=committed", "-c", "core.fsyncMethod=fsync"]);
         cmd.arg("--git-dir")
             .arg(self.repo.path())
             .args(["maintenance", "run", "--auto", "--quiet"])
