@@ -2125,7 +2125,7 @@ fn the_saved_mail_index_follows_changes_made_between_imports() {
     let report = import_mbox(&sb, &[m1.bytes()]);
     let (_, id) = only_action(&report);
     assert!(
-        sb.dir.join(".git/tix/index/summary.bin").is_file(),
+        sb.dir.join(".git/tix/index/message-ids.bin").is_file(),
         "the import saves its index"
     );
     // Changed by another command after the index was saved: locked.
