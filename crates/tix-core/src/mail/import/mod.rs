@@ -727,6 +727,7 @@ impl<'s> Importer<'s> {
             .filter(|p| !takes_part(&p.email))
             .filter(|p| self.config.agent(&p.email).is_none())
             .collect();
+        self.known.take_failure()?;
         let author = match self.config.agent(&from.email) {
             Some(agent) => agent.handle.clone(),
             None => from.email.clone(),

@@ -459,7 +459,7 @@ mod tests {
             .commit(
                 &lock,
                 files,
-                "tickets",
+                "pulled",
                 &Author::new("Bob", "bob@example.com"),
             )
             .unwrap();
