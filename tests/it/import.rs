@@ -2125,7 +2125,7 @@ fn the_saved_mail_index_follows_changes_made_between_imports() {
     let report = import_mbox(&sb, &[m1.bytes()]);
     let (_, id) = only_action(&report);
     assert!(
-        sb.dir.join(".git/tix/index/summary.bin").is_file(),
+        sb.dir.join(".git/tix/index/message-ids.bin").is_file(),
         "the import saves its index"
     );
     // Changed by another command after the index was saved: locked.
@@ -2140,6 +2140,87 @@ fn the_saved_mail_index_follows_changes_made_between_imports() {
     sb.change(["reopen", &id]);
     let report = import_mbox(&sb, &[m3.bytes()]);
     assert_eq!(only_action(&report).0, "follow-up", "{report:#}");
+}
+
+/// `tix import eml` in the clone at `dir`; its one outcome.
+#[track_caller]
+fn import_one_in(sb: &Sandbox, dir: &Path, mail: &Mail) -> Value {
+    let out = json(
+        &sb.tix(["import", "eml", "--format", "json"])
+            .in_dir(dir)
+            .stdin(mail.bytes())
+            .ok(),
+    );
+    out["messages"][0].clone()
+}
+
+#[test]
+fn the_message_id_map_knows_the_mail_a_sync_or_a_pull_brought() {
+    let sb = Sandbox::new();
+    let root = sb.root();
+    sb.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
+    sb.git_in(&root, ["clone", "-q", "origin.git", "store"]);
+    sb.ok(["init"]);
+    sb.tix(["sync"]).ok();
+    sb.git_in(&root, ["clone", "-q", "origin.git", "other"]);
+    let other = root.join("other");
+    let here = sb.dir.clone();
+    let [m1, m2, m3] = printer_thread();
+    // The map is built here before the other clone's mail exists.
+    let first = ticket_of(&import_one_in(&sb, &here, &m1));
+    assert!(sb.dir.join(".git/tix/index/message-ids.bin").is_file());
+
+    let b1 = Mail::new("bea@example.com", "Scanner", "b1@example.com");
+    let theirs = ticket_of(&import_one_in(&sb, &other, &b1));
+    sb.tix(["sync"]).in_dir(&other).ok();
+    sb.tix(["sync"]).ok();
+    let dup = import_one_in(&sb, &here, &b1);
+    assert_eq!(dup["action"], "duplicate", "{dup:#}");
+    assert_eq!(dup["ticket"], theirs.as_str());
+    let reply =
+        Mail::new("bea@example.com", "Re: Scanner", "b2@example.com").reply_to("b1@example.com");
+    let followed = import_one_in(&sb, &here, &reply);
+    assert_eq!(followed["action"], "follow-up", "{followed:#}");
+    assert_eq!(followed["ticket"], theirs.as_str());
+    // What was here before is still found.
+    let again = import_one_in(&sb, &here, &m1);
+    assert_eq!(again["action"], "duplicate", "{again:#}");
+    assert_eq!(again["ticket"], first.as_str());
+
+    // A plain `git pull`, not through tix.
+    sb.tix(["sync"]).in_dir(&other).ok();
+    let follow = import_one_in(&sb, &other, &m2);
+    assert_eq!(follow["ticket"], first.as_str(), "{follow:#}");
+    sb.tix(["sync"]).in_dir(&other).ok();
+    sb.git_in(&here, ["pull", "-q", "--no-rebase"]);
+    let dup = import_one_in(&sb, &here, &m2);
+    assert_eq!(dup["action"], "duplicate", "{dup:#}");
+    assert_eq!(dup["ticket"], first.as_str());
+    // m3 threads only by References naming m2, which came by the pull.
+    let by_refs = import_one_in(&sb, &here, &m3);
+    assert_eq!(by_refs["action"], "follow-up", "{by_refs:#}");
+    assert_eq!(by_refs["ticket"], first.as_str());
+}
+
+#[test]
+fn a_missing_or_damaged_message_id_map_is_rebuilt_and_changes_nothing() {
+    for damage in [None, Some(&b"garbage"[..]), Some(&b"TIXI\0\0\0\0"[..])] {
+        let sb = Sandbox::init();
+        let [m1, m2, m3] = printer_thread();
+        import_mbox(&sb, &[m1.bytes(), m2.bytes()]);
+        let map = sb.dir.join(".git/tix/index/message-ids.bin");
+        let saved = std::fs::read(&map).unwrap();
+        match damage {
+            Some(bytes) => std::fs::write(&map, bytes).unwrap(),
+            None => std::fs::remove_file(&map).unwrap(),
+        }
+        let report = import_mbox(&sb, &[m1.bytes(), m2.bytes(), m3.bytes()]);
+        assert_eq!(count(&report, "duplicates"), 2, "{report:#}");
+        assert_eq!(count(&report, "follow_ups"), 1, "{report:#}");
+        let rebuilt = std::fs::read(&map).unwrap();
+        assert_eq!(&rebuilt[..4], b"TIXI");
+        assert_ne!(rebuilt, saved, "m3 is in the map now");
+    }
 }
 
 #[test]

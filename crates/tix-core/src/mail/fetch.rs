@@ -139,7 +139,7 @@ pub fn fetch(
     let mut to_remove = Vec::new();
     for m in &listed {
         match state.seen.get(&m.key) {
-            Some(Fate::Stored(id)) if importer.knows_message_id(id) => {
+            Some(Fate::Stored(id)) if importer.knows_message_id(id)? => {
                 report.already_fetched += 1;
                 if removes {
                     to_remove.push(m.clone());

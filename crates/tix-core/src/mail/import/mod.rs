@@ -12,11 +12,13 @@
 //! skipped. Blacklisted senders are skipped. A message that cannot be
 //! filed goes to the quarantine with the reason.
 
+#[cfg(test)]
+mod index_tests;
 mod quarantine;
 pub mod route;
 mod write;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 
 use git2::Oid;
@@ -32,7 +34,7 @@ use crate::domain::{Config, DeliveryStatus, Event, Party, Status, Ticket, Ticket
 use crate::error::{Error, Result};
 use crate::ops::assign::{self as auto, Occasion};
 use crate::ops::{Actor, Batch, Draft, SYSTEM_HANDLE};
-use crate::store::{Author, Store, TicketIndex};
+use crate::store::{Author, IndexedTicket, MailIndex, Store};
 
 pub use quarantine::{QUARANTINE_DIR, QuarantineRecord};
 use route::{MailKind, MailView, Route};
@@ -95,79 +97,102 @@ pub struct MessageOutcome {
 }
 
 /// What the store knows that routing needs beyond the tickets a batch
-/// holds, taken from the store's derived index (so no message rescans the
-/// store, and one message piped from an MTA reads only what changed since
-/// the last command) and kept current as messages are filed.
-struct Known {
+/// holds, taken from the store's derived index and kept current as
+/// messages are filed. One message piped in from an MTA reads the
+/// Message-ID map and team tallies (one file), the shards that changed
+/// since the last command, and the shards of the one or two tickets its
+/// lookups land on; never every shard.
+struct Known<'s> {
     /// For assigning new tickets, and re-assigning those whose agent is
     /// away.
     team: TeamState,
-    by_message_id: HashMap<String, TicketId>,
+    /// Mail this run filed, by Message-ID; what was there before is found
+    /// through the index's map.
+    filed: HashMap<String, TicketId>,
     /// Tickets as the index folded them, with the lower-case addresses of
     /// their customer, Cc and everyone who wrote; those this run changed
-    /// are read from the batch instead. Borrowed from the index where
-    /// they lie, not copied: one message piped in from an MTA needs one
-    /// or two of them.
-    index: TicketIndex,
+    /// are read from the batch instead.
+    index: MailIndex<'s>,
     /// Participants this run added (new tickets, new Cc), on top of the
     /// index's.
     joined: HashMap<TicketId, HashSet<String>>,
     quarantined: HashSet<String>,
+    /// The first failure to read the index while routing (whose questions
+    /// cannot fail), so the message is refused rather than misfiled.
+    failure: RefCell<Option<Error>>,
 }
 
-impl Known {
-    /// Whether `address` (lower case) takes part in ticket `id`.
-    fn takes_part(&self, id: TicketId, address: &str) -> bool {
-        self.joined.get(&id).is_some_and(|p| p.contains(address))
-            || self
-                .index
-                .get(id)
-                .is_some_and(|t| t.participants.iter().any(|p| p == address))
-    }
-}
-
-impl Known {
-    fn load(store: &Store) -> Result<Known> {
-        let index = store.index()?;
-        let mut team = TeamState::default();
-        for t in index.tickets() {
-            if let (Some(agent), Some(at)) =
-                (&t.ticket.assignee, t.assigned_at.or(t.ticket.created_at))
-            {
-                team.count(agent, at, t.ticket.status != Status::Closed);
-            }
-        }
+impl<'s> Known<'s> {
+    fn load(store: &'s Store) -> Result<Known<'s>> {
+        let index = store.mail_index()?;
+        let mut team = index.team();
         team.away = away_at(
             &crate::ops::team::availability_records(store)?,
             crate::ops::now()?,
         );
         Ok(Known {
             team,
-            by_message_id: index.message_ids(),
+            filed: HashMap::new(),
             index,
             joined: HashMap::new(),
             quarantined: store.quarantined_names()?.into_iter().collect(),
+            failure: RefCell::new(None),
         })
+    }
+
+    fn ticket_of_message(&self, message_id: &str) -> Result<Option<TicketId>> {
+        match self.filed.get(message_id) {
+            Some(id) => Ok(Some(*id)),
+            None => self.index.ticket_of_message(message_id),
+        }
+    }
+
+    fn indexed(&self, id: TicketId) -> Option<&IndexedTicket> {
+        self.index.get(id).unwrap_or_else(|e| self.fail(e))
+    }
+
+    /// Keeps the first failure for [`Known::take_failure`]; answers as if
+    /// the index had nothing.
+    fn fail<T: Default>(&self, e: Error) -> T {
+        self.failure.borrow_mut().get_or_insert(e);
+        T::default()
+    }
+
+    fn take_failure(&self) -> Result<()> {
+        match self.failure.borrow_mut().take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether `address` (lower case) takes part in ticket `id`.
+    fn takes_part(&self, id: TicketId, address: &str) -> bool {
+        self.joined.get(&id).is_some_and(|p| p.contains(address))
+            || self
+                .indexed(id)
+                .is_some_and(|t| t.participants.iter().any(|p| p == address))
     }
 }
 
 /// The store as routing sees it: the tickets this run changed as the
 /// batch holds them, the rest as the index had them.
 struct View<'a> {
-    known: &'a Known,
+    known: &'a Known<'a>,
     batch: &'a Batch<'a>,
     hold_missing: bool,
 }
 
 impl MailView for View<'_> {
     fn ticket_of_message(&self, message_id: &str) -> Option<TicketId> {
-        self.known.by_message_id.get(message_id).copied()
+        self.known
+            .ticket_of_message(message_id)
+            .unwrap_or_else(|e| self.known.fail(e))
     }
 
     fn ticket(&self, id: TicketId) -> Option<&Ticket> {
         self.batch
             .held_ticket(id)
-            .or_else(|| self.known.index.get(id).map(|t| &t.ticket))
+            .or_else(|| self.known.indexed(id).map(|t| &t.ticket))
     }
 
     fn takes_part(&self, id: TicketId, address: &str) -> bool {
@@ -186,7 +211,7 @@ pub struct Importer<'s> {
     store: &'s Store,
     config: Config,
     own: OwnMarks,
-    known: Known,
+    known: Known<'s>,
     batch: Batch<'s>,
     /// Who writes: the entries name their own authors; the commits are by
     /// `tix mail import`.
@@ -283,8 +308,14 @@ impl<'s> Importer<'s> {
     }
 
     /// Whether the store (or this run) holds mail with this Message-ID.
-    pub fn knows_message_id(&self, message_id: &str) -> bool {
-        self.known.by_message_id.contains_key(message_id)
+    pub fn knows_message_id(&self, message_id: &str) -> Result<bool> {
+        Ok(self.known.ticket_of_message(message_id)?.is_some())
+    }
+
+    /// Shard files of the index this run has decoded: what the tests of
+    /// an import's cost count.
+    pub fn index_shards_decoded(&self) -> usize {
+        self.known.index.shards_decoded()
     }
 
     /// Files one raw message.
@@ -498,6 +529,7 @@ impl<'s> Importer<'s> {
             &self.config,
             now,
         );
+        self.known.take_failure()?;
         let action = self.carry_out(decision, &mail, raw, now)?;
         Ok(outcome(
             Some(mail.message_id.clone()),
@@ -539,9 +571,7 @@ impl<'s> Importer<'s> {
                     drafts.push(write::bounce_delivery(entry, body));
                 }
                 self.append(ticket, drafts)?;
-                self.known
-                    .by_message_id
-                    .insert(mail.message_id.clone(), ticket);
+                self.known.filed.insert(mail.message_id.clone(), ticket);
                 Action::Noted { ticket, noise }
             }
             Route::DeliveryOnly {
@@ -640,7 +670,7 @@ impl<'s> Importer<'s> {
         linked_to: Option<TicketId>,
         now: Timestamp,
     ) -> Result<TicketId> {
-        let id = self.new_ticket_id(&mail.message_id);
+        let id = self.new_ticket_id(&mail.message_id)?;
         let cc = self.participants_besides(mail, &[from.email.as_str()]);
         let mut participants: HashSet<String> =
             cc.iter().map(|p| p.email.to_ascii_lowercase()).collect();
@@ -662,7 +692,7 @@ impl<'s> Importer<'s> {
         ));
         self.batch.create(&self.actor, id, drafts)?;
         self.known.joined.insert(id, participants);
-        self.known.by_message_id.insert(mail.message_id.clone(), id);
+        self.known.filed.insert(mail.message_id.clone(), id);
         if !self.dry_run {
             self.counts.created.push(id);
         }
@@ -697,6 +727,7 @@ impl<'s> Importer<'s> {
             .filter(|p| !takes_part(&p.email))
             .filter(|p| self.config.agent(&p.email).is_none())
             .collect();
+        self.known.take_failure()?;
         let author = match self.config.agent(&from.email) {
             Some(agent) => agent.handle.clone(),
             None => from.email.clone(),
@@ -731,9 +762,7 @@ impl<'s> Importer<'s> {
             drafts.push(assignment.draft);
         }
         let files = self.append(ticket, drafts)?;
-        self.known
-            .by_message_id
-            .insert(mail.message_id.clone(), ticket);
+        self.known.filed.insert(mail.message_id.clone(), ticket);
         let participants = self.known.joined.entry(ticket).or_default();
         for p in new_cc {
             participants.insert(p.email.to_ascii_lowercase());
@@ -788,13 +817,13 @@ impl<'s> Importer<'s> {
     /// Ticket ids of mail-born tickets come from the first message's id, so
     /// importing the same mailbox again (after a crash, say) gives the same
     /// ids; a clash with another ticket moves on to the next candidate.
-    fn new_ticket_id(&self, message_id: &str) -> TicketId {
+    fn new_ticket_id(&self, message_id: &str) -> Result<TicketId> {
         let view = View {
             known: &self.known,
             batch: &self.batch,
             hold_missing: self.hold_missing,
         };
-        (0u32..)
+        let id = (0u32..)
             .map(|n| {
                 let seed = format!("{message_id}\n{n}");
                 let oid = Oid::hash_object(git2::ObjectType::Blob, seed.as_bytes())
@@ -803,7 +832,9 @@ impl<'s> Importer<'s> {
                 TicketId::from_random([b[0], b[1], b[2], b[3], b[4]])
             })
             .find(|id| view.ticket(*id).is_none())
-            .expect("an unused id exists")
+            .expect("an unused id exists");
+        self.known.take_failure()?;
+        Ok(id)
     }
 
     /// The other people on a message: Cc, and To unless it is only the

@@ -17,12 +17,16 @@
 //!   compact [`ListRow`] per ticket. `tix list` reads only this file, and
 //!   when HEAD's tickets tree is the one it names, reads nothing else.
 //!
+//! Beside them, `message-ids.bin` serves mail import (a Message-ID map and
+//! the team's tallies, see [`MailIndex`]), and `links.bin` `show`.
+//!
 //! Writers replace files atomically (write, then rename), so two tix
 //! processes at once each see whole files; every file names the trees it
 //! was built from, so a stale or half-updated set is detected, not
 //! trusted.
 
 mod files;
+mod message_ids;
 mod refresh;
 mod rows;
 mod verify;
@@ -40,6 +44,7 @@ use files::{
     Blob, INDEX_VERSION, LinksFile, ShardFile, decode_summary, frame, tree_id, unframe,
     write_atomically,
 };
+pub use message_ids::MailIndex;
 pub use rows::ListRow;
 
 /// One ticket as the index holds it.
