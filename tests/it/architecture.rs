@@ -418,6 +418,7 @@ fn store_paths_are_spelled_only_in_the_layout() {
         "\"fetch/",
         "\"summary.bin\"",
         "\"links.bin\"",
+        "\"facts.bin\"",
         "\"shards\"",
         "\"index.bin\"",
         "\"info/exclude\"",
