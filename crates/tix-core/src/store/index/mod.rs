@@ -19,10 +19,12 @@
 //! - `facts.bin`: per shard, with its tree id, each ticket's encoded report
 //!   facts; reports read it with the summary (see `facts.rs`).
 //!
-//! Writers replace files atomically (write, then rename), so two tix
-//! processes at once each see whole files; every file names the trees it
-//! was built from, so a stale or half-updated set is detected, not
-//! trusted.
+//! Writers replace the summary, links and facts files atomically (write,
+//! then rename), so two tix processes at once each see whole files; shard
+//! files are overwritten in place (see `files::overwrite`), and a torn one
+//! fails its checksum and is read again from git. Every file names the
+//! trees it was built from, so a stale or half-updated set is detected,
+//! not trusted.
 
 mod facts;
 mod files;
