@@ -419,6 +419,7 @@ fn store_paths_are_spelled_only_in_the_layout() {
         "\"summary.bin\"",
         "\"links.bin\"",
         "\"message-ids.bin\"",
+        "\"facts.bin\"",
         "\"shards\"",
         "\"index.bin\"",
         "\"info/exclude\"",

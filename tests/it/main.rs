@@ -16,6 +16,7 @@ mod fetch;
 mod generated;
 mod git_state;
 mod import;
+mod index_refresh;
 mod mail_classify;
 mod mail_net;
 mod mail_quote;

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::report::{
     self, AgentRow, Bucketing, GroupBy, GroupRow, Period, SlaReport, Summary, TrendRow,
 };
-use crate::store::{Store, TicketIndex};
+use crate::store::{ListRow, Store};
 use crate::warnings::warn;
 
 use super::Filter;
@@ -107,30 +107,23 @@ fn over_facts<T>(
     filter: &Filter,
     compute: impl FnOnce(&[&TicketFacts]) -> T,
 ) -> Result<T> {
-    let index = store.index()?;
-    let facts = select(&index, filter)?;
-    let out = compute(&facts.iter().collect::<Vec<_>>());
-    // A report ends the process right after printing; freeing every
-    // ticket and fact one by one would only cost time.
-    std::mem::forget(index);
-    std::mem::forget(facts);
-    Ok(out)
-}
-
-fn select(index: &TicketIndex, filter: &Filter) -> Result<Vec<TicketFacts>> {
-    let mut problems = 0;
-    let kept = index
-        .tickets()
-        .filter(|t| {
-            problems += t.problems.len();
-            filter.matches(&t.ticket, Vec::new)
-        })
-        .map(|t| t.facts())
-        .collect::<Result<Vec<_>>>()?;
-    if problems > 0 {
+    // Filtered on the list rows, so no ticket's full state is decoded, and
+    // only the kept tickets' facts are.
+    let keep = |row: &ListRow<'_>| filter.matches(row, Vec::new);
+    let selected = match store.report_rows()?.select(keep) {
+        Ok(selected) => selected,
+        // Unreadable rows or facts are derived data: build them again.
+        Err(_) => store.rebuild_report_rows()?.select(keep)?,
+    };
+    if selected.problems > 0 {
         warn(&format!(
-            "{problems} unreadable entry file(s) left out of the report; `tix check` lists them"
+            "{} unreadable entry file(s) left out of the report; `tix check` lists them",
+            selected.problems
         ));
     }
-    Ok(kept)
+    let out = compute(&selected.facts.iter().collect::<Vec<_>>());
+    // A report ends the process right after printing; freeing every fact
+    // one by one would only cost time.
+    std::mem::forget(selected);
+    Ok(out)
 }

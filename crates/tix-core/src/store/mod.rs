@@ -36,7 +36,9 @@ use crate::domain::{Config, StoredEntry};
 pub use duty::{DutyRecord, DutyState, DutyStatus};
 pub use git::index::IndexDifference;
 pub use history::{CommitInfo, HistoryProblem};
-pub use index::{IndexedTicket, ListRow, ListRows, MailIndex, Refresh, TicketIndex};
+pub use index::{
+    IndexedTicket, ListRow, ListRows, MailIndex, Refresh, ReportRows, Selected, TicketIndex,
+};
 pub use layout::{CONFIG_PATH, FILES_DIR, QUARANTINE_DIR, TICKETS_DIR};
 pub use lock::StoreLock;
 pub use names::{TagSource, random_id, random_tag};

@@ -16,15 +16,20 @@
 //! - `summary.bin`: the tickets tree id, and per shard its tree id and a
 //!   compact [`ListRow`] per ticket. `tix list` reads only this file, and
 //!   when HEAD's tickets tree is the one it names, reads nothing else.
+//! - `facts.bin`: per shard, with its tree id, each ticket's encoded report
+//!   facts; reports read it with the summary (see `facts.rs`).
 //!
 //! Beside them, `message-ids.bin` serves mail import (a Message-ID map and
 //! the team's tallies, see [`MailIndex`]), and `links.bin` `show`.
 //!
-//! Writers replace files atomically (write, then rename), so two tix
-//! processes at once each see whole files; every file names the trees it
-//! was built from, so a stale or half-updated set is detected, not
-//! trusted.
+//! Writers replace the summary, links and facts files atomically (write,
+//! then rename), so two tix processes at once each see whole files; shard
+//! files are overwritten in place (see `files::overwrite`), and a torn one
+//! fails its checksum and is read again from git. Every file names the
+//! trees it was built from, so a stale or half-updated set is detected,
+//! not trusted.
 
+mod facts;
 mod files;
 mod message_ids;
 mod refresh;
@@ -40,6 +45,7 @@ use crate::domain::{Event, LinkRel, Ticket, TicketFacts, TicketId, Timestamp, fo
 use crate::error::{Remedy, Result};
 use crate::store::layout::{INDEX_LINKS_FILE, INDEX_SUMMARY_FILE, TICKET_INDEX_DIR, TICKETS_DIR};
 use crate::store::{Problem, Store};
+pub use facts::{ReportRows, Selected};
 use files::{
     Blob, INDEX_VERSION, LinksFile, ShardFile, decode_summary, frame, tree_id, unframe,
     write_atomically,

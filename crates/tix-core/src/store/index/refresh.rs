@@ -8,13 +8,13 @@ use git2::{ObjectType, Oid};
 
 use super::files::{
     HEADER_LEN, INDEX_VERSION, RawBytes, ShardFile, ShardRowsOut, SummaryOut, TreeId,
-    decode_summary, frame, shard_path, tree_id, unframe, write_atomically,
+    decode_summary, frame, overwrite, shard_path, tree_id, unframe, write_atomically,
 };
 use super::rows::encode_rows;
 use super::{IndexedTicket, Refresh};
 use crate::error::{Context, Result};
 use crate::store::layout::{
-    INDEX_SHARDS_DIR, INDEX_SUMMARY_FILE, LEGACY_TICKET_INDEX_FILE, TICKET_INDEX_DIR, TICKETS_DIR,
+    INDEX_SUMMARY_FILE, LEGACY_TICKET_INDEX_FILE, TICKET_INDEX_DIR, TICKETS_DIR,
 };
 use crate::store::{Store, tickets_in_shard};
 
@@ -191,8 +191,7 @@ impl Store {
         };
         // Failing to save only costs the next command this refresh.
         if let Ok(bytes) = postcard::to_allocvec(&file) {
-            let _ = std::fs::create_dir_all(dir.join(INDEX_SHARDS_DIR));
-            write_atomically(&path, &frame(&bytes));
+            overwrite(&path, &frame(&bytes));
         }
         Ok(file)
     }
