@@ -45,10 +45,24 @@ fossil_add() {
 
 kib() { du -sk "$1" | cut -f1; }
 
+# tix may have started git's maintenance in the background: wait for it.
+gc_now() {
+    local tries=0
+    until git -C "$1" gc -q --prune=now 2>/dev/null; do
+        tries=$((tries + 1))
+        if ((tries > 300)); then
+            echo "git gc in $1 keeps failing" >&2
+            exit 1
+        fi
+        sleep 1
+    done
+}
+
 # What `git gc` would leave, measured on a copy so the build is untouched.
 post_gc_kib() {
     rm -rf "$work/gc-copy"
     cp -a "$1" "$work/gc-copy"
+    rm -f "$work/gc-copy/.git/gc.pid"
     git -C "$work/gc-copy" gc -q --prune=now
     kib "$work/gc-copy/.git"
     rm -rf "$work/gc-copy"
@@ -87,7 +101,7 @@ ops() {
     local store=$work/tix repo=$work/fossil.fossil
     new_tix_store "$store"
     "$gen" "$store" "$n" >/dev/null
-    git -C "$store" gc -q
+    gc_now "$store"
     python3 benches/gen_fossil.py "$work/artifacts" "$n" 4
     fossil reconstruct "$repo" "$work/artifacts" >/dev/null
     rm -rf "$work/artifacts"
