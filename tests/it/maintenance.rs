@@ -97,6 +97,20 @@ fn wait_until_packed(sb: &Sandbox) -> bool {
     false
 }
 
+/// The maintenance runs tix started, once the first has written its line:
+/// tix does not wait for the process it starts, so on a loaded machine the
+/// wrapper may run after tix has exited (bounded wait).
+fn started_maintenance(log: &Path) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let calls = maintenance_calls(log);
+        if !calls.is_empty() || started.elapsed() > Duration::from_secs(30) {
+            return calls;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn maintenance_calls(log: &Path) -> Vec<String> {
     calls(log)
         .into_iter()
@@ -114,7 +128,7 @@ fn loose_objects_get_packed_without_the_user_running_gc() {
     sb.tix(["comment", &id, "-m", "one more"])
         .env("PATH", &path)
         .ok();
-    let started = maintenance_calls(&log);
+    let started = started_maintenance(&log);
     assert_eq!(started.len(), 1, "{:?}", calls(&log));
     assert!(started[0].contains("maintenance run --auto"), "{started:?}");
     // The user's own gc.auto decides: tix passes no threshold of its own.
@@ -146,7 +160,7 @@ fn without_gc_auto_tix_asks_for_a_gc_once_loose_objects_outweigh_the_packs() {
     sb.tix(["comment", &id, "-m", "one more"])
         .env("PATH", &path)
         .ok();
-    let started = maintenance_calls(&log);
+    let started = started_maintenance(&log);
     assert_eq!(started.len(), 1, "{:?}", calls(&log));
     assert!(started[0].contains("gc.auto=256"), "{started:?}");
     assert!(
@@ -168,6 +182,8 @@ fn gc_auto_zero_or_maintenance_auto_false_means_never() {
         sb.tix(["comment", &id, "-m", "one more"])
             .env("PATH", &path)
             .ok();
+        // A run tix started would show within this (see started_maintenance).
+        std::thread::sleep(Duration::from_millis(500));
         assert_eq!(
             maintenance_calls(&log),
             Vec::<String>::new(),
@@ -196,6 +212,7 @@ fn nothing_due_forks_no_git() {
         if sampled_loose(&sb) >= 2 {
             continue;
         }
+        std::thread::sleep(Duration::from_millis(500));
         assert_eq!(calls(&log), Vec::<String>::new());
         return;
     }
