@@ -914,3 +914,63 @@ fn imported_mail_is_measured_from_when_tix_received_it() {
         "{clocks:#?}"
     );
 }
+
+#[test]
+fn tickets_wholly_outside_the_period_count_only_where_they_should() {
+    // Reports skip, undecoded, the tickets their period cannot see: this
+    // pins which ones those are.
+    let sb = Sandbox::init();
+    sb.add_bob();
+    let ask = |when: &str, subject: &str| create(&sb, when, "Cy <cy@example.com>", subject, &[]);
+    let closed_before = ask("2026-01-01T09:00:00Z", "Closed before");
+    at(&sb, "2026-01-02T09:00:00Z", &["close", &closed_before]);
+    let _open_before = ask("2026-01-01T09:00:00Z", "Open before");
+    let inside = ask("2026-01-06T09:00:00Z", "Inside");
+    at(
+        &sb,
+        "2026-01-06T10:00:00Z",
+        &["reply", &inside, "-m", "Done"],
+    );
+    at(&sb, "2026-01-07T09:00:00Z", &["close", &inside]);
+    let open_after = ask("2026-01-15T09:00:00Z", "Open after");
+    at(&sb, "2026-01-15T10:00:00Z", &["assign", &open_after, "bob"]);
+    let closed_after = ask("2026-01-15T09:00:00Z", "Closed after");
+    at(&sb, "2026-01-16T09:00:00Z", &["close", &closed_after]);
+
+    let s = report(&sb, &in_week("summary", &[]));
+    assert_eq!(s["created"], 1, "{s}");
+    assert_eq!(s["resolved"], 1, "{s}");
+    // Open at the end of the week: only the one opened before it.
+    assert_eq!(s["backlog"]["total"], 1, "{s}");
+
+    // "Open now" counts both open tickets, the one opened after the week
+    // too.
+    let b = report(&sb, &in_week("breakdown", &["--by", "priority"]));
+    assert_eq!(
+        b["groups"],
+        json!([{
+            "group": "normal", "created": 1, "resolved": 1, "open_now": 2,
+            "first_response_median_seconds": 3600, "resolution_median_seconds": 86400
+        }]),
+        "{b}"
+    );
+    let agents = report(&sb, &in_week("agents", &[]));
+    let bob = agents["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["agent"] == "bob")
+        .unwrap_or_else(|| panic!("no bob in {agents}"));
+    assert_eq!(bob["open_now"], 1, "{agents}");
+
+    // The trend's backlog at each day's end: the ticket opened before the
+    // week, and the inside one on its first day.
+    let t = report(&sb, &in_week("trend", &["--by", "day"]));
+    let backlog: Vec<u64> = t["buckets"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{t}"))
+        .iter()
+        .map(|r| r["backlog"].as_u64().unwrap())
+        .collect();
+    assert_eq!(backlog, [1, 2, 1, 1, 1, 1, 1], "{t}");
+}

@@ -96,6 +96,28 @@ pub struct TicketFacts {
 }
 
 impl TicketFacts {
+    /// The earliest and the latest time of anything these facts hold, or
+    /// `None` when they hold no time at all. A report over a period learns
+    /// nothing from a ticket that starts after the period, or that ended
+    /// closed before it began: see `ReportRows::select`.
+    pub fn span(&self) -> Option<(Timestamp, Timestamp)> {
+        let times = self
+            .created_at
+            .into_iter()
+            .chain(self.customer_messages.iter().copied())
+            .chain(self.replies.iter().map(|a| a.at))
+            .chain(self.notes.iter().map(|a| a.at))
+            .chain(self.assignments.iter().map(|a| a.at))
+            .chain(self.statuses.iter().map(|s| s.at))
+            .chain(self.priorities.iter().map(|p| p.at))
+            .chain(self.closes.iter().map(|a| a.at))
+            .chain(self.reopens.iter().map(|a| a.at));
+        times.fold(None, |span, t| match span {
+            None => Some((t, t)),
+            Some((first, last)) => Some((first.min(t), last.max(t))),
+        })
+    }
+
     /// Derives the facts from a folded ticket and its trail (in fold order,
     /// as [`super::ticket::fold`] returns it).
     pub fn derive(ticket: &Ticket, trail: &[TrailItem]) -> TicketFacts {

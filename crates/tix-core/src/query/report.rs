@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::report::{
     self, AgentRow, Bucketing, GroupBy, GroupRow, Period, SlaReport, Summary, TrendRow,
 };
-use crate::store::{ListRow, Store};
+use crate::store::{ListRow, Store, Within};
 use crate::warnings::warn;
 
 use super::Filter;
@@ -46,7 +46,7 @@ pub fn period(
 }
 
 pub fn summary(store: &Store, options: &ReportOptions) -> Result<Summary> {
-    over_facts(store, &options.filter, |facts| {
+    over_facts(store, &options.filter, &options.period, false, |facts| {
         report::summary(facts, &options.period)
     })
 }
@@ -59,20 +59,20 @@ pub fn agents(store: &Store, options: &ReportOptions) -> Result<Vec<AgentRow>> {
         .iter()
         .map(|a| a.handle.clone())
         .collect();
-    over_facts(store, &options.filter, |facts| {
+    over_facts(store, &options.filter, &options.period, true, |facts| {
         report::agents(facts, &options.period, &known)
     })
 }
 
 pub fn trend(store: &Store, options: &ReportOptions, by: Bucketing) -> Result<Vec<TrendRow>> {
-    over_facts(store, &options.filter, |facts| {
+    over_facts(store, &options.filter, &options.period, false, |facts| {
         report::trend(facts, &options.period, by)
     })
 }
 
 /// By a custom field the config declares (see [`undeclared_field`]).
 pub fn breakdown(store: &Store, options: &ReportOptions, by: &GroupBy) -> Result<Vec<GroupRow>> {
-    over_facts(store, &options.filter, |facts| {
+    over_facts(store, &options.filter, &options.period, true, |facts| {
         report::breakdown(facts, &options.period, by)
     })
 }
@@ -95,7 +95,7 @@ pub fn sla(store: &Store, options: &ReportOptions) -> Result<SlaReport> {
     {
         warn("no SLA targets: add an `sla` section to .tix/config.yaml (see docs/reports.md)");
     }
-    over_facts(store, &options.filter, |facts| {
+    over_facts(store, &options.filter, &options.period, false, |facts| {
         report::sla(facts, &options.period, targets)
     })
 }
@@ -105,15 +105,22 @@ pub fn sla(store: &Store, options: &ReportOptions) -> Result<SlaReport> {
 fn over_facts<T>(
     store: &Store,
     filter: &Filter,
+    period: &Period,
+    counts_open_now: bool,
     compute: impl FnOnce(&[&TicketFacts]) -> T,
 ) -> Result<T> {
     // Filtered on the list rows, so no ticket's full state is decoded, and
     // only the kept tickets' facts are.
     let keep = |row: &ListRow<'_>| filter.matches(row, Vec::new);
-    let selected = match store.report_rows()?.select(keep) {
+    let within = Some(Within {
+        since: period.since,
+        until: period.until,
+        counts_open_now,
+    });
+    let selected = match store.report_rows()?.select(within, keep) {
         Ok(selected) => selected,
         // Unreadable rows or facts are derived data: build them again.
-        Err(_) => store.rebuild_report_rows()?.select(keep)?,
+        Err(_) => store.rebuild_report_rows()?.select(within, keep)?,
     };
     if selected.problems > 0 {
         warn(&format!(

@@ -19,7 +19,7 @@ use super::files::{
 };
 use super::rows::ListRow;
 use super::{Refresh, damaged};
-use crate::domain::{TicketFacts, TicketId};
+use crate::domain::{Status, TicketFacts, TicketId, Timestamp};
 use crate::error::{Remedy, Result};
 use crate::store::Store;
 use crate::store::layout::{INDEX_FACTS_FILE, INDEX_SUMMARY_FILE, TICKET_INDEX_DIR};
@@ -35,8 +35,10 @@ struct FactsFile<'a> {
 struct ShardFacts<'a> {
     name: &'a str,
     tree: TreeId,
-    /// Postcard-encoded `(TicketId, facts bytes)` pairs, one per ticket,
-    /// in the shard's ticket order.
+    /// Postcard-encoded `(TicketId, span, facts bytes)` records, one per
+    /// ticket, in the shard's ticket order; the span is the earliest and
+    /// latest time in the facts (microseconds), so a report over a period
+    /// skips the tickets it could learn nothing from without decoding them.
     facts: &'a [u8],
 }
 
@@ -51,6 +53,27 @@ struct ShardFactsOut<'a> {
     name: &'a str,
     tree: TreeId,
     facts: RawBytes<'a>,
+}
+
+/// A report's period, for leaving out undecoded the tickets it can learn
+/// nothing from. Every report counts only what happens from `since` to
+/// `until` and what is open then, so a closed ticket whose facts all lie
+/// before or all after the period adds nothing; a ticket still open whose
+/// facts all lie after `until` adds nothing unless the report also counts
+/// what is open now (`counts_open_now`: the agents' and breakdown's
+/// "open now" columns).
+#[derive(Clone, Copy, Debug)]
+pub struct Within {
+    pub since: Timestamp,
+    pub until: Timestamp,
+    pub counts_open_now: bool,
+}
+
+/// One ticket's record in a shard's facts: id, span, encoded facts.
+type FactsRecord<'a> = (TicketId, Option<(i64, i64)>, &'a [u8]);
+
+fn micros(t: Timestamp) -> i64 {
+    t.datetime().timestamp_micros()
 }
 
 fn decode_facts(bytes: &[u8]) -> Option<FactsFile<'_>> {
@@ -76,13 +99,27 @@ pub struct Selected {
 
 impl ReportRows {
     /// The facts of the tickets whose row `keep` accepts, in shard and id
-    /// order; only those facts are decoded.
-    pub fn select(&self, mut keep: impl FnMut(&ListRow<'_>) -> bool) -> Result<Selected> {
+    /// order; only those facts are decoded. With `within`, the tickets a
+    /// report over that period can learn nothing from are left out
+    /// undecoded (see [`Within`]).
+    pub fn select(
+        &self,
+        within: Option<Within>,
+        mut keep: impl FnMut(&ListRow<'_>) -> bool,
+    ) -> Result<Selected> {
         let summary = decode_summary(&self.summary).ok_or_else(damaged)?;
         let facts = decode_facts(&self.facts).ok_or_else(damaged)?;
         if summary.shards.len() != facts.shards.len() {
             return Err(damaged());
         }
+        let bounds = within.map(|w| (micros(w.since), micros(w.until), w.counts_open_now));
+        let outside = |row: &ListRow<'_>, span: Option<(i64, i64)>| match (bounds, span) {
+            (Some((since, until, counts_open_now)), Some((first, last))) => {
+                let closed = row.status == Status::Closed;
+                (closed && (last < since || first > until)) || (!counts_open_now && first > until)
+            }
+            _ => false,
+        };
         let mut out = Selected {
             facts: Vec::new(),
             problems: 0,
@@ -96,14 +133,14 @@ impl ReportRows {
                 let (row, rest) =
                     postcard::take_from_bytes::<ListRow<'_>>(rows).map_err(|_| damaged())?;
                 rows = rest;
-                let ((id, encoded), rest) =
-                    postcard::take_from_bytes::<(TicketId, &[u8])>(facts).map_err(|_| damaged())?;
+                let ((id, span, encoded), rest) =
+                    postcard::take_from_bytes::<FactsRecord<'_>>(facts).map_err(|_| damaged())?;
                 facts = rest;
                 if id != row.id {
                     return Err(damaged());
                 }
                 out.problems += row.problems.len();
-                if keep(&row) {
+                if !outside(&row, span) && keep(&row) {
                     out.facts.push(postcard::from_bytes(encoded).map_err(|e| {
                         crate::Error::internal(format!(
                             "the index holds unreadable facts for ticket {id} ({e})"
@@ -162,10 +199,17 @@ impl Store {
             let file = self.refresh_shard(&dir, shard.name, oid, &mut refresh)?;
             let mut facts = Vec::new();
             for (id, (_, t)) in &file.tickets {
-                facts = postcard::to_extend(&(id, RawBytes(&t.facts.0)), facts).map_err(|e| {
-                    crate::Error::internal(format!("cannot encode ticket facts: {e}"))
-                        .with_source(e)
-                })?;
+                // Undecodable facts get no span, so no report leaves them
+                // out; reading them fails where it did before.
+                let span = postcard::from_bytes::<TicketFacts>(&t.facts.0)
+                    .ok()
+                    .and_then(|f| f.span())
+                    .map(|(first, last)| (micros(first), micros(last)));
+                facts =
+                    postcard::to_extend(&(id, span, RawBytes(&t.facts.0)), facts).map_err(|e| {
+                        crate::Error::internal(format!("cannot encode ticket facts: {e}"))
+                            .with_source(e)
+                    })?;
             }
             shards.push((shard.name, shard.tree, Cow::Owned(facts)));
         }
