@@ -18,7 +18,7 @@
 //! ticket's shard, since two Message-IDs can share a hash.
 
 use std::cell::{Cell, OnceCell};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use git2::{ObjectType, Oid};
@@ -127,6 +127,37 @@ fn merge(old: &[u8], keep: impl Fn(&[u8]) -> bool, new: &[Record]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// A set of shard names that answers in a table lookup: `merge` asks it
+/// once for every record in the map (200,000 at 100,000 tickets).
+struct ShardSet(Vec<bool>);
+
+const _: () = assert!(crate::domain::id::SHARD_LEN == 2);
+
+impl Default for ShardSet {
+    fn default() -> ShardSet {
+        ShardSet(vec![false; 1 << 16])
+    }
+}
+
+impl ShardSet {
+    fn key(shard: &[u8]) -> Option<usize> {
+        match shard {
+            [a, b] => Some(usize::from(*a) << 8 | usize::from(*b)),
+            _ => None,
+        }
+    }
+
+    fn insert(&mut self, shard: &[u8]) {
+        if let Some(k) = Self::key(shard) {
+            self.0[k] = true;
+        }
+    }
+
+    fn contains(&self, shard: &[u8]) -> bool {
+        Self::key(shard).is_some_and(|k| self.0[k])
+    }
 }
 
 /// One shard's share of the team's state.
@@ -333,7 +364,7 @@ impl Store {
             None => (BTreeMap::new(), &[][..]),
         };
         names.sort();
-        let mut unchanged = HashSet::new();
+        let mut unchanged = ShardSet::default();
         let mut tallies = Vec::with_capacity(names.len());
         let mut added = Vec::new();
         for name in &names {
