@@ -160,10 +160,20 @@ impl Store {
 
     /// The files directly in `dir` (a store path) at HEAD, by name.
     pub fn read_dir_files(&self, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
-        let Some(head) = self.head_tree()? else {
+        self.read_dir_files_at(self.head_tree()?.as_ref(), dir)
+    }
+
+    /// The files directly in `dir` (a store path) in the tree `head`, by
+    /// name: for a caller that reads several things at one HEAD.
+    pub(in crate::store) fn read_dir_files_at(
+        &self,
+        head: Option<&Tree<'_>>,
+        dir: &str,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let Some(head) = head else {
             return Ok(Vec::new());
         };
-        let Some(tree) = self.subtree(&head, dir)? else {
+        let Some(tree) = self.subtree(head, dir)? else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
@@ -182,7 +192,16 @@ impl Store {
 
     /// Reads a file of the store as committed at HEAD.
     pub fn read_file(&self, store_path: &str) -> Result<Option<Vec<u8>>> {
-        let Some(head) = self.head_tree()? else {
+        self.read_file_at(self.head_tree()?.as_ref(), store_path)
+    }
+
+    /// Reads a file of the store as it is in the tree `head`.
+    pub(in crate::store) fn read_file_at(
+        &self,
+        head: Option<&Tree<'_>>,
+        store_path: &str,
+    ) -> Result<Option<Vec<u8>>> {
+        let Some(head) = head else {
             return Ok(None);
         };
         let full = self.repo_path(store_path);
