@@ -281,6 +281,7 @@ impl Store {
             warned_uncommitted: Default::default(),
             commit_note: Default::default(),
             last_ticket_read: Default::default(),
+            subtrees_seen: Default::default(),
         })
     }
 
