@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::common::Sandbox;
 
-const STRACE: &str = "/usr/bin/strace";
+pub(crate) const STRACE: &str = "/usr/bin/strace";
 
 /// The system calls the checks read.
 const TRACED: &str = "trace=fsync,fdatasync,syncfs,rename,renameat,renameat2,link,linkat,\
@@ -36,7 +36,7 @@ enum Event {
     Exit(i32),
 }
 
-fn strace_usable() -> bool {
+pub(crate) fn strace_usable() -> bool {
     let require = std::env::var_os("TIX_REQUIRE_STRACE").is_some_and(|v| v == "1");
     let works = Path::new(STRACE).exists()
         && std::process::Command::new(STRACE)

@@ -24,6 +24,7 @@ mod mail_send;
 mod mail_trust;
 mod maintenance;
 mod merge;
+mod reads;
 mod records;
 mod reply_mail;
 mod report;

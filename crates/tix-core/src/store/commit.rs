@@ -133,7 +133,17 @@ impl Store {
         // Checked again here, the last moment before anything is built:
         // a git command may have started since the lock was taken.
         self.refuse_during_git_operation()?;
-        self.warn_uncommitted_hand_written_once();
+        // HEAD is resolved once for the whole commit: the warning below,
+        // the check against what the caller saw, and the base tree.
+        let head_commit = match self.repo.head() {
+            Ok(h) => Some(h.peel_to_commit().context(|| "cannot read HEAD".into())?),
+            Err(_) => None,
+        };
+        let base = match &head_commit {
+            Some(c) => Some(c.tree().context(|| "cannot read HEAD's tree".into())?),
+            None => None,
+        };
+        self.warn_uncommitted_hand_written_once(base.as_ref());
         let noted = self.with_commit_note(message);
         let message = noted.as_str();
         let mut files = files;
@@ -163,10 +173,6 @@ impl Store {
         for path in &removals {
             new_files.remove(&self.repo_path(path))?;
         }
-        let head_commit = match self.repo.head() {
-            Ok(h) => Some(h.peel_to_commit().context(|| "cannot read HEAD".into())?),
-            Err(_) => None,
-        };
         // What the caller checked its change against (tickets, locks,
         // duplicates) was read at the HEAD it saw under the lock; a branch
         // that git moved since may hold what makes the change wrong.
@@ -176,11 +182,8 @@ impl Store {
         {
             return Err(branch_moved(seen, head_id));
         }
-        let base = match &head_commit {
-            Some(c) => Some(c.tree().context(|| "cannot read HEAD's tree".into())?),
-            None => None,
-        };
-        let tree_id = match new_files.write_onto(&self.repo, base.as_ref())? {
+        let mut trees_written = std::collections::BTreeSet::new();
+        let tree_id = match new_files.write_noting(&self.repo, base.as_ref(), &mut trees_written)? {
             Some(id) => id,
             None => self
                 .repo
@@ -234,12 +237,8 @@ impl Store {
         }
         let flushed = self.flush_commit_objects(
             oid,
-            &tree,
-            files
-                .iter()
-                .map(|(p, _)| p)
-                .chain(&removals)
-                .map(|p| self.repo_path(p)),
+            tree_id,
+            trees_written,
             files.iter().map(|(_, blob)| *blob),
             if behind {
                 &[]

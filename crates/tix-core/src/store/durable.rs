@@ -204,34 +204,22 @@ fn set_libgit_flushes(on: bool) {
 
 impl Store {
     /// Flushes the objects a new commit needs and `also` (the checkout
-    /// journal) before the branch moves to it: the commit, the trees on
-    /// the path to each changed file, the new blobs (those in a pack were
-    /// flushed with it), and the directories that hold them.
+    /// journal) before the branch moves to it: the commit, its root tree,
+    /// `trees` (those on the path to each changed file, see
+    /// [`trees_on_paths`]), the new blobs (those in a pack were flushed
+    /// with it), and the directories that hold them.
     pub(in crate::store) fn flush_commit_objects(
         &self,
         commit: Oid,
-        tree: &Tree<'_>,
-        changed: impl IntoIterator<Item = String>,
+        tree: Oid,
+        trees: impl IntoIterator<Item = Oid>,
         blobs: impl IntoIterator<Item = Oid>,
         also: &[PathBuf],
     ) -> Result<()> {
         let mut objects: BTreeSet<Oid> = blobs.into_iter().collect();
         objects.insert(commit);
-        objects.insert(tree.id());
-        for path in changed {
-            let mut at = String::new();
-            let mut parts = path.split('/').peekable();
-            while let Some(part) = parts.next() {
-                if parts.peek().is_none() {
-                    break;
-                }
-                at.push_str(part);
-                if let Ok(entry) = tree.get_path(Path::new(&at)) {
-                    objects.insert(entry.id());
-                }
-                at.push('/');
-            }
-        }
+        objects.insert(tree);
+        objects.extend(trees);
         let mut work = Vec::with_capacity(objects.len() * 2 + also.len() + 2);
         let mut fanout = BTreeSet::new();
         let mut dirs = BTreeSet::new();
@@ -258,6 +246,31 @@ impl Store {
         work.extend(dirs.into_iter().map(Flush::Dir));
         flush_all(&work)
     }
+}
+
+/// The trees of `tree` on the path to each of `changed` (repository
+/// paths), for a commit whose tree was not built by
+/// [`super::git::tree::NewFiles`], which knows them already.
+pub(in crate::store) fn trees_on_paths(
+    tree: &Tree<'_>,
+    changed: impl IntoIterator<Item = String>,
+) -> BTreeSet<Oid> {
+    let mut trees = BTreeSet::new();
+    for path in changed {
+        let mut at = String::new();
+        let mut parts = path.split('/').peekable();
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() {
+                break;
+            }
+            at.push_str(part);
+            if let Ok(entry) = tree.get_path(Path::new(&at)) {
+                trees.insert(entry.id());
+            }
+            at.push('/');
+        }
+    }
+    trees
 }
 
 #[cfg(test)]

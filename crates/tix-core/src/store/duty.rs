@@ -365,7 +365,8 @@ impl Store {
         // record is under .tix/, an admin action for `check --signatures`.
         let oid = self.write_commit(&sig, &sig, &message, &tree, &[&parent])?;
         // Pushed, then the branch moves to it: on disk first, as any commit.
-        self.flush_commit_objects(oid, &tree, [self.repo_path(DUTY_PATH)], [blob], &[])?;
+        let trees = super::durable::trees_on_paths(&tree, [self.repo_path(DUTY_PATH)]);
+        self.flush_commit_objects(oid, tree.id(), trees, [blob], &[])?;
         Ok(oid)
     }
 }

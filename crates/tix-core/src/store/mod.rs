@@ -116,6 +116,10 @@ pub struct ActedBy {
     pub note: String,
 }
 
+/// Folders found under one root tree: repository path to tree (None:
+/// not a folder there).
+type SubtreesSeen = std::collections::HashMap<String, Option<Oid>>;
+
 pub struct Store {
     repo: Repository,
     /// The store root on disk, if the repository has a work tree.
@@ -134,4 +138,9 @@ pub struct Store {
     /// a command that reads a ticket and then brings the derived index up
     /// to date with it (`show` after a write) reads its entries once.
     last_ticket_read: std::cell::RefCell<Option<(String, Oid, TicketFiles)>>,
+    /// The folders found under one root tree, by repository path: the id
+    /// lookup and the ticket read of one command each go down `tickets/`,
+    /// whose tree (up to a thousand shards) is too big for libgit2's
+    /// object cache and would be read and inflated again.
+    subtrees_seen: std::cell::RefCell<Option<(Oid, SubtreesSeen)>>,
 }

@@ -17,6 +17,11 @@ impl Store {
         // itself leaves that to `git fsck`. Reading a store's whole history
         // (a cold reindex, `tix check`) spends a tenth of its time on it.
         git2::opts::strict_hash_verification(false);
+        // With it on, libgit2 reads back the header of every object named
+        // in a tree it builds, to check it exists and is of that type.
+        // tix names only objects it has just written (or read from the
+        // tree it builds on), so each check is a wasted read.
+        git2::opts::strict_object_creation(false);
         let start = std::fs::canonicalize(start)
             .context(|| format!("cannot open directory {}", start.display()))?;
         let root = start
@@ -45,8 +50,8 @@ impl Store {
             .with_source(GitError(e))
         })?;
         let config = read_config_unchecked(&root)?;
-        let mut store = Self::from_parts(repo, root, config)?;
-        (store.config, store.record_problems) = store.config_in_force()?;
+        let mut store = Self::from_parts(repo, root, config.clone())?;
+        (store.config, store.record_problems) = store.fold_records(config)?;
         Ok(store)
     }
 
@@ -54,9 +59,16 @@ impl Store {
     /// agent and blacklist records committed at HEAD folded in, checked as
     /// a whole; and the records that could not be used, for `tix check`.
     pub(in crate::store) fn config_in_force(&self) -> Result<(Config, Vec<String>)> {
-        let mut config = read_config_unchecked(&self.root)?;
-        let agents = self.read_records(AGENTS_DIR)?;
-        let blacklist = self.read_records(BLACKLIST_DIR)?;
+        self.fold_records(read_config_unchecked(&self.root)?)
+    }
+
+    /// `config` as read from the work tree with the records at HEAD
+    /// folded in, checked as a whole; and the records not used.
+    fn fold_records(&self, mut config: Config) -> Result<(Config, Vec<String>)> {
+        // Both record folders are read from one resolution of HEAD.
+        let head = self.head_tree()?;
+        let agents = self.read_records(head.as_ref(), AGENTS_DIR)?;
+        let blacklist = self.read_records(head.as_ref(), BLACKLIST_DIR)?;
         let mut problems = [agents.1, blacklist.1].concat();
         problems.extend(records::apply(
             &mut config,
@@ -73,10 +85,14 @@ impl Store {
 
     /// The records in `dir` at HEAD that parse, and a problem for each that
     /// does not.
-    fn read_records<R: serde::de::DeserializeOwned>(&self, dir: &str) -> Result<ReadRecords<R>> {
+    fn read_records<R: serde::de::DeserializeOwned>(
+        &self,
+        head: Option<&git2::Tree<'_>>,
+        dir: &str,
+    ) -> Result<ReadRecords<R>> {
         let mut records = Vec::new();
         let mut problems = Vec::new();
-        for (name, bytes) in self.read_dir_files(dir)? {
+        for (name, bytes) in self.read_dir_files_at(head, dir)? {
             let parsed = String::from_utf8(bytes)
                 .map_err(|_| "not UTF-8 text".to_string())
                 .and_then(|t| serde_yaml::from_str::<R>(&t).map_err(|e| e.to_string()));
@@ -127,11 +143,16 @@ impl Store {
     /// work tree, which is in force, differs from the one committed at HEAD,
     /// which is what other clones get.
     pub fn uncommitted_hand_written(&self) -> Result<Vec<String>> {
+        self.uncommitted_hand_written_at(self.head_tree()?.as_ref())
+    }
+
+    /// [`Store::uncommitted_hand_written`] against the tree `head`.
+    fn uncommitted_hand_written_at(&self, head: Option<&git2::Tree<'_>>) -> Result<Vec<String>> {
         let mut changed = Vec::new();
-        if self.read_hand_written(CONFIG_PATH)? != self.read_file(CONFIG_PATH)? {
+        if self.read_hand_written(CONFIG_PATH)? != self.read_file_at(head, CONFIG_PATH)? {
             changed.push(CONFIG_PATH.to_string());
         }
-        let committed = self.read_dir_files(TEMPLATES_DIR)?;
+        let committed = self.read_dir_files_at(head, TEMPLATES_DIR)?;
         let working = self.read_hand_written_dir(TEMPLATES_DIR)?;
         let mut names: Vec<&String> = committed.iter().chain(&working).map(|(n, _)| n).collect();
         names.sort();
@@ -150,16 +171,19 @@ impl Store {
         Ok(changed)
     }
 
-    /// Says, once per store opened, that a write goes ahead with
-    /// hand-written files other clones do not have.
-    pub(in crate::store) fn warn_uncommitted_hand_written_once(&self) {
+    /// Says, once per store opened, that a write on top of `head` goes
+    /// ahead with hand-written files other clones do not have.
+    pub(in crate::store) fn warn_uncommitted_hand_written_once(
+        &self,
+        head: Option<&git2::Tree<'_>>,
+    ) {
         if self
             .warned_uncommitted
             .swap(true, std::sync::atomic::Ordering::Relaxed)
         {
             return;
         }
-        if let Ok(changed) = self.uncommitted_hand_written()
+        if let Ok(changed) = self.uncommitted_hand_written_at(head)
             && !changed.is_empty()
         {
             crate::warnings::warn(&uncommitted_warning(&changed));
@@ -238,6 +262,16 @@ impl Store {
                 )));
             }
         };
+        // libgit2 stats git's three config files again at every lookup on
+        // the live config, its own internal ones included (a dozen per
+        // commit). tix never writes git's config, and a command may rely on
+        // the config as it was when it started, as git does.
+        let snapshot = repo
+            .config()
+            .and_then(|mut c| c.snapshot())
+            .context(|| format!("cannot read git's config for {}", root.display()))?;
+        repo.set_config(&snapshot)
+            .context(|| format!("cannot read git's config for {}", root.display()))?;
         Ok(Store {
             repo,
             root,
@@ -247,6 +281,7 @@ impl Store {
             warned_uncommitted: Default::default(),
             commit_note: Default::default(),
             last_ticket_read: Default::default(),
+            subtrees_seen: Default::default(),
         })
     }
 

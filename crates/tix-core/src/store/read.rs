@@ -30,18 +30,77 @@ impl Store {
         store_path: &str,
     ) -> Result<Option<Tree<'r>>> {
         let full = self.repo_path(store_path);
-        match root.get_path(Path::new(&full)) {
-            Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Ok(Some(
+        let found = match self.subtree_seen(root.id(), &full) {
+            Some(found) => found,
+            None => {
+                let found = self.find_subtree(root, &full)?;
+                self.note_subtree(root.id(), &full, found);
+                found
+            }
+        };
+        found
+            .map(|oid| {
                 self.repo
-                    .find_tree(entry.id())
-                    .context(|| format!("cannot read git tree {full}"))?,
-            )),
+                    .find_tree(oid)
+                    .context(|| format!("cannot read git tree {full}"))
+            })
+            .transpose()
+    }
+
+    /// The folder `full` (a repository path) of `root`, going down from
+    /// the deepest folder on the way already found under it.
+    fn find_subtree(&self, root: &Tree<'_>, full: &str) -> Result<Option<Oid>> {
+        let mut at = root.id();
+        let mut rest = full;
+        let mut prefix_end = full.len();
+        while let Some(cut) = full[..prefix_end].rfind('/') {
+            if let Some(found) = self.subtree_seen(root.id(), &full[..cut]) {
+                let Some(oid) = found else {
+                    return Ok(None);
+                };
+                at = oid;
+                rest = &full[cut + 1..];
+                break;
+            }
+            prefix_end = cut;
+        }
+        let start = if at == root.id() {
+            root.clone()
+        } else {
+            self.repo.find_tree(at).context(|| {
+                format!(
+                    "cannot read git tree {}",
+                    &full[..full.len() - rest.len() - 1]
+                )
+            })?
+        };
+        match start.get_path(Path::new(rest)) {
+            Ok(entry) if entry.kind() == Some(ObjectType::Tree) => Ok(Some(entry.id())),
             Ok(_) => Ok(None),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
             Err(e) => Err(
                 Error::internal(format!("cannot read {full}: {}", e.message()))
                     .with_source(GitError(e)),
             ),
+        }
+    }
+
+    fn subtree_seen(&self, root: Oid, full: &str) -> Option<Option<Oid>> {
+        match &*self.subtrees_seen.borrow() {
+            Some((seen_root, found)) if *seen_root == root => found.get(full).copied(),
+            _ => None,
+        }
+    }
+
+    /// Remembers what `full` is under `root`; what was remembered under
+    /// another root is dropped.
+    fn note_subtree(&self, root: Oid, full: &str, found: Option<Oid>) {
+        let mut seen = self.subtrees_seen.borrow_mut();
+        if seen.as_ref().is_none_or(|(r, _)| *r != root) {
+            *seen = Some((root, Default::default()));
+        }
+        if let Some((_, map)) = seen.as_mut() {
+            map.insert(full.to_string(), found);
         }
     }
 
@@ -160,10 +219,20 @@ impl Store {
 
     /// The files directly in `dir` (a store path) at HEAD, by name.
     pub fn read_dir_files(&self, dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
-        let Some(head) = self.head_tree()? else {
+        self.read_dir_files_at(self.head_tree()?.as_ref(), dir)
+    }
+
+    /// The files directly in `dir` (a store path) in the tree `head`, by
+    /// name: for a caller that reads several things at one HEAD.
+    pub(in crate::store) fn read_dir_files_at(
+        &self,
+        head: Option<&Tree<'_>>,
+        dir: &str,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let Some(head) = head else {
             return Ok(Vec::new());
         };
-        let Some(tree) = self.subtree(&head, dir)? else {
+        let Some(tree) = self.subtree(head, dir)? else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();
@@ -182,7 +251,16 @@ impl Store {
 
     /// Reads a file of the store as committed at HEAD.
     pub fn read_file(&self, store_path: &str) -> Result<Option<Vec<u8>>> {
-        let Some(head) = self.head_tree()? else {
+        self.read_file_at(self.head_tree()?.as_ref(), store_path)
+    }
+
+    /// Reads a file of the store as it is in the tree `head`.
+    pub(in crate::store) fn read_file_at(
+        &self,
+        head: Option<&Tree<'_>>,
+        store_path: &str,
+    ) -> Result<Option<Vec<u8>>> {
+        let Some(head) = head else {
             return Ok(None);
         };
         let full = self.repo_path(store_path);
@@ -375,6 +453,45 @@ mod tests {
         let again = store.read_ticket_tree(&ticket, &tree).unwrap();
         assert_eq!(again.problems, first.problems);
         // A store opened afresh has to go to git, and finds them gone.
+        let fresh = Store::discover(dir.path()).unwrap();
+        assert!(fresh.read_ticket(&id).is_err());
+    }
+
+    /// An id lookup goes down to the ticket's shard; the read of the
+    /// ticket that follows starts there instead of reading `tickets/`
+    /// again, which past a few hundred shards libgit2 does not cache.
+    #[test]
+    fn a_ticket_read_after_its_id_is_looked_up_does_not_read_the_tickets_tree_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = new_store(dir.path());
+        let ids: Vec<TicketId> = std::iter::from_fn(|| random_id().ok()).take(600).collect();
+        let files = ids
+            .iter()
+            .map(|id| {
+                (
+                    format!("{}/x.md", Store::ticket_dir(id)),
+                    b"not an entry\n".to_vec(),
+                )
+            })
+            .collect();
+        let author = Author::new("Alice", "alice@example.com");
+        let lock = store.lock().unwrap();
+        store.commit(&lock, files, "test", &author).unwrap();
+        drop(lock);
+        let head = store.head_tree().unwrap().unwrap();
+        let tickets = head.get_name(TICKETS_DIR).unwrap().id();
+        let id = ids[0];
+        assert_eq!(store.resolve_id(id.as_str()).unwrap(), id);
+        let hex = tickets.to_string();
+        let loose = store
+            .repo
+            .path()
+            .join("objects")
+            .join(&hex[..2])
+            .join(&hex[2..]);
+        std::fs::remove_file(&loose).unwrap();
+        assert_eq!(store.read_ticket(&id).unwrap().problems.len(), 1);
+        // A store opened afresh has to go through `tickets/`, and finds it gone.
         let fresh = Store::discover(dir.path()).unwrap();
         assert!(fresh.read_ticket(&id).is_err());
     }

@@ -5,8 +5,8 @@
 //! rewritten, so a commit costs the same at ten tickets and at a hundred
 //! thousand.
 
-use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 
 use git2::{ObjectType, Oid, Repository, Tree};
 
@@ -70,8 +70,21 @@ impl NewFiles {
     }
 
     /// Writes `base` with these changes; `None` when the result is empty.
+    #[cfg(test)]
     pub fn write_onto(&self, repo: &Repository, base: Option<&Tree<'_>>) -> Result<Option<Oid>> {
-        self.write_under(repo, base, "")
+        self.write_noting(repo, base, &mut BTreeSet::new())
+    }
+
+    /// Writes `base` with these changes, `None` when the result is empty,
+    /// adding to `written` every tree it wrote: those on the path to each
+    /// change, which a commit flushes without reading them back.
+    pub fn write_noting(
+        &self,
+        repo: &Repository,
+        base: Option<&Tree<'_>>,
+        written: &mut BTreeSet<Oid>,
+    ) -> Result<Option<Oid>> {
+        self.write_under(repo, base, "", written)
     }
 
     fn write_under(
@@ -79,6 +92,7 @@ impl NewFiles {
         repo: &Repository,
         base: Option<&Tree<'_>>,
         at: &str,
+        written: &mut BTreeSet<Oid>,
     ) -> Result<Option<Oid>> {
         let mut builder = repo
             .treebuilder(base)
@@ -109,7 +123,7 @@ impl NewFiles {
                 ),
                 _ => None,
             };
-            match sub.write_under(repo, existing.as_ref(), &format!("{at}{name}/"))? {
+            match sub.write_under(repo, existing.as_ref(), &format!("{at}{name}/"), written)? {
                 Some(oid) => {
                     builder
                         .insert(name, oid, 0o040000)
@@ -127,10 +141,11 @@ impl NewFiles {
         if builder.is_empty() {
             return Ok(None);
         }
-        builder
+        let oid = builder
             .write()
-            .map(Some)
-            .context(|| "cannot write a git tree".into())
+            .context(|| "cannot write a git tree".into())?;
+        written.insert(oid);
+        Ok(Some(oid))
     }
 }
 
