@@ -10,6 +10,12 @@ use crate::common::Sandbox;
 /// A `git` earlier in PATH that records each invocation's arguments in
 /// `git-calls.log` and runs the real one.
 fn recording_git(sb: &Sandbox) -> (PathBuf, PathBuf) {
+    recording_git_that(sb, true)
+}
+
+/// [`recording_git`], which with `run_maintenance` false only records a
+/// maintenance run: the loose objects that made it due stay to be seen.
+fn recording_git_that(sb: &Sandbox, run_maintenance: bool) -> (PathBuf, PathBuf) {
     let real = String::from_utf8(
         sb.std_command("sh")
             .args(["-c", "command -v git"])
@@ -27,8 +33,13 @@ fn recording_git(sb: &Sandbox) -> (PathBuf, PathBuf) {
     std::fs::write(
         &script,
         format!(
-            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\nexec '{real}' \"$@\"\n",
-            log.display()
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n{}exec '{real}' \"$@\"\n",
+            log.display(),
+            if run_maintenance {
+                ""
+            } else {
+                "case \"$*\" in *maintenance*) exit 0 ;; esac\n"
+            }
         ),
     )
     .unwrap();
@@ -195,21 +206,23 @@ fn gc_auto_zero_or_maintenance_auto_false_means_never() {
 
 #[test]
 fn nothing_due_forks_no_git() {
-    // A small store has a few dozen loose objects; in one run in a few
-    // hundred two of them land in objects/17, which makes a gc due, so
-    // the scenario is repeated until that did not happen.
+    // A small store has a few dozen loose objects; now and then one of
+    // them lands in objects/17, which can make a gc due, so the scenario
+    // is repeated until that did not happen (the wrapper only records a
+    // maintenance run, so what made it due is still there to see).
     for _ in 0..5 {
         let sb = Sandbox::init();
         let id = sb.create("Small");
         sb.ok(["comment", &id, "-m", "first"]);
-        let (path, log) = recording_git(&sb);
+        let (path, log) = recording_git_that(&sb, false);
         for n in 0..3 {
             sb.tix(["comment", &id, "-m", &format!("note {n}")])
                 .env("PATH", &path)
                 .ok();
         }
         sb.tix(["show", &id]).env("PATH", &path).ok();
-        if sampled_loose(&sb) >= 2 {
+        // One sampled object can make a gc due on a store this small.
+        if sampled_loose(&sb) >= 1 {
             continue;
         }
         std::thread::sleep(Duration::from_millis(500));

@@ -114,8 +114,7 @@ impl Store {
     /// Stores `bytes` in git's object database, ahead of a commit. `path` is
     /// only for messages.
     pub(in crate::store) fn write_blob(&self, path: &str, bytes: &[u8]) -> Result<Oid> {
-        self.repo
-            .blob(bytes)
+        super::git::write_objects(|| self.repo.blob(bytes))
             .context(|| format!("cannot store {path} in git"))
     }
 
@@ -185,11 +184,10 @@ impl Store {
         let mut trees_written = std::collections::BTreeSet::new();
         let tree_id = match new_files.write_noting(&self.repo, base.as_ref(), &mut trees_written)? {
             Some(id) => id,
-            None => self
-                .repo
-                .treebuilder(None)
-                .and_then(|b| b.write())
-                .context(|| "cannot write an empty tree".into())?,
+            None => {
+                super::git::write_objects(|| self.repo.treebuilder(None).and_then(|b| b.write()))
+                    .context(|| "cannot write an empty tree".into())?
+            }
         };
         let tree = self
             .repo

@@ -352,12 +352,12 @@ impl Store {
         let parent = self.repo.find_commit(base).map_err(git)?;
         let yaml = serde_yaml::to_string(record)
             .map_err(|e| Error::internal(format!("cannot write {DUTY_PATH}: {e}")))?;
-        let blob = self.repo.blob(yaml.as_bytes()).map_err(git)?;
+        let blob = super::git::write_objects(|| self.repo.blob(yaml.as_bytes())).map_err(git)?;
         let mut update = TreeUpdateBuilder::new();
         update.upsert(self.repo_path(DUTY_PATH), blob, FileMode::Blob);
-        let tree_id = update
-            .create_updated(&self.repo, &parent.tree().map_err(git)?)
-            .map_err(git)?;
+        let base = parent.tree().map_err(git)?;
+        let tree_id =
+            super::git::write_objects(|| update.create_updated(&self.repo, &base)).map_err(git)?;
         let tree = self.repo.find_tree(tree_id).map_err(git)?;
         let sig = git2::Signature::now(&author.name, &author.email).map_err(git)?;
         let message = self.with_commit_note(message);

@@ -55,10 +55,11 @@ impl Store {
         parents: &[&Commit<'_>],
     ) -> Result<Oid> {
         let Some(signer) = self.commit_signer()? else {
-            return self
-                .repo
-                .commit(None, author, committer, message, tree, parents)
-                .context(|| "cannot commit".into());
+            return crate::store::git::write_objects(|| {
+                self.repo
+                    .commit(None, author, committer, message, tree, parents)
+            })
+            .context(|| "cannot commit".into());
         };
         let buffer = self
             .repo
@@ -67,9 +68,11 @@ impl Store {
         let payload = std::str::from_utf8(&buffer)
             .map_err(|_| Error::invalid("the commit to sign is not UTF-8 text"))?;
         let signature = self.sign(&signer, payload)?;
-        self.repo
-            .commit_signed(payload, &signature, Some(SIGNATURE_FIELD))
-            .context(|| "cannot write the signed commit".into())
+        crate::store::git::write_objects(|| {
+            self.repo
+                .commit_signed(payload, &signature, Some(SIGNATURE_FIELD))
+        })
+        .context(|| "cannot write the signed commit".into())
     }
 
     fn commit_signer(&self) -> Result<Option<Signer>> {

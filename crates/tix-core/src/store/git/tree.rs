@@ -141,8 +141,7 @@ impl NewFiles {
         if builder.is_empty() {
             return Ok(None);
         }
-        let oid = builder
-            .write()
+        let oid = super::write_objects(|| builder.write())
             .context(|| "cannot write a git tree".into())?;
         written.insert(oid);
         Ok(Some(oid))
