@@ -819,24 +819,14 @@ fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Agent, Config, Role};
-    use crate::store::Author;
 
     /// One draft with many attachments: every entry of the write shares
     /// the timestamp, so only the tags keep their names apart. The source
     /// starts just below the end of the tag space, so the run also wraps.
     #[test]
     fn every_entry_of_one_write_gets_its_own_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let agent = Agent {
-            handle: "alice".into(),
-            name: Some("Alice".into()),
-            email: "alice@example.com".into(),
-            roles: vec![Role::Admin],
-            signing_key: None,
-        };
-        let author = Author::new("Alice", "alice@example.com");
-        let store = Store::init(dir.path(), Config::new(None, agent), &author).unwrap();
+        let (_dir, store) = crate::store::scratch::store();
+        let author = crate::store::scratch::author();
         let actor = Actor {
             handle: "alice".into(),
             name: "Alice".into(),

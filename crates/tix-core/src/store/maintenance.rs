@@ -251,24 +251,14 @@ fn gc_running(pid_file: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Agent, Config, Role};
-    use crate::store::Author;
 
     /// A gc running beside tix packs the loose objects and deletes them;
     /// a store opened before must still read what moved into the pack
     /// (libgit2 rescans the packs when an object is in none it knows).
     #[test]
     fn reads_survive_loose_objects_moving_into_a_pack() {
-        let dir = tempfile::tempdir().unwrap();
-        let agent = Agent {
-            handle: "alice".into(),
-            name: Some("Alice".into()),
-            email: "alice@example.com".into(),
-            roles: vec![Role::Admin],
-            signing_key: None,
-        };
-        let author = Author::new("Alice", "alice@example.com");
-        let store = Store::init(dir.path(), Config::new(None, agent), &author).unwrap();
+        let (_dir, store) = crate::store::scratch::store();
+        let author = crate::store::scratch::author();
         let lock = store.lock().unwrap();
         let files = vec![
             ("quarantine/a.yaml".to_string(), b"first\n".to_vec()),

@@ -144,3 +144,29 @@ pub struct Store {
     /// object cache and would be read and inflated again.
     subtrees_seen: std::cell::RefCell<Option<(Oid, SubtreesSeen)>>,
 }
+
+/// A store of its own for a unit test.
+#[cfg(test)]
+pub(crate) mod scratch {
+    use super::{Author, Store};
+    use crate::domain::{Agent, Config, Role};
+
+    /// What the scratch store's commits are by: alice, its admin.
+    pub(crate) fn author() -> Author {
+        Author::new("Alice", "alice@example.com")
+    }
+
+    /// A new store in a temporary directory (kept while the guard lives).
+    pub(crate) fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let agent = Agent {
+            handle: "alice".into(),
+            name: Some("Alice".into()),
+            email: "alice@example.com".into(),
+            roles: vec![Role::Admin],
+            signing_key: None,
+        };
+        let store = Store::init(dir.path(), Config::new(None, agent), &author()).unwrap();
+        (dir, store)
+    }
+}

@@ -4,20 +4,9 @@
 use std::collections::HashSet;
 
 use super::*;
-use crate::domain::{Agent, Role};
 
 fn new_store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let agent = Agent {
-        handle: "alice".into(),
-        name: None,
-        email: "alice@example.com".into(),
-        roles: vec![Role::Admin],
-        signing_key: None,
-    };
-    let author = Author::new("Alice", "alice@example.com");
-    let store = Store::init(dir.path(), Config::new(None, agent), &author).unwrap();
-    (dir, store)
+    crate::store::scratch::store()
 }
 
 fn mail(n: usize, extra: &str) -> Vec<u8> {

@@ -406,22 +406,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Agent, Config, Entry, Event, MailMeta, Party, Priority, Role};
+    use crate::domain::{Entry, Event, MailMeta, Party, Priority};
     use crate::store::layout::INDEX_SHARDS_DIR;
     use crate::store::{Author, random_tag};
 
     fn new_store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let agent = Agent {
-            handle: "alice".into(),
-            name: None,
-            email: "alice@example.com".into(),
-            roles: vec![Role::Admin],
-            signing_key: None,
-        };
-        let author = Author::new("Alice", "alice@example.com");
-        let store = Store::init(dir.path(), Config::new(None, agent), &author).unwrap();
-        (dir, store)
+        crate::store::scratch::store()
     }
 
     /// Commits tickets holding mail with the given Message-IDs straight
