@@ -48,19 +48,8 @@ fn a_comment_reads_git_s_config_only_while_opening_the_store() {
         return;
     }
     let sb = Sandbox::init();
-    let id = sb
-        .tix([
-            "create",
-            "--customer",
-            "ann@example.com",
-            "--subject",
-            "Printer",
-            "-m",
-            "It jams",
-        ])
-        .ok();
-    let id = id.trim();
-    let calls = traced_paths(&sb, &["comment", id, "-m", "Tried a new cartridge"]);
+    let id = sb.create("Printer");
+    let calls = traced_paths(&sb, &["comment", &id, "-m", "Tried a new cartridge"]);
     let locked = calls
         .iter()
         .position(|(_, path)| path.ends_with("/.git/tix.lock"))
@@ -85,19 +74,8 @@ fn a_comment_opens_each_loose_object_for_reading_once_at_most() {
         return;
     }
     let sb = Sandbox::init();
-    let id = sb
-        .tix([
-            "create",
-            "--customer",
-            "ann@example.com",
-            "--subject",
-            "Printer",
-            "-m",
-            "It jams",
-        ])
-        .ok();
-    let id = id.trim();
-    let calls = traced_paths(&sb, &["comment", id, "-m", "Tried a new cartridge"]);
+    let id = sb.create("Printer");
+    let calls = traced_paths(&sb, &["comment", &id, "-m", "Tried a new cartridge"]);
     // A flush opens each object it syncs once more; that is not a read.
     let first_flush = calls
         .iter()

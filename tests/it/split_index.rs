@@ -187,15 +187,11 @@ fn shared_index_names(sb: &Sandbox) -> Vec<String> {
     names
 }
 
-#[test]
-#[cfg_attr(
-    not(debug_assertions),
-    ignore = "test hooks are compiled out of release builds"
-)]
-fn a_refold_removes_shared_indexes_nobody_has_used_for_minutes() {
-    let sb = Sandbox::init();
+/// A ticket created with `TIX_RESPLIT_AT=1`, then three notes with
+/// `TIX_RESPLIT_AT=0`, as the refold tests start; returns its id.
+fn a_ticket_with_three_notes(sb: &Sandbox) -> String {
     let id = tix(
-        &sb,
+        sb,
         &[
             "create",
             "--customer",
@@ -210,8 +206,19 @@ fn a_refold_removes_shared_indexes_nobody_has_used_for_minutes() {
     .trim()
     .to_string();
     for n in 0..3 {
-        tix(&sb, &["comment", &id, "-m", &format!("note {n}")], "0");
+        tix(sb, &["comment", &id, "-m", &format!("note {n}")], "0");
     }
+    id
+}
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "test hooks are compiled out of release builds"
+)]
+fn a_refold_removes_shared_indexes_nobody_has_used_for_minutes() {
+    let sb = Sandbox::init();
+    let id = a_ticket_with_three_notes(&sb);
     age_shared_indexes(&sb);
     let before = shared_index_names(&sb);
     let retiring = current_shared_index(&sb);
@@ -242,24 +249,7 @@ fn a_refold_removes_shared_indexes_nobody_has_used_for_minutes() {
 fn the_users_shared_index_expiry_is_honoured() {
     let sb = Sandbox::init();
     sb.git(["config", "splitIndex.sharedIndexExpire", "never"]);
-    let id = tix(
-        &sb,
-        &[
-            "create",
-            "--customer",
-            "ann@example.com",
-            "--subject",
-            "One",
-            "-m",
-            "x",
-        ],
-        "1",
-    )
-    .trim()
-    .to_string();
-    for n in 0..3 {
-        tix(&sb, &["comment", &id, "-m", &format!("note {n}")], "0");
-    }
+    let id = a_ticket_with_three_notes(&sb);
     age_shared_indexes(&sb);
     let before = shared_index_names(&sb);
     tix(&sb, &["comment", &id, "-m", "refold"], "0");
