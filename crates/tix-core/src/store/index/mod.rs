@@ -36,7 +36,7 @@ mod refresh;
 mod rows;
 mod verify;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use git2::ObjectType;
 use serde::{Deserialize, Serialize};
@@ -104,17 +104,6 @@ impl TicketIndex {
             .get(id.shard())
             .and_then(|s| s.tickets.get(&id))
             .map(|(_, t)| t)
-    }
-
-    /// Message-ID → ticket, for mail threading.
-    pub fn message_ids(&self) -> HashMap<String, TicketId> {
-        let mut out = HashMap::new();
-        for t in self.tickets() {
-            for m in &t.message_ids {
-                out.insert(m.clone(), t.ticket.id);
-            }
-        }
-        out
     }
 }
 
