@@ -267,14 +267,6 @@ impl Setup {
     }
 }
 
-fn secs(v: Option<i64>) -> String {
-    v.map(|s| s.to_string()).unwrap_or_default()
-}
-
-fn duration(v: Option<i64>) -> String {
-    v.map_or_else(|| "—".to_string(), human)
-}
-
 // ---------------------------------------------------------------------------
 
 fn summary(ctx: &Ctx, args: ReportArgs) -> Result<()> {
@@ -317,18 +309,14 @@ fn summary_columns() -> Columns<'static, Summary> {
         .machine("first_response_unanswered", |s| {
             s.first_response.unanswered.to_string()
         })
-        .each(
+        .seconds(
             "first_response_median_seconds",
             "First response, median",
-            |s| secs(s.first_response.median_seconds),
-            |s| duration(s.first_response.median_seconds),
+            |s| s.first_response.median_seconds,
         )
-        .each(
-            "first_response_mean_seconds",
-            "First response, mean",
-            |s| secs(s.first_response.mean_seconds),
-            |s| duration(s.first_response.mean_seconds),
-        )
+        .seconds("first_response_mean_seconds", "First response, mean", |s| {
+            s.first_response.mean_seconds
+        })
         .shown("Unanswered", |s| {
             format!(
                 "{} of {}",
@@ -338,29 +326,21 @@ fn summary_columns() -> Columns<'static, Summary> {
         .both("resolution_tickets", "First closes in the period", |s| {
             s.resolution.tickets.to_string()
         })
-        .each(
-            "resolution_median_seconds",
-            "Resolution, median",
-            |s| secs(s.resolution.median_seconds),
-            |s| duration(s.resolution.median_seconds),
-        )
-        .each(
-            "resolution_mean_seconds",
-            "Resolution, mean",
-            |s| secs(s.resolution.mean_seconds),
-            |s| duration(s.resolution.mean_seconds),
-        )
-        .each(
+        .seconds("resolution_median_seconds", "Resolution, median", |s| {
+            s.resolution.median_seconds
+        })
+        .seconds("resolution_mean_seconds", "Resolution, mean", |s| {
+            s.resolution.mean_seconds
+        })
+        .seconds(
             "resolution_median_seconds_excluding_waiting",
             "Resolution without pending/on-hold, median",
-            |s| secs(s.resolution.median_seconds_excluding_waiting),
-            |s| duration(s.resolution.median_seconds_excluding_waiting),
+            |s| s.resolution.median_seconds_excluding_waiting,
         )
-        .each(
+        .seconds(
             "resolution_mean_seconds_excluding_waiting",
             "Resolution without pending/on-hold, mean",
-            |s| secs(s.resolution.mean_seconds_excluding_waiting),
-            |s| duration(s.resolution.mean_seconds_excluding_waiting),
+            |s| s.resolution.mean_seconds_excluding_waiting,
         )
         .machine("replies_count", |s| s.replies.count.to_string())
         .each(
@@ -390,19 +370,15 @@ fn agents(ctx: &Ctx, args: ReportArgs) -> Result<()> {
         .both("replies", "Replies", |r| r.replies.to_string())
         .both("notes", "Notes", |r| r.notes.to_string())
         .machine("first_responses", |r| r.first_responses.to_string())
-        .each(
+        .seconds(
             "first_response_median_seconds",
             "First response (median)",
-            |r| secs(r.first_response_median_seconds),
-            |r| duration(r.first_response_median_seconds),
+            |r| r.first_response_median_seconds,
         )
         .machine("responses", |r| r.responses.to_string())
-        .each(
-            "response_median_seconds",
-            "Response (median)",
-            |r| secs(r.response_median_seconds),
-            |r| duration(r.response_median_seconds),
-        )
+        .seconds("response_median_seconds", "Response (median)", |r| {
+            r.response_median_seconds
+        })
         .both("open_now", "Open now", |r| r.open_now.to_string());
     match setup.format {
         ReportFormat::Json => {
@@ -521,18 +497,14 @@ fn breakdown(ctx: &Ctx, args: BreakdownArgs) -> Result<()> {
         .both("created", "Created", |r| r.created.to_string())
         .both("resolved", "Resolved", |r| r.resolved.to_string())
         .both("open_now", "Open now", |r| r.open_now.to_string())
-        .each(
+        .seconds(
             "first_response_median_seconds",
             "First response (median)",
-            |r| secs(r.first_response_median_seconds),
-            |r| duration(r.first_response_median_seconds),
+            |r| r.first_response_median_seconds,
         )
-        .each(
-            "resolution_median_seconds",
-            "Resolution (median)",
-            |r| secs(r.resolution_median_seconds),
-            |r| duration(r.resolution_median_seconds),
-        );
+        .seconds("resolution_median_seconds", "Resolution (median)", |r| {
+            r.resolution_median_seconds
+        });
     match setup.format {
         ReportFormat::Json => {
             #[derive(Serialize)]

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use super::output;
 use tix_core::error::Result;
+use tix_core::report::human;
 
 type Cell<'a, R> = Box<dyn Fn(&R) -> String + 'a>;
 
@@ -61,6 +62,22 @@ impl<'a, R> Columns<'a, R> {
             Some(title.into()),
             Box::new(value),
             Some(Box::new(shown)),
+        )
+    }
+
+    /// A length of time: whole seconds in machine output, in words in a
+    /// table, empty or a dash when there is none.
+    pub fn seconds(
+        self,
+        key: impl Into<Cow<'a, str>>,
+        title: impl Into<Cow<'a, str>>,
+        value: impl Fn(&R) -> Option<i64> + Copy + 'a,
+    ) -> Self {
+        self.each(
+            key,
+            title,
+            move |r| value(r).map(|s| s.to_string()).unwrap_or_default(),
+            move |r| value(r).map_or_else(|| "—".to_string(), human),
         )
     }
 
