@@ -272,13 +272,7 @@ mod tests {
             b"first\n"
         );
         let second = git2::Oid::hash_object(git2::ObjectType::Blob, b"second\n").unwrap();
-        let hex = second.to_string();
-        let loose = store
-            .repo
-            .path()
-            .join("objects")
-            .join(&hex[..2])
-            .join(&hex[2..]);
+        let loose = store.loose_object_path(second);
         assert!(loose.exists());
         let gc = Command::new("git")
             .arg("--git-dir")

@@ -391,27 +391,13 @@ pub(crate) fn tickets_in_shard<'t>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Agent, Config, Role};
-    use crate::store::{Author, random_id};
-
-    fn new_store(dir: &Path) -> Store {
-        let agent = Agent {
-            handle: "alice".into(),
-            name: Some("Alice".into()),
-            email: "alice@example.com".into(),
-            roles: vec![Role::Admin],
-            signing_key: None,
-        };
-        let author = Author::new("Alice", "alice@example.com");
-        Store::init(dir, Config::new(None, agent), &author).unwrap()
-    }
+    use crate::store::random_id;
 
     /// `show` reads a ticket and then brings the derived index up to date
     /// with the same tree: the second read must not go to git again.
     #[test]
     fn a_ticket_read_twice_is_read_from_git_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
+        let (dir, store) = crate::store::scratch::store();
         let id = random_id().unwrap();
         let ticket = Store::ticket_dir(&id);
         let files: Vec<(String, Vec<u8>)> = (0..3)
@@ -424,12 +410,7 @@ mod tests {
             .collect();
         let lock = store.lock().unwrap();
         store
-            .commit(
-                &lock,
-                files,
-                "test",
-                &Author::new("Alice", "alice@example.com"),
-            )
+            .commit(&lock, files, "test", &crate::store::scratch::author())
             .unwrap();
         drop(lock);
         let first = store.read_ticket(&id).unwrap();
@@ -441,14 +422,7 @@ mod tests {
         let blobs: Vec<Oid> = tree.iter().map(|e| e.id()).collect();
         // Take the entries' blobs out of git.
         for blob in &blobs {
-            let hex = blob.to_string();
-            let loose = store
-                .repo
-                .path()
-                .join("objects")
-                .join(&hex[..2])
-                .join(&hex[2..]);
-            std::fs::remove_file(&loose).unwrap();
+            std::fs::remove_file(store.loose_object_path(*blob)).unwrap();
         }
         let again = store.read_ticket_tree(&ticket, &tree).unwrap();
         assert_eq!(again.problems, first.problems);
@@ -462,8 +436,7 @@ mod tests {
     /// again, which past a few hundred shards libgit2 does not cache.
     #[test]
     fn a_ticket_read_after_its_id_is_looked_up_does_not_read_the_tickets_tree_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = new_store(dir.path());
+        let (dir, store) = crate::store::scratch::store();
         let ids: Vec<TicketId> = std::iter::from_fn(|| random_id().ok()).take(600).collect();
         let files = ids
             .iter()
@@ -474,7 +447,7 @@ mod tests {
                 )
             })
             .collect();
-        let author = Author::new("Alice", "alice@example.com");
+        let author = crate::store::scratch::author();
         let lock = store.lock().unwrap();
         store.commit(&lock, files, "test", &author).unwrap();
         drop(lock);
