@@ -13,8 +13,8 @@ use clap_complete::engine::ArgValueCompleter;
 use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
     agent, assign, blacklist, cc, check, close, comment, create, duty, escalate, field, import,
-    init, link, list, lock, log, outbox, priority, quarantine, reindex, reopen, reply, report,
-    show, sla, snooze, status, subject, sync, tag, tick,
+    init, link, list, lock, log, merge, outbox, priority, quarantine, reindex, reopen, reply,
+    report, resolution, show, sla, snooze, split, status, subject, sync, tag, tick,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -97,8 +97,17 @@ pub enum Command {
     Link(link::LinkArgs),
     /// Remove a link
     Unlink(link::LinkArgs),
+    /// Merge a duplicate into another ticket: `tix merge SOURCE into TARGET`
+    /// (both trails shown on TARGET; SOURCE becomes a closed pointer)
+    Merge(merge::MergeArgs),
+    /// Undo a merge: both tickets fold as before it
+    Unmerge(merge::UnmergeArgs),
+    /// Start a new ticket from entries of this one (shown there by reference)
+    Split(split::SplitArgs),
     /// Close a ticket, optionally locking it
     Close(close::CloseArgs),
+    /// Record what solved a ticket (offered later on similar tickets)
+    Resolution(resolution::ResolutionArgs),
     /// Reopen a closed ticket
     Reopen(reopen::ReopenArgs),
     /// Lock a ticket against every further change
@@ -224,6 +233,10 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Show(args) => show::cmd_show(ctx, args),
         Command::Reply(args) => reply::cmd_reply(ctx, args),
         Command::Comment(args) => comment::cmd_comment(ctx, args),
+        Command::Merge(args) => merge::cmd_merge(ctx, args),
+        Command::Unmerge(args) => merge::cmd_unmerge(ctx, args),
+        Command::Split(args) => split::cmd_split(ctx, args),
+        Command::Resolution(args) => resolution::cmd_resolution(ctx, args),
         Command::Assign(args) => assign::cmd_assign(ctx, args),
         Command::Status(args) => status::cmd_status(ctx, args),
         Command::Priority(args) => priority::cmd_priority(ctx, args),

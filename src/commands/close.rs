@@ -19,9 +19,13 @@ pub struct CloseArgs {
     /// Also lock the ticket: it can never be silently reopened
     #[arg(long)]
     pub lock: bool,
-    /// An internal resolution note
+    /// An internal resolution note (with --resolution: the resolution)
     #[arg(short = 'm', long = "message", value_name = "TEXT")]
     pub message: Option<String>,
+    /// Record the text of -m as the ticket's resolution (public, offered
+    /// later on similar tickets) rather than as an internal note
+    #[arg(long, requires = "message")]
+    pub resolution: bool,
     /// Set a custom field on the way (repeatable), e.g. one required at close
     #[arg(long = "field", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::field_assignments))]
     pub fields: Vec<String>,
@@ -45,12 +49,14 @@ pub fn cmd_close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
         return Err(Error::invalid("not locked: cancelled"));
     }
     let verb = if args.lock { "close-and-lock" } else { "close" };
+    let (note, resolution) = if args.resolution {
+        (None, args.message.as_deref())
+    } else {
+        (args.message.as_deref(), None)
+    };
     write(ctx, id.as_str(), verb, |_, _, ticket| {
         Ok(ops::close::drafts(
-            ticket,
-            &fields,
-            args.message.as_deref(),
-            args.lock,
+            ticket, &fields, note, resolution, args.lock,
         ))
     })?;
     Ok(())

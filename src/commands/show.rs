@@ -6,9 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ui::complete;
 use crate::ui::output::{self, Style, print, warn};
-use tix_core::domain::{
-    DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, TrailItem, fold,
-};
+use tix_core::domain::{DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, TrailItem};
 use tix_core::error::Result;
 
 use super::prelude::{Ctx, TextFormat, TextOutput};
@@ -28,14 +26,14 @@ pub struct ShowArgs {
 pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let store = ctx.store()?;
     let id = store.resolve_id(&args.id)?;
-    let files = store.read_ticket(&id)?;
-    for p in &files.problems {
+    let folded = store.read_folded(&id)?;
+    for p in &folded.problems {
         warn(&format!(
             "{}: {} (entry skipped; `tix check` lists all problems)",
             p.path, p.message
         ));
     }
-    let (ticket, trail) = fold(id, files.entries);
+    let (ticket, trail) = (folded.ticket, folded.trail);
     let linked_from = store.links_to(id)?;
     let trail: Vec<TrailItem> = trail
         .into_iter()
@@ -84,8 +82,9 @@ fn reverse_rel(rel: LinkRel) -> &'static str {
     }
 }
 
-/// What a customer may see: their messages, public replies, and the
-/// ticket's opening.
+/// What a customer may see: their messages, public replies, the
+/// ticket's opening and its resolution (written to be offered to other
+/// customers with the same problem, so never internal).
 fn is_public(event: &Event) -> bool {
     matches!(
         event,
@@ -94,6 +93,7 @@ fn is_public(event: &Event) -> bool {
             | Event::Reply { .. }
             | Event::Close {}
             | Event::Status { .. }
+            | Event::Resolution {}
     )
 }
 
@@ -121,6 +121,9 @@ pub fn entry_json(item: &TrailItem) -> Value {
     }
     if let Some(original) = &item.copy_of {
         map.insert("copy_of".into(), original.clone().into());
+    }
+    if let Some(origin) = &item.origin {
+        map.insert("origin".into(), origin.as_str().into());
     }
     Value::Object(map)
 }
@@ -193,6 +196,27 @@ fn render(
         out.push_str(&c(&line));
         out.push('\n');
     }
+    if let Some(target) = t.merged_into {
+        out.push_str(&s.red(&format!(
+            "MERGED into {target}: this ticket is a closed pointer; its trail goes on there\n"
+        )));
+    }
+    if !t.merged_from.is_empty() {
+        let from: Vec<&str> = t.merged_from.keys().map(TicketId::as_str).collect();
+        out.push_str(&format!("merged from: {}\n", from.join(", ")));
+    }
+    if let Some(split) = &t.split_from {
+        out.push_str(&format!(
+            "split from: {} ({} entr{})\n",
+            split.ticket,
+            split.entries.len(),
+            if split.entries.len() == 1 { "y" } else { "ies" }
+        ));
+    }
+    if let Some(resolution) = &t.resolution {
+        let first = resolution.lines().next().unwrap_or_default();
+        out.push_str(&c(&format!("resolution: {first}\n")));
+    }
     if let Some(lock) = &t.locked {
         out.push_str(&s.red(&c(&format!(
             "LOCKED by {} at {}",
@@ -227,12 +251,16 @@ fn render(
             Some(by) => format!("{} (by {by})", e.author),
             None => e.author.clone(),
         };
-        let head = c(&format!("{}  {who}", e.at.to_short_labelled()));
+        let head = match item.origin {
+            Some(origin) => c(&format!("{}  {who}  [{origin}]", e.at.to_short_labelled())),
+            None => c(&format!("{}  {who}", e.at.to_short_labelled())),
+        };
         let label = match &e.event {
             Event::Created { customer, .. } => s.cyan(&c(&format!("opened for {customer}"))),
             Event::Message { from, .. } => s.cyan(&c(&format!("message from {from}"))),
             Event::Reply { .. } => s.cyan("public reply"),
             Event::Note { .. } => s.yellow("INTERNAL NOTE"),
+            Event::Resolution {} => s.cyan("RESOLUTION"),
             Event::Status { to, .. } if reopened => s.cyan(&format!("REOPENED: status {to}")),
             other => c(&describe(other)),
         };
@@ -240,6 +268,11 @@ fn render(
         if let Some(why) = &item.not_applied {
             out.push_str(&s.red(&c(&format!("! {why}"))));
             out.push('\n');
+        }
+        if item.origin.is_none()
+            && let Some(to) = t.split_off.get(&item.file)
+        {
+            out.push_str(&s.dim(&format!("→ split off: continues on {to}\n")));
         }
         // The original stands just above or below: its text once is enough.
         if item.copy_of.is_some() {
@@ -349,5 +382,17 @@ pub fn describe(event: &Event) -> String {
             entry,
             status: DeliveryStatus::Failed,
         } => format!("reply {entry} NOT delivered"),
+        Event::Resolution {} => "resolution".into(),
+        Event::Merge { source, target, .. } => format!("merged {source} into {target}"),
+        Event::Unmerge { source, target } => format!("unmerged {source} from {target}"),
+        Event::Split {
+            source,
+            target,
+            entries,
+        } => format!(
+            "split {} entr{} of {source} off to {target}",
+            entries.len(),
+            if entries.len() == 1 { "y" } else { "ies" }
+        ),
     }
 }

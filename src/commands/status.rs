@@ -35,7 +35,7 @@ pub fn cmd_status(ctx: &Ctx, args: StatusArgs) -> Result<()> {
             fields.push((def.name.clone(), input::field_to_close(id, def)?));
         }
         write(ctx, id.as_str(), "close", |_, _, ticket| {
-            Ok(ops::close::drafts(ticket, &fields, None, false))
+            Ok(ops::close::drafts(ticket, &fields, None, None, false))
         })?;
         return Ok(());
     }

@@ -47,6 +47,9 @@ fn say(remedy: &Remedy) -> Said {
             "an admin can run `tix unlock` first; a new ticket can be linked to it".into(),
         ),
         Remedy::Reindex => Said::AfterMessage("; run `tix reindex`".into()),
+        Remedy::WriteToMergeTarget { source, target } => Said::Hint(format!(
+            "write to {target} instead, or undo the merge with `tix unmerge {source}`"
+        )),
         Remedy::ImportAsMaildir { path } => Said::AfterMessage(format!(
             " (for a Maildir folder use `tix import maildir {path}`)"
         )),

@@ -2288,3 +2288,65 @@ fn mail_with_our_loop_header_is_skipped() {
     let report = import_mbox(&sb, &[m.bytes()]);
     assert_eq!(count(&report, "new_tickets"), 1, "{report:#}");
 }
+
+/// A customer who answers the ticket that was merged into another (by
+/// In-Reply-To, or by its tag in the subject) writes onto the ticket it
+/// was merged into, as a participant; the merged ticket takes nothing.
+#[test]
+fn mail_to_a_merged_ticket_threads_onto_the_ticket_it_was_merged_into() {
+    let sb = Sandbox::init();
+    sb.set_mail("addresses: [support@example.com]");
+    let first = Mail::new("Ann Lee <ann@example.com>", "VPN down", "vpn1@example.com");
+    let target = ticket_of(&import_one(&sb, &first));
+    let duplicate = Mail::new(
+        "Bob Brown <bob@example.org>",
+        "VPN down for us too",
+        "dup1@example.org",
+    );
+    let source = ticket_of(&import_one(&sb, &duplicate));
+    assert_ne!(source, target);
+    sb.change(["merge", &source, "into", &target]);
+
+    let answer = Mail::new(
+        "Bob Brown <bob@example.org>",
+        "Re: VPN down for us too",
+        "dup2@example.org",
+    )
+    .reply_to("dup1@example.org")
+    .body("Still nothing here.\n");
+    let out = import_one(&sb, &answer);
+    assert_action(&out, "follow-up");
+    assert_eq!(ticket_of(&out), target);
+    let tagged = Mail::new(
+        "Bob Brown <bob@example.org>",
+        &format!("Re: [tix #{source}] VPN down for us too"),
+        "dup3@example.org",
+    )
+    .body("Any news?\n");
+    let out = import_one(&sb, &tagged);
+    assert_action(&out, "follow-up");
+    assert_eq!(ticket_of(&out), target);
+
+    assert_eq!(kinds(&sb.entries(&source)), ["created", "message", "merge"]);
+    let entries = sb.entries(&target);
+    let own: Vec<&Value> = entries.iter().filter(|e| e["origin"].is_null()).collect();
+    assert_eq!(
+        own.iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["created", "message", "merge", "message", "message"]
+    );
+    for message in &own[3..] {
+        assert_eq!(message["from"]["email"], "bob@example.org");
+        assert!(message["outsider"].is_null(), "{message:#}");
+    }
+    let from_source: Vec<&Value> = entries
+        .iter()
+        .filter(|e| e["origin"] == source.as_str())
+        .collect();
+    assert_eq!(
+        kinds(&from_source.into_iter().cloned().collect::<Vec<_>>()),
+        ["created", "message"]
+    );
+    assert_eq!(sb.ticket(&source)["status"], "closed");
+}

@@ -24,7 +24,7 @@ use tix_core::domain::{
 };
 
 /// Every entry kind, as in the schema's `kind` enum.
-const ALL_KINDS: [&str; 21] = [
+const ALL_KINDS: [&str; 25] = [
     "created",
     "message",
     "reply",
@@ -46,6 +46,10 @@ const ALL_KINDS: [&str; 21] = [
     "escalate",
     "snooze",
     "sla",
+    "resolution",
+    "merge",
+    "unmerge",
+    "split",
 ];
 
 /// Marks an invalid example that tix's parser accepts.
@@ -281,6 +285,26 @@ fn sample_events() -> Vec<Event> {
             target: tix_core::domain::sla::Target::FirstResponse,
             standing: tix_core::domain::sla::Standing::Breached,
         },
+        Event::Resolution {},
+        Event::Merge {
+            source: "9QX2AB00".parse().unwrap(),
+            target,
+            cc: vec![party("Bob <bob@example.org>")],
+        },
+        Event::Merge {
+            source: "9QX2AB00".parse().unwrap(),
+            target,
+            cc: vec![],
+        },
+        Event::Unmerge {
+            source: "9QX2AB00".parse().unwrap(),
+            target,
+        },
+        Event::Split {
+            source: target,
+            target: "9QX2AB00".parse().unwrap(),
+            entries: vec!["20261123T013823.123456Z-ab12cd-message.md".into()],
+        },
     ];
     for e in &events {
         match e {
@@ -304,7 +328,11 @@ fn sample_events() -> Vec<Event> {
             | Event::Delivery { .. }
             | Event::Escalate { .. }
             | Event::Snooze { .. }
-            | Event::Sla { .. } => {}
+            | Event::Sla { .. }
+            | Event::Resolution {}
+            | Event::Merge { .. }
+            | Event::Unmerge { .. }
+            | Event::Split { .. } => {}
         }
     }
     events
@@ -542,6 +570,22 @@ fn everything_the_binary_writes_is_valid() {
     s.tix(&["field", a, "units", "--unset"]);
     s.tix(&["link", a, &b, "--rel", "duplicate-of"]);
     s.tix(&["unlink", a, &b, "--rel", "duplicate-of"]);
+    s.tix(&["resolution", &b, "-m", "Reseated the cable"]);
+    s.tix(&["merge", &late, "into", &b]);
+    s.tix(&["unmerge", &late]);
+    s.tix(&["comment", &b, "-m", "Another problem: the scanner"]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&s.tix(&["show", &b, "--format", "json"])).unwrap();
+    let note = shown["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|e| e["kind"] == "note")
+        .unwrap()["entry_file"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    s.tix(&["split", &b, "--from", &note]);
     s.tix(&["close", a, "-m", "Replaced the tray"]);
     s.tix(&["reopen", a]);
     s.tix(&["lock", a, "-m", "Legal hold"]);

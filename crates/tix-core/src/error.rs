@@ -104,6 +104,8 @@ pub enum Remedy {
     ImportAsOneMessage { path: String },
     /// A ticket with the last group escalates only to a group named.
     NameGroup,
+    /// The ticket was merged into `target`: write there, or undo the merge.
+    WriteToMergeTarget { source: String, target: String },
 }
 
 impl fmt::Display for Remedy {
@@ -130,6 +132,9 @@ impl fmt::Display for Remedy {
             Remedy::ImportAsMaildir { path } => write!(f, "import {path} as a Maildir folder"),
             Remedy::ImportAsOneMessage { path } => write!(f, "import {path} as one message"),
             Remedy::NameGroup => f.write_str("name the group to escalate to"),
+            Remedy::WriteToMergeTarget { source, target } => {
+                write!(f, "write to {target} instead, or unmerge {source} first")
+            }
         }
     }
 }

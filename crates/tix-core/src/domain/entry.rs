@@ -480,6 +480,32 @@ pub enum Event {
         entry: String,
         status: DeliveryStatus,
     },
+    /// What solved the problem, worded to be offered on similar tickets.
+    /// Body: the text. The latest one is the ticket's resolution.
+    Resolution {},
+    /// Ticket `source` was merged into ticket `target`: the same entry is
+    /// written on both in one commit. The source becomes a closed pointer;
+    /// the target shows both trails. `cc`: the source's customer and Cc
+    /// who were not on the target yet, who join its Cc.
+    Merge {
+        source: TicketId,
+        target: TicketId,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        cc: Vec<Party>,
+    },
+    /// A merge of `source` into `target` undone; written on both.
+    Unmerge {
+        source: TicketId,
+        target: TicketId,
+    },
+    /// Entries of ticket `source` (by file name) continue on the new
+    /// ticket `target`: written on both, read from the source by
+    /// reference, never copied.
+    Split {
+        source: TicketId,
+        target: TicketId,
+        entries: Vec<String>,
+    },
 }
 
 impl Event {
@@ -506,6 +532,10 @@ impl Event {
             Event::Escalate { .. } => "escalate",
             Event::Snooze { .. } => "snooze",
             Event::Sla { .. } => "sla",
+            Event::Resolution {} => "resolution",
+            Event::Merge { .. } => "merge",
+            Event::Unmerge { .. } => "unmerge",
+            Event::Split { .. } => "split",
         }
     }
 
@@ -536,6 +566,7 @@ impl Event {
                 | Event::Message { .. }
                 | Event::Reply { .. }
                 | Event::Note { .. }
+                | Event::Resolution {}
         )
     }
 }

@@ -148,7 +148,12 @@ impl TicketFacts {
         let mut request: Option<(Timestamp, bool)> = None;
         let mut messages = Vec::new();
         let mut status = Status::New;
-        for item in trail.iter().filter(|i| i.not_applied.is_none()) {
+        let mut before_merge = None;
+        // Entries of other tickets shown on this one are theirs, not its.
+        for item in trail
+            .iter()
+            .filter(|i| i.not_applied.is_none() && i.origin.is_none())
+        {
             let e = &item.entry;
             let act = || Act {
                 at: e.at,
@@ -180,6 +185,15 @@ impl TicketFacts {
                     f.change_status(&mut status, *to, act());
                 }
                 Event::Close {} => f.change_status(&mut status, Status::Closed, act()),
+                // A ticket merged into another is closed as a pointer.
+                Event::Merge { source, .. } if *source == ticket.id => {
+                    before_merge = Some(status);
+                    f.change_status(&mut status, Status::Closed, act());
+                }
+                Event::Unmerge { source, .. } if *source == ticket.id => {
+                    let to = before_merge.take().unwrap_or(Status::Open);
+                    f.change_status(&mut status, to, act());
+                }
                 Event::Priority { to } => f.priorities.push(PriorityChange { at: e.at, to: *to }),
                 _ => {}
             }

@@ -28,6 +28,6 @@ pub use entry::{DeliveryStatus, Entry, Event, FieldValue, LinkRel, MailMeta, Pri
 pub use facts::TicketFacts;
 pub use id::TicketId;
 pub use party::Party;
-pub use ticket::{Link, StoredEntry, Ticket, TrailItem, fold, same_tag};
+pub use ticket::{Link, SplitFrom, StoredEntry, Ticket, TrailItem, fold, same_tag};
 pub use time::Timestamp;
 pub use view::TicketView;

@@ -82,6 +82,29 @@ pub struct Ticket {
     /// file: the first line of the failed delivery that records it.
     #[serde(default)]
     pub bounced: BTreeMap<String, String>,
+    /// The text of the latest `resolution` entry: what solved it.
+    pub resolution: Option<String>,
+    pub resolved_at: Option<Timestamp>,
+    /// The ticket this one was merged into: it is a closed pointer then.
+    pub merged_into: Option<TicketId>,
+    /// Tickets merged into this one, each with the addresses its merge
+    /// added to the Cc (an unmerge takes them off again).
+    pub merged_from: BTreeMap<TicketId, Vec<String>>,
+    /// The status the ticket had when it was merged, which an unmerge
+    /// gives back.
+    pub status_before_merge: Option<Status>,
+    /// Entries of this ticket that continue on another, by file.
+    pub split_off: BTreeMap<String, TicketId>,
+    /// The ticket (and its entries) this one was split from.
+    pub split_from: Option<SplitFrom>,
+}
+
+/// Where a ticket made by `tix split` came from: the entries it shows by
+/// reference.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SplitFrom {
+    pub ticket: TicketId,
+    pub entries: Vec<String>,
 }
 
 /// Whether a failed `delivery` body records a bounce (mail that went out
@@ -112,6 +135,9 @@ pub struct TrailItem {
     /// not applied, left out of customer views, and reported by `tix
     /// check` as folded rather than as a problem.
     pub copy_of: Option<String>,
+    /// The ticket the entry was read from, when it is not the one shown:
+    /// an entry of a ticket merged into it, or one it was split from.
+    pub origin: Option<TicketId>,
 }
 
 impl Ticket {
@@ -146,6 +172,13 @@ impl Ticket {
             snoozed_until: None,
             status_since: None,
             sla_marks: BTreeSet::new(),
+            resolution: None,
+            resolved_at: None,
+            merged_into: None,
+            merged_from: BTreeMap::new(),
+            status_before_merge: None,
+            split_off: BTreeMap::new(),
+            split_from: None,
         }
     }
 
@@ -169,8 +202,9 @@ pub fn sort_entries(entries: &mut [StoredEntry]) {
 pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailItem>) {
     sort_entries(&mut entries);
     let copies = copies(&entries);
+    let refused_merges = refused_merges(id, &entries);
     let entries = order_around_locks(entries);
-    let first = fold_sorted(id, entries, &BTreeSet::new(), &copies);
+    let first = fold_sorted(id, entries, &BTreeSet::new(), &copies, &refused_merges);
     let repeats = repeated_closing_messages(&first.1);
     if repeats.is_empty() {
         return first;
@@ -184,7 +218,75 @@ pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailIt
             entry: i.entry,
         })
         .collect();
-    fold_sorted(id, entries, &repeats, &copies)
+    fold_sorted(id, entries, &repeats, &copies, &refused_merges)
+}
+
+/// Merges that do not apply, by file, with why. Both tickets of a merge
+/// hold the same entry (written on each in one commit), so both must
+/// decide the same way from what they hold: merge and unmerge entries are
+/// taken in the order of their time, then source, then target (not by
+/// `seq`, which differs between the two tickets), and of two merges that
+/// cannot both stand (a ticket merged into two others, or two tickets
+/// merged into each other, by clones that had not seen each other's
+/// merge) the earlier stands and the later is kept, not applied.
+pub fn refused_merges(id: TicketId, entries: &[StoredEntry]) -> BTreeMap<String, String> {
+    let mut merges: Vec<&StoredEntry> = entries
+        .iter()
+        .filter(|e| matches!(e.entry.event, Event::Merge { .. } | Event::Unmerge { .. }))
+        .collect();
+    if merges.is_empty() {
+        return BTreeMap::new();
+    }
+    let key = |e: &StoredEntry| match &e.entry.event {
+        Event::Merge { source, target, .. } => (e.entry.at, 0, *source, *target),
+        Event::Unmerge { source, target } => (e.entry.at, 1, *source, *target),
+        _ => unreachable!("only merges are sorted"),
+    };
+    merges.sort_by(|a, b| (key(a), &a.file).cmp(&(key(b), &b.file)));
+    let mut into: Option<TicketId> = None;
+    let mut from: BTreeSet<TicketId> = BTreeSet::new();
+    let mut refused = BTreeMap::new();
+    for e in merges {
+        match &e.entry.event {
+            Event::Merge { source, target, .. } if *source == id => {
+                if let Some(other) = into {
+                    refused.insert(
+                        e.file.clone(),
+                        format!("{id} was merged into {other} first; kept but not applied"),
+                    );
+                } else if from.contains(target) {
+                    refused.insert(
+                        e.file.clone(),
+                        format!(
+                            "{target} was merged into {id} first (two clones merged them both ways?); kept but not applied"
+                        ),
+                    );
+                } else {
+                    into = Some(*target);
+                }
+            }
+            Event::Merge { source, target, .. } if *target == id => {
+                if let Some(other) = into {
+                    refused.insert(
+                        e.file.clone(),
+                        format!(
+                            "{id} was merged into {other} first, so {source} cannot be merged into it; kept but not applied"
+                        ),
+                    );
+                } else {
+                    from.insert(*source);
+                }
+            }
+            Event::Unmerge { source, target } if *source == id && into == Some(*target) => {
+                into = None;
+            }
+            Event::Unmerge { source, target } if *target == id => {
+                from.remove(source);
+            }
+            _ => {}
+        }
+    }
+    refused
 }
 
 /// The entries one command wrote: tix gives all of them the author and
@@ -354,6 +456,7 @@ fn fold_sorted(
     entries: Vec<StoredEntry>,
     repeats: &BTreeSet<String>,
     copies: &BTreeMap<String, String>,
+    refused_merges: &BTreeMap<String, String>,
 ) -> (Ticket, Vec<TrailItem>) {
     let mut t = Ticket::empty(id);
     let mut trail = Vec::with_capacity(entries.len());
@@ -385,6 +488,8 @@ fn fold_sorted(
             (Some(format!("{COPY} {original}; counted once")), true)
         } else if repeats.contains(&file) {
             (Some(REPEATED_MESSAGE.to_string()), true)
+        } else if let Some(why) = refused_merges.get(&file) {
+            (Some(why.clone()), false)
         } else {
             let was_closed = t.status == Status::Closed && t.locked.is_none();
             let why = apply(&mut t, &entry, &file);
@@ -403,6 +508,7 @@ fn fold_sorted(
             redundant,
             outsider,
             copy_of,
+            origin: None,
         });
     }
     (t, trail)
@@ -466,6 +572,13 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
         return Some(format!(
             "arrived after the ticket was locked by {} at {}; kept but not applied",
             lock.by, lock.at
+        ));
+    }
+    if let Some(target) = t.merged_into
+        && !matches!(e.event, Event::Unmerge { .. } | Event::Delivery { .. })
+    {
+        return Some(format!(
+            "arrived after the ticket was merged into {target}; kept but not applied (shown on {target})"
         ));
     }
     if t.created_at.is_none() && !matches!(e.event, Event::Created { .. }) {
@@ -595,6 +708,85 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
         Event::Escalate { to } => {
             t.group = Some(to.clone());
             t.escalations += 1;
+        }
+        Event::Resolution {} => {
+            t.resolution = Some(e.body.clone());
+            t.resolved_at = Some(e.at);
+        }
+        Event::Merge { source, target, cc } => {
+            if *source == t.id {
+                t.status_before_merge = Some(t.status);
+                set_status(t, Status::Closed, e.at);
+                t.merged_into = Some(*target);
+            } else if *target == t.id {
+                let mut added = Vec::new();
+                for p in cc {
+                    let present = t
+                        .customer
+                        .iter()
+                        .chain(t.cc.iter())
+                        .any(|c| c.same_address(&p.email));
+                    if !present {
+                        t.cc.push(p.clone());
+                        added.push(p.email.to_ascii_lowercase());
+                    }
+                }
+                t.merged_from.insert(*source, added);
+            } else {
+                return Some(format!(
+                    "a merge of {source} into {target}, neither of which is this ticket; not applied"
+                ));
+            }
+        }
+        Event::Unmerge { source, target } => {
+            if *source == t.id {
+                if t.merged_into != Some(*target) {
+                    return Some(format!(
+                        "{source} is not merged into {target}; nothing to undo"
+                    ));
+                }
+                t.merged_into = None;
+                // Back to where it stood, as if never merged: not a reopening.
+                let before = t.status_before_merge.take().unwrap_or(Status::Open);
+                if before != t.status {
+                    t.status = before;
+                    t.status_since = Some(e.at);
+                    if before != Status::Closed {
+                        t.closed_at = None;
+                    }
+                }
+            } else if *target == t.id {
+                let Some(added) = t.merged_from.remove(source) else {
+                    return Some(format!(
+                        "{source} is not merged into {target}; nothing to undo"
+                    ));
+                };
+                t.cc.retain(|c| !added.iter().any(|a| c.same_address(a)));
+            } else {
+                return Some(format!(
+                    "an unmerge of {source} from {target}, neither of which is this ticket; not applied"
+                ));
+            }
+        }
+        Event::Split {
+            source,
+            target,
+            entries,
+        } => {
+            if *source == t.id {
+                for file in entries {
+                    t.split_off.insert(file.clone(), *target);
+                }
+            } else if *target == t.id {
+                t.split_from = Some(SplitFrom {
+                    ticket: *source,
+                    entries: entries.clone(),
+                });
+            } else {
+                return Some(format!(
+                    "a split of {source} to {target}, neither of which is this ticket; not applied"
+                ));
+            }
         }
         Event::Delivery { entry, status } => match status {
             DeliveryStatus::Sent => {
@@ -899,6 +1091,14 @@ mod tests {
         full.sla_marks
             .insert((Target::Resolution, Standing::Breached));
         full.snoozed_until = Some(at("2026-02-01T00:00:00Z"));
+        full.resolution = Some("Firmware 2.1".into());
+        full.merged_into = Some(other());
+        full.merged_from.insert(third(), vec!["bob@example.org".into()]);
+        full.split_off.insert("b.md".into(), third());
+        full.split_from = Some(SplitFrom {
+            ticket: third(),
+            entries: vec!["c.md".into()],
+        });
         let bytes = postcard::to_allocvec(&full).unwrap();
         assert_eq!(postcard::from_bytes::<Ticket>(&bytes).unwrap(), full);
     }
@@ -1234,5 +1434,235 @@ mod tests {
         assert!(t.locked.is_none());
         assert_eq!(t.priority, Priority::Low);
         assert!(trail.iter().all(|i| i.not_applied.is_none()));
+    }
+
+    fn other() -> TicketId {
+        "9QX20000".parse().unwrap()
+    }
+
+    fn third() -> TicketId {
+        "ZZ990000".parse().unwrap()
+    }
+
+    fn merge(file: &str, seq: u64, time: &str, source: TicketId, target: TicketId) -> StoredEntry {
+        stored(
+            file,
+            seq,
+            time,
+            "alice",
+            Event::Merge {
+                source,
+                target,
+                cc: vec![Party::parse("Bob <bob@example.org>").unwrap()],
+            },
+        )
+    }
+
+    fn unmerge(
+        file: &str,
+        seq: u64,
+        time: &str,
+        source: TicketId,
+        target: TicketId,
+    ) -> StoredEntry {
+        stored(file, seq, time, "alice", Event::Unmerge { source, target })
+    }
+
+    #[test]
+    fn a_merged_ticket_is_a_closed_pointer_until_unmerged_as_it_was() {
+        let pending = stored(
+            "b-status.md",
+            2,
+            "2026-01-01T11:00:00Z",
+            "alice",
+            Event::Status {
+                to: Status::Pending,
+                from: None,
+            },
+        );
+        let merged = merge("c-merge.md", 3, "2026-01-01T12:00:00Z", id(), other());
+        let late_note = stored(
+            "d-note.md",
+            4,
+            "2026-01-01T12:30:00Z",
+            "bob",
+            Event::Note { mail: None },
+        );
+        let (t, trail) = fold(
+            id(),
+            vec![
+                created(),
+                pending.clone(),
+                merged.clone(),
+                late_note.clone(),
+            ],
+        );
+        assert_eq!(t.status, Status::Closed);
+        assert_eq!(t.merged_into, Some(other()));
+        assert_eq!(t.notes, 0, "nothing changes a pointer");
+        assert!(
+            trail[3]
+                .not_applied
+                .as_deref()
+                .unwrap()
+                .contains("merged into 9QX20000")
+        );
+
+        let back = unmerge("e-unmerge.md", 5, "2026-01-01T13:00:00Z", id(), other());
+        let (t, trail) = fold(id(), vec![created(), pending, merged, late_note, back]);
+        assert_eq!(t.status, Status::Pending);
+        assert_eq!(t.merged_into, None);
+        assert_eq!(t.reopened, 0, "an unmerge is not a reopening");
+        assert_eq!(t.closed_at, None);
+        assert!(trail[4].not_applied.is_none());
+    }
+
+    #[test]
+    fn the_target_takes_the_sources_people_into_cc_and_gives_them_back() {
+        let merged = merge("b-merge.md", 2, "2026-01-01T12:00:00Z", other(), id());
+        let (t, _) = fold(id(), vec![created(), merged.clone()]);
+        assert_eq!(t.merged_from.keys().copied().collect::<Vec<_>>(), [other()]);
+        assert_eq!(t.cc.len(), 1);
+        assert_eq!(t.cc[0].email, "bob@example.org");
+        assert_eq!(t.status, Status::New, "the target stays as it was");
+        let back = unmerge("c-unmerge.md", 3, "2026-01-01T13:00:00Z", other(), id());
+        let (t, _) = fold(id(), vec![created(), merged, back]);
+        assert!(t.merged_from.is_empty());
+        assert!(t.cc.is_empty());
+    }
+
+    /// Clone A merged X into Y while clone B merged Y into X: both tickets
+    /// hold both entries (with different `seq`s) and must agree that the
+    /// earlier merge stands, whatever order the entries come in.
+    #[test]
+    fn of_two_merges_made_both_ways_on_two_clones_the_earlier_stands_on_both_tickets() {
+        let x = id();
+        let y = other();
+        let x_created = created();
+        let mut y_created = created();
+        y_created.file = "a-y-created.md".into();
+        // On X, B's merge happens to have the lower seq; on Y, A's does.
+        let on_x = vec![
+            x_created,
+            merge("m-a.md", 7, "2026-01-01T12:00:00Z", x, y),
+            merge("m-b.md", 3, "2026-01-01T12:05:00Z", y, x),
+        ];
+        let on_y = vec![
+            y_created,
+            merge("m-a.md", 2, "2026-01-01T12:00:00Z", x, y),
+            merge("m-b.md", 9, "2026-01-01T12:05:00Z", y, x),
+        ];
+        for mut entries in [on_x.clone(), on_x.into_iter().rev().collect::<Vec<_>>()] {
+            let (t, trail) = fold(x, std::mem::take(&mut entries));
+            assert_eq!(t.merged_into, Some(y));
+            assert!(t.merged_from.is_empty());
+            let later = trail.iter().find(|i| i.file == "m-b.md").unwrap();
+            assert!(later.not_applied.is_some());
+        }
+        for mut entries in [on_y.clone(), on_y.into_iter().rev().collect::<Vec<_>>()] {
+            let (t, trail) = fold(y, std::mem::take(&mut entries));
+            assert_eq!(t.merged_into, None);
+            assert_eq!(t.merged_from.keys().copied().collect::<Vec<_>>(), [x]);
+            assert_ne!(t.status, Status::Closed);
+            let later = trail.iter().find(|i| i.file == "m-b.md").unwrap();
+            assert!(later.not_applied.is_some());
+        }
+    }
+
+    #[test]
+    fn a_ticket_merged_into_two_on_two_clones_points_to_the_first() {
+        let entries = vec![
+            created(),
+            merge("m-z.md", 2, "2026-01-01T12:05:00Z", id(), third()),
+            merge("m-y.md", 2, "2026-01-01T12:00:00Z", id(), other()),
+        ];
+        let (t, trail) = fold(id(), entries);
+        assert_eq!(t.merged_into, Some(other()));
+        let refused = trail.iter().find(|i| i.file == "m-z.md").unwrap();
+        assert!(
+            refused
+                .not_applied
+                .as_deref()
+                .unwrap()
+                .contains("merged into 9QX20000 first")
+        );
+    }
+
+    #[test]
+    fn merged_unmerged_and_merged_the_other_way_is_not_a_conflict() {
+        let x = id();
+        let y = other();
+        let entries = vec![
+            created(),
+            merge("m1.md", 2, "2026-01-01T12:00:00Z", x, y),
+            unmerge("m2.md", 3, "2026-01-01T12:10:00Z", x, y),
+            merge("m3.md", 4, "2026-01-01T12:20:00Z", y, x),
+        ];
+        let (t, trail) = fold(x, entries);
+        assert_eq!(t.merged_into, None);
+        assert_eq!(t.merged_from.keys().copied().collect::<Vec<_>>(), [y]);
+        assert!(trail.iter().all(|i| i.not_applied.is_none()), "{trail:?}");
+    }
+
+    #[test]
+    fn the_latest_resolution_is_the_tickets() {
+        let mut first = stored(
+            "b-resolution.md",
+            2,
+            "2026-01-01T11:00:00Z",
+            "bob",
+            Event::Resolution {},
+        );
+        first.entry.body = "Reboot".into();
+        let mut second = stored(
+            "c-resolution.md",
+            3,
+            "2026-01-01T12:00:00Z",
+            "bob",
+            Event::Resolution {},
+        );
+        second.entry.body = "Firmware 2.1 fixes it".into();
+        let (t, _) = fold(id(), vec![second.clone(), created(), first]);
+        assert_eq!(t.resolution.as_deref(), Some("Firmware 2.1 fixes it"));
+        assert_eq!(t.resolved_at, Some(second.entry.at));
+    }
+
+    #[test]
+    fn a_split_marks_the_entries_on_the_old_ticket_and_names_them_on_the_new() {
+        let split = Event::Split {
+            source: id(),
+            target: other(),
+            entries: vec!["b-message.md".into()],
+        };
+        let (old, _) = fold(
+            id(),
+            vec![
+                created(),
+                stored(
+                    "c-split.md",
+                    3,
+                    "2026-01-01T12:00:00Z",
+                    "alice",
+                    split.clone(),
+                ),
+            ],
+        );
+        assert_eq!(old.split_off.get("b-message.md"), Some(&other()));
+        let mut new_created = created();
+        new_created.file = "a-new-created.md".into();
+        let (new, _) = fold(
+            other(),
+            vec![
+                new_created,
+                stored("c-split.md", 2, "2026-01-01T12:00:00Z", "alice", split),
+            ],
+        );
+        assert_eq!(
+            new.split_from,
+            Some(SplitFrom {
+                ticket: id(),
+                entries: vec!["b-message.md".into()]
+            })
+        );
     }
 }

@@ -44,6 +44,7 @@ mod tests {
             redundant: false,
             outsider: false,
             copy_of: None,
+            origin: None,
         }
     }
 

@@ -28,13 +28,15 @@ pub fn missing_fields<'c>(
 
 /// The entries that close `ticket`: the fields that change, then the close
 /// with `message` as its text (on a ticket closed already, the message
-/// alone, as a note), then the lock if asked for and not there yet. The
+/// alone, as a note), then the `resolution` if one is given, then the
+/// lock if asked for and not there yet. The
 /// fields required at close are checked where every close is, in
 /// [`super::append`].
 pub fn drafts(
     ticket: &Ticket,
     fields: &[(String, FieldValue)],
     message: Option<&str>,
+    resolution: Option<&str>,
     lock: bool,
 ) -> Vec<Draft> {
     let mut drafts: Vec<Draft> = fields
@@ -54,6 +56,9 @@ pub fn drafts(
         ));
     } else if let Some(m) = message {
         drafts.push(Draft::with_body(Event::Note { mail: None }, m.to_string()));
+    }
+    if let Some(text) = resolution {
+        drafts.push(Draft::with_body(Event::Resolution {}, text.to_string()));
     }
     if lock && ticket.locked.is_none() {
         drafts.push(Draft::new(Event::Lock {}));

@@ -9,6 +9,7 @@ pub mod assign;
 pub mod close;
 pub mod duty;
 pub mod escalate;
+pub mod merge;
 pub mod team;
 pub use answered::answered_by_others;
 pub use write::{

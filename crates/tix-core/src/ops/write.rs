@@ -592,7 +592,8 @@ fn held_in<'t>(
 
 /// The rules every change obeys, whatever command makes it: a locked
 /// ticket takes nothing but an unlock and what happened to mail already
-/// sent; a ticket is not closed while a field required at close has no
+/// sent; a ticket merged into another takes nothing but its unmerge (and
+/// what happened to mail it sent); a ticket is not closed while a field required at close has no
 /// value (counting the values the same change sets).
 /// The error for any change but an unlock to a locked ticket. Commands
 /// whose own checks could refuse first (a required field, the last group)
@@ -619,6 +620,20 @@ fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft
         .all(|d| matches!(d.event, Event::Unlock {} | Event::Delivery { .. }))
     {
         refuse_if_locked(ticket)?;
+    }
+    if let Some(target) = ticket.merged_into
+        && !drafts
+            .iter()
+            .all(|d| matches!(d.event, Event::Unmerge { .. } | Event::Delivery { .. }))
+    {
+        let source = ticket.id;
+        return Err(Error::invalid(format!(
+            "ticket {source} was merged into {target}; it takes no changes"
+        ))
+        .with_remedy(Remedy::WriteToMergeTarget {
+            source: source.to_string(),
+            target: target.to_string(),
+        }));
     }
     let closes = drafts.iter().any(|d| {
         matches!(

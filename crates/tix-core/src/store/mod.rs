@@ -26,6 +26,7 @@ mod open;
 mod read;
 mod signing;
 mod sync;
+mod trail;
 
 use std::path::PathBuf;
 
@@ -46,6 +47,7 @@ pub use open::uncommitted_warning;
 pub(crate) use read::tickets_in_shard;
 pub use signing::SignatureProblem;
 pub use sync::{ChangedTicket, NotApplied, Overrun, SyncOptions, SyncReport};
+pub use trail::{Folded, MAX_REFERENCE_DEPTH, MAX_REFERENCED_TICKETS};
 
 /// A file inside a ticket that could not be read as an entry.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -179,11 +179,13 @@ pub fn route(mail: &InboundMail, view: &dyn MailView, config: &Config, now: Time
         }
         _ => None,
     };
-    let threaded = threaded.or_else(|| {
-        is_bounce
-            .then(|| thread_bounce(mail, view, config))
-            .flatten()
-    });
+    let threaded = threaded
+        .or_else(|| {
+            is_bounce
+                .then(|| thread_bounce(mail, view, config))
+                .flatten()
+        })
+        .map(|ticket| through_merges(view, ticket));
     let locked = |t: TicketId| view.ticket(t).is_some_and(|t| t.locked.is_some());
     match (&mail.noise, threaded) {
         (Some(noise), Some(ticket)) if !locked(ticket) => Route::Note {
@@ -201,6 +203,20 @@ pub fn route(mail: &InboundMail, view: &dyn MailView, config: &Config, now: Time
         (None, Some(ticket)) => follow_up_or_new(ticket, mail, &from, view, config, now),
         (None, None) => Route::New { linked_to: None },
     }
+}
+
+/// The ticket mail for `id` goes to: `id`, or, when it was merged into
+/// another, the end of the chain of merges (bounded; a chain that goes
+/// round stops where it started).
+fn through_merges(view: &dyn MailView, id: TicketId) -> TicketId {
+    let mut at = id;
+    for _ in 0..crate::store::MAX_REFERENCE_DEPTH {
+        match view.ticket(at).and_then(|t| t.merged_into) {
+            Some(next) if next != id => at = next,
+            _ => break,
+        }
+    }
+    at
 }
 
 /// Automatic mail that belongs to no ticket (or to one that takes

@@ -33,6 +33,12 @@ pub struct ListRow<'a> {
     pub links: Vec<(LinkRel, TicketId)>,
     /// See [`IndexedTicket::assigned_at`](super::IndexedTicket::assigned_at).
     pub assigned_at: Option<Timestamp>,
+    /// The text of the ticket's resolution, if it has one: what a search
+    /// for similar tickets offers, and ranks resolved tickets by, from
+    /// the summary alone.
+    pub resolution: Option<&'a str>,
+    /// The ticket this one was merged into: mail and readers follow it.
+    pub merged_into: Option<TicketId>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -86,6 +92,8 @@ impl<'a> ListRow<'a> {
             snoozed_until: ticket.snoozed_until,
             links: ticket.links.iter().map(|l| (l.rel, l.target)).collect(),
             assigned_at: t.assigned_at,
+            resolution: ticket.resolution.as_deref(),
+            merged_into: ticket.merged_into,
         };
         let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
         row.plain = plain(row.subject)
