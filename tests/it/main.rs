@@ -36,6 +36,7 @@ mod store_recovery;
 mod sync;
 mod team;
 mod tick;
+mod ticket_merge;
 mod trust_misc;
 mod who;
 

@@ -1093,7 +1093,8 @@ mod tests {
         full.snoozed_until = Some(at("2026-02-01T00:00:00Z"));
         full.resolution = Some("Firmware 2.1".into());
         full.merged_into = Some(other());
-        full.merged_from.insert(third(), vec!["bob@example.org".into()]);
+        full.merged_from
+            .insert(third(), vec!["bob@example.org".into()]);
         full.split_off.insert("b.md".into(), third());
         full.split_from = Some(SplitFrom {
             ticket: third(),

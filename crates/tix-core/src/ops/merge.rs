@@ -233,6 +233,7 @@ pub fn split(
     let mut batch = Batch::begin(store)?;
     let (old, trail) = batch.trail(source)?;
     super::refuse_if_locked(&old)?;
+    super::refuse_if_merged(&old)?;
     let own: Vec<&crate::domain::TrailItem> = trail.iter().filter(|i| i.origin.is_none()).collect();
     let chosen: Vec<&crate::domain::TrailItem> = match &which {
         SplitEntries::From(typed) => {

@@ -14,7 +14,7 @@ pub mod team;
 pub use answered::answered_by_others;
 pub use write::{
     Batch, BatchOutcome, Change, Draft, Flushed, MailText, NewAttachment, NewTicket, Outcome,
-    append, create_ticket, refuse_if_locked,
+    append, create_ticket, refuse_if_locked, refuse_if_merged,
 };
 
 use crate::domain::{Config, Stage, Ticket, Timestamp};

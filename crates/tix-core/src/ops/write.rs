@@ -614,6 +614,23 @@ pub fn refuse_if_locked(ticket: &Ticket) -> Result<()> {
     .with_remedy(Remedy::Unlock))
 }
 
+/// The error for any change but its unmerge to a ticket merged into
+/// another: it is a pointer, and what is written about it belongs on the
+/// ticket it points to.
+pub fn refuse_if_merged(ticket: &Ticket) -> Result<()> {
+    let Some(target) = ticket.merged_into else {
+        return Ok(());
+    };
+    let source = ticket.id;
+    Err(Error::invalid(format!(
+        "ticket {source} was merged into {target}; it takes no changes"
+    ))
+    .with_remedy(Remedy::WriteToMergeTarget {
+        source: source.to_string(),
+        target: target.to_string(),
+    }))
+}
+
 fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft]) -> Result<()> {
     if !drafts
         .iter()
@@ -621,19 +638,11 @@ fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft
     {
         refuse_if_locked(ticket)?;
     }
-    if let Some(target) = ticket.merged_into
-        && !drafts
-            .iter()
-            .all(|d| matches!(d.event, Event::Unmerge { .. } | Event::Delivery { .. }))
+    if !drafts
+        .iter()
+        .all(|d| matches!(d.event, Event::Unmerge { .. } | Event::Delivery { .. }))
     {
-        let source = ticket.id;
-        return Err(Error::invalid(format!(
-            "ticket {source} was merged into {target}; it takes no changes"
-        ))
-        .with_remedy(Remedy::WriteToMergeTarget {
-            source: source.to_string(),
-            target: target.to_string(),
-        }));
+        refuse_if_merged(ticket)?;
     }
     let closes = drafts.iter().any(|d| {
         matches!(
