@@ -33,6 +33,9 @@ pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
             p.path, p.message
         ));
     }
+    for notice in &folded.notices {
+        warn(notice);
+    }
     let (ticket, trail) = (folded.ticket, folded.trail);
     let linked_from = store.links_to(id)?;
     let trail: Vec<TrailItem> = trail

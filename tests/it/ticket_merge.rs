@@ -586,3 +586,41 @@ fn one_ticket_merged_into_two_on_two_clones_points_to_the_first_in_either_pull_o
         );
     }
 }
+
+/// Readers follow a chain of merges 8 deep: a merge that would make a
+/// longer one is refused, and the end of the longest shows every trail.
+#[test]
+fn a_chain_of_merges_longer_than_readers_follow_is_not_made() {
+    let sb = Sandbox::init();
+    let ids: Vec<String> = (0..10)
+        .map(|i| {
+            create_for(
+                &sb,
+                &format!("c{i}@example.com"),
+                &format!("Ticket {i}"),
+                &format!("2026-03-01T10:0{i}:00Z"),
+            )
+        })
+        .collect();
+    for i in 0..8 {
+        sb.change(["merge", &ids[i], "into", &ids[i + 1]]);
+    }
+    let before = sb.commit_count();
+    sb.tix(["merge", &ids[8], "into", &ids[9]])
+        .fails(6)
+        .stderr_has(&["a chain of 9 merges", "at most 8"]);
+    assert_eq!(sb.commit_count(), before);
+    let run = sb.tix(["show", &ids[8], "--format", "json"]).run().code(0);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let shown: Value = serde_json::from_str(&run.stdout).unwrap();
+    let origins: Vec<&str> = shown["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "created")
+        .map(|e| e["origin"].as_str().unwrap_or("own"))
+        .collect();
+    let mut expected: Vec<&str> = ids[..8].iter().map(String::as_str).collect();
+    expected.push("own");
+    assert_eq!(origins, expected);
+}

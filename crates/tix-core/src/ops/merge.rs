@@ -23,13 +23,14 @@ pub struct Merged {
     pub warnings: Vec<String>,
 }
 
-/// The ticket that `id` stands for: itself, or the end of the chain of
-/// merges it is the start of, as `held` folds them. A chain longer than
-/// [`MAX_REFERENCE_DEPTH`], or going round, is refused.
+/// The ticket that `id` stands for, and how many merges lead there:
+/// itself (none), or the end of the chain of merges it starts, as `held`
+/// folds them. A chain longer than [`MAX_REFERENCE_DEPTH`], or going
+/// round, is refused.
 pub fn end_of_merges(
     id: TicketId,
     mut held: impl FnMut(TicketId) -> Result<Option<TicketId>>,
-) -> Result<TicketId> {
+) -> Result<(TicketId, usize)> {
     let mut at = id;
     let mut seen = vec![id];
     while let Some(next) = held(at)? {
@@ -43,7 +44,21 @@ pub fn end_of_merges(
         seen.push(next);
         at = next;
     }
-    Ok(at)
+    Ok((at, seen.len() - 1))
+}
+
+/// The longest chain of merges ending at `id` (0 when nothing was merged
+/// into it), counted no further than past [`MAX_REFERENCE_DEPTH`].
+fn merges_into(batch: &mut Batch<'_>, id: TicketId, level: usize) -> Result<usize> {
+    if level > MAX_REFERENCE_DEPTH {
+        return Ok(0);
+    }
+    let sources: Vec<TicketId> = batch.ticket(id)?.merged_from.keys().copied().collect();
+    let mut deepest = 0;
+    for source in sources {
+        deepest = deepest.max(1 + merges_into(batch, source, level + 1)?);
+    }
+    Ok(deepest)
 }
 
 /// Merges `source` into `target` (or into the ticket `target` was merged
@@ -59,7 +74,7 @@ pub fn merge(store: &Store, actor: &Actor, source: TicketId, target: TicketId) -
         ));
     }
     let mut batch = Batch::begin(store)?;
-    let end = end_of_merges(target, |t| Ok(batch.ticket(t)?.merged_into))?;
+    let (end, hops) = end_of_merges(target, |t| Ok(batch.ticket(t)?.merged_into))?;
     let from = batch.ticket(source)?.clone();
     if let Some(already) = from.merged_into {
         return Err(
@@ -73,6 +88,17 @@ pub fn merge(store: &Store, actor: &Actor, source: TicketId, target: TicketId) -
     if end == source {
         return Err(Error::invalid(format!(
             "ticket {target} is merged into {source}: merging {source} into it would go round"
+        )));
+    }
+    // Readers follow a chain so far and no further: a longer one is not
+    // made.
+    let chain = merges_into(&mut batch, source, 1)? + 1 + hops;
+    if chain > MAX_REFERENCE_DEPTH {
+        return Err(Error::invalid(format!(
+            "merging {source} into {end} would make a chain of {chain} merges; tix follows at most {MAX_REFERENCE_DEPTH}"
+        ))
+        .with_hint(format!(
+            "unmerge the tickets merged into {source} and merge each into {end} directly"
         )));
     }
     let into = batch.ticket(end)?.clone();

@@ -28,6 +28,9 @@ pub struct Folded {
     /// Entry files (of this ticket or of those it shows) that could not
     /// be read.
     pub problems: Vec<Problem>,
+    /// What the trail does not show that it should: a ticket it names
+    /// that is missing, or past the limits.
+    pub notices: Vec<String>,
 }
 
 /// What a read may still spend on other tickets.
@@ -47,6 +50,7 @@ impl Store {
             ticket,
             trail,
             problems: files.problems,
+            notices: Vec::new(),
         };
         if folded.ticket.merged_from.is_empty() && folded.ticket.split_from.is_none() {
             return Ok(folded);
@@ -65,7 +69,7 @@ impl Store {
         let sources: Vec<TicketId> = folded.ticket.merged_from.keys().copied().collect();
         for source in sources {
             let Some(other) = self.referenced(source, depth, budget, true)? else {
-                folded.ticket.warnings.push(format!(
+                folded.notices.push(format!(
                     "the trail of {source}, merged into {id}, is not shown: missing, or past the limit of {MAX_REFERENCE_DEPTH} merges deep or {MAX_REFERENCED_TICKETS} tickets"
                 ));
                 continue;
@@ -86,10 +90,10 @@ impl Store {
                 }) {
                     item.not_applied = Some(why.clone());
                 }
-                folded.ticket.warnings.push(why);
                 continue;
             }
             folded.problems.extend(other.problems);
+            folded.notices.extend(other.notices);
             // The merge entries between the two are this ticket's own too.
             let own_copy = |item: &TrailItem| {
                 item.origin.is_none()
@@ -126,13 +130,13 @@ impl Store {
                         }
                     }
                     for missing in wanted.iter().filter(|w| !found.contains(**w)) {
-                        folded.ticket.warnings.push(format!(
+                        folded.notices.push(format!(
                             "entry {missing} of {}, which this ticket was split from, is not there",
                             split.ticket
                         ));
                     }
                 }
-                None => folded.ticket.warnings.push(format!(
+                None => folded.notices.push(format!(
                     "the entries of {}, which this ticket was split from, are not shown: the ticket is missing",
                     split.ticket
                 )),
@@ -169,6 +173,7 @@ impl Store {
             ticket,
             trail,
             problems: files.problems,
+            notices: Vec::new(),
         };
         if follow && !folded.ticket.merged_from.is_empty() {
             self.add_references(&mut folded, depth + 1, budget)?;
@@ -192,4 +197,88 @@ fn by_time(own: Vec<TrailItem>, shown: Vec<TrailItem>) -> Vec<TrailItem> {
     }
     out.extend(shown);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Entry, Party, Priority, Timestamp};
+    use crate::store::random_id;
+
+    fn entry(at: &str, seq: u64, event: Event) -> Vec<u8> {
+        Entry {
+            at: Timestamp::parse_rfc3339(at).unwrap(),
+            seq,
+            author: "alice".into(),
+            by: None,
+            event,
+            body: String::new(),
+        }
+        .encode()
+        .into_bytes()
+    }
+
+    /// A chain of merges longer than readers follow (made by hand, or by
+    /// clones racing: tix does not make one) is shown as far as the
+    /// limit, with a notice, and nothing further is read.
+    #[test]
+    fn a_chain_past_the_limit_is_shown_up_to_it() {
+        let (_dir, store) = crate::store::scratch::store();
+        let ids: Vec<TicketId> = (0..MAX_REFERENCE_DEPTH + 3)
+            .map(|_| random_id().unwrap())
+            .collect();
+        let mut files = Vec::new();
+        for (i, id) in ids.iter().enumerate() {
+            let dir = Store::ticket_dir(id);
+            let created = Event::Created {
+                subject: format!("Ticket {i}"),
+                customer: Party::parse("ann@example.com").unwrap(),
+                cc: vec![],
+                priority: Priority::Normal,
+                tags: vec![],
+                fields: Default::default(),
+            };
+            files.push((
+                format!("{dir}/a-created.md"),
+                entry("2026-01-01T10:00:00Z", 1, created),
+            ));
+            let merge = |source: TicketId, target: TicketId, n: usize| {
+                entry(
+                    &format!("2026-01-02T10:{n:02}:00Z"),
+                    2 + n as u64,
+                    Event::Merge {
+                        source,
+                        target,
+                        cc: vec![],
+                    },
+                )
+            };
+            if i > 0 {
+                files.push((format!("{dir}/m-from.md"), merge(ids[i - 1], *id, i - 1)));
+            }
+            if i + 1 < ids.len() {
+                files.push((format!("{dir}/m-into.md"), merge(*id, ids[i + 1], i)));
+            }
+        }
+        let lock = store.lock().unwrap();
+        store
+            .commit(&lock, files, "test", &crate::store::scratch::author())
+            .unwrap();
+        drop(lock);
+        let end = *ids.last().unwrap();
+        let folded = store.read_folded(&end).unwrap();
+        let origins: BTreeSet<TicketId> = folded.trail.iter().filter_map(|i| i.origin).collect();
+        assert_eq!(origins.len(), MAX_REFERENCE_DEPTH);
+        let shown_from = ids.len() - 1 - MAX_REFERENCE_DEPTH;
+        assert_eq!(
+            origins,
+            ids[shown_from..ids.len() - 1].iter().copied().collect()
+        );
+        assert_eq!(folded.notices.len(), 1, "{:?}", folded.notices);
+        assert!(folded.notices[0].contains(ids[shown_from - 1].as_str()));
+        // The start of the chain, a pointer, shows its own trail only.
+        let first = store.read_folded(&ids[0]).unwrap();
+        assert!(first.trail.iter().all(|i| i.origin.is_none()));
+        assert!(first.notices.is_empty());
+    }
 }
