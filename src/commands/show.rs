@@ -201,7 +201,7 @@ fn render(
     }
     if let Some(target) = t.merged_into {
         out.push_str(&s.red(&format!(
-            "MERGED into {target}: this ticket is a closed pointer; its trail goes on there\n"
+            "merged into {target}: this ticket is a closed pointer; its trail goes on there\n"
         )));
     }
     if !t.merged_from.is_empty() {

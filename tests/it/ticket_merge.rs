@@ -148,7 +148,12 @@ fn a_merge_shows_both_trails_on_the_target_and_leaves_a_closed_pointer() {
         ["created", "note", "merge"]
     );
     let text = sb.ok(["show", &source]);
-    assert!(text.contains(&format!("MERGED into {target}")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "merged into {target}: this ticket is a closed pointer"
+        )),
+        "{text}"
+    );
 
     // The list: the pointer is closed, so only the target is open.
     assert_eq!(sb.list_ids(["list"]), [target.as_str()]);
