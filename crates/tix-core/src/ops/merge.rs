@@ -7,7 +7,7 @@ use crate::domain::{Event, Party, Ticket, TicketId};
 use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::store::{MAX_REFERENCE_DEPTH, Store};
 
-use super::{Actor, Batch, Draft, NewTicket, Outcome};
+use super::{Actor, Batch, Draft, Outcome};
 
 /// What a merge did.
 #[derive(Debug)]
@@ -332,30 +332,25 @@ pub fn split(
         target: new_id,
         entries: entries.clone(),
     };
-    let new = NewTicket {
-        created: Event::Created {
-            subject: subject.clone(),
-            customer,
-            cc: Vec::new(),
-            priority: old.priority,
-            tags: Vec::new(),
-            fields: Default::default(),
-        },
-        body: String::new(),
-        attachments: Vec::new(),
-        extra: vec![
-            Draft::new(split.clone()),
-            Draft::new(Event::Link {
-                rel: crate::domain::LinkRel::Related,
-                target: source,
-            }),
-        ],
+    let created = Event::Created {
+        subject,
+        customer,
+        cc: Vec::new(),
+        priority: old.priority,
+        tags: Vec::new(),
+        fields: Default::default(),
     };
     batch.append(actor, source, "split", |_| {
         Ok(vec![Draft::new(split.clone())])
     })?;
-    let mut drafts = vec![Draft::with_body(new.created, new.body)];
-    drafts.extend(new.extra);
+    let drafts = vec![
+        Draft::new(created),
+        Draft::new(split),
+        Draft::new(Event::Link {
+            rel: crate::domain::LinkRel::Related,
+            target: source,
+        }),
+    ];
     let files = batch.create(actor, new_id, drafts)?;
     let ticket = batch.ticket(new_id)?.clone();
     let done = batch

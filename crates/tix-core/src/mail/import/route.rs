@@ -456,6 +456,44 @@ mod tests {
         );
     }
 
+    /// Mail threading onto a ticket merged into another goes to the end
+    /// of the chain, whose rules (open, closed, locked) then apply.
+    #[test]
+    fn mail_for_a_merged_ticket_goes_to_the_end_of_its_chain() {
+        let mut store = store_with(Status::Closed);
+        let middle: TicketId = "9QX20000".parse().unwrap();
+        let end: TicketId = "ZZ990000".parse().unwrap();
+        store.tickets.get_mut(&id()).unwrap().merged_into = Some(middle);
+        let mut pointer = fold(middle, Vec::new()).0;
+        pointer.status = Status::Closed;
+        pointer.merged_into = Some(end);
+        store.tickets.insert(middle, pointer);
+        let mut target = fold(end, Vec::new()).0;
+        target.status = Status::Open;
+        store.tickets.insert(end, target);
+        let reply = mail(
+            "From: Carol <carol@example.com>\nMessage-ID: <second@example.com>\n\
+             In-Reply-To: <first@example.com>\nSubject: Re: printer",
+        );
+        assert_eq!(
+            route(&reply, &store, &config(), now()),
+            Route::FollowUp {
+                ticket: end,
+                kind: MailKind::Message
+            }
+        );
+        store.tickets.get_mut(&end).unwrap().locked = Some(crate::domain::ticket::LockInfo {
+            by: "alice".into(),
+            at: now(),
+        });
+        assert_eq!(
+            route(&reply, &store, &config(), now()),
+            Route::New {
+                linked_to: Some(end)
+            }
+        );
+    }
+
     #[test]
     fn a_subject_tag_threads_only_a_participant() {
         let store = store_with(Status::Open);
