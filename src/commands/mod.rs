@@ -30,6 +30,7 @@ pub mod reindex;
 pub mod reopen;
 pub mod reply;
 pub mod report;
+pub mod search;
 pub mod show;
 pub mod sla;
 pub mod snooze;
