@@ -487,6 +487,22 @@ fn a_damaged_index_is_rebuilt_with_a_warning() {
     let run = sb.tix(["search", "kerberos"]).now(NOW).run().code(0);
     assert!(run.stderr.is_empty(), "{}", run.stderr);
     assert_eq!(ids(sb, &["kerberos"]), sorted(&[&d.printer]));
+
+    // Garbage in the segment files alone, meta.json intact: the engine
+    // fails (or stops) reading them, and the index is rebuilt all the same.
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        if entry.file_name() != "meta.json" {
+            std::fs::write(entry.path(), b"garbage").unwrap();
+        }
+    }
+    let run = sb
+        .tix(["search", "kerberos", "--format", "ids"])
+        .now(NOW)
+        .run()
+        .code(0)
+        .stderr_has(&["search index", "damaged"]);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), d.printer);
 }
 
 #[test]

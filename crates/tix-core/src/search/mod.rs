@@ -24,6 +24,7 @@ pub mod query;
 pub mod snippet;
 pub mod text;
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::Path;
@@ -102,17 +103,10 @@ pub fn search(store: &Store, options: &SearchOptions<'_>) -> Result<Vec<Hit>> {
         Sort::Created => Order::Created,
     };
     let engine = current_index(store)?;
-    let found = match engine.search(&query, order, options.limit) {
-        Ok(found) => found,
-        Err(e) => {
-            // Readable at open but not at search: damaged all the same.
-            warn(&format!(
-                "the search index could not be read ({e}); building it again"
-            ));
-            rebuild(store)?
-                .search(&query, order, options.limit)
-                .map_err(|e| engine_error("cannot search the index", e))?
-        }
+    let found = match guarded(|| engine.search(&query, order, options.limit)) {
+        Ok(Ok(found)) => found,
+        Ok(Err(e)) => damaged_at_search(store, &e.to_string(), &query, order, options.limit)?,
+        Err(panic) => damaged_at_search(store, &panic, &query, order, options.limit)?,
     };
     let words = query.highlight_words();
     Ok(found
@@ -127,6 +121,56 @@ pub fn search(store: &Store, options: &SearchOptions<'_>) -> Result<Vec<Hit>> {
             })
         })
         .collect())
+}
+
+/// An index that opened but could not be read: damaged all the same.
+fn damaged_at_search(
+    store: &Store,
+    why: &str,
+    query: &Query,
+    order: Order,
+    limit: usize,
+) -> Result<Vec<engine::EngineHit>> {
+    warn(&format!(
+        "the search index in {} is damaged ({why}); building it again",
+        store.search_index_dir().display()
+    ));
+    rebuild(store)?
+        .search(query, order, limit)
+        .map_err(|e| engine_error("cannot search the index", e))
+}
+
+thread_local! {
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a panic now is one the search layer catches on this thread
+/// (the engine panics on some damaged files rather than failing), so the
+/// program's panic hook can keep it off the terminal. The library never
+/// installs a hook itself.
+pub fn panic_is_caught_by_search() -> bool {
+    GUARDED.with(Cell::get)
+}
+
+/// Runs `f` over files the engine reads, a panic there being a damaged
+/// index (derived data, rebuilt) rather than a crash.
+fn guarded<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            GUARDED.with(|g| g.set(self.0));
+        }
+    }
+    let reset = Reset(GUARDED.with(|g| g.replace(true)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    drop(reset);
+    result.map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the engine stopped on it".to_string())
+    })
 }
 
 /// Closed tickets like `text`, best first, leaving out `exclude`: for
@@ -164,14 +208,16 @@ fn head_tickets_tree(store: &Store) -> Result<Option<String>> {
 fn current_index(store: &Store) -> Result<Engine> {
     let dir = store.search_index_dir();
     let head = head_tickets_tree(store)?;
-    if let Ok(engine) = Engine::open(&dir)
+    if let Ok(Ok(engine)) = guarded(|| Engine::open(&dir))
         && state_of(&engine).is_some_and(|s| s.tickets_tree == head)
     {
         return Ok(engine);
     }
     let _lock = lock(store)?;
     // Another search may have brought it up to date while we waited.
-    let (engine, state) = match Engine::open(&dir) {
+    let opened =
+        guarded(|| Engine::open(&dir)).unwrap_or_else(|panic| Err(Unusable::Damaged(panic)));
+    let (engine, state) = match opened {
         Ok(engine) => match state_of(&engine) {
             Some(state) => (engine, state),
             None => return build_locked(store, &dir),
@@ -188,8 +234,17 @@ fn current_index(store: &Store) -> Result<Engine> {
     if state.tickets_tree == head {
         return Ok(engine);
     }
-    update(store, &engine, state)?;
-    Ok(engine)
+    match guarded(|| update(store, &engine, state)) {
+        Ok(updated) => updated.map(|()| engine),
+        Err(panic) => {
+            drop(engine);
+            warn(&format!(
+                "the search index in {} is damaged ({panic}); building it again",
+                dir.display()
+            ));
+            build_locked(store, &dir)
+        }
+    }
 }
 
 /// The recorded state, when it is of this version.
