@@ -88,6 +88,8 @@ pub struct EngineHit {
 #[derive(Debug)]
 pub enum Unusable {
     Missing,
+    /// Made by a tix whose documents had other fields.
+    OtherSchema,
     Damaged(String),
 }
 
@@ -169,7 +171,7 @@ impl Engine {
         let index = Index::open_in_dir(dir).map_err(|e| Unusable::Damaged(e.to_string()))?;
         let (schema, fields) = schema();
         if index.schema() != schema {
-            return Err(Unusable::Damaged("the schema differs".into()));
+            return Err(Unusable::OtherSchema);
         }
         Engine::with(index, fields).map_err(|e| Unusable::Damaged(e.to_string()))
     }
@@ -598,4 +600,141 @@ impl TokenStream for Words {
 /// Whether `id` is a ticket id the engine gave back.
 pub fn ticket_id(id: &str) -> Option<TicketId> {
     id.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::{Context, parse};
+
+    fn doc(id: &str, subject: &str, text: &str, status: &str) -> TicketDoc {
+        TicketDoc {
+            id: id.into(),
+            shard: id[..2].into(),
+            tree: format!("tree-of-{id}"),
+            subject: subject.into(),
+            public_text: text.into(),
+            status: status.into(),
+            priority: "normal".into(),
+            card: format!("card {id}"),
+            ..TicketDoc::default()
+        }
+    }
+
+    fn ids(engine: &Engine, q: &str) -> Vec<String> {
+        let cx = Context {
+            now: crate::domain::Timestamp::parse_rfc3339("2026-11-23T12:00:00Z").unwrap(),
+            fields: &[],
+            public: false,
+        };
+        let mut out: Vec<String> = engine
+            .search(&parse(q, &cx).unwrap(), Order::Relevance, 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn documents_are_replaced_deleted_and_committed_with_their_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::create(dir.path()).unwrap();
+        assert_eq!(engine.state().unwrap(), None);
+        let mut w = engine.writer().unwrap();
+        w.replace(&doc("AA000001", "Printer", "error 42", "open"))
+            .unwrap();
+        w.replace(&doc("AA000002", "Scanner", "stripes", "open"))
+            .unwrap();
+        w.replace(&doc("BB000003", "Mouse", "error 7", "closed"))
+            .unwrap();
+        w.commit("first").unwrap();
+        engine.reload().unwrap();
+        assert_eq!(ids(&engine, "error"), ["AA000001", "BB000003"]);
+
+        let mut w = engine.writer().unwrap();
+        w.replace(&doc("AA000001", "Printer", "fixed now", "open"))
+            .unwrap();
+        w.delete("AA000002");
+        w.delete_shard("BB");
+        w.commit("second").unwrap();
+        engine.reload().unwrap();
+        assert!(ids(&engine, "error").is_empty());
+        assert_eq!(ids(&engine, "fixed"), ["AA000001"]);
+        assert_eq!(
+            engine.tickets_in_shard("AA").unwrap(),
+            [("AA000001".to_string(), "tree-of-AA000001".to_string())]
+        );
+        assert_eq!(engine.state().unwrap().as_deref(), Some("second"));
+
+        // What was committed is what a new opening sees.
+        drop(engine);
+        let engine = Engine::open(dir.path()).unwrap();
+        assert_eq!(engine.state().unwrap().as_deref(), Some("second"));
+        assert_eq!(ids(&engine, "printer"), ["AA000001"]);
+    }
+
+    #[test]
+    fn changes_not_committed_are_not_in_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::create(dir.path()).unwrap();
+        let mut w = engine.writer().unwrap();
+        w.replace(&doc("AA000001", "Printer", "error 42", "open"))
+            .unwrap();
+        w.commit("first").unwrap();
+        let mut w = engine.writer().unwrap();
+        w.replace(&doc("AA000009", "Printer", "again", "open"))
+            .unwrap();
+        drop(w);
+        let engine = Engine::open(dir.path()).unwrap();
+        assert_eq!(engine.state().unwrap().as_deref(), Some("first"));
+        assert_eq!(ids(&engine, "printer"), ["AA000001"]);
+    }
+
+    #[test]
+    fn closed_tickets_like_a_text_rank_the_duplicate_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::create(dir.path()).unwrap();
+        let mut w = engine.writer().unwrap();
+        let known = [
+            (
+                "AA000001",
+                "VPN drops every hour",
+                "the vpn client disconnects hourly",
+                "closed",
+            ),
+            (
+                "AA000002",
+                "Printer jams",
+                "paper jam in tray two",
+                "closed",
+            ),
+            ("AA000003", "VPN slow", "vpn is slow from home", "open"),
+            (
+                "AA000004",
+                "Invoice wrong",
+                "charged twice for vpn licence",
+                "closed",
+            ),
+            ("AA000005", "Printer toner", "toner low", "closed"),
+        ];
+        for (id, subject, text, status) in known {
+            w.replace(&doc(id, subject, text, status)).unwrap();
+        }
+        w.commit("s").unwrap();
+        engine.reload().unwrap();
+        let like = engine
+            .closed_like("VPN disconnects every hour, vpn client", "AA000009", 3)
+            .unwrap();
+        let ids: Vec<&str> = like.iter().map(|(id, _)| id.as_str()).collect();
+        // Only closed tickets; the one about the same problem first.
+        assert_eq!(ids, ["AA000001", "AA000004"]);
+        assert!(like[0].1 > like[1].1);
+        // The ticket itself is left out.
+        let own = engine
+            .closed_like("VPN drops every hour", "AA000001", 3)
+            .unwrap();
+        assert!(own.iter().all(|(id, _)| id != "AA000001"));
+    }
 }

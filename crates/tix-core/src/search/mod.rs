@@ -222,7 +222,7 @@ fn current_index(store: &Store) -> Result<Engine> {
             Some(state) => (engine, state),
             None => return build_locked(store, &dir),
         },
-        Err(Unusable::Missing) => return build_locked(store, &dir),
+        Err(Unusable::Missing | Unusable::OtherSchema) => return build_locked(store, &dir),
         Err(Unusable::Damaged(why)) => {
             warn(&format!(
                 "the search index in {} is damaged ({why}); building it again",
