@@ -22,7 +22,7 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{Token as EngineToken, TokenStream, Tokenizer};
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -132,9 +132,11 @@ fn schema() -> (Schema, Fields) {
         .set_indexed()
         .set_fast();
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED),
+        // Column-stored too, so an update reads a shard's ids and trees
+        // without decompressing the stored documents.
+        id: b.add_text_field("id", STRING | STORED | FAST),
         shard: b.add_text_field("shard", STRING),
-        tree: b.add_text_field("tree", STORED),
+        tree: b.add_text_field("tree", FAST),
         subject: b.add_text_field("subject", stored_words.clone()),
         body: b.add_text_field("body", stored_words.clone()),
         notes: b.add_text_field("notes", stored_words),
@@ -208,17 +210,34 @@ impl Engine {
             Term::from_field_text(self.fields.shard, shard),
             IndexRecordOption::Basic,
         );
-        let docs = searcher.search(&query, &DocSetCollector)?;
+        let mut docs: Vec<DocAddress> = searcher
+            .search(&query, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        docs.sort();
         let mut out = Vec::with_capacity(docs.len());
+        let mut columns = None;
         for addr in docs {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let text = |f: Field| {
-                doc.get_first(f)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
+            if columns
+                .as_ref()
+                .is_none_or(|(segment, _, _)| *segment != addr.segment_ord)
+            {
+                let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+                columns = Some((addr.segment_ord, fast.str("id")?, fast.str("tree")?));
+            }
+            let Some((_, ids, trees)) = &columns else {
+                continue;
             };
-            out.push((text(self.fields.id), text(self.fields.tree)));
+            let read = |column: &Option<tantivy::columnar::StrColumn>| -> tantivy::Result<String> {
+                let mut text = String::new();
+                if let Some(column) = column
+                    && let Some(term) = column.term_ords(addr.doc_id).next()
+                {
+                    column.ord_to_str(term, &mut text)?;
+                }
+                Ok(text)
+            };
+            out.push((read(ids)?, read(trees)?));
         }
         Ok(out)
     }
@@ -241,14 +260,17 @@ impl Engine {
         order: Order,
         limit: usize,
     ) -> tantivy::Result<Vec<EngineHit>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
         let engine_query = self.translate(query);
         let searcher = self.reader.searcher();
         let primary = match order {
             Order::Relevance | Order::Updated => "updated",
             Order::Created => "created",
         };
-        let collector = TopDocs::with_limit(limit.max(1)).tweak_score(
-            move |segment: &tantivy::SegmentReader| {
+        let collector =
+            TopDocs::with_limit(limit).tweak_score(move |segment: &tantivy::SegmentReader| {
                 let time = segment
                     .fast_fields()
                     .i64(primary)
@@ -262,8 +284,7 @@ impl Engine {
                         Order::Updated | Order::Created => (at as f64, (score * 1e6) as i64),
                     }
                 }
-            },
-        );
+            });
         let found = searcher.search(&engine_query, &collector)?;
         let mut out = Vec::with_capacity(found.len());
         for ((key, secondary), addr) in found {
