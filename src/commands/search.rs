@@ -14,7 +14,8 @@ pub const LONG_ABOUT: &str = "Search tickets by words, phrases and filters.\n\n\
 Every word must match (case and accents do not matter; Cyrillic, Greek,\n\
 Han and kana are found as typed). The query language:\n\n\
   printer              a word, in the subject, any message, reply or note,\n\
-                       an attachment's name, or a person's name or address\n\
+                       an attachment's name, a person's name or address,\n\
+                       a tag or a custom field's value\n\
   \"error 42\"           a phrase: the words together, in this order\n\
   -toner  -\"paper jam\" leave out tickets with this word or phrase\n\
   id:7K3F              the ticket\n\

@@ -178,6 +178,9 @@ fn words_phrases_and_exclusions() {
     // Attachment names, people's names and addresses are words too.
     assert_eq!(ids(sb, &["firmware"]), sorted(&[&d.russian]));
     assert_eq!(ids(sb, &["partner.org"]), sorted(&[&d.printer]));
+    // So are tags and custom field values.
+    assert_eq!(ids(sb, &["billing"]), sorted(&[&d.billing]));
+    assert_eq!(ids(sb, &["laserjet"]), sorted(&[&d.printer]));
 }
 
 #[test]

@@ -102,6 +102,12 @@ pub fn build(ticket: &Ticket, trail: &[TrailItem], tree: &str) -> TicketDoc {
             .iter()
             .map(|(n, v)| format!("{n}={v}").to_lowercase())
             .collect(),
+        labels: ticket
+            .tags
+            .iter()
+            .cloned()
+            .chain(ticket.fields.values().map(|v| v.to_string()))
+            .collect(),
         status: ticket.status.as_str().to_string(),
         priority: ticket.priority.as_str().to_string(),
         group: ticket.group.as_ref().map(|g| g.to_lowercase()),

@@ -54,6 +54,8 @@ pub struct TicketDoc {
     pub tags: Vec<String>,
     /// `name=value`, lower case.
     pub fields: Vec<String>,
+    /// Tags and custom field values as written, for word search.
+    pub labels: Vec<String>,
     pub status: String,
     pub priority: String,
     pub group: Option<String>,
@@ -107,6 +109,7 @@ struct Fields {
     attachment: Field,
     from: Field,
     cc: Field,
+    labels: Field,
     org: Field,
     assignee: Field,
     tag: Field,
@@ -142,7 +145,9 @@ fn schema() -> (Schema, Fields) {
         notes: b.add_text_field("notes", stored_words),
         attachment: b.add_text_field("attachment", words.clone()),
         from: b.add_text_field("from", words.clone()),
-        cc: b.add_text_field("cc", words),
+        cc: b.add_text_field("cc", words.clone()),
+        // Tags and custom field values as words, for a plain word search.
+        labels: b.add_text_field("labels", words),
         org: b.add_text_field("org", STRING),
         assignee: b.add_text_field("assignee", STRING),
         tag: b.add_text_field("tag", STRING),
@@ -397,6 +402,7 @@ impl Engine {
                 (f.attachment, 1.0),
                 (f.from, 1.0),
                 (f.cc, 1.0),
+                (f.labels, 1.0),
             ],
             Scope::Public => vec![
                 (f.subject, 2.0),
@@ -404,6 +410,7 @@ impl Engine {
                 (f.attachment, 1.0),
                 (f.from, 1.0),
                 (f.cc, 1.0),
+                (f.labels, 1.0),
             ],
             Scope::Notes => vec![(f.notes, 1.0)],
         };
@@ -525,6 +532,7 @@ impl Writer<'_> {
             (f.attachment, &doc.attachments),
             (f.from, &doc.from),
             (f.cc, &doc.cc),
+            (f.labels, &doc.labels),
             (f.tag, &doc.tags),
             (f.field, &doc.fields),
         ] {

@@ -20,10 +20,10 @@ pub const MAX_TERMS: usize = 32;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
     /// Everything an agent may see: subject, messages, replies, notes,
-    /// attachment names, people, tags, fields.
+    /// attachment names, people, tags, custom field values.
     All,
     /// What the customer saw: subject, messages and replies, attachment
-    /// names, people, tags, fields; no notes.
+    /// names, people, tags, custom field values; no notes.
     Public,
     /// Only internal notes (and internal bodies: close, escalate).
     Notes,
