@@ -14,7 +14,7 @@ use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
     agent, assign, blacklist, cc, check, close, comment, create, duty, escalate, field, import,
     init, link, list, lock, log, merge, outbox, priority, quarantine, reindex, reopen, reply,
-    report, resolution, show, sla, snooze, split, status, subject, sync, tag, tick,
+    report, resolution, search, show, sla, snooze, split, status, subject, sync, tag, tick,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -70,6 +70,9 @@ pub enum Command {
     /// List tickets (open ones, newest activity first)
     #[command(visible_alias = "ls")]
     List(list::ListArgs),
+    /// Search tickets by words, phrases and filters, best match first
+    #[command(long_about = search::LONG_ABOUT)]
+    Search(search::SearchArgs),
     /// Show a ticket and its whole trail
     Show(show::ShowArgs),
     /// Add a public reply for the customer
@@ -230,6 +233,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Init(args) => init::cmd_init(ctx, args),
         Command::Create(args) => create::cmd_create(ctx, args),
         Command::List(args) => list::cmd_list(ctx, args),
+        Command::Search(args) => search::cmd_search(ctx, args),
         Command::Show(args) => show::cmd_show(ctx, args),
         Command::Reply(args) => reply::cmd_reply(ctx, args),
         Command::Comment(args) => comment::cmd_comment(ctx, args),

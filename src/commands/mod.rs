@@ -32,6 +32,7 @@ pub mod reopen;
 pub mod reply;
 pub mod report;
 pub mod resolution;
+pub mod search;
 pub mod show;
 pub mod sla;
 pub mod snooze;

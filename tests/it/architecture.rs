@@ -26,6 +26,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "query",
         &["rules", "report", "store", "domain", "error", "warnings"],
     ),
+    (
+        "search",
+        &["store", "domain", "error", "testing_hooks", "warnings"],
+    ),
 ];
 
 /// Upward imports that exist today: (file under the core's src/, module
@@ -422,6 +426,8 @@ fn store_paths_are_spelled_only_in_the_layout() {
         "\"facts.bin\"",
         "\"shards\"",
         "\"index.bin\"",
+        "\"search\"",
+        "\"search.lock\"",
         "\"info/exclude\"",
         "join(\"tix\")",
         "join(\"index\")",

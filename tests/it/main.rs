@@ -30,6 +30,7 @@ mod reply_mail;
 mod report;
 mod rules;
 mod schema;
+mod search;
 mod sla;
 mod split_index;
 mod store_recovery;

@@ -28,6 +28,7 @@ pub mod ops;
 pub mod query;
 pub mod report;
 pub mod rules;
+pub mod search;
 pub mod store;
 pub mod testing_hooks;
 pub mod warnings;

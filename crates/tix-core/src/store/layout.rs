@@ -25,6 +25,8 @@
 //! tix-checkout        the checkout journal: the work tree may be behind HEAD
 //! tix-index-write     a tix process is writing git's index
 //! tix/index/          the derived ticket index (summary, links, message ids, facts, shards)
+//! tix/search/         the full-text search index (the engine's files)
+//! tix/search.lock     held while a search brings that index up to date
 //! tix/fetch/<account>.json, tix/auto-reply.json   mail state
 //! tix-signing/<pid>-<n>/   what ssh-keygen or gpg reads while signing or verifying
 //! tix/clone-id        this clone's identity for duty (not derived: kept)
@@ -82,6 +84,11 @@ pub(crate) const INDEX_MESSAGE_IDS_FILE: &str = "message-ids.bin";
 pub(crate) const INDEX_FACTS_FILE: &str = "facts.bin";
 /// One file per shard, in [`TICKET_INDEX_DIR`].
 pub(crate) const INDEX_SHARDS_DIR: &str = "shards";
+/// The full-text search index, in [`CACHE_DIR`].
+const SEARCH_INDEX_DIR: &str = "search";
+/// The search index's own lock, beside it in [`CACHE_DIR`] (outside the
+/// folder, which a rebuild deletes).
+const SEARCH_LOCK_FILE: &str = "search.lock";
 /// What the auto-reply has sent to whom, in [`CACHE_DIR`].
 const AUTO_REPLY_STATE_FILE: &str = "auto-reply.json";
 /// One file per mail account, in [`CACHE_DIR`].
@@ -147,6 +154,17 @@ impl Store {
     /// What the auto-reply remembers of whom it answered.
     pub fn auto_reply_state_path(&self) -> PathBuf {
         self.cache_path(AUTO_REPLY_STATE_FILE)
+    }
+
+    /// Where `tix search` keeps its index.
+    pub fn search_index_dir(&self) -> PathBuf {
+        self.cache_path(SEARCH_INDEX_DIR)
+    }
+
+    /// Held while a search updates its index; never the store lock, so
+    /// searching never waits for a write, nor a write for a search.
+    pub fn search_lock_path(&self) -> PathBuf {
+        self.cache_path(SEARCH_LOCK_FILE)
     }
 
     /// The file git keeps its index in.

@@ -24,6 +24,7 @@ mod maintenance;
 mod names;
 mod open;
 mod read;
+mod search_source;
 mod signing;
 mod sync;
 mod trail;

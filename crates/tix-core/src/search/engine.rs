@@ -1,0 +1,769 @@
+//! The one file that knows the search engine (tantivy). Everything else
+//! in `search` speaks in [`TicketDoc`]s, [`Query`]s and [`EngineHit`]s,
+//! so that another engine replaces this file only.
+//!
+//! One document per ticket: a search answers with tickets, BM25 over a
+//! ticket's whole text ranks a ticket whose several messages speak of a
+//! problem above one that mentions it once, and replacing a ticket after
+//! a change is one delete and one add, keyed by its id.
+//!
+//! The tree ids the documents were built from are recorded with each
+//! commit (tantivy's commit payload, in the same atomic write of
+//! `meta.json` as the segment list), so what the index says it holds and
+//! what it holds cannot disagree, even after a kill in the middle of an
+//! update: uncommitted segments are not part of the index, and tantivy
+//! deletes them at the next writer.
+
+use std::ops::Bound;
+use std::path::Path;
+
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{Token as EngineToken, TokenStream, Tokenizer};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use super::query::{Clause, Filter, Query, Scope, Term as QueryTerm, Text};
+use super::text;
+use crate::domain::TicketId;
+
+/// What the engine indexes of a ticket.
+#[derive(Clone, Debug, Default)]
+pub struct TicketDoc {
+    pub id: String,
+    pub shard: String,
+    /// The git tree id of the ticket's directory it was built from.
+    pub tree: String,
+    pub subject: String,
+    /// The created entry's, messages' and replies' text.
+    pub public_text: String,
+    /// Internal text: notes, close and escalation bodies.
+    pub notes: String,
+    pub attachments: Vec<String>,
+    /// The customer and everyone whose message is in the ticket, as
+    /// `Name <address>`.
+    pub from: Vec<String>,
+    pub cc: Vec<String>,
+    /// Lower case, exact values.
+    pub org: Option<String>,
+    pub assignee: Option<String>,
+    pub tags: Vec<String>,
+    /// `name=value`, lower case.
+    pub fields: Vec<String>,
+    /// Tags and custom field values as written, for word search.
+    pub labels: Vec<String>,
+    pub status: String,
+    pub priority: String,
+    pub group: Option<String>,
+    /// `locked`, `attachment`, `assigned`.
+    pub flags: Vec<&'static str>,
+    /// Microseconds since the epoch.
+    pub created: i64,
+    pub updated: i64,
+    /// What a result shows of the ticket, opaque to the engine.
+    pub card: String,
+}
+
+/// How results are ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// Best match first, newest activity breaking ties.
+    Relevance,
+    Updated,
+    Created,
+}
+
+pub struct EngineHit {
+    pub id: String,
+    pub score: f32,
+    pub card: String,
+    /// Text a snippet may come from, most telling first: the public text,
+    /// the notes when the scope allows them, then the subject.
+    pub texts: Vec<String>,
+}
+
+/// Why the index could not be used.
+#[derive(Debug)]
+pub enum Unusable {
+    Missing,
+    /// Made by a tix whose documents had other fields.
+    OtherSchema,
+    Damaged(String),
+}
+
+const TOKENIZER: &str = "tix";
+/// What one update may hold in memory before it writes a segment.
+const WRITER_MEMORY: usize = 50_000_000;
+
+struct Fields {
+    id: Field,
+    shard: Field,
+    tree: Field,
+    subject: Field,
+    body: Field,
+    notes: Field,
+    attachment: Field,
+    from: Field,
+    cc: Field,
+    labels: Field,
+    org: Field,
+    assignee: Field,
+    tag: Field,
+    field: Field,
+    status: Field,
+    priority: Field,
+    group: Field,
+    flag: Field,
+    created: Field,
+    updated: Field,
+    card: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let stored_words = words.clone().set_stored();
+    let number = tantivy::schema::NumericOptions::default()
+        .set_indexed()
+        .set_fast();
+    let fields = Fields {
+        // Column-stored too, so an update reads a shard's ids and trees
+        // without decompressing the stored documents.
+        id: b.add_text_field("id", STRING | STORED | FAST),
+        shard: b.add_text_field("shard", STRING),
+        tree: b.add_text_field("tree", FAST),
+        subject: b.add_text_field("subject", stored_words.clone()),
+        body: b.add_text_field("body", stored_words.clone()),
+        notes: b.add_text_field("notes", stored_words),
+        attachment: b.add_text_field("attachment", words.clone()),
+        from: b.add_text_field("from", words.clone()),
+        cc: b.add_text_field("cc", words.clone()),
+        // Tags and custom field values as words, for a plain word search.
+        labels: b.add_text_field("labels", words),
+        org: b.add_text_field("org", STRING),
+        assignee: b.add_text_field("assignee", STRING),
+        tag: b.add_text_field("tag", STRING),
+        field: b.add_text_field("field", STRING),
+        status: b.add_text_field("status", STRING),
+        priority: b.add_text_field("priority", STRING),
+        group: b.add_text_field("group", STRING),
+        flag: b.add_text_field("flag", STRING),
+        created: b.add_i64_field("created", number.clone()),
+        updated: b.add_i64_field("updated", number),
+        card: b.add_text_field("card", STORED),
+    };
+    (b.build(), fields)
+}
+
+pub struct Engine {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl Engine {
+    /// The index in `dir` as last committed.
+    pub fn open(dir: &Path) -> Result<Engine, Unusable> {
+        if !dir.join("meta.json").exists() {
+            return Err(Unusable::Missing);
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| Unusable::Damaged(e.to_string()))?;
+        let (schema, fields) = schema();
+        if index.schema() != schema {
+            return Err(Unusable::OtherSchema);
+        }
+        Engine::with(index, fields).map_err(|e| Unusable::Damaged(e.to_string()))
+    }
+
+    /// A new, empty index in `dir` (which must be empty).
+    pub fn create(dir: &Path) -> tantivy::Result<Engine> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(dir, schema)?;
+        Engine::with(index, fields)
+    }
+
+    fn with(index: Index, fields: Fields) -> tantivy::Result<Engine> {
+        index.tokenizers().register(TOKENIZER, WordTokenizer);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Engine {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// What the last commit recorded (see [`Writer::commit`]).
+    pub fn state(&self) -> tantivy::Result<Option<String>> {
+        Ok(self.index.load_metas()?.payload)
+    }
+
+    /// The tickets of one shard the index holds, as (id, tree id).
+    pub fn tickets_in_shard(&self, shard: &str) -> tantivy::Result<Vec<(String, String)>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.shard, shard),
+            IndexRecordOption::Basic,
+        );
+        let mut docs: Vec<DocAddress> = searcher
+            .search(&query, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        docs.sort();
+        let mut out = Vec::with_capacity(docs.len());
+        let mut columns = None;
+        for addr in docs {
+            if columns
+                .as_ref()
+                .is_none_or(|(segment, _, _)| *segment != addr.segment_ord)
+            {
+                let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+                columns = Some((addr.segment_ord, fast.str("id")?, fast.str("tree")?));
+            }
+            let Some((_, ids, trees)) = &columns else {
+                continue;
+            };
+            let read = |column: &Option<tantivy::columnar::StrColumn>| -> tantivy::Result<String> {
+                let mut text = String::new();
+                if let Some(column) = column
+                    && let Some(term) = column.term_ords(addr.doc_id).next()
+                {
+                    column.ord_to_str(term, &mut text)?;
+                }
+                Ok(text)
+            };
+            out.push((read(ids)?, read(trees)?));
+        }
+        Ok(out)
+    }
+
+    pub fn writer(&self) -> tantivy::Result<Writer<'_>> {
+        Ok(Writer {
+            writer: self.index.writer_with_num_threads(1, WRITER_MEMORY)?,
+            fields: &self.fields,
+        })
+    }
+
+    /// Sees what the last commit made.
+    pub fn reload(&self) -> tantivy::Result<()> {
+        self.reader.reload()
+    }
+
+    pub fn search(
+        &self,
+        query: &Query,
+        order: Order,
+        limit: usize,
+    ) -> tantivy::Result<Vec<EngineHit>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let engine_query = self.translate(query);
+        let searcher = self.reader.searcher();
+        let primary = match order {
+            Order::Relevance | Order::Updated => "updated",
+            Order::Created => "created",
+        };
+        let collector =
+            TopDocs::with_limit(limit).tweak_score(move |segment: &tantivy::SegmentReader| {
+                let time = segment
+                    .fast_fields()
+                    .i64(primary)
+                    .ok()
+                    .map(|c| c.first_or_default_col(0));
+                move |doc: tantivy::DocId, score: f32| {
+                    let at = time.as_ref().map_or(0, |c| c.get_val(doc));
+                    match order {
+                        // Microseconds since the epoch are exact in an f64.
+                        Order::Relevance => (f64::from(score), at),
+                        Order::Updated | Order::Created => (at as f64, (score * 1e6) as i64),
+                    }
+                }
+            });
+        let found = searcher.search(&engine_query, &collector)?;
+        let mut out = Vec::with_capacity(found.len());
+        for ((key, secondary), addr) in found {
+            let score = match order {
+                Order::Relevance => key as f32,
+                _ => secondary as f32 / 1e6,
+            };
+            out.push(self.hit(&searcher, addr, score, query.scope)?);
+        }
+        Ok(out)
+    }
+
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        addr: DocAddress,
+        score: f32,
+        scope: Scope,
+    ) -> tantivy::Result<EngineHit> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let text = |f: Field| {
+            doc.get_first(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let texts = match scope {
+            Scope::All => vec![
+                text(self.fields.body),
+                text(self.fields.notes),
+                text(self.fields.subject),
+            ],
+            Scope::Public => vec![text(self.fields.body), text(self.fields.subject)],
+            Scope::Notes => vec![text(self.fields.notes)],
+        };
+        Ok(EngineHit {
+            id: text(self.fields.id),
+            score,
+            card: text(self.fields.card),
+            texts,
+        })
+    }
+
+    /// Closed tickets whose text is most like `text` (a ticket's subject
+    /// and first message), best first, as (id, score): what `tix similar`
+    /// asks.
+    pub fn closed_like(
+        &self,
+        text: &str,
+        exclude: &str,
+        limit: usize,
+    ) -> tantivy::Result<Vec<(String, f32)>> {
+        // The text's most frequent words, each scored by BM25 over the
+        // subject and the public text: more-like-this without the
+        // document having to be in the index.
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for word in text::words(text) {
+            if word.chars().count() > 2 {
+                *counts.entry(word).or_default() += 1;
+            }
+        }
+        let mut top: Vec<(String, usize)> = counts.into_iter().collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        top.truncate(25);
+        let mut should: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+        for (word, _) in &top {
+            for field in [self.fields.subject, self.fields.body] {
+                should.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, word),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                ));
+            }
+        }
+        if should.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(BooleanQuery::new(should))),
+            (
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(raw(self.fields.status, "closed")),
+                    0.0,
+                )),
+            ),
+            (Occur::MustNot, Box::new(raw(self.fields.id, exclude))),
+        ]);
+        let searcher = self.reader.searcher();
+        let found = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let mut out = Vec::new();
+        for (score, addr) in found {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
+                out.push((id.to_string(), score));
+            }
+        }
+        Ok(out)
+    }
+
+    fn translate(&self, query: &Query) -> BooleanQuery {
+        let f = &self.fields;
+        let text_fields: Vec<(Field, f32)> = match query.scope {
+            Scope::All => vec![
+                (f.subject, 2.0),
+                (f.body, 1.0),
+                (f.notes, 1.0),
+                (f.attachment, 1.0),
+                (f.from, 1.0),
+                (f.cc, 1.0),
+                (f.labels, 1.0),
+            ],
+            Scope::Public => vec![
+                (f.subject, 2.0),
+                (f.body, 1.0),
+                (f.attachment, 1.0),
+                (f.from, 1.0),
+                (f.cc, 1.0),
+                (f.labels, 1.0),
+            ],
+            Scope::Notes => vec![(f.notes, 1.0)],
+        };
+        let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+        for Clause { negated, term } in &query.clauses {
+            let q: Box<dyn tantivy::query::Query> = match term {
+                QueryTerm::Text(t) => Box::new(BooleanQuery::new(
+                    text_fields
+                        .iter()
+                        .map(|(field, boost)| {
+                            let q = words_in(*field, t);
+                            let q: Box<dyn tantivy::query::Query> = if *boost == 1.0 {
+                                q
+                            } else {
+                                Box::new(BoostQuery::new(q, *boost))
+                            };
+                            (Occur::Should, q)
+                        })
+                        .collect(),
+                )),
+                QueryTerm::Filter(filter) => {
+                    Box::new(ConstScoreQuery::new(self.filter(filter), 0.0))
+                }
+            };
+            clauses.push((
+                if *negated {
+                    Occur::MustNot
+                } else {
+                    Occur::Must
+                },
+                q,
+            ));
+        }
+        if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        BooleanQuery::new(clauses)
+    }
+
+    fn filter(&self, filter: &Filter) -> Box<dyn tantivy::query::Query> {
+        let f = &self.fields;
+        let time = |field: Field, from: Option<i64>, until: Option<i64>| {
+            let bound = |v: Option<i64>, inclusive: bool| match v {
+                Some(v) if inclusive => Bound::Included(Term::from_field_i64(field, v)),
+                Some(v) => Bound::Excluded(Term::from_field_i64(field, v)),
+                None => Bound::Unbounded,
+            };
+            Box::new(RangeQuery::new(bound(from, true), bound(until, false)))
+        };
+        match filter {
+            Filter::Id(id) => Box::new(raw(f.id, id)),
+            Filter::From(t) => words_in(f.from, t),
+            Filter::Cc(t) => words_in(f.cc, t),
+            Filter::Org(org) => Box::new(raw(f.org, org)),
+            Filter::Assignee(a) => Box::new(raw(f.assignee, a)),
+            Filter::Tag(tag) => Box::new(raw(f.tag, tag)),
+            Filter::Status(s) => Box::new(raw(f.status, s.as_str())),
+            Filter::Priority(p) => Box::new(raw(f.priority, p.as_str())),
+            Filter::Group(g) => Box::new(raw(f.group, g)),
+            Filter::Field { name, value } => Box::new(raw(f.field, &format!("{name}={value}"))),
+            Filter::Created { from, until } => time(
+                f.created,
+                from.map(|t| t.datetime().timestamp_micros()),
+                until.map(|t| t.datetime().timestamp_micros()),
+            ),
+            Filter::HasAttachment => Box::new(raw(f.flag, "attachment")),
+            Filter::Locked => Box::new(raw(f.flag, "locked")),
+            Filter::Assigned => Box::new(raw(f.flag, "assigned")),
+            Filter::Unassigned => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery)),
+                (Occur::MustNot, Box::new(raw(f.flag, "assigned"))),
+            ])),
+        }
+    }
+}
+
+fn raw(field: Field, value: &str) -> TermQuery {
+    TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    )
+}
+
+/// One word, or several standing together in that order.
+fn words_in(field: Field, text: &Text) -> Box<dyn tantivy::query::Query> {
+    let terms: Vec<Term> = text
+        .words
+        .iter()
+        .map(|w| Term::from_field_text(field, w))
+        .collect();
+    if terms.len() == 1 {
+        Box::new(TermQuery::new(
+            terms.into_iter().next().expect("one term"),
+            IndexRecordOption::WithFreqs,
+        ))
+    } else {
+        Box::new(PhraseQuery::new(terms))
+    }
+}
+
+pub struct Writer<'e> {
+    writer: IndexWriter,
+    fields: &'e Fields,
+}
+
+impl Writer<'_> {
+    /// Puts `doc` in place of whatever the index held for its ticket.
+    pub fn replace(&mut self, doc: &TicketDoc) -> tantivy::Result<()> {
+        let f = self.fields;
+        self.delete(&doc.id);
+        let mut d = TantivyDocument::new();
+        d.add_text(f.id, &doc.id);
+        d.add_text(f.shard, &doc.shard);
+        d.add_text(f.tree, &doc.tree);
+        d.add_text(f.subject, &doc.subject);
+        d.add_text(f.body, &doc.public_text);
+        d.add_text(f.notes, &doc.notes);
+        for (field, values) in [
+            (f.attachment, &doc.attachments),
+            (f.from, &doc.from),
+            (f.cc, &doc.cc),
+            (f.labels, &doc.labels),
+            (f.tag, &doc.tags),
+            (f.field, &doc.fields),
+        ] {
+            for v in values {
+                d.add_text(field, v);
+            }
+        }
+        for (field, value) in [
+            (f.org, &doc.org),
+            (f.assignee, &doc.assignee),
+            (f.group, &doc.group),
+        ] {
+            if let Some(v) = value {
+                d.add_text(field, v);
+            }
+        }
+        d.add_text(f.status, &doc.status);
+        d.add_text(f.priority, &doc.priority);
+        for flag in &doc.flags {
+            d.add_text(f.flag, flag);
+        }
+        d.add_i64(f.created, doc.created);
+        d.add_i64(f.updated, doc.updated);
+        d.add_text(f.card, &doc.card);
+        self.writer.add_document(d)?;
+        Ok(())
+    }
+
+    pub fn delete(&mut self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+    }
+
+    /// Every ticket of a shard HEAD no longer has.
+    pub fn delete_shard(&mut self, shard: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.shard, shard));
+    }
+
+    /// Makes the changes visible, together with `state` (what the index
+    /// now describes), in one atomic step.
+    pub fn commit(mut self, state: &str) -> tantivy::Result<()> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(state);
+        prepared.commit()?;
+        self.writer.wait_merging_threads()
+    }
+}
+
+/// [`text::tokens`] as the engine's tokenizer, at index and query time.
+#[derive(Clone)]
+struct WordTokenizer;
+
+struct Words {
+    tokens: std::vec::IntoIter<text::Token>,
+    current: EngineToken,
+    position: usize,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = Words;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Words {
+        Words {
+            tokens: text::tokens(text).into_iter(),
+            current: EngineToken::default(),
+            position: 0,
+        }
+    }
+}
+
+impl TokenStream for Words {
+    fn advance(&mut self) -> bool {
+        let Some(t) = self.tokens.next() else {
+            return false;
+        };
+        self.current = EngineToken {
+            offset_from: t.from,
+            offset_to: t.to,
+            position: self.position,
+            text: t.text,
+            position_length: 1,
+        };
+        self.position += 1;
+        true
+    }
+    fn token(&self) -> &EngineToken {
+        &self.current
+    }
+    fn token_mut(&mut self) -> &mut EngineToken {
+        &mut self.current
+    }
+}
+
+/// Whether `id` is a ticket id the engine gave back.
+pub fn ticket_id(id: &str) -> Option<TicketId> {
+    id.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query::{Context, parse};
+
+    fn doc(id: &str, subject: &str, text: &str, status: &str) -> TicketDoc {
+        TicketDoc {
+            id: id.into(),
+            shard: id[..2].into(),
+            tree: format!("tree-of-{id}"),
+            subject: subject.into(),
+            public_text: text.into(),
+            status: status.into(),
+            priority: "normal".into(),
+            card: format!("card {id}"),
+            ..TicketDoc::default()
+        }
+    }
+
+    fn ids(engine: &Engine, q: &str) -> Vec<String> {
+        let cx = Context {
+            now: crate::domain::Timestamp::parse_rfc3339("2026-11-23T12:00:00Z").unwrap(),
+            fields: &[],
+            public: false,
+        };
+        let mut out: Vec<String> = engine
+            .search(&parse(q, &cx).unwrap(), Order::Relevance, 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn documents_are_replaced_deleted_and_committed_with_their_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::create(dir.path()).unwrap();
+        assert_eq!(engine.state().unwrap(), None);
+        let mut w = engine.writer().unwrap();
+        w.replace(&doc("AA000001", "Printer", "error 42", "open"))
+            .unwrap();
+        w.replace(&doc("AA000002", "Scanner", "stripes", "open"))
+            .unwrap();
+        w.replace(&doc("BB000003", "Mouse", "error 7", "closed"))
+            .unwrap();
+        w.commit("first").unwrap();
+        engine.reload().unwrap();
+        assert_eq!(ids(&engine, "error"), ["AA000001", "BB000003"]);
+
+        let mut w = engine.writer().unwrap();
+        w.replace(&doc("AA000001", "Printer", "fixed now", "open"))
+            .unwrap();
+        w.delete("AA000002");
+        w.delete_shard("BB");
+        w.commit("second").unwrap();
+        engine.reload().unwrap();
+        assert!(ids(&engine, "error").is_empty());
+        assert_eq!(ids(&engine, "fixed"), ["AA000001"]);
+        assert_eq!(
+            engine.tickets_in_shard("AA").unwrap(),
+            [("AA000001".to_string(), "tree-of-AA000001".to_string())]
+        );
+        assert_eq!(engine.state().unwrap().as_deref(), Some("second"));
+
+        // What was committed is what a new opening sees.
+        drop(engine);
+        let engine = Engine::open(dir.path()).unwrap();
+        assert_eq!(engine.state().unwrap().as_deref(), Some("second"));
+        assert_eq!(ids(&engine, "printer"), ["AA000001"]);
+    }
+
+    #[test]
+    fn changes_not_committed_are_not_in_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::create(dir.path()).unwrap();
+        let mut w = engine.writer().unwrap();
+        w.replace(&doc("AA000001", "Printer", "error 42", "open"))
+            .unwrap();
+        w.commit("first").unwrap();
+        let mut w = engine.writer().unwrap();
+        w.replace(&doc("AA000009", "Printer", "again", "open"))
+            .unwrap();
+        drop(w);
+        let engine = Engine::open(dir.path()).unwrap();
+        assert_eq!(engine.state().unwrap().as_deref(), Some("first"));
+        assert_eq!(ids(&engine, "printer"), ["AA000001"]);
+    }
+
+    #[test]
+    fn closed_tickets_like_a_text_rank_the_duplicate_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::create(dir.path()).unwrap();
+        let mut w = engine.writer().unwrap();
+        let known = [
+            (
+                "AA000001",
+                "VPN drops every hour",
+                "the vpn client disconnects hourly",
+                "closed",
+            ),
+            (
+                "AA000002",
+                "Printer jams",
+                "paper jam in tray two",
+                "closed",
+            ),
+            ("AA000003", "VPN slow", "vpn is slow from home", "open"),
+            (
+                "AA000004",
+                "Invoice wrong",
+                "charged twice for vpn licence",
+                "closed",
+            ),
+            ("AA000005", "Printer toner", "toner low", "closed"),
+        ];
+        for (id, subject, text, status) in known {
+            w.replace(&doc(id, subject, text, status)).unwrap();
+        }
+        w.commit("s").unwrap();
+        engine.reload().unwrap();
+        let like = engine
+            .closed_like("VPN disconnects every hour, vpn client", "AA000009", 3)
+            .unwrap();
+        let ids: Vec<&str> = like.iter().map(|(id, _)| id.as_str()).collect();
+        // Only closed tickets; the one about the same problem first.
+        assert_eq!(ids, ["AA000001", "AA000004"]);
+        assert!(like[0].1 > like[1].1);
+        // The ticket itself is left out.
+        let own = engine
+            .closed_like("VPN drops every hour", "AA000001", 3)
+            .unwrap();
+        assert!(own.iter().all(|(id, _)| id != "AA000001"));
+    }
+}
