@@ -420,6 +420,7 @@ fn store_paths_are_spelled_only_in_the_layout() {
         "\"links.bin\"",
         "\"message-ids.bin\"",
         "\"facts.bin\"",
+        "\"customers.bin\"",
         "\"shards\"",
         "\"index.bin\"",
         "\"info/exclude\"",

@@ -15,8 +15,9 @@ use crate::store::layout::INDEX_SHARDS_DIR;
 /// tix received it. 13: senders who threaded by header alone are not
 /// participants. 14: every file carries a checksum. 15: SLA marks are
 /// typed (target, standing) pairs, not `target:standing` text. 16: the
-/// time of the last assignment, for round-robin.
-pub(super) const INDEX_VERSION: u32 = 17;
+/// time of the last assignment, for round-robin. 18: each ticket's
+/// contacts, for the customer directory.
+pub(super) const INDEX_VERSION: u32 = 18;
 /// Every index file starts with this, then the CRC-32 of the rest: a file
 /// damaged in a way that still decodes (a flipped byte in a subject) fails
 /// the check and is rebuilt rather than served.

@@ -1,0 +1,407 @@
+//! The customer directory: `customers.bin` holds, per shard and stamped
+//! with the shard's tree, everyone each ticket names ([`Contact`]s, with
+//! whether the ticket is closed), and a sorted table of (address hash,
+//! ticket) records, so that one person's tickets are found by a binary
+//! search without decoding anyone else.
+//!
+//! It is kept in step with HEAD as `message-ids.bin` is: when HEAD's
+//! tickets tree is the one the file names, the file is used as read;
+//! otherwise only the shards whose tree changed are read again (through
+//! the shard refresh every index file shares) and their people and
+//! records replaced; a missing, damaged or other-version file is rebuilt
+//! from every shard. A lookup then decodes only the shard files of the
+//! tickets it found, to confirm them (two addresses can share a hash) and
+//! to read their state and facts.
+
+use std::cell::OnceCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use git2::{ObjectType, Oid};
+use serde::{Deserialize, Serialize};
+
+use super::files::{
+    HEADER_LEN, INDEX_VERSION, RawBytes, ShardFile, TreeId, frame, tree_id, unframe,
+    write_atomically,
+};
+use super::message_ids::{RECORD_LEN, Record, ShardSet, candidates, fnv1a, merge, record};
+use super::{IndexedTicket, Refresh, damaged};
+use crate::domain::customers::Contact;
+use crate::domain::{Status, TicketId};
+use crate::error::Result;
+use crate::store::Store;
+use crate::store::layout::{INDEX_CUSTOMERS_FILE, TICKET_INDEX_DIR, TICKETS_DIR};
+
+/// The layout of `customers.bin` itself, on top of [`INDEX_VERSION`].
+const FORMAT: u32 = 1;
+
+#[derive(Deserialize)]
+struct DirectoryFile<'a> {
+    version: u32,
+    format: u32,
+    tickets_tree: Option<TreeId>,
+    #[serde(borrow)]
+    shards: Vec<ShardPeople<'a>>,
+    /// [`RECORD_LEN`]-byte records: the address hash and the ticket id.
+    records: &'a [u8],
+}
+
+#[derive(Deserialize)]
+struct ShardPeople<'a> {
+    name: &'a str,
+    tree: TreeId,
+    /// Postcard-encoded [`PersonInTicket`]s, one after the other.
+    people: &'a [u8],
+}
+
+#[derive(Serialize)]
+struct DirectoryFileOut<'a> {
+    version: u32,
+    format: u32,
+    tickets_tree: Option<TreeId>,
+    shards: Vec<ShardPeopleOut<'a>>,
+    records: RawBytes<'a>,
+}
+
+#[derive(Serialize)]
+struct ShardPeopleOut<'a> {
+    name: &'a str,
+    tree: TreeId,
+    people: RawBytes<'a>,
+}
+
+/// The saved people of each shard, by name, with the shard's tree.
+type SavedShards<'a> = BTreeMap<&'a str, (TreeId, &'a [u8])>;
+
+/// One person in one ticket, as the directory lists them.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PersonInTicket {
+    pub ticket: TicketId,
+    pub closed: bool,
+    pub contact: Contact,
+}
+
+fn decode(payload: &[u8]) -> Option<DirectoryFile<'_>> {
+    postcard::from_bytes::<DirectoryFile<'_>>(payload)
+        .ok()
+        .filter(|f| {
+            f.version == INDEX_VERSION && f.format == FORMAT && f.records.len() % RECORD_LEN == 0
+        })
+}
+
+fn encode_people(file: &ShardFile) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for (id, (_, t)) in &file.tickets {
+        for contact in &t.contacts {
+            let person = PersonInTicket {
+                ticket: *id,
+                closed: t.ticket.status == Status::Closed,
+                contact: contact.clone(),
+            };
+            out = postcard::to_extend(&person, out).map_err(|e| {
+                crate::Error::internal(format!("cannot encode the customer directory: {e}"))
+                    .with_source(e)
+            })?;
+        }
+    }
+    Ok(out)
+}
+
+fn shard_records(file: &ShardFile) -> Vec<Record> {
+    let mut out: Vec<Record> = file
+        .tickets
+        .iter()
+        .flat_map(|(id, (_, t))| t.contacts.iter().map(|c| record(fnv1a(&c.key), *id)))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The customer directory, current with HEAD: everyone's tickets from
+/// `customers.bin`, and a ticket's shard file only when one of its
+/// tickets is asked for.
+pub struct CustomerDirectory<'s> {
+    store: &'s Store,
+    dir: PathBuf,
+    /// HEAD's shards by name: the tree, and the shard file once decoded.
+    shards: HashMap<String, (Oid, OnceCell<ShardFile>)>,
+    /// The file's payload, its checksum verified.
+    payload: Vec<u8>,
+}
+
+impl CustomerDirectory<'_> {
+    /// The tickets naming the address (already folded, see
+    /// `domain::customers::address_key`), each with the person as that
+    /// ticket names them, in id order.
+    pub fn tickets_of(&self, key: &str) -> Result<Vec<(&IndexedTicket, &Contact)>> {
+        let file = decode(&self.payload).ok_or_else(damaged)?;
+        let mut ids: Vec<TicketId> = candidates(file.records, fnv1a(key)).collect();
+        ids.dedup();
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(t) = self.ticket(id)?
+                && let Some(c) = t.contacts.iter().find(|c| c.key == key)
+            {
+                out.push((t, c));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Everyone in every ticket, in shard and ticket order.
+    pub fn people(&self) -> Result<Vec<PersonInTicket>> {
+        let file = decode(&self.payload).ok_or_else(damaged)?;
+        let mut out = Vec::new();
+        for shard in &file.shards {
+            let mut rest = shard.people;
+            while !rest.is_empty() {
+                let (person, tail) =
+                    postcard::take_from_bytes::<PersonInTicket>(rest).map_err(|_| damaged())?;
+                out.push(person);
+                rest = tail;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Ticket `id` as the index holds it, reading its shard file if no
+    /// lookup has yet.
+    pub fn ticket(&self, id: TicketId) -> Result<Option<&IndexedTicket>> {
+        let Some((tree, cell)) = self.shards.get(id.shard()) else {
+            return Ok(None);
+        };
+        let file = match cell.get() {
+            Some(file) => file,
+            None => {
+                let file = self.store.refresh_shard(
+                    &self.dir,
+                    id.shard(),
+                    *tree,
+                    &mut Refresh::default(),
+                )?;
+                cell.get_or_init(|| file)
+            }
+        };
+        Ok(file.tickets.get(&id).map(|(_, t)| t))
+    }
+
+    /// How many shard files this view has decoded, refresh included: what
+    /// the tests of its cost count.
+    pub fn shards_decoded(&self) -> usize {
+        self.shards
+            .values()
+            .filter(|(_, c)| c.get().is_some())
+            .count()
+    }
+}
+
+impl Store {
+    /// The customer directory, brought up to date with HEAD: reads
+    /// `customers.bin`, and the shards that changed since it was written.
+    pub fn customer_directory(&self) -> Result<CustomerDirectory<'_>> {
+        let dir = self.cache_path(TICKET_INDEX_DIR);
+        let path = dir.join(INDEX_CUSTOMERS_FILE);
+        let head = self.head_tree()?;
+        let tickets_tree = match &head {
+            Some(h) => self.subtree(h, TICKETS_DIR)?,
+            None => None,
+        };
+        let tickets_id = tickets_tree.as_ref().map(|t| tree_id(t.id()));
+        let mut shards: HashMap<String, (Oid, OnceCell<ShardFile>)> = HashMap::new();
+        let mut names = Vec::new();
+        for shard in tickets_tree.iter().flat_map(|t| t.iter()) {
+            if let (Ok(name), Some(ObjectType::Tree)) = (shard.name(), shard.kind()) {
+                names.push(name.to_string());
+                shards.insert(name.to_string(), (shard.id(), OnceCell::new()));
+            }
+        }
+        let mut bytes = std::fs::read(&path).unwrap_or_default();
+        if unframe(&bytes).is_some() {
+            bytes.drain(..HEADER_LEN);
+        } else {
+            bytes.clear();
+        }
+        let saved = decode(&bytes);
+        if saved.as_ref().is_some_and(|f| f.tickets_tree == tickets_id) {
+            drop(saved);
+            return Ok(CustomerDirectory {
+                store: self,
+                dir,
+                shards,
+                payload: bytes,
+            });
+        }
+        let (known, old_records): (SavedShards<'_>, &[u8]) = match &saved {
+            Some(f) => (
+                f.shards
+                    .iter()
+                    .map(|s| (s.name, (s.tree, s.people)))
+                    .collect(),
+                f.records,
+            ),
+            None => (BTreeMap::new(), &[]),
+        };
+        names.sort();
+        let mut unchanged = ShardSet::default();
+        let mut people: Vec<(&str, TreeId, std::borrow::Cow<'_, [u8]>)> =
+            Vec::with_capacity(names.len());
+        let mut added = Vec::new();
+        for name in &names {
+            let (oid, cell) = &shards[name];
+            let tree = tree_id(*oid);
+            if let Some((_, p)) = known.get(name.as_str()).filter(|(t, _)| *t == tree) {
+                unchanged.insert(name.as_bytes());
+                people.push((name, tree, std::borrow::Cow::Borrowed(*p)));
+                continue;
+            }
+            let file = self.refresh_shard(&dir, name, *oid, &mut Refresh::default())?;
+            added.extend(shard_records(&file));
+            people.push((name, tree, std::borrow::Cow::Owned(encode_people(&file)?)));
+            let _ = cell.set(file);
+        }
+        added.sort_unstable();
+        let records = merge(old_records, |shard| unchanged.contains(shard), &added);
+        let payload = postcard::to_allocvec(&DirectoryFileOut {
+            version: INDEX_VERSION,
+            format: FORMAT,
+            tickets_tree: tickets_id,
+            shards: people
+                .iter()
+                .map(|(name, tree, p)| ShardPeopleOut {
+                    name,
+                    tree: *tree,
+                    people: RawBytes(p),
+                })
+                .collect(),
+            records: RawBytes(&records),
+        })
+        .map_err(|e| {
+            crate::Error::internal(format!("cannot encode the customer directory: {e}"))
+                .with_source(e)
+        })?;
+        drop(people);
+        drop(known);
+        drop(saved);
+        // Failing to save only costs the next command this refresh.
+        write_atomically(&path, &frame(&payload));
+        Ok(CustomerDirectory {
+            store: self,
+            dir,
+            shards,
+            payload,
+        })
+    }
+
+    /// [`Store::customer_directory`] built again from every shard, for
+    /// when the saved file could not be read.
+    pub fn rebuild_customer_directory(&self) -> Result<CustomerDirectory<'_>> {
+        let _ = std::fs::remove_file(self.cache_path(TICKET_INDEX_DIR).join(INDEX_CUSTOMERS_FILE));
+        self.customer_directory()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Entry, Event, Party, Priority, Timestamp};
+    use crate::store::{Author, random_tag};
+
+    /// Commits tickets, each with its customer, straight to the branch as
+    /// a pull would bring them: nothing of the index is touched.
+    fn commit_tickets(store: &Store, tickets: &[(&str, &str)]) {
+        let at = Timestamp::parse_rfc3339("2026-03-02T10:00:00Z").unwrap();
+        let mut files = Vec::new();
+        for (ticket, customer) in tickets {
+            let ticket: TicketId = ticket.parse().unwrap();
+            let entry = Entry {
+                at,
+                seq: 1,
+                author: "carol".into(),
+                by: None,
+                event: Event::Created {
+                    subject: "Printer".into(),
+                    customer: Party::parse(customer).unwrap(),
+                    cc: vec![],
+                    priority: Priority::ALL[0],
+                    tags: vec![],
+                    fields: BTreeMap::new(),
+                },
+                body: "Hello.".into(),
+            };
+            let name = entry.file_name(&random_tag(6).unwrap());
+            files.push((
+                format!("{}/{name}", Store::ticket_dir(&ticket)),
+                entry.encode().into_bytes(),
+            ));
+        }
+        let lock = store.lock().unwrap();
+        store
+            .commit(
+                &lock,
+                files,
+                "pulled",
+                &Author::new("Bob", "bob@example.com"),
+            )
+            .unwrap();
+    }
+
+    fn ids_of(d: &CustomerDirectory<'_>, key: &str) -> Vec<String> {
+        d.tickets_of(key)
+            .unwrap()
+            .iter()
+            .map(|(t, _)| t.ticket.id.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_lookup_reads_only_the_shards_of_the_persons_tickets_and_follows_a_pull() {
+        let (_dir, store) = crate::store::scratch::store();
+        commit_tickets(
+            &store,
+            &[
+                ("AA000001", "Ann <ann@example.com>"),
+                ("BB000002", "bob@example.com"),
+                ("CC000003", "ANN@example.com"),
+            ],
+        );
+        drop(store.customer_directory().unwrap());
+        let d = store.customer_directory().unwrap();
+        assert_eq!(d.shards_decoded(), 0);
+        assert_eq!(ids_of(&d, "ann@example.com"), ["AA000001", "CC000003"]);
+        assert_eq!(d.shards_decoded(), 2);
+        assert!(ids_of(&d, "nobody@example.com").is_empty());
+        assert_eq!(d.people().unwrap().len(), 3);
+        drop(d);
+        commit_tickets(&store, &[("BB000004", "Ann <ann@example.com>")]);
+        let d = store.customer_directory().unwrap();
+        // Only the changed shard was read again.
+        assert_eq!(d.shards_decoded(), 1);
+        assert_eq!(
+            ids_of(&d, "ann@example.com"),
+            ["AA000001", "BB000004", "CC000003"]
+        );
+        assert_eq!(ids_of(&d, "bob@example.com"), ["BB000002"]);
+    }
+
+    #[test]
+    fn a_damaged_directory_is_rebuilt() {
+        let (_dir, store) = crate::store::scratch::store();
+        commit_tickets(&store, &[("AA000001", "ann@example.com")]);
+        drop(store.customer_directory().unwrap());
+        let path = store
+            .cache_path(TICKET_INDEX_DIR)
+            .join(INDEX_CUSTOMERS_FILE);
+        let good = std::fs::read(&path).unwrap();
+        let mut flipped = good.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        for bytes in [flipped, b"TIXI".to_vec(), Vec::new()] {
+            std::fs::write(&path, &bytes).unwrap();
+            let d = store.customer_directory().unwrap();
+            assert_eq!(ids_of(&d, "ann@example.com"), ["AA000001"]);
+            drop(d);
+            assert_eq!(std::fs::read(&path).unwrap(), good);
+        }
+    }
+}
