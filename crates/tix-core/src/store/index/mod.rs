@@ -48,7 +48,7 @@ use crate::domain::{Event, LinkRel, Ticket, TicketFacts, TicketId, Timestamp, fo
 use crate::error::{Remedy, Result};
 use crate::store::layout::{INDEX_LINKS_FILE, INDEX_SUMMARY_FILE, TICKET_INDEX_DIR, TICKETS_DIR};
 use crate::store::{Problem, Store};
-pub use customers::CustomerDirectory;
+pub use customers::{CustomerDirectory, PersonInTicket};
 pub use facts::{ReportRows, Selected, Within};
 use files::{
     Blob, INDEX_VERSION, LinksFile, ShardFile, decode_summary, frame, tree_id, unframe,
