@@ -203,9 +203,9 @@ const PEOPLE_HEADER: [&str; 8] = [
     "email",
     "name",
     "organisation",
-    "tickets",
+    "as_customer",
     "open",
-    "cc",
+    "as_cc",
     "first_contact",
     "last_contact",
 ];

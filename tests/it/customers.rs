@@ -250,7 +250,7 @@ fn mapped_domains_make_one_organisation_and_free_mail_none() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "email,name,organisation,tickets,open,cc,first_contact,last_contact"
+        "email,name,organisation,as_customer,open,as_cc,first_contact,last_contact"
     );
     assert_eq!(
         lines[1],
