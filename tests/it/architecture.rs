@@ -421,6 +421,7 @@ fn store_paths_are_spelled_only_in_the_layout() {
         "\"message-ids.bin\"",
         "\"facts.bin\"",
         "\"customers.bin\"",
+        "\"people.bin\"",
         "\"shards\"",
         "\"index.bin\"",
         "\"info/exclude\"",

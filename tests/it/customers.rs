@@ -320,11 +320,15 @@ fn the_directory_follows_a_pull_a_hand_edit_and_a_damaged_file() {
         "{after:?}"
     );
     // A damaged directory file is rebuilt to the same answer.
-    let file = dir.join(".git/tix/index/customers.bin");
     let good = card(&sb, "ann@example.com");
-    for bytes in [b"TIXI garbage".to_vec(), Vec::new()] {
-        std::fs::write(&file, bytes).unwrap();
-        assert_eq!(card(&sb, "ann@example.com"), good);
+    let everyone = emails(&sb, &dir);
+    for name in ["customers.bin", "people.bin"] {
+        let file = dir.join(".git/tix/index").join(name);
+        for bytes in [b"TIXI garbage".to_vec(), Vec::new()] {
+            std::fs::write(&file, bytes).unwrap();
+            assert_eq!(card(&sb, "ann@example.com"), good, "{name}");
+            assert_eq!(emails(&sb, &dir), everyone, "{name}");
+        }
     }
 }
 

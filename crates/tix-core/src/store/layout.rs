@@ -24,7 +24,7 @@
 //! tix.lock            the store's write lock (flock)
 //! tix-checkout        the checkout journal: the work tree may be behind HEAD
 //! tix-index-write     a tix process is writing git's index
-//! tix/index/          the derived ticket index (summary, links, message ids, facts, customers, shards)
+//! tix/index/          the derived ticket index (summary, links, message ids, facts, customers, people, shards)
 //! tix/fetch/<account>.json, tix/auto-reply.json   mail state
 //! tix-signing/<pid>-<n>/   what ssh-keygen or gpg reads while signing or verifying
 //! tix/clone-id        this clone's identity for duty (not derived: kept)
@@ -80,9 +80,12 @@ pub(crate) const INDEX_LINKS_FILE: &str = "links.bin";
 pub(crate) const INDEX_MESSAGE_IDS_FILE: &str = "message-ids.bin";
 /// In [`TICKET_INDEX_DIR`].
 pub(crate) const INDEX_FACTS_FILE: &str = "facts.bin";
-/// The customer directory: who took part in which ticket, in
+/// The customer directory's lookup: each address's tickets, in
 /// [`TICKET_INDEX_DIR`].
 pub(crate) const INDEX_CUSTOMERS_FILE: &str = "customers.bin";
+/// The customer directory: who took part in which ticket, in
+/// [`TICKET_INDEX_DIR`].
+pub(crate) const INDEX_PEOPLE_FILE: &str = "people.bin";
 /// One file per shard, in [`TICKET_INDEX_DIR`].
 pub(crate) const INDEX_SHARDS_DIR: &str = "shards";
 /// What the auto-reply has sent to whom, in [`CACHE_DIR`].

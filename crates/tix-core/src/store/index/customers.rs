@@ -1,21 +1,26 @@
-//! The customer directory: `customers.bin` holds, per shard and stamped
-//! with the shard's tree, everyone each ticket names ([`Contact`]s, with
-//! whether the ticket is closed), and a sorted table of (address hash,
-//! ticket) records, so that one person's tickets are found by a binary
-//! search without decoding anyone else.
+//! The customer directory, in two files kept in step with HEAD:
 //!
-//! It is kept in step with HEAD as `message-ids.bin` is: when HEAD's
-//! tickets tree is the one the file names, the file is used as read;
+//! - `customers.bin`, what a card reads: per shard its tree, and a sorted
+//!   table of (address hash, ticket) records, so that one person's
+//!   tickets are found by a binary search without decoding anyone else;
+//! - `people.bin`, what the directory reads: per shard, stamped with its
+//!   tree, everyone each ticket names ([`Contact`]s, with whether the
+//!   ticket is closed).
+//!
+//! They follow HEAD as `message-ids.bin` does: when HEAD's tickets tree is
+//! the one `customers.bin` names, it is used as read (and `people.bin`
+//! only when the directory is asked for, checked against the same tree);
 //! otherwise only the shards whose tree changed are read again (through
 //! the shard refresh every index file shares) and their people and
-//! records replaced; a missing, damaged or other-version file is rebuilt
-//! from every shard. A lookup then decodes only the shard files of the
-//! tickets it found, to confirm them (two addresses can share a hash) and
-//! to read their state and facts.
+//! records replaced; a missing, damaged or other-version file means
+//! reading again every shard it held. A lookup then decodes only the
+//! shard files of the tickets it found, to confirm them (two addresses
+//! can share a hash) and to read their state and facts.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid};
 use serde::{Deserialize, Serialize};
@@ -30,20 +35,40 @@ use crate::domain::customers::Contact;
 use crate::domain::{Status, TicketId};
 use crate::error::Result;
 use crate::store::Store;
-use crate::store::layout::{INDEX_CUSTOMERS_FILE, TICKET_INDEX_DIR, TICKETS_DIR};
+use crate::store::layout::{
+    INDEX_CUSTOMERS_FILE, INDEX_PEOPLE_FILE, TICKET_INDEX_DIR, TICKETS_DIR,
+};
 
-/// The layout of `customers.bin` itself, on top of [`INDEX_VERSION`].
+/// The layout of both files, on top of [`INDEX_VERSION`].
 const FORMAT: u32 = 1;
 
 #[derive(Deserialize)]
-struct DirectoryFile<'a> {
+struct LookupFile<'a> {
+    version: u32,
+    format: u32,
+    tickets_tree: Option<TreeId>,
+    #[serde(borrow)]
+    shards: Vec<(&'a str, TreeId)>,
+    /// [`RECORD_LEN`]-byte records: the address hash and the ticket id.
+    records: &'a [u8],
+}
+
+#[derive(Serialize)]
+struct LookupFileOut<'a> {
+    version: u32,
+    format: u32,
+    tickets_tree: Option<TreeId>,
+    shards: Vec<(&'a str, TreeId)>,
+    records: RawBytes<'a>,
+}
+
+#[derive(Deserialize)]
+struct PeopleFile<'a> {
     version: u32,
     format: u32,
     tickets_tree: Option<TreeId>,
     #[serde(borrow)]
     shards: Vec<ShardPeople<'a>>,
-    /// [`RECORD_LEN`]-byte records: the address hash and the ticket id.
-    records: &'a [u8],
 }
 
 #[derive(Deserialize)]
@@ -55,12 +80,11 @@ struct ShardPeople<'a> {
 }
 
 #[derive(Serialize)]
-struct DirectoryFileOut<'a> {
+struct PeopleFileOut<'a> {
     version: u32,
     format: u32,
     tickets_tree: Option<TreeId>,
     shards: Vec<ShardPeopleOut<'a>>,
-    records: RawBytes<'a>,
 }
 
 #[derive(Serialize)]
@@ -70,9 +94,6 @@ struct ShardPeopleOut<'a> {
     people: RawBytes<'a>,
 }
 
-/// The saved people of each shard, by name, with the shard's tree.
-type SavedShards<'a> = BTreeMap<&'a str, (TreeId, &'a [u8])>;
-
 /// One person in one ticket, as the directory lists them.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PersonInTicket {
@@ -81,12 +102,34 @@ pub struct PersonInTicket {
     pub contact: Contact,
 }
 
-fn decode(payload: &[u8]) -> Option<DirectoryFile<'_>> {
-    postcard::from_bytes::<DirectoryFile<'_>>(payload)
+fn decode_lookup(payload: &[u8]) -> Option<LookupFile<'_>> {
+    postcard::from_bytes::<LookupFile<'_>>(payload)
         .ok()
         .filter(|f| {
             f.version == INDEX_VERSION && f.format == FORMAT && f.records.len() % RECORD_LEN == 0
         })
+}
+
+fn decode_people(payload: &[u8]) -> Option<PeopleFile<'_>> {
+    postcard::from_bytes::<PeopleFile<'_>>(payload)
+        .ok()
+        .filter(|f| f.version == INDEX_VERSION && f.format == FORMAT)
+}
+
+/// The payload of a saved index file, empty when it is missing or fails
+/// its checksum.
+fn read_payload(path: &Path) -> Vec<u8> {
+    let mut bytes = std::fs::read(path).unwrap_or_default();
+    if unframe(&bytes).is_some() {
+        bytes.drain(..HEADER_LEN);
+    } else {
+        bytes.clear();
+    }
+    bytes
+}
+
+fn encode_error(e: postcard::Error) -> crate::Error {
+    crate::Error::internal(format!("cannot encode the customer directory: {e}")).with_source(e)
 }
 
 fn encode_people(file: &ShardFile) -> Result<Vec<u8>> {
@@ -98,10 +141,7 @@ fn encode_people(file: &ShardFile) -> Result<Vec<u8>> {
                 closed: t.ticket.status == Status::Closed,
                 contact: contact.clone(),
             };
-            out = postcard::to_extend(&person, out).map_err(|e| {
-                crate::Error::internal(format!("cannot encode the customer directory: {e}"))
-                    .with_source(e)
-            })?;
+            out = postcard::to_extend(&person, out).map_err(encode_error)?;
         }
     }
     Ok(out)
@@ -118,16 +158,21 @@ fn shard_records(file: &ShardFile) -> Vec<Record> {
     out
 }
 
-/// The customer directory, current with HEAD: everyone's tickets from
-/// `customers.bin`, and a ticket's shard file only when one of its
-/// tickets is asked for.
+/// HEAD's shards by name: the tree, and the shard file once decoded.
+type HeadShards = HashMap<String, (Oid, OnceCell<ShardFile>)>;
+
+/// The customer directory, current with HEAD: a person's tickets from
+/// `customers.bin`, everyone from `people.bin` when asked, and a ticket's
+/// shard file only when one of its tickets is asked for.
 pub struct CustomerDirectory<'s> {
     store: &'s Store,
     dir: PathBuf,
-    /// HEAD's shards by name: the tree, and the shard file once decoded.
-    shards: HashMap<String, (Oid, OnceCell<ShardFile>)>,
-    /// The file's payload, its checksum verified.
-    payload: Vec<u8>,
+    tickets_tree: Option<TreeId>,
+    shards: HeadShards,
+    /// `customers.bin`'s payload, its checksum verified.
+    lookup: Vec<u8>,
+    /// `people.bin`'s payload, once read or written.
+    people: OnceCell<Vec<u8>>,
 }
 
 impl CustomerDirectory<'_> {
@@ -135,7 +180,7 @@ impl CustomerDirectory<'_> {
     /// `domain::customers::address_key`), each with the person as that
     /// ticket names them, in id order.
     pub fn tickets_of(&self, key: &str) -> Result<Vec<(&IndexedTicket, &Contact)>> {
-        let file = decode(&self.payload).ok_or_else(damaged)?;
+        let file = decode_lookup(&self.lookup).ok_or_else(damaged)?;
         let mut ids: Vec<TicketId> = candidates(file.records, fnv1a(key)).collect();
         ids.dedup();
         let mut out = Vec::new();
@@ -149,9 +194,28 @@ impl CustomerDirectory<'_> {
         Ok(out)
     }
 
-    /// Everyone in every ticket, in shard and ticket order.
+    /// Everyone in every ticket, in shard and ticket order. Reads
+    /// `people.bin`, brought up to date first if it is not of HEAD.
     pub fn people(&self) -> Result<Vec<PersonInTicket>> {
-        let file = decode(&self.payload).ok_or_else(damaged)?;
+        let payload = match self.people.get() {
+            Some(p) => p,
+            None => {
+                let saved = read_payload(&self.dir.join(INDEX_PEOPLE_FILE));
+                let fresh =
+                    decode_people(&saved).is_some_and(|f| f.tickets_tree == self.tickets_tree);
+                let payload = if fresh {
+                    saved
+                } else {
+                    self.store
+                        .refresh_directory(true)?
+                        .people
+                        .take()
+                        .unwrap_or_default()
+                };
+                self.people.get_or_init(|| payload)
+            }
+        };
+        let file = decode_people(payload).ok_or_else(damaged)?;
         let mut out = Vec::new();
         for shard in &file.shards {
             let mut rest = shard.people;
@@ -198,17 +262,23 @@ impl CustomerDirectory<'_> {
 
 impl Store {
     /// The customer directory, brought up to date with HEAD: reads
-    /// `customers.bin`, and the shards that changed since it was written.
+    /// `customers.bin`, and when HEAD moved since it was written,
+    /// `people.bin` and the shards that changed.
     pub fn customer_directory(&self) -> Result<CustomerDirectory<'_>> {
+        self.refresh_directory(false)
+    }
+
+    /// With `people`, brings `people.bin` up to date too even when
+    /// `customers.bin` is current.
+    fn refresh_directory(&self, people: bool) -> Result<CustomerDirectory<'_>> {
         let dir = self.cache_path(TICKET_INDEX_DIR);
-        let path = dir.join(INDEX_CUSTOMERS_FILE);
         let head = self.head_tree()?;
         let tickets_tree = match &head {
             Some(h) => self.subtree(h, TICKETS_DIR)?,
             None => None,
         };
         let tickets_id = tickets_tree.as_ref().map(|t| tree_id(t.id()));
-        let mut shards: HashMap<String, (Oid, OnceCell<ShardFile>)> = HashMap::new();
+        let mut shards: HeadShards = HashMap::new();
         let mut names = Vec::new();
         for shard in tickets_tree.iter().flat_map(|t| t.iter()) {
             if let (Ok(name), Some(ObjectType::Tree)) = (shard.name(), shard.kind()) {
@@ -216,57 +286,76 @@ impl Store {
                 shards.insert(name.to_string(), (shard.id(), OnceCell::new()));
             }
         }
-        let mut bytes = std::fs::read(&path).unwrap_or_default();
-        if unframe(&bytes).is_some() {
-            bytes.drain(..HEADER_LEN);
-        } else {
-            bytes.clear();
-        }
-        let saved = decode(&bytes);
-        if saved.as_ref().is_some_and(|f| f.tickets_tree == tickets_id) {
-            drop(saved);
+        let lookup_path = dir.join(INDEX_CUSTOMERS_FILE);
+        let people_path = dir.join(INDEX_PEOPLE_FILE);
+        let saved_lookup = read_payload(&lookup_path);
+        let lookup = decode_lookup(&saved_lookup);
+        if !people
+            && lookup
+                .as_ref()
+                .is_some_and(|f| f.tickets_tree == tickets_id)
+        {
+            drop(lookup);
             return Ok(CustomerDirectory {
                 store: self,
                 dir,
+                tickets_tree: tickets_id,
                 shards,
-                payload: bytes,
+                lookup: saved_lookup,
+                people: OnceCell::new(),
             });
         }
-        let (known, old_records): (SavedShards<'_>, &[u8]) = match &saved {
-            Some(f) => (
+        let saved_people = read_payload(&people_path);
+        let old_people = decode_people(&saved_people);
+        let lookup_trees: HashMap<&str, TreeId> = lookup
+            .as_ref()
+            .map(|f| f.shards.iter().copied().collect())
+            .unwrap_or_default();
+        let people_of: HashMap<&str, (TreeId, &[u8])> = old_people
+            .as_ref()
+            .map(|f| {
                 f.shards
                     .iter()
                     .map(|s| (s.name, (s.tree, s.people)))
-                    .collect(),
-                f.records,
-            ),
-            None => (BTreeMap::new(), &[]),
-        };
+                    .collect()
+            })
+            .unwrap_or_default();
+        let old_records = lookup.as_ref().map_or(&[][..], |f| f.records);
         names.sort();
         let mut unchanged = ShardSet::default();
-        let mut people: Vec<(&str, TreeId, std::borrow::Cow<'_, [u8]>)> =
-            Vec::with_capacity(names.len());
+        let mut kept_people: Vec<(&str, TreeId, Cow<'_, [u8]>)> = Vec::with_capacity(names.len());
         let mut added = Vec::new();
         for name in &names {
             let (oid, cell) = &shards[name];
             let tree = tree_id(*oid);
-            if let Some((_, p)) = known.get(name.as_str()).filter(|(t, _)| *t == tree) {
+            // Reused only when both files hold this shard's tree.
+            if lookup_trees.get(name.as_str()) == Some(&tree)
+                && let Some((_, p)) = people_of.get(name.as_str()).filter(|(t, _)| *t == tree)
+            {
                 unchanged.insert(name.as_bytes());
-                people.push((name, tree, std::borrow::Cow::Borrowed(*p)));
+                kept_people.push((name, tree, Cow::Borrowed(*p)));
                 continue;
             }
             let file = self.refresh_shard(&dir, name, *oid, &mut Refresh::default())?;
             added.extend(shard_records(&file));
-            people.push((name, tree, std::borrow::Cow::Owned(encode_people(&file)?)));
+            kept_people.push((name, tree, Cow::Owned(encode_people(&file)?)));
             let _ = cell.set(file);
         }
         added.sort_unstable();
         let records = merge(old_records, |shard| unchanged.contains(shard), &added);
-        let payload = postcard::to_allocvec(&DirectoryFileOut {
+        let lookup_payload = postcard::to_allocvec(&LookupFileOut {
             version: INDEX_VERSION,
             format: FORMAT,
             tickets_tree: tickets_id,
-            shards: people
+            shards: kept_people.iter().map(|(n, t, _)| (*n, *t)).collect(),
+            records: RawBytes(&records),
+        })
+        .map_err(encode_error)?;
+        let people_payload = postcard::to_allocvec(&PeopleFileOut {
+            version: INDEX_VERSION,
+            format: FORMAT,
+            tickets_tree: tickets_id,
+            shards: kept_people
                 .iter()
                 .map(|(name, tree, p)| ShardPeopleOut {
                     name,
@@ -274,35 +363,42 @@ impl Store {
                     people: RawBytes(p),
                 })
                 .collect(),
-            records: RawBytes(&records),
         })
-        .map_err(|e| {
-            crate::Error::internal(format!("cannot encode the customer directory: {e}"))
-                .with_source(e)
-        })?;
-        drop(people);
-        drop(known);
-        drop(saved);
-        // Failing to save only costs the next command this refresh.
-        write_atomically(&path, &frame(&payload));
+        .map_err(encode_error)?;
+        drop(kept_people);
+        drop(people_of);
+        drop(lookup_trees);
+        drop(old_people);
+        drop(lookup);
+        // People first: a reader that finds the lookup current trusts the
+        // people file only when it names the same tree. Failing to save
+        // only costs the next command this refresh.
+        write_atomically(&people_path, &frame(&people_payload));
+        write_atomically(&lookup_path, &frame(&lookup_payload));
         Ok(CustomerDirectory {
             store: self,
             dir,
+            tickets_tree: tickets_id,
             shards,
-            payload,
+            lookup: lookup_payload,
+            people: OnceCell::from(people_payload),
         })
     }
 
     /// [`Store::customer_directory`] built again from every shard, for
-    /// when the saved file could not be read.
+    /// when the saved files could not be read.
     pub fn rebuild_customer_directory(&self) -> Result<CustomerDirectory<'_>> {
-        let _ = std::fs::remove_file(self.cache_path(TICKET_INDEX_DIR).join(INDEX_CUSTOMERS_FILE));
+        let dir = self.cache_path(TICKET_INDEX_DIR);
+        let _ = std::fs::remove_file(dir.join(INDEX_CUSTOMERS_FILE));
+        let _ = std::fs::remove_file(dir.join(INDEX_PEOPLE_FILE));
         self.customer_directory()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::domain::{Entry, Event, Party, Priority, Timestamp};
     use crate::store::{Author, random_tag};
@@ -368,6 +464,7 @@ mod tests {
         drop(store.customer_directory().unwrap());
         let d = store.customer_directory().unwrap();
         assert_eq!(d.shards_decoded(), 0);
+        assert!(d.people.get().is_none(), "a lookup reads no people");
         assert_eq!(ids_of(&d, "ann@example.com"), ["AA000001", "CC000003"]);
         assert_eq!(d.shards_decoded(), 2);
         assert!(ids_of(&d, "nobody@example.com").is_empty());
@@ -402,6 +499,18 @@ mod tests {
             assert_eq!(ids_of(&d, "ann@example.com"), ["AA000001"]);
             drop(d);
             assert_eq!(std::fs::read(&path).unwrap(), good);
+        }
+        // The people file is checked against the lookup's tree when read.
+        let people = path.with_file_name(INDEX_PEOPLE_FILE);
+        let good_people = std::fs::read(&people).unwrap();
+        for bytes in [b"TIXI".to_vec(), Vec::new()] {
+            std::fs::write(&people, &bytes).unwrap();
+            let d = store.customer_directory().unwrap();
+            let everyone = d.people().unwrap();
+            assert_eq!(everyone.len(), 1);
+            assert_eq!(everyone[0].contact.key, "ann@example.com");
+            drop(d);
+            assert_eq!(std::fs::read(&people).unwrap(), good_people);
         }
     }
 }
