@@ -5,20 +5,26 @@ use clap::{Args, ValueEnum};
 
 use crate::ui::output::{self, print};
 use tix_core::domain::Timestamp;
-use tix_core::error::Result;
+use tix_core::error::{Error, ErrorKind, Result};
 use tix_core::ops;
 use tix_core::query::customers::{
     self, Card, CardTicket, DirectoryOptions, Figures, OrganisationView, PeopleSort, Person,
 };
 use tix_core::report::human;
 
-use super::prelude::{Ctx, ListFormat, ListOutput, TextFormat, TextOutput};
+use super::prelude::{BodyArgs, Ctx, ListFormat, ListOutput, TextFormat, TextOutput};
 
 #[derive(Args, Debug)]
 pub struct CustomerArgs {
     /// The person's address (any case)
     #[arg(value_name = "EMAIL")]
     pub email: String,
+    /// Add a note about the person (text from -m, -F or the editor),
+    /// shown on their card; notes are never changed, only added
+    #[arg(long)]
+    pub note: bool,
+    #[command(flatten)]
+    pub body: BodyArgs,
     #[command(flatten)]
     pub output: TextOutput,
 }
@@ -61,6 +67,22 @@ impl From<SortPeople> for PeopleSort {
 
 pub fn cmd_customer(ctx: &Ctx, args: CustomerArgs) -> Result<()> {
     let store = ctx.store()?;
+    if args.note {
+        let text = args.body.required("note")?;
+        let actor = ctx.actor(&store)?;
+        let lock = store.lock()?;
+        let committed = ops::customers::add_note(&store, &lock, &actor, &args.email, &text)?;
+        if let Some(w) = committed.warning {
+            output::warn(&w);
+        }
+        return print("noted\n");
+    }
+    if args.body.given()?.is_some() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "-m and -F give the text of a note: add --note",
+        ));
+    }
     let card = customers::card(&store, &args.email, ops::now()?)?;
     match args.output.format {
         TextFormat::Json => print(&output::json(&card)?),
@@ -172,6 +194,14 @@ fn card_text(card: &Card) -> String {
         time(card.last_contact)
     ));
     figures_text(&card.figures, &mut out);
+    for note in &card.notes {
+        out.push_str(&format!(
+            "\nNote by {}, {}:\n{}\n",
+            note.by,
+            note.at.to_short(),
+            note.text
+        ));
+    }
     out.push('\n');
     out.push_str(&output::table(&TICKET_HEADER, &ticket_rows(&card.tickets)));
     output::terminal_safe(&out).into_owned()

@@ -347,3 +347,62 @@ fn a_sender_from_imported_mail_is_found_under_the_decoded_name() {
     assert_eq!(c["organisation"]["name"], "test.com");
     assert_eq!(c["figures"]["tickets"], 1);
 }
+
+#[test]
+fn notes_about_a_customer_add_up_across_clones_and_show_on_the_card() {
+    let (sb, _) = ann_store();
+    let dir = sb.dir.clone();
+    sb.git_in(&sb.root(), ["clone", "-q", "store", "clone"]);
+    let clone = sb.root().join("clone");
+    sb.tix([
+        "customer",
+        "ANN@example.com",
+        "--note",
+        "-m",
+        "Prefers phone",
+    ])
+    .now("2026-01-14T09:00:00Z")
+    .ok();
+    sb.tix([
+        "customer",
+        "ann@example.com",
+        "--note",
+        "-m",
+        "VIP: Example's CTO",
+    ])
+    .in_dir(&clone)
+    .now("2026-01-13T09:00:00Z")
+    .ok();
+    sb.git_in(&dir, ["pull", "-q", "--no-rebase", "../clone", "main"]);
+    let c = card(&sb, "ann@example.com");
+    let notes: Vec<(&str, &str)> = c["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["at"].as_str().unwrap(), n["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            ("2026-01-13T09:00:00.000000Z", "VIP: Example's CTO"),
+            ("2026-01-14T09:00:00.000000Z", "Prefers phone"),
+        ]
+    );
+    assert_eq!(c["notes"][0]["by"], "alice");
+    let text = sb.tix(["customer", "ann@example.com"]).now(NOW).ok();
+    assert!(text.contains("Prefers phone"), "{text}");
+    // Nobody else's card shows them, and the store stays sound.
+    assert_eq!(card(&sb, "dave@example.com")["notes"], json!([]));
+    sb.tix(["check"]).ok();
+    sb.assert_clean();
+    // A note about nobody the tickets name, or without --note.
+    sb.tix(["customer", "nobody@example.com", "--note", "-m", "x"])
+        .fails(3)
+        .stderr_has(&["no ticket names nobody@example.com"]);
+    sb.tix(["customer", "ann@example.com", "-m", "x"])
+        .fails(2)
+        .stderr_has(&["--note"]);
+    sb.tix(["customer", "ann@example.com", "--note", "-m", "  "])
+        .fails(6)
+        .stderr_has(&["the note is empty"]);
+}

@@ -60,6 +60,20 @@ pub fn address_key(email: &str) -> String {
     email.trim().to_ascii_lowercase()
 }
 
+/// A fixed name for an address's folder of notes: FNV-1a, 64 bits, in
+/// hex, of the folded address (the address itself may hold any
+/// character). The same in every build, since it names files in the
+/// store; a collision only puts two people's notes in one folder, each
+/// note naming its customer.
+pub fn address_folder(key: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
 /// The domain of an address, lower case; empty when it has none.
 pub fn domain_of(email: &str) -> String {
     email
@@ -349,6 +363,12 @@ mod tests {
         // Removed from Cc: still someone the ticket names, no longer in Cc.
         assert_eq!(cs[1].key, "bob@example.com");
         assert_eq!(cs[1].role, Role::Sender);
+    }
+
+    #[test]
+    fn the_folder_of_an_address_is_fixed() {
+        assert_eq!(address_folder(""), "cbf29ce484222325");
+        assert_eq!(address_folder("a"), "af63dc4c8601ec8c");
     }
 
     #[test]

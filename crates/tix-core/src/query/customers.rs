@@ -76,6 +76,15 @@ pub struct Card {
     pub figures: Figures,
     /// Open first, then by last activity, newest first.
     pub tickets: Vec<CardTicket>,
+    /// The team's notes about the person, oldest first.
+    pub notes: Vec<Note>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Note {
+    pub at: Timestamp,
+    pub by: String,
+    pub text: String,
 }
 
 /// One person of the directory.
@@ -155,6 +164,15 @@ pub fn card(store: &Store, address: &str, now: Timestamp) -> Result<Card> {
         last_contact: p.last_contact,
         figures,
         tickets,
+        notes: store
+            .customer_notes(&key)?
+            .into_iter()
+            .map(|n| Note {
+                at: n.at,
+                by: n.by,
+                text: n.text,
+            })
+            .collect(),
     })
 }
 

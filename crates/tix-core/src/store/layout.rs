@@ -12,6 +12,7 @@
 //! .tix/availability/<record>
 //! .tix/agents/<time>-<random>-<handle>.yaml
 //! .tix/blacklist/<time>-<random>.yaml
+//! .tix/customers/<address hash>/<time>-<random>.yaml   notes about a customer
 //! .tix/duty.yaml                which clone is on duty, until when
 //! tickets/<first 2 characters of id>/<id>/<entry files>.md
 //! tickets/<shard>/<id>/files/<entry file stem>/<attachment>
@@ -48,6 +49,8 @@ pub const AGENTS_DIR: &str = ".tix/agents";
 /// Blacklist entries added or removed by `tix blacklist`: one record per
 /// change.
 pub const BLACKLIST_DIR: &str = ".tix/blacklist";
+/// Notes about customers: a folder per address, one record per note.
+pub const CUSTOMER_NOTES_DIR: &str = ".tix/customers";
 /// Which clone holds duty (imports mail, ticks, sends automatic mail).
 pub const DUTY_PATH: &str = ".tix/duty.yaml";
 pub const TICKETS_DIR: &str = "tickets";
@@ -126,6 +129,14 @@ impl Store {
     /// The repository-relative path of a store-relative path.
     pub fn repo_path(&self, store_path: &str) -> String {
         format!("{}{store_path}", self.prefix)
+    }
+
+    /// The folder of notes about the customer with this folded address.
+    pub fn customer_notes_dir(key: &str) -> String {
+        format!(
+            "{CUSTOMER_NOTES_DIR}/{}",
+            crate::domain::customers::address_folder(key)
+        )
     }
 
     pub fn ticket_dir(id: &TicketId) -> String {
@@ -243,6 +254,7 @@ mod tests {
             AVAILABILITY_DIR,
             AGENTS_DIR,
             BLACKLIST_DIR,
+            CUSTOMER_NOTES_DIR,
         ] {
             assert!(
                 path.strip_prefix(TIX_DIR)
