@@ -7,13 +7,13 @@
 //!   tree, everyone each ticket names ([`Contact`]s, with whether the
 //!   ticket is closed).
 //!
-//! They follow HEAD as `message-ids.bin` does: when HEAD's tickets tree is
-//! the one `customers.bin` names, it is used as read (and `people.bin`
-//! only when the directory is asked for, checked against the same tree);
-//! otherwise only the shards whose tree changed are read again (through
-//! the shard refresh every index file shares) and their people and
-//! records replaced; a missing, damaged or other-version file means
-//! reading again every shard it held. A lookup then decodes only the
+//! Each follows HEAD on its own, as `message-ids.bin` does: when HEAD's
+//! tickets tree is the one the file names, it is used as read; otherwise
+//! only the shards whose tree changed are read again (through the shard
+//! refresh every index file shares) and their records or people
+//! replaced; a missing, damaged or other-version file means reading
+//! again every shard. A card brings only `customers.bin` up to date, so
+//! after a commit it rewrites that small file, not the people. A lookup then decodes only the
 //! shard files of the tickets it found, to confirm them (two addresses
 //! can share a hash) and to read their state and facts.
 
@@ -200,18 +200,7 @@ impl CustomerDirectory<'_> {
         let payload = match self.people.get() {
             Some(p) => p,
             None => {
-                let saved = read_payload(&self.dir.join(INDEX_PEOPLE_FILE));
-                let fresh =
-                    decode_people(&saved).is_some_and(|f| f.tickets_tree == self.tickets_tree);
-                let payload = if fresh {
-                    saved
-                } else {
-                    self.store
-                        .refresh_directory(true)?
-                        .people
-                        .take()
-                        .unwrap_or_default()
-                };
+                let payload = self.refresh_people()?;
                 self.people.get_or_init(|| payload)
             }
         };
@@ -232,22 +221,85 @@ impl CustomerDirectory<'_> {
     /// Ticket `id` as the index holds it, reading its shard file if no
     /// lookup has yet.
     pub fn ticket(&self, id: TicketId) -> Result<Option<&IndexedTicket>> {
-        let Some((tree, cell)) = self.shards.get(id.shard()) else {
+        if !self.shards.contains_key(id.shard()) {
             return Ok(None);
-        };
-        let file = match cell.get() {
-            Some(file) => file,
-            None => {
-                let file = self.store.refresh_shard(
-                    &self.dir,
-                    id.shard(),
-                    *tree,
-                    &mut Refresh::default(),
-                )?;
-                cell.get_or_init(|| file)
+        }
+        Ok(self.shard(id.shard())?.tickets.get(&id).map(|(_, t)| t))
+    }
+
+    /// HEAD's shards, in name order, with their trees.
+    fn shard_names(&self) -> Vec<(String, TreeId)> {
+        let mut out: Vec<(String, TreeId)> = self
+            .shards
+            .iter()
+            .map(|(name, (oid, _))| (name.clone(), tree_id(*oid)))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// HEAD's shard `name`, decoded once.
+    fn shard(&self, name: &str) -> Result<&ShardFile> {
+        let (tree, cell) = self.shards.get(name).ok_or_else(damaged)?;
+        if let Some(file) = cell.get() {
+            return Ok(file);
+        }
+        let file = self
+            .store
+            .refresh_shard(&self.dir, name, *tree, &mut Refresh::default())?;
+        Ok(cell.get_or_init(|| file))
+    }
+
+    /// `people.bin` as of HEAD: as saved when it names HEAD's tickets
+    /// tree, else with the people of the shards whose tree changed read
+    /// again (all of them when it is missing or damaged), and saved.
+    fn refresh_people(&self) -> Result<Vec<u8>> {
+        let path = self.dir.join(INDEX_PEOPLE_FILE);
+        let saved = read_payload(&path);
+        let old = decode_people(&saved);
+        if old
+            .as_ref()
+            .is_some_and(|f| f.tickets_tree == self.tickets_tree)
+        {
+            drop(old);
+            return Ok(saved);
+        }
+        let known: HashMap<&str, (TreeId, &[u8])> = old
+            .as_ref()
+            .map(|f| {
+                f.shards
+                    .iter()
+                    .map(|s| (s.name, (s.tree, s.people)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let names = self.shard_names();
+        let mut people: Vec<(&str, TreeId, Cow<'_, [u8]>)> = Vec::with_capacity(names.len());
+        for (name, tree) in &names {
+            match known.get(name.as_str()) {
+                Some((t, p)) if t == tree => people.push((name, *tree, Cow::Borrowed(*p))),
+                _ => people.push((name, *tree, Cow::Owned(encode_people(self.shard(name)?)?))),
             }
-        };
-        Ok(file.tickets.get(&id).map(|(_, t)| t))
+        }
+        let payload = postcard::to_allocvec(&PeopleFileOut {
+            version: INDEX_VERSION,
+            format: FORMAT,
+            tickets_tree: self.tickets_tree,
+            shards: people
+                .iter()
+                .map(|(name, tree, p)| ShardPeopleOut {
+                    name,
+                    tree: *tree,
+                    people: RawBytes(p),
+                })
+                .collect(),
+        })
+        .map_err(encode_error)?;
+        drop(people);
+        drop(known);
+        drop(old);
+        write_atomically(&path, &frame(&payload));
+        Ok(payload)
     }
 
     /// How many shard files this view has decoded, refresh included: what
@@ -262,15 +314,10 @@ impl CustomerDirectory<'_> {
 
 impl Store {
     /// The customer directory, brought up to date with HEAD: reads
-    /// `customers.bin`, and when HEAD moved since it was written,
-    /// `people.bin` and the shards that changed.
+    /// `customers.bin`, and when HEAD moved since it was written, the
+    /// shards that changed. `people.bin` is read (and brought up to date)
+    /// only when the directory is asked for everyone.
     pub fn customer_directory(&self) -> Result<CustomerDirectory<'_>> {
-        self.refresh_directory(false)
-    }
-
-    /// With `people`, brings `people.bin` up to date too even when
-    /// `customers.bin` is current.
-    fn refresh_directory(&self, people: bool) -> Result<CustomerDirectory<'_>> {
         let dir = self.cache_path(TICKET_INDEX_DIR);
         let head = self.head_tree()?;
         let tickets_tree = match &head {
@@ -279,110 +326,61 @@ impl Store {
         };
         let tickets_id = tickets_tree.as_ref().map(|t| tree_id(t.id()));
         let mut shards: HeadShards = HashMap::new();
-        let mut names = Vec::new();
         for shard in tickets_tree.iter().flat_map(|t| t.iter()) {
             if let (Ok(name), Some(ObjectType::Tree)) = (shard.name(), shard.kind()) {
-                names.push(name.to_string());
                 shards.insert(name.to_string(), (shard.id(), OnceCell::new()));
             }
         }
-        let lookup_path = dir.join(INDEX_CUSTOMERS_FILE);
-        let people_path = dir.join(INDEX_PEOPLE_FILE);
-        let saved_lookup = read_payload(&lookup_path);
-        let lookup = decode_lookup(&saved_lookup);
-        if !people
-            && lookup
-                .as_ref()
-                .is_some_and(|f| f.tickets_tree == tickets_id)
-        {
-            drop(lookup);
-            return Ok(CustomerDirectory {
-                store: self,
-                dir,
-                tickets_tree: tickets_id,
-                shards,
-                lookup: saved_lookup,
-                people: OnceCell::new(),
-            });
-        }
-        let saved_people = read_payload(&people_path);
-        let old_people = decode_people(&saved_people);
-        let lookup_trees: HashMap<&str, TreeId> = lookup
-            .as_ref()
-            .map(|f| f.shards.iter().copied().collect())
-            .unwrap_or_default();
-        let people_of: HashMap<&str, (TreeId, &[u8])> = old_people
-            .as_ref()
-            .map(|f| {
-                f.shards
-                    .iter()
-                    .map(|s| (s.name, (s.tree, s.people)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let old_records = lookup.as_ref().map_or(&[][..], |f| f.records);
-        names.sort();
-        let mut unchanged = ShardSet::default();
-        let mut kept_people: Vec<(&str, TreeId, Cow<'_, [u8]>)> = Vec::with_capacity(names.len());
-        let mut added = Vec::new();
-        for name in &names {
-            let (oid, cell) = &shards[name];
-            let tree = tree_id(*oid);
-            // Reused only when both files hold this shard's tree.
-            if lookup_trees.get(name.as_str()) == Some(&tree)
-                && let Some((_, p)) = people_of.get(name.as_str()).filter(|(t, _)| *t == tree)
-            {
-                unchanged.insert(name.as_bytes());
-                kept_people.push((name, tree, Cow::Borrowed(*p)));
-                continue;
-            }
-            let file = self.refresh_shard(&dir, name, *oid, &mut Refresh::default())?;
-            added.extend(shard_records(&file));
-            kept_people.push((name, tree, Cow::Owned(encode_people(&file)?)));
-            let _ = cell.set(file);
-        }
-        added.sort_unstable();
-        let records = merge(old_records, |shard| unchanged.contains(shard), &added);
-        let lookup_payload = postcard::to_allocvec(&LookupFileOut {
-            version: INDEX_VERSION,
-            format: FORMAT,
-            tickets_tree: tickets_id,
-            shards: kept_people.iter().map(|(n, t, _)| (*n, *t)).collect(),
-            records: RawBytes(&records),
-        })
-        .map_err(encode_error)?;
-        let people_payload = postcard::to_allocvec(&PeopleFileOut {
-            version: INDEX_VERSION,
-            format: FORMAT,
-            tickets_tree: tickets_id,
-            shards: kept_people
-                .iter()
-                .map(|(name, tree, p)| ShardPeopleOut {
-                    name,
-                    tree: *tree,
-                    people: RawBytes(p),
-                })
-                .collect(),
-        })
-        .map_err(encode_error)?;
-        drop(kept_people);
-        drop(people_of);
-        drop(lookup_trees);
-        drop(old_people);
-        drop(lookup);
-        // People first: a reader that finds the lookup current trusts the
-        // people file only when it names the same tree. Failing to save
-        // only costs the next command this refresh.
-        write_atomically(&people_path, &frame(&people_payload));
-        write_atomically(&lookup_path, &frame(&lookup_payload));
-        Ok(CustomerDirectory {
+        let mut directory = CustomerDirectory {
             store: self,
             dir,
             tickets_tree: tickets_id,
             shards,
-            lookup: lookup_payload,
-            people: OnceCell::from(people_payload),
+            lookup: Vec::new(),
+            people: OnceCell::new(),
+        };
+        let path = directory.dir.join(INDEX_CUSTOMERS_FILE);
+        let saved = read_payload(&path);
+        let lookup = decode_lookup(&saved);
+        if lookup
+            .as_ref()
+            .is_some_and(|f| f.tickets_tree == tickets_id)
+        {
+            drop(lookup);
+            directory.lookup = saved;
+            return Ok(directory);
+        }
+        let trees: HashMap<&str, TreeId> = lookup
+            .as_ref()
+            .map(|f| f.shards.iter().copied().collect())
+            .unwrap_or_default();
+        let old_records = lookup.as_ref().map_or(&[][..], |f| f.records);
+        let mut unchanged = ShardSet::default();
+        let mut added = Vec::new();
+        let names = directory.shard_names();
+        for (name, tree) in &names {
+            if trees.get(name.as_str()) == Some(tree) {
+                unchanged.insert(name.as_bytes());
+                continue;
+            }
+            added.extend(shard_records(directory.shard(name)?));
+        }
+        added.sort_unstable();
+        let records = merge(old_records, |shard| unchanged.contains(shard), &added);
+        let payload = postcard::to_allocvec(&LookupFileOut {
+            version: INDEX_VERSION,
+            format: FORMAT,
+            tickets_tree: tickets_id,
+            shards: names.iter().map(|(n, t)| (n.as_str(), *t)).collect(),
+            records: RawBytes(&records),
         })
+        .map_err(encode_error)?;
+        drop(trees);
+        drop(lookup);
+        // Failing to save only costs the next command this refresh.
+        write_atomically(&path, &frame(&payload));
+        directory.lookup = payload;
+        Ok(directory)
     }
 
     /// [`Store::customer_directory`] built again from every shard, for
@@ -500,8 +498,11 @@ mod tests {
             drop(d);
             assert_eq!(std::fs::read(&path).unwrap(), good);
         }
-        // The people file is checked against the lookup's tree when read.
+        // The people file is written only when everyone is asked for, and
+        // rebuilt from the shards when damaged.
         let people = path.with_file_name(INDEX_PEOPLE_FILE);
+        assert!(!people.exists());
+        assert_eq!(store.customer_directory().unwrap().people().unwrap().len(), 1);
         let good_people = std::fs::read(&people).unwrap();
         for bytes in [b"TIXI".to_vec(), Vec::new()] {
             std::fs::write(&people, &bytes).unwrap();
