@@ -120,8 +120,11 @@ fn time(t: Option<Timestamp>) -> String {
     t.map(|t| t.to_short()).unwrap_or_default()
 }
 
-fn seconds(s: Option<i64>) -> String {
-    s.map_or_else(|| "-".to_string(), human)
+fn median(s: Option<i64>) -> String {
+    s.map_or_else(
+        || "none yet".to_string(),
+        |s| format!("{} median", human(s)),
+    )
 }
 
 fn figures_text(f: &Figures, out: &mut String) {
@@ -141,9 +144,9 @@ fn figures_text(f: &Figures, out: &mut String) {
         ));
     }
     out.push_str(&format!(
-        "First response:  {} median\nResolution:      {} median\nSLA breaches:    {}\n",
-        seconds(f.first_response_median_seconds),
-        seconds(f.resolution_median_seconds),
+        "First response:  {}\nResolution:      {}\nSLA breaches:    {}\n",
+        median(f.first_response_median_seconds),
+        median(f.resolution_median_seconds),
         f.sla_breaches
     ));
 }

@@ -126,6 +126,11 @@ fn a_card_counts_the_persons_own_tickets_and_lists_the_cc_ones_marked() {
     assert_eq!(ids(&carol), [format!("{t1}:cc")]);
     assert_eq!(carol["figures"]["tickets"], 0);
     assert_eq!(carol["figures"]["cc"], 1);
+    let carol_text = sb.tix(["customer", "carol@example.com"]).now(NOW).ok();
+    assert!(
+        carol_text.contains("First response:  none yet\nResolution:      none yet\n"),
+        "{carol_text}"
+    );
     let text = sb.tix(["customer", "ann@example.com"]).now(NOW).ok();
     for needle in [
         "Анна Ли <ann@example.com>",
@@ -239,6 +244,22 @@ fn mapped_domains_make_one_organisation_and_free_mail_none() {
         .ok();
     assert_eq!(serde_json::from_str::<Value>(&by_domain).unwrap(), org);
     assert_eq!(card(&sb, "zed@gmail.com")["organisation"], Value::Null);
+    let text = sb
+        .tix(["customers", "--org", "Example Corp", "--format", "table"])
+        .now(NOW)
+        .ok();
+    for needle in [
+        "Example Corp (example.com, example.co.uk)\nPeople:          2\n",
+        "Tickets:         2 (1 open, 1 closed), 2 in the last 12 months; in Cc on 1 more\n",
+        "First response:  3h 30m median\nResolution:      3h median\n",
+    ] {
+        assert!(text.contains(needle), "{needle:?} in\n{text}");
+    }
+    let top = sb
+        .tix(["customers", "--limit", "1", "--format", "ids"])
+        .now(NOW)
+        .ok();
+    assert_eq!(top, "ann@example.com\n");
     sb.tix(["customers", "--org", "gmail.com"])
         .now(NOW)
         .fails(2)

@@ -502,7 +502,10 @@ mod tests {
         // rebuilt from the shards when damaged.
         let people = path.with_file_name(INDEX_PEOPLE_FILE);
         assert!(!people.exists());
-        assert_eq!(store.customer_directory().unwrap().people().unwrap().len(), 1);
+        assert_eq!(
+            store.customer_directory().unwrap().people().unwrap().len(),
+            1
+        );
         let good_people = std::fs::read(&people).unwrap();
         for bytes in [b"TIXI".to_vec(), Vec::new()] {
             std::fs::write(&people, &bytes).unwrap();
