@@ -229,6 +229,17 @@ fn mapped_domains_make_one_organisation_and_free_mail_none() {
             format!("{a}:customer")
         ]
     );
+    // Each ticket names its member as the directory spells them.
+    let members: Vec<&str> = org["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["person"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        members,
+        ["ann@example.com", "bea@EXAMPLE.co.uk", "ann@example.com"]
+    );
     let f = &org["figures"];
     assert_eq!(
         (f["tickets"].clone(), f["open"].clone(), f["cc"].clone()),

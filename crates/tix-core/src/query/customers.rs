@@ -207,6 +207,11 @@ pub fn organisation(
     let (directory, people) = everyone(store, open(store)?)?;
     let members = |key: &str| organisation.domains.contains(&domain_of(key));
     let mut persons = aggregate(&people, config, |p| members(&p.contact.key));
+    // Each member spelled one way in the ticket list, as last written.
+    let spelling: BTreeMap<String, String> = persons
+        .iter()
+        .map(|p| (address_key(&p.email), p.email.clone()))
+        .collect();
     sort_people(&mut persons, options);
     // Per ticket, the member with the strongest part in it.
     let mut strongest: BTreeMap<TicketId, &PersonInTicket> = BTreeMap::new();
@@ -222,7 +227,10 @@ pub fn organisation(
             found.push((t, &p.contact));
         }
     }
-    let tickets = card_tickets(found.iter().map(|(t, c)| (*t, *c, Some(c.email.clone()))));
+    let tickets = card_tickets(found.iter().map(|(t, c)| {
+        let email = spelling.get(&c.key).unwrap_or(&c.email).clone();
+        (*t, *c, Some(email))
+    }));
     let facts = facts_of(
         found
             .iter()
