@@ -12,9 +12,9 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
-    agent, assign, blacklist, cc, check, close, comment, create, duty, escalate, field, import,
-    init, link, list, lock, log, merge, outbox, priority, quarantine, reindex, reopen, reply,
-    report, resolution, search, show, sla, snooze, split, status, subject, sync, tag, tick,
+    agent, assign, blacklist, cc, check, close, comment, create, customer, duty, escalate, field,
+    import, init, link, list, lock, log, merge, outbox, priority, quarantine, reindex, reopen,
+    reply, report, resolution, search, show, sla, snooze, split, status, subject, sync, tag, tick,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -75,6 +75,12 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Show a ticket and its whole trail
     Show(show::ShowArgs),
+    /// A customer's card: names, organisation, figures, then every ticket
+    /// naming them (open first; Cc'd ones marked)
+    Customer(customer::CustomerArgs),
+    /// The customer directory, or with --org one organisation: its people,
+    /// figures and tickets
+    Customers(customer::CustomersArgs),
     /// Add a public reply for the customer
     Reply(reply::ReplyArgs),
     /// Add a private internal note
@@ -265,6 +271,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Outbox(cmd) => outbox::cmd_outbox(ctx, cmd),
         Command::Escalate(args) => escalate::cmd_escalate(ctx, args),
         Command::Snooze(args) => snooze::cmd_snooze(ctx, args),
+        Command::Customer(args) => customer::cmd_customer(ctx, args),
+        Command::Customers(args) => customer::cmd_customers(ctx, args),
         Command::Tick(args) => tick::cmd_tick(ctx, args),
         Command::Sla(args) => sla::cmd_sla(ctx, args),
         Command::Blacklist(cmd) => blacklist::cmd_blacklist(ctx, cmd),

@@ -14,6 +14,7 @@ pub mod check;
 pub mod close;
 pub mod comment;
 pub mod create;
+pub mod customer;
 pub mod duty;
 pub mod escalate;
 pub mod field;

@@ -424,6 +424,8 @@ fn store_paths_are_spelled_only_in_the_layout() {
         "\"links.bin\"",
         "\"message-ids.bin\"",
         "\"facts.bin\"",
+        "\"customers.bin\"",
+        "\"people.bin\"",
         "\"shards\"",
         "\"index.bin\"",
         "\"search\"",

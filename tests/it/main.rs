@@ -10,6 +10,7 @@ mod architecture;
 mod cli;
 mod cli_io;
 mod concurrency;
+mod customers;
 mod durability;
 mod duty;
 mod fetch;

@@ -155,6 +155,7 @@ fn schemas_are_valid_and_describe_every_property() {
         "availability.schema.json",
         "agent.schema.json",
         "blacklist.schema.json",
+        "customer-note.schema.json",
     ] {
         let schema = load_schema(name);
         assert_eq!(
@@ -482,7 +483,9 @@ fn everything_the_binary_writes_is_valid() {
          \x20 outgoing:\n    transport: file\n    dir: sent-mail\n\
          groups:\n- name: first-line\n  agents: [bob]\n- name: second-line\n  agents: [alice]\n\
          assignment:\n  rule: round-robin\n  max_active: 50\n\
-         sla:\n  urgent:\n    first_response: 1h\n  on_breach:\n  - priority: urgent\n  - notify\n",
+         sla:\n  urgent:\n    first_response: 1h\n  on_breach:\n  - priority: urgent\n  - notify\n\
+         organisations:\n  Example Corp: [example.com, example.co.uk]\n\
+         free_mail_domains: [mailbox.example]\n",
     );
     fs::write(&config_path, config).unwrap();
     s.git(&["add", ".tix/config.yaml"]);
@@ -684,9 +687,24 @@ fn everything_the_binary_writes_is_valid() {
     ]);
     s.tix(&["blacklist", "add", "junk.example", "--subject", "prize"]);
     s.tix(&["blacklist", "remove", "example.net"]);
+    s.tix(&[
+        "customer",
+        "Ann@example.com",
+        "--note",
+        "-m",
+        "Prefers phone",
+    ]);
+    let notes_dir = read_dir(&s.dir.join(".tix/customers"));
+    assert_eq!(notes_dir.len(), 1, "{notes_dir:?}");
+    let notes = notes_dir[0]
+        .strip_prefix(&s.dir)
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     for (dir, schema, count) in [
         (".tix/agents", "agent.schema.json", 2),
         (".tix/blacklist", "blacklist.schema.json", 2),
+        (notes.as_str(), "customer-note.schema.json", 1),
     ] {
         let records = read_dir(&s.dir.join(dir));
         assert_eq!(records.len(), count, "{records:?}");

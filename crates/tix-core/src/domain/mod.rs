@@ -4,6 +4,7 @@
 pub mod assign;
 pub mod availability;
 pub mod config;
+pub mod customers;
 pub mod duration;
 pub mod entry;
 pub mod facts;

@@ -88,6 +88,26 @@ impl BlacklistRecord {
     }
 }
 
+/// A note about a customer (`tix customer EMAIL --note`), one file per
+/// note, never changed: notes only add up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerNoteRecord {
+    pub format: u32,
+    /// The address, folded as `customers::address_key` folds it.
+    pub customer: String,
+    pub text: String,
+    pub at: Timestamp,
+    pub by: String,
+}
+
+impl CustomerNoteRecord {
+    /// `<time>-<random>.yaml`.
+    pub fn file_name(&self, random_tag: &str) -> String {
+        format!("{}-{random_tag}.yaml", self.at.to_file_stamp())
+    }
+}
+
 /// The latest record per key, in the order each key was first recorded;
 /// `records` are (file name, record) in any order.
 fn fold_latest<R, K: Ord + Clone>(

@@ -4,6 +4,7 @@
 //! filter by SLA clocks, and above `report` because a report query ends in
 //! its computation.
 
+pub mod customers;
 pub mod list;
 pub mod report;
 

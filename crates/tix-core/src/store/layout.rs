@@ -12,6 +12,7 @@
 //! .tix/availability/<record>
 //! .tix/agents/<time>-<random>-<handle>.yaml
 //! .tix/blacklist/<time>-<random>.yaml
+//! .tix/customers/<address hash>/<time>-<random>.yaml   notes about a customer
 //! .tix/duty.yaml                which clone is on duty, until when
 //! tickets/<first 2 characters of id>/<id>/<entry files>.md
 //! tickets/<shard>/<id>/files/<entry file stem>/<attachment>
@@ -24,7 +25,7 @@
 //! tix.lock            the store's write lock (flock)
 //! tix-checkout        the checkout journal: the work tree may be behind HEAD
 //! tix-index-write     a tix process is writing git's index
-//! tix/index/          the derived ticket index (summary, links, message ids, facts, shards)
+//! tix/index/          the derived ticket index (summary, links, message ids, facts, customers, people, shards)
 //! tix/search/         the full-text search index (the engine's files)
 //! tix/search.lock     held while a search brings that index up to date
 //! tix/fetch/<account>.json, tix/auto-reply.json   mail state
@@ -50,6 +51,8 @@ pub const AGENTS_DIR: &str = ".tix/agents";
 /// Blacklist entries added or removed by `tix blacklist`: one record per
 /// change.
 pub const BLACKLIST_DIR: &str = ".tix/blacklist";
+/// Notes about customers: a folder per address, one record per note.
+pub const CUSTOMER_NOTES_DIR: &str = ".tix/customers";
 /// Which clone holds duty (imports mail, ticks, sends automatic mail).
 pub const DUTY_PATH: &str = ".tix/duty.yaml";
 pub const TICKETS_DIR: &str = "tickets";
@@ -82,6 +85,12 @@ pub(crate) const INDEX_LINKS_FILE: &str = "links.bin";
 pub(crate) const INDEX_MESSAGE_IDS_FILE: &str = "message-ids.bin";
 /// In [`TICKET_INDEX_DIR`].
 pub(crate) const INDEX_FACTS_FILE: &str = "facts.bin";
+/// The customer directory's lookup: each address's tickets, in
+/// [`TICKET_INDEX_DIR`].
+pub(crate) const INDEX_CUSTOMERS_FILE: &str = "customers.bin";
+/// The customer directory: who took part in which ticket, in
+/// [`TICKET_INDEX_DIR`].
+pub(crate) const INDEX_PEOPLE_FILE: &str = "people.bin";
 /// One file per shard, in [`TICKET_INDEX_DIR`].
 pub(crate) const INDEX_SHARDS_DIR: &str = "shards";
 /// The full-text search index, in [`CACHE_DIR`].
@@ -127,6 +136,14 @@ impl Store {
     /// The repository-relative path of a store-relative path.
     pub fn repo_path(&self, store_path: &str) -> String {
         format!("{}{store_path}", self.prefix)
+    }
+
+    /// The folder of notes about the customer with this folded address.
+    pub fn customer_notes_dir(key: &str) -> String {
+        format!(
+            "{CUSTOMER_NOTES_DIR}/{}",
+            crate::domain::customers::address_folder(key)
+        )
     }
 
     pub fn ticket_dir(id: &TicketId) -> String {
@@ -255,6 +272,7 @@ mod tests {
             AVAILABILITY_DIR,
             AGENTS_DIR,
             BLACKLIST_DIR,
+            CUSTOMER_NOTES_DIR,
         ] {
             assert!(
                 path.strip_prefix(TIX_DIR)

@@ -1,5 +1,6 @@
 //! `.tix/config.yaml`: the team, its custom fields and its rules.
 
+mod customers;
 mod fields;
 mod mail;
 mod sla;
@@ -14,6 +15,7 @@ use super::entry::FieldValue;
 use super::party::Party;
 use super::zone::Zone;
 
+pub use customers::Organisations;
 pub use fields::{FieldDef, FieldType, Stage};
 pub use mail::{
     AfterImport, AutoReply, BlacklistEntry, ClosedReply, DEFAULT_SENDMAIL_COMMAND, MailAccount,
@@ -77,6 +79,14 @@ pub struct Config {
     /// made them (`signing_key`), as `tix check --signatures` verifies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_commits: Option<SignedCommits>,
+    /// Organisations spanning several mail domains, by name: otherwise an
+    /// address's domain is its organisation.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub organisations: BTreeMap<String, Vec<String>>,
+    /// Mail providers whose users belong to no organisation, besides the
+    /// built-in list (`name.*` for the name under any top-level domain).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub free_mail_domains: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +130,8 @@ impl Config {
             escalation_message: None,
             timezone: None,
             signed_commits: None,
+            organisations: BTreeMap::new(),
+            free_mail_domains: Vec::new(),
         }
     }
 
@@ -167,6 +179,7 @@ impl Config {
                 .map_err(|e| format!("escalation_message: {e}"))?;
         }
         fields::validate(&self.fields)?;
+        customers::validate(self)?;
         sla::validate(self)
     }
 
@@ -196,6 +209,14 @@ impl Config {
     }
 
     /// The team's zone (`timezone`), if set.
+    /// How addresses map to organisations.
+    pub fn organisations(&self) -> Organisations<'_> {
+        Organisations {
+            mapped: &self.organisations,
+            free_mail_domains: &self.free_mail_domains,
+        }
+    }
+
     pub fn zone(&self) -> Option<Zone> {
         self.timezone.as_ref().map(|z| *z.value())
     }

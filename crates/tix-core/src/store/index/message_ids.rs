@@ -39,7 +39,7 @@ const FORMAT: u32 = 1;
 /// Bytes per record: an 8-byte hash and an 8-character ticket id.
 pub(super) const RECORD_LEN: usize = 16;
 
-type Record = [u8; RECORD_LEN];
+pub(super) type Record = [u8; RECORD_LEN];
 
 /// How Message-IDs are hashed: FNV-1a, 64 bits. It must give the same
 /// value in every build and on every machine, since the file outlives the
@@ -53,7 +53,7 @@ pub(super) fn fnv1a(message_id: &str) -> u64 {
     h
 }
 
-fn record(hash: u64, id: TicketId) -> Record {
+pub(super) fn record(hash: u64, id: TicketId) -> Record {
     let mut out = [0; RECORD_LEN];
     out[..8].copy_from_slice(&hash.to_be_bytes());
     out[8..].copy_from_slice(id.as_str().as_bytes());
@@ -108,7 +108,7 @@ fn shard_records(file: &ShardFile, hash: fn(&str) -> u64) -> Vec<Record> {
 
 /// `old`'s records of the shards `keep` accepts, merged with `new`
 /// (sorted), in one pass.
-fn merge(old: &[u8], keep: impl Fn(&[u8]) -> bool, new: &[Record]) -> Vec<u8> {
+pub(super) fn merge(old: &[u8], keep: impl Fn(&[u8]) -> bool, new: &[Record]) -> Vec<u8> {
     let mut out = Vec::with_capacity(old.len() + new.len() * RECORD_LEN);
     let mut kept = old
         .chunks_exact(RECORD_LEN)
@@ -131,7 +131,7 @@ fn merge(old: &[u8], keep: impl Fn(&[u8]) -> bool, new: &[Record]) -> Vec<u8> {
 
 /// A set of shard names that answers in a table lookup: `merge` asks it
 /// once for every record in the map (200,000 at 100,000 tickets).
-struct ShardSet(Vec<bool>);
+pub(super) struct ShardSet(Vec<bool>);
 
 const _: () = assert!(crate::domain::id::SHARD_LEN == 2);
 
@@ -149,13 +149,13 @@ impl ShardSet {
         }
     }
 
-    fn insert(&mut self, shard: &[u8]) {
+    pub(super) fn insert(&mut self, shard: &[u8]) {
         if let Some(k) = Self::key(shard) {
             self.0[k] = true;
         }
     }
 
-    fn contains(&self, shard: &[u8]) -> bool {
+    pub(super) fn contains(&self, shard: &[u8]) -> bool {
         Self::key(shard).is_some_and(|k| self.0[k])
     }
 }

@@ -20,7 +20,8 @@
 //!   facts; reports read it with the summary (see `facts.rs`).
 //!
 //! Beside them, `message-ids.bin` serves mail import (a Message-ID map and
-//! the team's tallies, see [`MailIndex`]), and `links.bin` `show`.
+//! the team's tallies, see [`MailIndex`]), `links.bin` `show`, and
+//! `customers.bin` the customer directory (see [`CustomerDirectory`]).
 //!
 //! Writers replace the summary, links and facts files atomically (write,
 //! then rename), so two tix processes at once each see whole files; shard
@@ -29,6 +30,7 @@
 //! trees it was built from, so a stale or half-updated set is detected,
 //! not trusted.
 
+mod customers;
 mod facts;
 mod files;
 mod message_ids;
@@ -41,10 +43,12 @@ use std::collections::BTreeMap;
 use git2::ObjectType;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::customers::{Contact, contacts};
 use crate::domain::{Event, LinkRel, Ticket, TicketFacts, TicketId, Timestamp, fold};
 use crate::error::{Remedy, Result};
 use crate::store::layout::{INDEX_LINKS_FILE, INDEX_SUMMARY_FILE, TICKET_INDEX_DIR, TICKETS_DIR};
 use crate::store::{Problem, Store};
+pub use customers::{CustomerDirectory, PersonInTicket};
 pub use facts::{ReportRows, Selected, Within};
 use files::{
     Blob, INDEX_VERSION, LinksFile, ShardFile, decode_summary, frame, tree_id, unframe,
@@ -68,6 +72,8 @@ pub struct IndexedTicket {
     /// `assign` to someone): round-robin takes turns over assignments,
     /// not over ticket creation.
     pub assigned_at: Option<Timestamp>,
+    /// Everyone the trail names, for the customer directory.
+    pub contacts: Vec<Contact>,
     /// What reports need (the times of responses, closes, status
     /// changes), still encoded: reading the index copies these bytes, and
     /// only reports decode them.
@@ -187,6 +193,7 @@ impl IndexedTicket {
                 crate::Error::internal(format!("cannot encode ticket facts: {e}")).with_source(e)
             })?;
         Ok(IndexedTicket {
+            contacts: contacts(&ticket, &trail),
             assigned_at,
             facts,
             ticket,
