@@ -99,6 +99,48 @@ const TOKENIZER: &str = "tix";
 /// What one update may hold in memory before it writes a segment.
 const WRITER_MEMORY: usize = 50_000_000;
 
+/// A segment holding at least this share of the index's live documents
+/// is large: no merge of small segments takes it in, so an update after
+/// one commit rewrites only what the few latest updates wrote.
+const LARGE_SEGMENT_SHARE: f64 = 0.10;
+/// When this share of all documents the segments hold are deleted ones
+/// (each changed ticket leaves its old document deleted where it was),
+/// every segment is merged into one: a cost of the whole index, paid
+/// once per that many ticket changes.
+const COMPACT_AT_DELETED_SHARE: f64 = 0.25;
+
+/// Merges that keep an update cheap at any size: small segments merge
+/// among themselves by size class, the large ones only in a compaction.
+#[derive(Debug, Clone)]
+struct SmallSegmentsPolicy;
+
+impl tantivy::merge_policy::MergePolicy for SmallSegmentsPolicy {
+    fn compute_merge_candidates(
+        &self,
+        segments: &[tantivy::index::SegmentMeta],
+    ) -> Vec<tantivy::merge_policy::MergeCandidate> {
+        let live: u64 = segments.iter().map(|s| u64::from(s.num_docs())).sum();
+        let held: u64 = segments.iter().map(|s| u64::from(s.max_doc())).sum();
+        let deleted = held - live;
+        if segments.len() > 1 && deleted as f64 > COMPACT_AT_DELETED_SHARE * held as f64 {
+            return vec![tantivy::merge_policy::MergeCandidate(
+                segments.iter().map(|s| s.id()).collect(),
+            )];
+        }
+        let small: Vec<tantivy::index::SegmentMeta> = segments
+            .iter()
+            .filter(|s| (s.num_docs() as f64) < LARGE_SEGMENT_SHARE * live as f64)
+            .cloned()
+            .collect();
+        let mut by_size = tantivy::merge_policy::LogMergePolicy::default();
+        // Tiny segments are one size class (a merge of a thousand
+        // documents is cheap), above that classes grow by powers.
+        by_size.set_min_layer_size(1_000);
+        by_size.set_min_num_segments(8);
+        by_size.compute_merge_candidates(&small)
+    }
+}
+
 struct Fields {
     id: Field,
     shard: Field,
@@ -248,10 +290,22 @@ impl Engine {
     }
 
     pub fn writer(&self) -> tantivy::Result<Writer<'_>> {
+        let writer: IndexWriter = self.index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        writer.set_merge_policy(Box::new(SmallSegmentsPolicy));
         Ok(Writer {
-            writer: self.index.writer_with_num_threads(1, WRITER_MEMORY)?,
+            writer,
             fields: &self.fields,
         })
+    }
+
+    /// The committed segments, as (id, live documents, deleted documents).
+    pub fn segments(&self) -> tantivy::Result<Vec<(String, u32, u32)>> {
+        Ok(self
+            .index
+            .searchable_segment_metas()?
+            .into_iter()
+            .map(|s| (s.id().uuid_string(), s.num_docs(), s.num_deleted_docs()))
+            .collect())
     }
 
     /// Sees what the last commit made.
@@ -719,6 +773,76 @@ mod tests {
         let engine = Engine::open(dir.path()).unwrap();
         assert_eq!(engine.state().unwrap().as_deref(), Some("first"));
         assert_eq!(ids(&engine, "printer"), ["AA000001"]);
+    }
+
+    fn numbered(n: usize) -> TicketDoc {
+        let id = format!("AA{n:06}");
+        doc(&id, "Printer", &format!("ticket number {n}"), "open")
+    }
+
+    #[test]
+    fn single_ticket_updates_never_merge_the_large_segment() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::create(dir.path()).unwrap();
+        let mut w = engine.writer().unwrap();
+        for n in 0..2_000 {
+            w.replace(&numbered(n)).unwrap();
+        }
+        w.commit("built").unwrap();
+        let built = engine.segments().unwrap();
+        assert_eq!(built.len(), 1);
+        let large = built[0].0.clone();
+        let mut most = 0;
+        for n in 0..40 {
+            // Changing a ticket that lives in the large segment, as an
+            // update after one commit does.
+            let mut w = engine.writer().unwrap();
+            w.replace(&numbered(n * 7)).unwrap();
+            w.commit(&format!("update {n}")).unwrap();
+            let now = engine.segments().unwrap();
+            assert!(
+                now.iter().any(|(id, _, _)| *id == large),
+                "update {n} merged the large segment: {now:?}"
+            );
+            most = most.max(now.len());
+        }
+        // The small ones were merged among themselves, and the merges
+        // kept what the last commit recorded.
+        assert!(most <= 9, "{most} segments");
+        assert!(engine.segments().unwrap().len() < 9);
+        assert_eq!(engine.state().unwrap().as_deref(), Some("update 39"));
+        engine.reload().unwrap();
+        assert_eq!(ids(&engine, "printer").len(), 10);
+        assert_eq!(ids(&engine, "\"number 14\"").len(), 1);
+    }
+
+    #[test]
+    fn deleted_documents_past_a_quarter_compact_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::create(dir.path()).unwrap();
+        let mut w = engine.writer().unwrap();
+        for n in 0..40 {
+            w.replace(&numbered(n)).unwrap();
+        }
+        w.commit("built").unwrap();
+        let large = engine.segments().unwrap()[0].0.clone();
+        // 13 of 40 + 13 documents deleted is just under a quarter...
+        for n in 0..13 {
+            let mut w = engine.writer().unwrap();
+            w.replace(&numbered(n)).unwrap();
+            w.commit("u").unwrap();
+        }
+        assert!(engine.segments().unwrap().iter().any(|s| s.0 == large));
+        // ...and 14 of 54 is more: everything becomes one segment again,
+        // without the deleted documents.
+        let mut w = engine.writer().unwrap();
+        w.replace(&numbered(13)).unwrap();
+        w.commit("compacted").unwrap();
+        let after = engine.segments().unwrap();
+        assert_eq!(after.len(), 1, "{after:?}");
+        assert_ne!(after[0].0, large);
+        assert_eq!((after[0].1, after[0].2), (40, 0));
+        assert_eq!(engine.state().unwrap().as_deref(), Some("compacted"));
     }
 
     #[test]
