@@ -64,6 +64,13 @@ pub struct TicketDoc {
     /// Microseconds since the epoch.
     pub created: i64,
     pub updated: i64,
+    /// When it was last closed, if it is closed; 0 if not.
+    pub closed: i64,
+    /// What solved it (the latest resolution entry), whole.
+    pub resolution: Option<String>,
+    /// The ticket it was merged into: a closed pointer, never offered as
+    /// a similar ticket.
+    pub merged_into: Option<String>,
     /// What a result shows of the ticket, opaque to the engine.
     pub card: String,
 }
@@ -84,6 +91,32 @@ pub struct EngineHit {
     /// Text a snippet may come from, most telling first: the public text,
     /// the notes when the scope allows them, then the subject.
     pub texts: Vec<String>,
+}
+
+/// A ticket like a text, as [`Engine::like`] finds it.
+pub struct LikeHit {
+    pub id: String,
+    /// The BM25 score over the best this text could score on any ticket
+    /// of the index: from 0 (nothing shared) towards 1.
+    pub score: f32,
+    pub card: String,
+    pub resolution: Option<String>,
+    /// Microseconds since the epoch; 0 if not closed.
+    pub closed: i64,
+}
+
+/// What [`Engine::like`] looks for.
+pub struct Like<'a> {
+    /// A ticket's subject and first message.
+    pub text: &'a str,
+    /// Tickets never offered: the one asked about, those merged into it.
+    pub exclude: &'a [String],
+    /// Closed tickets only, else any status.
+    pub closed_only: bool,
+    /// Tickets scoring under this share of the best possible score are
+    /// not similar.
+    pub threshold: f32,
+    pub limit: usize,
 }
 
 /// Why the index could not be used.
@@ -162,6 +195,8 @@ struct Fields {
     flag: Field,
     created: Field,
     updated: Field,
+    closed: Field,
+    resolution: Field,
     card: Field,
 }
 
@@ -200,6 +235,8 @@ fn schema() -> (Schema, Fields) {
         flag: b.add_text_field("flag", STRING),
         created: b.add_i64_field("created", number.clone()),
         updated: b.add_i64_field("updated", number),
+        closed: b.add_i64_field("closed", STORED),
+        resolution: b.add_text_field("resolution", STORED),
         card: b.add_text_field("card", STORED),
     };
     (b.build(), fields)
@@ -387,30 +424,68 @@ impl Engine {
         })
     }
 
-    /// Closed tickets whose text is most like `text` (a ticket's subject
-    /// and first message), best first, as (id, score): what `tix similar`
-    /// asks.
-    pub fn closed_like(
-        &self,
-        text: &str,
-        exclude: &str,
-        limit: usize,
-    ) -> tantivy::Result<Vec<(String, f32)>> {
-        // The text's most frequent words, each scored by BM25 over the
-        // subject and the public text: more-like-this without the
-        // document having to be in the index.
-        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-        for word in text::words(text) {
-            if word.chars().count() > 2 {
+    /// Tickets whose subject and public text are most like `like.text`
+    /// (a ticket's subject and first message), resolved ones first, then
+    /// best first: what `tix similar` asks.
+    ///
+    /// More-like-this without the ticket having to be in the index: the
+    /// text's 25 most telling words (frequency in the text times rarity
+    /// in the index), each scored by BM25 over the subject and the public
+    /// text. The score is relative to the best this query could score
+    /// (every word at BM25's ceiling in both fields), so one threshold
+    /// means the same in a store of ten tickets and of a million.
+    pub fn like(&self, like: &Like<'_>) -> tantivy::Result<Vec<LikeHit>> {
+        const WORDS: usize = 25;
+        // BM25's k1 + 1: a term's score tends to idf * (k1 + 1).
+        const CEILING: f32 = 2.2;
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let docs = searcher.num_docs();
+        let asked_is_indexed = like
+            .exclude
+            .first()
+            .map(|id| searcher.doc_freq(&Term::from_field_text(f.id, id)))
+            .transpose()?
+            .is_some_and(|n| n > 0);
+        let mut counts: std::collections::BTreeMap<String, u32> = Default::default();
+        for word in text::words(like.text) {
+            let telling = word.chars().count() > 2 || word.chars().any(text::is_ideograph);
+            if telling && !word.chars().all(|c| c.is_ascii_digit()) {
                 *counts.entry(word).or_default() += 1;
             }
         }
-        let mut top: Vec<(String, usize)> = counts.into_iter().collect();
-        top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        top.truncate(25);
+        let idf = |n: u64| -> f32 {
+            let n = n as f32;
+            let total = docs as f32;
+            (1.0 + (total - n + 0.5) / (n + 0.5)).ln()
+        };
+        let mut weighed: Vec<(String, f32, f32)> = Vec::new();
+        for (word, tf) in counts {
+            let mut ceiling = 0.0;
+            let mut others = 0;
+            for field in [f.subject, f.body] {
+                let n = searcher.doc_freq(&Term::from_field_text(field, &word))?;
+                if n > 0 {
+                    ceiling += CEILING * idf(n);
+                }
+                others = others.max(n);
+            }
+            // A word no other ticket has can match nothing.
+            if others <= u64::from(asked_is_indexed) {
+                continue;
+            }
+            let rarity = idf(others);
+            weighed.push((word, (tf.min(3) as f32) * rarity, ceiling));
+        }
+        weighed.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        weighed.truncate(WORDS);
+        let best: f32 = weighed.iter().map(|w| w.2).sum();
+        if weighed.is_empty() || best <= 0.0 {
+            return Ok(Vec::new());
+        }
         let mut should: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
-        for (word, _) in &top {
-            for field in [self.fields.subject, self.fields.body] {
+        for (word, _, _) in &weighed {
+            for field in [f.subject, f.body] {
                 should.push((
                     Occur::Should,
                     Box::new(TermQuery::new(
@@ -420,29 +495,47 @@ impl Engine {
                 ));
             }
         }
-        if should.is_empty() {
-            return Ok(Vec::new());
-        }
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(BooleanQuery::new(should))),
-            (
+        let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
+        if like.closed_only {
+            clauses.push((
                 Occur::Must,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(raw(self.fields.status, "closed")),
-                    0.0,
-                )),
-            ),
-            (Occur::MustNot, Box::new(raw(self.fields.id, exclude))),
-        ]);
-        let searcher = self.reader.searcher();
-        let found = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+                Box::new(ConstScoreQuery::new(Box::new(raw(f.status, "closed")), 0.0)),
+            ));
+        }
+        clauses.push((Occur::MustNot, Box::new(raw(f.flag, "merged"))));
+        for id in like.exclude {
+            clauses.push((Occur::MustNot, Box::new(raw(f.id, id))));
+        }
+        // Enough candidates that the resolved ones among the similar can
+        // come first without missing one.
+        let candidates = (like.limit.max(1) * 4).max(20);
+        let found = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(candidates).order_by_score(),
+        )?;
         let mut out = Vec::new();
         for (score, addr) in found {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
-                out.push((id.to_string(), score));
+            let score = score / best;
+            if score < like.threshold {
+                break;
             }
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str());
+            out.push(LikeHit {
+                id: text(f.id).unwrap_or_default().to_string(),
+                score,
+                card: text(f.card).unwrap_or_default().to_string(),
+                resolution: text(f.resolution).map(str::to_string),
+                closed: doc
+                    .get_first(f.closed)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or(0),
+            });
         }
+        // Stable: best first within resolved and within the rest.
+        out.sort_by_key(|h| h.resolution.is_none());
+        out.truncate(like.limit);
         Ok(out)
     }
 
@@ -610,6 +703,13 @@ impl Writer<'_> {
         }
         d.add_i64(f.created, doc.created);
         d.add_i64(f.updated, doc.updated);
+        d.add_i64(f.closed, doc.closed);
+        if let Some(resolution) = &doc.resolution {
+            d.add_text(f.resolution, resolution);
+        }
+        if doc.merged_into.is_some() {
+            d.add_text(f.flag, "merged");
+        }
         d.add_text(f.card, &doc.card);
         self.writer.add_document(d)?;
         Ok(())
@@ -875,19 +975,72 @@ mod tests {
         for (id, subject, text, status) in known {
             w.replace(&doc(id, subject, text, status)).unwrap();
         }
+        let mut resolved = doc(
+            "AA000006",
+            "VPN disconnects",
+            "vpn client disconnects every hour",
+            "closed",
+        );
+        resolved.resolution = Some("Renew the certificate".into());
+        w.replace(&resolved).unwrap();
+        let mut pointer = doc(
+            "AA000007",
+            "VPN drops every hour",
+            "vpn client disconnects hourly",
+            "closed",
+        );
+        pointer.merged_into = Some("AA000001".into());
+        w.replace(&pointer).unwrap();
         w.commit("s").unwrap();
         engine.reload().unwrap();
-        let like = engine
-            .closed_like("VPN disconnects every hour, vpn client", "AA000009", 3)
-            .unwrap();
-        let ids: Vec<&str> = like.iter().map(|(id, _)| id.as_str()).collect();
-        // Only closed tickets; the one about the same problem first.
-        assert_eq!(ids, ["AA000001", "AA000004"]);
-        assert!(like[0].1 > like[1].1);
-        // The ticket itself is left out.
-        let own = engine
-            .closed_like("VPN drops every hour", "AA000001", 3)
-            .unwrap();
-        assert!(own.iter().all(|(id, _)| id != "AA000001"));
+        let like = |text: &str, exclude: &[&str], closed_only: bool, threshold: f32| {
+            let exclude: Vec<String> = exclude.iter().map(|s| s.to_string()).collect();
+            engine
+                .like(&Like {
+                    text,
+                    exclude: &exclude,
+                    closed_only,
+                    threshold,
+                    limit: 3,
+                })
+                .unwrap()
+        };
+        let found = like(
+            "VPN disconnects every hour, vpn client",
+            &["AA000009"],
+            true,
+            0.0,
+        );
+        let ids: Vec<&str> = found.iter().map(|h| h.id.as_str()).collect();
+        // Only closed tickets, never a merged pointer; the resolved one
+        // first, then the one about the same problem.
+        assert_eq!(ids, ["AA000006", "AA000001", "AA000004"]);
+        assert_eq!(
+            found[0].resolution.as_deref(),
+            Some("Renew the certificate")
+        );
+        assert!(found[1].score > found[2].score);
+        assert!(found.iter().all(|h| h.score > 0.0 && h.score < 1.0));
+        // A threshold leaves out what shares a word only.
+        let close = like("VPN disconnects every hour, vpn client", &[], true, 0.2);
+        assert!(
+            close.iter().all(|h| h.id != "AA000004"),
+            "{:?}",
+            close.iter().map(|h| (&h.id, h.score)).collect::<Vec<_>>()
+        );
+        // Any status when asked; the ticket itself and those named left out.
+        let any = like(
+            "VPN drops every hour",
+            &["AA000001", "AA000006"],
+            false,
+            0.0,
+        );
+        let ids: Vec<&str> = any.iter().map(|h| h.id.as_str()).collect();
+        assert!(
+            ids.contains(&"AA000003") && !ids.contains(&"AA000001"),
+            "{ids:?}"
+        );
+        // Nothing shared, nothing found.
+        assert!(like("toaster smoke", &[], false, 0.0).is_empty());
     }
 }

@@ -1,0 +1,181 @@
+//! Tickets like a ticket (`tix similar`, `tix show`'s "similar
+//! resolved", agent notifications): closed tickets whose subject and
+//! public text share the telling words of its subject and first message,
+//! resolved ones first.
+
+use serde::Serialize;
+
+use super::engine::{self, Like};
+use super::{Glance, glance};
+use crate::domain::{Event, Party, Status, Ticket, TicketId, Timestamp, TrailItem};
+use crate::error::Result;
+use crate::store::Store;
+
+/// Results shown when no limit is given.
+pub const DEFAULT_LIMIT: usize = 5;
+/// How many `tix show` and an agent notification list.
+pub const GLANCE_LIMIT: usize = 3;
+/// A ticket scoring under this share of the best score the text could
+/// have is not similar: chosen on the labelled set of
+/// `tests/it/similar.rs`, where every true match scores well above it
+/// and tickets sharing a common word or two score below.
+pub const THRESHOLD: f32 = 0.12;
+
+/// How current the index must be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// Built or brought up to date first, whatever it takes (`tix similar`).
+    Current,
+    /// Never a build: the index as it is when it is behind by many
+    /// shards, or cannot be had at once (`tix show`, notifications).
+    Glance,
+}
+
+pub struct SimilarOptions {
+    pub limit: usize,
+    /// Tickets of any status, not only closed ones (a duplicate to merge).
+    pub any_status: bool,
+    pub freshness: Freshness,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SimilarTicket {
+    pub id: TicketId,
+    /// Relative to the best score the text could have: 0 to 1.
+    pub score: f32,
+    pub subject: String,
+    pub status: Status,
+    pub customer: Option<Party>,
+    pub closed_at: Option<Timestamp>,
+    pub resolution: Option<String>,
+}
+
+/// How the index stood when it was asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum IndexUse {
+    Current,
+    /// Used as last brought up to date, this many shards behind HEAD.
+    Behind {
+        shards: usize,
+    },
+    /// Not used: missing, of another version, or damaged.
+    Unavailable {
+        why: String,
+    },
+}
+
+pub struct Similar {
+    pub tickets: Vec<SimilarTicket>,
+    pub index: IndexUse,
+}
+
+/// Tickets like ticket `id`.
+pub fn similar(store: &Store, id: TicketId, options: &SimilarOptions) -> Result<Similar> {
+    let folded = store.read_folded(&id)?;
+    similar_to(store, &folded.ticket, &folded.trail, options)
+}
+
+/// The text a ticket is compared by: its subject and first message.
+pub fn request_text(ticket: &Ticket, trail: &[TrailItem]) -> String {
+    let first = trail
+        .iter()
+        .find(|item| item.origin.is_none() && matches!(item.entry.event, Event::Created { .. }))
+        .map(|item| item.entry.body.as_str())
+        .unwrap_or_default();
+    format!("{}\n{first}", ticket.subject)
+}
+
+/// Tickets like `ticket` (folded with `trail`): never itself, a ticket
+/// merged into it or the one it was merged into, nor a merged pointer.
+pub fn similar_to(
+    store: &Store,
+    ticket: &Ticket,
+    trail: &[TrailItem],
+    options: &SimilarOptions,
+) -> Result<Similar> {
+    let (engine, index) = match options.freshness {
+        Freshness::Current => (super::current_index(store)?, IndexUse::Current),
+        Freshness::Glance => match glance(store) {
+            Glance::Current(engine) => (engine, IndexUse::Current),
+            Glance::Behind(engine, shards) => (engine, IndexUse::Behind { shards }),
+            Glance::Unavailable(why) => {
+                return Ok(Similar {
+                    tickets: Vec::new(),
+                    index: IndexUse::Unavailable { why },
+                });
+            }
+        },
+    };
+    let mut exclude = vec![ticket.id.to_string()];
+    exclude.extend(ticket.merged_from.keys().map(TicketId::to_string));
+    exclude.extend(ticket.merged_into.map(|t| t.to_string()));
+    let text = request_text(ticket, trail);
+    let like = Like {
+        text: &text,
+        exclude: &exclude,
+        closed_only: !options.any_status,
+        threshold: THRESHOLD,
+        limit: options.limit,
+    };
+    let found = match super::guarded(|| engine.like(&like)) {
+        Ok(Ok(found)) => found,
+        Ok(Err(e)) => return damaged(store, options, index, &e.to_string(), &like),
+        Err(panic) => return damaged(store, options, index, &panic, &like),
+    };
+    Ok(Similar {
+        tickets: tickets(found),
+        index,
+    })
+}
+
+/// An index that opened but could not be read: rebuilt when the caller
+/// wants it current, else left for the next search to rebuild.
+fn damaged(
+    store: &Store,
+    options: &SimilarOptions,
+    index: IndexUse,
+    why: &str,
+    like: &Like<'_>,
+) -> Result<Similar> {
+    if options.freshness == Freshness::Glance {
+        return Ok(Similar {
+            tickets: Vec::new(),
+            index: IndexUse::Unavailable {
+                why: format!("damaged ({why})"),
+            },
+        });
+    }
+    super::warn(&format!(
+        "the search index in {} is damaged ({why}); building it again",
+        store.search_index_dir().display()
+    ));
+    let found = super::rebuild(store)?
+        .like(like)
+        .map_err(|e| super::engine_error("cannot search the index", e))?;
+    Ok(Similar {
+        tickets: tickets(found),
+        index,
+    })
+}
+
+fn tickets(found: Vec<engine::LikeHit>) -> Vec<SimilarTicket> {
+    found
+        .into_iter()
+        .filter_map(|hit| {
+            let card: super::Card = serde_json::from_str(&hit.card).ok()?;
+            Some(SimilarTicket {
+                id: engine::ticket_id(&hit.id)?,
+                score: hit.score,
+                subject: card.subject,
+                status: card.status,
+                customer: card.customer,
+                closed_at: (hit.closed != 0)
+                    .then(|| chrono::DateTime::from_timestamp_micros(hit.closed))
+                    .flatten()
+                    .map(Timestamp::new),
+                resolution: hit.resolution,
+            })
+        })
+        .collect()
+}
