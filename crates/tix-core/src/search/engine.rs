@@ -431,13 +431,12 @@ impl Engine {
     /// More-like-this without the ticket having to be in the index: the
     /// text's 25 most telling words (frequency in the text times rarity
     /// in the index), each scored by BM25 over the subject and the public
-    /// text. The score is relative to the best this query could score
-    /// (every word at BM25's ceiling in both fields), so one threshold
-    /// means the same in a store of ten tickets and of a million.
+    /// text. The score is relative to what a ticket with each of those
+    /// words once in its subject and once in its text would score (words
+    /// no other ticket has included), so one threshold means the same in
+    /// a store of ten tickets and of a million.
     pub fn like(&self, like: &Like<'_>) -> tantivy::Result<Vec<LikeHit>> {
         const WORDS: usize = 25;
-        // BM25's k1 + 1: a term's score tends to idf * (k1 + 1).
-        const CEILING: f32 = 2.2;
         let searcher = self.reader.searcher();
         let f = &self.fields;
         let docs = searcher.num_docs();
@@ -459,32 +458,31 @@ impl Engine {
             let total = docs as f32;
             (1.0 + (total - n + 0.5) / (n + 0.5)).ln()
         };
-        let mut weighed: Vec<(String, f32, f32)> = Vec::new();
+        // (word, weight, rarity, whether another ticket has it)
+        let mut weighed: Vec<(String, f32, f32, bool)> = Vec::new();
         for (word, tf) in counts {
-            let mut ceiling = 0.0;
-            let mut others = 0;
+            let mut n = 0;
             for field in [f.subject, f.body] {
-                let n = searcher.doc_freq(&Term::from_field_text(field, &word))?;
-                if n > 0 {
-                    ceiling += CEILING * idf(n);
-                }
-                others = others.max(n);
+                n = n.max(searcher.doc_freq(&Term::from_field_text(field, &word))?);
             }
-            // A word no other ticket has can match nothing.
-            if others <= u64::from(asked_is_indexed) {
-                continue;
-            }
+            let others = n.saturating_sub(u64::from(asked_is_indexed));
             let rarity = idf(others);
-            weighed.push((word, (tf.min(3) as f32) * rarity, ceiling));
+            weighed.push((word, (tf.min(3) as f32) * rarity, rarity, others > 0));
         }
         weighed.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         weighed.truncate(WORDS);
-        let best: f32 = weighed.iter().map(|w| w.2).sum();
+        // The best is a ticket of average length with every telling word
+        // once in its subject and once in its text (BM25 gives a word
+        // its idf then): words no other ticket has count too, so a text
+        // about something new scores low on a ticket sharing only its
+        // commonest word.
+        let best: f32 = weighed.iter().map(|w| 2.0 * w.2).sum();
+        weighed.retain(|w| w.3);
         if weighed.is_empty() || best <= 0.0 {
             return Ok(Vec::new());
         }
         let mut should: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
-        for (word, _, _) in &weighed {
+        for (word, ..) in &weighed {
             for field in [f.subject, f.body] {
                 should.push((
                     Occur::Should,

@@ -19,7 +19,7 @@ pub const GLANCE_LIMIT: usize = 3;
 /// have is not similar: chosen on the labelled set of
 /// `tests/it/similar.rs`, where every true match scores well above it
 /// and tickets sharing a common word or two score below.
-pub const THRESHOLD: f32 = 0.12;
+pub const THRESHOLD: f32 = 0.09;
 
 /// How current the index must be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
