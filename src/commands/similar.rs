@@ -43,6 +43,7 @@ pub fn cmd_similar(ctx: &Ctx, args: SimilarArgs) -> Result<()> {
     let options = SimilarOptions {
         limit: args.limit,
         any_status: args.all,
+        resolved_only: false,
         freshness: Freshness::Current,
     };
     let found = similar::similar(&store, id, &options)?;
@@ -72,12 +73,6 @@ fn cells(t: &SimilarTicket) -> Vec<String> {
         t.closed_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
         t.resolution.clone().unwrap_or_default(),
     ]
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default()
 }
 
 fn render(found: &[SimilarTicket], format: ListFormat) -> Result<()> {
@@ -121,7 +116,7 @@ fn render(found: &[SimilarTicket], format: ListFormat) -> Result<()> {
                         t.closed_at.map(|t| t.to_short()).unwrap_or_default(),
                         t.resolution
                             .as_deref()
-                            .map(first_line)
+                            .map(similar::first_line)
                             .unwrap_or("-")
                             .to_string(),
                     ]

@@ -356,3 +356,161 @@ fn an_unknown_ticket_is_not_found_and_bad_options_are_usage_errors() {
     let outside = Sandbox::new();
     outside.tix(["similar", "ZZZZZZZZ"]).fails(7);
 }
+
+/// A desk with one resolved ticket about the VPN and an open one like it.
+fn vpn_desk() -> (Sandbox, String, String) {
+    let sb = Sandbox::init();
+    noise(&sb);
+    let solved = ticket(
+        &sb,
+        1,
+        "VPN connection drops every hour",
+        "Our VPN client disconnects roughly every sixty minutes.",
+    );
+    sb.ok([
+        "close",
+        &solved,
+        "--resolution",
+        "-m",
+        "Raise the IKE lifetime to 8 hours.\nThen restart the gateway.",
+    ]);
+    let open = ticket(
+        &sb,
+        2,
+        "VPN keeps disconnecting",
+        "The VPN drops us every hour, we reconnect the client each time.",
+    );
+    (sb, solved, open)
+}
+
+fn show_text(sb: &Sandbox, id: &str, extra: &[&str]) -> String {
+    let mut args = vec!["show", id];
+    args.extend_from_slice(extra);
+    sb.ok(args)
+}
+
+#[test]
+fn show_lists_similar_resolved_tickets_for_agents_only() {
+    let (sb, solved, open) = vpn_desk();
+    // Built by a search first; show never builds it.
+    sb.ok(["similar", &open]);
+    let text = show_text(&sb, &open, &[]);
+    let line = format!(
+        "similar resolved:\n  {solved}  VPN connection drops every hour — Raise the IKE lifetime to 8 hours.\n"
+    );
+    assert!(text.contains(&line), "{text}");
+    // After the header, before the trail.
+    assert!(
+        text.find(&line).unwrap() < text.find("opened for").unwrap(),
+        "{text}"
+    );
+    let json = sb.show(&open);
+    let offered = json["similar_resolved"].as_array().unwrap();
+    assert_eq!(offered.len(), 1);
+    assert_eq!(offered[0]["id"], solved.as_str());
+    assert_eq!(
+        offered[0]["resolution"],
+        "Raise the IKE lifetime to 8 hours.\nThen restart the gateway."
+    );
+    assert_eq!(json["similar_index"]["state"], "current");
+
+    // Never in what the customer may see.
+    let public = show_text(&sb, &open, &["--public"]);
+    assert!(
+        !public.contains("similar resolved") && !public.contains(&solved),
+        "{public}"
+    );
+    let public_json: Value =
+        serde_json::from_str(&sb.ok(["show", &open, "--public", "--format", "json"])).unwrap();
+    assert!(public_json.get("similar_resolved").is_none());
+    // Nor on a closed ticket.
+    let closed = sb.show(&solved);
+    assert!(closed.get("similar_resolved").is_none());
+    assert!(!show_text(&sb, &solved, &[]).contains("similar resolved"));
+}
+
+#[test]
+fn show_never_builds_the_index_nor_fails_on_a_damaged_one() {
+    let (sb, solved, open) = vpn_desk();
+    let index = sb.dir.join(".git/tix/search");
+    // No index yet: the ticket without the section, quietly.
+    let text = show_text(&sb, &open, &[]);
+    assert!(!text.contains("similar resolved"), "{text}");
+    assert!(!index.exists(), "show built the index");
+    let json = sb.show(&open);
+    assert_eq!(json["similar_resolved"], serde_json::json!([]));
+    assert_eq!(json["similar_index"]["state"], "unavailable");
+
+    // Damaged: the ticket, a one-line hint, exit 0; a search repairs it.
+    sb.ok(["similar", &open]);
+    std::fs::write(index.join("meta.json"), b"{ not json").unwrap();
+    let run = sb.tix(["show", &open]).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hints: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("similar resolved"))
+        .collect();
+    assert_eq!(hints.len(), 1, "{}", run.stdout);
+    assert!(hints[0].contains("damaged"), "{}", hints[0]);
+    assert!(run.stdout.contains("opened for"));
+    sb.ok(["similar", &open]);
+    assert!(show_text(&sb, &open, &[]).contains(&solved));
+}
+
+#[test]
+fn show_brings_the_index_up_to_date_only_when_few_shards_changed() {
+    let (sb, solved, open) = vpn_desk();
+    sb.ok(["similar", &open]);
+    // One more resolved ticket: a shard or two behind, brought up to date.
+    let second = ticket(
+        &sb,
+        3,
+        "VPN disconnects hourly",
+        "Every hour the VPN client disconnects and we reconnect.",
+    );
+    sb.ok([
+        "close",
+        &second,
+        "--resolution",
+        "-m",
+        "Same IKE lifetime fix.",
+    ]);
+    let json = sb.show(&open);
+    assert_eq!(json["similar_index"]["state"], "current");
+    let offered: Vec<&str> = json["similar_resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert!(offered.contains(&second.as_str()) && offered.contains(&solved.as_str()));
+
+    // Many shards behind: the index as last committed, and show says so.
+    let third = ticket(
+        &sb,
+        4,
+        "VPN drops each hour",
+        "The VPN client drops every hour, we must reconnect.",
+    );
+    sb.ok(["close", &third, "--resolution", "-m", "Lifetime raised."]);
+    for n in 0..16 {
+        ticket(&sb, 200 + n, &format!("Unrelated {n}"), "Nothing to see.");
+    }
+    let json = sb.show(&open);
+    assert_eq!(json["similar_index"]["state"], "behind", "{json}");
+    assert!(json["similar_index"]["shards"].as_u64().unwrap() > 8);
+    let offered: Vec<&str> = json["similar_resolved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    assert!(!offered.contains(&third.as_str()), "not indexed yet");
+    assert!(show_text(&sb, &open, &[]).contains("shards behind"));
+    // A search brings it up to date; then show offers it.
+    sb.ok(["similar", &open]);
+    let json = sb.show(&open);
+    assert_eq!(json["similar_index"]["state"], "current");
+    assert!(json["similar_resolved"].to_string().contains(&third));
+}

@@ -193,7 +193,9 @@ fn glance(store: &Store) -> Glance {
     let dir = store.search_index_dir();
     let engine = match guarded(|| Engine::open(&dir)) {
         Ok(Ok(engine)) => engine,
-        Ok(Err(Unusable::Missing)) => return Glance::Unavailable("not built yet".into()),
+        Ok(Err(Unusable::Missing)) => {
+            return Glance::Unavailable(similar::NOT_BUILT.into());
+        }
         Ok(Err(Unusable::OtherSchema)) => {
             return Glance::Unavailable("made by another version of tix".into());
         }

@@ -35,6 +35,8 @@ pub struct SimilarOptions {
     pub limit: usize,
     /// Tickets of any status, not only closed ones (a duplicate to merge).
     pub any_status: bool,
+    /// Only tickets with a resolution (what `show` and notifications offer).
+    pub resolved_only: bool,
     pub freshness: Freshness,
 }
 
@@ -66,9 +68,14 @@ pub enum IndexUse {
 }
 
 pub struct Similar {
+    /// The ticket asked about.
+    pub asked: TicketId,
     pub tickets: Vec<SimilarTicket>,
     pub index: IndexUse,
 }
+
+/// Why an index that was never built is unavailable.
+pub const NOT_BUILT: &str = "not built yet";
 
 /// Tickets like ticket `id`.
 pub fn similar(store: &Store, id: TicketId, options: &SimilarOptions) -> Result<Similar> {
@@ -101,6 +108,7 @@ pub fn similar_to(
             Glance::Behind(engine, shards) => (engine, IndexUse::Behind { shards }),
             Glance::Unavailable(why) => {
                 return Ok(Similar {
+                    asked: ticket.id,
                     tickets: Vec::new(),
                     index: IndexUse::Unavailable { why },
                 });
@@ -120,19 +128,53 @@ pub fn similar_to(
     };
     let found = match super::guarded(|| engine.like(&like)) {
         Ok(Ok(found)) => found,
-        Ok(Err(e)) => return damaged(store, options, index, &e.to_string(), &like),
-        Err(panic) => return damaged(store, options, index, &panic, &like),
+        Ok(Err(e)) => return damaged(store, ticket.id, options, index, &e.to_string(), &like),
+        Err(panic) => return damaged(store, ticket.id, options, index, &panic, &like),
     };
     Ok(Similar {
-        tickets: tickets(found),
+        asked: ticket.id,
+        tickets: tickets(found, options),
         index,
     })
+}
+
+/// What `tix show` and an agent notification offer for `ticket`: the top
+/// resolved tickets like it, from a glance at the index (never a build),
+/// unless it is closed. Never fails: a problem is an unusable index.
+pub fn resolved_for(store: &Store, ticket: &Ticket, trail: &[TrailItem]) -> Option<Similar> {
+    if ticket.status == Status::Closed {
+        return None;
+    }
+    let options = SimilarOptions {
+        limit: GLANCE_LIMIT,
+        any_status: false,
+        resolved_only: true,
+        freshness: Freshness::Glance,
+    };
+    Some(
+        similar_to(store, ticket, trail, &options).unwrap_or_else(|e| Similar {
+            asked: ticket.id,
+            tickets: Vec::new(),
+            index: IndexUse::Unavailable {
+                why: e.message().to_string(),
+            },
+        }),
+    )
+}
+
+/// The first line of a resolution with text on it.
+pub fn first_line(text: &str) -> &str {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or_default()
 }
 
 /// An index that opened but could not be read: rebuilt when the caller
 /// wants it current, else left for the next search to rebuild.
 fn damaged(
     store: &Store,
+    asked: TicketId,
     options: &SimilarOptions,
     index: IndexUse,
     why: &str,
@@ -140,6 +182,7 @@ fn damaged(
 ) -> Result<Similar> {
     if options.freshness == Freshness::Glance {
         return Ok(Similar {
+            asked,
             tickets: Vec::new(),
             index: IndexUse::Unavailable {
                 why: format!("damaged ({why})"),
@@ -154,14 +197,16 @@ fn damaged(
         .like(like)
         .map_err(|e| super::engine_error("cannot search the index", e))?;
     Ok(Similar {
-        tickets: tickets(found),
+        asked,
+        tickets: tickets(found, options),
         index,
     })
 }
 
-fn tickets(found: Vec<engine::LikeHit>) -> Vec<SimilarTicket> {
+fn tickets(found: Vec<engine::LikeHit>, options: &SimilarOptions) -> Vec<SimilarTicket> {
     found
         .into_iter()
+        .filter(|hit| !options.resolved_only || hit.resolution.is_some())
         .filter_map(|hit| {
             let card: super::Card = serde_json::from_str(&hit.card).ok()?;
             Some(SimilarTicket {
