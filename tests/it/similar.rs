@@ -514,3 +514,84 @@ fn show_brings_the_index_up_to_date_only_when_few_shards_changed() {
     assert_eq!(json["similar_index"]["state"], "current");
     assert!(json["similar_resolved"].to_string().contains(&third));
 }
+
+fn smtp_config(port: u16, ca_file: &std::path::Path) -> String {
+    format!(
+        "outgoing:\n  transport: smtp\n  host: 127.0.0.1\n  port: {port}\n  tls: starttls\n  \
+         ca_file: {}\n  timeout: 10s\nauto_reply:\n  enabled: false\nnotify:\n  new_ticket: true\n",
+        ca_file.display()
+    )
+}
+
+fn customer_mail(n: u32, subject: &str, text: &str) -> String {
+    format!(
+        "From: Ann Smith <ann@example.org>\r\nTo: support@example.com\r\n\
+         Subject: {subject}\r\nMessage-ID: <m{n}@example.org>\r\n\
+         Date: Mon, 02 Nov 2026 10:00:00 +0000\r\n\r\n{text}\r\n"
+    )
+}
+
+/// The text of the notification the agents got last.
+fn notification(sink: &crate::common::mailserver::SmtpServer, count: usize) -> String {
+    let received = sink.received();
+    assert_eq!(received.len(), count, "notifications so far");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&received[count - 1].bytes)
+        .unwrap();
+    parsed
+        .body_text(0)
+        .unwrap_or_default()
+        .replace("\r\n", "\n")
+}
+
+#[test]
+fn agents_notified_of_a_new_ticket_by_mail_see_the_similar_resolved_ones() {
+    let Some(sink) = crate::common::mailserver::SmtpServer::start(false, None) else {
+        return;
+    };
+    let (sb, solved, _) = vpn_desk();
+    sb.set_mail(&format!(
+        "addresses: [support@example.com]\nmessage_id_domain: tix.example.com\n{}",
+        smtp_config(sink.port, &sink.ca_file)
+    ));
+    let import = |mail: String| {
+        sb.tix(["import", "eml", "--format", "json"])
+            .stdin(mail)
+            .ok()
+    };
+    // No index yet: the import never builds one, and says nothing of it.
+    import(customer_mail(
+        1,
+        "VPN drops every hour",
+        "Our VPN client disconnects every hour.",
+    ));
+    let text = notification(&sink, 1);
+    assert!(!text.contains("Similar resolved"), "{text}");
+    assert!(!sb.dir.join(".git/tix/search").exists());
+
+    sb.ok(["search", "vpn"]);
+    import(customer_mail(
+        2,
+        "VPN disconnects",
+        "Since today the VPN client disconnects every hour and we reconnect.",
+    ));
+    let text = notification(&sink, 2);
+    let listed = format!(
+        "Similar resolved tickets:\n  {solved}  VPN connection drops every hour\n    \
+         Raise the IKE lifetime to 8 hours.\n\n--\n"
+    );
+    assert!(text.contains(&listed), "{text}");
+
+    // A ticket like no other: the template reads as it always did.
+    import(customer_mail(
+        3,
+        "Coffee machine leaks",
+        "The coffee machine in the kitchen leaks water.",
+    ));
+    let text = notification(&sink, 3);
+    assert!(!text.contains("Similar resolved"), "{text}");
+    assert!(
+        text.contains("leaks water.\n\n--\nReply to this mail"),
+        "{text}"
+    );
+}

@@ -83,12 +83,21 @@ pub fn similar(store: &Store, id: TicketId, options: &SimilarOptions) -> Result<
     similar_to(store, &folded.ticket, &folded.trail, options)
 }
 
-/// The text a ticket is compared by: its subject and first message.
+/// The text a ticket is compared by: its subject and first message (the
+/// `created` entry's text, or for a ticket opened by mail, whose
+/// `created` entry is empty, the first message).
 pub fn request_text(ticket: &Ticket, trail: &[TrailItem]) -> String {
     let first = trail
         .iter()
-        .find(|item| item.origin.is_none() && matches!(item.entry.event, Event::Created { .. }))
+        .filter(|item| item.origin.is_none())
+        .filter(|item| {
+            matches!(
+                item.entry.event,
+                Event::Created { .. } | Event::Message { .. }
+            )
+        })
         .map(|item| item.entry.body.as_str())
+        .find(|body| !body.trim().is_empty())
         .unwrap_or_default();
     format!("{}\n{first}", ticket.subject)
 }
