@@ -45,7 +45,7 @@ pub use snippet::Snippet;
 
 /// Bumped whenever what is indexed, or how, changes: an index of another
 /// version is rebuilt.
-const VERSION: u32 = 2;
+const VERSION: u32 = 1;
 
 /// Results shown when no limit is given.
 pub const DEFAULT_LIMIT: usize = 20;
