@@ -109,7 +109,8 @@ pub struct LikeHit {
 pub struct Like<'a> {
     /// A ticket's subject and first message.
     pub text: &'a str,
-    /// Tickets never offered: the one asked about, those merged into it.
+    /// Tickets never offered: the one asked about first (its own words
+    /// are not counted as another ticket's), then those merged into it.
     pub exclude: &'a [String],
     /// Closed tickets only, else any status.
     pub closed_only: bool,

@@ -83,6 +83,11 @@ pub fn similar(store: &Store, id: TicketId, options: &SimilarOptions) -> Result<
     similar_to(store, &folded.ticket, &folded.trail, options)
 }
 
+/// Of a request, what is compared: the words that tell what it is about
+/// are in its first lines, and a pasted log of megabytes would only cost
+/// time.
+const MAX_REQUEST_BYTES: usize = 16 * 1024;
+
 /// The text a ticket is compared by: its subject and first message (the
 /// `created` entry's text, or for a ticket opened by mail, whose
 /// `created` entry is empty, the first message).
@@ -99,7 +104,11 @@ pub fn request_text(ticket: &Ticket, trail: &[TrailItem]) -> String {
         .map(|item| item.entry.body.as_str())
         .find(|body| !body.trim().is_empty())
         .unwrap_or_default();
-    format!("{}\n{first}", ticket.subject)
+    let mut end = first.len().min(MAX_REQUEST_BYTES);
+    while !first.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n{}", ticket.subject, &first[..end])
 }
 
 /// Tickets like `ticket` (folded with `trail`): never itself, a ticket
