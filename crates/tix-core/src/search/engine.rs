@@ -449,8 +449,15 @@ impl Engine {
             .is_some_and(|n| n > 0);
         let mut counts: std::collections::BTreeMap<String, u32> = Default::default();
         for word in text::words(like.text) {
-            let telling = word.chars().count() > 2 || word.chars().any(text::is_ideograph);
-            if telling && !word.chars().all(|c| c.is_ascii_digit()) {
+            // Short words are mostly grammar, but a model's `9j` or an
+            // error's `1360` are what a help desk's duplicates share most.
+            let has_digit = word.chars().any(|c| c.is_ascii_digit());
+            let telling = word.chars().count() > 2
+                || word.chars().any(text::is_ideograph)
+                || (has_digit
+                    && word.chars().count() == 2
+                    && !word.chars().all(|c| c.is_ascii_digit()));
+            if telling {
                 *counts.entry(word).or_default() += 1;
             }
         }
