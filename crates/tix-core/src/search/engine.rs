@@ -107,7 +107,10 @@ pub struct LikeHit {
 
 /// What [`Engine::like`] looks for.
 pub struct Like<'a> {
-    /// A ticket's subject and first message.
+    /// A ticket's subject: a summary, so its words count double when the
+    /// telling words are chosen.
+    pub subject: &'a str,
+    /// Its first message.
     pub text: &'a str,
     /// Tickets never offered: the one asked about first (its own words
     /// are not counted as another ticket's), then those merged into it.
@@ -448,7 +451,13 @@ impl Engine {
             .transpose()?
             .is_some_and(|n| n > 0);
         let mut counts: std::collections::BTreeMap<String, u32> = Default::default();
-        for word in text::words(like.text) {
+        let subject_words = text::words(like.subject);
+        let words = subject_words
+            .iter()
+            .chain(&subject_words)
+            .cloned()
+            .chain(text::words(like.text));
+        for word in words {
             // Short words are mostly grammar, but a model's `9j` or an
             // error's `1360` are what a help desk's duplicates share most.
             let has_digit = word.chars().any(|c| c.is_ascii_digit());
@@ -1003,6 +1012,7 @@ mod tests {
             let exclude: Vec<String> = exclude.iter().map(|s| s.to_string()).collect();
             engine
                 .like(&Like {
+                    subject: "",
                     text,
                     exclude: &exclude,
                     closed_only,

@@ -88,10 +88,10 @@ pub fn similar(store: &Store, id: TicketId, options: &SimilarOptions) -> Result<
 /// time.
 const MAX_REQUEST_BYTES: usize = 16 * 1024;
 
-/// The text a ticket is compared by: its subject and first message (the
-/// `created` entry's text, or for a ticket opened by mail, whose
-/// `created` entry is empty, the first message).
-pub fn request_text(ticket: &Ticket, trail: &[TrailItem]) -> String {
+/// What a ticket is compared by besides its subject: its first message
+/// (the `created` entry's text, or for a ticket opened by mail, whose
+/// `created` entry is empty, the first message), its first 16 KiB.
+pub fn request_text(trail: &[TrailItem]) -> &str {
     let first = trail
         .iter()
         .filter(|item| item.origin.is_none())
@@ -108,7 +108,7 @@ pub fn request_text(ticket: &Ticket, trail: &[TrailItem]) -> String {
     while !first.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}\n{}", ticket.subject, &first[..end])
+    &first[..end]
 }
 
 /// Tickets like `ticket` (folded with `trail`): never itself, a ticket
@@ -136,9 +136,9 @@ pub fn similar_to(
     let mut exclude = vec![ticket.id.to_string()];
     exclude.extend(ticket.merged_from.keys().map(TicketId::to_string));
     exclude.extend(ticket.merged_into.map(|t| t.to_string()));
-    let text = request_text(ticket, trail);
     let like = Like {
-        text: &text,
+        subject: &ticket.subject,
+        text: request_text(trail),
         exclude: &exclude,
         closed_only: !options.any_status,
         threshold: THRESHOLD,
