@@ -14,7 +14,8 @@ use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
     agent, assign, blacklist, cc, check, close, comment, create, customer, duty, escalate, field,
     import, init, link, list, lock, log, merge, outbox, priority, quarantine, reindex, reopen,
-    reply, report, resolution, search, show, sla, snooze, split, status, subject, sync, tag, tick,
+    reply, report, resolution, search, show, similar, sla, snooze, split, status, subject, sync,
+    tag, tick,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -75,6 +76,9 @@ pub enum Command {
     Search(search::SearchArgs),
     /// Show a ticket and its whole trail
     Show(show::ShowArgs),
+    /// Closed tickets like this one, resolved ones first, with what solved them
+    #[command(long_about = similar::LONG_ABOUT)]
+    Similar(similar::SimilarArgs),
     /// A customer's card: names, organisation, figures, then every ticket
     /// naming them (open first; Cc'd ones marked)
     Customer(customer::CustomerArgs),
@@ -240,6 +244,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Create(args) => create::cmd_create(ctx, args),
         Command::List(args) => list::cmd_list(ctx, args),
         Command::Search(args) => search::cmd_search(ctx, args),
+        Command::Similar(args) => similar::cmd_similar(ctx, args),
         Command::Show(args) => show::cmd_show(ctx, args),
         Command::Reply(args) => reply::cmd_reply(ctx, args),
         Command::Comment(args) => comment::cmd_comment(ctx, args),

@@ -35,6 +35,7 @@ pub mod report;
 pub mod resolution;
 pub mod search;
 pub mod show;
+pub mod similar;
 pub mod sla;
 pub mod snooze;
 pub mod split;

@@ -8,6 +8,7 @@ use crate::ui::complete;
 use crate::ui::output::{self, Style, print, warn};
 use tix_core::domain::{DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, TrailItem};
 use tix_core::error::Result;
+use tix_core::search::similar::{self, IndexUse, Similar};
 
 use super::prelude::{Ctx, TextFormat, TextOutput};
 
@@ -38,6 +39,13 @@ pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     }
     let (ticket, trail) = (folded.ticket, folded.trail);
     let linked_from = store.links_to(id)?;
+    // Offered to agents only: what solved other customers' problems is
+    // no part of this customer's view.
+    let similar = if args.public {
+        None
+    } else {
+        similar::resolved_for(&store, &ticket, &trail)
+    };
     let trail: Vec<TrailItem> = trail
         .into_iter()
         // The customer sees each close and closing message once.
@@ -58,15 +66,21 @@ pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
                 .iter()
                 .map(|(rel, source)| json!({ "rel": rel, "source": source }))
                 .collect();
-            print(&output::json(&json!({
+            let mut out = json!({
                 "ticket": ticket,
                 "linked_from": linked_from,
                 "entries": entries,
-            }))?)
+            });
+            if let Some(similar) = &similar {
+                out["similar_resolved"] = json!(similar.tickets);
+                out["similar_index"] = json!(similar.index);
+            }
+            print(&output::json(&out)?)
         }
         TextFormat::Text => print(&render(
             &ticket,
             &linked_from,
+            similar.as_ref(),
             &trail,
             Style {
                 on: output::stdout_color(),
@@ -134,6 +148,7 @@ pub fn entry_json(item: &TrailItem) -> Value {
 fn render(
     t: &Ticket,
     linked_from: &[(LinkRel, TicketId)],
+    similar: Option<&Similar>,
     trail: &[&TrailItem],
     s: Style,
     safe: bool,
@@ -231,6 +246,9 @@ fn render(
     for (entry, why) in &t.bounced {
         out.push_str(&s.red(&format!("BOUNCED: {entry} ({why})\n")));
     }
+    if let Some(similar) = similar {
+        out.push_str(&similar_section(similar, s, &c));
+    }
     // Tracks the status along the trail so a reopening reads as one.
     let mut closed = false;
     for item in trail {
@@ -305,6 +323,41 @@ fn render(
                 }
             }
         }
+    }
+    out
+}
+
+/// The resolved tickets like this one, and a word when the index could
+/// not be used as it is (a missing index is no news: nothing to offer).
+fn similar_section(similar: &Similar, s: Style, c: &dyn Fn(&str) -> String) -> String {
+    let mut out = String::new();
+    if !similar.tickets.is_empty() {
+        out.push_str("similar resolved:\n");
+        for t in &similar.tickets {
+            let resolution = t.resolution.as_deref().map(similar::first_line);
+            out.push_str(&c(&format!(
+                "  {}  {} — {}\n",
+                t.id,
+                t.subject,
+                resolution.unwrap_or_default()
+            )));
+        }
+    }
+    match &similar.index {
+        IndexUse::Current => {}
+        IndexUse::Behind { shards } => out.push_str(&s.dim(&format!(
+            "(similar resolved: from the search index as last updated, {shards} shard{} behind; \
+             `tix similar {}` brings it up to date)\n",
+            if *shards == 1 { "" } else { "s" },
+            similar.asked
+        ))),
+        IndexUse::Unavailable { why } if why.as_str() != similar::NOT_BUILT => {
+            out.push_str(&s.dim(&c(&format!(
+                "(similar resolved: not shown, the search index is {why}; `tix similar {}` builds it again)\n",
+                similar.asked
+            ))))
+        }
+        IndexUse::Unavailable { .. } => {}
     }
     out
 }

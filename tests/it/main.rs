@@ -32,6 +32,7 @@ mod report;
 mod rules;
 mod schema;
 mod search;
+mod similar;
 mod sla;
 mod split_index;
 mod store_recovery;

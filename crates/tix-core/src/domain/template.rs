@@ -31,6 +31,10 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
         "the number of public messages (those in {{thread}})",
     ),
     ("attachments", "the ticket's attachments, one per line"),
+    (
+        "similar_resolved",
+        "notify template: resolved tickets like this one, a heading and a blank line after; empty when none",
+    ),
 ];
 
 /// The built-in templates, used when `.tix/templates/` has none.
@@ -43,6 +47,7 @@ Replies to this mail (keep {{ticket.tag}} in the subject) go to the same ticket.
 pub const DEFAULT_NOTIFY: &str = "{{ticket.tag}} {{ticket.subject}} ({{ticket.status}}, {{ticket.priority}})\n\
 Customer: {{customer.name}} <{{customer.email}}>\n\n\
 {{thread}}\n\n\
+{{similar_resolved}}\
 --\nReply to this mail to answer the customer (greeting and sign-off are added);\n\
 start with a line #note to leave an internal note instead.\n";
 

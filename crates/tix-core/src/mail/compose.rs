@@ -59,6 +59,9 @@ pub struct Content<'a> {
     /// Automatic mail (an acknowledgement) carries
     /// `Auto-Submitted: auto-replied`.
     pub automatic: bool,
+    /// `{{similar_resolved}}`: resolved tickets like this one, as listed
+    /// for agents; empty in mail to customers.
+    pub similar_resolved: &'a str,
 }
 
 /// A message to `ticket`'s customer (and Cc): `content` rendered in its
@@ -118,7 +121,8 @@ fn compose(
         content.text,
         content.attachments,
     );
-    let values = template_values(config, ticket, trail, writer, text);
+    let mut values = template_values(config, ticket, trail, writer, text);
+    values.insert("similar_resolved", content.similar_resolved.to_string());
     let body = template.render(&values);
     // Thread onto the latest mail the customer has seen: theirs, or ours
     // to them (not an agent's mail to the support address).

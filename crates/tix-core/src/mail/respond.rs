@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::domain::{DeliveryStatus, Event, Party, Ticket, TicketId, Timestamp, fold};
 use crate::error::{Error, Result};
 use crate::ops::{self, Actor, Draft, NewAttachment};
+use crate::search::similar;
 use crate::store::Store;
 
 use super::compose::{self, Composed, Content, Context, Writer};
@@ -197,6 +198,7 @@ impl CustomerReply {
                 text,
                 attachments,
                 automatic,
+                similar_resolved: "",
             },
             ops::now()?,
         )?;
@@ -358,6 +360,7 @@ pub fn acknowledge(store: &Store, tickets: &[TicketId], now: Timestamp) -> Resul
                 text: "",
                 attachments: &[],
                 automatic: true,
+                similar_resolved: "",
             },
             now,
         )?;
@@ -436,6 +439,7 @@ pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> R
                 text: &item.entry.body,
                 attachments: &[],
                 automatic: false,
+                similar_resolved: "",
             },
             now,
         )?;
@@ -513,12 +517,16 @@ impl AgentMail {
     }
 
     /// The note recording the notification about `ticket` (with its
-    /// `trail`), and the message; None when no agent would get it.
+    /// `trail`), and the message; None when no agent would get it. With
+    /// `similar_from`, the mail lists the resolved tickets like it that
+    /// the store's search index knows (looked up only when the mail is
+    /// sent, never building the index).
     pub fn draft(
         &self,
         config: &crate::domain::Config,
         ticket: &Ticket,
         trail: &[crate::domain::TrailItem],
+        similar_from: Option<&Store>,
         now: Timestamp,
     ) -> Result<Option<(Draft, Composed)>> {
         let agents: Vec<Party> = config
@@ -533,6 +541,9 @@ impl AgentMail {
         if agents.is_empty() {
             return Ok(None);
         }
+        let similar = similar_from
+            .map(|store| similar_resolved(store, ticket, trail))
+            .unwrap_or_default();
         let composed = compose::to_agents(
             &Context {
                 config,
@@ -548,6 +559,7 @@ impl AgentMail {
                 text: "",
                 attachments: &[],
                 automatic: true,
+                similar_resolved: &similar,
             },
             agents,
             now,
@@ -580,7 +592,7 @@ pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Re
     for &id in tickets {
         let files = store.read_ticket(&id)?;
         let (ticket, trail) = fold(id, files.entries);
-        let Some((_, composed)) = mailer.draft(config, &ticket, &trail, now)? else {
+        let Some((_, composed)) = mailer.draft(config, &ticket, &trail, Some(store), now)? else {
             continue;
         };
         let Some(sent) = record_and_deliver(
@@ -601,6 +613,33 @@ pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Re
         });
     }
     Ok(done)
+}
+
+/// `{{similar_resolved}}` of a notification: a heading, a line per
+/// resolved ticket like this one (its id, subject and the resolution's
+/// first line) and a blank line; empty when there are none, so a
+/// template reads the same as before for a ticket like no other.
+fn similar_resolved(store: &Store, ticket: &Ticket, trail: &[crate::domain::TrailItem]) -> String {
+    let Some(found) = similar::resolved_for(store, ticket, trail) else {
+        return String::new();
+    };
+    if found.tickets.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("Similar resolved tickets:\n");
+    for t in &found.tickets {
+        out.push_str(&format!(
+            "  {}  {}\n    {}\n",
+            t.id,
+            t.subject,
+            t.resolution
+                .as_deref()
+                .map(similar::first_line)
+                .unwrap_or_default()
+        ));
+    }
+    out.push('\n');
+    out
 }
 
 /// Counts one automatic mail's delivery: sent, or recorded but not

@@ -114,6 +114,9 @@ pub fn build(ticket: &Ticket, trail: &[TrailItem], tree: &str) -> TicketDoc {
         flags,
         created: micros(ticket.created_at),
         updated: micros(ticket.updated_at),
+        closed: micros(ticket.closed_at),
+        resolution: ticket.resolution.clone().filter(|r| !r.trim().is_empty()),
+        merged_into: ticket.merged_into.map(|t| t.to_string()),
         // A card of plain data always encodes.
         card: serde_json::to_string(&card).unwrap_or_default(),
     }

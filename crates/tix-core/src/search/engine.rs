@@ -64,6 +64,13 @@ pub struct TicketDoc {
     /// Microseconds since the epoch.
     pub created: i64,
     pub updated: i64,
+    /// When it was last closed, if it is closed; 0 if not.
+    pub closed: i64,
+    /// What solved it (the latest resolution entry), whole.
+    pub resolution: Option<String>,
+    /// The ticket it was merged into: a closed pointer, never offered as
+    /// a similar ticket.
+    pub merged_into: Option<String>,
     /// What a result shows of the ticket, opaque to the engine.
     pub card: String,
 }
@@ -86,6 +93,36 @@ pub struct EngineHit {
     pub texts: Vec<String>,
 }
 
+/// A ticket like a text, as [`Engine::like`] finds it.
+pub struct LikeHit {
+    pub id: String,
+    /// The BM25 score over the best this text could score on any ticket
+    /// of the index: from 0 (nothing shared) towards 1.
+    pub score: f32,
+    pub card: String,
+    pub resolution: Option<String>,
+    /// Microseconds since the epoch; 0 if not closed.
+    pub closed: i64,
+}
+
+/// What [`Engine::like`] looks for.
+pub struct Like<'a> {
+    /// A ticket's subject: a summary, so its words count double when the
+    /// telling words are chosen.
+    pub subject: &'a str,
+    /// Its first message.
+    pub text: &'a str,
+    /// Tickets never offered: the one asked about first (its own words
+    /// are not counted as another ticket's), then those merged into it.
+    pub exclude: &'a [String],
+    /// Closed tickets only, else any status.
+    pub closed_only: bool,
+    /// Tickets scoring under this share of the best possible score are
+    /// not similar.
+    pub threshold: f32,
+    pub limit: usize,
+}
+
 /// Why the index could not be used.
 #[derive(Debug)]
 pub enum Unusable {
@@ -98,6 +135,48 @@ pub enum Unusable {
 const TOKENIZER: &str = "tix";
 /// What one update may hold in memory before it writes a segment.
 const WRITER_MEMORY: usize = 50_000_000;
+
+/// A segment holding at least this share of the index's live documents
+/// is large: no merge of small segments takes it in, so an update after
+/// one commit rewrites only what the few latest updates wrote.
+const LARGE_SEGMENT_SHARE: f64 = 0.10;
+/// When this share of all documents the segments hold are deleted ones
+/// (each changed ticket leaves its old document deleted where it was),
+/// every segment is merged into one: a cost of the whole index, paid
+/// once per that many ticket changes.
+const COMPACT_AT_DELETED_SHARE: f64 = 0.25;
+
+/// Merges that keep an update cheap at any size: small segments merge
+/// among themselves by size class, the large ones only in a compaction.
+#[derive(Debug, Clone)]
+struct SmallSegmentsPolicy;
+
+impl tantivy::merge_policy::MergePolicy for SmallSegmentsPolicy {
+    fn compute_merge_candidates(
+        &self,
+        segments: &[tantivy::index::SegmentMeta],
+    ) -> Vec<tantivy::merge_policy::MergeCandidate> {
+        let live: u64 = segments.iter().map(|s| u64::from(s.num_docs())).sum();
+        let held: u64 = segments.iter().map(|s| u64::from(s.max_doc())).sum();
+        let deleted = held - live;
+        if segments.len() > 1 && deleted as f64 > COMPACT_AT_DELETED_SHARE * held as f64 {
+            return vec![tantivy::merge_policy::MergeCandidate(
+                segments.iter().map(|s| s.id()).collect(),
+            )];
+        }
+        let small: Vec<tantivy::index::SegmentMeta> = segments
+            .iter()
+            .filter(|s| (s.num_docs() as f64) < LARGE_SEGMENT_SHARE * live as f64)
+            .cloned()
+            .collect();
+        let mut by_size = tantivy::merge_policy::LogMergePolicy::default();
+        // Tiny segments are one size class (a merge of a thousand
+        // documents is cheap), above that classes grow by powers.
+        by_size.set_min_layer_size(1_000);
+        by_size.set_min_num_segments(8);
+        by_size.compute_merge_candidates(&small)
+    }
+}
 
 struct Fields {
     id: Field,
@@ -120,6 +199,8 @@ struct Fields {
     flag: Field,
     created: Field,
     updated: Field,
+    closed: Field,
+    resolution: Field,
     card: Field,
 }
 
@@ -158,6 +239,8 @@ fn schema() -> (Schema, Fields) {
         flag: b.add_text_field("flag", STRING),
         created: b.add_i64_field("created", number.clone()),
         updated: b.add_i64_field("updated", number),
+        closed: b.add_i64_field("closed", STORED),
+        resolution: b.add_text_field("resolution", STORED),
         card: b.add_text_field("card", STORED),
     };
     (b.build(), fields)
@@ -248,10 +331,22 @@ impl Engine {
     }
 
     pub fn writer(&self) -> tantivy::Result<Writer<'_>> {
+        let writer: IndexWriter = self.index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        writer.set_merge_policy(Box::new(SmallSegmentsPolicy));
         Ok(Writer {
-            writer: self.index.writer_with_num_threads(1, WRITER_MEMORY)?,
+            writer,
             fields: &self.fields,
         })
+    }
+
+    /// The committed segments, as (id, live documents, deleted documents).
+    pub fn segments(&self) -> tantivy::Result<Vec<(String, u32, u32)>> {
+        Ok(self
+            .index
+            .searchable_segment_metas()?
+            .into_iter()
+            .map(|s| (s.id().uuid_string(), s.num_docs(), s.num_deleted_docs()))
+            .collect())
     }
 
     /// Sees what the last commit made.
@@ -333,30 +428,79 @@ impl Engine {
         })
     }
 
-    /// Closed tickets whose text is most like `text` (a ticket's subject
-    /// and first message), best first, as (id, score): what `tix similar`
-    /// asks.
-    pub fn closed_like(
-        &self,
-        text: &str,
-        exclude: &str,
-        limit: usize,
-    ) -> tantivy::Result<Vec<(String, f32)>> {
-        // The text's most frequent words, each scored by BM25 over the
-        // subject and the public text: more-like-this without the
-        // document having to be in the index.
-        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-        for word in text::words(text) {
-            if word.chars().count() > 2 {
+    /// Tickets whose subject and public text are most like `like.text`
+    /// (a ticket's subject and first message), resolved ones first, then
+    /// best first: what `tix similar` asks.
+    ///
+    /// More-like-this without the ticket having to be in the index: the
+    /// text's 25 most telling words (frequency in the text times rarity
+    /// in the index), each scored by BM25 over the subject and the public
+    /// text. The score is relative to what a ticket with each of those
+    /// words once in its subject and once in its text would score (words
+    /// no other ticket has included), so one threshold means the same in
+    /// a store of ten tickets and of a million.
+    pub fn like(&self, like: &Like<'_>) -> tantivy::Result<Vec<LikeHit>> {
+        const WORDS: usize = 25;
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let docs = searcher.num_docs();
+        let asked_is_indexed = like
+            .exclude
+            .first()
+            .map(|id| searcher.doc_freq(&Term::from_field_text(f.id, id)))
+            .transpose()?
+            .is_some_and(|n| n > 0);
+        let mut counts: std::collections::BTreeMap<String, u32> = Default::default();
+        let subject_words = text::words(like.subject);
+        let words = subject_words
+            .iter()
+            .chain(&subject_words)
+            .cloned()
+            .chain(text::words(like.text));
+        for word in words {
+            // Short words are mostly grammar, but a model's `9j` or an
+            // error's `1360` are what a help desk's duplicates share most.
+            let has_digit = word.chars().any(|c| c.is_ascii_digit());
+            let telling = word.chars().count() > 2
+                || word.chars().any(text::is_ideograph)
+                || (has_digit
+                    && word.chars().count() == 2
+                    && !word.chars().all(|c| c.is_ascii_digit()));
+            if telling {
                 *counts.entry(word).or_default() += 1;
             }
         }
-        let mut top: Vec<(String, usize)> = counts.into_iter().collect();
-        top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        top.truncate(25);
+        let idf = |n: u64| -> f32 {
+            let n = n as f32;
+            let total = docs as f32;
+            (1.0 + (total - n + 0.5) / (n + 0.5)).ln()
+        };
+        // (word, weight, rarity, whether another ticket has it)
+        let mut weighed: Vec<(String, f32, f32, bool)> = Vec::new();
+        for (word, tf) in counts {
+            let mut n = 0;
+            for field in [f.subject, f.body] {
+                n = n.max(searcher.doc_freq(&Term::from_field_text(field, &word))?);
+            }
+            let others = n.saturating_sub(u64::from(asked_is_indexed));
+            let rarity = idf(others);
+            weighed.push((word, (tf.min(3) as f32) * rarity, rarity, others > 0));
+        }
+        weighed.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        weighed.truncate(WORDS);
+        // The best is a ticket of average length with every telling word
+        // once in its subject and once in its text (BM25 gives a word
+        // its idf then): words no other ticket has count too, so a text
+        // about something new scores low on a ticket sharing only its
+        // commonest word.
+        let best: f32 = weighed.iter().map(|w| 2.0 * w.2).sum();
+        weighed.retain(|w| w.3);
+        if weighed.is_empty() || best <= 0.0 {
+            return Ok(Vec::new());
+        }
         let mut should: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
-        for (word, _) in &top {
-            for field in [self.fields.subject, self.fields.body] {
+        for (word, ..) in &weighed {
+            for field in [f.subject, f.body] {
                 should.push((
                     Occur::Should,
                     Box::new(TermQuery::new(
@@ -366,29 +510,47 @@ impl Engine {
                 ));
             }
         }
-        if should.is_empty() {
-            return Ok(Vec::new());
-        }
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(BooleanQuery::new(should))),
-            (
+        let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
+        if like.closed_only {
+            clauses.push((
                 Occur::Must,
-                Box::new(ConstScoreQuery::new(
-                    Box::new(raw(self.fields.status, "closed")),
-                    0.0,
-                )),
-            ),
-            (Occur::MustNot, Box::new(raw(self.fields.id, exclude))),
-        ]);
-        let searcher = self.reader.searcher();
-        let found = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+                Box::new(ConstScoreQuery::new(Box::new(raw(f.status, "closed")), 0.0)),
+            ));
+        }
+        clauses.push((Occur::MustNot, Box::new(raw(f.flag, "merged"))));
+        for id in like.exclude {
+            clauses.push((Occur::MustNot, Box::new(raw(f.id, id))));
+        }
+        // Enough candidates that the resolved ones among the similar can
+        // come first without missing one.
+        let candidates = (like.limit.max(1) * 4).max(20);
+        let found = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(candidates).order_by_score(),
+        )?;
         let mut out = Vec::new();
         for (score, addr) in found {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
-                out.push((id.to_string(), score));
+            let score = score / best;
+            if score < like.threshold {
+                break;
             }
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let text = |field: Field| doc.get_first(field).and_then(|v| v.as_str());
+            out.push(LikeHit {
+                id: text(f.id).unwrap_or_default().to_string(),
+                score,
+                card: text(f.card).unwrap_or_default().to_string(),
+                resolution: text(f.resolution).map(str::to_string),
+                closed: doc
+                    .get_first(f.closed)
+                    .and_then(|v| v.as_i64())
+                    .unwrap_or(0),
+            });
         }
+        // Stable: best first within resolved and within the rest.
+        out.sort_by_key(|h| h.resolution.is_none());
+        out.truncate(like.limit);
         Ok(out)
     }
 
@@ -556,6 +718,13 @@ impl Writer<'_> {
         }
         d.add_i64(f.created, doc.created);
         d.add_i64(f.updated, doc.updated);
+        d.add_i64(f.closed, doc.closed);
+        if let Some(resolution) = &doc.resolution {
+            d.add_text(f.resolution, resolution);
+        }
+        if doc.merged_into.is_some() {
+            d.add_text(f.flag, "merged");
+        }
         d.add_text(f.card, &doc.card);
         self.writer.add_document(d)?;
         Ok(())
@@ -721,6 +890,76 @@ mod tests {
         assert_eq!(ids(&engine, "printer"), ["AA000001"]);
     }
 
+    fn numbered(n: usize) -> TicketDoc {
+        let id = format!("AA{n:06}");
+        doc(&id, "Printer", &format!("ticket number {n}"), "open")
+    }
+
+    #[test]
+    fn single_ticket_updates_never_merge_the_large_segment() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::create(dir.path()).unwrap();
+        let mut w = engine.writer().unwrap();
+        for n in 0..2_000 {
+            w.replace(&numbered(n)).unwrap();
+        }
+        w.commit("built").unwrap();
+        let built = engine.segments().unwrap();
+        assert_eq!(built.len(), 1);
+        let large = built[0].0.clone();
+        let mut most = 0;
+        for n in 0..40 {
+            // Changing a ticket that lives in the large segment, as an
+            // update after one commit does.
+            let mut w = engine.writer().unwrap();
+            w.replace(&numbered(n * 7)).unwrap();
+            w.commit(&format!("update {n}")).unwrap();
+            let now = engine.segments().unwrap();
+            assert!(
+                now.iter().any(|(id, _, _)| *id == large),
+                "update {n} merged the large segment: {now:?}"
+            );
+            most = most.max(now.len());
+        }
+        // The small ones were merged among themselves, and the merges
+        // kept what the last commit recorded.
+        assert!(most <= 9, "{most} segments");
+        assert!(engine.segments().unwrap().len() < 9);
+        assert_eq!(engine.state().unwrap().as_deref(), Some("update 39"));
+        engine.reload().unwrap();
+        assert_eq!(ids(&engine, "printer").len(), 10);
+        assert_eq!(ids(&engine, "\"number 14\"").len(), 1);
+    }
+
+    #[test]
+    fn deleted_documents_past_a_quarter_compact_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Engine::create(dir.path()).unwrap();
+        let mut w = engine.writer().unwrap();
+        for n in 0..40 {
+            w.replace(&numbered(n)).unwrap();
+        }
+        w.commit("built").unwrap();
+        let large = engine.segments().unwrap()[0].0.clone();
+        // 13 of 40 + 13 documents deleted is just under a quarter...
+        for n in 0..13 {
+            let mut w = engine.writer().unwrap();
+            w.replace(&numbered(n)).unwrap();
+            w.commit("u").unwrap();
+        }
+        assert!(engine.segments().unwrap().iter().any(|s| s.0 == large));
+        // ...and 14 of 54 is more: everything becomes one segment again,
+        // without the deleted documents.
+        let mut w = engine.writer().unwrap();
+        w.replace(&numbered(13)).unwrap();
+        w.commit("compacted").unwrap();
+        let after = engine.segments().unwrap();
+        assert_eq!(after.len(), 1, "{after:?}");
+        assert_ne!(after[0].0, large);
+        assert_eq!((after[0].1, after[0].2), (40, 0));
+        assert_eq!(engine.state().unwrap().as_deref(), Some("compacted"));
+    }
+
     #[test]
     fn closed_tickets_like_a_text_rank_the_duplicate_first() {
         let dir = tempfile::tempdir().unwrap();
@@ -751,19 +990,73 @@ mod tests {
         for (id, subject, text, status) in known {
             w.replace(&doc(id, subject, text, status)).unwrap();
         }
+        let mut resolved = doc(
+            "AA000006",
+            "VPN disconnects",
+            "vpn client disconnects every hour",
+            "closed",
+        );
+        resolved.resolution = Some("Renew the certificate".into());
+        w.replace(&resolved).unwrap();
+        let mut pointer = doc(
+            "AA000007",
+            "VPN drops every hour",
+            "vpn client disconnects hourly",
+            "closed",
+        );
+        pointer.merged_into = Some("AA000001".into());
+        w.replace(&pointer).unwrap();
         w.commit("s").unwrap();
         engine.reload().unwrap();
-        let like = engine
-            .closed_like("VPN disconnects every hour, vpn client", "AA000009", 3)
-            .unwrap();
-        let ids: Vec<&str> = like.iter().map(|(id, _)| id.as_str()).collect();
-        // Only closed tickets; the one about the same problem first.
-        assert_eq!(ids, ["AA000001", "AA000004"]);
-        assert!(like[0].1 > like[1].1);
-        // The ticket itself is left out.
-        let own = engine
-            .closed_like("VPN drops every hour", "AA000001", 3)
-            .unwrap();
-        assert!(own.iter().all(|(id, _)| id != "AA000001"));
+        let like = |text: &str, exclude: &[&str], closed_only: bool, threshold: f32| {
+            let exclude: Vec<String> = exclude.iter().map(|s| s.to_string()).collect();
+            engine
+                .like(&Like {
+                    subject: "",
+                    text,
+                    exclude: &exclude,
+                    closed_only,
+                    threshold,
+                    limit: 3,
+                })
+                .unwrap()
+        };
+        let found = like(
+            "VPN disconnects every hour, vpn client",
+            &["AA000009"],
+            true,
+            0.0,
+        );
+        let ids: Vec<&str> = found.iter().map(|h| h.id.as_str()).collect();
+        // Only closed tickets, never a merged pointer; the resolved one
+        // first, then the one about the same problem.
+        assert_eq!(ids, ["AA000006", "AA000001", "AA000004"]);
+        assert_eq!(
+            found[0].resolution.as_deref(),
+            Some("Renew the certificate")
+        );
+        assert!(found[1].score > found[2].score);
+        assert!(found.iter().all(|h| h.score > 0.0 && h.score < 1.0));
+        // A threshold leaves out what shares a word only.
+        let close = like("VPN disconnects every hour, vpn client", &[], true, 0.2);
+        assert!(
+            close.iter().all(|h| h.id != "AA000004"),
+            "{:?}",
+            close.iter().map(|h| (&h.id, h.score)).collect::<Vec<_>>()
+        );
+        // Any status when asked; the ticket itself and those named left out.
+        let any = like(
+            "VPN drops every hour",
+            &["AA000001", "AA000006"],
+            false,
+            0.0,
+        );
+        let ids: Vec<&str> = any.iter().map(|h| h.id.as_str()).collect();
+        assert!(
+            ids.contains(&"AA000003") && !ids.contains(&"AA000001"),
+            "{ids:?}"
+        );
+        // Nothing shared, nothing found.
+        assert!(like("toaster smoke", &[], false, 0.0).is_empty());
     }
 }

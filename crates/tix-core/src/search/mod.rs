@@ -21,6 +21,7 @@
 pub mod document;
 pub mod engine;
 pub mod query;
+pub mod similar;
 pub mod snippet;
 pub mod text;
 
@@ -32,7 +33,7 @@ use std::path::Path;
 use git2::ObjectType;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{TicketId, fold};
+use crate::domain::fold;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::testing_hooks;
@@ -173,22 +174,94 @@ fn guarded<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
     })
 }
 
-/// Closed tickets like `text`, best first, leaving out `exclude`: for
-/// `tix similar`.
-pub fn closed_like(
-    store: &Store,
-    text: &str,
-    exclude: TicketId,
-    limit: usize,
-) -> Result<Vec<(TicketId, f32)>> {
-    let engine = current_index(store)?;
-    let found = engine
-        .closed_like(text, exclude.as_str(), limit)
-        .map_err(|e| engine_error("cannot search the index", e))?;
-    Ok(found
-        .into_iter()
-        .filter_map(|(id, score)| Some((engine::ticket_id(&id)?, score)))
-        .collect())
+/// The index for a quick look that must never wait for a build: see
+/// [`glance`].
+enum Glance {
+    Current(Engine),
+    Behind(Engine, usize),
+    Unavailable(String),
+}
+
+/// At most this many changed shards are brought up to date by a glance;
+/// more, and it answers from the index as last committed.
+const GLANCE_MAX_SHARDS: usize = 8;
+
+/// The index as a quick look (`tix show`, a notification) may use it:
+/// never built here, brought up to date only when few shards changed and
+/// no other process is updating it, else used as last committed.
+fn glance(store: &Store) -> Glance {
+    let dir = store.search_index_dir();
+    let engine = match guarded(|| Engine::open(&dir)) {
+        Ok(Ok(engine)) => engine,
+        Ok(Err(Unusable::Missing)) => {
+            return Glance::Unavailable(similar::NOT_BUILT.into());
+        }
+        Ok(Err(Unusable::OtherSchema)) => {
+            return Glance::Unavailable("made by another version of tix".into());
+        }
+        Ok(Err(Unusable::Damaged(why))) | Err(why) => {
+            return Glance::Unavailable(format!("damaged ({why})"));
+        }
+    };
+    let Some(state) = state_of(&engine) else {
+        return Glance::Unavailable("made by another version of tix".into());
+    };
+    let Ok(head) = head_tickets_tree(store) else {
+        return Glance::Behind(engine, 0);
+    };
+    if state.tickets_tree == head {
+        return Glance::Current(engine);
+    }
+    let behind = match changed_shards(store, &state) {
+        Ok(n) => n,
+        Err(_) => return Glance::Behind(engine, 0),
+    };
+    if behind > GLANCE_MAX_SHARDS {
+        return Glance::Behind(engine, behind);
+    }
+    let Ok(Some(_lock)) = try_lock(store) else {
+        return Glance::Behind(engine, behind);
+    };
+    // Read again under the lock: another process may have updated it.
+    let engine = match guarded(|| Engine::open(&dir)) {
+        Ok(Ok(engine)) => engine,
+        _ => return Glance::Unavailable("damaged".into()),
+    };
+    let Some(state) = state_of(&engine) else {
+        return Glance::Unavailable("made by another version of tix".into());
+    };
+    if state.tickets_tree == head {
+        return Glance::Current(engine);
+    }
+    match guarded(|| update(store, &engine, state)) {
+        Ok(Ok(())) => Glance::Current(engine),
+        _ => match guarded(|| Engine::open(&dir)) {
+            Ok(Ok(engine)) => Glance::Behind(engine, behind),
+            _ => Glance::Unavailable("damaged".into()),
+        },
+    }
+}
+
+/// How many shards of HEAD differ from those the index was built from
+/// (reads HEAD's `tickets/` tree only).
+fn changed_shards(store: &Store, state: &State) -> Result<usize> {
+    let head = store.head_tree()?;
+    let tickets = match &head {
+        Some(h) => store.tickets_tree(h)?,
+        None => None,
+    };
+    let mut seen = 0;
+    let mut changed = 0;
+    for shard in tickets.iter().flat_map(|t| t.iter()) {
+        let (Ok(name), Some(ObjectType::Tree)) = (shard.name(), shard.kind()) else {
+            continue;
+        };
+        seen += usize::from(state.shards.contains_key(name));
+        if state.shards.get(name) != Some(&shard.id().to_string()) {
+            changed += 1;
+        }
+    }
+    Ok(changed + (state.shards.len() - seen))
 }
 
 /// Deletes the search index and builds it again (`tix reindex`).
@@ -274,6 +347,23 @@ fn lock(store: &Store) -> Result<File> {
         Error::internal(format!("cannot lock {}: {e}", path.display())).with_source(e)
     })?;
     Ok(file)
+}
+
+/// The lock if no one holds it, without waiting.
+fn try_lock(store: &Store) -> Result<Option<File>> {
+    let path = store.search_lock_path();
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| {
+            Error::internal(format!("cannot open {}: {e}", path.display())).with_source(e)
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(_) => Ok(None),
+    }
 }
 
 fn rebuild(store: &Store) -> Result<Engine> {

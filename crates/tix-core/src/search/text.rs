@@ -63,7 +63,7 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// Han (Chinese characters, Japanese kanji) and kana: scripts written
 /// without spaces between words.
-fn is_ideograph(c: char) -> bool {
+pub fn is_ideograph(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF      // Hiragana, Katakana
         | 0x3400..=0x4DBF    // CJK Extension A
