@@ -131,8 +131,8 @@ pub enum Command {
     Log(log::LogArgs),
     /// Verify the store: unreadable entries, rewritten history, config
     Check(check::CheckArgs),
-    /// Rebuild the derived index in .git/tix/ from the store (never needed
-    /// for correctness: it is refreshed automatically)
+    /// Rebuild the derived indexes in .git/tix/ (tickets, search) from the
+    /// store (never needed for correctness: they are refreshed automatically)
     Reindex(reindex::ReindexArgs),
     /// Service reports over a period: volumes, response and resolution
     /// times, agents, trends, breakdowns, SLA breaches

@@ -509,6 +509,66 @@ fn a_damaged_index_is_rebuilt_with_a_warning() {
 }
 
 #[test]
+fn an_index_damaged_under_an_update_is_rebuilt_and_finds_the_new_text() {
+    let d = desk();
+    let sb = &d.sb;
+    assert_eq!(ids(sb, &["kerberos"]), sorted(&[&d.printer]));
+    // A commit the index has not seen, then its segment files spoiled:
+    // the search that brings it up to date finds them unreadable.
+    sb.tix(["comment", &d.cafe, "-m", "toner is low too"]).ok();
+    let dir = sb.dir.join(".git/tix/search");
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        if entry.file_name() != "meta.json" {
+            std::fs::write(entry.path(), b"garbage").unwrap();
+        }
+    }
+    let run = sb
+        .tix(["search", "toner", "--format", "ids"])
+        .now(NOW)
+        .run()
+        .code(0)
+        .stderr_has(&["search index", "damaged"]);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), d.cafe);
+    assert_eq!(ids(sb, &["kerberos"]), sorted(&[&d.printer]));
+}
+
+#[test]
+fn reindex_rebuilds_the_search_index_too() {
+    let d = desk();
+    let sb = &d.sb;
+    assert_eq!(ids(sb, &["kerberos"]), sorted(&[&d.printer]));
+    let dir = sb.dir.join(".git/tix/search");
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        std::fs::write(entry.path(), b"\x00garbage").unwrap();
+    }
+    let run = sb
+        .tix(["reindex"])
+        .run()
+        .code(0)
+        .stdout_has(&["for search"]);
+    assert!(
+        run.stderr.is_empty() || !run.stderr.contains("panicked"),
+        "{}",
+        run.stderr
+    );
+    // Rebuilt by reindex: the next search has nothing to repair.
+    let run = sb
+        .tix(["search", "kerberos", "--format", "ids"])
+        .now(NOW)
+        .run()
+        .code(0);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), d.printer);
+    let json = sb.tix(["reindex", "--format", "json"]).run().code(0);
+    assert!(
+        json.stdout.contains("\"search_seconds\""),
+        "{}",
+        json.stdout
+    );
+}
+
+#[test]
 fn a_missing_index_or_one_of_another_version_is_rebuilt_quietly() {
     let d = desk();
     let sb = &d.sb;

@@ -307,17 +307,20 @@ fn current_index(store: &Store) -> Result<Engine> {
     if state.tickets_tree == head {
         return Ok(engine);
     }
-    match guarded(|| update(store, &engine, state)) {
-        Ok(updated) => updated.map(|()| engine),
-        Err(panic) => {
-            drop(engine);
-            warn(&format!(
-                "the search index in {} is damaged ({panic}); building it again",
-                dir.display()
-            ));
-            build_locked(store, &dir)
-        }
-    }
+    // An update the engine refuses (files a killed update left behind
+    // that it will not overwrite, say) is a damaged index too: derived
+    // data, so it is built again rather than failing every search.
+    let why = match guarded(|| update(store, &engine, state)) {
+        Ok(Ok(())) => return Ok(engine),
+        Ok(Err(e)) => e.to_string(),
+        Err(panic) => panic,
+    };
+    drop(engine);
+    warn(&format!(
+        "the search index in {} is damaged ({why}); building it again",
+        dir.display()
+    ));
+    build_locked(store, &dir)
 }
 
 /// The recorded state, when it is of this version.
