@@ -1,6 +1,6 @@
 use std::collections::BTreeMap;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 
 use crate::ui::output::{self, print};
@@ -9,7 +9,7 @@ use tix_core::domain::{Event, FieldType, Party, Stage};
 use tix_core::error::{Error, Result};
 use tix_core::ops::{self, Draft, NewTicket};
 
-use super::prelude::{AttachArgs, BodyArgs, Ctx, PriorityValue, parse_field_args};
+use super::prelude::{AttachArgs, BodyArgs, CreateFormat, Ctx, PriorityValue, parse_field_args};
 
 #[derive(Args, Debug)]
 pub struct CreateArgs {
@@ -41,13 +41,6 @@ pub struct CreateArgs {
     /// What to print: the id only (default when piped), text, or json
     #[arg(long, value_enum)]
     pub format: Option<CreateFormat>,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CreateFormat {
-    Text,
-    Ids,
-    Json,
 }
 
 pub fn cmd_create(ctx: &Ctx, args: CreateArgs) -> Result<()> {

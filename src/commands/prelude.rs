@@ -328,6 +328,15 @@ pub struct TicketFilterArgs {
 
 /// clap value types mirroring the domain enums, so the domain does not
 /// depend on clap.
+/// What a command that makes a ticket prints (`create`, `split`): the id
+/// only (the default when piped, for `id=$(tix create …)`), text, or json.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CreateFormat {
+    Text,
+    Ids,
+    Json,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatusValue {
     New,

@@ -9,7 +9,7 @@ use crate::ui::output::{self, print, warn};
 use tix_core::error::Result;
 use tix_core::ops::{self, merge::SplitEntries};
 
-use super::prelude::Ctx;
+use super::prelude::{CreateFormat, Ctx};
 
 #[derive(Args, Debug)]
 #[command(group = clap::ArgGroup::new("which").required(true).args(["from", "entries"]))]
@@ -27,6 +27,10 @@ pub struct SplitArgs {
     /// The new ticket's subject (default: the first entry's mail subject)
     #[arg(long)]
     pub subject: Option<String>,
+    /// What to print: the new ticket's id only (default when piped), text,
+    /// or json
+    #[arg(long, value_enum)]
+    pub format: Option<CreateFormat>,
 }
 
 pub fn cmd_split(ctx: &Ctx, args: SplitArgs) -> Result<()> {
@@ -39,11 +43,20 @@ pub fn cmd_split(ctx: &Ctx, args: SplitArgs) -> Result<()> {
     for w in &done.new.warnings {
         warn(w);
     }
-    print(&format!(
-        "{} split from {id} ({} entr{}): {}\n",
-        done.new.id,
-        done.entries.len(),
-        if done.entries.len() == 1 { "y" } else { "ies" },
-        output::for_stdout(&done.new.ticket.subject)
-    ))
+    let format = args.format.unwrap_or(if output::stdout_is_terminal() {
+        CreateFormat::Text
+    } else {
+        CreateFormat::Ids
+    });
+    match format {
+        CreateFormat::Ids => print(&format!("{}\n", done.new.id)),
+        CreateFormat::Text => print(&format!(
+            "{} split from {id} ({} entr{}): {}\n",
+            done.new.id,
+            done.entries.len(),
+            if done.entries.len() == 1 { "y" } else { "ies" },
+            output::for_stdout(&done.new.ticket.subject)
+        )),
+        CreateFormat::Json => print(&output::json(&done.new.ticket)?),
+    }
 }

@@ -382,7 +382,12 @@ fn a_split_starts_a_ticket_showing_the_chosen_entries_by_reference() {
         sb.tix(["split", &old, "--from", &note[..20], "--subject", "Scanner"])
             .now("2026-03-01T14:00:00Z"),
     );
-    let new = out.split_whitespace().next().unwrap().to_string();
+    // Piped, a split prints the new ticket's id alone, as create does.
+    let new = out.trim().to_string();
+    assert!(
+        new.len() == 8 && new.chars().all(|c| c.is_ascii_alphanumeric()),
+        "{out:?}"
+    );
     let shown = sb.show(&new);
     assert_eq!(shown["ticket"]["subject"], "Scanner");
     assert_eq!(shown["ticket"]["customer"]["email"], "ann@example.com");
@@ -430,7 +435,11 @@ fn a_split_starts_a_ticket_showing_the_chosen_entries_by_reference() {
     sb.tix(["split", &old, "--entries", "nosuchentry"]).fails(3);
     sb.tix(["split", &old]).fails(2);
     assert_eq!(sb.commit_count(), before);
-    let out = sb.change(["split", &old, "--entries", &first_reply]);
+    let out = sb.change(["split", &old, "--entries", &first_reply, "--format", "text"]);
+    assert!(
+        out.contains(&format!(" split from {old} (1 entry): ")),
+        "{out}"
+    );
     let second = out.split_whitespace().next().unwrap().to_string();
     assert_eq!(
         sb.ticket(&second)["subject"],
