@@ -18,10 +18,7 @@ struct Clones {
 fn clones() -> Clones {
     let sb = Sandbox::new();
     let root = sb.root();
-    sb.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
-    sb.git_in(&root, ["clone", "-q", "origin.git", "a"]);
-    let a = root.join("a");
-    sb.tix(["init"]).in_dir(&a).ok();
+    let a = sb.first_clone_of_origin("a");
     sb.tix(["agent", "add", "bob", "--email", "bob@example.com"])
         .in_dir(&a)
         .ok();

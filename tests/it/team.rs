@@ -72,10 +72,7 @@ fn sent_ids(dir: &Path) -> Vec<String> {
 fn ten_clones_twenty_rounds_agree_lose_nothing_and_send_nothing_twice() {
     let sb = Sandbox::new();
     let root = sb.root();
-    sb.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
-    sb.git_in(&root, ["clone", "-q", "origin.git", "c0"]);
-    let first = root.join("c0");
-    sb.tix(["init"]).in_dir(&first).ok();
+    let first = sb.first_clone_of_origin("c0");
     sb.tix(["agent", "add", "bob", "--email", "bob@example.com"])
         .in_dir(&first)
         .ok();

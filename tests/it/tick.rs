@@ -161,10 +161,7 @@ fn a_ticket_waiting_for_room_is_assigned_by_tick_when_room_appears() {
 fn two_clones_ticking_at_once_merge_to_one_state() {
     let sb = Sandbox::new();
     let root = sb.root();
-    sb.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
-    sb.git_in(&root, ["clone", "-q", "origin.git", "a"]);
-    let a = root.join("a");
-    sb.tix(["init"]).in_dir(&a).ok();
+    let a = sb.first_clone_of_origin("a");
     let config = a.join(".tix/config.yaml");
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("auto_close:\n  pending_days: 7\n");
@@ -351,10 +348,7 @@ fn auto_close_leaves_a_ticket_without_a_field_required_at_close_and_says_why() {
 fn two_clones_auto_closing_one_ticket_show_one_close_and_one_closing_message() {
     let sb = Sandbox::new();
     let root = sb.root();
-    sb.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
-    sb.git_in(&root, ["clone", "-q", "origin.git", "a"]);
-    let a = root.join("a");
-    sb.tix(["init"]).in_dir(&a).ok();
+    let a = sb.first_clone_of_origin("a");
     let config = a.join(".tix/config.yaml");
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("auto_close:\n  pending_days: 7\n  message: Closing this for now.\n");

@@ -262,6 +262,18 @@ impl Sandbox {
         self.home.parent().unwrap().to_path_buf()
     }
 
+    /// A bare `origin.git` in the sandbox and a first clone of it, `name`,
+    /// made a store with `tix init` (not yet pushed): the start of every
+    /// test of several clones.
+    pub fn first_clone_of_origin(&self, name: &str) -> PathBuf {
+        let root = self.root();
+        self.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
+        self.git_in(&root, ["clone", "-q", "origin.git", name]);
+        let dir = root.join(name);
+        self.tix(["init"]).in_dir(&dir).ok();
+        dir
+    }
+
     /// A new directory inside the sandbox.
     pub fn mkdir(&self, name: &str) -> PathBuf {
         let d = self.root().join(name);
