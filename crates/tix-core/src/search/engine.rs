@@ -681,8 +681,15 @@ pub struct Writer<'e> {
 impl Writer<'_> {
     /// Puts `doc` in place of whatever the index held for its ticket.
     pub fn replace(&mut self, doc: &TicketDoc) -> tantivy::Result<()> {
-        let f = self.fields;
         self.delete(&doc.id);
+        self.add(doc)
+    }
+
+    /// Adds the document of a ticket the index does not hold: no delete
+    /// is queued (a cold build queues none, which the engine would keep
+    /// until the commit).
+    pub fn add(&mut self, doc: &TicketDoc) -> tantivy::Result<()> {
+        let f = self.fields;
         let mut d = TantivyDocument::new();
         d.add_text(f.id, &doc.id);
         d.add_text(f.shard, &doc.shard);

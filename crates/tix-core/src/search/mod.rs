@@ -26,7 +26,7 @@ pub mod snippet;
 pub mod text;
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::Path;
 
@@ -429,11 +429,16 @@ fn update(store: &Store, engine: &Engine, mut state: State) -> Result<()> {
             .map_err(failed)?
             .into_iter()
             .collect();
+        let held: BTreeSet<String> = known.keys().cloned().collect();
         for (id, ticket_tree, files) in store.changed_tickets_in_shard(shard.id(), &mut known)? {
             let (ticket, trail) = fold(id, files.entries);
-            writer
-                .replace(&document::build(&ticket, &trail, &ticket_tree))
-                .map_err(failed)?;
+            let doc = document::build(&ticket, &trail, &ticket_tree);
+            if held.contains(id.as_str()) {
+                writer.replace(&doc)
+            } else {
+                writer.add(&doc)
+            }
+            .map_err(failed)?;
         }
         // Left in `known`: tickets the shard no longer has.
         for id in known.keys() {
