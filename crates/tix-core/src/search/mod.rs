@@ -332,6 +332,17 @@ fn state_of(engine: &Engine) -> Option<State> {
 }
 
 fn lock(store: &Store) -> Result<File> {
+    let (path, file) = lock_file(store)?;
+    // Held while the index is updated; a second search waits here and
+    // then finds the work done.
+    file.lock().map_err(|e| {
+        Error::internal(format!("cannot lock {}: {e}", path.display())).with_source(e)
+    })?;
+    Ok(file)
+}
+
+/// The search lock's file, opened (made, with its folder, if missing).
+fn lock_file(store: &Store) -> Result<(std::path::PathBuf, File)> {
     let path = store.search_lock_path();
     if let Some(parent) = path.parent() {
         let _ = std::fs::create_dir_all(parent);
@@ -344,25 +355,12 @@ fn lock(store: &Store) -> Result<File> {
         .map_err(|e| {
             Error::internal(format!("cannot open {}: {e}", path.display())).with_source(e)
         })?;
-    // Held while the index is updated; a second search waits here and
-    // then finds the work done.
-    file.lock().map_err(|e| {
-        Error::internal(format!("cannot lock {}: {e}", path.display())).with_source(e)
-    })?;
-    Ok(file)
+    Ok((path, file))
 }
 
 /// The lock if no one holds it, without waiting.
 fn try_lock(store: &Store) -> Result<Option<File>> {
-    let path = store.search_lock_path();
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| {
-            Error::internal(format!("cannot open {}: {e}", path.display())).with_source(e)
-        })?;
+    let (_, file) = lock_file(store)?;
     match file.try_lock() {
         Ok(()) => Ok(Some(file)),
         Err(_) => Ok(None),
