@@ -146,12 +146,7 @@ pub fn card(store: &Store, address: &str, now: Timestamp) -> Result<Card> {
         person.add(c, t.ticket.status == Status::Closed);
     }
     let tickets = card_tickets(found.iter().map(|(t, c)| (*t, *c, None)));
-    let facts = facts_of(
-        found
-            .iter()
-            .filter(|(_, c)| c.role == Role::Customer)
-            .map(|(t, _)| *t),
-    )?;
+    let facts = facts_as_customer(&found)?;
     let mut figures = figures(&facts, config, now);
     figures.cc = person.cc;
     let organisation = config.organisations().of_address(&key);
@@ -231,12 +226,7 @@ pub fn organisation(
         let email = spelling.get(&c.key).unwrap_or(&c.email).clone();
         (*t, *c, Some(email))
     }));
-    let facts = facts_of(
-        found
-            .iter()
-            .filter(|(_, c)| c.role == Role::Customer)
-            .map(|(t, _)| *t),
-    )?;
+    let facts = facts_as_customer(&found)?;
     let mut figures = figures(&facts, config, now);
     figures.cc = found.len() - facts.len();
     Ok(OrganisationView {
@@ -267,8 +257,14 @@ fn everyone<'s>(
     }
 }
 
-fn facts_of<'a>(tickets: impl Iterator<Item = &'a IndexedTicket>) -> Result<Vec<TicketFacts>> {
-    tickets.map(IndexedTicket::facts).collect()
+/// The facts of the tickets where the person is the customer: what the
+/// figures count (Cc'd and sender-only tickets are listed, not counted).
+fn facts_as_customer(found: &[(&IndexedTicket, &Contact)]) -> Result<Vec<TicketFacts>> {
+    found
+        .iter()
+        .filter(|(_, c)| c.role == Role::Customer)
+        .map(|(t, _)| t.facts())
+        .collect()
 }
 
 fn card_tickets<'a>(
