@@ -152,8 +152,8 @@ pub struct Store {
 /// A store of its own for a unit test.
 #[cfg(test)]
 pub(crate) mod scratch {
-    use super::{Author, Store};
-    use crate::domain::{Agent, Config, Role};
+    use super::{Author, Store, random_tag};
+    use crate::domain::{Agent, Config, Entry, Role, TicketId};
 
     /// What the scratch store's commits are by: alice, its admin.
     pub(crate) fn author() -> Author {
@@ -172,5 +172,29 @@ pub(crate) mod scratch {
         };
         let store = Store::init(dir.path(), Config::new(None, agent), &author()).unwrap();
         (dir, store)
+    }
+
+    /// Commits `entries` as another clone's work arrives with a pull:
+    /// straight into the store, by bob, touching nothing of the index.
+    pub(crate) fn commit_as_pulled(store: &Store, entries: Vec<(TicketId, Entry)>) {
+        let files = entries
+            .into_iter()
+            .map(|(ticket, entry)| {
+                let name = entry.file_name(&random_tag(6).unwrap());
+                (
+                    format!("{}/{name}", Store::ticket_dir(&ticket)),
+                    entry.encode().into_bytes(),
+                )
+            })
+            .collect();
+        let lock = store.lock().unwrap();
+        store
+            .commit(
+                &lock,
+                files,
+                "pulled",
+                &Author::new("Bob", "bob@example.com"),
+            )
+            .unwrap();
     }
 }

@@ -399,13 +399,12 @@ mod tests {
 
     use super::*;
     use crate::domain::{Entry, Event, Party, Priority, Timestamp};
-    use crate::store::{Author, random_tag};
 
     /// Commits tickets, each with its customer, straight to the branch as
     /// a pull would bring them: nothing of the index is touched.
     fn commit_tickets(store: &Store, tickets: &[(&str, &str)]) {
         let at = Timestamp::parse_rfc3339("2026-03-02T10:00:00Z").unwrap();
-        let mut files = Vec::new();
+        let mut entries = Vec::new();
         for (ticket, customer) in tickets {
             let ticket: TicketId = ticket.parse().unwrap();
             let entry = Entry {
@@ -423,21 +422,9 @@ mod tests {
                 },
                 body: "Hello.".into(),
             };
-            let name = entry.file_name(&random_tag(6).unwrap());
-            files.push((
-                format!("{}/{name}", Store::ticket_dir(&ticket)),
-                entry.encode().into_bytes(),
-            ));
+            entries.push((ticket, entry));
         }
-        let lock = store.lock().unwrap();
-        store
-            .commit(
-                &lock,
-                files,
-                "pulled",
-                &Author::new("Bob", "bob@example.com"),
-            )
-            .unwrap();
+        crate::store::scratch::commit_as_pulled(store, entries);
     }
 
     fn ids_of(d: &CustomerDirectory<'_>, key: &str) -> Vec<String> {

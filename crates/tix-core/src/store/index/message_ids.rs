@@ -408,7 +408,6 @@ mod tests {
     use super::*;
     use crate::domain::{Entry, Event, MailMeta, Party, Priority};
     use crate::store::layout::INDEX_SHARDS_DIR;
-    use crate::store::{Author, random_tag};
 
     fn new_store() -> (tempfile::TempDir, Store) {
         crate::store::scratch::store()
@@ -420,7 +419,7 @@ mod tests {
     fn commit_tickets(store: &Store, tickets: &[(&str, &[&str])]) {
         let at = Timestamp::parse_rfc3339("2026-03-02T10:00:00Z").unwrap();
         let customer = Party::parse("Carol <carol@example.com>").unwrap();
-        let mut files = Vec::new();
+        let mut entries = Vec::new();
         for (ticket, ids) in tickets {
             let ticket = id(ticket);
             let created = Event::Created {
@@ -468,22 +467,10 @@ mod tests {
                     event,
                     body: "Hello.".into(),
                 };
-                let name = entry.file_name(&random_tag(6).unwrap());
-                files.push((
-                    format!("{}/{name}", Store::ticket_dir(&ticket)),
-                    entry.encode().into_bytes(),
-                ));
+                entries.push((ticket, entry));
             }
         }
-        let lock = store.lock().unwrap();
-        store
-            .commit(
-                &lock,
-                files,
-                "pulled",
-                &Author::new("Bob", "bob@example.com"),
-            )
-            .unwrap();
+        crate::store::scratch::commit_as_pulled(store, entries);
     }
 
     fn map_file(store: &Store) -> PathBuf {
