@@ -32,7 +32,7 @@ pub fn add_note(
             text.len()
         )));
     }
-    if store.customer_directory()?.tickets_of(&key)?.is_empty() {
+    if store.customer_directory()?.cards_of(&key)?.is_empty() {
         return Err(Error::not_found(format!("no ticket names {key}")));
     }
     let record = CustomerNoteRecord {

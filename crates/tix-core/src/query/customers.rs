@@ -1,8 +1,9 @@
 //! `tix customer` and `tix customers` as queries: a person's card, the
 //! directory of everyone the trail names, and an organisation's view.
 //!
-//! What each reads: a card reads `customers.bin` (one binary search for
-//! the address) and the shard files of the tickets it finds; the directory
+//! What each reads: a card reads the person's card rows (see
+//! `store::index::cards`: the blocks of `customers.bin` that hold the
+//! address, and the small recent file), never a shard file; the directory
 //! reads `customers.bin` whole; an organisation reads it whole and the
 //! shard files of the organisation's tickets. The figures are the report
 //! layer's (`report::summary` for the medians, `report::sla` for the
@@ -18,7 +19,7 @@ use crate::domain::customers::{Contact, Organisation, Role, address_key, domain_
 use crate::domain::{Config, Party, Priority, Status, TicketFacts, TicketId, Timestamp};
 use crate::error::{Error, ErrorKind, Result};
 use crate::report::{self, Period};
-use crate::store::{CustomerDirectory, IndexedTicket, PersonInTicket, Store};
+use crate::store::{CardRow, CustomerDirectory, IndexedTicket, PersonInTicket, Store};
 
 /// What a card's or an organisation's figures count: the tickets where
 /// the person (or a member) is the customer.
@@ -136,17 +137,34 @@ pub fn card(store: &Store, address: &str, now: Timestamp) -> Result<Card> {
         .unwrap_or_else(|_| address.trim().to_string());
     let key = address_key(&email);
     let config = store.config();
-    let directory = open(store)?;
-    let found = directory.tickets_of(&key)?;
+    let (directory, found) = rows_of(store, &key)?;
     if found.is_empty() {
         return Err(unknown(&directory, &key)?);
     }
     let mut person = Aggregate::default();
-    for (t, c) in &found {
-        person.add(c, t.ticket.status == Status::Closed);
+    for r in &found {
+        person.add(&r.contact, r.facts.status == Status::Closed);
     }
-    let tickets = card_tickets(found.iter().map(|(t, c)| (*t, *c, None)));
-    let facts = facts_as_customer(&found)?;
+    let mut tickets: Vec<CardTicket> = found
+        .iter()
+        .map(|r| CardTicket {
+            id: r.facts.id,
+            subject: r.facts.subject.clone(),
+            status: r.facts.status,
+            priority: r.facts.priority,
+            assignee: r.facts.assignee.clone(),
+            role: r.contact.role,
+            person: None,
+            created_at: r.facts.created_at,
+            updated_at: r.updated_at,
+        })
+        .collect();
+    sort_card_tickets(&mut tickets);
+    let facts: Vec<TicketFacts> = found
+        .into_iter()
+        .filter(|r| r.contact.role == Role::Customer)
+        .map(|r| r.facts)
+        .collect();
     let mut figures = figures(&facts, config, now);
     figures.cc = person.cc;
     let organisation = config.organisations().of_address(&key);
@@ -241,6 +259,21 @@ fn open(store: &Store) -> Result<CustomerDirectory<'_>> {
     store.customer_directory()
 }
 
+/// The person's card rows; rows that do not read (derived data) mean
+/// building the directory again rather than failing.
+fn rows_of<'s>(store: &'s Store, key: &str) -> Result<(CustomerDirectory<'s>, Vec<CardRow>)> {
+    let directory = open(store)?;
+    match directory.cards_of(key) {
+        Ok(rows) => Ok((directory, rows)),
+        Err(_) => {
+            drop(directory);
+            let directory = store.rebuild_customer_directory()?;
+            let rows = directory.cards_of(key)?;
+            Ok((directory, rows))
+        }
+    }
+}
+
 /// Everyone in the directory; records that do not decode (derived data)
 /// mean building it again rather than failing.
 fn everyone<'s>(
@@ -283,13 +316,18 @@ fn card_tickets<'a>(
             updated_at: t.ticket.updated_at,
         })
         .collect();
-    out.sort_by(|a, b| {
+    sort_card_tickets(&mut out);
+    out
+}
+
+/// Open first, then by last activity, newest first.
+fn sort_card_tickets(tickets: &mut [CardTicket]) {
+    tickets.sort_by(|a, b| {
         (a.status == Status::Closed)
             .cmp(&(b.status == Status::Closed))
             .then_with(|| b.updated_at.cmp(&a.updated_at))
             .then_with(|| b.id.cmp(&a.id))
     });
-    out
 }
 
 /// The figures of the tickets whose facts these are, as of `now`.

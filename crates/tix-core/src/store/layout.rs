@@ -88,6 +88,9 @@ pub(crate) const INDEX_FACTS_FILE: &str = "facts.bin";
 /// The customer directory's lookup: each address's tickets, in
 /// [`TICKET_INDEX_DIR`].
 pub(crate) const INDEX_CUSTOMERS_FILE: &str = "customers.bin";
+/// The card rows of the shards that changed since `customers.bin` was
+/// written, in [`TICKET_INDEX_DIR`].
+pub(crate) const INDEX_CUSTOMERS_RECENT_FILE: &str = "customers-recent.bin";
 /// The customer directory: who took part in which ticket, in
 /// [`TICKET_INDEX_DIR`].
 pub(crate) const INDEX_PEOPLE_FILE: &str = "people.bin";

@@ -39,8 +39,8 @@ pub use duty::{DutyRecord, DutyState, DutyStatus};
 pub use git::index::IndexDifference;
 pub use history::{CommitInfo, HistoryProblem};
 pub use index::{
-    CustomerDirectory, IndexedTicket, ListRow, ListRows, MailIndex, PersonInTicket, Refresh,
-    ReportRows, Selected, TicketIndex, Within,
+    CardRow, CustomerDirectory, IndexedTicket, ListRow, ListRows, MailIndex, PersonInTicket,
+    Refresh, ReportRows, Selected, TicketIndex, Within,
 };
 pub use layout::{CONFIG_PATH, FILES_DIR, QUARANTINE_DIR, TICKETS_DIR};
 pub use lock::StoreLock;

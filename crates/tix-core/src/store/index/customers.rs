@@ -1,66 +1,50 @@
-//! The customer directory, in two files kept in step with HEAD:
+//! The customer directory, in files kept in step with HEAD:
 //!
-//! - `customers.bin`, what a card reads: per shard its tree, and a sorted
-//!   table of (address hash, ticket) records, so that one person's
-//!   tickets are found by a binary search without decoding anyone else;
+//! - the card rows (`customers.bin` and `customers-recent.bin`, see
+//!   `cards.rs`): each person's rows in each ticket, sorted by address
+//!   hash, so that a card reads only that person's rows and decodes no
+//!   shard file;
 //! - `people.bin`, what the directory reads: per shard, stamped with its
 //!   tree, everyone each ticket names ([`Contact`]s, with whether the
 //!   ticket is closed).
 //!
 //! Each follows HEAD on its own, as `message-ids.bin` does: when HEAD's
-//! tickets tree is the one the file names, it is used as read; otherwise
+//! tickets tree is the one a file names, it is used as read; otherwise
 //! only the shards whose tree changed are read again (through the shard
-//! refresh every index file shares) and their records or people
-//! replaced; a missing, damaged or other-version file means reading
-//! again every shard. A card brings only `customers.bin` up to date, so
-//! after a commit it rewrites that small file, not the people. A lookup then decodes only the
-//! shard files of the tickets it found, to confirm them (two addresses
-//! can share a hash) and to read their state and facts.
+//! refresh every index file shares); a missing, damaged or other-version
+//! file means reading again every shard. A card brings only the card rows
+//! up to date, so after a commit it rewrites the small recent file, not
+//! the people.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use git2::{ObjectType, Oid};
 use serde::{Deserialize, Serialize};
 
+use super::cards::{
+    Base, CardRow, REBASE_AFTER, RecentView, build_base, encode_recent, read_recent, shard_rows,
+    sorted_rows, write_recent,
+};
 use super::files::{
     HEADER_LEN, INDEX_VERSION, RawBytes, ShardFile, TreeId, frame, tree_id, unframe,
     write_atomically,
 };
-use super::message_ids::{RECORD_LEN, Record, ShardSet, candidates, fnv1a, merge, record};
+use super::message_ids::ShardSet;
 use super::{IndexedTicket, Refresh, damaged};
 use crate::domain::customers::Contact;
 use crate::domain::{Status, TicketId};
 use crate::error::Result;
 use crate::store::Store;
 use crate::store::layout::{
-    INDEX_CUSTOMERS_FILE, INDEX_PEOPLE_FILE, TICKET_INDEX_DIR, TICKETS_DIR,
+    INDEX_CUSTOMERS_FILE, INDEX_CUSTOMERS_RECENT_FILE, INDEX_PEOPLE_FILE, TICKET_INDEX_DIR,
+    TICKETS_DIR,
 };
 
 /// The layout of both files, on top of [`INDEX_VERSION`].
 const FORMAT: u32 = 1;
-
-#[derive(Deserialize)]
-struct LookupFile<'a> {
-    version: u32,
-    format: u32,
-    tickets_tree: Option<TreeId>,
-    #[serde(borrow)]
-    shards: Vec<(&'a str, TreeId)>,
-    /// [`RECORD_LEN`]-byte records: the address hash and the ticket id.
-    records: &'a [u8],
-}
-
-#[derive(Serialize)]
-struct LookupFileOut<'a> {
-    version: u32,
-    format: u32,
-    tickets_tree: Option<TreeId>,
-    shards: Vec<(&'a str, TreeId)>,
-    records: RawBytes<'a>,
-}
 
 #[derive(Deserialize)]
 struct PeopleFile<'a> {
@@ -102,14 +86,6 @@ pub struct PersonInTicket {
     pub contact: Contact,
 }
 
-fn decode_lookup(payload: &[u8]) -> Option<LookupFile<'_>> {
-    postcard::from_bytes::<LookupFile<'_>>(payload)
-        .ok()
-        .filter(|f| {
-            f.version == INDEX_VERSION && f.format == FORMAT && f.records.len() % RECORD_LEN == 0
-        })
-}
-
 fn decode_people(payload: &[u8]) -> Option<PeopleFile<'_>> {
     postcard::from_bytes::<PeopleFile<'_>>(payload)
         .ok()
@@ -147,51 +123,35 @@ fn encode_people(file: &ShardFile) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn shard_records(file: &ShardFile) -> Vec<Record> {
-    let mut out: Vec<Record> = file
-        .tickets
-        .iter()
-        .flat_map(|(id, (_, t))| t.contacts.iter().map(|c| record(fnv1a(&c.key), *id)))
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
 /// HEAD's shards by name: the tree, and the shard file once decoded.
 type HeadShards = HashMap<String, (Oid, OnceCell<ShardFile>)>;
 
-/// The customer directory, current with HEAD: a person's tickets from
-/// `customers.bin`, everyone from `people.bin` when asked, and a ticket's
-/// shard file only when one of its tickets is asked for.
+/// The customer directory, current with HEAD: a person's rows from the
+/// card rows, everyone from `people.bin` when asked, and a ticket's shard
+/// file only when one of its tickets is asked for.
 pub struct CustomerDirectory<'s> {
     store: &'s Store,
     dir: PathBuf,
     tickets_tree: Option<TreeId>,
     shards: HeadShards,
-    /// `customers.bin`'s payload, its checksum verified.
-    lookup: Vec<u8>,
+    /// Shard files decoded, refreshes included.
+    decoded: Cell<usize>,
+    /// The card rows: the base, and the recent rows with the shards whose
+    /// base rows they replace.
+    base: Option<Base>,
+    recent: Vec<u8>,
+    replaced: ShardSet,
     /// `people.bin`'s payload, once read or written.
     people: OnceCell<Vec<u8>>,
 }
 
 impl CustomerDirectory<'_> {
-    /// The tickets naming the address (already folded, see
-    /// `domain::customers::address_key`), each with the person as that
-    /// ticket names them, in id order.
-    pub fn tickets_of(&self, key: &str) -> Result<Vec<(&IndexedTicket, &Contact)>> {
-        let file = decode_lookup(&self.lookup).ok_or_else(damaged)?;
-        let mut ids: Vec<TicketId> = candidates(file.records, fnv1a(key)).collect();
-        ids.dedup();
-        let mut out = Vec::new();
-        for id in ids {
-            if let Some(t) = self.ticket(id)?
-                && let Some(c) = t.contacts.iter().find(|c| c.key == key)
-            {
-                out.push((t, c));
-            }
-        }
-        Ok(out)
+    /// The person with this address (already folded, see
+    /// `domain::customers::address_key`) in every ticket naming them, in
+    /// ticket order. Reads only their card rows.
+    pub fn cards_of(&self, key: &str) -> Result<Vec<CardRow>> {
+        let base = self.base.as_ref().ok_or_else(damaged)?;
+        super::cards::rows_of(base, &self.replaced, &self.recent, key)
     }
 
     /// Everyone in every ticket, in shard and ticket order. Reads
@@ -244,10 +204,24 @@ impl CustomerDirectory<'_> {
         if let Some(file) = cell.get() {
             return Ok(file);
         }
-        let file = self
-            .store
-            .refresh_shard(&self.dir, name, *tree, &mut Refresh::default())?;
+        let file = self.decode_shard(name, *tree)?;
         Ok(cell.get_or_init(|| file))
+    }
+
+    /// The card rows of HEAD's shard `name`, its file decoded and
+    /// dropped: a rebuild reads every shard and should not hold them all.
+    fn card_rows_of_shard(&self, name: &str) -> Result<Vec<([u8; 16], Vec<u8>)>> {
+        let (tree, cell) = self.shards.get(name).ok_or_else(damaged)?;
+        match cell.get() {
+            Some(file) => shard_rows(file),
+            None => shard_rows(&self.decode_shard(name, *tree)?),
+        }
+    }
+
+    fn decode_shard(&self, name: &str, tree: git2::Oid) -> Result<ShardFile> {
+        self.decoded.set(self.decoded.get() + 1);
+        self.store
+            .refresh_shard(&self.dir, name, tree, &mut Refresh::default())
     }
 
     /// `people.bin` as of HEAD: as saved when it names HEAD's tickets
@@ -302,13 +276,104 @@ impl CustomerDirectory<'_> {
         Ok(payload)
     }
 
+    /// Brings the card rows up to date with HEAD: nothing to do when the
+    /// recent file names HEAD; else the rows of the shards that differ
+    /// from the base are gathered (from the recent file when it holds
+    /// them at HEAD's tree, else from the shard file) and saved as the
+    /// recent file, or, past [`REBASE_AFTER`] shards or without a base,
+    /// written into a new base.
+    fn refresh_cards(&mut self) -> Result<()> {
+        let base_path = self.dir.join(INDEX_CUSTOMERS_FILE);
+        let recent_path = self.dir.join(INDEX_CUSTOMERS_RECENT_FILE);
+        let names = self.shard_names();
+        let base = Base::open(&base_path);
+        let saved_recent = base.as_ref().and_then(|b| read_recent(&recent_path, b));
+        let current = saved_recent
+            .as_deref()
+            .and_then(RecentView::of)
+            .filter(|r| r.tickets_tree == self.tickets_tree)
+            .map(|r| {
+                let mut replaced = ShardSet::default();
+                for name in r.shards.keys() {
+                    replaced.insert(name.as_bytes());
+                }
+                replaced
+            });
+        if let (Some(replaced), Some(recent)) = (current, &saved_recent) {
+            self.replaced = replaced;
+            self.recent = recent.clone();
+            self.base = base;
+            return Ok(());
+        }
+        let old = saved_recent.as_deref().and_then(RecentView::of);
+        // The shards whose rows differ from the base's: all of them
+        // without a base. A shard HEAD no longer has is named with zeros.
+        let base_trees: HashMap<&str, TreeId> = base
+            .as_ref()
+            .map(|b| b.shards().iter().map(|(n, t)| (n.as_str(), *t)).collect())
+            .unwrap_or_default();
+        let mut differing: Vec<(String, TreeId)> = names
+            .iter()
+            .filter(|(n, t)| base_trees.get(n.as_str()) != Some(t))
+            .cloned()
+            .collect();
+        for name in base_trees.keys() {
+            if !self.shards.contains_key(*name) {
+                differing.push((name.to_string(), [0; 20]));
+            }
+        }
+        differing.sort();
+        let mut owned: Vec<([u8; 16], Vec<u8>)> = Vec::new();
+        let mut kept: Vec<(&[u8], &[u8])> = Vec::new();
+        for (name, tree) in &differing {
+            if !self.shards.contains_key(name.as_str()) {
+                continue;
+            }
+            match old.as_ref().map(|o| (o, o.shards.get(name))) {
+                Some((o, Some(t))) if t == tree => kept.extend(o.rows_of_shard(name)?),
+                _ => owned.extend(self.card_rows_of_shard(name)?),
+            }
+        }
+        kept.extend(owned.iter().map(|(k, p)| (&k[..], &p[..])));
+        let rows = sorted_rows(kept);
+        let mut replaced = ShardSet::default();
+        for (name, _) in &differing {
+            replaced.insert(name.as_bytes());
+        }
+        let (base, recent) = if base.is_none() || differing.len() > REBASE_AFTER {
+            let bytes = build_base(
+                base.as_ref(),
+                |shard| !replaced.contains(shard),
+                rows.bytes(),
+                self.tickets_tree,
+                names,
+            )?;
+            write_atomically(&base_path, &bytes);
+            let base = Base::from_bytes(bytes).ok_or_else(damaged)?;
+            self.replaced = ShardSet::default();
+            let recent = encode_recent(base.tickets_tree(), self.tickets_tree, &[], &[])?;
+            (base, recent)
+        } else {
+            let base = base.ok_or_else(damaged)?;
+            let recent = encode_recent(
+                base.tickets_tree(),
+                self.tickets_tree,
+                &differing,
+                rows.bytes(),
+            )?;
+            self.replaced = replaced;
+            (base, recent)
+        };
+        write_recent(&recent_path, &recent);
+        self.base = Some(base);
+        self.recent = recent;
+        Ok(())
+    }
+
     /// How many shard files this view has decoded, refresh included: what
     /// the tests of its cost count.
     pub fn shards_decoded(&self) -> usize {
-        self.shards
-            .values()
-            .filter(|(_, c)| c.get().is_some())
-            .count()
+        self.decoded.get()
     }
 }
 
@@ -336,50 +401,13 @@ impl Store {
             dir,
             tickets_tree: tickets_id,
             shards,
-            lookup: Vec::new(),
+            decoded: Cell::new(0),
+            base: None,
+            recent: Vec::new(),
+            replaced: ShardSet::default(),
             people: OnceCell::new(),
         };
-        let path = directory.dir.join(INDEX_CUSTOMERS_FILE);
-        let saved = read_payload(&path);
-        let lookup = decode_lookup(&saved);
-        if lookup
-            .as_ref()
-            .is_some_and(|f| f.tickets_tree == tickets_id)
-        {
-            drop(lookup);
-            directory.lookup = saved;
-            return Ok(directory);
-        }
-        let trees: HashMap<&str, TreeId> = lookup
-            .as_ref()
-            .map(|f| f.shards.iter().copied().collect())
-            .unwrap_or_default();
-        let old_records = lookup.as_ref().map_or(&[][..], |f| f.records);
-        let mut unchanged = ShardSet::default();
-        let mut added = Vec::new();
-        let names = directory.shard_names();
-        for (name, tree) in &names {
-            if trees.get(name.as_str()) == Some(tree) {
-                unchanged.insert(name.as_bytes());
-                continue;
-            }
-            added.extend(shard_records(directory.shard(name)?));
-        }
-        added.sort_unstable();
-        let records = merge(old_records, |shard| unchanged.contains(shard), &added);
-        let payload = postcard::to_allocvec(&LookupFileOut {
-            version: INDEX_VERSION,
-            format: FORMAT,
-            tickets_tree: tickets_id,
-            shards: names.iter().map(|(n, t)| (n.as_str(), *t)).collect(),
-            records: RawBytes(&records),
-        })
-        .map_err(encode_error)?;
-        drop(trees);
-        drop(lookup);
-        // Failing to save only costs the next command this refresh.
-        write_atomically(&path, &frame(&payload));
-        directory.lookup = payload;
+        directory.refresh_cards()?;
         Ok(directory)
     }
 
@@ -388,6 +416,7 @@ impl Store {
     pub fn rebuild_customer_directory(&self) -> Result<CustomerDirectory<'_>> {
         let dir = self.cache_path(TICKET_INDEX_DIR);
         let _ = std::fs::remove_file(dir.join(INDEX_CUSTOMERS_FILE));
+        let _ = std::fs::remove_file(dir.join(INDEX_CUSTOMERS_RECENT_FILE));
         let _ = std::fs::remove_file(dir.join(INDEX_PEOPLE_FILE));
         self.customer_directory()
     }
@@ -428,15 +457,15 @@ mod tests {
     }
 
     fn ids_of(d: &CustomerDirectory<'_>, key: &str) -> Vec<String> {
-        d.tickets_of(key)
+        d.cards_of(key)
             .unwrap()
             .iter()
-            .map(|(t, _)| t.ticket.id.to_string())
+            .map(|r| r.facts.id.to_string())
             .collect()
     }
 
     #[test]
-    fn a_lookup_reads_only_the_shards_of_the_persons_tickets_and_follows_a_pull() {
+    fn a_lookup_reads_no_shard_file_and_follows_a_pull() {
         let (_dir, store) = crate::store::scratch::store();
         commit_tickets(
             &store,
@@ -451,7 +480,7 @@ mod tests {
         assert_eq!(d.shards_decoded(), 0);
         assert!(d.people.get().is_none(), "a lookup reads no people");
         assert_eq!(ids_of(&d, "ann@example.com"), ["AA000001", "CC000003"]);
-        assert_eq!(d.shards_decoded(), 2);
+        assert_eq!(d.shards_decoded(), 0, "a card decodes no shard file");
         assert!(ids_of(&d, "nobody@example.com").is_empty());
         assert_eq!(d.people().unwrap().len(), 3);
         drop(d);
@@ -478,7 +507,22 @@ mod tests {
         let mut flipped = good.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
-        for bytes in [flipped, b"TIXI".to_vec(), Vec::new()] {
+        // A damaged block is found by the card that reads it (the header
+        // still reads); the query layer then builds the directory again.
+        std::fs::write(&path, &flipped).unwrap();
+        let d = store.customer_directory().unwrap();
+        assert!(d.cards_of("ann@example.com").is_err());
+        drop(d);
+        let d = store.rebuild_customer_directory().unwrap();
+        assert_eq!(ids_of(&d, "ann@example.com"), ["AA000001"]);
+        drop(d);
+        assert_eq!(std::fs::read(&path).unwrap(), good);
+        // A damaged header, or no file, is rebuilt on opening.
+        for bytes in [
+            b"TIXI".to_vec(),
+            Vec::new(),
+            good[..good.len() / 2].to_vec(),
+        ] {
             std::fs::write(&path, &bytes).unwrap();
             let d = store.customer_directory().unwrap();
             assert_eq!(ids_of(&d, "ann@example.com"), ["AA000001"]);
@@ -503,5 +547,93 @@ mod tests {
             drop(d);
             assert_eq!(std::fs::read(&people).unwrap(), good_people);
         }
+    }
+
+    fn shard_name(i: usize) -> String {
+        const DIGITS: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        let (a, b) = (DIGITS[i / 32 % 32] as char, DIGITS[i % 32] as char);
+        format!("{a}{b}")
+    }
+
+    #[test]
+    fn recent_rows_are_kept_until_too_many_shards_differ_then_folded_into_the_base() {
+        let (_dir, store) = crate::store::scratch::store();
+        commit_tickets(&store, &[("AA000001", "ann@example.com")]);
+        drop(store.customer_directory().unwrap());
+        let base = store
+            .cache_path(TICKET_INDEX_DIR)
+            .join(INDEX_CUSTOMERS_FILE);
+        let first_base = std::fs::read(&base).unwrap();
+        // One shard changes, then another: each refresh decodes only the
+        // shard new to it, and the base is left as it was.
+        commit_tickets(&store, &[("BB000002", "Ann <ann@example.com>")]);
+        let d = store.customer_directory().unwrap();
+        assert_eq!(d.shards_decoded(), 1);
+        drop(d);
+        commit_tickets(&store, &[("CC000003", "ann@example.com")]);
+        let d = store.customer_directory().unwrap();
+        assert_eq!(d.shards_decoded(), 1, "BB's rows come from the recent file");
+        assert_eq!(
+            ids_of(&d, "ann@example.com"),
+            ["AA000001", "BB000002", "CC000003"]
+        );
+        drop(d);
+        assert_eq!(std::fs::read(&base).unwrap(), first_base);
+        // Past the limit, the base is written again with every row.
+        let many: Vec<(String, String)> = (0..REBASE_AFTER + 2)
+            .map(|i| {
+                (
+                    format!("{}00000{}", shard_name(i + 100), i % 10),
+                    "bob@example.com".to_string(),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = many.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        commit_tickets(&store, &refs);
+        let d = store.customer_directory().unwrap();
+        assert_eq!(ids_of(&d, "bob@example.com").len(), REBASE_AFTER + 2);
+        assert_eq!(
+            ids_of(&d, "ann@example.com"),
+            ["AA000001", "BB000002", "CC000003"]
+        );
+        drop(d);
+        assert_ne!(std::fs::read(&base).unwrap(), first_base);
+        let d = store.customer_directory().unwrap();
+        assert_eq!(d.shards_decoded(), 0);
+        assert!(d.replaced.is_empty(), "the recent file is empty");
+        assert_eq!(ids_of(&d, "bob@example.com").len(), REBASE_AFTER + 2);
+    }
+
+    #[test]
+    fn a_person_whose_rows_span_many_blocks_gets_them_all_and_nobody_else_s() {
+        let (_dir, store) = crate::store::scratch::store();
+        // Enough rows for several 64 KiB blocks, one person among others.
+        let tickets: Vec<(String, String)> = (0..3000)
+            .map(|i| {
+                let id = format!("{}{:06}", shard_name(i % 300), i);
+                let who = if i % 3 == 0 {
+                    "Ann Lee <ann@example.com>".to_string()
+                } else {
+                    format!("c{i}@example.org")
+                };
+                (id, who)
+            })
+            .collect();
+        let refs: Vec<(&str, &str)> = tickets
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        commit_tickets(&store, &refs);
+        let d = store.customer_directory().unwrap();
+        assert!(d.base.as_ref().unwrap().blocks() > 3, "several blocks");
+        let mut want: Vec<String> = tickets
+            .iter()
+            .filter(|(_, w)| w.contains("ann@"))
+            .map(|(id, _)| id.clone())
+            .collect();
+        want.sort();
+        assert_eq!(ids_of(&d, "ann@example.com"), want);
+        assert_eq!(ids_of(&d, "c1@example.org"), [tickets[1].0.clone()]);
+        assert!(ids_of(&d, "c3@example.org").is_empty());
     }
 }

@@ -155,6 +155,11 @@ impl ShardSet {
         }
     }
 
+    #[cfg(test)]
+    pub(super) fn is_empty(&self) -> bool {
+        !self.0.iter().any(|&s| s)
+    }
+
     pub(super) fn contains(&self, shard: &[u8]) -> bool {
         Self::key(shard).is_some_and(|k| self.0[k])
     }

@@ -30,6 +30,7 @@
 //! trees it was built from, so a stale or half-updated set is detected,
 //! not trusted.
 
+mod cards;
 mod customers;
 mod facts;
 mod files;
@@ -48,6 +49,7 @@ use crate::domain::{Event, LinkRel, Ticket, TicketFacts, TicketId, Timestamp, fo
 use crate::error::{Remedy, Result};
 use crate::store::layout::{INDEX_LINKS_FILE, INDEX_SUMMARY_FILE, TICKET_INDEX_DIR, TICKETS_DIR};
 use crate::store::{Problem, Store};
+pub use cards::CardRow;
 pub use customers::{CustomerDirectory, PersonInTicket};
 pub use facts::{ReportRows, Selected, Within};
 use files::{
