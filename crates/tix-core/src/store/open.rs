@@ -10,6 +10,9 @@ use crate::domain::Config;
 use crate::domain::records;
 use crate::error::{Context, Error, ErrorKind, GitError, Remedy, Result};
 
+/// The cap on libgit2's object cache (see [`Store::discover`]).
+const GIT_OBJECT_CACHE_BYTES: isize = 16 << 20;
+
 impl Store {
     /// Finds the store that `start` is in.
     pub fn discover(start: &Path) -> Result<Store> {
@@ -22,6 +25,15 @@ impl Store {
         // tix names only objects it has just written (or read from the
         // tree it builds on), so each check is a wasted read.
         git2::opts::strict_object_creation(false);
+        // libgit2 keeps the objects it parses in a process-wide cache of up
+        // to 256 MB. A cold build of an index reads every ticket's tree
+        // once, so the cache grew with the store (100 MB of trees at
+        // 100,000 tickets) and served nothing; what one command does read
+        // again (HEAD's tree, the tickets tree, a few shards) fits well
+        // under this cap.
+        // SAFETY: git2 initialises libgit2 before setting an option, and
+        // libgit2 stores this integer under its own lock.
+        let _ = unsafe { git2::opts::set_cache_max_size(GIT_OBJECT_CACHE_BYTES) };
         let start = std::fs::canonicalize(start)
             .context(|| format!("cannot open directory {}", start.display()))?;
         let root = start
