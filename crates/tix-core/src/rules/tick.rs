@@ -468,8 +468,9 @@ fn task_reminders(
                 format!("Task {} was due {due}: {agent} reminded.\n", task.number),
             )])
         });
-        let Some((number, agent)) = reminded.clone() else {
-            note(done, id, "task reminder", "", planned)?;
+        let Some((number, agent)) = reminded else {
+            // Done, moved or reassigned since the index was read.
+            note(done, id, "task reminder", "a task was due", planned)?;
             continue;
         };
         let why = format!("task {number} is due");
