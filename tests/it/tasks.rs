@@ -505,3 +505,29 @@ fn closing_with_open_tasks_warns_or_is_refused() {
     sb.change_with(sb.tix(["close", &id]).now(T0));
     assert_eq!(sb.ticket(&id)["status"], "closed");
 }
+
+/// A ticket closed before a report's period still has its open task
+/// counted: the task is open work now, whatever the ticket's status.
+#[test]
+fn an_open_task_of_a_ticket_closed_before_the_period_counts() {
+    let sb = Sandbox::init();
+    sb.add_bob();
+    let id = create(&sb, "Printer");
+    task(&sb, &["add", &id, "Send the invoice", "--to", "bob"]);
+    sb.tix(["close", &id]).now(T0).ok();
+    let report: Value = serde_json::from_str(
+        &sb.tix([
+            "report",
+            "agents",
+            "--format",
+            "json",
+            "--since",
+            "2026-11-20",
+        ])
+        .now("2026-11-25T09:00:00Z")
+        .ok(),
+    )
+    .unwrap();
+    assert_eq!(report["agents"][1]["agent"], "bob");
+    assert_eq!(report["agents"][1]["tasks_open"], 1, "{report:#}");
+}
