@@ -15,7 +15,7 @@ use crate::commands::{
     agent, assign, blacklist, cc, check, close, comment, create, customer, duty, escalate, field,
     import, init, link, list, lock, log, merge, outbox, priority, quarantine, reindex, reopen,
     reply, report, resolution, search, show, similar, sla, snooze, split, status, subject, sync,
-    tag, tick,
+    tag, task, tasks, tick,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -150,6 +150,11 @@ pub enum Command {
     /// Replies recorded but not (yet) delivered by e-mail
     #[command(subcommand)]
     Outbox(outbox::OutboxCommand),
+    /// Tasks inside a ticket, each with its own assignee and deadline
+    #[command(subcommand)]
+    Task(task::TaskCommand),
+    /// Open tasks across tickets, soonest deadline first
+    Tasks(tasks::TasksArgs),
     /// Move a ticket to the next group (level), with a note for the next agent
     Escalate(escalate::EscalateArgs),
     /// Hide a ticket from the list until a time; it wakes then (tix tick) or
@@ -166,7 +171,9 @@ pub enum Command {
                             - SLA: when a clock passes its warning threshold or its deadline, \
                             do what sla.on_warning / sla.on_breach say (notify the agent, \
                             escalate to a group, raise the priority, assign), once per clock; \
-                            an `sla` entry records it.\n\
+                            an `sla` entry records it;\n\
+                            - tasks: e-mail the assignee of a task whose deadline passed, once \
+                            (a `task-reminder` entry records it).\n\
                             Run it from cron or a systemd timer; --dry-run says what it would do."
     )]
     Tick(tick::TickArgs),
@@ -276,6 +283,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Outbox(cmd) => outbox::cmd_outbox(ctx, cmd),
         Command::Escalate(args) => escalate::cmd_escalate(ctx, args),
         Command::Snooze(args) => snooze::cmd_snooze(ctx, args),
+        Command::Task(cmd) => task::cmd_task(ctx, cmd),
+        Command::Tasks(args) => tasks::cmd_tasks(ctx, args),
         Command::Customer(args) => customer::cmd_customer(ctx, args),
         Command::Customers(args) => customer::cmd_customers(ctx, args),
         Command::Tick(args) => tick::cmd_tick(ctx, args),

@@ -16,7 +16,7 @@ use super::prelude::{Ctx, ListOutput, future_time};
 pub enum AgentCommand {
     /// Declare an agent (admins only)
     Add(AgentAddArgs),
-    /// List the agents, their active tickets and who is away
+    /// List the agents, their active tickets, their open tasks and who is away
     List(ListOutput),
     /// Mark an agent away: assignment rules skip them, and a customer's
     /// follow-up on their tickets is re-assigned
@@ -170,7 +170,16 @@ fn list(ctx: &Ctx, args: ListOutput) -> Result<()> {
     let now = ops::now()?;
     let state = ops::team::team_state(&store, now)?;
     let away = &state.away;
-    let header = ["handle", "name", "email", "roles", "active", "available"];
+    let header = [
+        "handle",
+        "name",
+        "email",
+        "roles",
+        "active",
+        "tasks",
+        "available",
+    ];
+    let open_tasks = |handle: &str| state.open_tasks.get(handle).copied().unwrap_or(0);
     let rows: Vec<Vec<String>> = store
         .config()
         .agents
@@ -192,6 +201,7 @@ fn list(ctx: &Ctx, args: ListOutput) -> Result<()> {
                 a.email.clone(),
                 roles.join(","),
                 state.loads.get(&a.handle).copied().unwrap_or(0).to_string(),
+                open_tasks(&a.handle).to_string(),
                 available,
             ]
         })
@@ -208,16 +218,25 @@ fn list(ctx: &Ctx, args: ListOutput) -> Result<()> {
                 "email": a.email,
                 "roles": a.roles,
                 "active": state.loads.get(&a.handle).copied().unwrap_or(0),
+                "open_tasks": open_tasks(&a.handle),
                 "away": away.contains_key(&a.handle),
                 "away_until": away.get(&a.handle).copied().flatten(),
-                "available": row[5],
+                "available": row[6],
             })
         })
         .collect();
     output::print_rows(
         args.format,
         &header,
-        &["Handle", "Name", "Email", "Roles", "Active", "Available"],
+        &[
+            "Handle",
+            "Name",
+            "Email",
+            "Roles",
+            "Active",
+            "Tasks",
+            "Available",
+        ],
         &rows,
         &json,
         "No agents.",

@@ -43,4 +43,6 @@ pub mod status;
 pub mod subject;
 pub mod sync;
 pub mod tag;
+pub mod task;
+pub mod tasks;
 pub mod tick;

@@ -379,7 +379,12 @@ fn agents(ctx: &Ctx, args: ReportArgs) -> Result<()> {
         .seconds("response_median_seconds", "Response (median)", |r| {
             r.response_median_seconds
         })
-        .both("open_now", "Open now", |r| r.open_now.to_string());
+        .both("open_now", "Open now", |r| r.open_now.to_string())
+        .both("tasks_open", "Tasks open", |r| r.tasks_open.to_string())
+        .both("tasks_done", "Tasks done", |r| r.tasks_done.to_string())
+        .both("tasks_overdue", "Tasks overdue", |r| {
+            r.tasks_overdue.to_string()
+        });
     match setup.format {
         ReportFormat::Json => {
             #[derive(Serialize)]

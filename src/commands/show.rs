@@ -6,8 +6,11 @@ use serde_json::{Map, Value, json};
 
 use crate::ui::complete;
 use crate::ui::output::{self, Style, print, warn};
-use tix_core::domain::{DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, TrailItem};
+use tix_core::domain::{
+    DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, Timestamp, TrailItem,
+};
 use tix_core::error::Result;
+use tix_core::ops;
 use tix_core::search::similar::{self, IndexUse, Similar};
 
 use super::prelude::{Ctx, TextFormat, TextOutput};
@@ -71,6 +74,7 @@ pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
                 "linked_from": linked_from,
                 "entries": entries,
             });
+            out["open_tasks"] = json!(ticket.open_tasks().collect::<Vec<_>>());
             if let Some(similar) = &similar {
                 out["similar_resolved"] = json!(similar.tickets);
                 out["similar_index"] = json!(similar.index);
@@ -86,6 +90,7 @@ pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
                 on: output::stdout_color(),
             },
             output::stdout_is_terminal(),
+            ops::now()?,
         )),
     }
 }
@@ -152,6 +157,7 @@ fn render(
     trail: &[&TrailItem],
     s: Style,
     safe: bool,
+    now: Timestamp,
 ) -> String {
     // Text from customers, mail and the store, made harmless for a
     // terminal when the output goes to one; our own styling is added
@@ -246,6 +252,29 @@ fn render(
     for (entry, why) in &t.bounced {
         out.push_str(&s.red(&format!("BOUNCED: {entry} ({why})\n")));
     }
+    if t.open_tasks().next().is_some() {
+        out.push_str("open tasks:\n");
+        for task in t.open_tasks() {
+            let mut line = format!(
+                "  {}. {}",
+                task.number,
+                task.text.lines().next().unwrap_or_default()
+            );
+            if let Some(a) = &task.assignee {
+                line.push_str(&format!("  [{a}]"));
+            }
+            if let Some(due) = task.due {
+                line.push_str(&format!("  due {}", due.to_short_labelled()));
+            }
+            let line = c(&line);
+            if task.is_overdue(now) {
+                out.push_str(&s.red(&format!("{line}  OVERDUE")));
+            } else {
+                out.push_str(&line);
+            }
+            out.push('\n');
+        }
+    }
     if let Some(similar) = similar {
         out.push_str(&similar_section(similar, s, &c));
     }
@@ -283,7 +312,7 @@ fn render(
             Event::Note { .. } => s.yellow("INTERNAL NOTE"),
             Event::Resolution {} => s.cyan("RESOLUTION"),
             Event::Status { to, .. } if reopened => s.cyan(&format!("REOPENED: status {to}")),
-            other => c(&describe(other)),
+            other => c(&describe_on(t, other)),
         };
         out.push_str(&format!("{}  {label}\n", s.dim(&head)));
         if let Some(why) = &item.not_applied {
@@ -387,6 +416,31 @@ fn mail_line(mail: &MailMeta) -> String {
     format!("[{}]", parts.join("; "))
 }
 
+/// [`describe`], with the tasks an entry names by their number on `t`.
+fn describe_on(t: &Ticket, event: &Event) -> String {
+    let number = |key: &str| {
+        t.tasks
+            .iter()
+            .find(|task| task.key == key)
+            .map_or_else(|| format!("`{key}`"), |task| task.number.to_string())
+    };
+    match event {
+        Event::TaskAssign { task, to } => format!("task {} given to {to}", number(task)),
+        Event::TaskDue { task, due } => format!("task {}: {}", number(task), due_words(*due)),
+        Event::TaskDone { task } => format!("task {} done", number(task)),
+        Event::TaskReopen { task } => format!("task {} reopened", number(task)),
+        Event::TaskReminder { task } => format!("task {}: assignee reminded", number(task)),
+        other => describe(other),
+    }
+}
+
+fn due_words(due: Option<Timestamp>) -> String {
+    match due {
+        Some(d) => format!("due {}", d.to_short_labelled()),
+        None => "no deadline".into(),
+    }
+}
+
 /// One line for an entry that is a change rather than a message.
 pub fn describe(event: &Event) -> String {
     match event {
@@ -450,5 +504,20 @@ pub fn describe(event: &Event) -> String {
             entries.len(),
             if entries.len() == 1 { "y" } else { "ies" }
         ),
+        Event::TaskAdd { to, due } => {
+            let mut line = "task added".to_string();
+            if let Some(a) = to {
+                line.push_str(&format!(" for {a}"));
+            }
+            if due.is_some() {
+                line.push_str(&format!(", {}", due_words(*due)));
+            }
+            line
+        }
+        Event::TaskAssign { task, to } => format!("task `{task}` given to {to}"),
+        Event::TaskDue { task, due } => format!("task `{task}`: {}", due_words(*due)),
+        Event::TaskDone { task } => format!("task `{task}` done"),
+        Event::TaskReopen { task } => format!("task `{task}` reopened"),
+        Event::TaskReminder { task } => format!("task `{task}`: assignee reminded"),
     }
 }

@@ -42,6 +42,9 @@ fn say(remedy: &Remedy) -> Said {
         Remedy::GiveFieldsAtClose { ticket } => Said::Hint(format!(
             "give them with `tix close {ticket} --field NAME=VALUE`"
         )),
+        Remedy::FinishTasks { ticket } => Said::Hint(format!(
+            "mark them done with `tix task done {ticket} N` first (tasks.refuse_close_with_open is set in .tix/config.yaml)"
+        )),
         Remedy::GiveFieldsAtCreate => Said::AfterMessage(" (give --field NAME=VALUE)".into()),
         Remedy::Unlock => Said::Hint(
             "an admin can run `tix unlock` first; a new ticket can be linked to it".into(),

@@ -15,7 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("warnings", &[]),
     ("domain", &[]),
     ("store", &["domain", "error", "testing_hooks", "warnings"]),
-    ("ops", &["store", "domain", "error"]),
+    ("ops", &["store", "domain", "error", "warnings"]),
     (
         "search",
         &["store", "domain", "error", "testing_hooks", "warnings"],

@@ -1135,9 +1135,12 @@ fn agent_add_and_list() {
     let tsv = sb.ok(["agent", "list"]);
     assert_eq!(
         tsv.lines().next(),
-        Some("handle\tname\temail\troles\tactive\tavailable")
+        Some("handle\tname\temail\troles\tactive\ttasks\tavailable")
     );
-    assert!(tsv.contains("bob\t\tbob@example.com\t\t0\tyes\n"), "{tsv}");
+    assert!(
+        tsv.contains("bob\t\tbob@example.com\t\t0\t0\tyes\n"),
+        "{tsv}"
+    );
     assert_eq!(
         sb.ok(["agent", "list", "--format", "ids"]),
         "alice\nbob\ncarol\n"

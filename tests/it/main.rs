@@ -37,6 +37,7 @@ mod sla;
 mod split_index;
 mod store_recovery;
 mod sync;
+mod tasks;
 mod team;
 mod tick;
 mod ticket_merge;

@@ -236,7 +236,10 @@ fn agents_of_a_week() {
                 "first_response_median_seconds": 14400,
                 "responses": 1,
                 "response_median_seconds": 14400,
-                "open_now": 0
+                "open_now": 0,
+                "tasks_open": 0,
+                "tasks_done": 0,
+                "tasks_overdue": 0
             },
             {
                 // Assigned T1, T2, T3 in the week; closed T1 (01-07);
@@ -253,7 +256,10 @@ fn agents_of_a_week() {
                 "first_response_median_seconds": 5400,
                 "responses": 2,
                 "response_median_seconds": 5400,
-                "open_now": 3
+                "open_now": 3,
+                "tasks_open": 0,
+                "tasks_done": 0,
+                "tasks_overdue": 0
             }
         ])
     );

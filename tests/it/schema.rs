@@ -24,7 +24,7 @@ use tix_core::domain::{
 };
 
 /// Every entry kind, as in the schema's `kind` enum.
-const ALL_KINDS: [&str; 25] = [
+const ALL_KINDS: [&str; 31] = [
     "created",
     "message",
     "reply",
@@ -50,7 +50,16 @@ const ALL_KINDS: [&str; 25] = [
     "merge",
     "unmerge",
     "split",
+    "task-add",
+    "task-assign",
+    "task-due",
+    "task-done",
+    "task-reopen",
+    "task-reminder",
 ];
+
+/// A task's key in the sample events: the file name of its `task-add`.
+const TASK: &str = "20261123T013823.123456Z-ab12cd-task-add.md";
 
 /// Marks an invalid example that tix's parser accepts.
 const TIX_ACCEPTS: &str = "# tix-accepts:";
@@ -306,6 +315,29 @@ fn sample_events() -> Vec<Event> {
             target: "9QX2AB00".parse().unwrap(),
             entries: vec!["20261123T013823.123456Z-ab12cd-message.md".into()],
         },
+        Event::TaskAdd {
+            to: Some("bob".into()),
+            due: Some(Timestamp::parse_rfc3339("2026-12-01T09:00:00Z").unwrap()),
+        },
+        Event::TaskAdd {
+            to: None,
+            due: None,
+        },
+        Event::TaskAssign {
+            task: TASK.into(),
+            to: "bob".into(),
+        },
+        Event::TaskDue {
+            task: TASK.into(),
+            due: Some(Timestamp::parse_rfc3339("2026-12-02T09:00:00Z").unwrap()),
+        },
+        Event::TaskDue {
+            task: TASK.into(),
+            due: None,
+        },
+        Event::TaskDone { task: TASK.into() },
+        Event::TaskReopen { task: TASK.into() },
+        Event::TaskReminder { task: TASK.into() },
     ];
     for e in &events {
         match e {
@@ -333,7 +365,13 @@ fn sample_events() -> Vec<Event> {
             | Event::Resolution {}
             | Event::Merge { .. }
             | Event::Unmerge { .. }
-            | Event::Split { .. } => {}
+            | Event::Split { .. }
+            | Event::TaskAdd { .. }
+            | Event::TaskAssign { .. }
+            | Event::TaskDue { .. }
+            | Event::TaskDone { .. }
+            | Event::TaskReopen { .. }
+            | Event::TaskReminder { .. } => {}
         }
     }
     events
@@ -556,8 +594,27 @@ fn everything_the_binary_writes_is_valid() {
         )
         .trim()
         .to_string();
+    s.tix_at(
+        Some("2026-01-01T09:00:00Z"),
+        &[
+            "task",
+            "add",
+            &late,
+            "Call back",
+            "--to",
+            "bob",
+            "--due",
+            "1h",
+        ],
+    );
     let ticked = s.tix_at(Some("2026-01-01T11:00:00Z"), &["tick"]);
     assert!(ticked.contains(&late), "{ticked}");
+    s.tix(&["task", "add", a, "Order a tray", "--due", "30d"]);
+    s.tix(&["task", "assign", a, "1", "bob"]);
+    s.tix(&["task", "due", a, "1", "3d"]);
+    s.tix(&["task", "due", a, "1", "--clear"]);
+    s.tix(&["task", "done", a, "1"]);
+    s.tix(&["task", "reopen", a, "1"]);
     s.tix(&["comment", a, "-m", "Internal: tray 2 is worn"]);
     s.tix(&["assign", a, "bob"]);
     s.tix(&["assign", a, "--none"]);

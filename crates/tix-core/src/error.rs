@@ -92,6 +92,8 @@ pub enum Remedy {
     AddAgent,
     /// A ticket cannot be closed without fields: give them when closing.
     GiveFieldsAtClose { ticket: String },
+    /// A ticket is not closed while it has open tasks: finish them first.
+    FinishTasks { ticket: String },
     /// A ticket cannot be created without fields: give them.
     GiveFieldsAtCreate,
     /// The ticket is locked: an admin unlocks it, or a new ticket links to it.
@@ -124,6 +126,10 @@ impl fmt::Display for Remedy {
             Remedy::GiveFieldsAtClose { ticket } => {
                 write!(f, "give the fields when closing ticket {ticket}")
             }
+            Remedy::FinishTasks { ticket } => write!(
+                f,
+                "mark the tasks of ticket {ticket} done first (tasks.refuse_close_with_open is set in the config)"
+            ),
             Remedy::GiveFieldsAtCreate => f.write_str("give the fields when creating the ticket"),
             Remedy::Unlock => {
                 f.write_str("an admin can unlock it first; a new ticket can be linked to it")

@@ -41,6 +41,9 @@ impl Rule {
 pub struct TeamState {
     /// Active (not closed) tickets per agent handle.
     pub loads: BTreeMap<String, usize>,
+    /// Open tasks per agent handle (they do not count towards `loads`,
+    /// which is what assignment balances).
+    pub open_tasks: BTreeMap<String, usize>,
     /// The agent of the latest assignment, for round-robin.
     pub newest: Option<(Timestamp, String)>,
     /// Agents away now, with when they are back (None: until further

@@ -506,6 +506,40 @@ pub enum Event {
         target: TicketId,
         entries: Vec<String>,
     },
+    /// A task on the ticket. Body: what is to be done. `to`: the agent
+    /// it is given to; `due`: its deadline. Later task entries name it
+    /// by this entry's file name; its number is its place among the
+    /// ticket's `task-add` entries in fold order.
+    TaskAdd {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<Timestamp>,
+    },
+    /// Task `task` (the file name of its `task-add`) given to agent `to`.
+    TaskAssign {
+        task: String,
+        to: String,
+    },
+    /// Task `task` has a new deadline, or none (`due: null`).
+    TaskDue {
+        task: String,
+        #[serde(deserialize_with = "Option::deserialize")]
+        due: Option<Timestamp>,
+    },
+    /// Task `task` was done.
+    TaskDone {
+        task: String,
+    },
+    /// Task `task`, done, is to be done again.
+    TaskReopen {
+        task: String,
+    },
+    /// `tix tick` told the assignee of task `task` that it is due, so
+    /// that no later tick tells them again for that deadline.
+    TaskReminder {
+        task: String,
+    },
 }
 
 impl Event {
@@ -536,6 +570,12 @@ impl Event {
             Event::Merge { .. } => "merge",
             Event::Unmerge { .. } => "unmerge",
             Event::Split { .. } => "split",
+            Event::TaskAdd { .. } => "task-add",
+            Event::TaskAssign { .. } => "task-assign",
+            Event::TaskDue { .. } => "task-due",
+            Event::TaskDone { .. } => "task-done",
+            Event::TaskReopen { .. } => "task-reopen",
+            Event::TaskReminder { .. } => "task-reminder",
         }
     }
 
@@ -567,6 +607,7 @@ impl Event {
                 | Event::Reply { .. }
                 | Event::Note { .. }
                 | Event::Resolution {}
+                | Event::TaskAdd { .. }
         )
     }
 }

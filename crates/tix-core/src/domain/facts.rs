@@ -51,6 +51,15 @@ pub struct PriorityChange {
     pub to: Priority,
 }
 
+/// A task of the ticket, as reports count it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskFact {
+    pub assignee: Option<String>,
+    pub due: Option<Timestamp>,
+    /// When it was done, and by whom, while it is done.
+    pub done: Option<Act>,
+}
+
 /// The facts about one ticket that reports are computed from. Lists are in
 /// fold order.
 ///
@@ -93,6 +102,8 @@ pub struct TicketFacts {
     pub fields: BTreeMap<String, FieldValue>,
     /// The customer's mail domain, lower case (`example.com`).
     pub customer_domain: Option<String>,
+    /// The ticket's tasks as they stand, in number order.
+    pub tasks: Vec<TaskFact>,
 }
 
 impl TicketFacts {
@@ -111,7 +122,12 @@ impl TicketFacts {
             .chain(self.statuses.iter().map(|s| s.at))
             .chain(self.priorities.iter().map(|p| p.at))
             .chain(self.closes.iter().map(|a| a.at))
-            .chain(self.reopens.iter().map(|a| a.at));
+            .chain(self.reopens.iter().map(|a| a.at))
+            .chain(
+                self.tasks
+                    .iter()
+                    .filter_map(|t| t.done.as_ref().map(|a| a.at)),
+            );
         times.fold(None, |span, t| match span {
             None => Some((t, t)),
             Some((first, last)) => Some((first.min(t), last.max(t))),
@@ -143,6 +159,18 @@ impl TicketFacts {
                     .rsplit_once('@')
                     .map(|(_, d)| d.to_ascii_lowercase())
             }),
+            tasks: ticket
+                .tasks
+                .iter()
+                .map(|t| TaskFact {
+                    assignee: t.assignee.clone(),
+                    due: t.due,
+                    done: t.done_at.map(|at| Act {
+                        at,
+                        by: t.done_by.clone().unwrap_or_default(),
+                    }),
+                })
+                .collect(),
         };
         // The request in the `created` entry: (time, has text).
         let mut request: Option<(Timestamp, bool)> = None;
@@ -360,7 +388,12 @@ struct StoredRef<'a> {
     fields: &'a BTreeMap<String, FieldValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     domain: Option<&'a str>,
+    /// `[assignee, due, done at, done by]` per task.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tasks: Vec<StoredTask<'a>>,
 }
+
+type StoredTask<'a> = (Option<&'a str>, Option<i64>, Option<i64>, Option<&'a str>);
 
 /// [`StoredRef`] with every field written, for binary formats.
 #[derive(Serialize)]
@@ -382,6 +415,7 @@ struct StoredAll<'a> {
     tags: &'a BTreeSet<String>,
     fields: &'a BTreeMap<String, FieldValue>,
     domain: Option<&'a str>,
+    tasks: Vec<StoredTask<'a>>,
 }
 
 impl<'a> From<StoredRef<'a>> for StoredAll<'a> {
@@ -404,6 +438,7 @@ impl<'a> From<StoredRef<'a>> for StoredAll<'a> {
             tags: r.tags,
             fields: r.fields,
             domain: r.domain,
+            tasks: r.tasks,
         }
     }
 }
@@ -441,7 +476,12 @@ struct Stored {
     fields: BTreeMap<String, FieldValue>,
     #[serde(default)]
     domain: Option<String>,
+    #[serde(default)]
+    tasks: Vec<OwnedStoredTask>,
 }
+
+/// [`StoredTask`], read back.
+type OwnedStoredTask = (Option<String>, Option<i64>, Option<i64>, Option<String>);
 
 fn stored_acts(v: &[Act]) -> Vec<(i64, &str)> {
     v.iter().map(|a| (micros(a.at), a.by.as_str())).collect()
@@ -493,6 +533,18 @@ impl Serialize for TicketFacts {
             tags: &self.tags,
             fields: &self.fields,
             domain: self.customer_domain.as_deref(),
+            tasks: self
+                .tasks
+                .iter()
+                .map(|t| {
+                    (
+                        t.assignee.as_deref(),
+                        t.due.map(micros),
+                        t.done.as_ref().map(|a| micros(a.at)),
+                        t.done.as_ref().map(|a| a.by.as_str()),
+                    )
+                })
+                .collect::<Vec<_>>(),
         };
         if readable {
             stored.serialize(s)
@@ -553,6 +605,18 @@ impl<'de> Deserialize<'de> for TicketFacts {
             tags: s.tags,
             fields: s.fields,
             customer_domain: s.domain,
+            tasks: s
+                .tasks
+                .into_iter()
+                .map(|(assignee, due, done_at, done_by)| TaskFact {
+                    assignee,
+                    due: due.map(from_micros),
+                    done: done_at.map(|at| Act {
+                        at: from_micros(at),
+                        by: done_by.unwrap_or_default(),
+                    }),
+                })
+                .collect(),
         })
     }
 }

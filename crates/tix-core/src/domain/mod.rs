@@ -13,6 +13,7 @@ pub mod names;
 pub mod party;
 pub mod records;
 pub mod sla;
+pub mod task;
 pub mod template;
 pub mod ticket;
 pub mod time;
@@ -29,6 +30,7 @@ pub use entry::{DeliveryStatus, Entry, Event, FieldValue, LinkRel, MailMeta, Pri
 pub use facts::TicketFacts;
 pub use id::TicketId;
 pub use party::Party;
+pub use task::{Due, Task};
 pub use ticket::{Link, SplitFrom, StoredEntry, Ticket, TrailItem, fold, same_tag};
 pub use time::Timestamp;
 pub use view::TicketView;

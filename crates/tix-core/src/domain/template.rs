@@ -23,7 +23,10 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("agent.name", "the acting agent's name, else handle"),
     ("agent.email", "the acting agent's address"),
     ("team.name", "the team's name (config `name`)"),
-    ("text", "the agent's answer (reply template)"),
+    (
+        "text",
+        "the agent's answer (reply template); the task and why (task template)",
+    ),
     ("thread", "every public message of the ticket, oldest first"),
     ("last_message", "the customer's last message"),
     (
@@ -48,6 +51,14 @@ pub const DEFAULT_NOTIFY: &str = "{{ticket.tag}} {{ticket.subject}} ({{ticket.st
 Customer: {{customer.name}} <{{customer.email}}>\n\n\
 {{thread}}\n\n\
 {{similar_resolved}}\
+--\nReply to this mail to answer the customer (greeting and sign-off are added);\n\
+start with a line #note to leave an internal note instead.\n";
+
+/// Mail to an agent about a task of a ticket: given to them, or due.
+/// `{{text}}` says which task and why.
+pub const DEFAULT_TASK: &str = "{{ticket.tag}} {{ticket.subject}} ({{ticket.status}}, {{ticket.priority}})\n\
+Customer: {{customer.name}} <{{customer.email}}>\n\n\
+{{text}}\n\n\
 --\nReply to this mail to answer the customer (greeting and sign-off are added);\n\
 start with a line #note to leave an internal note instead.\n";
 

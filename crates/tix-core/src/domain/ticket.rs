@@ -15,6 +15,7 @@ use super::entry::{
 };
 use super::id::TicketId;
 use super::party::Party;
+use super::task::Task;
 use super::time::Timestamp;
 
 /// An entry together with the name of the file it was read from.
@@ -97,6 +98,9 @@ pub struct Ticket {
     pub split_off: BTreeMap<String, TicketId>,
     /// The ticket (and its entries) this one was split from.
     pub split_from: Option<SplitFrom>,
+    /// Its tasks, numbered in fold order (see [`super::task`]).
+    #[serde(default)]
+    pub tasks: Vec<Task>,
 }
 
 /// Where a ticket made by `tix split` came from: the entries it shows by
@@ -179,6 +183,7 @@ impl Ticket {
             status_before_merge: None,
             split_off: BTreeMap::new(),
             split_from: None,
+            tasks: Vec::new(),
         }
     }
 
@@ -188,6 +193,11 @@ impl Ticket {
 
     pub fn next_seq(&self) -> u64 {
         self.last_seq + 1
+    }
+
+    /// Tasks not done yet, in number order.
+    pub fn open_tasks(&self) -> impl Iterator<Item = &Task> {
+        self.tasks.iter().filter(|t| t.is_open())
     }
 }
 
@@ -788,6 +798,68 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
                 ));
             }
         }
+        Event::TaskAdd { to, due } => {
+            t.tasks.push(Task {
+                number: t.tasks.len() as u32 + 1,
+                key: file.to_string(),
+                text: e.body.trim_end().to_string(),
+                assignee: to.clone(),
+                due: *due,
+                added_at: e.at,
+                added_by: e.author.clone(),
+                done_at: None,
+                done_by: None,
+                reminded: false,
+            });
+        }
+        Event::TaskAssign { task: key, to } => {
+            let Some(task) = task_of(t, key) else {
+                return Some(no_such_task(key));
+            };
+            task.assignee = Some(to.clone());
+        }
+        Event::TaskDue { task: key, due } => {
+            let Some(task) = task_of(t, key) else {
+                return Some(no_such_task(key));
+            };
+            if task.due != *due {
+                // A new deadline is one the assignee has not been told of.
+                task.reminded = false;
+            }
+            task.due = *due;
+        }
+        Event::TaskDone { task: key } => {
+            let Some(task) = task_of(t, key) else {
+                return Some(no_such_task(key));
+            };
+            if !task.is_open() {
+                return Some(format!(
+                    "task {} is done already (two clones marked it?); changes nothing",
+                    task.number
+                ));
+            }
+            task.done_at = Some(e.at);
+            task.done_by = Some(e.author.clone());
+        }
+        Event::TaskReopen { task: key } => {
+            let Some(task) = task_of(t, key) else {
+                return Some(no_such_task(key));
+            };
+            if task.is_open() {
+                return Some(format!(
+                    "task {} is not done; nothing to reopen",
+                    task.number
+                ));
+            }
+            task.done_at = None;
+            task.done_by = None;
+        }
+        Event::TaskReminder { task: key } => {
+            let Some(task) = task_of(t, key) else {
+                return Some(no_such_task(key));
+            };
+            task.reminded = true;
+        }
         Event::Delivery { entry, status } => match status {
             DeliveryStatus::Sent => {
                 t.outbox.remove(entry);
@@ -811,6 +883,16 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
     }
     t.updated_at = Some(t.updated_at.map_or(e.at, |u| u.max(e.at)));
     None
+}
+
+/// The task whose `task-add` entry is `key`.
+fn task_of<'t>(t: &'t mut Ticket, key: &str) -> Option<&'t mut Task> {
+    t.tasks.iter_mut().find(|task| task.key == key)
+}
+
+/// Why an entry naming a task the ticket does not have is not applied.
+fn no_such_task(key: &str) -> String {
+    format!("names task `{key}`, which this ticket does not have; not applied")
 }
 
 fn set_status(t: &mut Ticket, to: Status, at: Timestamp) {
@@ -1665,5 +1747,110 @@ mod tests {
                 entries: vec!["b-message.md".into()]
             })
         );
+    }
+
+    fn task_entry(file: &str, seq: u64, time: &str, event: Event, text: &str) -> StoredEntry {
+        let mut e = stored(file, seq, time, "alice", event);
+        e.entry.body = text.into();
+        e
+    }
+
+    /// Two clones each added a task at the same point of the trail: the
+    /// fold numbers them by time whatever order they arrive in, later
+    /// records find them by key, and one naming no task is not applied.
+    #[test]
+    fn tasks_are_numbered_in_fold_order_and_named_by_key() {
+        let add = |to: Option<&str>| Event::TaskAdd {
+            to: to.map(str::to_string),
+            due: None,
+        };
+        let entries = vec![
+            created(),
+            task_entry(
+                "z-task-add.md",
+                2,
+                "2026-01-01T10:00:00Z",
+                add(None),
+                "From a\n",
+            ),
+            task_entry(
+                "y-task-add.md",
+                2,
+                "2026-01-01T09:30:00Z",
+                add(Some("bob")),
+                "From b\n",
+            ),
+            task_entry(
+                "x-task-done.md",
+                3,
+                "2026-01-01T11:00:00Z",
+                Event::TaskDone {
+                    task: "z-task-add.md".into(),
+                },
+                "",
+            ),
+            task_entry(
+                "w-task-done.md",
+                4,
+                "2026-01-01T11:00:00Z",
+                Event::TaskDone {
+                    task: "nope.md".into(),
+                },
+                "",
+            ),
+        ];
+        let (t, trail) = fold(id(), entries.clone());
+        let numbered: Vec<(u32, &str, bool)> = t
+            .tasks
+            .iter()
+            .map(|task| (task.number, task.text.as_str(), task.is_open()))
+            .collect();
+        assert_eq!(numbered, [(1, "From b", true), (2, "From a", false)]);
+        assert!(trail[4].not_applied.as_deref().unwrap().contains("nope.md"));
+        let mut reversed = entries;
+        reversed.reverse();
+        assert_eq!(fold(id(), reversed).0.tasks, t.tasks);
+    }
+
+    #[test]
+    fn a_new_deadline_is_reminded_of_again() {
+        let key = || "b-task-add.md".to_string();
+        let due = |s: &str| Some(at(s));
+        let entries = vec![
+            created(),
+            stored(
+                "b-task-add.md",
+                2,
+                "2026-01-01T10:00:00Z",
+                "alice",
+                Event::TaskAdd {
+                    to: Some("bob".into()),
+                    due: due("2026-01-02T10:00:00Z"),
+                },
+            ),
+            stored(
+                "c-task-reminder.md",
+                3,
+                "2026-01-02T11:00:00Z",
+                "tix",
+                Event::TaskReminder { task: key() },
+            ),
+        ];
+        let (t, _) = fold(id(), entries.clone());
+        assert!(!t.tasks[0].needs_reminder(at("2026-01-03T10:00:00Z")));
+        let mut moved = entries;
+        moved.push(stored(
+            "d-task-due.md",
+            4,
+            "2026-01-02T12:00:00Z",
+            "alice",
+            Event::TaskDue {
+                task: key(),
+                due: due("2026-01-05T10:00:00Z"),
+            },
+        ));
+        let (t, _) = fold(id(), moved);
+        assert!(!t.tasks[0].needs_reminder(at("2026-01-04T10:00:00Z")));
+        assert!(t.tasks[0].needs_reminder(at("2026-01-05T10:00:00Z")));
     }
 }

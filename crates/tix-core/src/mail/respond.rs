@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::{DeliveryStatus, Event, Party, Ticket, TicketId, Timestamp, fold};
+use crate::domain::{DeliveryStatus, Event, Party, Task, Ticket, TicketId, Timestamp, fold};
 use crate::error::{Error, Result};
 use crate::ops::{self, Actor, Draft, NewAttachment};
 use crate::search::similar;
@@ -496,6 +496,7 @@ pub fn notify(
 pub struct AgentMail {
     transport: Box<dyn Transport>,
     template: Template,
+    task_template: Template,
     from: String,
     actor: Actor,
 }
@@ -511,6 +512,7 @@ impl AgentMail {
         Ok(Some(AgentMail {
             transport: send::transport(&config.mail, store.root())?,
             template: template::load(store, config.mail.notify.template())?,
+            task_template: template::load(store, "task")?,
             from: compose::from_address(config)?.email,
             actor: system_actor(store),
         }))
@@ -570,6 +572,69 @@ impl AgentMail {
         )))
     }
 
+    /// The note recording a mail to the assignee of `task` (one of
+    /// `ticket`'s) saying `notice`, and the message, in the task
+    /// template; None when the task has no assignee with an address.
+    pub fn draft_task(
+        &self,
+        config: &crate::domain::Config,
+        ticket: &Ticket,
+        trail: &[crate::domain::TrailItem],
+        task: &Task,
+        notice: &TaskNotice,
+        now: Timestamp,
+    ) -> Result<Option<(Draft, Composed)>> {
+        let Some(agent) = task.assignee.as_deref().and_then(|h| config.agent(h)) else {
+            return Ok(None);
+        };
+        let zone = crate::domain::time::report_zone();
+        let due = task
+            .due
+            .map(|d| format!("Due: {}\n", d.to_short_in(zone, true)))
+            .unwrap_or_default();
+        let (n, id) = (task.number, ticket.id);
+        let head = match notice {
+            TaskNotice::Given { by } => {
+                format!("Task {n} of ticket {id} was given to you by {by}:")
+            }
+            TaskNotice::Due => format!("Task {n} of ticket {id} is due:"),
+        };
+        let text = format!(
+            "{head}\n\n{}\n\n{due}Mark it done with: tix task done {id} {n}",
+            task.text
+        );
+        let composed = compose::to_agents(
+            &Context {
+                config,
+                ticket,
+                trail,
+                writer: Writer {
+                    name: &self.actor.name,
+                    email: &self.actor.email,
+                },
+            },
+            &Content {
+                template: &self.task_template,
+                text: &text,
+                attachments: &[],
+                automatic: true,
+                similar_resolved: "",
+            },
+            vec![Party {
+                name: agent.name.clone(),
+                email: agent.email.clone(),
+            }],
+            now,
+        )?;
+        Ok(Some((
+            outbound_note(
+                &format!("Task {n}: the assignee notified by e-mail:"),
+                &composed,
+            ),
+            composed,
+        )))
+    }
+
     /// Sends `composed`; the caller records the outcome.
     pub fn send(&self, composed: &Composed) -> std::result::Result<(), Error> {
         self.transport
@@ -613,6 +678,51 @@ pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Re
         });
     }
     Ok(done)
+}
+
+/// Why an agent hears of a task.
+#[derive(Clone, Debug)]
+pub enum TaskNotice {
+    /// Given to them by this agent (added for them, or reassigned).
+    Given { by: String },
+    /// Its deadline passed (`tix tick`).
+    Due,
+}
+
+/// E-mails the assignee of task `key` (the file of its `task-add`) of
+/// ticket `id` about `notice`, recorded as a note by tix and delivered
+/// like every notification. None when sending is not configured or the
+/// task has no assignee with an address; else whether it went out.
+pub fn notify_task(
+    store: &Store,
+    id: TicketId,
+    key: &str,
+    notice: &TaskNotice,
+    now: Timestamp,
+) -> Result<Option<Delivery>> {
+    let Some(mailer) = AgentMail::prepare(store)? else {
+        return Ok(None);
+    };
+    let files = store.read_ticket(&id)?;
+    let (ticket, trail) = fold(id, files.entries);
+    let Some(task) = ticket.tasks.iter().find(|t| t.key == key) else {
+        return Err(Error::internal(format!("ticket {id} has no task {key}")));
+    };
+    let Some((_, composed)) =
+        mailer.draft_task(store.config(), &ticket, &trail, task, notice, now)?
+    else {
+        return Ok(None);
+    };
+    record_and_deliver(
+        store,
+        &mailer.actor,
+        id,
+        "notify",
+        &format!("Task {}: the assignee notified by e-mail:", task.number),
+        &composed,
+        mailer.transport.as_ref(),
+        &mailer.from,
+    )
 }
 
 /// `{{similar_resolved}}` of a notification: a heading, a line per

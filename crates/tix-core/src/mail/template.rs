@@ -5,14 +5,14 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 
 pub use crate::domain::template::{
-    DEFAULT_AUTO_REPLY, DEFAULT_NOTIFY, DEFAULT_REPLY, PLACEHOLDERS, Template,
+    DEFAULT_AUTO_REPLY, DEFAULT_NOTIFY, DEFAULT_REPLY, DEFAULT_TASK, PLACEHOLDERS, Template,
 };
 
 pub use crate::store::layout::TEMPLATES_DIR;
 
-/// Template `name` (`reply`, `auto-reply`, `notify` or a canned answer)
-/// as in the work tree (the copy in force, as for the config), or the
-/// built-in one for the first three.
+/// Template `name` (`reply`, `auto-reply`, `notify`, `task` or a canned
+/// answer) as in the work tree (the copy in force, as for the config), or
+/// the built-in one for the first four.
 pub fn load(store: &Store, name: &str) -> Result<Template> {
     let path = format!("{TEMPLATES_DIR}/{name}.md");
     let text = match store.read_hand_written(&path)? {
@@ -22,6 +22,7 @@ pub fn load(store: &Store, name: &str) -> Result<Template> {
             "reply" => DEFAULT_REPLY.to_string(),
             "auto-reply" => DEFAULT_AUTO_REPLY.to_string(),
             "notify" => DEFAULT_NOTIFY.to_string(),
+            "task" => DEFAULT_TASK.to_string(),
             _ => {
                 let known: Vec<String> = store
                     .read_hand_written_dir(TEMPLATES_DIR)?

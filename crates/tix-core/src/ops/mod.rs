@@ -11,6 +11,7 @@ pub mod customers;
 pub mod duty;
 pub mod escalate;
 pub mod merge;
+pub mod tasks;
 pub mod team;
 pub use answered::answered_by_others;
 pub use write::{

@@ -52,25 +52,30 @@ pub fn check_availability(store: &Store) -> Result<Vec<String>> {
 
 /// Loads, the newest assignment and who is away, as of `now`.
 pub fn team_state(store: &Store, now: Timestamp) -> Result<TeamState> {
-    let mut state = TeamState::default();
     let rows = store.list_rows()?;
-    let mut load = |assignee: &str, status: Status, assigned: Option<Timestamp>| {
-        if let Some(at) = assigned {
-            state.count(assignee, at, status != Status::Closed);
-        }
-    };
-    let mut select = |rows: &crate::store::ListRows| -> Result<()> {
+    let select = |rows: &crate::store::ListRows| -> Result<TeamState> {
+        let mut state = TeamState::default();
         rows.select(|r| {
-            if let Some(a) = r.assignee {
-                load(a, r.status, r.assigned_at.or(r.created_at));
+            if let Some(a) = r.assignee
+                && let Some(at) = r.assigned_at.or(r.created_at)
+            {
+                state.count(a, at, r.status != Status::Closed);
+            }
+            for task in &r.tasks {
+                if let Some(a) = task.assignee {
+                    *state.open_tasks.entry(a.to_string()).or_default() += 1;
+                }
             }
             false
-        })
-        .map(drop)
+        })?;
+        Ok(state)
     };
-    if select(&rows).is_err() {
-        select(&store.rebuild_list_rows()?)?;
-    }
+    // Counted afresh from rebuilt rows when the saved ones are unreadable,
+    // so nothing is counted twice.
+    let mut state = match select(&rows) {
+        Ok(state) => state,
+        Err(_) => select(&store.rebuild_list_rows()?)?,
+    };
     state.away = away_at(&availability_records(store)?, now);
     Ok(state)
 }

@@ -666,7 +666,36 @@ fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft
             })
             .collect();
         super::check_closable(config, ticket, &being_set)?;
+        check_open_tasks(config, ticket)?;
     }
+    Ok(())
+}
+
+/// A close of a ticket with open tasks: refused when the config says so
+/// (`tasks.refuse_close_with_open`), else a warning, since the tasks stay
+/// open on the closed ticket and in `tix tasks`.
+fn check_open_tasks(config: &crate::domain::Config, ticket: &Ticket) -> Result<()> {
+    let open: Vec<String> = ticket.open_tasks().map(|t| t.number.to_string()).collect();
+    if open.is_empty() {
+        return Ok(());
+    }
+    let what = format!(
+        "ticket {} has {} open task{} ({})",
+        ticket.id,
+        open.len(),
+        if open.len() == 1 { "" } else { "s" },
+        open.join(", ")
+    );
+    if config.tasks.refuse_close_with_open {
+        return Err(
+            Error::invalid(format!("{what}; it cannot be closed until they are done")).with_remedy(
+                Remedy::FinishTasks {
+                    ticket: ticket.id.to_string(),
+                },
+            ),
+        );
+    }
+    crate::warnings::warn(&format!("{what}; closed with them still open"));
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 pub mod customers;
 pub mod list;
 pub mod report;
+pub mod tasks;
 
 use crate::domain::{FieldValue, Priority, Status, TicketView, Timestamp};
 

@@ -305,6 +305,15 @@ pub struct AgentRow {
     pub response_median_seconds: Option<i64>,
     /// Tickets open now and assigned to the agent.
     pub open_now: usize,
+    /// Tasks open now and given to the agent (on any ticket, closed ones
+    /// included: the task is still to do).
+    pub tasks_open: usize,
+    /// Tasks done in the period that were the agent's (or, for a task
+    /// nobody had, that the agent marked done).
+    pub tasks_done: usize,
+    /// Of the open tasks, those whose deadline is before the end of the
+    /// period (now, by default).
+    pub tasks_overdue: usize,
 }
 
 #[derive(Default)]
@@ -316,6 +325,9 @@ struct AgentAcc {
     first: Vec<i64>,
     responses: Vec<i64>,
     open_now: usize,
+    tasks_open: usize,
+    tasks_done: usize,
+    tasks_overdue: usize,
 }
 
 /// One row per agent: every agent in `known` (in that order), then anyone
@@ -359,6 +371,21 @@ pub fn agents(tickets: &[&TicketFacts], period: &Period, known: &[String]) -> Ve
         {
             get(&mut acc, a).open_now += 1;
         }
+        for t in &f.tasks {
+            match (&t.done, &t.assignee) {
+                (Some(done), who) if period.contains(done.at) => {
+                    get(&mut acc, who.as_deref().unwrap_or(&done.by)).tasks_done += 1;
+                }
+                (Some(_), _) | (None, None) => {}
+                (None, Some(who)) => {
+                    let a = get(&mut acc, who);
+                    a.tasks_open += 1;
+                    if t.due.is_some_and(|d| d < period.until) {
+                        a.tasks_overdue += 1;
+                    }
+                }
+            }
+        }
     }
     let mut order: Vec<String> = known.to_vec();
     let mut others: Vec<String> = acc.keys().filter(|k| !known.contains(k)).cloned().collect();
@@ -378,6 +405,9 @@ pub fn agents(tickets: &[&TicketFacts], period: &Period, known: &[String]) -> Ve
                 responses: a.responses.len(),
                 response_median_seconds: median(&a.responses),
                 open_now: a.open_now,
+                tasks_open: a.tasks_open,
+                tasks_done: a.tasks_done,
+                tasks_overdue: a.tasks_overdue,
                 agent,
             }
         })

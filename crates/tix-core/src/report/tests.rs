@@ -44,6 +44,7 @@ fn ticket(n: u8, created: &str) -> TicketFacts {
         tags: BTreeSet::new(),
         fields: BTreeMap::new(),
         customer_domain: Some("example.com".into()),
+        tasks: Vec::new(),
     }
 }
 
@@ -433,4 +434,40 @@ fn sla_special_targets_take_the_place_of_the_prioritys() {
     let r = sla(&refs(&all), &january(), &targets);
     assert_eq!((r.first_response.met, r.first_response.breached), (1, 1));
     assert_eq!(r.breaches[0].target_seconds, 600);
+}
+
+/// Tasks count for their assignee: open now, done in the period (for
+/// whoever marked a task nobody had), overdue by the period's end.
+#[test]
+fn agents_count_tasks_open_done_and_overdue() {
+    use crate::domain::facts::TaskFact;
+    let mut f = ticket(1, "2026-01-05T10:00:00Z");
+    let task = |assignee: Option<&str>, due: Option<&str>, done: Option<(&str, &str)>| TaskFact {
+        assignee: assignee.map(str::to_string),
+        due: due.map(at),
+        done: done.map(|(t, by)| act(t, by)),
+    };
+    f.tasks = vec![
+        task(Some("bob"), Some("2026-01-10T00:00:00Z"), None),
+        task(Some("bob"), Some("2026-03-01T00:00:00Z"), None),
+        task(Some("bob"), None, Some(("2026-01-06T00:00:00Z", "alice"))),
+        task(None, None, Some(("2026-01-07T00:00:00Z", "alice"))),
+        // Done after January: not in the period.
+        task(Some("alice"), None, Some(("2026-02-07T00:00:00Z", "alice"))),
+        // Open and nobody's: counted for no one.
+        task(None, Some("2026-01-02T00:00:00Z"), None),
+    ];
+    let rows = agents(&refs(&[f]), &january(), &["alice".into(), "bob".into()]);
+    let counts: Vec<(&str, usize, usize, usize)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.agent.as_str(),
+                r.tasks_open,
+                r.tasks_done,
+                r.tasks_overdue,
+            )
+        })
+        .collect();
+    assert_eq!(counts, [("alice", 0, 1, 0), ("bob", 2, 1, 1)]);
 }

@@ -7,7 +7,7 @@ use crate::domain::sla::Standing;
 use crate::domain::{Event, Status, Ticket, TicketId, Timestamp};
 use crate::error::{Error, ErrorKind, Result};
 use crate::mail::compose::Composed;
-use crate::mail::respond::{self, AgentMail, CustomerReply, Delivery};
+use crate::mail::respond::{self, AgentMail, CustomerReply, Delivery, TaskNotice};
 use crate::ops::escalate::{EscalateTo, EscalatedBy, escalate};
 use crate::ops::{self, Actor, Batch, Draft};
 use crate::store::Store;
@@ -174,6 +174,17 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
     // Clocks as the index had them before this pass: each action is
     // decided again from the ticket's state in the batch.
     let clocks = sla::clocks_in(config, &index, now)?;
+    let due_tasks: Vec<(TicketId, String)> = index
+        .tickets()
+        .map(|t| &t.ticket)
+        .filter(|t| t.locked.is_none() && t.merged_into.is_none())
+        .flat_map(|t| {
+            t.tasks
+                .iter()
+                .filter(|task| task.needs_reminder(now) && task.assignee.is_some())
+                .map(|task| (t.id, task.key.clone()))
+        })
+        .collect();
     // The process ends soon; freeing the index is wasted time.
     std::mem::forget(index);
     sla_actions(
@@ -182,6 +193,14 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
         &actor,
         &mut team,
         clocks,
+        &mut done,
+        &mut outgoing,
+    )?;
+    task_reminders(
+        store,
+        &mut batch,
+        &actor,
+        due_tasks,
         &mut done,
         &mut outgoing,
     )?;
@@ -405,6 +424,86 @@ fn sla_actions(
                     to_customer: false,
                 });
             }
+        }
+    }
+    Ok(())
+}
+
+/// Tells the assignee of each task whose deadline passed, once: a
+/// `task-reminder` entry records it (in the same commit as the mail's
+/// note), so no later tick, on this clone or another, tells them again
+/// about that deadline. Without outgoing mail the reminder is recorded
+/// all the same, as the SLA rules record what they did.
+fn task_reminders(
+    store: &Store,
+    batch: &mut Batch<'_>,
+    actor: &Actor,
+    due_tasks: Vec<(TicketId, String)>,
+    done: &mut Ticked,
+    outgoing: &mut Vec<Outgoing>,
+) -> Result<()> {
+    if due_tasks.is_empty() {
+        return Ok(());
+    }
+    let config = store.config();
+    let agent_mail = AgentMail::prepare(store)?;
+    let now = batch.now();
+    for (id, key) in due_tasks {
+        let mut reminded = None;
+        let planned = batch.append(actor, id, "task-reminder", |t| {
+            let Some(task) = t.tasks.iter().find(|task| task.key == key) else {
+                return Ok(Vec::new());
+            };
+            let Some(agent) = task
+                .assignee
+                .as_deref()
+                .filter(|_| task.needs_reminder(now))
+            else {
+                return Ok(Vec::new());
+            };
+            let due = task.due.map(|d| d.to_short_utc()).unwrap_or_default();
+            reminded = Some((task.number, agent.to_string()));
+            Ok(vec![Draft::with_body(
+                Event::TaskReminder { task: key.clone() },
+                format!("Task {} was due {due}: {agent} reminded.\n", task.number),
+            )])
+        });
+        let Some((number, agent)) = reminded else {
+            // Done, moved or reassigned since the index was read.
+            note(done, id, "task reminder", "a task was due", planned)?;
+            continue;
+        };
+        let why = format!("task {number} is due");
+        if note(
+            done,
+            id,
+            &format!("task {number}: {agent} reminded"),
+            &why,
+            planned,
+        )?
+        .is_none()
+        {
+            continue;
+        }
+        let Some(mailer) = &agent_mail else {
+            continue;
+        };
+        let (ticket, trail) = batch.trail(id)?;
+        let Some(task) = ticket.tasks.iter().find(|task| task.key == key) else {
+            continue;
+        };
+        if let Some((draft, composed)) =
+            mailer.draft_task(config, &ticket, &trail, task, &TaskNotice::Due, now)?
+        {
+            let files = batch
+                .append(actor, id, "notify", |_| Ok(vec![draft]))?
+                .ok_or_else(|| Error::internal("a task reminder was not planned"))?;
+            outgoing.push(Outgoing {
+                ticket: id,
+                entry: files[0].clone(),
+                composed,
+                to_customer: false,
+            });
         }
     }
     Ok(())

@@ -40,7 +40,7 @@ pub use git::index::IndexDifference;
 pub use history::{CommitInfo, HistoryProblem};
 pub use index::{
     CardRow, CustomerDirectory, IndexedTicket, ListRow, ListRows, MailIndex, PersonInTicket,
-    Refresh, ReportRows, Selected, TicketIndex, Within,
+    Refresh, ReportRows, Selected, TaskRow, TicketIndex, Within,
 };
 pub use layout::{CONFIG_PATH, FILES_DIR, QUARANTINE_DIR, TICKETS_DIR};
 pub use lock::StoreLock;

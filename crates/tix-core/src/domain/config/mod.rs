@@ -4,6 +4,7 @@ mod customers;
 mod fields;
 mod mail;
 mod sla;
+mod tasks;
 mod team;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ pub use mail::{
     MailConfig, MailOutgoing, MailProtocol, Notify, OutgoingTransport, TlsMode,
 };
 pub use sla::{BusinessHours, SlaAction, SlaCalendar, SlaConfig, SlaSpecial, SlaTarget, WeekHours};
+pub use tasks::TasksConfig;
 pub use team::{
     Agent, Assignment, AutoClose, Group, Role, check_identity_part, check_person_name,
     handle_from_email, is_valid_handle,
@@ -87,6 +89,9 @@ pub struct Config {
     /// built-in list (`name.*` for the name under any top-level domain).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub free_mail_domains: Vec<String>,
+    /// Rules about the tasks inside tickets.
+    #[serde(default, skip_serializing_if = "TasksConfig::is_default")]
+    pub tasks: TasksConfig,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +137,7 @@ impl Config {
             signed_commits: None,
             organisations: BTreeMap::new(),
             free_mail_domains: Vec::new(),
+            tasks: TasksConfig::default(),
         }
     }
 

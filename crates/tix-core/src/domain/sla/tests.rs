@@ -889,6 +889,7 @@ fn facts(statuses: &[(&str, Status)]) -> TicketFacts {
         tags: Default::default(),
         fields: Default::default(),
         customer_domain: None,
+        tasks: Vec::new(),
     }
 }
 

@@ -115,7 +115,8 @@ impl ReportRows {
         let bounds = within.map(|w| (micros(w.since), micros(w.until), w.counts_open_now));
         let outside = |row: &ListRow<'_>, span: Option<(i64, i64)>| match (bounds, span) {
             (Some((since, until, counts_open_now)), Some((first, last))) => {
-                let closed = row.status == Status::Closed;
+                // Open tasks are open work, whatever the ticket's status.
+                let closed = row.status == Status::Closed && row.tasks.is_empty();
                 (closed && (last < since || first > until)) || (!counts_open_now && first > until)
             }
             _ => false,

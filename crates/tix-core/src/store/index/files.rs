@@ -19,7 +19,7 @@ use crate::store::layout::INDEX_SHARDS_DIR;
 /// resolution and merges, and the summary the resolution and the ticket
 /// each was merged into. 19: each ticket's contacts, for the customer
 /// directory.
-pub(super) const INDEX_VERSION: u32 = 19;
+pub(super) const INDEX_VERSION: u32 = 20;
 /// Every index file starts with this, then the CRC-32 of the rest: a file
 /// damaged in a way that still decodes (a flipped byte in a subject) fails
 /// the check and is rebuilt rather than served.

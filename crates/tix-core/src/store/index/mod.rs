@@ -57,7 +57,7 @@ use files::{
     write_atomically,
 };
 pub use message_ids::MailIndex;
-pub use rows::ListRow;
+pub use rows::{ListRow, TaskRow};
 
 /// One ticket as the index holds it.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -39,6 +39,18 @@ pub struct ListRow<'a> {
     pub resolution: Option<&'a str>,
     /// The ticket this one was merged into: mail and readers follow it.
     pub merged_into: Option<TicketId>,
+    /// The ticket's open tasks, so `tix tasks` and the team's counts come
+    /// from the summary alone.
+    pub tasks: Vec<TaskRow<'a>>,
+}
+
+/// An open task as the summary keeps it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TaskRow<'a> {
+    pub number: u32,
+    pub text: &'a str,
+    pub assignee: Option<&'a str>,
+    pub due: Option<Timestamp>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -94,6 +106,15 @@ impl<'a> ListRow<'a> {
             assigned_at: t.assigned_at,
             resolution: ticket.resolution.as_deref(),
             merged_into: ticket.merged_into,
+            tasks: ticket
+                .open_tasks()
+                .map(|task| TaskRow {
+                    number: task.number,
+                    text: &task.text,
+                    assignee: task.assignee.as_deref(),
+                    due: task.due,
+                })
+                .collect(),
         };
         let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
         row.plain = plain(row.subject)

@@ -1,0 +1,89 @@
+//! `tix tasks`: the open tasks of every ticket, from the index's list
+//! rows alone (no ticket is read or decoded whole).
+
+use serde::Serialize;
+
+use crate::domain::{Status, TicketId, Timestamp};
+use crate::error::Result;
+use crate::store::{ListRow, Store};
+
+/// Which open tasks to list.
+#[derive(Clone, Debug)]
+pub struct TaskOptions {
+    /// Only this agent's (a checked handle).
+    pub assignee: Option<String>,
+    /// Only those whose deadline is at or before `now`.
+    pub overdue: bool,
+    /// Only those due before this time.
+    pub due_before: Option<Timestamp>,
+    /// What overdue is counted against.
+    pub now: Timestamp,
+}
+
+/// One open task, with its ticket.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TaskListing {
+    pub ticket: TicketId,
+    pub number: u32,
+    pub text: String,
+    pub assignee: Option<String>,
+    pub due: Option<Timestamp>,
+    pub overdue: bool,
+    pub ticket_subject: String,
+    pub ticket_status: Status,
+}
+
+/// The open tasks `options` keep, soonest deadline first (tasks without
+/// one last), then by ticket and number.
+pub fn tasks(store: &Store, options: &TaskOptions) -> Result<Vec<TaskListing>> {
+    let now = options.now;
+    let listed = |rows: &crate::store::ListRows| -> Result<Vec<TaskListing>> {
+        let mut out = Vec::new();
+        rows.select(|row| {
+            collect(row, options, now, &mut out);
+            false
+        })?;
+        Ok(out)
+    };
+    let mut out = match listed(&store.list_rows()?) {
+        Ok(out) => out,
+        // Unreadable rows are derived data: build them again.
+        Err(_) => listed(&store.rebuild_list_rows()?)?,
+    };
+    out.sort_by(|a, b| {
+        (a.due.is_none(), a.due, a.ticket, a.number).cmp(&(
+            b.due.is_none(),
+            b.due,
+            b.ticket,
+            b.number,
+        ))
+    });
+    Ok(out)
+}
+
+/// The tasks of `row` that `options` keep, added to `out`.
+fn collect(row: &ListRow<'_>, options: &TaskOptions, now: Timestamp, out: &mut Vec<TaskListing>) {
+    for task in &row.tasks {
+        let overdue = task.due.is_some_and(|d| d <= now);
+        let keep = options
+            .assignee
+            .as_deref()
+            .is_none_or(|a| task.assignee == Some(a))
+            && (!options.overdue || overdue)
+            && options
+                .due_before
+                .is_none_or(|before| task.due.is_some_and(|d| d < before));
+        if keep {
+            out.push(TaskListing {
+                ticket: row.id,
+                number: task.number,
+                text: task.text.to_string(),
+                assignee: task.assignee.map(str::to_string),
+                due: task.due,
+                overdue,
+                ticket_subject: row.subject.to_string(),
+                ticket_status: row.status,
+            });
+        }
+    }
+}
