@@ -16,6 +16,7 @@ pub mod sla;
 pub mod template;
 pub mod ticket;
 pub mod time;
+pub mod twins;
 pub mod view;
 pub mod zone;
 
