@@ -1,12 +1,17 @@
 //! `tix check`: everything that could be wrong with a store, reported
 //! with paths; exit code 10 when anything is.
 
+use std::collections::BTreeSet;
+
 use clap::Args;
 use serde::Serialize;
 
 use crate::ui::output::{self, print};
-use tix_core::domain::fold;
+use tix_core::domain::twins::{self, Unpaired, Why};
+use tix_core::domain::{Entry, TicketId, fold};
 use tix_core::error::{Error, ErrorKind, Result};
+use tix_core::search;
+use tix_core::store::Store;
 
 use super::prelude::{Ctx, TextFormat, TextOutput};
 
@@ -35,6 +40,8 @@ struct Report {
     /// on two clones) that the fold counts once: nothing to fix.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     folded: Vec<String>,
+    /// The search index as found (derived data: read, never built here).
+    search_index: search::Status,
 }
 
 pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
@@ -45,10 +52,23 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         errors: Vec::new(),
         warnings: Vec::new(),
         folded: Vec::new(),
+        search_index: search::Status::Missing,
     };
     let agents = &store.config().agents;
+    let mut ids: BTreeSet<TicketId> = BTreeSet::new();
+    let mut twin_entries = twins::TwinEntries::new();
     for (id, files) in store.read_all()? {
         report.tickets += 1;
+        ids.insert(id);
+        let held: Vec<(String, Entry)> = files
+            .entries
+            .iter()
+            .filter(|e| twins::twin_tickets(&e.entry.event).is_some())
+            .map(|e| (e.file.clone(), e.entry.clone()))
+            .collect();
+        if !held.is_empty() {
+            twin_entries.insert(id, held);
+        }
         report.entries += files.entries.len();
         for p in files.problems {
             report.errors.push(format!("{}: {}", p.path, p.message));
@@ -78,6 +98,12 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
             ));
         }
     }
+    for u in twins::unpaired(&twin_entries, &ids) {
+        report.errors.push(unpaired_problem(&store, &u));
+    }
+    for p in store.customer_note_problems()? {
+        report.errors.push(format!("{}: {}", p.path, p.message));
+    }
     report
         .errors
         .extend(tix_core::mail::template::check_all(&store)?);
@@ -94,6 +120,10 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
             .push(tix_core::store::uncommitted_warning(&uncommitted));
     }
     report.warnings.extend(store.verify_index()?);
+    report.search_index = search::status(&store)?;
+    if let Some(w) = search_index_warning(&store, &report.search_index, report.tickets) {
+        report.warnings.push(w);
+    }
     report.errors.extend(store.stale_git_locks());
     if let Some(head) = store.head_tree()? {
         index_report(&store, &head, &mut report)?;
@@ -130,6 +160,10 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
                 out.push_str(&format!("folded: {f}\n"));
             }
             out.push_str(&format!(
+                "search index: {}\n",
+                search_index_line(&report.search_index, report.tickets)
+            ));
+            out.push_str(&format!(
                 "{} tickets, {} entries: {} errors, {} warnings",
                 report.tickets,
                 report.entries,
@@ -158,14 +192,71 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
     }
 }
 
+/// A merge, unmerge or split entry the other ticket does not match, as
+/// entry problems are reported: the file, then what is wrong.
+fn unpaired_problem(store: &Store, u: &Unpaired) -> String {
+    let path = store.repo_path(&format!("{}/{}", Store::ticket_dir(&u.ticket), u.file));
+    let (source, target) = (u.source, u.target);
+    let what = match u.kind {
+        "unmerge" => format!("unmerge of {source} from {target}"),
+        "split" => format!("split of {source} into {target}"),
+        _ => format!("{} of {source} into {target}", u.kind),
+    };
+    let wrong = match &u.why {
+        Why::TwinMissing(other) => format!(
+            "ticket {other} has no such entry (same time and fields): a {} is written on both tickets, and tickets {} and {other} now disagree about it",
+            u.kind, u.ticket
+        ),
+        Why::OtherMissing(other) => format!("ticket {other} does not exist"),
+        Why::NamesNeither => format!("it does not name ticket {}, which holds it", u.ticket),
+        Why::SameTicket => "it names the same ticket twice".to_string(),
+    };
+    format!("{path}: {what}: {wrong}")
+}
+
+/// The search index is derived data, as the ticket index is: damage is
+/// worth knowing (a warning, as for the ticket index), not a problem of
+/// the store. Unlike the ticket index it is not rebuilt here, since that
+/// reads every ticket's text again; a search or `tix reindex` does it.
+fn search_index_warning(store: &Store, status: &search::Status, tickets: usize) -> Option<String> {
+    let dir = store.search_index_dir();
+    match status {
+        search::Status::Damaged { problem } => Some(format!(
+            "the search index in {} is damaged ({problem}); run `tix reindex` to rebuild it (the next search would too)",
+            dir.display()
+        )),
+        search::Status::Present {
+            documents,
+            behind: 0,
+        } if *documents != tickets as u64 => Some(format!(
+            "the search index in {} holds {documents} ticket(s) where HEAD has {tickets}; run `tix reindex` to rebuild it",
+            dir.display()
+        )),
+        _ => None,
+    }
+}
+
+fn search_index_line(status: &search::Status, tickets: usize) -> String {
+    match status {
+        search::Status::Missing => "not built (the first `tix search` builds it)".into(),
+        search::Status::OtherVersion => {
+            "made by another version of tix (the next `tix search` rebuilds it)".into()
+        }
+        search::Status::Damaged { .. } => "damaged (see the warning)".into(),
+        search::Status::Present {
+            documents,
+            behind: 0,
+        } => format!("up to date with HEAD, {documents} of {tickets} tickets"),
+        search::Status::Present { documents, behind } => format!(
+            "behind HEAD ({behind} shard(s) changed since; the next `tix search` brings it up to date), {documents} documents for {tickets} tickets"
+        ),
+    }
+}
+
 /// git's index against HEAD for the store's files: a staged deletion or
 /// change there is what a failed index update leaves, and a routine
 /// `git commit -a` would commit it.
-fn index_report(
-    store: &tix_core::store::Store,
-    head: &git2::Tree<'_>,
-    report: &mut Report,
-) -> Result<()> {
+fn index_report(store: &Store, head: &git2::Tree<'_>, report: &mut Report) -> Result<()> {
     let diffs = match store.index_differences(head) {
         Ok(diffs) => diffs,
         Err(e) => {

@@ -595,6 +595,10 @@ fn one_ticket_merged_into_two_on_two_clones_points_to_the_first_in_either_pull_o
                 .contains(&format!("merged into {y}")),
             "{merge:#}"
         );
+        // Z's merge is kept but not applied; its twin on X is there, so
+        // check has nothing to say about it.
+        let run = c.sb.tix(["check"]).in_dir(&c.a).run().code(0);
+        assert!(!run.stdout.contains("error:"), "{}", run.stdout);
     }
 }
 

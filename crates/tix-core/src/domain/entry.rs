@@ -742,7 +742,7 @@ impl Entry {
 /// comments, brackets inside plain text), so text full of brackets is not
 /// mistaken for nesting. A miscount can only err towards shallower: the
 /// parser still rejects what this lets through, just more slowly.
-fn nesting_exceeds(yaml: &str, limit: usize) -> bool {
+pub(crate) fn nesting_exceeds(yaml: &str, limit: usize) -> bool {
     let mut flow = 0usize;
     let mut quote: Option<u8> = None;
     // Indentation of the line that opened a block scalar (`|`, `>`).

@@ -17,6 +17,7 @@ pub mod task;
 pub mod template;
 pub mod ticket;
 pub mod time;
+pub mod twins;
 pub mod view;
 pub mod zone;
 

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::config::{
     Agent, BlacklistEntry, Config, Role, check_identity_part, check_person_name, is_valid_handle,
 };
+use super::customers::{address_folder, address_key};
 use super::time::Timestamp;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,10 +102,80 @@ pub struct CustomerNoteRecord {
     pub by: String,
 }
 
+/// The longest note accepted, in bytes: a note is a remark, not a file.
+pub const MAX_NOTE_BYTES: usize = 64 * 1024;
+
+/// The largest note file read, by its size before reading. Well above
+/// what the longest note tix writes takes once YAML has quoted it (an
+/// escaped control character is four bytes for one), and far below what
+/// would make a card slow or large in memory.
+pub const MAX_NOTE_FILE_BYTES: u64 = 1 << 20;
+
+/// The most note files a card reads for one person: the newest, by file
+/// name (which starts with the note's time). Enough for years of remarks
+/// and bounded however many a merge of clones or a script committed.
+pub const MAX_NOTES_PER_CUSTOMER: usize = 1000;
+
+/// The only format of note files there is.
+const NOTE_FORMAT: u32 = 1;
+
+/// A note is a mapping of scalars (depth 1); a little room for hand
+/// formatting, none for a hostile file.
+const NOTE_MAX_DEPTH: usize = 4;
+
 impl CustomerNoteRecord {
     /// `<time>-<random>.yaml`.
     pub fn file_name(&self, random_tag: &str) -> String {
         format!("{}-{random_tag}.yaml", self.at.to_file_stamp())
+    }
+
+    /// The note in a file's `bytes`, found in the folder `folder` of
+    /// `.tix/customers/`, as tix would have written it; otherwise what is
+    /// wrong, with what was expected.
+    pub fn parse(bytes: &[u8], folder: &str) -> Result<CustomerNoteRecord, String> {
+        let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+        // A note is one flat mapping; deeper nesting is refused before
+        // the parser, whose cost grows with the depth.
+        if super::entry::nesting_exceeds(text, NOTE_MAX_DEPTH) {
+            return Err(format!(
+                "nests deeper than {NOTE_MAX_DEPTH} levels; a customer note is one mapping of format, customer, text, at and by"
+            ));
+        }
+        let record: CustomerNoteRecord = serde_yaml::from_str(text).map_err(|e| {
+            format!("not a customer note (a mapping of format, customer, text, at and by): {e}")
+        })?;
+        if record.format != NOTE_FORMAT {
+            return Err(format!(
+                "format {}; a customer note is format {NOTE_FORMAT}",
+                record.format
+            ));
+        }
+        if address_key(&record.customer) != record.customer || record.customer.is_empty() {
+            return Err(format!(
+                "customer `{}` is not an address as tix folds it (trimmed, lower case)",
+                record.customer
+            ));
+        }
+        let expected = address_folder(&record.customer);
+        if expected != folder {
+            return Err(format!(
+                "names customer `{}`, whose notes are in folder {expected}, not {folder}",
+                record.customer
+            ));
+        }
+        if record.text.trim().is_empty() {
+            return Err("the note's text is empty".into());
+        }
+        if record.text.len() > MAX_NOTE_BYTES {
+            return Err(format!(
+                "the note's text is {} bytes; a note holds at most {MAX_NOTE_BYTES}",
+                record.text.len()
+            ));
+        }
+        if record.by.trim().is_empty() {
+            return Err("`by` is empty; it names the agent who wrote the note".into());
+        }
+        Ok(record)
     }
 }
 
@@ -306,5 +377,82 @@ mod tests {
         let mut c = config();
         apply(&mut c, &[], &again, "agents", "blacklist");
         assert_eq!(c.mail.blacklist.len(), 1);
+    }
+
+    fn note(customer: &str, text: &str) -> CustomerNoteRecord {
+        CustomerNoteRecord {
+            format: 1,
+            customer: customer.into(),
+            text: text.into(),
+            at: Timestamp::parse_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+            by: "alice".into(),
+        }
+    }
+
+    /// The reader's bound must take any note the writer accepts, however
+    /// YAML has to quote it.
+    #[test]
+    fn the_longest_note_of_the_worst_characters_fits_the_file_bound() {
+        for worst in ["\u{1}", "\u{feff}", "\"", "a\n", "\u{10ffff}"] {
+            let text: String = worst.repeat(MAX_NOTE_BYTES / worst.len());
+            assert!(text.len() <= MAX_NOTE_BYTES);
+            let yaml = serde_yaml::to_string(&note("ann@example.com", &text)).unwrap();
+            assert!(
+                (yaml.len() as u64) < MAX_NOTE_FILE_BYTES,
+                "{worst:?}: {} bytes",
+                yaml.len()
+            );
+            let folder = address_folder("ann@example.com");
+            assert_eq!(
+                CustomerNoteRecord::parse(yaml.as_bytes(), &folder)
+                    .unwrap()
+                    .text,
+                text
+            );
+        }
+    }
+
+    #[test]
+    fn a_note_file_is_refused_saying_what_a_note_is() {
+        let ann = address_folder("ann@example.com");
+        let yaml = |r: &CustomerNoteRecord| serde_yaml::to_string(r).unwrap();
+        let refused =
+            |bytes: &[u8], folder: &str| CustomerNoteRecord::parse(bytes, folder).unwrap_err();
+        assert_eq!(refused(b"\xff\xfe", &ann), "not UTF-8 text");
+        let e = refused(b"format: 1\ncustomer: [", &ann);
+        assert!(e.starts_with("not a customer note (a mapping of"), "{e}");
+        let e = refused(
+            format!("{}colour: red\n", yaml(&note("ann@example.com", "x"))).as_bytes(),
+            &ann,
+        );
+        assert!(e.contains("unknown field `colour`"), "{e}");
+        let e = refused(b"format: 1\ncustomer: ann@example.com\n", &ann);
+        assert!(e.contains("missing field"), "{e}");
+        let e = refused(b"a: [[[[[[[[1]]]]]]]]\n", &ann);
+        assert!(e.starts_with("nests deeper than"), "{e}");
+        let mut two = note("ann@example.com", "x");
+        two.format = 2;
+        assert_eq!(
+            refused(yaml(&two).as_bytes(), &ann),
+            "format 2; a customer note is format 1"
+        );
+        let e = refused(yaml(&note("Ann@Example.com", "x")).as_bytes(), &ann);
+        assert!(e.contains("not an address as tix folds it"), "{e}");
+        let e = refused(yaml(&note("bob@example.com", "x")).as_bytes(), &ann);
+        assert_eq!(
+            e,
+            format!(
+                "names customer `bob@example.com`, whose notes are in folder {}, not {ann}",
+                address_folder("bob@example.com")
+            )
+        );
+        let e = refused(yaml(&note("ann@example.com", " \n")).as_bytes(), &ann);
+        assert_eq!(e, "the note's text is empty");
+        let long = "a".repeat(MAX_NOTE_BYTES + 1);
+        let e = refused(yaml(&note("ann@example.com", &long)).as_bytes(), &ann);
+        assert!(e.starts_with("the note's text is 65537 bytes"), "{e}");
+        let mut nobody = note("ann@example.com", "x");
+        nobody.by = String::new();
+        assert!(refused(yaml(&nobody).as_bytes(), &ann).starts_with("`by` is empty"));
     }
 }

@@ -9,8 +9,7 @@ use crate::store::{Committed, Store, StoreLock, random_tag};
 
 use super::Actor;
 
-/// The longest note accepted, in bytes: a note is a remark, not a file.
-pub const MAX_NOTE_BYTES: usize = 64 * 1024;
+pub use crate::domain::records::MAX_NOTE_BYTES;
 
 /// Records a note about the customer with this address, whom some ticket
 /// must name (a typo in the address is not a new customer).

@@ -291,6 +291,24 @@ impl Engine {
         Ok(self.index.load_metas()?.payload)
     }
 
+    /// How many tickets the index holds, as last committed.
+    pub fn documents(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// The files of the committed segments whose checksum does not match
+    /// what they hold (each read whole); an error when one cannot be read.
+    pub fn damaged_files(&self) -> tantivy::Result<Vec<String>> {
+        let mut out: Vec<String> = self
+            .index
+            .validate_checksum()?
+            .into_iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
     /// The tickets of one shard the index holds, as (id, tree id).
     pub fn tickets_in_shard(&self, shard: &str) -> tantivy::Result<Vec<(String, String)>> {
         let searcher = self.reader.searcher();

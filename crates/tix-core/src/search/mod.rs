@@ -264,6 +264,60 @@ fn changed_shards(store: &Store, state: &State) -> Result<usize> {
     Ok(changed + (state.shards.len() - seen))
 }
 
+/// What `tix check` finds of the search index.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Status {
+    /// Never built here (or deleted): the first search builds it.
+    Missing,
+    /// Made by another version of tix: the next search rebuilds it.
+    OtherVersion,
+    /// It cannot be opened or read; `problem` says why.
+    Damaged { problem: String },
+    /// Readable, holding `documents` tickets. `behind` counts the shards
+    /// of HEAD changed since it was committed (0: up to date with HEAD),
+    /// which the next search brings up to date.
+    Present { documents: u64, behind: usize },
+}
+
+/// The search index as it is, read and never written: not built when
+/// missing, not brought up to date when behind, not rebuilt when
+/// damaged. Every file of its committed segments is read to check its
+/// checksum.
+pub fn status(store: &Store) -> Result<Status> {
+    let dir = store.search_index_dir();
+    let engine = match guarded(|| Engine::open(&dir)) {
+        Ok(Ok(engine)) => engine,
+        Ok(Err(Unusable::Missing)) => return Ok(Status::Missing),
+        Ok(Err(Unusable::OtherSchema)) => return Ok(Status::OtherVersion),
+        Ok(Err(Unusable::Damaged(problem))) | Err(problem) => {
+            return Ok(Status::Damaged { problem });
+        }
+    };
+    let problem = match guarded(|| engine.damaged_files()) {
+        Ok(Ok(damaged)) if damaged.is_empty() => None,
+        Ok(Ok(damaged)) => Some(format!("checksum mismatch in {}", damaged.join(", "))),
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(panic) => Some(panic),
+    };
+    if let Some(problem) = problem {
+        return Ok(Status::Damaged { problem });
+    }
+    let Some(state) = state_of(&engine) else {
+        return Ok(Status::OtherVersion);
+    };
+    let behind = if state.tickets_tree == head_tickets_tree(store)? {
+        0
+    } else {
+        // At least one: a HEAD whose tickets tree differs differs somewhere.
+        changed_shards(store, &state)?.max(1)
+    };
+    Ok(Status::Present {
+        documents: engine.documents(),
+        behind,
+    })
+}
+
 /// Deletes the search index and builds it again (`tix reindex`).
 pub fn reindex(store: &Store) -> Result<()> {
     rebuild(store).map(drop)

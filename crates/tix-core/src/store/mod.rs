@@ -12,6 +12,7 @@
 //! with the team's remote).
 
 mod commit;
+mod customer_notes;
 pub(crate) mod durable;
 mod duty;
 mod git;

@@ -222,27 +222,6 @@ impl Store {
         self.read_dir_files_at(self.head_tree()?.as_ref(), dir)
     }
 
-    /// Every note about the customer with this folded address, oldest
-    /// first. Unreadable files are skipped (a hand edit), as for
-    /// availability.
-    pub fn customer_notes(
-        &self,
-        key: &str,
-    ) -> Result<Vec<crate::domain::records::CustomerNoteRecord>> {
-        let mut out: Vec<(String, crate::domain::records::CustomerNoteRecord)> = self
-            .read_dir_files(&Store::customer_notes_dir(key))?
-            .into_iter()
-            .filter_map(|(name, bytes)| {
-                let text = String::from_utf8(bytes).ok()?;
-                let record: crate::domain::records::CustomerNoteRecord =
-                    serde_yaml::from_str(&text).ok()?;
-                (record.customer == key).then_some((name, record))
-            })
-            .collect();
-        out.sort_by(|(fa, a), (fb, b)| (a.at, fa).cmp(&(b.at, fb)));
-        Ok(out.into_iter().map(|(_, r)| r).collect())
-    }
-
     /// The files directly in `dir` (a store path) in the tree `head`, by
     /// name: for a caller that reads several things at one HEAD.
     pub(in crate::store) fn read_dir_files_at(
