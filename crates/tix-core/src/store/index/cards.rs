@@ -272,7 +272,8 @@ impl Base {
             .map_or(0, |b| b.offset + u64::from(b.len));
         (header.version == INDEX_VERSION
             && header.format == FORMAT
-            && DATA_AT as u64 + len + data_end == storage.len()?).then_some(Base {
+            && DATA_AT as u64 + len + data_end == storage.len()?)
+        .then_some(Base {
             storage,
             header,
             data_at: DATA_AT as u64 + len,
