@@ -1101,7 +1101,13 @@ fn check_passes_on_a_clean_store() {
     let report: Value = serde_json::from_str(&sb.ok(["check", "--format", "json"])).unwrap();
     assert_eq!(
         report,
-        json!({"tickets": 2, "entries": 5, "errors": [], "warnings": []})
+        json!({
+            "tickets": 2,
+            "entries": 5,
+            "errors": [],
+            "warnings": [],
+            "search_index": {"state": "missing"}
+        })
     );
 }
 

@@ -546,23 +546,11 @@ impl AgentMail {
         let similar = similar_from
             .map(|store| similar_resolved(store, ticket, trail))
             .unwrap_or_default();
-        let composed = compose::to_agents(
-            &Context {
-                config,
-                ticket,
-                trail,
-                writer: Writer {
-                    name: &self.actor.name,
-                    email: &self.actor.email,
-                },
-            },
-            &Content {
-                template: &self.template,
-                text: "",
-                attachments: &[],
-                automatic: true,
-                similar_resolved: &similar,
-            },
+        let composed = self.compose(
+            (config, ticket, trail),
+            &self.template,
+            "",
+            &similar,
             agents,
             now,
         )?;
@@ -603,23 +591,11 @@ impl AgentMail {
             "{head}\n\n{}\n\n{due}Mark it done with: tix task done {id} {n}",
             task.text
         );
-        let composed = compose::to_agents(
-            &Context {
-                config,
-                ticket,
-                trail,
-                writer: Writer {
-                    name: &self.actor.name,
-                    email: &self.actor.email,
-                },
-            },
-            &Content {
-                template: &self.task_template,
-                text: &text,
-                attachments: &[],
-                automatic: true,
-                similar_resolved: "",
-            },
+        let composed = self.compose(
+            (config, ticket, trail),
+            &self.task_template,
+            &text,
+            "",
             vec![Party {
                 name: agent.name.clone(),
                 email: agent.email.clone(),
@@ -633,6 +609,39 @@ impl AgentMail {
             ),
             composed,
         )))
+    }
+
+    /// An automatic mail from the acting agent to `agents` about `ticket`,
+    /// in `template`.
+    fn compose(
+        &self,
+        (config, ticket, trail): (&crate::domain::Config, &Ticket, &[crate::domain::TrailItem]),
+        template: &Template,
+        text: &str,
+        similar_resolved: &str,
+        agents: Vec<Party>,
+        now: Timestamp,
+    ) -> Result<Composed> {
+        compose::to_agents(
+            &Context {
+                config,
+                ticket,
+                trail,
+                writer: Writer {
+                    name: &self.actor.name,
+                    email: &self.actor.email,
+                },
+            },
+            &Content {
+                template,
+                text,
+                attachments: &[],
+                automatic: true,
+                similar_resolved,
+            },
+            agents,
+            now,
+        )
     }
 
     /// Sends `composed`; the caller records the outcome.
