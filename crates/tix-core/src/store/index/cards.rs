@@ -102,17 +102,15 @@ pub struct CardRow {
     pub facts: TicketFacts,
 }
 
-/// A run of encoded rows, in key order.
-#[derive(Default)]
-pub(super) struct Rows(Vec<u8>);
+/// Appends one row (its key, its length, its payload) to `out`.
+fn push_row(out: &mut Vec<u8>, key: &[u8], payload: &[u8]) {
+    out.extend_from_slice(key);
+    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    out.extend_from_slice(payload);
+}
 
-impl Rows {
-    fn push(&mut self, key: &Key, payload: &[u8]) {
-        self.0.extend_from_slice(key);
-        self.0
-            .extend_from_slice(&(payload.len() as u32).to_le_bytes());
-        self.0.extend_from_slice(payload);
-    }
+pub(super) fn encode_error(e: postcard::Error) -> crate::Error {
+    crate::Error::internal(format!("cannot encode the customer directory: {e}")).with_source(e)
 }
 
 /// The rows of `bytes`, each as (key, payload), stopping with an error at
@@ -157,9 +155,7 @@ fn encode(t: &IndexedTicket, contact: &Contact) -> Result<Vec<u8>> {
         updated_at: t.ticket.updated_at,
         facts: RawBytes(&t.facts.0),
     })
-    .map_err(|e| {
-        crate::Error::internal(format!("cannot encode the customer directory: {e}")).with_source(e)
-    })
+    .map_err(encode_error)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -341,10 +337,7 @@ impl BaseWriter {
         if self.first.is_none() {
             self.first = Some(key);
         }
-        self.data.extend_from_slice(k);
-        self.data
-            .extend_from_slice(&(payload.len() as u32).to_le_bytes());
-        self.data.extend_from_slice(payload);
+        push_row(&mut self.data, k, payload);
         if self.data.len() - self.block_start >= BLOCK_LEN {
             self.close_block();
         }
@@ -406,9 +399,7 @@ pub(super) fn build_base(
         shards,
         blocks: w.blocks,
     };
-    let header_bytes = postcard::to_allocvec(&header).map_err(|e| {
-        crate::Error::internal(format!("cannot encode the customer directory: {e}")).with_source(e)
-    })?;
+    let header_bytes = postcard::to_allocvec(&header).map_err(encode_error)?;
     let mut out = Vec::with_capacity(DATA_AT + header_bytes.len() + w.data.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&crc32(&header_bytes).to_le_bytes());
@@ -482,9 +473,7 @@ pub(super) fn encode_recent(
         shards,
         rows: RawBytes(rows),
     })
-    .map_err(|e| {
-        crate::Error::internal(format!("cannot encode the customer directory: {e}")).with_source(e)
-    })
+    .map_err(encode_error)
 }
 
 pub(super) fn write_recent(path: &Path, payload: &[u8]) {
@@ -492,21 +481,13 @@ pub(super) fn write_recent(path: &Path, payload: &[u8]) {
 }
 
 /// Rows given as (key, payload), in any order, as one sorted run.
-pub(super) fn sorted_rows<'a>(mut rows: Vec<(&'a [u8], &'a [u8])>) -> Rows {
+pub(super) fn sorted_rows(mut rows: Vec<(&[u8], &[u8])>) -> Vec<u8> {
     rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut out = Rows::default();
+    let mut out = Vec::new();
     for (k, p) in rows {
-        if let Ok(k) = <&Key>::try_from(k) {
-            out.push(k, p);
-        }
+        push_row(&mut out, k, p);
     }
     out
-}
-
-impl Rows {
-    pub(super) fn bytes(&self) -> &[u8] {
-        &self.0
-    }
 }
 
 /// The card rows of the address `key` (already folded): the base's, but

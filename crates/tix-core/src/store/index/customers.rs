@@ -25,8 +25,8 @@ use git2::{ObjectType, Oid};
 use serde::{Deserialize, Serialize};
 
 use super::cards::{
-    Base, CardRow, REBASE_AFTER, RecentView, build_base, encode_recent, read_recent, shard_rows,
-    sorted_rows, write_recent,
+    Base, CardRow, REBASE_AFTER, RecentView, build_base, encode_error, encode_recent, read_recent,
+    shard_rows, sorted_rows, write_recent,
 };
 use super::files::{
     HEADER_LEN, INDEX_VERSION, RawBytes, ShardFile, TreeId, frame, tree_id, unframe,
@@ -104,10 +104,6 @@ fn read_payload(path: &Path) -> Vec<u8> {
     bytes
 }
 
-fn encode_error(e: postcard::Error) -> crate::Error {
-    crate::Error::internal(format!("cannot encode the customer directory: {e}")).with_source(e)
-}
-
 fn encode_people(file: &ShardFile) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     for (id, (_, t)) in &file.tickets {
@@ -121,6 +117,14 @@ fn encode_people(file: &ShardFile) -> Result<Vec<u8>> {
         }
     }
     Ok(out)
+}
+
+fn shard_set<'a>(names: impl Iterator<Item = &'a String>) -> ShardSet {
+    let mut out = ShardSet::default();
+    for name in names {
+        out.insert(name.as_bytes());
+    }
+    out
 }
 
 /// HEAD's shards by name: the tree, and the shard file once decoded.
@@ -288,24 +292,13 @@ impl CustomerDirectory<'_> {
         let names = self.shard_names();
         let base = Base::open(&base_path);
         let saved_recent = base.as_ref().and_then(|b| read_recent(&recent_path, b));
-        let current = saved_recent
-            .as_deref()
-            .and_then(RecentView::of)
-            .filter(|r| r.tickets_tree == self.tickets_tree)
-            .map(|r| {
-                let mut replaced = ShardSet::default();
-                for name in r.shards.keys() {
-                    replaced.insert(name.as_bytes());
-                }
-                replaced
-            });
-        if let (Some(replaced), Some(recent)) = (current, &saved_recent) {
-            self.replaced = replaced;
-            self.recent = recent.clone();
+        let old = saved_recent.as_deref().and_then(RecentView::of);
+        if let Some(current) = old.as_ref().filter(|r| r.tickets_tree == self.tickets_tree) {
+            self.replaced = shard_set(current.shards.keys());
+            self.recent = saved_recent.unwrap_or_default();
             self.base = base;
             return Ok(());
         }
-        let old = saved_recent.as_deref().and_then(RecentView::of);
         // The shards whose rows differ from the base's: all of them
         // without a base. A shard HEAD no longer has is named with zeros.
         let base_trees: HashMap<&str, TreeId> = base
@@ -336,15 +329,12 @@ impl CustomerDirectory<'_> {
         }
         kept.extend(owned.iter().map(|(k, p)| (&k[..], &p[..])));
         let rows = sorted_rows(kept);
-        let mut replaced = ShardSet::default();
-        for (name, _) in &differing {
-            replaced.insert(name.as_bytes());
-        }
+        let replaced = shard_set(differing.iter().map(|(name, _)| name));
         let (base, recent) = if base.is_none() || differing.len() > REBASE_AFTER {
             let bytes = build_base(
                 base.as_ref(),
                 |shard| !replaced.contains(shard),
-                rows.bytes(),
+                &rows,
                 self.tickets_tree,
                 names,
             )?;
@@ -355,12 +345,7 @@ impl CustomerDirectory<'_> {
             (base, recent)
         } else {
             let base = base.ok_or_else(damaged)?;
-            let recent = encode_recent(
-                base.tickets_tree(),
-                self.tickets_tree,
-                &differing,
-                rows.bytes(),
-            )?;
+            let recent = encode_recent(base.tickets_tree(), self.tickets_tree, &differing, &rows)?;
             self.replaced = replaced;
             (base, recent)
         };
