@@ -156,10 +156,4 @@ impl Store {
         let blob = odb.read(id).context(|| format!("cannot read {path}"))?;
         Ok(CustomerNoteRecord::parse(blob.data(), folder))
     }
-
-    fn odb(&self) -> Result<Odb<'_>> {
-        self.repo
-            .odb()
-            .context(|| "cannot open git's object database".into())
-    }
 }

@@ -301,6 +301,14 @@ impl Store {
         Ok(files)
     }
 
+    /// git's object database, for reading blobs straight from it (and,
+    /// for customer notes, their size before their bytes).
+    pub(super) fn odb(&self) -> Result<git2::Odb<'_>> {
+        self.repo
+            .odb()
+            .context(|| "cannot open git's object database".into())
+    }
+
     /// The entries of a ticket's tree: the tree is read once and each
     /// entry's blob straight from the object database (a pack after
     /// maintenance), in one pass.
@@ -311,10 +319,7 @@ impl Store {
         {
             return Ok(files.clone());
         }
-        let odb = self
-            .repo
-            .odb()
-            .context(|| "cannot open git's object database".into())?;
+        let odb = self.odb()?;
         let mut out = TicketFiles::default();
         for item in tree.iter() {
             let Some(name) = item.name().ok() else {
