@@ -125,6 +125,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 seq: seq as u64 + 1,
                 author,
                 by: None,
+                rule: None,
                 event,
                 body,
             };
@@ -919,6 +920,7 @@ fn search_store(
                 seq: seq as u64 + 1,
                 author,
                 by: None,
+                rule: None,
                 event,
                 body,
             };

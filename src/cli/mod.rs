@@ -14,8 +14,8 @@ use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
     agent, assign, blacklist, cc, check, close, comment, create, customer, duty, escalate, field,
     import, init, link, list, lock, log, merge, outbox, priority, quarantine, reindex, reopen,
-    reply, report, resolution, search, show, similar, sla, snooze, split, status, subject, sync,
-    tag, task, tasks, tick,
+    reply, report, resolution, rules, search, show, similar, sla, snooze, split, status, subject,
+    sync, tag, task, tasks, tick,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -155,6 +155,9 @@ pub enum Command {
     Task(task::TaskCommand),
     /// Open tasks across tickets, soonest deadline first
     Tasks(tasks::TasksArgs),
+    /// The automation rules in order, with how often each fired; `tix rules
+    /// test ID` shows what they would do to a ticket
+    Rules(rules::RulesArgs),
     /// Move a ticket to the next group (level), with a note for the next agent
     Escalate(escalate::EscalateArgs),
     /// Hide a ticket from the list until a time; it wakes then (tix tick) or
@@ -285,6 +288,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Snooze(args) => snooze::cmd_snooze(ctx, args),
         Command::Task(cmd) => task::cmd_task(ctx, cmd),
         Command::Tasks(args) => tasks::cmd_tasks(ctx, args),
+        Command::Rules(args) => rules::cmd_rules(ctx, args),
         Command::Customer(args) => customer::cmd_customer(ctx, args),
         Command::Customers(args) => customer::cmd_customers(ctx, args),
         Command::Tick(args) => tick::cmd_tick(ctx, args),

@@ -34,6 +34,7 @@ pub fn cmd_comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
             original: None,
             author: None,
             mail_text: None,
+            rule: None,
         }])
     })?;
     Ok(())

@@ -9,7 +9,9 @@ use tix_core::domain::{Event, FieldType, Party, Stage};
 use tix_core::error::{Error, Result};
 use tix_core::ops::{self, Draft, NewTicket};
 
-use super::prelude::{AttachArgs, BodyArgs, CreateFormat, Ctx, PriorityValue, parse_field_args};
+use super::prelude::{
+    AttachArgs, BodyArgs, CreateFormat, Ctx, PriorityValue, parse_field_args, report_rules,
+};
 
 #[derive(Args, Debug)]
 pub struct CreateArgs {
@@ -143,7 +145,7 @@ pub fn cmd_create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
     for w in &outcome.warnings {
         output::warn(w);
     }
-    if unassigned {
+    if unassigned && outcome.ticket.assignee.is_none() {
         output::warn("left unassigned: every agent the rule could choose is away or at max_active");
     }
     let format = args.format.unwrap_or(if output::stdout_is_terminal() {
@@ -158,5 +160,7 @@ pub fn cmd_create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
             outcome.id, outcome.ticket.subject
         )),
         CreateFormat::Json => print(&output::json(&outcome.ticket)?),
-    }
+    }?;
+    report_rules(&store, &outcome);
+    Ok(())
 }

@@ -17,7 +17,7 @@ use tix_core::ops::escalate::{EscalateTo, EscalatedBy, NoTarget, escalate, targe
 use tix_core::ops::{self, Actor};
 use tix_core::store::Store;
 
-use super::prelude::{BodyArgs, Ctx};
+use super::prelude::{BodyArgs, Ctx, report_rules};
 
 #[derive(Args, Debug)]
 pub struct EscalateArgs {
@@ -55,6 +55,7 @@ pub fn cmd_escalate(ctx: &Ctx, args: EscalateArgs) -> Result<()> {
     for w in &outcome.warnings {
         warn(w);
     }
+    report_rules(&store, &outcome);
     let (group, agent) = chosen;
     print(&format!(
         "{id} escalated to {group}, {}\n",

@@ -33,6 +33,7 @@ pub mod reopen;
 pub mod reply;
 pub mod report;
 pub mod resolution;
+pub mod rules;
 pub mod search;
 pub mod show;
 pub mod similar;

@@ -178,11 +178,32 @@ pub fn write_on(
                 o.id,
                 output::for_stdout(&detail),
                 output::for_stdout(&o.ticket.subject)
-            ))?
+            ))?;
+            report_rules(store, o);
         }
         None => eprintln!("tix: {id}: nothing to change"),
     }
     Ok(outcome)
+}
+
+/// Says what the automation rules did with a write (on standard error, so
+/// scripts reading the output see the same lines as before) and sends the
+/// mail they asked for. A failure to send is a warning: the write stands.
+pub fn report_rules(store: &Store, outcome: &Outcome) {
+    for line in &outcome.rules_applied {
+        eprintln!("tix: rule {}", output::for_stderr(line));
+    }
+    match tix_core::mail::rule_mail::send_all(store, &outcome.rule_mail) {
+        Ok(done) => {
+            for why in done.skipped.iter().chain(&done.failed) {
+                output::warn(why);
+            }
+        }
+        Err(e) => output::warn(&format!(
+            "the mail the rules asked for was not sent: {}",
+            e.message()
+        )),
+    }
 }
 
 /// Where an entry's text comes from.

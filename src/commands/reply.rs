@@ -13,7 +13,7 @@ use tix_core::mail::respond::{self, CustomerReply};
 use tix_core::mail::template;
 use tix_core::ops::{self, Draft};
 
-use super::prelude::{AttachArgs, BodyArgs, Ctx, StatusValue};
+use super::prelude::{AttachArgs, BodyArgs, Ctx, StatusValue, report_rules};
 
 #[derive(Args, Debug)]
 pub struct ReplyArgs {
@@ -111,6 +111,7 @@ pub fn cmd_reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
         "{} reply{detail}: {}\n",
         outcome.id, outcome.ticket.subject
     ))?;
+    report_rules(&store, &outcome);
     match composed {
         Some(composed) => {
             let sent = mailer.deliver(&store, &actor, id, &outcome.files[0], &composed)?;

@@ -134,6 +134,9 @@ pub fn entry_json(item: &TrailItem) -> Value {
     if let Some(by) = &item.entry.by {
         map.insert("by".into(), by.clone().into());
     }
+    if let Some(rule) = &item.entry.rule {
+        map.insert("rule".into(), rule.clone().into());
+    }
     map.insert("body".into(), item.entry.body.clone().into());
     if let Some(why) = &item.not_applied {
         map.insert("not_applied".into(), why.clone().into());
@@ -297,9 +300,10 @@ fn render(
                 _ => {}
             }
         }
-        let who = match &e.by {
-            Some(by) => format!("{} (by {by})", e.author),
-            None => e.author.clone(),
+        let who = match (&e.by, &e.rule) {
+            (Some(by), _) => format!("{} (by {by})", e.author),
+            (None, Some(rule)) => format!("{} (rule {rule})", e.author),
+            (None, None) => e.author.clone(),
         };
         let head = match item.origin {
             Some(origin) => c(&format!("{}  {who}  [{origin}]", e.at.to_short_labelled())),

@@ -50,6 +50,9 @@ pub fn cmd_tick(ctx: &Ctx, args: TickArgs) -> Result<()> {
         retry_held_mail(&store)?;
     }
     let ticked = tick::tick(&store, ops::now()?, args.dry_run)?;
+    for w in &ticked.warnings {
+        warn(w);
+    }
     for f in &ticked.failed {
         warn(&format!(
             "recorded but not delivered (see `tix outbox list`): {f}"

@@ -7,6 +7,7 @@
 mod common;
 
 mod architecture;
+mod automation;
 mod check;
 mod cli;
 mod cli_io;

@@ -388,6 +388,8 @@ fn every_kind_the_encoder_writes_is_valid() {
             author: "alice".into(),
             // Every other one written by an admin for alice.
             by: (i % 2 == 1).then(|| "root".to_string()),
+            // Every third one written by a rule.
+            rule: (i % 3 == 0).then(|| "vip desk".to_string()),
             event,
             body: "text".into(),
         };

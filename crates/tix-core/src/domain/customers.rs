@@ -308,6 +308,7 @@ mod tests {
                 seq,
                 author: "agent".into(),
                 by: None,
+                rule: None,
                 event,
                 body: "text".into(),
             },

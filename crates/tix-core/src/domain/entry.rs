@@ -621,6 +621,8 @@ pub struct Entry {
     /// Who wrote it for the author (an admin acting as them), if not the
     /// author themselves.
     pub by: Option<String>,
+    /// The automation rule that wrote it, for entries by `tix`.
+    pub rule: Option<String>,
     pub event: Event,
     pub body: String,
 }
@@ -647,6 +649,9 @@ impl Entry {
         front.insert("author".into(), self.author.clone().into());
         if let Some(by) = &self.by {
             front.insert("by".into(), by.clone().into());
+        }
+        if let Some(rule) = &self.rule {
+            front.insert("rule".into(), rule.clone().into());
         }
         if let Ok(Value::Mapping(fields)) = serde_yaml::to_value(&self.event) {
             for (k, v) in fields {
@@ -719,6 +724,11 @@ impl Entry {
             Some(Value::String(s)) if !s.is_empty() => Some(s),
             Some(_) => return Err("`by` is not an agent's handle".into()),
         };
+        let rule = match map.remove("rule") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if !s.is_empty() => Some(s),
+            Some(_) => return Err("`rule` is not a rule's name".into()),
+        };
         if !map.contains_key("kind") {
             return Err("front matter has no `kind`".into());
         }
@@ -729,6 +739,7 @@ impl Entry {
             seq,
             author,
             by,
+            rule,
             event,
             body: body.to_string(),
         })
@@ -881,6 +892,7 @@ mod tests {
             seq: 1,
             author: "alice".into(),
             by: None,
+            rule: None,
             event,
             body: body.into(),
         }

@@ -640,6 +640,7 @@ mod tests {
                 seq,
                 author: author.into(),
                 by: None,
+                rule: None,
                 event,
                 body: body.into(),
             },

@@ -2,6 +2,7 @@
 //! Nothing here touches the file system, git, the clock or the terminal.
 
 pub mod assign;
+pub mod automation;
 pub mod availability;
 pub mod config;
 pub mod customers;

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::automation::Channel;
 use super::entry::{
     DeliveryStatus, Entry, Event, FieldValue, LinkRel, Priority, Standing, Status, Target,
 };
@@ -101,6 +102,25 @@ pub struct Ticket {
     /// Its tasks, numbered in fold order (see [`super::task`]).
     #[serde(default)]
     pub tasks: Vec<Task>,
+    /// How it came in: by mail when its first message was an e-mail,
+    /// by the command line otherwise (None until the first message tells).
+    #[serde(default)]
+    pub channel: Option<Channel>,
+    /// The customer's messages, the request a ticket was opened with
+    /// included.
+    #[serde(default)]
+    pub customer_messages: u32,
+    /// The last message from the customer (or someone in Cc), the
+    /// opening request included.
+    #[serde(default)]
+    pub last_customer_at: Option<Timestamp>,
+    /// The last public reply.
+    #[serde(default)]
+    pub last_agent_at: Option<Timestamp>,
+    /// When each automation rule acted on the ticket (once per firing,
+    /// however many entries it wrote), by rule name.
+    #[serde(default)]
+    pub rules_fired: BTreeMap<String, Vec<Timestamp>>,
 }
 
 /// Where a ticket made by `tix split` came from: the entries it shows by
@@ -184,7 +204,17 @@ impl Ticket {
             split_off: BTreeMap::new(),
             split_from: None,
             tasks: Vec::new(),
+            channel: None,
+            customer_messages: 0,
+            last_customer_at: None,
+            last_agent_at: None,
+            rules_fired: BTreeMap::new(),
         }
+    }
+
+    /// How it came in (see [`Ticket::channel`]).
+    pub fn channel(&self) -> Channel {
+        self.channel.unwrap_or(Channel::Cli)
     }
 
     pub fn is_open(&self) -> bool {
@@ -627,14 +657,29 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             t.created_by = Some(e.author.clone());
             t.status = Status::New;
             t.status_since = Some(e.at);
+            if !e.body.trim().is_empty() {
+                t.channel = Some(Channel::Cli);
+                t.customer_messages += 1;
+                t.last_customer_at = Some(e.at);
+            }
         }
-        Event::Message { .. } => {
+        Event::Message { mail, .. } => {
             t.messages += 1;
+            t.customer_messages += 1;
+            t.last_customer_at = Some(t.last_customer_at.map_or(e.at, |l| l.max(e.at)));
+            if t.channel.is_none() {
+                t.channel = Some(if mail.is_some() {
+                    Channel::Mail
+                } else {
+                    Channel::Cli
+                });
+            }
             // The customer writing wakes a snoozed ticket.
             t.snoozed_until = None;
         }
         Event::Reply { mail } => {
             t.messages += 1;
+            t.last_agent_at = Some(t.last_agent_at.map_or(e.at, |l| l.max(e.at)));
             if t.first_response_at.is_none() {
                 t.first_response_at = Some(e.at);
             }
@@ -882,6 +927,13 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
         },
     }
     t.updated_at = Some(t.updated_at.map_or(e.at, |u| u.max(e.at)));
+    if let Some(rule) = &e.rule {
+        let times = t.rules_fired.entry(rule.clone()).or_default();
+        // One firing writes its entries at one time.
+        if times.last() != Some(&e.at) {
+            times.push(e.at);
+        }
+    }
     None
 }
 
@@ -943,6 +995,7 @@ mod tests {
                 seq,
                 author: author.into(),
                 by: None,
+                rule: None,
                 event,
                 body: String::new(),
             },

@@ -106,6 +106,7 @@ mod tests {
             seq: 2,
             author: "alice".into(),
             by: None,
+            rule: None,
             event: Event::Merge {
                 source: id(source),
                 target: id(target),

@@ -38,6 +38,19 @@ pub fn answer_filed(store: &Store, counts: &mut Counts, mut warn: impl FnMut(&st
         }
         Err(e) => warn(&format!("agents were not notified: {}", e.message())),
     }
+    match super::rule_mail::send_all(store, &counts.rule_mail) {
+        Ok(done) => {
+            counts.rule_mail_sent = done.sent;
+            for why in &done.skipped {
+                warn(why);
+            }
+            unsent(&done.failed, &mut warn);
+        }
+        Err(e) => warn(&format!(
+            "the mail the rules asked for was not sent: {}",
+            e.message()
+        )),
+    }
     match respond::relay(store, &counts.relay, now) {
         Ok(done) => {
             counts.relayed = done.sent;

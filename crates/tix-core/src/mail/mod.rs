@@ -15,6 +15,7 @@ pub mod parse;
 pub mod password;
 pub mod quote;
 pub mod respond;
+pub mod rule_mail;
 pub mod send;
 pub mod template;
 

@@ -89,6 +89,7 @@ fn outbound_note(what: &str, composed: &Composed) -> Draft {
         original: Some(composed.bytes.clone()),
         author: None,
         mail_text: None,
+        rule: None,
     }
 }
 
@@ -107,9 +108,32 @@ fn record_and_deliver(
     transport: &dyn Transport,
     from: &str,
 ) -> Result<Option<Delivery>> {
+    record_and_deliver_for(
+        store, actor, id, verb, what, composed, transport, from, None,
+    )
+}
+
+/// [`record_and_deliver`] of mail an automation `rule` asked for: the
+/// note names the rule.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn record_and_deliver_for(
+    store: &Store,
+    actor: &Actor,
+    id: TicketId,
+    verb: &str,
+    what: &str,
+    composed: &compose::Composed,
+    transport: &dyn Transport,
+    from: &str,
+    rule: Option<&str>,
+) -> Result<Option<Delivery>> {
     let recipients = composed.outgoing.recipients();
     let recorded = ops::append(store, actor, id, verb, |_| {
-        Ok(vec![outbound_note(what, composed)])
+        let mut note = outbound_note(what, composed);
+        if let Some(rule) = rule {
+            note.rule = Some(rule.to_string());
+        }
+        Ok(vec![note])
     })?;
     let Some(recorded) = recorded else {
         return Ok(None);
@@ -177,6 +201,7 @@ impl CustomerReply {
             original: None,
             author: None,
             mail_text: None,
+            rule: None,
         };
         let Some((_, template)) = &self.sending else {
             return Ok((reply, None));

@@ -39,6 +39,7 @@ mod tests {
                 event,
                 body: String::new(),
                 by: None,
+                rule: None,
             },
             not_applied: None,
             redundant: false,

@@ -366,6 +366,8 @@ pub fn split(
             ticket,
             warnings: done.warnings,
             detail: String::new(),
+            rules_applied: crate::ops::rules_applied(&done.changes),
+            rule_mail: done.rule_mail,
         },
     })
 }

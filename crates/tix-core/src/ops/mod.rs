@@ -6,17 +6,19 @@ mod write;
 
 mod answered;
 pub mod assign;
+pub mod automation;
 pub mod close;
 pub mod customers;
 pub mod duty;
 pub mod escalate;
+pub mod hooks;
 pub mod merge;
 pub mod tasks;
 pub mod team;
 pub use answered::answered_by_others;
 pub use write::{
-    Batch, BatchOutcome, Change, Draft, Flushed, MailText, NewAttachment, NewTicket, Outcome,
-    append, create_ticket, refuse_if_locked, refuse_if_merged,
+    Batch, BatchOutcome, Change, Draft, Flushed, HookEvent, MailText, NewAttachment, NewTicket,
+    Outcome, append, create_ticket, refuse_if_locked, refuse_if_merged, rules_applied,
 };
 
 use crate::domain::{Config, Stage, Ticket, Timestamp};

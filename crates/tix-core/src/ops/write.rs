@@ -11,6 +11,10 @@ use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::store::{Author, FILES_DIR, Store, TICKETS_DIR, TagSource, random_id};
 
 use super::Actor;
+use super::automation::RuleMail;
+use crate::domain::automation::{
+    Channel, MAX_ROUNDS, Situation, Trigger, should_fire, triggers_of,
+};
 
 /// A file to store with an entry.
 #[derive(Clone, Debug)]
@@ -39,6 +43,8 @@ pub struct Draft {
     /// The quoted part and the HTML of the e-mail the entry carries, kept
     /// beside it like the original.
     pub mail_text: Option<MailText>,
+    /// The automation rule that wrote it.
+    pub rule: Option<String>,
 }
 
 /// What of an e-mail is stored beside its entry besides the original: the
@@ -63,6 +69,7 @@ impl Draft {
             original: None,
             author: None,
             mail_text: None,
+            rule: None,
         }
     }
 
@@ -87,19 +94,37 @@ pub struct Outcome {
     /// What changed, for a confirmation: `to bob`, `+vip -new`, `until …`
     /// (times as the user reads them); empty when the verb says it all.
     pub detail: String,
+    /// Mail the rules asked for, to send now that it is committed.
+    pub rule_mail: Vec<RuleMail>,
+    /// The rules' changes written with it, as `rule: what`.
+    pub rules_applied: Vec<String>,
+}
+
+/// The changes rules made, as `rule: what`.
+pub fn rules_applied(changes: &[Change]) -> Vec<String> {
+    changes
+        .iter()
+        .filter_map(|c| {
+            let rule = c.rule.as_ref()?;
+            Some(format!("`{rule}`: {} {}", c.id, c.detail))
+        })
+        .collect()
 }
 
 /// What a set of drafts changes, in a few words: the first entry's change
 /// without its kind (the verb names it), later ones with theirs. `time`
 /// writes a time (UTC in commit subjects, the user's zone on screen).
 pub fn describe_change(drafts: &[Draft], time: &dyn Fn(Timestamp) -> String) -> String {
-    describe_events(drafts.iter().map(|d| &d.event), time)
+    describe_events(drafts.iter().map(|d| &d.event), time, false)
 }
 
 /// [`describe_change`] for a sequence of events.
+/// With `named`, every change says its kind, the first too (a rule's
+/// changes, which no verb names).
 fn describe_events<'e>(
     events: impl Iterator<Item = &'e Event>,
     time: &dyn Fn(Timestamp) -> String,
+    named: bool,
 ) -> String {
     let mut parts: Vec<String> = Vec::new();
     for (i, event) in events.enumerate() {
@@ -133,11 +158,11 @@ fn describe_events<'e>(
                 },
             ),
             Event::Escalate { to } => ("escalate", format!("to {to}")),
-            Event::Close {} if i > 0 => ("close", String::new()),
+            Event::Close {} if i > 0 || named => ("close", String::new()),
             _ => continue,
         };
         parts.push(match (i, what.is_empty()) {
-            (0, _) => what,
+            (0, _) if !named => what,
             (_, true) => kind.to_string(),
             (_, false) => format!("{kind} {what}"),
         });
@@ -183,7 +208,10 @@ fn detail_for(verb: &str, drafts: &[Draft], time: &dyn Fn(Timestamp) -> String) 
         describe_events(
             drafts.iter().map(|d| &d.event).filter(|e| !automatic(e)),
             time,
+            false,
         )
+    } else if verb == "rule" {
+        describe_events(drafts.iter().map(|d| &d.event), time, true)
     } else {
         String::new()
     }
@@ -218,7 +246,7 @@ pub fn append(
     let ticket = batch.ticket(id)?.clone();
     let detail = batch
         .changes()
-        .last()
+        .first()
         .map(|c| c.detail.clone())
         .unwrap_or_default();
     let Some(done) = batch.commit(&actor.author(), verb)? else {
@@ -231,6 +259,8 @@ pub fn append(
         files,
         ticket,
         detail,
+        rules_applied: rules_applied(&done.changes),
+        rule_mail: done.rule_mail,
     }))
 }
 
@@ -265,6 +295,106 @@ pub struct Batch<'s> {
     /// thousands of files per commit, and a loose object each is most of
     /// its cost.
     packed: bool,
+    /// Whether the config's rules run on what is planned.
+    automate: bool,
+    /// The team's loads, read the first time a rule chooses an agent.
+    team: Option<crate::domain::assign::TeamState>,
+    /// Mail the rules asked for, to send once committed.
+    rule_mail: Vec<RuleMail>,
+    /// What the rules could not do, and runs cut short.
+    rule_warnings: Vec<String>,
+    /// The events of what is planned, for the hooks after the commit.
+    hook_events: Vec<HookEvent>,
+}
+
+/// What one change set off: its events and what the rules' conditions
+/// read of it.
+#[derive(Clone, Debug)]
+struct ChangeEvents {
+    triggers: Vec<Trigger>,
+    text: String,
+    from: Option<String>,
+    to: Vec<String>,
+    channel: Channel,
+}
+
+impl ChangeEvents {
+    fn none() -> ChangeEvents {
+        ChangeEvents {
+            triggers: Vec::new(),
+            text: String::new(),
+            from: None,
+            to: Vec::new(),
+            channel: Channel::Cli,
+        }
+    }
+
+    fn of(before: &Ticket, entries: &[StoredEntry]) -> ChangeEvents {
+        let mut ticket = before.clone();
+        let mut out = ChangeEvents {
+            triggers: Vec::new(),
+            text: String::new(),
+            from: None,
+            to: Vec::new(),
+            channel: Channel::Cli,
+        };
+        for e in entries {
+            for t in triggers_of(&ticket, &e.entry) {
+                if !out.triggers.contains(&t) {
+                    out.triggers.push(t);
+                }
+            }
+            apply_appended(&mut ticket, e);
+            match &e.entry.event {
+                Event::Created { customer, .. } => {
+                    out.from = Some(customer.email.clone());
+                    push_text(&mut out.text, &e.entry.body);
+                }
+                Event::Message { from, mail } => {
+                    out.from = Some(from.email.clone());
+                    push_text(&mut out.text, &e.entry.body);
+                    if let Some(mail) = mail {
+                        out.channel = Channel::Mail;
+                        out.to
+                            .extend(mail.to.iter().chain(&mail.cc).map(|p| p.email.clone()));
+                    }
+                }
+                Event::Reply { .. } | Event::Note { .. } => push_text(&mut out.text, &e.entry.body),
+                _ => {}
+            }
+        }
+        // A new ticket's first message, tags and assignment are part of
+        // its creation.
+        if out.triggers.contains(&Trigger::Created) {
+            out.triggers = vec![Trigger::Created];
+        }
+        out
+    }
+}
+
+fn push_text(text: &mut String, body: &str) {
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(body);
+}
+
+/// An event committed, as a hook receives it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct HookEvent {
+    pub event: String,
+    pub ticket: TicketId,
+    pub subject: String,
+    pub status: String,
+    pub assignee: Option<String>,
+    pub by: String,
+    /// The rule whose entries set it off, if a rule's did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    pub entries: Vec<String>,
+    pub at: Timestamp,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub commit: String,
 }
 
 /// A ticket as the batch sees it.
@@ -288,6 +418,8 @@ pub struct Change {
     pub detail: String,
     /// Entry files written, relative to the ticket directory.
     pub files: Vec<String>,
+    /// The automation rule that made it, if one did.
+    pub rule: Option<String>,
 }
 
 /// What a committed batch did.
@@ -297,6 +429,8 @@ pub struct BatchOutcome {
     pub changes: Vec<Change>,
     /// Problems that did not stop the write (see [`crate::store::Committed`]).
     pub warnings: Vec<String>,
+    /// Mail the rules asked for, to send now that it is committed.
+    pub rule_mail: Vec<RuleMail>,
 }
 
 /// What one [`Batch::flush`] committed.
@@ -323,7 +457,29 @@ impl<'s> Batch<'s> {
             changes: Vec::new(),
             tags: TagSource::new()?,
             packed: false,
+            automate: true,
+            team: None,
+            rule_mail: Vec::new(),
+            rule_warnings: Vec::new(),
+            hook_events: Vec::new(),
         })
+    }
+
+    /// Plans without running the config's rules (what `tix rules test`
+    /// plans itself, and changes that must not set anything off).
+    pub fn without_rules(&mut self) {
+        self.automate = false;
+    }
+
+    /// The mail the rules asked for since the last call, to send after
+    /// the commit.
+    pub fn take_rule_mail(&mut self) -> Vec<RuleMail> {
+        std::mem::take(&mut self.rule_mail)
+    }
+
+    /// What the rules could not do since the last call.
+    pub fn take_rule_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.rule_warnings)
     }
 
     /// Writes each commit's blobs as one packfile rather than as loose
@@ -396,7 +552,9 @@ impl<'s> Batch<'s> {
             return Ok(None);
         }
         let subject = self.held(id)?.ticket.subject.clone();
-        self.plan(actor, id, verb, subject, drafts).map(Some)
+        let (files, events) = self.plan(actor, id, verb, subject, drafts, None)?;
+        self.automate(actor, id, events, None)?;
+        Ok(Some(files))
     }
 
     /// Plans a new ticket `id`: `drafts` start with its `created` entry.
@@ -423,11 +581,159 @@ impl<'s> Batch<'s> {
                 pending: Vec::new(),
             },
         );
-        let planned = self.plan(actor, id, "create", subject, drafts);
-        if planned.is_err() {
-            self.tickets.remove(&id);
+        let planned = self.plan(actor, id, "create", subject, drafts, None);
+        let (files, events) = match planned {
+            Ok(done) => done,
+            Err(e) => {
+                self.tickets.remove(&id);
+                return Err(e);
+            }
+        };
+        self.automate(actor, id, events, None)?;
+        Ok(files)
+    }
+
+    /// Runs the rules that wait for `trigger` on ticket `id` as held (for
+    /// `tix tick`'s `idle`, and `tix rules test`), and what their entries
+    /// set off. The text the conditions read is the ticket's last message
+    /// from the customer. Returns the names of the rules that fired.
+    pub fn run_rules(
+        &mut self,
+        actor: &Actor,
+        id: TicketId,
+        trigger: Trigger,
+    ) -> Result<Vec<String>> {
+        let (ticket, trail) = self.trail(id)?;
+        let mut events = ChangeEvents {
+            triggers: vec![trigger],
+            text: String::new(),
+            from: ticket.customer.as_ref().map(|c| c.email.clone()),
+            to: Vec::new(),
+            channel: ticket.channel(),
+        };
+        let last = trail.iter().rev().find(|i| {
+            i.not_applied.is_none()
+                && matches!(i.entry.event, Event::Message { .. } | Event::Created { .. })
+                && !i.entry.body.trim().is_empty()
+        });
+        if let Some(item) = last {
+            events.text = item.entry.body.clone();
+            if let Event::Message { from, mail } = &item.entry.event {
+                events.from = Some(from.email.clone());
+                if let Some(mail) = mail {
+                    events.channel = Channel::Mail;
+                    events.to = mail
+                        .to
+                        .iter()
+                        .chain(&mail.cc)
+                        .map(|p| p.email.clone())
+                        .collect();
+                }
+            }
         }
-        planned
+        let mut fired = Vec::new();
+        self.automate(actor, id, events, Some(&mut fired))?;
+        Ok(fired)
+    }
+
+    /// The config's rules on what a change set off, round after round on
+    /// what the rules' own entries set off, each rule at most once per
+    /// ticket per run and at most [`MAX_ROUNDS`] rounds. A rule's
+    /// refused change (the ticket is locked, a field required at close is
+    /// missing) is a warning, never the failure of the change that set it
+    /// off.
+    fn automate(
+        &mut self,
+        actor: &Actor,
+        id: TicketId,
+        first: ChangeEvents,
+        mut fired_out: Option<&mut Vec<String>>,
+    ) -> Result<()> {
+        let store = self.store;
+        let config = store.config();
+        if !self.automate || config.rule_book.is_empty() {
+            return Ok(());
+        }
+        let now = self.now;
+        let hours = config.sla.policy().hours.clone();
+        let organisations = config.organisations();
+        let mut fired: Vec<String> = Vec::new();
+        let mut pending = vec![(first, None::<String>)];
+        for _ in 0..MAX_ROUNDS {
+            let mut next = Vec::new();
+            for (events, _) in std::mem::take(&mut pending) {
+                for trigger in &events.triggers {
+                    let situation = Situation {
+                        trigger: *trigger,
+                        now,
+                        text: &events.text,
+                        from: events.from.as_deref(),
+                        to: &events.to,
+                        channel: events.channel,
+                        hours: &hours,
+                        organisations: &organisations,
+                    };
+                    for rule in &config.rule_book.rules {
+                        // Each rule sees what the rules before it did.
+                        let held = self.held(id)?.ticket.clone();
+                        if !should_fire(rule, &held, &situation, &fired) {
+                            continue;
+                        }
+                        fired.push(rule.name.clone());
+                        let team_slot = &mut self.team;
+                        let mut team = || -> Result<crate::domain::assign::TeamState> {
+                            if team_slot.is_none() {
+                                *team_slot = Some(super::team::team_state(store, now)?);
+                            }
+                            Ok(team_slot.clone().unwrap_or_default())
+                        };
+                        let firing =
+                            super::automation::plan(config, &mut team, &held, rule, *trigger, now)?;
+                        let stops = rule.stops();
+                        for why in firing.skipped {
+                            self.rule_warnings
+                                .push(format!("ticket {id}: rule `{}`: {why}", rule.name));
+                        }
+                        self.rule_mail.extend(firing.mail);
+                        if let Some(out) = fired_out.as_deref_mut() {
+                            out.push(rule.name.clone());
+                        }
+                        if !firing.drafts.is_empty() {
+                            let subject = held.subject.clone();
+                            match self.plan(
+                                actor,
+                                id,
+                                "rule",
+                                subject,
+                                firing.drafts,
+                                Some(&rule.name),
+                            ) {
+                                Ok((_, events)) => next.push((events, Some(rule.name.clone()))),
+                                Err(e) if e.kind() == ErrorKind::Internal => return Err(e),
+                                Err(e) => self.rule_warnings.push(format!(
+                                    "ticket {id}: rule `{}` was not applied: {}",
+                                    rule.name,
+                                    e.message()
+                                )),
+                            }
+                        }
+                        if stops {
+                            break;
+                        }
+                    }
+                }
+            }
+            if next.is_empty() {
+                return Ok(());
+            }
+            pending = next;
+        }
+        if pending.iter().any(|(e, _)| !e.triggers.is_empty()) {
+            self.rule_warnings.push(format!(
+                "ticket {id}: rules stopped after {MAX_ROUNDS} rounds of rules firing on other rules' entries"
+            ));
+        }
+        Ok(())
     }
 
     /// Checks `drafts` against ticket `id` as held and, when they pass,
@@ -439,7 +745,8 @@ impl<'s> Batch<'s> {
         verb: &str,
         subject: String,
         drafts: Vec<Draft>,
-    ) -> Result<Vec<String>> {
+        rule: Option<&str>,
+    ) -> Result<(Vec<String>, ChangeEvents)> {
         let (store, now) = (self.store, self.now);
         let held = held_in(store, &mut self.tickets, id)?;
         check_change(store.config(), &held.ticket, &drafts)?;
@@ -448,8 +755,33 @@ impl<'s> Batch<'s> {
         let (files, new_entries) =
             render(store, actor, id, &held.ticket, now, drafts, &mut self.tags)?;
         let written: Vec<String> = new_entries.iter().map(|e| e.file.clone()).collect();
+        // Only a config with rules or hooks needs to know what happened.
+        let config = store.config();
+        let events = if config.rule_book.is_empty() && config.hooks.is_empty() {
+            ChangeEvents::none()
+        } else {
+            ChangeEvents::of(&held.ticket, &new_entries)
+        };
         for entry in &new_entries {
             apply_appended(&mut held.ticket, entry);
+        }
+        for trigger in events
+            .triggers
+            .iter()
+            .filter(|t| config.hooks.contains_key(t.as_str()))
+        {
+            self.hook_events.push(HookEvent {
+                event: trigger.as_str().to_string(),
+                ticket: id,
+                subject: held.ticket.subject.clone(),
+                status: held.ticket.status.as_str().to_string(),
+                assignee: held.ticket.assignee.clone(),
+                by: actor.handle.clone(),
+                rule: rule.map(str::to_string),
+                entries: written.clone(),
+                at: now,
+                commit: String::new(),
+            });
         }
         held.pending.extend(new_entries);
         self.pending_bytes += files.iter().map(|(_, b)| b.len()).sum::<usize>();
@@ -461,8 +793,9 @@ impl<'s> Batch<'s> {
             summary,
             detail,
             files: written.clone(),
+            rule: rule.map(str::to_string),
         });
-        Ok(written)
+        Ok((written, events))
     }
 
     /// Writes a file that is not a ticket entry (a quarantined message and
@@ -491,6 +824,7 @@ impl<'s> Batch<'s> {
         self.files.clear();
         self.removals.clear();
         self.changes.clear();
+        self.hook_events.clear();
         self.pending_bytes = 0;
         for held in self.tickets.values_mut() {
             held.pending.clear();
@@ -501,6 +835,22 @@ impl<'s> Batch<'s> {
     /// `message`, and goes on holding the lock for more; `None` when
     /// nothing is pending.
     pub fn flush(&mut self, author: &Author, message: &str) -> Result<Option<Flushed>> {
+        let Some((mut flushed, events)) = self.flush_quietly(author, message)? else {
+            return Ok(None);
+        };
+        flushed
+            .warnings
+            .extend(super::hooks::run(self.store, &events));
+        Ok(Some(flushed))
+    }
+
+    /// [`Batch::flush`] without running the hooks: the events committed
+    /// are returned for the caller to run once it lets go of the lock.
+    fn flush_quietly(
+        &mut self,
+        author: &Author,
+        message: &str,
+    ) -> Result<Option<(Flushed, Vec<HookEvent>)>> {
         if self.files.is_empty() && self.removals.is_empty() {
             return Ok(None);
         }
@@ -520,10 +870,14 @@ impl<'s> Batch<'s> {
         for held in self.tickets.values_mut() {
             held.pending.clear();
         }
-        Ok(Some(Flushed {
-            commit: committed.oid.to_string(),
-            warnings: committed.warning.into_iter().collect(),
-        }))
+        let commit = committed.oid.to_string();
+        let mut events = std::mem::take(&mut self.hook_events);
+        for e in &mut events {
+            e.commit = commit.clone();
+        }
+        let mut warnings: Vec<String> = committed.warning.into_iter().collect();
+        warnings.extend(self.take_rule_warnings());
+        Ok(Some((Flushed { commit, warnings }, events)))
     }
 
     /// Writes every planned change as one commit by `author`; `None` when
@@ -533,6 +887,17 @@ impl<'s> Batch<'s> {
         let message = match self.changes.as_slice() {
             [] => return Ok(None),
             [one] => format!("{}\n\n{}", one.summary, one.subject),
+            // One change and what the rules did about it.
+            [first, rest @ ..]
+                if first.rule.is_none()
+                    && rest.iter().all(|c| c.rule.is_some() && c.id == first.id) =>
+            {
+                let mut m = format!("{}\n\n{}\n\nRules:\n", first.summary, first.subject);
+                for line in rules_applied(rest) {
+                    m.push_str(&format!("{line}\n"));
+                }
+                m
+            }
             many => {
                 let tickets: BTreeSet<TicketId> = many.iter().map(|c| c.id).collect();
                 let mut m = format!(
@@ -549,13 +914,19 @@ impl<'s> Batch<'s> {
             }
         };
         let changes = self.changes.clone();
-        let Some(done) = self.flush(author, &message)? else {
+        let Some((mut done, events)) = self.flush_quietly(author, &message)? else {
             return Err(Error::internal("planned changes wrote no files"));
         };
+        let rule_mail = self.take_rule_mail();
+        let store = self.store;
+        // The hooks run once the lock is let go, so one may call tix.
+        drop(self);
+        done.warnings.extend(super::hooks::run(store, &events));
         Ok(Some(BatchOutcome {
             commit: done.commit,
             changes,
             warnings: done.warnings,
+            rule_mail,
         }))
     }
 }
@@ -742,6 +1113,7 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
         original: None,
         author: None,
         mail_text: None,
+        rule: None,
     }];
     drafts.extend(new.extra);
     let files = batch.create(actor, id, drafts)?;
@@ -756,6 +1128,8 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
         files,
         ticket,
         detail: String::new(),
+        rules_applied: rules_applied(&done.changes),
+        rule_mail: done.rule_mail,
     })
 }
 
@@ -788,6 +1162,7 @@ fn render(
             seq,
             author: author.clone(),
             by: by.clone(),
+            rule: draft.rule,
             event: draft.event,
             body: draft.body,
         };
@@ -848,6 +1223,7 @@ fn render(
                 seq,
                 author: author.clone(),
                 by: by.clone(),
+                rule: None,
                 event: Event::Attachment {
                     file: rel.clone(),
                     name: att.name.clone(),

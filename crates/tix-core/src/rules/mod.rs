@@ -5,5 +5,6 @@
 //! from the ticket's current state, so running `tick` twice in a row
 //! does nothing the second time.
 
+pub mod automation;
 pub mod sla;
 pub mod tick;

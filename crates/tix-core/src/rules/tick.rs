@@ -3,11 +3,13 @@
 use serde::Serialize;
 
 use crate::domain::SlaAction;
+use crate::domain::automation::{Situation, Trigger, may_fire_idle};
 use crate::domain::sla::Standing;
 use crate::domain::{Event, Status, Ticket, TicketId, Timestamp};
 use crate::error::{Error, ErrorKind, Result};
 use crate::mail::compose::Composed;
 use crate::mail::respond::{self, AgentMail, CustomerReply, Delivery, TaskNotice};
+use crate::mail::rule_mail;
 use crate::ops::escalate::{EscalateTo, EscalatedBy, escalate};
 use crate::ops::{self, Actor, Batch, Draft};
 use crate::store::Store;
@@ -32,6 +34,10 @@ pub struct Ticked {
     pub skipped: Vec<Action>,
     /// Mail recorded but not delivered (left in the outbox), with the error.
     pub failed: Vec<String>,
+    /// What did not stop the pass: rules that could not act, hooks that
+    /// failed, mail a rule asked for that was not sent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A message recorded in the batch, to send once it is committed.
@@ -185,6 +191,36 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
                 .map(|task| (t.id, task.key.clone()))
         })
         .collect();
+    // Only tickets an idle rule may fire on are read in full.
+    let hours = config.sla.policy().hours.clone();
+    let organisations = config.organisations();
+    let idle: Vec<TicketId> = if config.rule_book.waits_for(Trigger::Idle) {
+        index
+            .tickets()
+            .map(|t| &t.ticket)
+            .filter(|t| t.locked.is_none() && t.merged_into.is_none())
+            .filter(|t| {
+                let situation = Situation {
+                    trigger: Trigger::Idle,
+                    now,
+                    text: "",
+                    from: None,
+                    to: &[],
+                    channel: t.channel(),
+                    hours: &hours,
+                    organisations: &organisations,
+                };
+                config
+                    .rule_book
+                    .rules
+                    .iter()
+                    .any(|r| may_fire_idle(r, t, &situation))
+            })
+            .map(|t| t.id)
+            .collect()
+    } else {
+        Vec::new()
+    };
     // The process ends soon; freeing the index is wasted time.
     std::mem::forget(index);
     sla_actions(
@@ -204,13 +240,27 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
         &mut done,
         &mut outgoing,
     )?;
+    for id in idle {
+        for rule in batch.run_rules(&actor, id, Trigger::Idle)? {
+            done.actions.push(Action {
+                ticket: id,
+                action: format!("rule `{rule}`"),
+                why: "idle".into(),
+            });
+        }
+    }
+    done.warnings.extend(batch.take_rule_warnings());
     if dry_run {
         return Ok(done);
     }
-    if batch.commit(&actor.author(), "tick")?.is_none() {
+    let Some(committed) = batch.commit(&actor.author(), "tick")? else {
         return Ok(done);
-    }
+    };
+    done.warnings.extend(committed.warnings);
     deliver(store, &actor, &customer_mail, outgoing, &mut done)?;
+    let rule_mail = rule_mail::send_all(store, &committed.rule_mail)?;
+    done.failed.extend(rule_mail.failed);
+    done.warnings.extend(rule_mail.skipped);
     Ok(done)
 }
 

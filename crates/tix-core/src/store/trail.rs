@@ -211,6 +211,7 @@ mod tests {
             seq,
             author: "alice".into(),
             by: None,
+            rule: None,
             event,
             body: String::new(),
         }

@@ -3,6 +3,7 @@
 mod customers;
 mod fields;
 mod mail;
+mod rules;
 mod sla;
 mod tasks;
 mod team;
@@ -22,6 +23,7 @@ pub use mail::{
     AfterImport, AutoReply, BlacklistEntry, ClosedReply, DEFAULT_SENDMAIL_COMMAND, MailAccount,
     MailConfig, MailOutgoing, MailProtocol, Notify, OutgoingTransport, TlsMode,
 };
+pub use rules::{ACTIONS, CONDITIONS, DEFAULT_HOOK_TIMEOUT_SECS, Hook};
 pub use sla::{BusinessHours, SlaAction, SlaCalendar, SlaConfig, SlaSpecial, SlaTarget, WeekHours};
 pub use tasks::TasksConfig;
 pub use team::{
@@ -92,6 +94,15 @@ pub struct Config {
     /// Rules about the tasks inside tickets.
     #[serde(default, skip_serializing_if = "TasksConfig::is_default")]
     pub tasks: TasksConfig,
+    /// Automation rules as written (see docs/rules.md); [`Config::rule_book`]
+    /// is what they compile to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<serde_yaml::Value>,
+    #[serde(skip)]
+    pub rule_book: crate::domain::automation::RuleBook,
+    /// A command to run after each commit that records an event, by event.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hooks: BTreeMap<String, Hook>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +149,9 @@ impl Config {
             organisations: BTreeMap::new(),
             free_mail_domains: Vec::new(),
             tasks: TasksConfig::default(),
+            rules: Vec::new(),
+            rule_book: Default::default(),
+            hooks: BTreeMap::new(),
         }
     }
 
@@ -166,6 +180,8 @@ impl Config {
     /// Checks the config, naming the offending key on error.
     pub fn checked(mut self) -> Result<Config, String> {
         self.sla.policy = self.validate()?;
+        self.rule_book = rules::compile(&self)?;
+        rules::validate_hooks(&self.hooks)?;
         Ok(self)
     }
 

@@ -262,6 +262,13 @@ pub struct Counts {
     pub followed_up: Vec<TicketId>,
     /// Notifications e-mailed to agents.
     pub notified: usize,
+    /// Mail the automation rules asked for, sent once the run is
+    /// committed.
+    #[serde(skip)]
+    pub rule_mail: Vec<crate::ops::automation::RuleMail>,
+    /// Of those, how many were sent.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub rule_mail_sent: usize,
 }
 
 impl<'s> Importer<'s> {
@@ -471,6 +478,7 @@ impl<'s> Importer<'s> {
         self.batch_messages = 0;
         if self.dry_run {
             self.batch.discard_pending();
+            self.batch.take_rule_mail();
             return Ok(Vec::new());
         }
         let c = &self.counts;
@@ -481,6 +489,7 @@ impl<'s> Importer<'s> {
         let Some(done) = self.batch.flush(&self.actor.author(), &message)? else {
             return Ok(Vec::new());
         };
+        self.counts.rule_mail.extend(self.batch.take_rule_mail());
         self.counts.commits += 1;
         Ok(done.warnings)
     }

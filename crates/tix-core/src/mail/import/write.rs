@@ -94,6 +94,7 @@ pub fn mail_draft(
             quoted: split.quoted,
             html: mail.html.clone(),
         }),
+        rule: None,
     }
 }
 

@@ -426,6 +426,7 @@ mod tests {
                 seq: 1,
                 author: "carol".into(),
                 by: None,
+                rule: None,
                 event: Event::Created {
                     subject: "Printer".into(),
                     customer: Party::parse(customer).unwrap(),

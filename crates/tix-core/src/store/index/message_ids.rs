@@ -469,6 +469,7 @@ mod tests {
                     seq: seq as u64 + 1,
                     author: "carol@example.com".into(),
                     by: None,
+                    rule: None,
                     event,
                     body: "Hello.".into(),
                 };
