@@ -618,3 +618,104 @@ fn hooks_get_the_event_as_json_and_their_failure_or_hang_is_only_a_warning() {
     assert_eq!(sb.ticket(&id)["assignee"], "bob");
     sb.assert_clean();
 }
+
+#[test]
+fn the_other_actions_and_conditions_on_a_real_store() {
+    let sb = store(
+        r#"
+- name: after hours
+  on: created
+  if: { business-hours: false, any: [ { priority: urgent }, { field: { product: printer } } ], not: { cc: true } }
+  do:
+    - { field: { product: scanner } }
+    - { snooze: 1d }
+    - { task: { text: "Call the customer back", to: bob, due: 4h } }
+    - { link: LINKTARG }
+    - { escalate: accounts }
+- name: by the group's rule
+  on: escalated
+  if: { group: accounts, assignee: none }
+  do: [ { assign: group } ]
+- name: drop the owner
+  on: status
+  if: { status: on-hold }
+  do: [ unassign ]
+"#,
+    );
+    sb.set_fields("[{name: product, type: choice, choices: [printer, scanner]}]");
+    sb.set_config(
+        "sla",
+        "{calendar: business, business_hours: {timezone: UTC, days: {mon: '09:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00'}}}",
+    );
+    // The rule names a ticket to link to; make it exist under that id by
+    // rewriting the config once the target is known.
+    let target = create(&sb, "Earlier printer trouble", "Ann <ann@corp.test>", "old");
+    let path = sb.dir.join(".tix/config.yaml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("LINKTARG", &target);
+    std::fs::write(&path, text).unwrap();
+    sb.git(["commit", "-qam", "link target"]);
+    // In business hours (a Monday 10:00) nothing happens.
+    let open_hours = sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "ann@corp.test",
+            "--subject=Printer",
+            "-m",
+            "x",
+            "--field",
+            "product=printer",
+        ])
+        .now("2026-11-02T10:00:00Z"),
+    );
+    assert!(sb.ticket(&open_hours)["snoozed_until"].is_null());
+    // At night, everything.
+    let night = sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "ann@corp.test",
+            "--subject=Printer",
+            "-m",
+            "x",
+            "--field",
+            "product=printer",
+        ])
+        .now("2026-11-02T22:00:00Z"),
+    );
+    let t = sb.ticket(&night);
+    assert_eq!(t["fields"]["product"], "scanner", "{t:#}");
+    assert_eq!(t["snoozed_until"], "2026-11-03T22:00:00.000000Z");
+    assert_eq!(t["group"], "accounts");
+    // The escalation chose bob, the only agent of accounts; the second
+    // rule then found him there already.
+    assert_eq!(t["assignee"], "bob");
+    assert_eq!(t["tasks"][0]["text"], "Call the customer back");
+    assert_eq!(t["tasks"][0]["assignee"], "bob");
+    // 4 business hours from 22:00 Monday: Tuesday 13:00.
+    assert_eq!(t["tasks"][0]["due"], "2026-11-03T13:00:00.000000Z");
+    assert!(t["links"].to_string().contains(&target), "{t:#}");
+    // Someone on the Cc: the `not` fails, nothing happens.
+    let with_cc = sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "ann@corp.test",
+            "--cc",
+            "boss@corp.test",
+            "--subject=Printer",
+            "-m",
+            "x",
+            "--priority",
+            "urgent",
+        ])
+        .now("2026-11-02T22:00:00Z"),
+    );
+    assert!(sb.ticket(&with_cc)["group"].is_null());
+    sb.tix(["status", &night, "on-hold"])
+        .now("2026-11-02T23:00:00Z")
+        .ok();
+    assert!(sb.ticket(&night)["assignee"].is_null());
+}
