@@ -6,6 +6,7 @@ mod write;
 
 mod answered;
 pub mod assign;
+pub mod change;
 pub mod close;
 pub mod customers;
 pub mod duty;
