@@ -75,6 +75,12 @@ impl Block {
         self.note || !self.unknown.is_empty()
     }
 
+    /// Whether the text goes to the customer as the agent's reply: there
+    /// are no commands, or there is text and nothing keeps it internal.
+    pub fn reaches_customer(&self) -> bool {
+        self.is_empty() || (self.has_text() && !self.keeps_text_internal())
+    }
+
     /// Whether there is anything beyond the commands.
     pub fn has_text(&self) -> bool {
         !self.text.trim().is_empty()
@@ -310,6 +316,25 @@ mod tests {
             [Command::Assign(Assignee::Me)]
         );
         assert_eq!(block.text, "call her back\nShe is upset.\n");
+    }
+
+    /// The notification tells agents what they may write; a command
+    /// added here must be listed there too.
+    #[test]
+    fn the_notification_lists_every_command() {
+        let notify = crate::domain::template::DEFAULT_NOTIFY;
+        for word in SUMMARY.split(|c: char| !(c == '#' || c.is_ascii_alphabetic())) {
+            if let Some(word) = word.strip_prefix('#') {
+                assert!(notify.contains(&format!("#{word}")), "#{word} missing");
+                assert!(
+                    !parse(&format!("#{word} x y z"))
+                        .unknown
+                        .iter()
+                        .any(|u| u.what.starts_with("unknown")),
+                    "#{word} is not a command"
+                );
+            }
+        }
     }
 
     #[test]
