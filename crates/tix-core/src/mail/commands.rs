@@ -57,6 +57,8 @@ pub struct Block {
     pub unknown: Vec<Line<String>>,
     /// `#note` was among them: the text is for the team only.
     pub note: bool,
+    /// Every line of the block as written, trimmed, in order.
+    pub written: Vec<String>,
     /// What follows the block (with the words after `#note` on its line
     /// first, when there were any).
     pub text: String,
@@ -89,11 +91,7 @@ impl Block {
     /// The block's lines as written, one per line.
     pub fn lines(&self) -> String {
         let mut out = String::new();
-        for l in self.commands.iter().map(|c| &c.text) {
-            out.push_str(l);
-            out.push('\n');
-        }
-        for l in self.unknown.iter().map(|c| &c.text) {
+        for l in &self.written {
             out.push_str(l);
             out.push('\n');
         }
@@ -133,6 +131,7 @@ pub fn parse(text: &str) -> Block {
             break;
         }
         at += raw.len();
+        block.written.push(line.to_string());
         let (word, args) = line[1..]
             .split_once(char::is_whitespace)
             .map_or((&line[1..], ""), |(w, a)| (w, a.trim()));
@@ -302,6 +301,13 @@ mod tests {
         assert_eq!(block.unknown[0].text, "#nte");
         assert!(block.keeps_text_internal());
         assert_eq!(block.text, "For the team.\n");
+        assert_eq!(
+            block.lines(),
+            "#nte\n#priority sky-high\n#close now\n#tag\n"
+        );
+        let block = parse("#note\n#zap\n#pending\n");
+        assert_eq!(block.lines(), "#note\n#zap\n#pending\n");
+        assert!(!block.has_text() && !block.reaches_customer());
     }
 
     #[test]

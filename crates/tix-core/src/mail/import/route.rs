@@ -458,6 +458,30 @@ mod tests {
         );
     }
 
+    /// Commands keep an agent's mail from the customer when they say so
+    /// (`#note`), when one is not understood, or when there is no text.
+    #[test]
+    fn an_agents_commands_decide_whether_the_text_is_a_reply() {
+        let store = store_with(Status::Open);
+        let headers = "From: alice@example.com\nMessage-ID: <c@example.com>\n\
+                       In-Reply-To: <first@example.com>\nSubject: Re: printer";
+        for (text, kind) in [
+            ("#pending\n\nWe ordered the part.\n", MailKind::Reply),
+            ("#pending\n#tag parts\n", MailKind::Note),
+            ("#pendng\nWe ordered the part.\n", MailKind::Note),
+            ("#assign me\n#note\nOrdered.\n", MailKind::Note),
+            ("Thanks.\n#close\n", MailKind::Reply),
+        ] {
+            let raw = format!("{headers}\nContent-Type: text/plain\n\n{text}");
+            let m = parse(raw.as_bytes(), &OwnMarks::default()).unwrap();
+            assert_eq!(
+                route(&m, &store, &config(), now()),
+                Route::FollowUp { ticket: id(), kind },
+                "{text:?}"
+            );
+        }
+    }
+
     /// Mail threading onto a ticket merged into another goes to the end
     /// of the chain, whose rules (open, closed, locked) then apply.
     #[test]
