@@ -397,7 +397,22 @@ fn commands_the_command_line_would_refuse_are_refused() {
     );
 
     // An admin may: the customer's address goes on the blacklist, and her
-    // next mail is skipped.
+    // next mail is skipped. A dry run writes nothing of it.
+    let head = sb.head();
+    let out = sb
+        .tix(["import", "eml", "--dry-run", "--format", "json"])
+        .stdin(agent_mail(
+            "alice@example.com",
+            &id,
+            "p2@example.com",
+            "#blacklist\n",
+        ))
+        .now(NOW)
+        .ok();
+    let dry: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(dry["counts"]["commands_applied"], 1, "{dry:#}");
+    assert_eq!(sb.head(), head);
+    assert!(blacklist(&sb).is_empty());
     let report = import(
         &sb,
         &agent_mail("alice@example.com", &id, "p2@example.com", "#blacklist\n"),
