@@ -234,6 +234,36 @@ fn note_keeps_the_text_internal_and_escalate_moves_to_the_next_group() {
         .unwrap();
     assert_eq!(note["body"].as_str().unwrap().trim(), "Needs a technician.");
 
+    // With an escalation message the customer is told, as by `tix
+    // escalate`: a public reply by the agent, e-mailed.
+    sb.set_config(
+        "escalation_message",
+        "'Your request {{ticket.id}} is now with our specialists.'",
+    );
+    let report = import(
+        &sb,
+        &agent_mail(
+            "alice@example.com",
+            &id,
+            "e4@example.com",
+            "#escalate first\n",
+        ),
+    );
+    assert_eq!(report["counts"]["relayed"], 1, "{report:#}");
+    let received = sink.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].rcpt_tos, ["ann@example.org"]);
+    let told = text(&received[0]);
+    assert!(
+        told.contains(&format!("Your request {id} is now with our specialists.")),
+        "{told}"
+    );
+    assert!(!told.contains("#escalate"), "{told}");
+    let replies = of_kind(&sb, &id, "reply");
+    assert_eq!(replies.len(), 1);
+    assert_eq!(replies[0]["author"], "alice");
+    sb.set_config("escalation_message", "null");
+
     // A group by name; then one that does not exist is refused.
     import(
         &sb,

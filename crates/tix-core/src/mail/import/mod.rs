@@ -922,10 +922,45 @@ impl<'s> Importer<'s> {
                 if let Some(agent) = chosen {
                     self.known.team.record(&agent, now);
                 }
+                if planned.is_some() {
+                    self.tell_customer_of_escalation(actor, ticket)?;
+                }
                 planned
             }
             Command::Blacklist => return self.blacklist_customer(actor, ticket),
         };
+        Ok(())
+    }
+
+    /// The team's `escalation_message`, when it has one, as a public reply
+    /// by `actor` to the customer of `ticket`, passed on like the agent's
+    /// own e-mailed reply: what `tix escalate` does.
+    fn tell_customer_of_escalation(&mut self, actor: &Actor, ticket: TicketId) -> Result<()> {
+        let Some(text) = &self.config.escalation_message else {
+            return Ok(());
+        };
+        let template = super::template::Template::parse(text)
+            .map_err(|e| Error::invalid(format!("escalation_message: {e}")))?;
+        let (current, trail) = self.batch.trail(ticket)?;
+        let writer = super::compose::Writer {
+            name: &actor.name,
+            email: &actor.email,
+        };
+        let body = template.render(&super::compose::template_values(
+            &self.config,
+            &current,
+            &trail,
+            &writer,
+            "",
+        ));
+        let files = self.batch.append(actor, ticket, "reply", |_| {
+            Ok(vec![Draft::with_body(Event::Reply { mail: None }, body)])
+        })?;
+        if let Some(files) = files
+            && !self.dry_run
+        {
+            self.counts.relay.push((ticket, files[0].clone()));
+        }
         Ok(())
     }
 
