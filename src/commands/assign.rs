@@ -4,9 +4,8 @@ use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 
 use crate::ui::complete;
-use tix_core::domain::Event;
 use tix_core::error::Result;
-use tix_core::ops::{self, Draft};
+use tix_core::ops;
 
 use super::prelude::{Ctx, write};
 
@@ -25,16 +24,7 @@ pub struct AssignArgs {
 
 pub fn cmd_assign(ctx: &Ctx, args: AssignArgs) -> Result<()> {
     write(ctx, &args.id, "assign", |store, actor, ticket| {
-        let to = match args.agent.as_deref() {
-            None => None,
-            Some("me") => Some(actor.handle.clone()),
-            Some(who) => Some(ops::check_assignee(store.config(), who)?),
-        };
-        Ok(if to == ticket.assignee {
-            vec![]
-        } else {
-            vec![Draft::new(Event::Assign { to })]
-        })
+        ops::change::assign(store.config(), &actor.handle, ticket, args.agent.as_deref())
     })?;
     Ok(())
 }

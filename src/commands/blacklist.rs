@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 
 use crate::ui::output::{self, print, warn};
 use tix_core::domain::config::BlacklistEntry;
-use tix_core::error::{Error, ErrorKind, Result};
+use tix_core::error::{Error, Result};
 use tix_core::ops;
 
 use super::prelude::{Ctx, ListOutput};
@@ -58,13 +58,7 @@ pub fn cmd_blacklist(ctx: &Ctx, cmd: BlacklistCommand) -> Result<()> {
             )
         }
         BlacklistCommand::Add(args) => {
-            let sender = args.sender.trim().to_ascii_lowercase();
-            if sender.is_empty() || sender.contains(char::is_whitespace) || sender.ends_with('@') {
-                return Err(Error::invalid(format!(
-                    "`{}` is not an address or a domain (expected spam@example.com or example.com)",
-                    args.sender
-                )));
-            }
+            let sender = ops::team::blacklist_sender(&args.sender)?;
             change(ctx, &format!("tix: blacklist add {sender}"), |list| {
                 let entry = BlacklistEntry {
                     sender: sender.clone(),
@@ -106,15 +100,7 @@ fn change(
 ) -> Result<()> {
     let store = ctx.store()?;
     let actor = ctx.actor(&store)?;
-    if !actor.admin {
-        return Err(Error::new(
-            ErrorKind::Denied,
-            format!(
-                "only an admin can change the blacklist; {} is not one",
-                actor.handle
-            ),
-        ));
-    }
+    ops::team::refuse_blacklist_change(&actor)?;
     let lock = store.lock()?;
     let changes = plan(&store.config().mail.blacklist)?;
     if changes.is_empty() {

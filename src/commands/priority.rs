@@ -4,9 +4,9 @@ use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 
 use crate::ui::complete;
-use tix_core::domain::{Event, Priority};
+use tix_core::domain::Priority;
 use tix_core::error::Result;
-use tix_core::ops::Draft;
+use tix_core::ops;
 
 use super::prelude::{Ctx, PriorityValue, write};
 
@@ -23,11 +23,7 @@ pub struct PriorityArgs {
 pub fn cmd_priority(ctx: &Ctx, args: PriorityArgs) -> Result<()> {
     let to: Priority = args.priority.into();
     write(ctx, &args.id, "priority", |_, _, ticket| {
-        Ok(if ticket.priority == to {
-            vec![]
-        } else {
-            vec![Draft::new(Event::Priority { to })]
-        })
+        Ok(ops::change::priority(ticket, to))
     })?;
     Ok(())
 }

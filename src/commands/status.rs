@@ -4,9 +4,9 @@ use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 
 use crate::ui::{complete, input};
-use tix_core::domain::{Event, Status, fold};
+use tix_core::domain::{Status, fold};
 use tix_core::error::Result;
-use tix_core::ops::{self, Draft};
+use tix_core::ops;
 
 use super::prelude::{Ctx, StatusValue, write};
 
@@ -40,14 +40,7 @@ pub fn cmd_status(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         return Ok(());
     }
     write(ctx, &args.id, "status", |_, _, ticket| {
-        Ok(if ticket.status == to {
-            vec![]
-        } else {
-            vec![Draft::new(Event::Status {
-                to,
-                from: Some(ticket.status),
-            })]
-        })
+        Ok(ops::change::status(ticket, to))
     })?;
     Ok(())
 }

@@ -4,9 +4,8 @@ use clap::Args;
 use clap_complete::engine::ArgValueCompleter;
 
 use crate::ui::complete;
-use tix_core::domain::{Event, same_tag};
 use tix_core::error::Result;
-use tix_core::ops::{self, Draft};
+use tix_core::ops;
 
 use super::prelude::{Ctx, write};
 
@@ -34,28 +33,7 @@ fn change_tags(ctx: &Ctx, args: TagArgs, add: bool) -> Result<()> {
     }
     let verb = if add { "tag" } else { "untag" };
     write(ctx, &args.id, verb, |_, _, ticket| {
-        let mut change: Vec<String> = Vec::new();
-        for t in &args.tags {
-            let has = ticket.tags.iter().any(|have| same_tag(have, t));
-            if has != add && !change.iter().any(|c| same_tag(c, t)) {
-                change.push(t.clone());
-            }
-        }
-        if change.is_empty() {
-            return Ok(vec![]);
-        }
-        let event = if add {
-            Event::Tags {
-                add: change,
-                remove: vec![],
-            }
-        } else {
-            Event::Tags {
-                add: vec![],
-                remove: change,
-            }
-        };
-        Ok(vec![Draft::new(event)])
+        ops::change::tags(ticket, &args.tags, add)
     })?;
     Ok(())
 }

@@ -21,6 +21,7 @@ mod git_state;
 mod import;
 mod index_refresh;
 mod mail_classify;
+mod mail_commands;
 mod mail_net;
 mod mail_quote;
 mod mail_send;

@@ -23,9 +23,11 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("agent.name", "the acting agent's name, else handle"),
     ("agent.email", "the acting agent's address"),
     ("team.name", "the team's name (config `name`)"),
+    ("ticket.group", "the group it was last escalated to"),
+    ("ticket.assignee", "the assigned agent's handle"),
     (
         "text",
-        "the agent's answer (reply template); the task and why (task template)",
+        "the agent's answer (reply template); the task and why, or the e-mail commands refused and why (task template)",
     ),
     ("thread", "every public message of the ticket, oldest first"),
     ("last_message", "the customer's last message"),
@@ -48,11 +50,15 @@ We received your message and opened ticket {{ticket.id}} for it.\n\
 Replies to this mail (keep {{ticket.tag}} in the subject) go to the same ticket.\n\n\
 {{team.name}}\n";
 pub const DEFAULT_NOTIFY: &str = "{{ticket.tag}} {{ticket.subject}} ({{ticket.status}}, {{ticket.priority}})\n\
-Customer: {{customer.name}} <{{customer.email}}>\n\n\
+Customer: {{customer.name}} <{{customer.email}}>\n\
+Status: {{ticket.status}}, group: {{ticket.group|none}}, assignee: {{ticket.assignee|nobody}}\n\n\
 {{thread}}\n\n\
 {{similar_resolved}}\
---\nReply to this mail to answer the customer (greeting and sign-off are added);\n\
-start with a line #note to leave an internal note instead.\n";
+--\nReply to this mail to answer the customer (greeting and sign-off are added).\n\
+Commands, one per line at the top of the reply: #note (the rest stays internal),\n\
+#assign me|AGENT|nobody, #open, #pending, #close, #status STATUS,\n\
+#priority low|normal|high|urgent, #tag TAG..., #untag TAG..., #escalate [GROUP],\n\
+#blacklist. A reply of commands alone sends the customer nothing.\n";
 
 /// Mail to an agent about a task of a ticket: given to them, or due.
 /// `{{text}}` says which task and why.

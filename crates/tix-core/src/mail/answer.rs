@@ -1,6 +1,7 @@
 //! What follows filing mail, whichever way it came in (a mailbox, a
 //! fetch, a quarantine retry): acknowledging the tickets it opened,
-//! notifying agents, passing agents' e-mailed replies on to customers.
+//! notifying agents, answering agents whose e-mailed commands were
+//! refused, passing agents' e-mailed replies on to customers.
 
 use crate::ops;
 use crate::store::Store;
@@ -48,6 +49,16 @@ pub fn answer_filed(store: &Store, counts: &mut Counts, mut warn: impl FnMut(&st
         }
         Err(e) => warn(&format!(
             "the mail the rules asked for was not sent: {}",
+            e.message()
+        )),
+    }
+    match respond::answer_refused_commands(store, &counts.refused, now) {
+        Ok(done) => {
+            counts.refusals_answered = done.sent;
+            unsent(&done.failed, &mut warn);
+        }
+        Err(e) => warn(&format!(
+            "agents' refused e-mail commands are recorded but were not answered: {}",
             e.message()
         )),
     }

@@ -315,6 +315,11 @@ pub fn template_values(
         ("ticket.subject", ticket.subject.clone()),
         ("ticket.status", ticket.status.to_string()),
         ("ticket.priority", ticket.priority.to_string()),
+        ("ticket.group", ticket.group.clone().unwrap_or_default()),
+        (
+            "ticket.assignee",
+            ticket.assignee.clone().unwrap_or_default(),
+        ),
         (
             "ticket.tag",
             subject_tag(&config.mail.subject_tag, ticket.id),

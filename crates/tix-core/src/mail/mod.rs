@@ -6,6 +6,7 @@
 
 pub mod answer;
 pub mod classify;
+pub mod commands;
 pub mod compose;
 pub mod fetch;
 pub mod import;

@@ -714,6 +714,72 @@ pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Re
     Ok(done)
 }
 
+/// Answers agents whose e-mailed commands were refused: each of
+/// `refused` (a ticket, the agent's handle, and the note by tix listing
+/// what was refused and why) becomes a mail to that agent in the task
+/// template, automatic (`Auto-Submitted`), under the ticket's tag so that
+/// a corrected answer threads back. Each is recorded as a note by tix
+/// before it is sent, like every notification, so a failed send waits
+/// in the outbox and nothing is sent twice. Does nothing unless sending
+/// is configured.
+pub fn answer_refused_commands(
+    store: &Store,
+    refused: &[(TicketId, String, String)],
+    now: Timestamp,
+) -> Result<Relayed> {
+    let config = store.config();
+    let mut done = Relayed::default();
+    if refused.is_empty() {
+        return Ok(done);
+    }
+    let Some(mailer) = AgentMail::prepare(store)? else {
+        return Ok(done);
+    };
+    for (id, handle, entry) in refused {
+        let Some(agent) = config.agent(handle) else {
+            continue;
+        };
+        let files = store.read_ticket(id)?;
+        let (ticket, trail) = fold(*id, files.entries);
+        let Some(item) = trail.iter().find(|i| &i.file == entry) else {
+            continue;
+        };
+        let text = format!(
+            "{}\nThe rest of your e-mail was filed. Answer this mail with the commands \
+             corrected to apply them.",
+            item.entry.body.trim_end()
+        );
+        let composed = mailer.compose(
+            (config, &ticket, &trail),
+            &mailer.task_template,
+            &text,
+            "",
+            vec![Party {
+                name: agent.name.clone(),
+                email: agent.email.clone(),
+            }],
+            now,
+        )?;
+        let Some(sent) = record_and_deliver(
+            store,
+            &mailer.actor,
+            *id,
+            "notify",
+            "Refused e-mail commands answered to",
+            &composed,
+            mailer.transport.as_ref(),
+            &mailer.from,
+        )?
+        else {
+            continue;
+        };
+        tally(sent, &mut done.sent, &mut done.failed, || {
+            format!("answering {handle} about refused commands on ticket {id}")
+        });
+    }
+    Ok(done)
+}
+
 /// Why an agent hears of a task.
 #[derive(Clone, Debug)]
 pub enum TaskNotice {

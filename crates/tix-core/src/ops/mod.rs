@@ -7,6 +7,7 @@ mod write;
 mod answered;
 pub mod assign;
 pub mod automation;
+pub mod change;
 pub mod close;
 pub mod customers;
 pub mod duty;

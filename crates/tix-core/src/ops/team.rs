@@ -8,7 +8,7 @@ use crate::domain::config::BlacklistEntry;
 use crate::domain::records::{AgentRecord, BlacklistRecord};
 use crate::domain::{Agent, Role};
 use crate::domain::{Config, Status, Timestamp};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::store::layout::{AGENTS_DIR, AVAILABILITY_DIR, BLACKLIST_DIR};
 use crate::store::{Committed, StoreLock};
 use crate::store::{Store, random_tag};
@@ -161,7 +161,7 @@ pub fn record_agent(
 }
 
 /// Records blacklist changes (an entry, and whether it is removed) as one
-/// commit under `lock` with `message`.
+/// commit under `lock` with `message`; refused unless `actor` is an admin.
 pub fn record_blacklist(
     store: &Store,
     lock: &StoreLock,
@@ -169,7 +169,44 @@ pub fn record_blacklist(
     changes: &[(BlacklistEntry, bool)],
     message: &str,
 ) -> Result<Committed> {
-    let at = super::now()?;
+    refuse_blacklist_change(actor)?;
+    let files = blacklist_files(actor, changes, super::now()?)?;
+    store.commit(lock, files, message, &actor.author())
+}
+
+/// Changing the blacklist is for admins: it decides whose mail is never
+/// read.
+pub fn refuse_blacklist_change(actor: &Actor) -> Result<()> {
+    if actor.admin {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Denied,
+        format!(
+            "only an admin can change the blacklist; {} is not one",
+            actor.handle
+        ),
+    ))
+}
+
+/// A sender as the blacklist keeps it (lower case), or why `given` is none.
+pub fn blacklist_sender(given: &str) -> Result<String> {
+    let sender = given.trim().to_ascii_lowercase();
+    if sender.is_empty() || sender.contains(char::is_whitespace) || sender.ends_with('@') {
+        return Err(Error::invalid(format!(
+            "`{given}` is not an address or a domain (expected spam@example.com or example.com)"
+        )));
+    }
+    Ok(sender)
+}
+
+/// The record files of `changes` (each an entry and whether it is
+/// removed) made by `actor` at `at`, to commit.
+pub fn blacklist_files(
+    actor: &Actor,
+    changes: &[(BlacklistEntry, bool)],
+    at: Timestamp,
+) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for (entry, removed) in changes {
         let record = BlacklistRecord {
@@ -185,5 +222,5 @@ pub fn record_blacklist(
         let path = format!("{BLACKLIST_DIR}/{}", record.file_name(&random_tag(6)?));
         files.push((path, yaml.into_bytes()));
     }
-    store.commit(lock, files, message, &actor.author())
+    Ok(files)
 }

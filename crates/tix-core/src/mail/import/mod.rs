@@ -27,13 +27,17 @@ use serde::Serialize;
 use super::classify::{NoiseKind, OwnMarks};
 use super::mailbox::RawMessage;
 use super::parse::{InboundMail, parse_limited};
+use crate::domain::Agent;
 use crate::domain::assign::TeamState;
 use crate::domain::availability::away_at;
+use crate::domain::config::BlacklistEntry;
 use crate::domain::ticket::is_bounce_record;
 use crate::domain::{Config, DeliveryStatus, Event, Party, Status, Ticket, TicketId, Timestamp};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::mail::commands::{self, Assignee, Command};
 use crate::ops::assign::{self as auto, Occasion};
-use crate::ops::{Actor, Batch, Draft, SYSTEM_HANDLE};
+use crate::ops::escalate::{EscalateTo, EscalatedBy};
+use crate::ops::{self, Actor, Batch, Draft, SYSTEM_HANDLE};
 use crate::store::{Author, IndexedTicket, MailIndex, Store};
 
 pub use quarantine::{QUARANTINE_DIR, QuarantineRecord};
@@ -269,6 +273,18 @@ pub struct Counts {
     /// Of those, how many were sent.
     #[serde(skip_serializing_if = "is_zero")]
     pub rule_mail_sent: usize,
+    /// Commands in agents' mail that were applied, and that were not.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub commands_applied: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub commands_refused: usize,
+    /// The notes saying which commands of an agent's mail were refused,
+    /// by ticket, agent and entry file, for the answer to the agent.
+    #[serde(skip)]
+    pub refused: Vec<(TicketId, String, String)>,
+    /// Of those, how many agents were answered by e-mail.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub refusals_answered: usize,
 }
 
 impl<'s> Importer<'s> {
@@ -741,15 +757,22 @@ impl<'s> Importer<'s> {
             Some(agent) => agent.handle.clone(),
             None => from.email.clone(),
         };
-        let mut drafts = vec![write::mail_draft(
-            &self.config,
-            mail,
-            raw,
-            kind,
-            &author,
-            from,
-            now,
-        )];
+        let mut entry = write::mail_draft(&self.config, mail, raw, kind, &author, from, now);
+        // Only an agent's mail is read for commands; what reaches the
+        // trail (and the customer) is the text without them.
+        let block = if is_agent {
+            commands::parse(&entry.body)
+        } else {
+            commands::Block::default()
+        };
+        if !block.is_empty() {
+            entry.body = if block.has_text() {
+                block.text.clone()
+            } else {
+                block.lines()
+            };
+        }
+        let mut drafts = vec![entry];
         drafts.extend(write::follow_up_changes(
             &current, &new_cc, is_agent, &author,
         ));
@@ -776,6 +799,11 @@ impl<'s> Importer<'s> {
         for p in new_cc {
             participants.insert(p.email.to_ascii_lowercase());
         }
+        if !block.is_empty()
+            && let Some(agent) = self.config.agent(&from.email).cloned()
+        {
+            self.apply_commands(ticket, &block, &agent, &files[0], now)?;
+        }
         if !self.dry_run {
             match kind {
                 MailKind::Reply => self.counts.relay.push((ticket, files[0].clone())),
@@ -784,6 +812,205 @@ impl<'s> Importer<'s> {
             }
         }
         Ok(reopened)
+    }
+
+    /// Applies the commands of `agent`'s mail (filed as `entry`) to
+    /// `ticket`, each as its own change by the agent with the checks the
+    /// command line makes; what is refused, and why, goes into a note by
+    /// tix that the agent is answered with.
+    fn apply_commands(
+        &mut self,
+        ticket: TicketId,
+        block: &commands::Block,
+        agent: &Agent,
+        entry: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let actor = Actor {
+            handle: agent.handle.clone(),
+            name: agent.display_name().to_string(),
+            email: agent.email.clone(),
+            admin: agent.is_admin(),
+            by: None,
+        };
+        let mut refused: Vec<String> = block
+            .unknown
+            .iter()
+            .map(|u| format!("{}: {}", u.text, u.what))
+            .collect();
+        for line in &block.commands {
+            match self.apply_command(&actor, ticket, &line.what, now) {
+                Ok(()) => self.counts.commands_applied += 1,
+                Err(e) if refusal(&e) => refused.push(format!("{}: {}", line.text, e.message())),
+                Err(e) => return Err(e),
+            }
+        }
+        if refused.is_empty() {
+            return Ok(());
+        }
+        self.counts.commands_refused += refused.len();
+        let mut body = format!(
+            "Commands of {}'s e-mail ({entry}) not applied:\n",
+            agent.handle
+        );
+        for r in &refused {
+            body.push_str(&format!("  {r}\n"));
+        }
+        if !block.unknown.is_empty() && !block.note && block.has_text() {
+            body.push_str(
+                "Because a command was not understood, the text was kept as an internal note \
+                 and not sent to the customer.\n",
+            );
+        }
+        let files = self.append(
+            ticket,
+            vec![Draft::with_body(Event::Note { mail: None }, body).by(SYSTEM_HANDLE)],
+        )?;
+        if !self.dry_run {
+            self.counts
+                .refused
+                .push((ticket, agent.handle.clone(), files[0].clone()));
+        }
+        Ok(())
+    }
+
+    /// One command as `actor` on `ticket`; an error is its refusal (or a
+    /// failure to read the store).
+    fn apply_command(
+        &mut self,
+        actor: &Actor,
+        ticket: TicketId,
+        command: &Command,
+        now: Timestamp,
+    ) -> Result<()> {
+        let config = &self.config;
+        let batch = &mut self.batch;
+        match command {
+            Command::Status(Status::Closed) => batch.append(actor, ticket, "close", |t| {
+                Ok(ops::close::drafts(t, &[], None, None, false))
+            })?,
+            Command::Status(to) => {
+                batch.append(actor, ticket, "status", |t| Ok(ops::change::status(t, *to)))?
+            }
+            Command::Priority(to) => batch.append(actor, ticket, "priority", |t| {
+                Ok(ops::change::priority(t, *to))
+            })?,
+            Command::Tag(tags) => {
+                batch.append(actor, ticket, "tag", |t| ops::change::tags(t, tags, true))?
+            }
+            Command::Untag(tags) => batch.append(actor, ticket, "untag", |t| {
+                ops::change::tags(t, tags, false)
+            })?,
+            Command::Assign(who) => {
+                let who = match who {
+                    Assignee::Me => Some(actor.handle.as_str()),
+                    Assignee::Nobody => None,
+                    Assignee::Agent(name) => Some(name.as_str()),
+                };
+                batch.append(actor, ticket, "assign", |t| {
+                    ops::change::assign(config, &actor.handle, t, who)
+                })?
+            }
+            Command::Escalate(to) => {
+                let team = &self.known.team;
+                let mut chosen = None;
+                let planned = batch.append(actor, ticket, "escalate", |t| {
+                    // A missing group or a lock answers before a mistyped name.
+                    ops::escalate::refuse(config, t)?;
+                    let to = match to.as_deref() {
+                        Some(name) => escalation_target(config, name)?,
+                        None => EscalateTo::Next,
+                    };
+                    let note = EscalatedBy::Agent {
+                        note: "Escalated by e-mail.\n",
+                    };
+                    let e = ops::escalate::escalate(config, team, t, to, note)?;
+                    chosen = e.assigned_to().map(str::to_string);
+                    Ok(e.drafts)
+                })?;
+                if let Some(agent) = chosen {
+                    self.known.team.record(&agent, now);
+                }
+                if planned.is_some() {
+                    self.tell_customer_of_escalation(actor, ticket)?;
+                }
+                planned
+            }
+            Command::Blacklist => return self.blacklist_customer(actor, ticket),
+        };
+        Ok(())
+    }
+
+    /// The team's `escalation_message`, when it has one, as a public reply
+    /// by `actor` to the customer of `ticket`, passed on like the agent's
+    /// own e-mailed reply: what `tix escalate` does.
+    fn tell_customer_of_escalation(&mut self, actor: &Actor, ticket: TicketId) -> Result<()> {
+        let Some(text) = &self.config.escalation_message else {
+            return Ok(());
+        };
+        let template = super::template::Template::parse(text)
+            .map_err(|e| Error::invalid(format!("escalation_message: {e}")))?;
+        let (current, trail) = self.batch.trail(ticket)?;
+        let writer = super::compose::Writer {
+            name: &actor.name,
+            email: &actor.email,
+        };
+        let body = template.render(&super::compose::template_values(
+            &self.config,
+            &current,
+            &trail,
+            &writer,
+            "",
+        ));
+        let files = self.batch.append(actor, ticket, "reply", |_| {
+            Ok(vec![Draft::with_body(Event::Reply { mail: None }, body)])
+        })?;
+        if let Some(files) = files
+            && !self.dry_run
+        {
+            self.counts.relay.push((ticket, files[0].clone()));
+        }
+        Ok(())
+    }
+
+    /// Puts the customer of `ticket` on the blacklist, as `tix blacklist
+    /// add` does (admins only), in the import's commit, with a note by
+    /// `actor` saying so on the ticket.
+    fn blacklist_customer(&mut self, actor: &Actor, ticket: TicketId) -> Result<()> {
+        ops::team::refuse_blacklist_change(actor)?;
+        let current = self.batch.ticket(ticket)?.clone();
+        let Some(customer) = current.customer else {
+            return Err(Error::invalid(format!("ticket {ticket} has no customer")));
+        };
+        if self.config.agent(&customer.email).is_some()
+            || self.config.mail.is_support_address(&customer.email)
+        {
+            return Err(Error::invalid(format!(
+                "{} is an agent's or a support address; it is not blacklisted",
+                customer.email
+            )));
+        }
+        let entry = BlacklistEntry {
+            sender: ops::team::blacklist_sender(&customer.email)?,
+            subject: None,
+        };
+        if self.config.mail.blacklist.contains(&entry) {
+            return Ok(());
+        }
+        let text = format!(
+            "{} blacklisted by e-mail: mail from that address is no longer filed.\n",
+            entry.sender
+        );
+        self.batch.append(actor, ticket, "note", |_| {
+            Ok(vec![Draft::with_body(Event::Note { mail: None }, text)])
+        })?;
+        for (path, bytes) in
+            ops::team::blacklist_files(actor, &[(entry.clone(), false)], self.batch.now())?
+        {
+            self.batch.write_file(path, bytes)?;
+        }
+        self.config.mail.blacklist.push(entry);
+        Ok(())
     }
 
     fn quarantine(&mut self, raw: &[u8], reason: &str) -> Result<Action> {
@@ -871,6 +1098,33 @@ impl<'s> Importer<'s> {
     }
 }
 
+/// Whether `e` refuses a command (the ticket, a name, a permission), as
+/// opposed to a failure to read or write the store.
+fn refusal(e: &Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::NotFound | ErrorKind::Invalid | ErrorKind::Denied | ErrorKind::Locked
+    )
+}
+
+/// What `#escalate NAME` names: a group, or an agent in their group.
+fn escalation_target<'c>(config: &'c Config, name: &str) -> Result<EscalateTo<'c>> {
+    ops::escalate::target_named(config, name).map_err(|e| match e {
+        ops::escalate::NoTarget::Unknown => Error::not_found(format!(
+            "`{name}` is neither a group ({}) nor an agent",
+            config
+                .groups
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        ops::escalate::NoTarget::AgentInNoGroup { handle } => Error::invalid(format!(
+            "{handle} is in no group; escalation goes to a group"
+        )),
+    })
+}
+
 /// Who import commits are by: `tix mail import` at the first support
 /// address.
 fn import_author(config: &Config) -> Author {
@@ -917,18 +1171,6 @@ fn parse_guarded(raw: &[u8], own: &OwnMarks, max_parts: usize) -> Result<Inbound
     result.unwrap_or_else(|_| {
         Err("the mail parser crashed on this message (malformed MIME structure)".into())
     })
-}
-
-/// The text after a first line of `#note` (any case, alone on its line),
-/// or None when the text does not start with one. The convention for an
-/// agent's mail that is meant for the team, not the customer.
-pub fn without_note_marker(text: &str) -> Option<String> {
-    let trimmed = text.trim_start();
-    let (first, rest) = trimmed.split_once('\n').unwrap_or((trimmed, ""));
-    first
-        .trim()
-        .eq_ignore_ascii_case("#note")
-        .then(|| rest.trim_start_matches(['\r', '\n']).to_string())
 }
 
 /// The value of the `X-Tix-Loop` header on everything this store sends

@@ -9,7 +9,8 @@ use crate::mail::classify::NoiseKind;
 use crate::mail::parse::InboundMail;
 use crate::mail::quote::split_reply;
 
-use super::{find_subject_tag, kind_name, without_note_marker};
+use super::{find_subject_tag, kind_name};
+use crate::mail::commands;
 
 /// What routing needs to know of the store.
 pub trait MailView {
@@ -47,7 +48,7 @@ pub enum MailKind {
     /// An agent's answer to the customer, sent by mail.
     Reply,
     /// Internal: automatic mail on its ticket, or an agent's mail that
-    /// starts with `#note`.
+    /// its commands keep from the customer (see [`commands::Block`]).
     Note,
 }
 
@@ -319,14 +320,15 @@ fn follow_up_or_new(
             return new_linked;
         }
     }
-    // An agent writing by mail answers the customer, unless the text
-    // starts with a `#note` line: then it is an internal note.
+    // An agent writing by mail answers the customer, unless the commands
+    // at the top of the text keep it internal (`#note`, a command not
+    // understood) or there is nothing but commands.
     let kind = if !is_agent {
         MailKind::Message
-    } else if without_note_marker(&split_reply(&mail.text).reply).is_some() {
-        MailKind::Note
-    } else {
+    } else if commands::parse(&split_reply(&mail.text).reply).reaches_customer() {
         MailKind::Reply
+    } else {
+        MailKind::Note
     };
     Route::FollowUp { ticket, kind }
 }
@@ -454,6 +456,30 @@ mod tests {
                 kind: MailKind::Note
             }
         );
+    }
+
+    /// Commands keep an agent's mail from the customer when they say so
+    /// (`#note`), when one is not understood, or when there is no text.
+    #[test]
+    fn an_agents_commands_decide_whether_the_text_is_a_reply() {
+        let store = store_with(Status::Open);
+        let headers = "From: alice@example.com\nMessage-ID: <c@example.com>\n\
+                       In-Reply-To: <first@example.com>\nSubject: Re: printer";
+        for (text, kind) in [
+            ("#pending\n\nWe ordered the part.\n", MailKind::Reply),
+            ("#pending\n#tag parts\n", MailKind::Note),
+            ("#pendng\nWe ordered the part.\n", MailKind::Note),
+            ("#assign me\n#note\nOrdered.\n", MailKind::Note),
+            ("Thanks.\n#close\n", MailKind::Reply),
+        ] {
+            let raw = format!("{headers}\nContent-Type: text/plain\n\n{text}");
+            let m = parse(raw.as_bytes(), &OwnMarks::default()).unwrap();
+            assert_eq!(
+                route(&m, &store, &config(), now()),
+                Route::FollowUp { ticket: id(), kind },
+                "{text:?}"
+            );
+        }
     }
 
     /// Mail threading onto a ticket merged into another goes to the end

@@ -10,8 +10,8 @@ use crate::mail::parse::{InboundMail, MailAttachment};
 use crate::mail::quote::split_reply;
 use crate::ops::{Draft, MailText, NewAttachment, SYSTEM_HANDLE};
 
+use super::kind_name;
 use super::route::MailKind;
-use super::{kind_name, without_note_marker};
 
 /// The entry that carries `mail` as `kind`, by `author` (`from` is the
 /// sender of a message entry).
@@ -28,12 +28,7 @@ pub fn mail_draft(
         Some(d) if plausible_date(d, now) => (d, false),
         _ => (now, true),
     };
-    let mut split = split_reply(&mail.text);
-    if kind == MailKind::Note
-        && let Some(rest) = without_note_marker(&split.reply)
-    {
-        split.reply = rest;
-    }
+    let split = split_reply(&mail.text);
     let mut omitted = Vec::new();
     let mut attachments = Vec::new();
     let mut taken = Vec::new();
