@@ -60,7 +60,7 @@ impl Store {
         // A compare-and-swap against the commit the new one was built on:
         // a branch that moved meanwhile keeps what moved it.
         let result = match head.symbolic_target().ok().flatten() {
-            Some(branch) => self.move_branch(branch, old, new, log),
+            Some(branch) => self.move_branch_waiting(branch, old, new, log),
             // The state check refused a detached HEAD; one detached since
             // is a git command's, and a commit there would belong to no
             // branch.
@@ -90,6 +90,41 @@ impl Store {
                 Err(branch_moved(old, now))
             }
             other => other.context(|| "cannot move HEAD to the new commit".into()),
+        }
+    }
+
+    /// [`Store::move_branch`], waiting while a git command holds the
+    /// branch's lock, as git itself does for `core.filesRefLockTimeout`
+    /// (tix waits 1 s unless that says otherwise): git's own background
+    /// maintenance packs refs under that lock for a moment, and a write
+    /// that comes just then must not fail for it.
+    fn move_branch_waiting(
+        &self,
+        branch: &str,
+        old: Option<Oid>,
+        new: Oid,
+        log: &str,
+    ) -> std::result::Result<(), git2::Error> {
+        let wait_ms = self
+            .repo
+            .config()
+            .and_then(|mut c| c.snapshot())
+            .and_then(|c| c.get_i64("core.filesRefLockTimeout"))
+            .unwrap_or(1000)
+            .clamp(0, 60_000) as u64;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(wait_ms);
+        let mut pause = std::time::Duration::from_millis(1);
+        loop {
+            match self.move_branch(branch, old, new, log) {
+                Err(e)
+                    if e.code() == git2::ErrorCode::Locked
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(std::time::Duration::from_millis(50));
+                }
+                other => return other,
+            }
         }
     }
 
