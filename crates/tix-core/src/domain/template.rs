@@ -25,7 +25,7 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("team.name", "the team's name (config `name`)"),
     (
         "text",
-        "the agent's answer (reply template); the task and why (task template)",
+        "the agent's answer (reply template); the task and why (task template); why mail left a ticket closed, or nothing (notify template)",
     ),
     ("thread", "every public message of the ticket, oldest first"),
     ("last_message", "the customer's last message"),
@@ -49,7 +49,7 @@ Replies to this mail (keep {{ticket.tag}} in the subject) go to the same ticket.
 {{team.name}}\n";
 pub const DEFAULT_NOTIFY: &str = "{{ticket.tag}} {{ticket.subject}} ({{ticket.status}}, {{ticket.priority}})\n\
 Customer: {{customer.name}} <{{customer.email}}>\n\n\
-{{thread}}\n\n\
+{{text}}{{thread}}\n\n\
 {{similar_resolved}}\
 --\nReply to this mail to answer the customer (greeting and sign-off are added);\n\
 start with a line #note to leave an internal note instead.\n";

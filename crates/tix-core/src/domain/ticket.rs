@@ -101,7 +101,20 @@ pub struct Ticket {
     /// Its tasks, numbered in fold order (see [`super::task`]).
     #[serde(default)]
     pub tasks: Vec<Task>,
+    /// When customers' mail reopened the ticket, oldest first: the latest
+    /// [`MAX_MAIL_REOPENS`], which is more than any cap on reopenings a
+    /// day (`mail.reopen_limit`) can ask about.
+    #[serde(default)]
+    pub mail_reopens: Vec<Timestamp>,
+    /// The time and author of the latest message that came by mail: a
+    /// change out of `closed` by the same author at the same time is that
+    /// message's doing (import writes both in one go).
+    #[serde(default)]
+    pub last_mail_message: Option<(Timestamp, String)>,
 }
+
+/// How many reopenings by mail a ticket remembers.
+pub const MAX_MAIL_REOPENS: usize = 100;
 
 /// Where a ticket made by `tix split` came from: the entries it shows by
 /// reference.
@@ -184,7 +197,18 @@ impl Ticket {
             split_off: BTreeMap::new(),
             split_from: None,
             tasks: Vec::new(),
+            mail_reopens: Vec::new(),
+            last_mail_message: None,
         }
+    }
+
+    /// How often customers' mail reopened the ticket in the 24 hours up
+    /// to `now`.
+    pub fn mail_reopens_in_day_before(&self, now: Timestamp) -> usize {
+        self.mail_reopens
+            .iter()
+            .filter(|at| (0..86_400).contains(&at.seconds_until(now)))
+            .count()
     }
 
     pub fn is_open(&self) -> bool {
@@ -628,8 +652,11 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             t.status = Status::New;
             t.status_since = Some(e.at);
         }
-        Event::Message { .. } => {
+        Event::Message { mail, .. } => {
             t.messages += 1;
+            if mail.is_some() {
+                t.last_mail_message = Some((e.at, e.author.clone()));
+            }
             // The customer writing wakes a snoozed ticket.
             t.snoozed_until = None;
         }
@@ -650,7 +677,19 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             }
         }
         Event::Assign { to } => t.assignee = to.clone(),
-        Event::Status { to, .. } => set_status(t, *to, e.at),
+        Event::Status { to, .. } => {
+            let by_mail = t
+                .last_mail_message
+                .as_ref()
+                .is_some_and(|(at, author)| *at == e.at && *author == e.author);
+            if by_mail && t.status == Status::Closed && *to != Status::Closed {
+                if t.mail_reopens.len() == MAX_MAIL_REOPENS {
+                    t.mail_reopens.remove(0);
+                }
+                t.mail_reopens.push(e.at);
+            }
+            set_status(t, *to, e.at)
+        }
         Event::Priority { to } => t.priority = *to,
         Event::Subject { to } => t.subject = to.clone(),
         Event::Tags { add, remove } => {
@@ -1230,6 +1269,46 @@ mod tests {
         );
         e.entry.body = "It is offline again.\n".into();
         e
+    }
+
+    /// Only a change out of `closed` written with a customer's mail (same
+    /// author, same time) counts as the mail's reopening; an agent's
+    /// reopen does not, and the count is of the day before `now`.
+    #[test]
+    fn reopenings_by_mail_are_told_from_an_agents_reopen() {
+        let reopen = |file: &str, seq: u64, at_: &str, by: &str| {
+            stored(
+                file,
+                seq,
+                at_,
+                by,
+                Event::Status {
+                    to: Status::Open,
+                    from: Some(Status::Closed),
+                },
+            )
+        };
+        let close =
+            |file: &str, seq: u64, at_: &str| stored(file, seq, at_, "bob", Event::Close {});
+        let entries = vec![
+            created(),
+            close("b.md", 2, "2026-01-02T08:00:00Z"),
+            inbound("c.md", 3, "2026-01-02T09:00:00Z", "m1@example.com"),
+            reopen("d.md", 4, "2026-01-02T09:00:00Z", "cust@example.com"),
+            close("e.md", 5, "2026-01-02T10:00:00Z"),
+            reopen("f.md", 6, "2026-01-02T11:00:00Z", "bob"),
+            close("g.md", 7, "2026-01-02T12:00:00Z"),
+            inbound("h.md", 8, "2026-01-03T08:00:00Z", "m2@example.com"),
+            reopen("i.md", 9, "2026-01-03T08:00:00Z", "cust@example.com"),
+        ];
+        let (t, _) = fold(id(), entries);
+        assert_eq!(t.reopened, 3);
+        assert_eq!(
+            t.mail_reopens,
+            vec![at("2026-01-02T09:00:00Z"), at("2026-01-03T08:00:00Z")]
+        );
+        assert_eq!(t.mail_reopens_in_day_before(at("2026-01-03T08:30:00Z")), 2);
+        assert_eq!(t.mail_reopens_in_day_before(at("2026-01-03T09:00:00Z")), 1);
     }
 
     /// What two clones importing the same mail leave after a merge: two
