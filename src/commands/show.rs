@@ -266,6 +266,9 @@ fn render(
             if let Some(due) = task.due {
                 line.push_str(&format!("  due {}", due.to_short_labelled()));
             }
+            if let Some(entry) = &task.from {
+                line.push_str(&format!("  (from {entry})"));
+            }
             let line = c(&line);
             if task.is_overdue(now) {
                 out.push_str(&s.red(&format!("{line}  OVERDUE")));
@@ -504,13 +507,16 @@ pub fn describe(event: &Event) -> String {
             entries.len(),
             if entries.len() == 1 { "y" } else { "ies" }
         ),
-        Event::TaskAdd { to, due } => {
+        Event::TaskAdd { to, due, from } => {
             let mut line = "task added".to_string();
             if let Some(a) = to {
                 line.push_str(&format!(" for {a}"));
             }
             if due.is_some() {
                 line.push_str(&format!(", {}", due_words(*due)));
+            }
+            if let Some(entry) = from {
+                line.push_str(&format!(", from {entry}"));
             }
             line
         }

@@ -309,9 +309,9 @@ fn tasks_are_filtered_by_assignee_deadline_and_overdue() {
     assert_eq!(
         csv,
         format!(
-            "ticket,task,assignee,due,overdue,text,subject\n\
-             {x},1,bob,2026-11-03T09:00:00.000000Z,yes,Bob soon,Printer\n\
-             {y},1,bob,2026-11-12T09:00:00.000000Z,,Bob later,Network\n"
+            "ticket,task,assignee,due,overdue,text,subject,from\n\
+             {x},1,bob,2026-11-03T09:00:00.000000Z,yes,Bob soon,Printer,\n\
+             {y},1,bob,2026-11-12T09:00:00.000000Z,,Bob later,Network,\n"
         )
     );
     sb.tix(["tasks", "--due-before", "soon"])
@@ -530,4 +530,79 @@ fn an_open_task_of_a_ticket_closed_before_the_period_counts() {
     .unwrap();
     assert_eq!(report["agents"][1]["agent"], "bob");
     assert_eq!(report["agents"][1]["tasks_open"], 1, "{report:#}");
+}
+
+/// The file of the first entry of `kind` in ticket `id`'s trail.
+fn entry_file(sb: &Sandbox, id: &str, kind: &str) -> String {
+    sb.entries(id)
+        .into_iter()
+        .find(|e| e["kind"] == kind)
+        .and_then(|e| e["entry_file"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("ticket {id} has no {kind}"))
+}
+
+/// `task add --from ENTRY` takes the entry's first line as the text
+/// unless one is given, records the entry (named by a unique start of
+/// its file name), and says so in `show` and `tasks`; an entry that is
+/// not a message, reply or note, or none, is refused naming it.
+#[test]
+fn a_task_is_made_from_a_message_and_names_it() {
+    let sb = Sandbox::init();
+    let id = create(&sb, "Printer");
+    let long = "x".repeat(300);
+    sb.change_with(
+        sb.tix([
+            "comment",
+            &id,
+            "-m",
+            "\n  Order toner cartridges\nfor the third floor.\n",
+        ])
+        .now(T0),
+    );
+    sb.change_with(sb.tix(["comment", &id, "-m", &long]).now(T0));
+    let entries = sb.entries(&id);
+    let notes: Vec<String> = entries
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .map(|e| e["entry_file"].as_str().unwrap().to_string())
+        .collect();
+    let (toner, long_note) = (&notes[0], &notes[1]);
+    // A unique start of the file name is enough (up to its random tag).
+    let start = &toner[..toner.len() - "-note.md".len()];
+    task(&sb, &["add", &id, "--from", start]);
+    task(&sb, &["add", &id, "--from", long_note]);
+    task(&sb, &["add", &id, "Call the vendor", "--from", toner]);
+    let open = open_tasks(&sb, &id);
+    assert_eq!(open[0]["text"], "Order toner cartridges");
+    assert_eq!(open[0]["from"], toner.as_str());
+    let cut = open[1]["text"].as_str().unwrap();
+    assert_eq!(cut.chars().count(), 200, "{cut}");
+    assert!(cut.ends_with('…'), "{cut}");
+    assert_eq!(open[2]["text"], "Call the vendor");
+    assert_eq!(open[2]["from"], toner.as_str());
+    let add = sb
+        .entries(&id)
+        .into_iter()
+        .find(|e| e["kind"] == "task-add")
+        .unwrap();
+    assert_eq!(add["from"], toner.as_str());
+    let text = sb.tix(["show", &id]).now(T0).ok();
+    assert!(
+        text.contains(&format!("1. Order toner cartridges  (from {toner})")),
+        "{text}"
+    );
+    let listed = listed(&sb, &[], T0);
+    assert_eq!(listed[0]["from"], toner.as_str());
+
+    let created = entry_file(&sb, &id, "created");
+    sb.tix(["task", "add", &id, "--from", &created])
+        .now(T0)
+        .fails(6)
+        .stderr_has(&[&created, "`created`", "message, reply or note"]);
+    sb.tix(["task", "add", &id, "--from", "nope"])
+        .now(T0)
+        .fails(3)
+        .stderr_has(&["nope", &id]);
+    sb.tix(["task", "add", &id]).now(T0).fails(2);
+    assert_eq!(open_tasks(&sb, &id).len(), 3);
 }

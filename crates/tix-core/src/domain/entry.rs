@@ -507,14 +507,17 @@ pub enum Event {
         entries: Vec<String>,
     },
     /// A task on the ticket. Body: what is to be done. `to`: the agent
-    /// it is given to; `due`: its deadline. Later task entries name it
-    /// by this entry's file name; its number is its place among the
-    /// ticket's `task-add` entries in fold order.
+    /// it is given to; `due`: its deadline; `from`: the entry (file
+    /// name, of this ticket's trail) it was made from. Later task entries
+    /// name it by this entry's file name; its number is its place among
+    /// the ticket's `task-add` entries in fold order.
     TaskAdd {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         due: Option<Timestamp>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
     },
     /// Task `task` (the file name of its `task-add`) given to agent `to`.
     TaskAssign {

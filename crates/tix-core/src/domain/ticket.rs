@@ -837,7 +837,7 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
                 ));
             }
         }
-        Event::TaskAdd { to, due } => {
+        Event::TaskAdd { to, due, from } => {
             t.tasks.push(Task {
                 number: t.tasks.len() as u32 + 1,
                 key: file.to_string(),
@@ -848,6 +848,7 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
                 added_by: e.author.clone(),
                 done_at: None,
                 done_by: None,
+                from: from.clone(),
                 reminded: false,
             });
         }
@@ -1842,6 +1843,7 @@ mod tests {
         let add = |to: Option<&str>| Event::TaskAdd {
             to: to.map(str::to_string),
             due: None,
+            from: None,
         };
         let entries = vec![
             created(),
@@ -1905,6 +1907,7 @@ mod tests {
                 Event::TaskAdd {
                     to: Some("bob".into()),
                     due: due("2026-01-02T10:00:00Z"),
+                    from: None,
                 },
             ),
             stored(

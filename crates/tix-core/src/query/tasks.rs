@@ -29,6 +29,8 @@ pub struct TaskListing {
     pub assignee: Option<String>,
     pub due: Option<Timestamp>,
     pub overdue: bool,
+    /// The entry of the ticket the task was made from.
+    pub from: Option<String>,
     pub ticket_subject: String,
     pub ticket_status: Status,
 }
@@ -81,6 +83,7 @@ fn collect(row: &ListRow<'_>, options: &TaskOptions, now: Timestamp, out: &mut V
                 assignee: task.assignee.map(str::to_string),
                 due: task.due,
                 overdue,
+                from: task.from.map(str::to_string),
                 ticket_subject: row.subject.to_string(),
                 ticket_status: row.status,
             });
