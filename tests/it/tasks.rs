@@ -309,9 +309,9 @@ fn tasks_are_filtered_by_assignee_deadline_and_overdue() {
     assert_eq!(
         csv,
         format!(
-            "ticket,task,assignee,due,overdue,text,subject,from\n\
-             {x},1,bob,2026-11-03T09:00:00.000000Z,yes,Bob soon,Printer,\n\
-             {y},1,bob,2026-11-12T09:00:00.000000Z,,Bob later,Network,\n"
+            "ticket,task,assignee,due,overdue,text,subject,from,merged_into\n\
+             {x},1,bob,2026-11-03T09:00:00.000000Z,yes,Bob soon,Printer,,\n\
+             {y},1,bob,2026-11-12T09:00:00.000000Z,,Bob later,Network,,\n"
         )
     );
     sb.tix(["tasks", "--due-before", "soon"])
@@ -605,4 +605,98 @@ fn a_task_is_made_from_a_message_and_names_it() {
         .stderr_has(&["nope", &id]);
     sb.tix(["task", "add", &id]).now(T0).fails(2);
     assert_eq!(open_tasks(&sb, &id).len(), 3);
+}
+
+/// Open tasks of `bob` by `agent list`.
+fn bobs_open_tasks(sb: &Sandbox) -> u64 {
+    let agents: Vec<Value> =
+        serde_json::from_str(&sb.tix(["agent", "list", "--format", "json"]).now(T0).ok()).unwrap();
+    agents
+        .iter()
+        .find(|a| a["handle"] == "bob")
+        .and_then(|a| a["open_tasks"].as_u64())
+        .unwrap()
+}
+
+/// A merged ticket's tasks stay its own: `show TARGET` and `tasks` list
+/// them with the target (the source named), they are changed by the
+/// source's id (the one change besides an unmerge a merged ticket
+/// takes), a new task on the source is refused naming the target, and
+/// an unmerge leaves them where they were.
+#[test]
+fn a_merged_tickets_tasks_are_listed_with_the_target_and_worked_by_their_own_id() {
+    let sb = Sandbox::init();
+    sb.add_bob();
+    let source = create(&sb, "Printer (duplicate)");
+    let target = create(&sb, "Printer");
+    task(&sb, &["add", &source, "Order toner", "--to", "bob"]);
+    task(&sb, &["add", &source, "Call back"]);
+    task(&sb, &["add", &target, "Check the queue"]);
+    sb.change_with(sb.tix(["merge", &source, "into", &target]).now(T0));
+    assert_eq!(bobs_open_tasks(&sb), 1);
+
+    let show = sb.show(&target);
+    let merged = show["merged_open_tasks"].as_array().unwrap();
+    let of: Vec<(&str, u64, &str)> = merged
+        .iter()
+        .map(|t| {
+            (
+                t["ticket"].as_str().unwrap(),
+                t["number"].as_u64().unwrap(),
+                t["text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        of,
+        [
+            (source.as_str(), 1, "Order toner"),
+            (source.as_str(), 2, "Call back")
+        ]
+    );
+    assert_eq!(show["open_tasks"].as_array().unwrap().len(), 1);
+    let text = sb.tix(["show", &target]).now(T0).ok();
+    assert!(text.contains("  1. Check the queue"), "{text}");
+    assert!(
+        text.contains(&format!("  {source} 1. Order toner  [bob]")),
+        "{text}"
+    );
+    let listed = listed(&sb, &[], T0);
+    let of_source: Vec<&Value> = listed
+        .iter()
+        .filter(|t| t["ticket"] == source.as_str())
+        .collect();
+    assert_eq!(of_source.len(), 2, "{listed:#?}");
+    assert!(
+        of_source
+            .iter()
+            .all(|t| t["merged_into"] == target.as_str())
+    );
+
+    // Worked by the source's id; it applies there.
+    let out = sb.tix(["task", "done", &source, "1"]).now(T0).ok();
+    assert!(out.contains("task 1 done"), "{out}");
+    let t = sb.ticket(&source);
+    assert!(t["tasks"][0]["done_at"].is_string(), "{t:#}");
+    assert!(t["warnings"].as_array().unwrap().is_empty(), "{t:#}");
+    assert_eq!(bobs_open_tasks(&sb), 0);
+    sb.tix(["task", "assign", &source, "2", "bob"]).now(T0).ok();
+    assert_eq!(bobs_open_tasks(&sb), 1);
+    let merged = sb.show(&target)["merged_open_tasks"].clone();
+    assert_eq!(merged.as_array().unwrap().len(), 1, "{merged:#}");
+    assert_eq!(merged[0]["assignee"], "bob");
+
+    // New work goes on the target.
+    sb.tix(["task", "add", &source, "More"])
+        .now(T0)
+        .fails(6)
+        .stderr_has(&[&source, &target]);
+    // Other changes to the pointer are still refused.
+    sb.tix(["comment", &source, "-m", "x"]).now(T0).fails(6);
+
+    sb.change_with(sb.tix(["unmerge", &source]).now(T0));
+    assert_eq!(open_tasks(&sb, &source).len(), 1);
+    assert_eq!(sb.show(&target)["merged_open_tasks"], serde_json::json!([]));
+    sb.tix(["check"]).now(T0).ok();
+    sb.assert_clean();
 }

@@ -601,6 +601,25 @@ impl Event {
         }
     }
 
+    /// Whether the entry applies to a ticket merged into another (a
+    /// closed pointer): its unmerge, what became of mail it sent, and its
+    /// tasks' changes with the mail that tells an agent of one. A merged
+    /// ticket's tasks stay its own (they are listed with the target) and
+    /// are worked on by its id; new ones go on the target.
+    pub fn applies_when_merged(&self) -> bool {
+        match self {
+            Event::Unmerge { .. }
+            | Event::Delivery { .. }
+            | Event::TaskAssign { .. }
+            | Event::TaskDue { .. }
+            | Event::TaskDone { .. }
+            | Event::TaskReopen { .. }
+            | Event::TaskReminder { .. } => true,
+            Event::Note { mail: Some(m) } => m.outbound,
+            _ => false,
+        }
+    }
+
     /// Kinds whose body is text meant for someone to read.
     pub fn has_text(&self) -> bool {
         matches!(

@@ -609,7 +609,7 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
         ));
     }
     if let Some(target) = t.merged_into
-        && !matches!(e.event, Event::Unmerge { .. } | Event::Delivery { .. })
+        && !e.event.applies_when_merged()
     {
         return Some(format!(
             "arrived after the ticket was merged into {target}; kept but not applied (shown on {target})"
