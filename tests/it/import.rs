@@ -1026,6 +1026,41 @@ fn mail_beyond_the_reopen_limit_is_a_note_and_the_ticket_stays_closed() {
     assert_eq!(sb.ticket(&id)["status"], "open");
 }
 
+/// A clone that never saw the reopenings happen counts them from the
+/// trail it pulled, so it keeps the ticket closed just as the clone that
+/// reopened it would.
+#[test]
+fn another_clone_counts_the_reopenings_by_mail_from_the_trail() {
+    let sb = Sandbox::new();
+    let root = sb.root();
+    sb.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
+    sb.git_in(&root, ["clone", "-q", "origin.git", "store"]);
+    sb.ok(["init"]);
+    sb.set_mail("{reopen_limit: {per_day: 1}}");
+    let id = mail_ticket(&sb, "cl0@example.com", "2026-03-02T09:00:00Z");
+    close_at(&sb, &id, "2026-03-02T10:00:00Z");
+    let out = import_one_at(
+        &sb,
+        &reply_from_ann("cl0@example.com", "cl1@example.com"),
+        Some("2026-03-02T11:00:00Z"),
+    );
+    assert_eq!(out["reopened"], true, "{out:#}");
+    close_at(&sb, &id, "2026-03-02T12:00:00Z");
+    sb.tix(["sync"]).ok();
+
+    sb.git_in(&root, ["clone", "-q", "origin.git", "b"]);
+    let b = root.join("b");
+    let out = sb
+        .tix(["import", "eml", "--format", "json"])
+        .in_dir(&b)
+        .stdin(reply_from_ann("cl0@example.com", "cl2@example.com").bytes())
+        .now("2026-03-02T13:00:00Z")
+        .ok();
+    let report = json(&out);
+    assert_action(&report["messages"][0], "kept-closed");
+    assert_eq!(sb.show_in(&b, &id)["ticket"]["status"], "closed");
+}
+
 /// With the cap off (`per_day: 0`) mail reopens however often it comes.
 #[test]
 fn a_reopen_limit_of_zero_is_no_limit() {
