@@ -11,6 +11,7 @@ use tix_core::domain::{
 };
 use tix_core::error::Result;
 use tix_core::ops;
+use tix_core::query::tasks::{self as tasks, MergedTask};
 use tix_core::search::similar::{self, IndexUse, Similar};
 
 use super::prelude::{Ctx, TextFormat, TextOutput};
@@ -42,6 +43,12 @@ pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     }
     let (ticket, trail) = (folded.ticket, folded.trail);
     let linked_from = store.links_to(id)?;
+    // Internal work, like the tasks themselves: not in a customer's view.
+    let merged_tasks = if args.public {
+        Vec::new()
+    } else {
+        tasks::of_merged(&store, &ticket)?
+    };
     // Offered to agents only: what solved other customers' problems is
     // no part of this customer's view.
     let similar = if args.public {
@@ -75,6 +82,7 @@ pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
                 "entries": entries,
             });
             out["open_tasks"] = json!(ticket.open_tasks().collect::<Vec<_>>());
+            out["merged_open_tasks"] = json!(merged_tasks);
             if let Some(similar) = &similar {
                 out["similar_resolved"] = json!(similar.tickets);
                 out["similar_index"] = json!(similar.index);
@@ -82,7 +90,7 @@ pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
             print(&output::json(&out)?)
         }
         TextFormat::Text => print(&render(
-            &ticket,
+            (&ticket, &merged_tasks),
             &linked_from,
             similar.as_ref(),
             &trail,
@@ -153,8 +161,9 @@ pub fn entry_json(item: &TrailItem) -> Value {
     Value::Object(map)
 }
 
+/// `ticket`: the ticket, and the open tasks of those merged into it.
 fn render(
-    t: &Ticket,
+    (t, merged_tasks): (&Ticket, &[MergedTask]),
     linked_from: &[(LinkRel, TicketId)],
     similar: Option<&Similar>,
     trail: &[&TrailItem],
@@ -258,24 +267,14 @@ fn render(
     if t.open_tasks().next().is_some() {
         out.push_str("open tasks:\n");
         for task in t.open_tasks() {
-            let mut line = format!(
-                "  {}. {}",
-                task.number,
-                task.text.lines().next().unwrap_or_default()
-            );
-            if let Some(a) = &task.assignee {
-                line.push_str(&format!("  [{a}]"));
-            }
-            if let Some(due) = task.due {
-                line.push_str(&format!("  due {}", due.to_short_labelled()));
-            }
-            let line = c(&line);
-            if task.is_overdue(now) {
-                out.push_str(&s.red(&format!("{line}  OVERDUE")));
-            } else {
-                out.push_str(&line);
-            }
-            out.push('\n');
+            out.push_str(&task_line(&format!("{}.", task.number), task, s, &c, now));
+        }
+    }
+    if !merged_tasks.is_empty() {
+        out.push_str("open tasks of tickets merged into this one (change them by their ticket: tix task done SOURCE N):\n");
+        for m in merged_tasks {
+            let place = format!("{} {}.", m.ticket, m.task.number);
+            out.push_str(&task_line(&place, &m.task, s, &c, now));
         }
     }
     if let Some(similar) = similar {
@@ -362,6 +361,34 @@ fn render(
 
 /// The resolved tickets like this one, and a word when the index could
 /// not be used as it is (a missing index is no news: nothing to offer).
+/// One open task of `show`, after `place` (its number, or its ticket
+/// and number): text, assignee, deadline, the entry it came from, and
+/// OVERDUE in red once the deadline passed.
+fn task_line(
+    place: &str,
+    task: &tix_core::domain::Task,
+    s: Style,
+    c: &dyn Fn(&str) -> String,
+    now: Timestamp,
+) -> String {
+    let mut line = format!("  {place} {}", task.text.lines().next().unwrap_or_default());
+    if let Some(a) = &task.assignee {
+        line.push_str(&format!("  [{a}]"));
+    }
+    if let Some(due) = task.due {
+        line.push_str(&format!("  due {}", due.to_short_labelled()));
+    }
+    if let Some(entry) = &task.from {
+        line.push_str(&format!("  (from {entry})"));
+    }
+    let line = c(&line);
+    if task.is_overdue(now) {
+        format!("{}\n", s.red(&format!("{line}  OVERDUE")))
+    } else {
+        format!("{line}\n")
+    }
+}
+
 fn similar_section(similar: &Similar, s: Style, c: &dyn Fn(&str) -> String) -> String {
     let mut out = String::new();
     if !similar.tickets.is_empty() {
@@ -508,13 +535,16 @@ pub fn describe(event: &Event) -> String {
             entries.len(),
             if entries.len() == 1 { "y" } else { "ies" }
         ),
-        Event::TaskAdd { to, due } => {
+        Event::TaskAdd { to, due, from } => {
             let mut line = "task added".to_string();
             if let Some(a) = to {
                 line.push_str(&format!(" for {a}"));
             }
             if due.is_some() {
                 line.push_str(&format!(", {}", due_words(*due)));
+            }
+            if let Some(entry) = from {
+                line.push_str(&format!(", from {entry}"));
             }
             line
         }

@@ -35,8 +35,14 @@ pub struct TaskAddArgs {
     /// Ticket id, or any unique prefix of it
     #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
-    /// What is to be done
-    pub text: String,
+    /// What is to be done (with --from, by default the entry's first line)
+    #[arg(required_unless_present = "from")]
+    pub text: Option<String>,
+    /// Make it from this entry of the ticket: a message, reply or note (an
+    /// entry file name as `tix show --format json` gives it, or a unique
+    /// start of it), which the task names
+    #[arg(long, value_name = "ENTRY")]
+    pub from: Option<String>,
     /// The agent to give it to (handle or address); `me` for yourself
     #[arg(long, value_name = "AGENT", add = ArgValueCompleter::new(complete::agents))]
     pub to: Option<String>,
@@ -114,7 +120,8 @@ fn due(text: &str) -> Result<Due> {
 fn add(ctx: &Ctx, args: TaskAddArgs) -> Result<()> {
     let (store, actor, id) = ctx.target(&args.id)?;
     let new = NewTask {
-        text: args.text,
+        text: args.text.unwrap_or_default(),
+        from: args.from,
         to: args.to.as_deref().map(|who| agent_named(&actor, who)),
         due: args.due.as_deref().map(due).transpose()?,
     };

@@ -63,7 +63,15 @@ pub fn cmd_tasks(ctx: &Ctx, args: TasksArgs) -> Result<()> {
         return print(&ids);
     }
     let header = [
-        "ticket", "task", "assignee", "due", "overdue", "text", "subject",
+        "ticket",
+        "task",
+        "assignee",
+        "due",
+        "overdue",
+        "text",
+        "subject",
+        "from",
+        "merged_into",
     ];
     // People read times in their zone; scripts get RFC 3339.
     let time = |d: Timestamp| {
@@ -78,7 +86,15 @@ pub fn cmd_tasks(ctx: &Ctx, args: TasksArgs) -> Result<()> {
         args.output.format,
         &header,
         &[
-            "Ticket", "Task", "Assignee", "Due", "Overdue", "Text", "Subject",
+            "Ticket",
+            "Task",
+            "Assignee",
+            "Due",
+            "Overdue",
+            "Text",
+            "Subject",
+            "From",
+            "Merged into",
         ],
         &rows,
         &listed,
@@ -95,5 +111,7 @@ fn row(t: &TaskListing, time: &dyn Fn(Timestamp) -> String) -> Vec<String> {
         if t.overdue { "yes" } else { "" }.to_string(),
         t.text.clone(),
         t.ticket_subject.clone(),
+        t.from.clone().unwrap_or_default(),
+        t.merged_into.map(|m| m.to_string()).unwrap_or_default(),
     ]
 }

@@ -69,7 +69,7 @@ pub fn print_import_summary(
     }
     let c = counts;
     out.push_str(&format!(
-        "{}{} messages: {} new tickets, {} follow-ups ({} reopened), {} noted on tickets; \
+        "{}{} messages: {} new tickets, {} follow-ups ({} reopened), {}{} noted on tickets; \
          skipped {} duplicates, {} auto-replies, {} bounces, {} list mail, {} loops, {} blacklisted; \
          {} quarantined{}{}\n",
         if dry_run { "dry run, nothing written: " } else { "" },
@@ -77,6 +77,10 @@ pub fn print_import_summary(
         c.new_tickets,
         c.follow_ups,
         c.reopened,
+        match c.kept_closed {
+            0 => String::new(),
+            n => format!("{n} kept closed (mail.reopen_limit), "),
+        },
         c.noted,
         c.duplicates,
         c.auto_replies,
@@ -117,6 +121,9 @@ fn describe(action: &Action) -> String {
             ticket,
             reopened: true,
         } => format!("follow-up on {ticket}, reopened"),
+        Action::KeptClosed { ticket } => {
+            format!("noted on {ticket}, not reopened (mail.reopen_limit)")
+        }
         Action::Noted { ticket, noise } => format!("noted on {ticket} ({noise:?})"),
         Action::Duplicate { ticket: Some(t) } => format!("duplicate (in {t})"),
         Action::Duplicate { ticket: None } => "duplicate (already quarantined)".into(),

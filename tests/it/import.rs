@@ -950,6 +950,132 @@ fn closed_reply_new_after_days_depends_on_the_time_since_the_close() {
     assert_eq!(t["reopened"], 1);
 }
 
+/// Closes `id` as an agent at `now`.
+fn close_at(sb: &Sandbox, id: &str, now: &str) {
+    sb.change_with(sb.tix(["close", id]).now(now));
+}
+
+/// Customer mail reopens a closed ticket up to `mail.reopen_limit.per_day`
+/// times in any 24 hours; beyond that it is an internal note with a note
+/// by tix saying why, the ticket stays closed, and once the oldest
+/// reopening is a day old mail reopens again. Counted from the trail, so
+/// a store whose derived index is gone decides alike.
+#[test]
+fn mail_beyond_the_reopen_limit_is_a_note_and_the_ticket_stays_closed() {
+    let sb = Sandbox::init();
+    sb.set_mail("{reopen_limit: {per_day: 2}}");
+    let id = mail_ticket(&sb, "rl0@example.com", "2026-03-02T09:00:00Z");
+    let mut n = 0;
+    let mut reply_at = |now: &str| {
+        n += 1;
+        let m = reply_from_ann("rl0@example.com", &format!("rl{n}@example.com"))
+            .body(&format!("Still broken, take {n}.\n"));
+        import_mbox_at(&sb, &[m.bytes()], Some(now))
+    };
+    close_at(&sb, &id, "2026-03-02T10:00:00Z");
+    let report = reply_at("2026-03-02T11:00:00Z");
+    assert_eq!(report["messages"][0]["reopened"], true, "{report:#}");
+    close_at(&sb, &id, "2026-03-02T12:00:00Z");
+    let report = reply_at("2026-03-02T13:00:00Z");
+    assert_eq!(report["messages"][0]["reopened"], true, "{report:#}");
+    close_at(&sb, &id, "2026-03-02T14:00:00Z");
+
+    // The third within a day: kept closed.
+    let report = reply_at("2026-03-02T15:00:00Z");
+    let out = &report["messages"][0];
+    assert_action(out, "kept-closed");
+    assert_eq!(ticket_of(out), id);
+    assert_eq!(count(&report, "kept_closed"), 1, "{report:#}");
+    assert_eq!(count(&report, "reopened"), 0, "{report:#}");
+    let show = sb.show(&id);
+    assert_eq!(show["ticket"]["status"], "closed");
+    assert_eq!(show["ticket"]["reopened"], 2);
+    let entries = show["entries"].as_array().unwrap();
+    let last = &entries[entries.len() - 2..];
+    assert_eq!(kinds(last), ["note", "note"]);
+    assert_eq!(last[0]["author"], "ann@example.com");
+    assert_eq!(last[0]["mail"]["message_id"], "rl3@example.com");
+    assert!(
+        last[0]["body"].as_str().unwrap().contains("take 3"),
+        "{last:#?}"
+    );
+    let why = last[1]["body"].as_str().unwrap();
+    assert_eq!(last[1]["author"], "tix");
+    assert!(
+        why.starts_with("Not reopened:") && why.contains("mail.reopen_limit.per_day is 2"),
+        "{why}"
+    );
+    // The original is kept with the note.
+    let raw = last[0]["mail"]["raw"].as_str().unwrap();
+    assert!(sb.ticket_dir(&id).join(raw).is_file(), "{raw}");
+    let text = sb.ok(["show", &id]);
+    assert!(text.contains("Not reopened:"), "{text}");
+    // The same Message-ID again is a duplicate, not a second note.
+    let again = reply_from_ann("rl0@example.com", "rl3@example.com");
+    let out = import_one_at(&sb, &again, Some("2026-03-02T15:30:00Z"));
+    assert_action(&out, "duplicate");
+
+    // Without the derived index, the trail says the same.
+    std::fs::remove_dir_all(sb.dir.join(".git/tix/index")).unwrap();
+    let report = reply_at("2026-03-03T10:30:00Z");
+    assert_action(&report["messages"][0], "kept-closed");
+
+    // A day after the first reopening, one fewer counts: reopened.
+    let report = reply_at("2026-03-03T11:30:00Z");
+    assert_eq!(report["messages"][0]["reopened"], true, "{report:#}");
+    assert_eq!(sb.ticket(&id)["status"], "open");
+}
+
+/// A clone that never saw the reopenings happen counts them from the
+/// trail it pulled, so it keeps the ticket closed just as the clone that
+/// reopened it would.
+#[test]
+fn another_clone_counts_the_reopenings_by_mail_from_the_trail() {
+    let sb = Sandbox::new();
+    let root = sb.root();
+    sb.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
+    sb.git_in(&root, ["clone", "-q", "origin.git", "store"]);
+    sb.ok(["init"]);
+    sb.set_mail("{reopen_limit: {per_day: 1}}");
+    let id = mail_ticket(&sb, "cl0@example.com", "2026-03-02T09:00:00Z");
+    close_at(&sb, &id, "2026-03-02T10:00:00Z");
+    let out = import_one_at(
+        &sb,
+        &reply_from_ann("cl0@example.com", "cl1@example.com"),
+        Some("2026-03-02T11:00:00Z"),
+    );
+    assert_eq!(out["reopened"], true, "{out:#}");
+    close_at(&sb, &id, "2026-03-02T12:00:00Z");
+    sb.tix(["sync"]).ok();
+
+    sb.git_in(&root, ["clone", "-q", "origin.git", "b"]);
+    let b = root.join("b");
+    let out = sb
+        .tix(["import", "eml", "--format", "json"])
+        .in_dir(&b)
+        .stdin(reply_from_ann("cl0@example.com", "cl2@example.com").bytes())
+        .now("2026-03-02T13:00:00Z")
+        .ok();
+    let report = json(&out);
+    assert_action(&report["messages"][0], "kept-closed");
+    assert_eq!(sb.show_in(&b, &id)["ticket"]["status"], "closed");
+}
+
+/// With the cap off (`per_day: 0`) mail reopens however often it comes.
+#[test]
+fn a_reopen_limit_of_zero_is_no_limit() {
+    let sb = Sandbox::init();
+    sb.set_mail("{reopen_limit: {per_day: 0}}");
+    let id = mail_ticket(&sb, "nl0@example.com", "2026-03-02T09:00:00Z");
+    for n in 1..=7 {
+        close_at(&sb, &id, &format!("2026-03-02T1{n}:00:00Z"));
+        let m = reply_from_ann("nl0@example.com", &format!("nl{n}@example.com"));
+        let out = import_one_at(&sb, &m, Some(&format!("2026-03-02T1{n}:30:00Z")));
+        assert_eq!(out["reopened"], true, "{out:#}");
+    }
+    assert_eq!(sb.ticket(&id)["reopened"], 7);
+}
+
 #[test]
 fn customer_reply_to_a_pending_ticket_opens_it() {
     let sb = Sandbox::init();
@@ -1860,6 +1986,7 @@ fn comparable_list(sb: &Sandbox) -> Vec<Value> {
         t.remove("status_since");
         t.remove("last_customer_at");
         t.remove("last_agent_at");
+        t.remove("last_mail_message");
     }
     list.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
     list
@@ -2247,7 +2374,7 @@ fn a_missing_or_damaged_mail_index_is_rebuilt_and_changes_nothing() {
         assert_eq!(&index[..4], b"TIXI");
         assert_eq!(
             index.get(8),
-            Some(&21),
+            Some(&23),
             "saved again in the current version"
         );
     };

@@ -483,6 +483,60 @@ fn agents_are_notified_and_answering_the_notification_answers_the_customer() {
     sb.assert_clean();
 }
 
+/// Mail that `mail.reopen_limit` leaves closed is told to agents as a
+/// follow-up is, the notification saying why and quoting the mail (a
+/// note, so not in the thread).
+#[test]
+fn agents_hear_that_mail_left_a_ticket_closed_and_why() {
+    let (sb, id) = store_with_ticket(&no_ack(
+        "outgoing:\n  transport: file\n  dir: sent-mail\nnotify:\n  follow_up: true\n\
+         reopen_limit:\n  per_day: 1\n",
+    ));
+    let sent = || crate::common::files_under(&sb.dir.join("sent-mail"));
+    let follow_up = |n: u32, now: &str| {
+        let mail = format!(
+            "From: ann@example.org\r\nTo: support@example.com\r\n\
+             Subject: Re: [tix #{id}] Printer on fire\r\nMessage-ID: <k{n}@example.org>\r\n\
+             In-Reply-To: <c1@example.org>\r\nDate: Mon, 02 Nov 2026 12:00:00 +0000\r\n\r\n\
+             Fire number {n}.\r\n"
+        );
+        let out = sb
+            .tix(["import", "eml", "--format", "json"])
+            .stdin(mail)
+            .now(now)
+            .ok();
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    sb.change_with(sb.tix(["close", &id]).now("2026-11-23T11:00:00Z"));
+    let report = follow_up(1, "2026-11-23T12:00:00Z");
+    assert_eq!(report["messages"][0]["reopened"], true, "{report:#}");
+    assert_eq!(sent().len(), 1);
+    let plain = std::fs::read_to_string(&sent()[0]).unwrap();
+    assert!(!plain.contains("Not reopened"), "{plain}");
+    sb.change_with(sb.tix(["close", &id]).now("2026-11-23T13:00:00Z"));
+
+    let report = follow_up(2, "2026-11-23T14:00:00Z");
+    assert_eq!(report["messages"][0]["action"], "kept-closed", "{report:#}");
+    assert_eq!(report["counts"]["notified"], 1, "{report:#}");
+    assert_eq!(sb.ticket(&id)["status"], "closed");
+    let written = sent();
+    assert_eq!(written.len(), 2, "{written:?}");
+    let newest = written
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .find(|b| !plain.as_bytes().eq(b.as_slice()))
+        .unwrap();
+    let parsed = MessageParser::default().parse(&newest).unwrap();
+    let text = parsed
+        .body_text(0)
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
+    assert!(text.contains("Not reopened:"), "{text}");
+    assert!(text.contains("mail.reopen_limit.per_day is 1"), "{text}");
+    assert!(text.contains("Fire number 2."), "{text}");
+    sb.assert_clean();
+}
+
 #[test]
 fn a_failed_acknowledgement_waits_in_the_outbox_and_is_retried() {
     let closed = crate::common::mailserver::free_port();

@@ -318,10 +318,12 @@ fn sample_events() -> Vec<Event> {
         Event::TaskAdd {
             to: Some("bob".into()),
             due: Some(Timestamp::parse_rfc3339("2026-12-01T09:00:00Z").unwrap()),
+            from: Some("20261123T013823.123456Z-ab12cd-message.md".into()),
         },
         Event::TaskAdd {
             to: None,
             due: None,
+            from: None,
         },
         Event::TaskAssign {
             task: TASK.into(),

@@ -309,9 +309,9 @@ fn tasks_are_filtered_by_assignee_deadline_and_overdue() {
     assert_eq!(
         csv,
         format!(
-            "ticket,task,assignee,due,overdue,text,subject\n\
-             {x},1,bob,2026-11-03T09:00:00.000000Z,yes,Bob soon,Printer\n\
-             {y},1,bob,2026-11-12T09:00:00.000000Z,,Bob later,Network\n"
+            "ticket,task,assignee,due,overdue,text,subject,from,merged_into\n\
+             {x},1,bob,2026-11-03T09:00:00.000000Z,yes,Bob soon,Printer,,\n\
+             {y},1,bob,2026-11-12T09:00:00.000000Z,,Bob later,Network,,\n"
         )
     );
     sb.tix(["tasks", "--due-before", "soon"])
@@ -530,4 +530,173 @@ fn an_open_task_of_a_ticket_closed_before_the_period_counts() {
     .unwrap();
     assert_eq!(report["agents"][1]["agent"], "bob");
     assert_eq!(report["agents"][1]["tasks_open"], 1, "{report:#}");
+}
+
+/// The file of the first entry of `kind` in ticket `id`'s trail.
+fn entry_file(sb: &Sandbox, id: &str, kind: &str) -> String {
+    sb.entries(id)
+        .into_iter()
+        .find(|e| e["kind"] == kind)
+        .and_then(|e| e["entry_file"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("ticket {id} has no {kind}"))
+}
+
+/// `task add --from ENTRY` takes the entry's first line as the text
+/// unless one is given, records the entry (named by a unique start of
+/// its file name), and says so in `show` and `tasks`; an entry that is
+/// not a message, reply or note, or none, is refused naming it.
+#[test]
+fn a_task_is_made_from_a_message_and_names_it() {
+    let sb = Sandbox::init();
+    let id = create(&sb, "Printer");
+    let long = "x".repeat(300);
+    sb.change_with(
+        sb.tix([
+            "comment",
+            &id,
+            "-m",
+            "\n  Order toner cartridges\nfor the third floor.\n",
+        ])
+        .now(T0),
+    );
+    sb.change_with(sb.tix(["comment", &id, "-m", &long]).now(T0));
+    let entries = sb.entries(&id);
+    let notes: Vec<String> = entries
+        .iter()
+        .filter(|e| e["kind"] == "note")
+        .map(|e| e["entry_file"].as_str().unwrap().to_string())
+        .collect();
+    let (toner, long_note) = (&notes[0], &notes[1]);
+    // A unique start of the file name is enough (up to its random tag).
+    let start = &toner[..toner.len() - "-note.md".len()];
+    task(&sb, &["add", &id, "--from", start]);
+    task(&sb, &["add", &id, "--from", long_note]);
+    task(&sb, &["add", &id, "Call the vendor", "--from", toner]);
+    let open = open_tasks(&sb, &id);
+    assert_eq!(open[0]["text"], "Order toner cartridges");
+    assert_eq!(open[0]["from"], toner.as_str());
+    let cut = open[1]["text"].as_str().unwrap();
+    assert_eq!(cut.chars().count(), 200, "{cut}");
+    assert!(cut.ends_with('…'), "{cut}");
+    assert_eq!(open[2]["text"], "Call the vendor");
+    assert_eq!(open[2]["from"], toner.as_str());
+    let add = sb
+        .entries(&id)
+        .into_iter()
+        .find(|e| e["kind"] == "task-add")
+        .unwrap();
+    assert_eq!(add["from"], toner.as_str());
+    let text = sb.tix(["show", &id]).now(T0).ok();
+    assert!(
+        text.contains(&format!("1. Order toner cartridges  (from {toner})")),
+        "{text}"
+    );
+    let listed = listed(&sb, &[], T0);
+    assert_eq!(listed[0]["from"], toner.as_str());
+
+    let created = entry_file(&sb, &id, "created");
+    sb.tix(["task", "add", &id, "--from", &created])
+        .now(T0)
+        .fails(6)
+        .stderr_has(&[&created, "`created`", "message, reply or note"]);
+    sb.tix(["task", "add", &id, "--from", "nope"])
+        .now(T0)
+        .fails(3)
+        .stderr_has(&["nope", &id]);
+    sb.tix(["task", "add", &id]).now(T0).fails(2);
+    assert_eq!(open_tasks(&sb, &id).len(), 3);
+}
+
+/// Open tasks of `bob` by `agent list`.
+fn bobs_open_tasks(sb: &Sandbox) -> u64 {
+    let agents: Vec<Value> =
+        serde_json::from_str(&sb.tix(["agent", "list", "--format", "json"]).now(T0).ok()).unwrap();
+    agents
+        .iter()
+        .find(|a| a["handle"] == "bob")
+        .and_then(|a| a["open_tasks"].as_u64())
+        .unwrap()
+}
+
+/// A merged ticket's tasks stay its own: `show TARGET` and `tasks` list
+/// them with the target (the source named), they are changed by the
+/// source's id (the one change besides an unmerge a merged ticket
+/// takes), a new task on the source is refused naming the target, and
+/// an unmerge leaves them where they were.
+#[test]
+fn a_merged_tickets_tasks_are_listed_with_the_target_and_worked_by_their_own_id() {
+    let sb = Sandbox::init();
+    sb.add_bob();
+    let source = create(&sb, "Printer (duplicate)");
+    let target = create(&sb, "Printer");
+    task(&sb, &["add", &source, "Order toner", "--to", "bob"]);
+    task(&sb, &["add", &source, "Call back"]);
+    task(&sb, &["add", &target, "Check the queue"]);
+    sb.change_with(sb.tix(["merge", &source, "into", &target]).now(T0));
+    assert_eq!(bobs_open_tasks(&sb), 1);
+
+    let show = sb.show(&target);
+    let merged = show["merged_open_tasks"].as_array().unwrap();
+    let of: Vec<(&str, u64, &str)> = merged
+        .iter()
+        .map(|t| {
+            (
+                t["ticket"].as_str().unwrap(),
+                t["number"].as_u64().unwrap(),
+                t["text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        of,
+        [
+            (source.as_str(), 1, "Order toner"),
+            (source.as_str(), 2, "Call back")
+        ]
+    );
+    assert_eq!(show["open_tasks"].as_array().unwrap().len(), 1);
+    let text = sb.tix(["show", &target]).now(T0).ok();
+    assert!(text.contains("  1. Check the queue"), "{text}");
+    assert!(
+        text.contains(&format!("  {source} 1. Order toner  [bob]")),
+        "{text}"
+    );
+    let listed = listed(&sb, &[], T0);
+    let of_source: Vec<&Value> = listed
+        .iter()
+        .filter(|t| t["ticket"] == source.as_str())
+        .collect();
+    assert_eq!(of_source.len(), 2, "{listed:#?}");
+    assert!(
+        of_source
+            .iter()
+            .all(|t| t["merged_into"] == target.as_str())
+    );
+
+    // Worked by the source's id; it applies there.
+    let out = sb.tix(["task", "done", &source, "1"]).now(T0).ok();
+    assert!(out.contains("task 1 done"), "{out}");
+    let t = sb.ticket(&source);
+    assert!(t["tasks"][0]["done_at"].is_string(), "{t:#}");
+    assert!(t["warnings"].as_array().unwrap().is_empty(), "{t:#}");
+    assert_eq!(bobs_open_tasks(&sb), 0);
+    sb.tix(["task", "assign", &source, "2", "bob"]).now(T0).ok();
+    assert_eq!(bobs_open_tasks(&sb), 1);
+    let merged = sb.show(&target)["merged_open_tasks"].clone();
+    assert_eq!(merged.as_array().unwrap().len(), 1, "{merged:#}");
+    assert_eq!(merged[0]["assignee"], "bob");
+
+    // New work goes on the target.
+    sb.tix(["task", "add", &source, "More"])
+        .now(T0)
+        .fails(6)
+        .stderr_has(&[&source, &target]);
+    // Other changes to the pointer are still refused.
+    sb.tix(["comment", &source, "-m", "x"]).now(T0).fails(6);
+
+    sb.change_with(sb.tix(["unmerge", &source]).now(T0));
+    assert_eq!(open_tasks(&sb, &source).len(), 1);
+    assert_eq!(sb.show(&target)["merged_open_tasks"], serde_json::json!([]));
+    sb.tix(["check"]).now(T0).ok();
+    sb.assert_clean();
 }

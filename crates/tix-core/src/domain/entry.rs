@@ -507,14 +507,17 @@ pub enum Event {
         entries: Vec<String>,
     },
     /// A task on the ticket. Body: what is to be done. `to`: the agent
-    /// it is given to; `due`: its deadline. Later task entries name it
-    /// by this entry's file name; its number is its place among the
-    /// ticket's `task-add` entries in fold order.
+    /// it is given to; `due`: its deadline; `from`: the entry (file
+    /// name, of this ticket's trail) it was made from. Later task entries
+    /// name it by this entry's file name; its number is its place among
+    /// the ticket's `task-add` entries in fold order.
     TaskAdd {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         due: Option<Timestamp>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
     },
     /// Task `task` (the file name of its `task-add`) given to agent `to`.
     TaskAssign {
@@ -595,6 +598,25 @@ impl Event {
                 mail.as_deref_mut()
             }
             _ => None,
+        }
+    }
+
+    /// Whether the entry applies to a ticket merged into another (a
+    /// closed pointer): its unmerge, what became of mail it sent, and its
+    /// tasks' changes with the mail that tells an agent of one. A merged
+    /// ticket's tasks stay its own (they are listed with the target) and
+    /// are worked on by its id; new ones go on the target.
+    pub fn applies_when_merged(&self) -> bool {
+        match self {
+            Event::Unmerge { .. }
+            | Event::Delivery { .. }
+            | Event::TaskAssign { .. }
+            | Event::TaskDue { .. }
+            | Event::TaskDone { .. }
+            | Event::TaskReopen { .. }
+            | Event::TaskReminder { .. } => true,
+            Event::Note { mail: Some(m) } => m.outbound,
+            _ => false,
         }
     }
 

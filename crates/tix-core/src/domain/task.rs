@@ -36,6 +36,9 @@ pub struct Task {
     /// When it was last marked done, while it is done.
     pub done_at: Option<Timestamp>,
     pub done_by: Option<String>,
+    /// The entry of the ticket's trail (its file name) the task was made
+    /// from, if it was.
+    pub from: Option<String>,
     /// `tix tick` told the assignee the deadline passed (for this
     /// deadline: a new one is told again).
     pub reminded: bool,

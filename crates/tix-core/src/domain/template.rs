@@ -27,7 +27,7 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("ticket.assignee", "the assigned agent's handle"),
     (
         "text",
-        "the agent's answer (reply template); the task and why, or the e-mail commands refused and why (task template)",
+        "the agent's answer (reply template); the task and why, or the e-mail commands refused and why (task template); why mail left a ticket closed, or nothing (notify template)",
     ),
     ("thread", "every public message of the ticket, oldest first"),
     ("last_message", "the customer's last message"),
@@ -52,7 +52,7 @@ Replies to this mail (keep {{ticket.tag}} in the subject) go to the same ticket.
 pub const DEFAULT_NOTIFY: &str = "{{ticket.tag}} {{ticket.subject}} ({{ticket.status}}, {{ticket.priority}})\n\
 Customer: {{customer.name}} <{{customer.email}}>\n\
 Status: {{ticket.status}}, group: {{ticket.group|none}}, assignee: {{ticket.assignee|nobody}}\n\n\
-{{thread}}\n\n\
+{{text}}{{thread}}\n\n\
 {{similar_resolved}}\
 --\nReply to this mail to answer the customer (greeting and sign-off are added).\n\
 Commands, one per line at the top of the reply: #note (the rest stays internal),\n\

@@ -121,7 +121,20 @@ pub struct Ticket {
     /// however many entries it wrote), by rule name.
     #[serde(default)]
     pub rules_fired: BTreeMap<String, Vec<Timestamp>>,
+    /// When customers' mail reopened the ticket, oldest first: the latest
+    /// [`MAX_MAIL_REOPENS`], which is more than any cap on reopenings a
+    /// day (`mail.reopen_limit`) can ask about.
+    #[serde(default)]
+    pub mail_reopens: Vec<Timestamp>,
+    /// The time and author of the latest message that came by mail: a
+    /// change out of `closed` by the same author at the same time is that
+    /// message's doing (import writes both in one go).
+    #[serde(default)]
+    pub last_mail_message: Option<(Timestamp, String)>,
 }
+
+/// How many reopenings by mail a ticket remembers.
+pub const MAX_MAIL_REOPENS: usize = 100;
 
 /// Where a ticket made by `tix split` came from: the entries it shows by
 /// reference.
@@ -209,12 +222,23 @@ impl Ticket {
             last_customer_at: None,
             last_agent_at: None,
             rules_fired: BTreeMap::new(),
+            mail_reopens: Vec::new(),
+            last_mail_message: None,
         }
     }
 
     /// How it came in (see [`Ticket::channel`]).
     pub fn channel(&self) -> Channel {
         self.channel.unwrap_or(Channel::Cli)
+    }
+
+    /// How often customers' mail reopened the ticket in the 24 hours up
+    /// to `now`.
+    pub fn mail_reopens_in_day_before(&self, now: Timestamp) -> usize {
+        self.mail_reopens
+            .iter()
+            .filter(|at| (0..86_400).contains(&at.seconds_until(now)))
+            .count()
     }
 
     pub fn is_open(&self) -> bool {
@@ -615,7 +639,7 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
         ));
     }
     if let Some(target) = t.merged_into
-        && !matches!(e.event, Event::Unmerge { .. } | Event::Delivery { .. })
+        && !e.event.applies_when_merged()
     {
         return Some(format!(
             "arrived after the ticket was merged into {target}; kept but not applied (shown on {target})"
@@ -674,6 +698,9 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
                     Channel::Cli
                 });
             }
+            if mail.is_some() {
+                t.last_mail_message = Some((e.at, e.author.clone()));
+            }
             // The customer writing wakes a snoozed ticket.
             t.snoozed_until = None;
         }
@@ -695,7 +722,19 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             }
         }
         Event::Assign { to } => t.assignee = to.clone(),
-        Event::Status { to, .. } => set_status(t, *to, e.at),
+        Event::Status { to, .. } => {
+            let by_mail = t
+                .last_mail_message
+                .as_ref()
+                .is_some_and(|(at, author)| *at == e.at && *author == e.author);
+            if by_mail && t.status == Status::Closed && *to != Status::Closed {
+                if t.mail_reopens.len() == MAX_MAIL_REOPENS {
+                    t.mail_reopens.remove(0);
+                }
+                t.mail_reopens.push(e.at);
+            }
+            set_status(t, *to, e.at)
+        }
         Event::Priority { to } => t.priority = *to,
         Event::Subject { to } => t.subject = to.clone(),
         Event::Tags { add, remove } => {
@@ -843,7 +882,7 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
                 ));
             }
         }
-        Event::TaskAdd { to, due } => {
+        Event::TaskAdd { to, due, from } => {
             t.tasks.push(Task {
                 number: t.tasks.len() as u32 + 1,
                 key: file.to_string(),
@@ -854,6 +893,7 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
                 added_by: e.author.clone(),
                 done_at: None,
                 done_by: None,
+                from: from.clone(),
                 reminded: false,
             });
         }
@@ -1283,6 +1323,46 @@ mod tests {
         );
         e.entry.body = "It is offline again.\n".into();
         e
+    }
+
+    /// Only a change out of `closed` written with a customer's mail (same
+    /// author, same time) counts as the mail's reopening; an agent's
+    /// reopen does not, and the count is of the day before `now`.
+    #[test]
+    fn reopenings_by_mail_are_told_from_an_agents_reopen() {
+        let reopen = |file: &str, seq: u64, at_: &str, by: &str| {
+            stored(
+                file,
+                seq,
+                at_,
+                by,
+                Event::Status {
+                    to: Status::Open,
+                    from: Some(Status::Closed),
+                },
+            )
+        };
+        let close =
+            |file: &str, seq: u64, at_: &str| stored(file, seq, at_, "bob", Event::Close {});
+        let entries = vec![
+            created(),
+            close("b.md", 2, "2026-01-02T08:00:00Z"),
+            inbound("c.md", 3, "2026-01-02T09:00:00Z", "m1@example.com"),
+            reopen("d.md", 4, "2026-01-02T09:00:00Z", "cust@example.com"),
+            close("e.md", 5, "2026-01-02T10:00:00Z"),
+            reopen("f.md", 6, "2026-01-02T11:00:00Z", "bob"),
+            close("g.md", 7, "2026-01-02T12:00:00Z"),
+            inbound("h.md", 8, "2026-01-03T08:00:00Z", "m2@example.com"),
+            reopen("i.md", 9, "2026-01-03T08:00:00Z", "cust@example.com"),
+        ];
+        let (t, _) = fold(id(), entries);
+        assert_eq!(t.reopened, 3);
+        assert_eq!(
+            t.mail_reopens,
+            vec![at("2026-01-02T09:00:00Z"), at("2026-01-03T08:00:00Z")]
+        );
+        assert_eq!(t.mail_reopens_in_day_before(at("2026-01-03T08:30:00Z")), 2);
+        assert_eq!(t.mail_reopens_in_day_before(at("2026-01-03T09:00:00Z")), 1);
     }
 
     /// What two clones importing the same mail leave after a merge: two
@@ -1816,6 +1896,7 @@ mod tests {
         let add = |to: Option<&str>| Event::TaskAdd {
             to: to.map(str::to_string),
             due: None,
+            from: None,
         };
         let entries = vec![
             created(),
@@ -1879,6 +1960,7 @@ mod tests {
                 Event::TaskAdd {
                     to: Some("bob".into()),
                     due: due("2026-01-02T10:00:00Z"),
+                    from: None,
                 },
             ),
             stored(

@@ -32,7 +32,13 @@ pub fn answer_filed(store: &Store, counts: &mut Counts, mut warn: impl FnMut(&st
             "agents' e-mailed replies are filed but not passed on: mail.outgoing is not configured",
         );
     }
-    match respond::notify(store, &counts.created, &counts.followed_up, now) {
+    match respond::notify(
+        store,
+        &counts.created,
+        &counts.followed_up,
+        &counts.kept_closed_notes,
+        now,
+    ) {
         Ok(done) => {
             counts.notified = done.sent;
             unsent(&done.failed, &mut warn);

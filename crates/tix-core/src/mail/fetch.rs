@@ -282,6 +282,7 @@ fn fate(outcome: &MessageOutcome) -> Fate {
     match &outcome.action {
         Action::Created { .. }
         | Action::FollowUp { .. }
+        | Action::KeptClosed { .. }
         | Action::Noted { .. }
         | Action::Duplicate { .. } => stored(),
         Action::Quarantined { file, .. } => Fate::Quarantined(file.clone()),

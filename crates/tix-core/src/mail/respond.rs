@@ -492,27 +492,60 @@ pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> R
 /// E-mails agents about customers' mail, as `mail.notify` says: the
 /// assigned agent, or every agent when the ticket is unassigned, gets the
 /// thread for a ticket opened by mail (`new_ticket`) or a follow-up
-/// (`follow_up`). Each notification is recorded as a note by tix carrying
-/// the mail, and delivered like a reply; an agent who answers it answers
-/// the customer (see [`relay`]). Returns how many were sent, and the
-/// failures.
+/// (`follow_up`), which includes mail that left a ticket closed
+/// (`kept_closed`: each ticket with the entries import wrote, the mail as
+/// a note and the note saying why), told in the template's `{{text}}`.
+/// Each notification is recorded as a note by tix carrying the mail, and
+/// delivered like a reply; an agent who answers it answers the customer
+/// (see [`relay`]). Returns how many were sent, and the failures.
 pub fn notify(
     store: &Store,
     new_tickets: &[TicketId],
     follow_ups: &[TicketId],
+    kept_closed: &[(TicketId, Vec<String>)],
     now: Timestamp,
 ) -> Result<Relayed> {
     let settings = &store.config().mail.notify;
-    let mut tickets: Vec<TicketId> = Vec::new();
+    let mut tickets: Vec<(TicketId, &[String])> = Vec::new();
     if settings.new_ticket {
-        tickets.extend(new_tickets);
+        tickets.extend(new_tickets.iter().map(|&id| (id, &[][..])));
     }
     if settings.follow_up {
-        tickets.extend(follow_ups);
+        tickets.extend(follow_ups.iter().map(|&id| (id, &[][..])));
+        tickets.extend(
+            kept_closed
+                .iter()
+                .map(|(id, files)| (*id, files.as_slice())),
+        );
     }
     tickets.sort();
-    tickets.dedup();
-    notify_tickets(store, &tickets, now)
+    // One mail a ticket: what left it closed is told even when another
+    // message of the same run followed up on it.
+    tickets.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same && kept.1.is_empty() {
+            kept.1 = later.1;
+        }
+        same
+    });
+    notify_about(store, &tickets, now)
+}
+
+/// What a notification says beyond the thread: for mail that left the
+/// ticket closed, the note why and the mail itself (a note, so not in
+/// the thread), from the trail entries `files`.
+fn kept_closed_text(trail: &[crate::domain::TrailItem], files: &[String]) -> String {
+    let body = |file: &String| {
+        trail
+            .iter()
+            .find(|i| i.file == *file)
+            .map(|i| i.entry.body.trim_end().to_string())
+    };
+    let mut bodies = files.iter().filter_map(body);
+    let (Some(mail), Some(why)) = (bodies.next(), bodies.next()) else {
+        return String::new();
+    };
+    format!("{why}\n\nThe mail, kept as a note:\n\n{mail}\n\n")
 }
 
 /// E-mail to a ticket's agents (the assignee, or every agent while
@@ -544,7 +577,7 @@ impl AgentMail {
     }
 
     /// The note recording the notification about `ticket` (with its
-    /// `trail`), and the message; None when no agent would get it. With
+    /// `trail`) saying `text` besides the thread, and the message; None when no agent would get it. With
     /// `similar_from`, the mail lists the resolved tickets like it that
     /// the store's search index knows (looked up only when the mail is
     /// sent, never building the index).
@@ -553,6 +586,7 @@ impl AgentMail {
         config: &crate::domain::Config,
         ticket: &Ticket,
         trail: &[crate::domain::TrailItem],
+        text: &str,
         similar_from: Option<&Store>,
         now: Timestamp,
     ) -> Result<Option<(Draft, Composed)>> {
@@ -574,7 +608,7 @@ impl AgentMail {
         let composed = self.compose(
             (config, ticket, trail),
             &self.template,
-            "",
+            text,
             &similar,
             agents,
             now,
@@ -680,6 +714,17 @@ impl AgentMail {
 /// while unassigned) with the notify template, whatever `mail.notify`
 /// says. Does nothing unless sending is configured.
 pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Result<Relayed> {
+    let tickets: Vec<(TicketId, &[String])> = tickets.iter().map(|&id| (id, &[][..])).collect();
+    notify_about(store, &tickets, now)
+}
+
+/// [`notify_tickets`], each ticket with the entries of mail that left it
+/// closed (none for a plain notification).
+fn notify_about(
+    store: &Store,
+    tickets: &[(TicketId, &[String])],
+    now: Timestamp,
+) -> Result<Relayed> {
     let config = store.config();
     let mut done = Relayed::default();
     if tickets.is_empty() {
@@ -688,10 +733,12 @@ pub fn notify_tickets(store: &Store, tickets: &[TicketId], now: Timestamp) -> Re
     let Some(mailer) = AgentMail::prepare(store)? else {
         return Ok(done);
     };
-    for &id in tickets {
+    for &(id, kept_closed) in tickets {
         let files = store.read_ticket(&id)?;
         let (ticket, trail) = fold(id, files.entries);
-        let Some((_, composed)) = mailer.draft(config, &ticket, &trail, Some(store), now)? else {
+        let text = kept_closed_text(&trail, kept_closed);
+        let Some((_, composed)) = mailer.draft(config, &ticket, &trail, &text, Some(store), now)?
+        else {
             continue;
         };
         let Some(sent) = record_and_deliver(

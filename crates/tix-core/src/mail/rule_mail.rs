@@ -93,9 +93,15 @@ pub fn send_all(store: &Store, mail: &[RuleMail]) -> Result<RuleMailSent> {
                 email: &actor.email,
             },
         };
+        // The notify template says why it was sent in `{{text}}`.
+        let why = if to_customer {
+            String::new()
+        } else {
+            format!("Rule `{}` asked for this notification.\n\n", m.rule)
+        };
         let content = Content {
             template: &template,
-            text: "",
+            text: &why,
             attachments: &[],
             automatic: true,
             similar_resolved: "",

@@ -242,6 +242,7 @@ pub fn plan(
                     text: text.clone(),
                     to: to.clone(),
                     due: due.clone().map(Due::After),
+                    from: None,
                 };
                 vec![super::tasks::plan_add(config, &new, now)?]
             }

@@ -202,7 +202,7 @@ pub struct SplitOff {
 
 /// The entry of `ticket`'s trail that `typed` names: its file name, or a
 /// unique start of it.
-fn entry_named<'t>(
+pub(super) fn entry_named<'t>(
     id: TicketId,
     trail: &'t [crate::domain::TrailItem],
     typed: &str,

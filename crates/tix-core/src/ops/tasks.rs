@@ -8,20 +8,30 @@
 //! with what [`TaskWritten::given_to`] says.
 
 use crate::domain::task::{self, Due, Task};
-use crate::domain::{Config, Event, Ticket, TicketId, Timestamp};
+use crate::domain::{Config, Event, Ticket, TicketId, Timestamp, TrailItem};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
-use super::{Actor, Draft, Outcome, append, check_assignee};
+use super::{Actor, Batch, Draft, Outcome, append, check_assignee};
 
 /// The longest task text taken: a line or a short paragraph, not a
 /// document (that is what a note is for).
 pub const MAX_TASK_TEXT: usize = 2000;
 
+/// How much of an entry's text a task made from it takes when no text is
+/// given: its first line, cut to this many characters.
+pub const TASK_TEXT_FROM_ENTRY: usize = 200;
+
 /// A task to add.
 #[derive(Clone, Debug)]
 pub struct NewTask {
+    /// What is to be done; empty with `from`, to take the entry's first
+    /// line.
     pub text: String,
+    /// The entry it is made from: for [`add`], as typed (a file name of
+    /// the ticket's trail or a unique start of it); for [`plan_add`], the
+    /// file name itself.
+    pub from: Option<String>,
     /// The agent (handle or address) to give it to.
     pub to: Option<String>,
     pub due: Option<Due>,
@@ -103,9 +113,60 @@ pub fn plan_add(config: &Config, new: &NewTask, now: Timestamp) -> Result<Draft>
         .transpose()?;
     let text = new.text.trim_end();
     Ok(Draft::with_body(
-        Event::TaskAdd { to, due },
+        Event::TaskAdd {
+            to,
+            due,
+            from: new.from.clone(),
+        },
         format!("{text}\n"),
     ))
+}
+
+/// `new` with the entry it names (as typed) of ticket `id`'s `trail`
+/// resolved to its file name, and its text, when none is given, the
+/// entry's first line (cut to [`TASK_TEXT_FROM_ENTRY`] characters).
+/// Only a message, reply or note can be made a task of.
+fn from_entry(id: TicketId, trail: &[TrailItem], new: &NewTask) -> Result<NewTask> {
+    let Some(typed) = &new.from else {
+        return Ok(new.clone());
+    };
+    let item = super::merge::entry_named(id, trail, typed)?;
+    if !matches!(
+        item.entry.event,
+        Event::Message { .. } | Event::Reply { .. } | Event::Note { .. }
+    ) {
+        return Err(Error::invalid(format!(
+            "entry {} of ticket {id} is a `{}`; a task is made from a message, reply or note",
+            item.file,
+            item.entry.event.kind()
+        )));
+    }
+    let text = if new.text.trim().is_empty() {
+        first_line(&item.entry.body).ok_or_else(|| {
+            Error::invalid(format!(
+                "entry {} of ticket {id} has no text to make a task of; give the task's text",
+                item.file
+            ))
+        })?
+    } else {
+        new.text.clone()
+    };
+    Ok(NewTask {
+        text,
+        from: Some(item.file.clone()),
+        ..new.clone()
+    })
+}
+
+/// The first line of `body` with any text, cut to
+/// [`TASK_TEXT_FROM_ENTRY`] characters (an ellipsis marks a cut).
+fn first_line(body: &str) -> Option<String> {
+    let line = body.lines().map(str::trim).find(|l| !l.is_empty())?;
+    if line.chars().count() <= TASK_TEXT_FROM_ENTRY {
+        return Some(line.to_string());
+    }
+    let cut: String = line.chars().take(TASK_TEXT_FROM_ENTRY - 1).collect();
+    Some(format!("{}…", cut.trim_end()))
 }
 
 /// The task numbered `number` on `ticket`, or an error naming both.
@@ -150,13 +211,37 @@ pub fn plan_change(
     Ok(vec![Draft::new(event)])
 }
 
-/// Adds `new` to ticket `id` as `actor`, in one commit.
+/// Adds `new` to ticket `id` as `actor`, in one commit; the entry it is
+/// made `from` is looked up in the ticket's trail (its own entries and
+/// those it shows from tickets merged into it) under the lock.
 pub fn add(store: &Store, actor: &Actor, id: TicketId, new: &NewTask) -> Result<TaskWritten> {
     let now = super::now()?;
-    let outcome = append(store, actor, id, "task add", |_| {
-        Ok(vec![plan_add(store.config(), new, now)?])
-    })?
-    .ok_or_else(|| Error::internal("a planned task was not written"))?;
+    let mut batch = Batch::begin(store)?;
+    let new = if new.from.is_some() {
+        let (_, trail) = batch.trail(id)?;
+        from_entry(id, &trail, new)?
+    } else {
+        new.clone()
+    };
+    let files = batch
+        .append(actor, id, "task add", |_| {
+            Ok(vec![plan_add(store.config(), &new, now)?])
+        })?
+        .ok_or_else(|| Error::internal("a planned task was not written"))?;
+    let ticket = batch.ticket(id)?.clone();
+    let done = batch
+        .commit(&actor.author(), "task add")?
+        .ok_or_else(|| Error::internal("a planned task was not committed"))?;
+    let outcome = Outcome {
+        id,
+        commit: done.commit,
+        warnings: done.warnings,
+        files,
+        ticket,
+        detail: String::new(),
+        rules_applied: super::rules_applied(&done.changes),
+        rule_mail: done.rule_mail,
+    };
     let written = outcome.files[0].clone();
     let task = outcome
         .ticket

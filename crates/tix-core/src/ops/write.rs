@@ -1009,10 +1009,7 @@ fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft
     {
         refuse_if_locked(ticket)?;
     }
-    if !drafts
-        .iter()
-        .all(|d| matches!(d.event, Event::Unmerge { .. } | Event::Delivery { .. }))
-    {
+    if !drafts.iter().all(|d| d.event.applies_when_merged()) {
         refuse_if_merged(ticket)?;
     }
     let closes = drafts.iter().any(|d| {

@@ -1,9 +1,10 @@
 //! `tix tasks`: the open tasks of every ticket, from the index's list
-//! rows alone (no ticket is read or decoded whole).
+//! rows alone (no ticket is read or decoded whole); and the open tasks of
+//! the tickets merged into one, which `tix show` lists with it.
 
 use serde::Serialize;
 
-use crate::domain::{Status, TicketId, Timestamp};
+use crate::domain::{Status, Task, Ticket, TicketId, Timestamp, fold};
 use crate::error::Result;
 use crate::store::{ListRow, Store};
 
@@ -29,6 +30,11 @@ pub struct TaskListing {
     pub assignee: Option<String>,
     pub due: Option<Timestamp>,
     pub overdue: bool,
+    /// The ticket this one was merged into, where the task is listed
+    /// too; the task is still changed by its own ticket's id.
+    pub merged_into: Option<TicketId>,
+    /// The entry of the ticket the task was made from.
+    pub from: Option<String>,
     pub ticket_subject: String,
     pub ticket_status: Status,
 }
@@ -81,9 +87,54 @@ fn collect(row: &ListRow<'_>, options: &TaskOptions, now: Timestamp, out: &mut V
                 assignee: task.assignee.map(str::to_string),
                 due: task.due,
                 overdue,
+                merged_into: row.merged_into,
+                from: task.from.map(str::to_string),
                 ticket_subject: row.subject.to_string(),
                 ticket_status: row.status,
             });
         }
     }
+}
+
+/// An open task of a ticket merged into another: still that ticket's,
+/// changed by its id (`tix task done SOURCE N`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MergedTask {
+    pub ticket: TicketId,
+    #[serde(flatten)]
+    pub task: Task,
+}
+
+/// The open tasks of the tickets merged into `ticket`, and of those
+/// merged into them (bounded as a trail's merges are: deep, and many),
+/// by ticket then number. A merged ticket that cannot be read is left
+/// out, as its trail is.
+pub fn of_merged(store: &Store, ticket: &Ticket) -> Result<Vec<MergedTask>> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::from([ticket.id]);
+    let mut level: Vec<TicketId> = ticket.merged_from.keys().copied().collect();
+    for _ in 0..crate::store::MAX_REFERENCE_DEPTH {
+        let mut next = Vec::new();
+        for id in level {
+            if !seen.insert(id) || seen.len() > crate::store::MAX_REFERENCED_TICKETS {
+                continue;
+            }
+            if !store.ticket_exists(&id)? {
+                continue;
+            }
+            let (source, _) = fold(id, store.read_ticket(&id)?.entries);
+            // Only a merge that stands: one refused leaves its tasks home.
+            if source.merged_into.is_none() {
+                continue;
+            }
+            out.extend(source.open_tasks().map(|task| MergedTask {
+                ticket: id,
+                task: task.clone(),
+            }));
+            next.extend(source.merged_from.keys().copied());
+        }
+        level = next;
+    }
+    out.sort_by_key(|m| (m.ticket, m.task.number));
+    Ok(out)
 }

@@ -463,7 +463,7 @@ fn sla_actions(
             && let Some(mailer) = &agent_mail
         {
             let (ticket, trail) = batch.trail(clock.ticket)?;
-            if let Some((draft, composed)) = mailer.draft(config, &ticket, &trail, None, now)? {
+            if let Some((draft, composed)) = mailer.draft(config, &ticket, &trail, "", None, now)? {
                 let files = batch
                     .append(actor, clock.ticket, "notify", |_| Ok(vec![draft]))?
                     .ok_or_else(|| Error::internal("a notification was not planned"))?;

@@ -23,6 +23,10 @@ pub struct MailConfig {
     /// With `closed_reply: new-after-days`, how many days after the close a
     /// reply still reopens.
     pub reopen_days: u32,
+    /// How often customers' mail may reopen a closed ticket a day; beyond
+    /// that it is filed as a note and the ticket stays closed.
+    #[serde(skip_serializing_if = "ReopenLimit::is_default")]
+    pub reopen_limit: ReopenLimit,
     /// Senders whose mail is skipped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blacklist: Vec<BlacklistEntry>,
@@ -56,6 +60,35 @@ pub struct MailConfig {
     /// E-mails to agents about customers' mail (off unless set).
     #[serde(skip_serializing_if = "Notify::is_default")]
     pub notify: Notify,
+}
+
+/// The cap on reopenings by mail: a mail loop (a customer's robot
+/// answering every close) or a customer writing on and on after each
+/// close would otherwise reopen the ticket without end. Counted from the
+/// ticket's own trail over the 24 hours before the mail's filing, so
+/// every clone counts alike.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReopenLimit {
+    /// Reopenings by mail in any 24 hours; 0: no cap.
+    pub per_day: u32,
+}
+
+impl Default for ReopenLimit {
+    fn default() -> Self {
+        ReopenLimit { per_day: 5 }
+    }
+}
+
+impl ReopenLimit {
+    pub(super) fn is_default(&self) -> bool {
+        *self == ReopenLimit::default()
+    }
+
+    /// The cap, or None when there is none.
+    pub fn cap(&self) -> Option<usize> {
+        (self.per_day > 0).then_some(self.per_day as usize)
+    }
 }
 
 /// Notifications to agents: the assigned agent (every agent, for an
@@ -470,6 +503,7 @@ impl Default for MailConfig {
             subject_tag: "[tix #{id}]".into(),
             closed_reply: ClosedReply::Reopen,
             reopen_days: 14,
+            reopen_limit: ReopenLimit::default(),
             blacklist: Vec::new(),
             max_message_bytes: 50 * 1024 * 1024,
             max_parts: 500,
@@ -498,6 +532,13 @@ impl MailConfig {
         }
         if self.max_parts == 0 {
             return Err("mail.max_parts: must be at least 1 (a message is one part)".into());
+        }
+        let most = crate::domain::ticket::MAX_MAIL_REOPENS;
+        if self.reopen_limit.per_day as usize > most {
+            return Err(format!(
+                "mail.reopen_limit.per_day: {} is more than {most} (0 turns the cap off)",
+                self.reopen_limit.per_day
+            ));
         }
         for (i, b) in self.blacklist.iter().enumerate() {
             if b.sender.trim().is_empty() || b.sender.contains(char::is_whitespace) {

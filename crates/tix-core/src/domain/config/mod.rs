@@ -21,7 +21,7 @@ pub use customers::Organisations;
 pub use fields::{FieldDef, FieldType, Stage};
 pub use mail::{
     AfterImport, AutoReply, BlacklistEntry, ClosedReply, DEFAULT_SENDMAIL_COMMAND, MailAccount,
-    MailConfig, MailOutgoing, MailProtocol, Notify, OutgoingTransport, TlsMode,
+    MailConfig, MailOutgoing, MailProtocol, Notify, OutgoingTransport, ReopenLimit, TlsMode,
 };
 pub use rules::{ACTIONS, CONDITIONS, DEFAULT_HOOK_TIMEOUT_SECS, Hook};
 pub use sla::{BusinessHours, SlaAction, SlaCalendar, SlaConfig, SlaSpecial, SlaTarget, WeekHours};
@@ -334,6 +334,20 @@ mod tests {
         );
         let bad = text.replace("signed_commits: admin", "signed_commits: sometimes");
         assert!(Config::parse(&bad).unwrap_err().contains("signed_commits"));
+    }
+
+    #[test]
+    fn the_reopen_limit_defaults_to_five_a_day_and_names_its_key() {
+        let c = Config::parse("format: 1\n").unwrap();
+        assert_eq!(c.mail.reopen_limit.cap(), Some(5));
+        let off = Config::parse("format: 1\nmail:\n  reopen_limit:\n    per_day: 0\n").unwrap();
+        assert_eq!(off.mail.reopen_limit.cap(), None);
+        assert_eq!(Config::parse(&off.to_yaml()).unwrap(), off);
+        let err =
+            Config::parse("format: 1\nmail:\n  reopen_limit:\n    per_day: 1000\n").unwrap_err();
+        assert!(err.contains("mail.reopen_limit.per_day"), "{err}");
+        let err = Config::parse("format: 1\nmail:\n  reopen_limit:\n    daily: 3\n").unwrap_err();
+        assert!(err.contains("daily"), "{err}");
     }
 
     #[test]

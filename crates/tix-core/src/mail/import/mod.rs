@@ -63,6 +63,12 @@ pub enum Action {
         ticket: TicketId,
         reopened: bool,
     },
+    /// A person's mail on a closed ticket that mail had reopened as often
+    /// as `mail.reopen_limit` allows in a day: an internal note, the
+    /// ticket left closed.
+    KeptClosed {
+        ticket: TicketId,
+    },
     /// Automatic mail recorded on its ticket as an internal note.
     Noted {
         ticket: TicketId,
@@ -236,6 +242,9 @@ pub struct Counts {
     pub new_tickets: usize,
     pub follow_ups: usize,
     pub reopened: usize,
+    /// Mail that would have reopened a ticket beyond `mail.reopen_limit`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub kept_closed: usize,
     pub noted: usize,
     pub duplicates: usize,
     pub auto_replies: usize,
@@ -264,6 +273,10 @@ pub struct Counts {
     /// Tickets a customer's mail followed up on, for notifications.
     #[serde(skip)]
     pub followed_up: Vec<TicketId>,
+    /// Tickets kept closed by `mail.reopen_limit`, each with the entries
+    /// written (the mail as a note, the note why), for notifications.
+    #[serde(skip)]
+    pub kept_closed_notes: Vec<(TicketId, Vec<String>)>,
     /// Notifications e-mailed to agents.
     pub notified: usize,
     /// Mail the automation rules asked for, sent once the run is
@@ -399,6 +412,7 @@ impl<'s> Importer<'s> {
                 self.counts.follow_ups += 1;
                 self.counts.reopened += usize::from(*reopened);
             }
+            Action::KeptClosed { .. } => self.counts.kept_closed += 1,
             Action::Noted { .. } => self.counts.noted += 1,
             Action::Duplicate { .. } => self.counts.duplicates += 1,
             Action::Skipped { noise, .. } => match noise {
@@ -613,6 +627,32 @@ impl<'s> Importer<'s> {
             Route::FollowUp { ticket, kind } => {
                 let reopened = self.write_follow_up(ticket, mail, raw, &from()?, kind, now)?;
                 Action::FollowUp { ticket, reopened }
+            }
+            Route::KeptClosed {
+                ticket,
+                reopens,
+                cap,
+            } => {
+                let from = from()?;
+                let why = write::kept_closed_note(&from, reopens, cap);
+                let drafts = vec![
+                    write::mail_draft(
+                        &self.config,
+                        mail,
+                        raw,
+                        MailKind::Note,
+                        &from.email,
+                        &from,
+                        now,
+                    ),
+                    why,
+                ];
+                let files = self.append(ticket, drafts)?;
+                self.known.filed.insert(mail.message_id.clone(), ticket);
+                if !self.dry_run {
+                    self.counts.kept_closed_notes.push((ticket, files));
+                }
+                Action::KeptClosed { ticket }
             }
             Route::New { linked_to } => {
                 let ticket = self.write_new_ticket(mail, raw, &from()?, linked_to, now)?;

@@ -101,6 +101,15 @@ pub enum Route {
         ticket: TicketId,
         kind: MailKind,
     },
+    /// A person's message on a closed ticket that customers' mail has
+    /// reopened `reopens` times in the day before, `cap` or more
+    /// (`mail.reopen_limit`): filed as an internal note, the ticket left
+    /// closed, and agents told.
+    KeptClosed {
+        ticket: TicketId,
+        reopens: usize,
+        cap: usize,
+    },
     /// A new ticket, linked to `linked_to` when the message answered a
     /// locked ticket or a closed one that is not reopened.
     New {
@@ -289,7 +298,9 @@ fn thread_bounce(mail: &InboundMail, view: &dyn MailView, config: &Config) -> Op
 }
 
 /// A person's message on `ticket`: a follow-up, unless the ticket is
-/// locked, or closed and the team's `closed_reply` rule starts a new one.
+/// locked, or closed and the team's `closed_reply` rule starts a new one,
+/// or closed and reopened by mail as often as `mail.reopen_limit` allows
+/// in the day before `now`.
 fn follow_up_or_new(
     ticket: TicketId,
     mail: &InboundMail,
@@ -318,6 +329,16 @@ fn follow_up_or_new(
         };
         if start_new {
             return new_linked;
+        }
+        if let Some(cap) = config.mail.reopen_limit.cap() {
+            let reopens = t.mail_reopens_in_day_before(now);
+            if reopens >= cap {
+                return Route::KeptClosed {
+                    ticket,
+                    reopens,
+                    cap,
+                };
+            }
         }
     }
     // An agent writing by mail answers the customer, unless the commands
@@ -636,6 +657,48 @@ mod tests {
                 linked_to: Some(id())
             }
         );
+    }
+
+    #[test]
+    fn a_closed_ticket_reopened_by_mail_up_to_the_cap_in_a_day_stays_closed() {
+        let reply = mail(
+            "From: carol@example.com\nMessage-ID: <b@example.com>\n\
+             In-Reply-To: <first@example.com>\nSubject: Re: printer",
+        );
+        let mut store = store_with(Status::Closed);
+        let hours_ago = |h: i64| now().plus_seconds(-h * 3600);
+        store.tickets.get_mut(&id()).unwrap().mail_reopens =
+            vec![hours_ago(30), hours_ago(20), hours_ago(2)];
+        let mut config = config();
+        config.mail.reopen_limit.per_day = 3;
+        let follow_up = Route::FollowUp {
+            ticket: id(),
+            kind: MailKind::Message,
+        };
+        assert_eq!(route(&reply, &store, &config, now()), follow_up);
+        config.mail.reopen_limit.per_day = 2;
+        assert_eq!(
+            route(&reply, &store, &config, now()),
+            Route::KeptClosed {
+                ticket: id(),
+                reopens: 2,
+                cap: 2
+            }
+        );
+        // An agent's mail never reopens, so the cap is not theirs.
+        let agents = mail(
+            "From: alice@example.com\nMessage-ID: <c@example.com>\n\
+             In-Reply-To: <first@example.com>\nSubject: Re: printer",
+        );
+        assert!(matches!(
+            route(&agents, &store, &config, now()),
+            Route::FollowUp {
+                kind: MailKind::Reply,
+                ..
+            }
+        ));
+        config.mail.reopen_limit.per_day = 0;
+        assert_eq!(route(&reply, &store, &config, now()), follow_up);
     }
 
     #[test]

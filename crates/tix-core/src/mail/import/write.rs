@@ -162,6 +162,22 @@ pub fn follow_up_changes(
     drafts
 }
 
+/// The note by tix saying why `from`'s mail, filed as the note before
+/// it, left its closed ticket closed: mail reopened it `reopens` times in
+/// the day before, and `mail.reopen_limit.per_day` is `cap`.
+pub fn kept_closed_note(from: &Party, reopens: usize, cap: usize) -> Draft {
+    Draft::with_body(
+        Event::Note { mail: None },
+        format!(
+            "Not reopened: customers' mail reopened this ticket {reopens} times in the \
+             past 24 hours, and mail.reopen_limit.per_day is {cap}. The mail from {} is \
+             kept above as an internal note; reopen the ticket if it needs work.\n",
+            from.email
+        ),
+    )
+    .by(SYSTEM_HANDLE)
+}
+
 /// The failed delivery a bounce records for the outbound entry `entry`.
 pub fn bounce_delivery(entry: String, body: String) -> Draft {
     Draft::with_body(

@@ -51,6 +51,8 @@ pub struct TaskRow<'a> {
     pub text: &'a str,
     pub assignee: Option<&'a str>,
     pub due: Option<Timestamp>,
+    /// The entry it was made from.
+    pub from: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -113,6 +115,7 @@ impl<'a> ListRow<'a> {
                     text: &task.text,
                     assignee: task.assignee.as_deref(),
                     due: task.due,
+                    from: task.from.as_deref(),
                 })
                 .collect(),
         };
