@@ -719,3 +719,58 @@ fn the_other_actions_and_conditions_on_a_real_store() {
         .ok();
     assert!(sb.ticket(&night)["assignee"].is_null());
 }
+
+#[test]
+fn time_conditions_pending_for_and_unanswered_for_fire_from_tick_and_notify_the_group() {
+    let sb = store(
+        r#"
+- name: chase the customer
+  on: idle
+  if: { pending-for: 3d }
+  do: [ { tag: chased } ]
+- name: we owe an answer
+  on: idle
+  if: { unanswered-for: 1d, since-agent: 1d }
+  do: [ { notify: "group:accounts" }, { tag: overdue-answer } ]
+"#,
+    );
+    sb.set_mail(MAIL);
+    let waiting = create(&sb, "Printer", "Ann <ann@corp.test>", "broken");
+    sb.tix([
+        "reply",
+        &waiting,
+        "-m",
+        "Does it work now?",
+        "--status",
+        "pending",
+        "--no-send",
+    ])
+    .now("2026-11-02T10:00:00Z")
+    .ok();
+    let owed = create(&sb, "Scanner", "Ann <ann@corp.test>", "broken too");
+    let tick = |now: &str| -> Value {
+        serde_json::from_str(&sb.tix(["tick", "--format", "json"]).now(now).ok()).unwrap()
+    };
+    // A day later we owe an answer on the second; the first waits on Ann.
+    let day1 = tick("2026-11-03T09:30:00Z");
+    assert_eq!(day1["actions"].as_array().unwrap().len(), 1, "{day1:#}");
+    assert_eq!(tags(&sb, &owed), ["overdue-answer"]);
+    assert!(tags(&sb, &waiting).is_empty());
+    let to_group: Vec<String> = sent(&sb)
+        .into_iter()
+        .filter(|m| m.contains("asked for this notification"))
+        .collect();
+    assert_eq!(to_group.len(), 1, "{to_group:#?}");
+    assert!(
+        to_group[0].contains("To: bob@example.com"),
+        "{}",
+        to_group[0]
+    );
+    // Three days pending: chased, once.
+    tick("2026-11-05T10:30:00Z");
+    assert_eq!(tags(&sb, &waiting), ["chased"]);
+    assert_eq!(
+        tick("2026-11-06T10:30:00Z")["actions"],
+        serde_json::json!([])
+    );
+}
