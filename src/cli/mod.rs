@@ -58,6 +58,12 @@ pub struct Cli {
     #[arg(short = 'y', long, global = true, help_heading = "Global options")]
     pub yes: bool,
 
+    /// With several tickets (`ID,ID` or `-` for ids on standard input):
+    /// change those that take the change and report the others, rather
+    /// than writing nothing
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub skip_invalid: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -234,10 +240,11 @@ pub fn main() -> u8 {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    let ctx = match Ctx::new(cli.directory.as_deref(), cli.as_agent.clone(), cli.yes) {
+    let mut ctx = match Ctx::new(cli.directory.as_deref(), cli.as_agent.clone(), cli.yes) {
         Ok(ctx) => ctx,
         Err(e) => return report(&e),
     };
+    ctx.skip_invalid = cli.skip_invalid;
     match run(&ctx, cli.command) {
         Ok(()) => 0,
         Err(e) => report(&e),

@@ -11,7 +11,8 @@ use super::prelude::{Ctx, write};
 
 #[derive(Args, Debug)]
 pub struct AssignArgs {
-    /// Ticket id, or any unique prefix of it
+    /// Ticket id (or a unique prefix); several as ID,ID or `-` for ids on
+    /// standard input, one commit
     #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Agent handle or address; `me` for yourself

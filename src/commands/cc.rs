@@ -12,7 +12,8 @@ use super::prelude::{Ctx, write};
 
 #[derive(Args, Debug)]
 pub struct CcArgs {
-    /// Ticket id, or any unique prefix of it
+    /// Ticket id (or a unique prefix); several as ID,ID or `-` for ids on
+    /// standard input, one commit
     #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Add this address (repeatable)
@@ -36,8 +37,9 @@ pub fn cmd_cc(ctx: &Ctx, args: CcArgs) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     write(ctx, &args.id, "cc", |_, _, ticket| {
         let add: Vec<Party> = add
-            .into_iter()
+            .iter()
             .filter(|p| !ticket.cc.iter().any(|c| c.same_address(&p.email)))
+            .cloned()
             .collect();
         let remove: Vec<String> = args
             .remove

@@ -9,11 +9,12 @@ use tix_core::domain::fold;
 use tix_core::error::{Error, Result};
 use tix_core::ops::{self};
 
-use super::prelude::{Ctx, parse_field_args, write};
+use super::prelude::{Ctx, is_several, parse_field_args, write};
 
 #[derive(Args, Debug)]
 pub struct CloseArgs {
-    /// Ticket id, or any unique prefix of it
+    /// Ticket id (or a unique prefix); several as ID,ID or `-` for ids on
+    /// standard input, one commit
     #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Also lock the ticket: it can never be silently reopened
@@ -32,6 +33,32 @@ pub struct CloseArgs {
 }
 
 pub fn cmd_close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
+    let verb = if args.lock { "close-and-lock" } else { "close" };
+    let (note, resolution) = if args.resolution {
+        (None, args.message.as_deref())
+    } else {
+        (args.message.as_deref(), None)
+    };
+    if is_several(&args.id) {
+        // Nothing is asked per ticket: a field a ticket still needs must
+        // come with --field, or that ticket refuses.
+        let config = ctx.store()?.config().clone();
+        let fields = parse_field_args(&config, &args.fields)?;
+        if args.lock
+            && !input::confirm(
+                "Lock these tickets? Only an admin can unlock them.",
+                ctx.yes,
+            )?
+        {
+            return Err(Error::invalid("not locked: cancelled"));
+        }
+        write(ctx, &args.id, verb, |_, _, ticket| {
+            Ok(ops::close::drafts(
+                ticket, &fields, note, resolution, args.lock,
+            ))
+        })?;
+        return Ok(());
+    }
     // Prompts happen before the lock is taken; the plan re-checks under it.
     let store = ctx.store()?;
     let config = store.config().clone();
@@ -48,12 +75,6 @@ pub fn cmd_close(ctx: &Ctx, args: CloseArgs) -> Result<()> {
     {
         return Err(Error::invalid("not locked: cancelled"));
     }
-    let verb = if args.lock { "close-and-lock" } else { "close" };
-    let (note, resolution) = if args.resolution {
-        (None, args.message.as_deref())
-    } else {
-        (args.message.as_deref(), None)
-    };
     write(ctx, id.as_str(), verb, |_, _, ticket| {
         Ok(ops::close::drafts(
             ticket, &fields, note, resolution, args.lock,

@@ -4,6 +4,7 @@
 //! enums that mirror the domain's, and the one-ticket write. Command files
 //! use this and `crate::ui`, never each other.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -24,6 +25,9 @@ pub struct Ctx {
     pub dir: PathBuf,
     pub as_agent: Option<String>,
     pub yes: bool,
+    /// With several tickets: write those that take the change and report
+    /// the others, rather than writing nothing.
+    pub skip_invalid: bool,
 }
 
 impl Ctx {
@@ -38,7 +42,12 @@ impl Ctx {
         }
         let dir = std::env::current_dir()
             .map_err(|e| Error::internal(format!("cannot read the current directory: {e}")))?;
-        Ok(Ctx { dir, as_agent, yes })
+        Ok(Ctx {
+            dir,
+            as_agent,
+            yes,
+            skip_invalid: false,
+        })
     }
 
     pub fn store(&self) -> Result<Store> {
@@ -147,10 +156,177 @@ pub fn write(
     ctx: &Ctx,
     typed_id: &str,
     verb: &str,
-    plan: impl FnOnce(&Store, &Actor, &tix_core::domain::Ticket) -> Result<Vec<Draft>>,
+    plan: impl Fn(&Store, &Actor, &tix_core::domain::Ticket) -> Result<Vec<Draft>>,
 ) -> Result<Option<Outcome>> {
+    if let Some(ids) = several_ids(typed_id)? {
+        write_many(ctx, &ids, typed_id == "-", verb, plan)?;
+        return Ok(None);
+    }
     let (store, actor, id) = ctx.target(typed_id)?;
     write_on(&store, &actor, id, verb, plan)
+}
+
+/// Whether a typed id names several tickets (`-` or a comma list).
+pub fn is_several(typed: &str) -> bool {
+    typed == "-" || typed.contains(',')
+}
+
+/// The most ids one command takes from standard input.
+pub const MAX_IDS: usize = 10_000;
+
+/// A change to this many tickets or more asks first on a terminal.
+pub const CONFIRM_FROM: usize = 10;
+
+/// The ids of a command given several: `-` reads them from standard input
+/// (one per line, as `tix list --format ids` prints them; blank lines and
+/// `#` comments skipped), `A,B,C` names them; None for one id.
+pub fn several_ids(typed: &str) -> Result<Option<Vec<String>>> {
+    if typed == "-" {
+        use std::io::BufRead;
+        let mut ids = Vec::new();
+        let stdin = std::io::stdin();
+        for (n, line) in stdin.lock().lines().enumerate() {
+            let line =
+                line.map_err(|e| Error::invalid(format!("standard input, line {}: {e}", n + 1)))?;
+            let id = line.split_whitespace().next().unwrap_or("");
+            if id.is_empty() || id.starts_with('#') {
+                continue;
+            }
+            if id.len() > 64 {
+                return Err(Error::invalid(format!(
+                    "standard input, line {}: `{}…` is not a ticket id",
+                    n + 1,
+                    &id[..id.char_indices().nth(16).map_or(id.len(), |(i, _)| i)]
+                )));
+            }
+            if ids.len() == MAX_IDS {
+                return Err(Error::invalid(format!(
+                    "standard input: more than {MAX_IDS} ticket ids; change them in parts"
+                )));
+            }
+            ids.push(id.to_string());
+        }
+        if ids.is_empty() {
+            return Err(Error::invalid("no ticket ids on standard input"));
+        }
+        return Ok(Some(ids));
+    }
+    if typed.contains(',') {
+        let ids: Vec<String> = typed
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        if ids.is_empty() {
+            return Err(Error::invalid(format!("`{typed}` names no ticket")));
+        }
+        return Ok(Some(ids));
+    }
+    Ok(None)
+}
+
+/// The same change to several tickets as one commit: every id resolved
+/// and every ticket planned first, so an unknown id or a ticket that
+/// refuses writes nothing (unless `--skip-invalid`); then a line per
+/// ticket changed.
+pub fn write_many(
+    ctx: &Ctx,
+    typed: &[String],
+    from_stdin: bool,
+    verb: &str,
+    plan: impl Fn(&Store, &Actor, &tix_core::domain::Ticket) -> Result<Vec<Draft>>,
+) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let mut ids: Vec<TicketId> = Vec::new();
+    let mut unknown: Vec<String> = Vec::new();
+    for t in typed {
+        match store.resolve_id(t) {
+            Ok(id) if ids.contains(&id) => {}
+            Ok(id) => ids.push(id),
+            Err(e) if ctx.skip_invalid => output::warn(&format!("skipped: {}", e.message())),
+            Err(e) => unknown.push(format!("  {t}: {}", e.message())),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(Error::not_found(format!(
+            "nothing written: {} of {} ids name no ticket:\n{}",
+            unknown.len(),
+            typed.len(),
+            unknown.join("\n")
+        ))
+        .with_remedy(tix_core::error::Remedy::SkipInvalid));
+    }
+    if ids.len() >= CONFIRM_FROM && !ctx.yes {
+        let question = format!("{verb} {} tickets?", ids.len());
+        if from_stdin && std::io::stderr().is_terminal() {
+            // The ids came down a pipe, which cannot answer.
+            return Err(Error::invalid(format!(
+                "{question} The ids came from standard input, so tix cannot ask: add --yes"
+            )));
+        }
+        if !input::confirm(&question, false)? {
+            return Err(Error::invalid(format!("nothing written: {verb} cancelled")));
+        }
+    }
+    let done = ops::append_many(&store, &actor, &ids, verb, ctx.skip_invalid, |t| {
+        plan(&store, &actor, t)
+    })?;
+    for w in &done.warnings {
+        output::warn(w);
+    }
+    for (id, e) in &done.skipped {
+        output::warn(&format!("skipped {id}: {}", e.message()));
+    }
+    let mut out = String::new();
+    for c in &done.changed {
+        let detail = if c.detail.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", c.detail)
+        };
+        out.push_str(&format!(
+            "{} {verb}{}: {}\n",
+            c.id,
+            output::for_stdout(&detail),
+            output::for_stdout(&c.subject)
+        ));
+    }
+    for id in &done.unchanged {
+        eprintln!("tix: {id}: nothing to change");
+    }
+    output::print(&out)?;
+    let changed: std::collections::BTreeSet<TicketId> = done.changed.iter().map(|c| c.id).collect();
+    eprintln!(
+        "tix: {verb}: {} ticket{} changed in {}{}",
+        changed.len(),
+        if changed.len() == 1 { "" } else { "s" },
+        if done.commit.is_some() {
+            "one commit"
+        } else {
+            "no commit"
+        },
+        if done.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(", {} skipped", done.skipped.len())
+        }
+    );
+    report_rules(
+        &store,
+        &Outcome {
+            id: ids[0],
+            commit: done.commit.clone().unwrap_or_default(),
+            files: Vec::new(),
+            ticket: tix_core::domain::fold(ids[0], Vec::new()).0,
+            warnings: Vec::new(),
+            detail: String::new(),
+            rule_mail: done.rule_mail,
+            rules_applied: done.rules_applied,
+        },
+    );
+    Ok(())
 }
 
 /// [`write`] for a command that opened the store already (to check what

@@ -12,7 +12,8 @@ use super::prelude::{Ctx, PriorityValue, write};
 
 #[derive(Args, Debug)]
 pub struct PriorityArgs {
-    /// Ticket id, or any unique prefix of it
+    /// Ticket id (or a unique prefix); several as ID,ID or `-` for ids on
+    /// standard input, one commit
     #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// The new priority

@@ -8,11 +8,15 @@ use tix_core::domain::Event;
 use tix_core::error::{Error, Result};
 use tix_core::ops::{self, Draft};
 
-use super::prelude::{Ctx, future_time, write_on};
+use super::prelude::{Ctx, future_time, is_several, write, write_on};
+use tix_core::domain::Ticket;
+use tix_core::ops::Actor;
+use tix_core::store::Store;
 
 #[derive(Args, Debug)]
 pub struct SnoozeArgs {
-    /// Ticket id, or any unique prefix of it
+    /// Ticket id (or a unique prefix); several as ID,ID or `-` for ids on
+    /// standard input, one commit
     #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// Until when (RFC 3339, a date, or a duration like 3d from now)
@@ -25,13 +29,13 @@ pub struct SnoozeArgs {
 
 pub fn cmd_snooze(ctx: &Ctx, args: SnoozeArgs) -> Result<()> {
     // The store's config says which zone `--until 2026-12-03 09:00` is in.
-    let (store, actor, id) = ctx.target(&args.id)?;
+    let store = ctx.store()?;
     let now = ops::now()?;
     let until = match &args.until {
         Some(u) => Some(future_time("until", u, now)?),
         None => None,
     };
-    write_on(&store, &actor, id, "snooze", |_, _, ticket| {
+    let plan = |_: &Store, _: &Actor, ticket: &Ticket| {
         if until.is_none() && ticket.snoozed_until.is_none() {
             return Err(Error::invalid(format!(
                 "ticket {} is not snoozed",
@@ -45,6 +49,13 @@ pub fn cmd_snooze(ctx: &Ctx, args: SnoozeArgs) -> Result<()> {
             )));
         }
         Ok(vec![Draft::new(Event::Snooze { until })])
-    })?;
+    };
+    if is_several(&args.id) {
+        write(ctx, &args.id, "snooze", plan)?;
+    } else {
+        let actor = ctx.actor(&store)?;
+        let id = store.resolve_id(&args.id)?;
+        write_on(&store, &actor, id, "snooze", plan)?;
+    }
     Ok(())
 }

@@ -8,11 +8,12 @@ use tix_core::domain::{Status, fold};
 use tix_core::error::Result;
 use tix_core::ops;
 
-use super::prelude::{Ctx, StatusValue, write};
+use super::prelude::{Ctx, StatusValue, is_several, write};
 
 #[derive(Args, Debug)]
 pub struct StatusArgs {
-    /// Ticket id, or any unique prefix of it
+    /// Ticket id (or a unique prefix); several as ID,ID or `-` for ids on
+    /// standard input, one commit
     #[arg(add = ArgValueCompleter::new(complete::ticket_ids))]
     pub id: String,
     /// The new status
@@ -22,7 +23,7 @@ pub struct StatusArgs {
 
 pub fn cmd_status(ctx: &Ctx, args: StatusArgs) -> Result<()> {
     let to: Status = args.status.into();
-    if to == Status::Closed {
+    if to == Status::Closed && !is_several(&args.id) {
         // A close like `tix close ID`'s: the fields it requires are asked
         // for before the lock is taken, and the plan re-checks under it.
         let store = ctx.store()?;
@@ -36,6 +37,12 @@ pub fn cmd_status(ctx: &Ctx, args: StatusArgs) -> Result<()> {
         }
         write(ctx, id.as_str(), "close", |_, _, ticket| {
             Ok(ops::close::drafts(ticket, &fields, None, None, false))
+        })?;
+        return Ok(());
+    }
+    if to == Status::Closed {
+        write(ctx, &args.id, "close", |_, _, ticket| {
+            Ok(ops::close::drafts(ticket, &[], None, None, false))
         })?;
         return Ok(());
     }

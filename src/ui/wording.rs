@@ -46,6 +46,9 @@ fn say(remedy: &Remedy) -> Said {
             "mark them done with `tix task done {ticket} N` first (tasks.refuse_close_with_open is set in .tix/config.yaml)"
         )),
         Remedy::GiveFieldsAtCreate => Said::AfterMessage(" (give --field NAME=VALUE)".into()),
+        Remedy::SkipInvalid => {
+            Said::Hint("add --skip-invalid to change the others and report these".into())
+        }
         Remedy::Unlock => Said::Hint(
             "an admin can run `tix unlock` first; a new ticket can be linked to it".into(),
         ),

@@ -96,6 +96,9 @@ pub enum Remedy {
     FinishTasks { ticket: String },
     /// A ticket cannot be created without fields: give them.
     GiveFieldsAtCreate,
+    /// Some tickets of a change to several refuse it: leave them out, or
+    /// change the others one by one.
+    SkipInvalid,
     /// The ticket is locked: an admin unlocks it, or a new ticket links to it.
     Unlock,
     /// The derived index cannot be read: rebuild it.
@@ -131,6 +134,9 @@ impl fmt::Display for Remedy {
                 "mark the tasks of ticket {ticket} done first (tasks.refuse_close_with_open is set in the config)"
             ),
             Remedy::GiveFieldsAtCreate => f.write_str("give the fields when creating the ticket"),
+            Remedy::SkipInvalid => {
+                f.write_str("leave the refused tickets out to change the others")
+            }
             Remedy::Unlock => {
                 f.write_str("an admin can unlock it first; a new ticket can be linked to it")
             }

@@ -18,8 +18,9 @@ pub mod tasks;
 pub mod team;
 pub use answered::answered_by_others;
 pub use write::{
-    Batch, BatchOutcome, Change, Draft, Flushed, HookEvent, MailText, NewAttachment, NewTicket,
-    Outcome, append, create_ticket, refuse_if_locked, refuse_if_merged, rules_applied,
+    Batch, BatchOutcome, Change, Draft, Flushed, HookEvent, MailText, ManyOutcome, NewAttachment,
+    NewTicket, Outcome, append, append_many, create_ticket, refuse_if_locked, refuse_if_merged,
+    rules_applied,
 };
 
 use crate::domain::{Config, Stage, Ticket, Timestamp};

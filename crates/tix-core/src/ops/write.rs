@@ -264,6 +264,87 @@ pub fn append(
     }))
 }
 
+/// The same change to several tickets, planned against each under one
+/// hold of the lock and written as one commit.
+#[derive(Debug)]
+pub struct ManyOutcome {
+    pub commit: Option<String>,
+    /// The tickets changed, with what changed and their subject.
+    pub changed: Vec<Change>,
+    /// Tickets that had nothing to change.
+    pub unchanged: Vec<TicketId>,
+    /// Tickets left out (with `skip_invalid`), with why.
+    pub skipped: Vec<(TicketId, Error)>,
+    pub warnings: Vec<String>,
+    pub rule_mail: Vec<RuleMail>,
+    pub rules_applied: Vec<String>,
+}
+
+/// Appends the change `plan` makes to each of `ids`, as one commit. Every
+/// ticket is planned first: when any refuses (locked, merged, a field
+/// required at close missing, the plan's own error) nothing is written and
+/// the error names each refusal, unless `skip_invalid`, which writes the
+/// others and reports the refused ones.
+pub fn append_many(
+    store: &Store,
+    actor: &Actor,
+    ids: &[TicketId],
+    verb: &str,
+    skip_invalid: bool,
+    plan: impl Fn(&Ticket) -> Result<Vec<Draft>>,
+) -> Result<ManyOutcome> {
+    let mut batch = Batch::begin(store)?;
+    let mut unchanged = Vec::new();
+    let mut refused: Vec<(TicketId, Error)> = Vec::new();
+    for &id in ids {
+        match batch.append(actor, id, verb, &plan) {
+            Ok(Some(_)) => {}
+            Ok(None) => unchanged.push(id),
+            Err(e) if e.kind() == ErrorKind::Internal => return Err(e),
+            Err(e) => refused.push((id, e)),
+        }
+    }
+    if !refused.is_empty() && !skip_invalid {
+        let kind = refused[0].1.kind();
+        let lines: Vec<String> = refused
+            .iter()
+            .map(|(id, e)| format!("  {id}: {}", e.message()))
+            .collect();
+        return Err(Error::new(
+            kind,
+            format!(
+                "nothing written: {} of {} tickets refuse the change:\n{}",
+                refused.len(),
+                ids.len(),
+                lines.join("\n")
+            ),
+        )
+        .with_remedy(Remedy::SkipInvalid));
+    }
+    let changed: Vec<Change> = batch.changes().to_vec();
+    let Some(done) = batch.commit(&actor.author(), &format!("{verb} {} tickets", ids.len()))?
+    else {
+        return Ok(ManyOutcome {
+            commit: None,
+            changed: Vec::new(),
+            unchanged,
+            skipped: refused,
+            warnings: Vec::new(),
+            rule_mail: Vec::new(),
+            rules_applied: Vec::new(),
+        });
+    };
+    Ok(ManyOutcome {
+        commit: Some(done.commit),
+        rules_applied: rules_applied(&done.changes),
+        changed: changed.into_iter().filter(|c| c.rule.is_none()).collect(),
+        unchanged,
+        skipped: refused,
+        warnings: done.warnings,
+        rule_mail: done.rule_mail,
+    })
+}
+
 /// Changes to any number of tickets made under one hold of the store lock
 /// and written as one commit (or, for a long run such as a mail import,
 /// as several commits made with [`Batch::flush`] under the same hold).
