@@ -4,11 +4,15 @@ use clap::{Args, Subcommand};
 
 use crate::ui::mail::print_import_summary;
 use crate::ui::output;
-use tix_core::error::Result;
-use tix_core::mail::answer::answer_filed;
-use tix_core::mail::file::{Importer, QUARANTINE_DIR, QuarantineRecord};
+use clap_complete::engine::ArgValueCompleter;
 
-use super::prelude::{Ctx, ImportOptions, ListOutput};
+use crate::ui::complete;
+use tix_core::domain::Party;
+use tix_core::error::{Error, Result};
+use tix_core::mail::answer::answer_filed;
+use tix_core::mail::file::{Importer, QUARANTINE_DIR, QuarantineRecord, quarantine};
+
+use super::prelude::{Ctx, ImportOptions, ListOutput, TextFormat, TextOutput, report_rules};
 
 #[derive(Subcommand, Debug)]
 pub enum QuarantineCommand {
@@ -17,6 +21,42 @@ pub enum QuarantineCommand {
     /// File quarantined messages again (after a fix or a config change);
     /// those filed leave the quarantine
     Retry(QuarantineRetryArgs),
+    /// What a quarantined message says: its reason, headers and text
+    Show(QuarantineShowArgs),
+    /// Remove a quarantined message for good (a commit records who and why)
+    Drop(QuarantineDropArgs),
+    /// File a quarantined message by hand as a customer's: a new ticket of
+    /// theirs, or a message on a ticket
+    File(QuarantineFileArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct QuarantineShowArgs {
+    /// The quarantined file (`quarantine/<id>.eml` or `<id>`)
+    pub file: String,
+    #[command(flatten)]
+    pub output: TextOutput,
+}
+
+#[derive(Args, Debug)]
+pub struct QuarantineDropArgs {
+    /// The quarantined file (`quarantine/<id>.eml` or `<id>`)
+    pub file: String,
+    /// Why, for the commit message
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct QuarantineFileArgs {
+    /// The quarantined file (`quarantine/<id>.eml` or `<id>`)
+    pub file: String,
+    /// Whose message it is (`Name <address>` or `address`)
+    #[arg(long, value_name = "ADDRESS")]
+    pub customer: String,
+    /// File it on this ticket rather than as a new one
+    #[arg(long, value_name = "ID", add = ArgValueCompleter::new(complete::ticket_ids))]
+    pub ticket: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -31,7 +71,78 @@ pub fn cmd_quarantine(ctx: &Ctx, cmd: QuarantineCommand) -> Result<()> {
     match cmd {
         QuarantineCommand::List(args) => list(ctx, args),
         QuarantineCommand::Retry(args) => retry(ctx, args),
+        QuarantineCommand::Show(args) => show(ctx, args),
+        QuarantineCommand::Drop(args) => drop_one(ctx, args),
+        QuarantineCommand::File(args) => file_one(ctx, args),
     }
+}
+
+fn show(ctx: &Ctx, args: QuarantineShowArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let q = quarantine::show(&store, &args.file)?;
+    if args.output.format == TextFormat::Json {
+        return output::print(&output::json(&q)?);
+    }
+    let mut out = format!(
+        "{}  ({} bytes)\nquarantined because: {}\n",
+        q.file, q.size, q.reason
+    );
+    if q.truncated {
+        out.push_str("only its header was kept: it was too large to read\n");
+    }
+    if let Some(e) = &q.parse_error {
+        out.push_str(&format!("it does not parse: {e}; its bytes as text:\n"));
+    }
+    for (label, value) in [
+        ("From", q.from.clone()),
+        ("To", (!q.to.is_empty()).then(|| q.to.join(", "))),
+        ("Subject", q.subject.clone()),
+        ("Date", q.date.map(|d| d.to_short_labelled())),
+    ] {
+        if let Some(v) = value {
+            out.push_str(&format!("{label}: {v}\n"));
+        }
+    }
+    out.push('\n');
+    out.push_str(&q.text);
+    if !q.text.ends_with('\n') {
+        out.push('\n');
+    }
+    output::print(&output::for_stdout(&out))
+}
+
+fn drop_one(ctx: &Ctx, args: QuarantineDropArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let commit = quarantine::drop_message(&store, &actor, &args.file, args.reason.as_deref())?;
+    output::print(&format!(
+        "dropped {} ({})\n",
+        quarantine::eml_path(&quarantine::bare_name(&args.file)),
+        &commit[..commit.len().min(12)]
+    ))
+}
+
+fn file_one(ctx: &Ctx, args: QuarantineFileArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let customer =
+        Party::parse(&args.customer).map_err(|e| Error::invalid(format!("--customer: {e}")))?;
+    let ticket = match &args.ticket {
+        Some(t) => Some(store.resolve_id(t)?),
+        None => None,
+    };
+    let outcome = quarantine::file_for(&store, &actor, &args.file, &customer, ticket)?;
+    for w in &outcome.warnings {
+        output::warn(w);
+    }
+    output::print(&format!(
+        "{} {}: {}\n",
+        outcome.id,
+        if ticket.is_some() { "filed" } else { "created" },
+        output::for_stdout(&outcome.ticket.subject)
+    ))?;
+    report_rules(&store, &outcome);
+    Ok(())
 }
 
 fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {

@@ -29,6 +29,7 @@ mod mail_send;
 mod mail_trust;
 mod maintenance;
 mod merge;
+mod quarantine;
 mod reads;
 mod records;
 mod reply_mail;

@@ -14,7 +14,7 @@
 
 #[cfg(test)]
 mod index_tests;
-mod quarantine;
+pub mod quarantine;
 pub mod route;
 mod write;
 
@@ -1197,7 +1197,11 @@ pub fn panic_is_caught_by_parser() -> bool {
 /// Parses with a panic guard: mail-parser has been seen to panic on
 /// malformed MIME ("Invalid part ID"); such a message is refused like any
 /// other unparseable one.
-fn parse_guarded(raw: &[u8], own: &OwnMarks, max_parts: usize) -> Result<InboundMail, String> {
+pub(super) fn parse_guarded(
+    raw: &[u8],
+    own: &OwnMarks,
+    max_parts: usize,
+) -> Result<InboundMail, String> {
     struct Reset;
     impl Drop for Reset {
         fn drop(&mut self) {
