@@ -163,6 +163,7 @@ fn mail_meta(message_id: &str, sent_at: Timestamp, outbound: bool) -> MailMeta {
         references: vec![],
         to: vec![],
         cc: vec![],
+        bcc: vec![],
         subject: "Printer error".to_string(),
         sent_at,
         date_missing: false,

@@ -18,6 +18,7 @@ pub mod customer;
 pub mod duty;
 pub mod escalate;
 pub mod field;
+pub mod forward;
 pub mod import;
 pub mod init;
 pub mod link;

@@ -128,7 +128,7 @@ fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
                 continue;
             };
             let bytes = read_original(&store, id, &mail.raw)?;
-            let recipients = send::recipients(&mail.to, &mail.cc);
+            let recipients = send::recipients(&mail.to, &mail.cc, &mail.bcc);
             let envelope = Envelope {
                 from: &from.email,
                 recipients: &recipients,

@@ -7,8 +7,9 @@ use clap_complete::engine::ArgValueCompleter;
 use crate::ui::complete;
 use crate::ui::mail::say_delivered;
 use crate::ui::output::{print, warn};
-use tix_core::domain::{Event, Status};
-use tix_core::error::Result;
+use tix_core::domain::{Event, Party, Status};
+use tix_core::error::{Error, Result};
+use tix_core::mail::compose::Copies;
 use tix_core::mail::respond::{self, CustomerReply};
 use tix_core::mail::template;
 use tix_core::ops::{self, Draft};
@@ -33,6 +34,18 @@ pub struct ReplyArgs {
     /// Record the reply without e-mailing it
     #[arg(long)]
     pub no_send: bool,
+    /// Also send this reply to ADDRESS in Cc (repeatable); recorded with
+    /// the reply, not added to the ticket's Cc (that is `tix cc --add`)
+    #[arg(long, value_name = "ADDRESS")]
+    pub cc: Vec<String>,
+    /// Send a blind copy to ADDRESS (repeatable); recorded with the reply,
+    /// never in the mail's headers
+    #[arg(long, value_name = "ADDRESS")]
+    pub bcc: Vec<String>,
+    /// Print the exact message the reply would send (headers and body,
+    /// template applied) and write and send nothing
+    #[arg(long, conflicts_with = "no_send")]
+    pub preview: bool,
 }
 
 pub fn cmd_reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
@@ -59,7 +72,48 @@ pub fn cmd_reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     // Sending: configured and wanted; prepared before anything is written
     // (a missing password is found now, not after the reply is recorded).
     let configured = config.mail.outgoing.is_some();
-    let mailer = CustomerReply::prepare(&store, configured && !args.no_send)?;
+    let parse = |flag: &str, typed: &[String]| -> Result<Vec<Party>> {
+        typed
+            .iter()
+            .map(|a| Party::parse(a).map_err(|e| Error::invalid(format!("--{flag}: {e}"))))
+            .collect()
+    };
+    let copies = Copies {
+        cc: parse("cc", &args.cc)?,
+        bcc: parse("bcc", &args.bcc)?,
+    };
+    if (!copies.cc.is_empty() || !copies.bcc.is_empty())
+        && !args.preview
+        && (args.no_send || !configured)
+    {
+        return Err(Error::invalid(
+            "--cc and --bcc copy the e-mail of a reply, and this one is not e-mailed (--no-send, or mail.outgoing is not configured)",
+        ));
+    }
+    if args.preview {
+        let mailer = CustomerReply::prepare_preview(&store)?.with_copies(copies);
+        let (ticket, _) = tix_core::domain::fold(id, store.read_ticket(&id)?.entries);
+        tix_core::ops::refuse_if_merged(&ticket)?;
+        let (_, composed) = mailer.draft(&store, &ticket, &actor, (&body, &attachments), false)?;
+        let Some(composed) = composed else {
+            return Err(Error::internal("a preview composed no message"));
+        };
+        // The bytes as they would go out; nothing is recorded.
+        std::io::Write::write_all(&mut std::io::stdout(), &composed.bytes)
+            .map_err(|e| Error::internal(format!("cannot write the preview: {e}")))?;
+        let bcc: Vec<String> = composed
+            .outgoing
+            .bcc
+            .iter()
+            .map(|p| p.email.clone())
+            .collect();
+        if !bcc.is_empty() {
+            eprintln!("tix: blind copies (not in the headers): {}", bcc.join(", "));
+        }
+        eprintln!("tix: preview only: nothing was written or sent");
+        return Ok(());
+    }
+    let mailer = CustomerReply::prepare(&store, configured && !args.no_send)?.with_copies(copies);
     // What this clone knows now (after the last `tix sync`): an answer by
     // someone else that this reply may repeat.
     let (_, trail) = tix_core::domain::fold(id, store.read_ticket(&id)?.entries);

@@ -32,6 +32,7 @@ fn reply() -> Outgoing {
         from: party(Some("Zoë Ångström – Support"), "support@example.com"),
         to: vec![party(Some("Ann Müller"), "ann@example.org")],
         cc: vec![party(Some("Lee, Carl"), "carl@example.net")],
+        bcc: vec![party(None, "boss@example.net")],
         subject: "Re: Drucker druckt nicht – schon wieder! [tix #7K3FQ2M9]".to_string(),
         text: "Hallo Ann,\n\nbitte prüfen Sie das Kabel.\n.\nFrom the team: ünïcödé ✓\n\
                A long line that goes on and on and on and on and on and on and on and on and on and on and past the limit.\n"
@@ -293,8 +294,10 @@ fn sendmail_transport_pipes_the_exact_bytes() {
     assert_eq!(std::fs::read(&out).unwrap(), bytes);
     assert_eq!(
         std::fs::read_to_string(&envelope).unwrap(),
-        "support@example.com|ann@example.org carl@example.net"
+        "support@example.com|ann@example.org carl@example.net boss@example.net"
     );
+    // A blind copy is an envelope recipient only.
+    assert!(!String::from_utf8_lossy(&bytes).contains("boss@example.net"));
 }
 
 #[test]
@@ -499,7 +502,7 @@ fn implicit_tls_with_a_login_delivers_the_exact_bytes() {
     assert_eq!(received[0].mail_from, "bounces@example.com");
     assert_eq!(
         received[0].rcpt_tos,
-        ["ann@example.org", "carl@example.net"]
+        ["ann@example.org", "carl@example.net", "boss@example.net"]
     );
     assert!(received[0].authenticated);
 }

@@ -317,6 +317,9 @@ pub struct MailMeta {
     pub to: Vec<Party>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cc: Vec<Party>,
+    /// Blind copies of mail tix sent: recorded, never in its headers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bcc: Vec<Party>,
     pub subject: String,
     /// When it was sent: the Date header in UTC, or the import time when
     /// the header was missing or absurd (then `date_missing` is true).

@@ -671,6 +671,7 @@ mod tests {
             references: vec![],
             to: vec![],
             cc: vec![],
+            bcc: Vec::new(),
             subject: "s".into(),
             sent_at: at(sent),
             date_missing: false,

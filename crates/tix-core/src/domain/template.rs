@@ -62,6 +62,10 @@ Commands, one per line at the top of the reply: #note (the rest stays internal),
 
 /// Mail to an agent about a task of a ticket: given to them, or due.
 /// `{{text}}` says which task and why.
+/// `tix forward`: the agent's words and the forwarded messages, which the
+/// command puts in `{{text}}`.
+pub const DEFAULT_FORWARD: &str = "{{text}}";
+
 pub const DEFAULT_TASK: &str = "{{ticket.tag}} {{ticket.subject}} ({{ticket.status}}, {{ticket.priority}})\n\
 Customer: {{customer.name}} <{{customer.email}}>\n\n\
 {{text}}\n\n\

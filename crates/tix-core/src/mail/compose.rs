@@ -71,20 +71,51 @@ pub fn to_customer(
     content: &Content<'_>,
     now: Timestamp,
 ) -> Result<Composed> {
+    to_customer_copying(context, content, &Copies::default(), now)
+}
+
+/// Copies of one reply beyond the ticket's Cc: recorded with the reply,
+/// never added to the ticket.
+#[derive(Clone, Debug, Default)]
+pub struct Copies {
+    pub cc: Vec<Party>,
+    pub bcc: Vec<Party>,
+}
+
+/// [`to_customer`] with `copies` besides the ticket's Cc.
+pub fn to_customer_copying(
+    context: &Context<'_>,
+    content: &Content<'_>,
+    copies: &Copies,
+    now: Timestamp,
+) -> Result<Composed> {
     let Some(customer) = context.ticket.customer.clone() else {
         return Err(Error::invalid(format!(
             "ticket {} has no customer to send the reply to",
             context.ticket.id
         )));
     };
-    compose(
-        context,
-        content,
-        vec![customer],
-        context.ticket.cc.clone(),
-        true,
-        now,
-    )
+    let mut cc = context.ticket.cc.clone();
+    for p in &copies.cc {
+        if !cc
+            .iter()
+            .chain([&customer])
+            .any(|c| c.same_address(&p.email))
+        {
+            cc.push(p.clone());
+        }
+    }
+    let bcc: Vec<Party> = copies
+        .bcc
+        .iter()
+        .filter(|p| {
+            !cc.iter()
+                .chain([&customer])
+                .any(|c| c.same_address(&p.email))
+        })
+        .cloned()
+        .collect();
+    compose(context, content, (vec![customer], cc, bcc), true, now)
 }
 
 /// A notification to agents about `ticket`: a thread of its own (not a
@@ -96,14 +127,19 @@ pub fn to_agents(
     agents: Vec<Party>,
     now: Timestamp,
 ) -> Result<Composed> {
-    compose(context, content, agents, Vec::new(), false, now)
+    compose(
+        context,
+        content,
+        (agents, Vec::new(), Vec::new()),
+        false,
+        now,
+    )
 }
 
 fn compose(
     context: &Context<'_>,
     content: &Content<'_>,
-    to: Vec<Party>,
-    cc: Vec<Party>,
+    (to, cc, bcc): (Vec<Party>, Vec<Party>, Vec<Party>),
     threaded: bool,
     now: Timestamp,
 ) -> Result<Composed> {
@@ -172,6 +208,7 @@ fn compose(
         from: from_address(config)?,
         to: to.clone(),
         cc: cc.clone(),
+        bcc: bcc.clone(),
         subject: subject.clone(),
         text: body,
         message_id: new_ticket_message_id(&message_id_domain(&config.mail), ticket.id),
@@ -195,6 +232,7 @@ fn compose(
         references,
         to,
         cc,
+        bcc,
         subject,
         sent_at: now,
         date_missing: false,

@@ -162,6 +162,10 @@ pub struct CustomerReply {
     /// before anything is written, so a missing password or a broken
     /// template stops the command early.
     sending: Option<(Box<dyn Transport>, Template)>,
+    /// For a preview: the template, with nothing to send through.
+    preview: Option<Template>,
+    /// Copies beyond the ticket's Cc, for this reply only.
+    copies: compose::Copies,
 }
 
 impl CustomerReply {
@@ -175,7 +179,29 @@ impl CustomerReply {
         } else {
             None
         };
-        Ok(CustomerReply { sending })
+        Ok(CustomerReply {
+            sending,
+            preview: None,
+            copies: compose::Copies::default(),
+        })
+    }
+
+    /// Composes the exact message a reply would send, sending nothing
+    /// (`tix reply --preview`): needs the support address, not a transport.
+    pub fn prepare_preview(store: &Store) -> Result<CustomerReply> {
+        compose::from_address(store.config())?;
+        Ok(CustomerReply {
+            sending: None,
+            preview: Some(template::load(store, "reply")?),
+            copies: compose::Copies::default(),
+        })
+    }
+
+    /// The reply also goes to `copies` (recorded with it; the ticket's Cc
+    /// stays as it is).
+    pub fn with_copies(mut self, copies: compose::Copies) -> CustomerReply {
+        self.copies = copies;
+        self
     }
 
     pub fn sends(&self) -> bool {
@@ -203,12 +229,17 @@ impl CustomerReply {
             mail_text: None,
             rule: None,
         };
-        let Some((_, template)) = &self.sending else {
+        let Some(template) = self
+            .sending
+            .as_ref()
+            .map(|(_, t)| t)
+            .or(self.preview.as_ref())
+        else {
             return Ok((reply, None));
         };
         let files = store.read_ticket(&ticket.id)?;
         let (_, trail) = fold(ticket.id, files.entries);
-        let composed = compose::to_customer(
+        let composed = compose::to_customer_copying(
             &Context {
                 config: store.config(),
                 ticket,
@@ -225,6 +256,7 @@ impl CustomerReply {
                 automatic,
                 similar_resolved: "",
             },
+            &self.copies,
             ops::now()?,
         )?;
         reply.event = Event::Reply {
@@ -966,4 +998,147 @@ mod tests {
             assert!(!is_no_reply(&Party::parse(a).unwrap()), "{a}");
         }
     }
+}
+
+/// What `tix forward` sends of a ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Forwarded {
+    /// Every public message: the request, the customer's messages, the
+    /// replies. Internal notes never.
+    Thread,
+    /// The customer's last message.
+    Last,
+}
+
+/// The most of a ticket's text one forward carries.
+pub const MAX_FORWARD_BYTES: usize = 1 << 20;
+
+/// Forwards ticket `id`'s public messages (or the last one) to `to`, a
+/// third party, with `text` from `actor` above them, in the `forward`
+/// template, under the ticket's tag so an answer files back onto it.
+/// Recorded as an internal note by the actor carrying the mail, then
+/// delivered; the third party is not added to the ticket's Cc.
+pub fn forward(
+    store: &Store,
+    actor: &Actor,
+    id: TicketId,
+    to: &[Party],
+    text: &str,
+    what: Forwarded,
+    attachments: &[NewAttachment],
+) -> Result<(String, Delivery)> {
+    let config = store.config();
+    if config.mail.outgoing.is_none() {
+        return Err(Error::invalid(
+            "forwarding e-mails the ticket, and mail.outgoing is not configured (see docs/mail.md)",
+        ));
+    }
+    if to.is_empty() {
+        return Err(Error::invalid("forward to whom? give --to ADDRESS"));
+    }
+    let transport = send::transport(&config.mail, store.root())?;
+    let template = template::load(store, "forward")?;
+    let from = compose::from_address(config)?;
+    let files = store.read_ticket(&id)?;
+    let (ticket, trail) = fold(id, files.entries);
+    ops::refuse_if_merged(&ticket)?;
+    ops::refuse_if_locked(&ticket)?;
+    let public: Vec<&crate::domain::TrailItem> = trail
+        .iter()
+        .filter(|i| i.not_applied.is_none() && !i.redundant && i.copy_of.is_none())
+        .filter(|i| match &i.entry.event {
+            Event::Created { .. } => !i.entry.body.trim().is_empty(),
+            Event::Message { .. } => true,
+            Event::Reply { .. } => what == Forwarded::Thread,
+            _ => false,
+        })
+        .collect();
+    let chosen: Vec<&crate::domain::TrailItem> = match what {
+        Forwarded::Thread => public,
+        Forwarded::Last => public.last().copied().into_iter().collect(),
+    };
+    if chosen.is_empty() {
+        return Err(Error::invalid(format!(
+            "ticket {id} has no message to forward"
+        )));
+    }
+    let zone = crate::domain::time::report_zone();
+    let mut body = String::new();
+    if !text.trim().is_empty() {
+        body.push_str(text.trim_end());
+        body.push_str("\n\n");
+    }
+    body.push_str(&format!(
+        "---------- Forwarded from ticket {id}: {} ----------\n",
+        ticket.subject
+    ));
+    for item in chosen {
+        let who = match &item.entry.event {
+            Event::Created { customer, .. } => customer.to_string(),
+            Event::Message { from, .. } => from.to_string(),
+            _ => config
+                .agent(&item.entry.author)
+                .map(|a| a.display_name().to_string())
+                .unwrap_or_else(|| item.entry.author.clone()),
+        };
+        body.push_str(&format!(
+            "\nOn {}, {who} wrote:\n\n{}\n",
+            item.entry.at.to_short_in(zone, true),
+            item.entry.body.trim_end()
+        ));
+        if body.len() > MAX_FORWARD_BYTES {
+            return Err(Error::invalid(format!(
+                "ticket {id}'s messages are more than {} bytes: forward the last one (--last)",
+                MAX_FORWARD_BYTES
+            )));
+        }
+    }
+    let composed = compose::to_agents(
+        &Context {
+            config,
+            ticket: &ticket,
+            trail: &trail,
+            writer: Writer {
+                name: &actor.name,
+                email: &actor.email,
+            },
+        },
+        &Content {
+            template: &template,
+            text: &body,
+            attachments,
+            automatic: false,
+            similar_resolved: "",
+        },
+        to.to_vec(),
+        ops::now()?,
+    )?;
+    let note = match text.trim() {
+        "" => String::new(),
+        t => format!("{t}\n\n"),
+    };
+    let scope = match what {
+        Forwarded::Thread => "the thread",
+        Forwarded::Last => "the last message",
+    };
+    let recorded = ops::append(store, actor, id, "forward", |_| {
+        let mut draft = outbound_note(&format!("{note}Forwarded {scope} by e-mail to"), &composed);
+        draft.attachments = attachments.to_vec();
+        Ok(vec![draft])
+    })?
+    .ok_or_else(|| Error::internal("a forward was not recorded"))?;
+    let entry = recorded.files[0].clone();
+    let delivery = deliver(
+        store,
+        actor,
+        id,
+        &entry,
+        transport.as_ref(),
+        &Envelope {
+            from: &from.email,
+            recipients: &composed.outgoing.recipients(),
+        },
+        &composed.bytes,
+    )?;
+    Ok((entry, delivery))
 }

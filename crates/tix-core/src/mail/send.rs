@@ -40,6 +40,8 @@ pub struct Outgoing {
     pub from: Party,
     pub to: Vec<Party>,
     pub cc: Vec<Party>,
+    /// Envelope recipients only: never written as a header.
+    pub bcc: Vec<Party>,
     pub subject: String,
     /// The body: plain UTF-8 text; line breaks may be LF or CRLF.
     pub text: String,
@@ -63,16 +65,16 @@ pub struct OutgoingAttachment {
 }
 
 impl Outgoing {
-    /// The envelope recipients: To and Cc, each address once.
+    /// The envelope recipients: To, Cc and Bcc, each address once.
     pub fn recipients(&self) -> Vec<String> {
-        recipients(&self.to, &self.cc)
+        recipients(&self.to, &self.cc, &self.bcc)
     }
 }
 
-/// Envelope recipients for `to` and `cc`: each address once.
-pub fn recipients(to: &[Party], cc: &[Party]) -> Vec<String> {
+/// Envelope recipients for `to`, `cc` and `bcc`: each address once.
+pub fn recipients(to: &[Party], cc: &[Party], bcc: &[Party]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for p in to.iter().chain(cc) {
+    for p in to.iter().chain(cc).chain(bcc) {
         if !out.iter().any(|e| p.same_address(e)) {
             out.push(p.email.clone());
         }

@@ -58,6 +58,7 @@ pub fn mail_draft(
         references: mail.references.clone(),
         to: mail.to.clone(),
         cc: mail.cc.clone(),
+        bcc: Vec::new(),
         subject: mail.subject.clone(),
         sent_at,
         date_missing,

@@ -443,6 +443,7 @@ mod tests {
                     references: vec![],
                     to: vec![],
                     cc: vec![],
+                    bcc: Vec::new(),
                     subject: "Printer".into(),
                     sent_at: at,
                     date_missing: false,
