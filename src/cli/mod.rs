@@ -13,9 +13,9 @@ use clap_complete::engine::ArgValueCompleter;
 use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
     agent, assign, blacklist, cc, check, close, comment, create, customer, duty, escalate, field,
-    forward, import, init, link, list, lock, log, merge, outbox, priority, quarantine, reindex,
-    reopen, reply, report, resolution, rules, search, show, similar, sla, snooze, split, status,
-    subject, sync, tag, task, tasks, tick,
+    forward, import, init, link, list, lock, log, merge, outbox, priority, quarantine, redact,
+    reindex, reopen, reply, report, resolution, rules, search, show, similar, sla, snooze, split,
+    status, subject, sync, tag, task, tasks, tick,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -161,6 +161,9 @@ pub enum Command {
     Task(task::TaskCommand),
     /// Open tasks across tickets, soonest deadline first
     Tasks(tasks::TasksArgs),
+    /// Hide an entry's text and attachments from every view; who and why
+    /// stay in the trail
+    Redact(redact::RedactArgs),
     /// Send a ticket's messages to a third party (a vendor), recorded as an
     /// internal note; they are not added to the ticket
     Forward(forward::ForwardArgs),
@@ -300,6 +303,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Tasks(args) => tasks::cmd_tasks(ctx, args),
         Command::Rules(args) => rules::cmd_rules(ctx, args),
         Command::Forward(args) => forward::cmd_forward(ctx, args),
+        Command::Redact(args) => redact::cmd_redact(ctx, args),
         Command::Customer(args) => customer::cmd_customer(ctx, args),
         Command::Customers(args) => customer::cmd_customers(ctx, args),
         Command::Tick(args) => tick::cmd_tick(ctx, args),

@@ -29,6 +29,7 @@ pub mod merge;
 pub mod outbox;
 pub mod priority;
 pub mod quarantine;
+pub mod redact;
 pub mod reindex;
 pub mod reopen;
 pub mod reply;

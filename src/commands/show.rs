@@ -145,6 +145,12 @@ pub fn entry_json(item: &TrailItem) -> Value {
     if let Some(rule) = &item.entry.rule {
         map.insert("rule".into(), rule.clone().into());
     }
+    if let Some(r) = &item.redacted {
+        map.insert(
+            "redacted".into(),
+            serde_json::json!({"by": r.by, "at": r.at.to_rfc3339(), "reason": r.reason.trim()}),
+        );
+    }
     map.insert("body".into(), item.entry.body.clone().into());
     if let Some(why) = &item.not_applied {
         map.insert("not_applied".into(), why.clone().into());
@@ -553,5 +559,6 @@ pub fn describe(event: &Event) -> String {
         Event::TaskDone { task } => format!("task `{task}` done"),
         Event::TaskReopen { task } => format!("task `{task}` reopened"),
         Event::TaskReminder { task } => format!("task `{task}`: assignee reminded"),
+        Event::Redact { entry } => format!("redacted {entry}"),
     }
 }

@@ -32,6 +32,7 @@ mod merge;
 mod quarantine;
 mod reads;
 mod records;
+mod redact;
 mod reply_controls;
 mod reply_mail;
 mod report;

@@ -24,7 +24,7 @@ use tix_core::domain::{
 };
 
 /// Every entry kind, as in the schema's `kind` enum.
-const ALL_KINDS: [&str; 31] = [
+const ALL_KINDS: [&str; 32] = [
     "created",
     "message",
     "reply",
@@ -56,6 +56,7 @@ const ALL_KINDS: [&str; 31] = [
     "task-done",
     "task-reopen",
     "task-reminder",
+    "redact",
 ];
 
 /// A task's key in the sample events: the file name of its `task-add`.
@@ -340,6 +341,7 @@ fn sample_events() -> Vec<Event> {
         Event::TaskDone { task: TASK.into() },
         Event::TaskReopen { task: TASK.into() },
         Event::TaskReminder { task: TASK.into() },
+        Event::Redact { entry: TASK.into() },
     ];
     for e in &events {
         match e {
@@ -373,7 +375,8 @@ fn sample_events() -> Vec<Event> {
             | Event::TaskDue { .. }
             | Event::TaskDone { .. }
             | Event::TaskReopen { .. }
-            | Event::TaskReminder { .. } => {}
+            | Event::TaskReminder { .. }
+            | Event::Redact { .. } => {}
         }
     }
     events
@@ -650,6 +653,7 @@ fn everything_the_binary_writes_is_valid() {
         .unwrap()
         .to_string();
     s.tix(&["split", &b, "--from", &note]);
+    s.tix(&["redact", &b, &note, "--reason", "pasted by mistake"]);
     s.tix(&["close", a, "-m", "Replaced the tray"]);
     s.tix(&["reopen", a]);
     s.tix(&["lock", a, "-m", "Legal hold"]);

@@ -598,7 +598,7 @@ pub fn describe(c: &Condition) -> String {
         parts.join(", ")
     }
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
-    let secs = |s: i64| spell_seconds(s);
+    let secs = super::duration::spell_seconds;
     match c {
         Condition::All(all) => all.iter().map(describe).collect::<Vec<_>>().join(" and "),
         Condition::Any(any) => format!(
@@ -641,17 +641,6 @@ pub fn describe(c: &Condition) -> String {
 
 fn has_tag(ticket: &Ticket, tag: &str) -> bool {
     ticket.tags.iter().any(|t| super::ticket::same_tag(t, tag))
-}
-
-/// Seconds in the largest whole unit of the duration grammar (`2d`,
-/// `90m`), as a rule's condition is read back.
-fn spell_seconds(secs: i64) -> String {
-    for (unit, per) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] {
-        if secs != 0 && secs % per == 0 {
-            return format!("{}{unit}", secs / per);
-        }
-    }
-    format!("{secs}s")
 }
 
 /// Whether `rule` could fire on `ticket` for `idle` as the index holds

@@ -185,6 +185,17 @@ impl<'de, T: FromStr<Err = String>> Deserialize<'de> for Spelled<T> {
     }
 }
 
+/// Seconds in the largest whole unit of the grammar (`2d`, `90m`), as a
+/// duration is read back to people.
+pub fn spell_seconds(secs: i64) -> String {
+    for (unit, per) in [("w", 604_800), ("d", 86_400), ("h", 3600), ("m", 60)] {
+        if secs != 0 && secs % per == 0 {
+            return format!("{}{unit}", secs / per);
+        }
+    }
+    format!("{secs}s")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -546,6 +546,13 @@ pub enum Event {
     TaskReminder {
         task: String,
     },
+    /// Entry `entry` of this ticket is hidden from every view: its text,
+    /// its mail's subject and quoted text, its attachments' names. The
+    /// bytes stay in git's history (see docs/format.md, "Redaction").
+    /// Body: why.
+    Redact {
+        entry: String,
+    },
 }
 
 impl Event {
@@ -582,6 +589,7 @@ impl Event {
             Event::TaskDone { .. } => "task-done",
             Event::TaskReopen { .. } => "task-reopen",
             Event::TaskReminder { .. } => "task-reminder",
+            Event::Redact { .. } => "redact",
         }
     }
 
@@ -617,7 +625,8 @@ impl Event {
             | Event::TaskDue { .. }
             | Event::TaskDone { .. }
             | Event::TaskReopen { .. }
-            | Event::TaskReminder { .. } => true,
+            | Event::TaskReminder { .. }
+            | Event::Redact { .. } => true,
             Event::Note { mail: Some(m) } => m.outbound,
             _ => false,
         }

@@ -175,6 +175,24 @@ pub struct TrailItem {
     /// The ticket the entry was read from, when it is not the one shown:
     /// an entry of a ticket merged into it, or one it was split from.
     pub origin: Option<TicketId>,
+    /// Hidden by a `redact` entry: who, when and why. The entry's text is
+    /// replaced by a line saying so.
+    pub redacted: Option<Redaction>,
+}
+
+/// A redaction of an entry, as the trail shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Redaction {
+    pub by: String,
+    pub at: Timestamp,
+    pub reason: String,
+}
+
+impl Redaction {
+    /// What a reader sees in the entry's place.
+    pub fn notice(&self) -> String {
+        format!("[redacted by {}: {}]", self.by, self.reason.trim())
+    }
 }
 
 impl Ticket {
@@ -263,7 +281,75 @@ pub fn sort_entries(entries: &mut [StoredEntry]) {
 }
 
 /// Folds a ticket's entries (in any order) into its state and its trail.
-pub fn fold(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailItem>) {
+pub fn fold(id: TicketId, entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailItem>) {
+    let (mut ticket, mut trail) = fold_unredacted(id, entries);
+    apply_redactions(&mut ticket, &mut trail);
+    (ticket, trail)
+}
+
+/// Hides what `redact` entries name: every reader of a ticket reads its
+/// fold, so this is the one place redacted text leaves every view (show,
+/// JSON, search, templates, notifications, relayed mail). What the entry
+/// changed of the ticket stands; its text, its mail's subject and quoted
+/// text, its attachments' names and the resolution it gave do not.
+fn apply_redactions(ticket: &mut Ticket, trail: &mut [TrailItem]) {
+    let redactions: BTreeMap<String, Redaction> = trail
+        .iter()
+        .filter(|i| i.not_applied.is_none())
+        .filter_map(|i| match &i.entry.event {
+            Event::Redact { entry } => Some((
+                entry.clone(),
+                Redaction {
+                    by: i.entry.author.clone(),
+                    at: i.entry.at,
+                    reason: i.entry.body.clone(),
+                },
+            )),
+            _ => None,
+        })
+        .collect();
+    if redactions.is_empty() {
+        return;
+    }
+    let mut resolution_redacted = None;
+    for item in trail.iter_mut() {
+        let hidden = redactions
+            .get(&item.file)
+            .or_else(|| match &item.entry.event {
+                Event::Attachment {
+                    entry: Some(of), ..
+                } => redactions.get(of),
+                _ => None,
+            });
+        let Some(redaction) = hidden else {
+            continue;
+        };
+        item.entry.body = redaction.notice();
+        if let Some(mail) = item.entry.event.mail_mut() {
+            mail.subject = "[redacted]".into();
+            mail.quoted = None;
+        }
+        if let Event::Attachment { name, .. } = &mut item.entry.event {
+            *name = "[redacted]".into();
+        }
+        if matches!(item.entry.event, Event::Resolution {}) {
+            resolution_redacted = Some(item.file.clone());
+        }
+        item.redacted = Some(redaction.clone());
+    }
+    // The resolution in force is the latest applied one.
+    let latest = trail
+        .iter()
+        .rev()
+        .find(|i| i.not_applied.is_none() && matches!(i.entry.event, Event::Resolution {}));
+    if let Some(latest) = latest
+        && resolution_redacted.as_deref() == Some(latest.file.as_str())
+    {
+        ticket.resolution = Some(latest.entry.body.clone());
+    }
+}
+
+fn fold_unredacted(id: TicketId, mut entries: Vec<StoredEntry>) -> (Ticket, Vec<TrailItem>) {
     sort_entries(&mut entries);
     let copies = copies(&entries);
     let refused_merges = refused_merges(id, &entries);
@@ -573,6 +659,7 @@ fn fold_sorted(
             outsider,
             copy_of,
             origin: None,
+            redacted: None,
         });
     }
     (t, trail)
@@ -630,8 +717,13 @@ fn repeated_closing_messages(trail: &[TrailItem]) -> BTreeSet<String> {
 
 /// Applies one entry; returns why it was not applied, if it was not.
 fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
+    // A redaction goes through a lock: what must not be read must not be
+    // kept readable because the ticket is closed for good.
     if let Some(lock) = &t.locked
-        && !matches!(e.event, Event::Unlock {} | Event::Delivery { .. })
+        && !matches!(
+            e.event,
+            Event::Unlock {} | Event::Delivery { .. } | Event::Redact { .. }
+        )
     {
         return Some(format!(
             "arrived after the ticket was locked by {} at {}; kept but not applied",
@@ -795,6 +887,8 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             t.locked = None;
         }
         Event::Attachment { .. } => {}
+        // Its effect is on the trail, after the fold (`apply_redactions`).
+        Event::Redact { .. } => {}
         Event::Snooze { until } => t.snoozed_until = *until,
         Event::Sla { target, standing } => {
             t.sla_marks.insert((*target, *standing));

@@ -46,6 +46,7 @@ mod tests {
             outsider: false,
             copy_of: None,
             origin: None,
+            redacted: None,
         }
     }
 

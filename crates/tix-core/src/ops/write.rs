@@ -1084,10 +1084,12 @@ pub fn refuse_if_merged(ticket: &Ticket) -> Result<()> {
 }
 
 fn check_change(config: &crate::domain::Config, ticket: &Ticket, drafts: &[Draft]) -> Result<()> {
-    if !drafts
-        .iter()
-        .all(|d| matches!(d.event, Event::Unlock {} | Event::Delivery { .. }))
-    {
+    if !drafts.iter().all(|d| {
+        matches!(
+            d.event,
+            Event::Unlock {} | Event::Delivery { .. } | Event::Redact { .. }
+        )
+    }) {
         refuse_if_locked(ticket)?;
     }
     if !drafts.iter().all(|d| d.event.applies_when_merged()) {

@@ -94,6 +94,10 @@ pub struct Config {
     /// Rules about the tasks inside tickets.
     #[serde(default, skip_serializing_if = "TasksConfig::is_default")]
     pub tasks: TasksConfig,
+    /// Who may hide an entry (`tix redact`) besides admins: its author,
+    /// within this long of writing it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redaction_window: Option<Spelled<super::duration::Duration>>,
     /// Automation rules as written (see docs/rules.md); [`Config::rule_book`]
     /// is what they compile to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -149,6 +153,7 @@ impl Config {
             organisations: BTreeMap::new(),
             free_mail_domains: Vec::new(),
             tasks: TasksConfig::default(),
+            redaction_window: None,
             rules: Vec::new(),
             rule_book: Default::default(),
             hooks: BTreeMap::new(),
@@ -228,6 +233,15 @@ impl Config {
             Some(g) => g.agents.clone(),
             None => self.agents.iter().map(|a| a.handle.clone()).collect(),
         }
+    }
+
+    /// How long an entry's author may still hide it (`redaction_window`,
+    /// one hour unless set).
+    pub fn redaction_window_secs(&self) -> i64 {
+        self.redaction_window
+            .as_ref()
+            .map(|d| d.value().seconds())
+            .unwrap_or(3600)
     }
 
     /// The team's zone (`timezone`), if set.
