@@ -51,11 +51,11 @@ pub fn cmd_tags(ctx: &Ctx, args: TagsArgs) -> Result<()> {
 fn list(ctx: &Ctx, output: ListOutput) -> Result<()> {
     let store = ctx.store()?;
     let counts = query::tags::counts(&store)?;
-    let header = ["tag", "tickets", "open"];
+    let header = ["tag", "count", "open"];
     let cells = || {
         counts
             .iter()
-            .map(|c| vec![c.tag.clone(), c.tickets.to_string(), c.open.to_string()])
+            .map(|c| vec![c.tag.clone(), c.count.to_string(), c.open.to_string()])
             .collect::<Vec<_>>()
     };
     match output::list_format(output.format) {

@@ -275,7 +275,7 @@ fn tag_counts(sb: &Sandbox) -> Vec<(String, u64, u64)> {
         .map(|t| {
             (
                 t["tag"].as_str().unwrap().to_string(),
-                t["tickets"].as_u64().unwrap(),
+                t["count"].as_u64().unwrap(),
                 t["open"].as_u64().unwrap(),
             )
         })

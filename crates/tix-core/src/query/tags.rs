@@ -13,7 +13,8 @@ use crate::store::{ListRow, Store};
 pub struct TagCount {
     /// The spelling most tickets have (the first in order on a tie).
     pub tag: String,
-    pub tickets: usize,
+    /// The tickets that have it.
+    pub count: usize,
     /// Of those, the ones not closed.
     pub open: usize,
     /// Every spelling in use, when there are several.
@@ -55,7 +56,7 @@ pub fn counts(store: &Store) -> Result<Vec<TagCount>> {
             let tag = spellings[0].0.clone();
             TagCount {
                 tag,
-                tickets,
+                count: tickets,
                 open,
                 spellings: if spellings.len() > 1 {
                     spellings.into_iter().map(|(s, _)| s).collect()
@@ -66,8 +67,8 @@ pub fn counts(store: &Store) -> Result<Vec<TagCount>> {
         })
         .collect();
     out.sort_by(|a, b| {
-        b.tickets
-            .cmp(&a.tickets)
+        b.count
+            .cmp(&a.count)
             .then_with(|| a.tag.to_lowercase().cmp(&b.tag.to_lowercase()))
     });
     Ok(out)
