@@ -15,7 +15,7 @@ use crate::commands::{
     agent, assign, blacklist, cc, check, close, comment, create, customer, duty, escalate, field,
     forward, import, init, link, list, lock, log, merge, outbox, priority, quarantine, redact,
     reindex, reopen, reply, report, resolution, rules, search, show, similar, sla, snooze, split,
-    status, subject, sync, tag, task, tasks, tick,
+    status, subject, sync, tag, tags, task, tasks, tick, views,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -77,6 +77,9 @@ pub enum Command {
     /// List tickets (open ones, newest activity first)
     #[command(visible_alias = "ls")]
     List(list::ListArgs),
+    /// The named views of the config, each with its ticket count (`tix list
+    /// @NAME` shows one)
+    Views(views::ViewsArgs),
     /// Search tickets by words, phrases and filters, best match first
     #[command(long_about = search::LONG_ABOUT)]
     Search(search::SearchArgs),
@@ -108,6 +111,9 @@ pub enum Command {
     Tag(tag::TagArgs),
     /// Remove tags from a ticket
     Untag(tag::TagArgs),
+    /// The tags in use with their counts; `rename` and `merge` change a
+    /// tag on every ticket that has it
+    Tags(tags::TagsArgs),
     /// Add people to, or remove them from, a ticket's Cc
     Cc(cc::CcArgs),
     /// Set or clear a custom field
@@ -281,6 +287,8 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Subject(args) => subject::cmd_subject(ctx, args),
         Command::Tag(args) => tag::cmd_tag(ctx, args),
         Command::Untag(args) => tag::cmd_untag(ctx, args),
+        Command::Tags(args) => tags::cmd_tags(ctx, args),
+        Command::Views(args) => views::cmd_views(ctx, args),
         Command::Cc(args) => cc::cmd_cc(ctx, args),
         Command::Field(args) => field::cmd_field(ctx, args),
         Command::Link(args) => link::cmd_link(ctx, args),

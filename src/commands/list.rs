@@ -5,17 +5,25 @@ use std::borrow::Cow;
 use clap::{Args, ValueEnum};
 
 use crate::ui::output::{self, print};
+use clap_complete::engine::ArgValueCompleter;
 use tix_core::domain::{TicketView, Timestamp};
-use tix_core::error::Result;
+
+use crate::ui::complete;
+use tix_core::error::{Error, ErrorKind, Result};
 use tix_core::ops;
 use tix_core::query::Filter;
 use tix_core::query::list::{self, ListOptions, Listed};
+use tix_core::query::views;
 use tix_core::store::ListRow;
 
 use super::prelude::{Ctx, ListFormat, ListOutput, TicketFilterArgs, when};
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
+    /// A named view of the config, `@NAME` (`tix views` lists them); the
+    /// flags given beside it narrow it or take the place of its own
+    #[arg(value_name = "@VIEW", add = ArgValueCompleter::new(complete::views))]
+    pub view: Option<String>,
     #[command(flatten)]
     pub filter: TicketFilterArgs,
     /// Include closed tickets (by default `list` leaves them out)
@@ -42,9 +50,9 @@ pub struct ListArgs {
     /// Only tickets whose subject or text contains TEXT (case-insensitive)
     #[arg(long, short = 's', value_name = "TEXT")]
     pub text: Option<String>,
-    /// Order of the list
-    #[arg(long, value_enum, default_value_t = SortKey::Updated)]
-    pub sort: SortKey,
+    /// Order of the list [default: updated, or the view's]
+    #[arg(long, value_enum)]
+    pub sort: Option<SortKey>,
     /// Reverse the order
     #[arg(long)]
     pub reverse: bool,
@@ -127,16 +135,32 @@ pub fn cmd_list(ctx: &Ctx, args: ListArgs) -> Result<()> {
         ..base
     };
     let format = output::list_format(args.output.format);
-    let options = ListOptions {
+    let given = ListOptions {
         filter,
         all: args.all,
         snoozed: args.snoozed,
         sla: args.sla.map(Into::into),
-        sort: args.sort.into(),
+        sort: args.sort.map_or(list::SortKey::Updated, Into::into),
         reverse: args.reverse,
         limit: args.limit,
         whole_tickets: format == ListFormat::Json,
         now,
+    };
+    let options = match args.view.as_deref() {
+        None => given,
+        Some(name) => {
+            let Some(name) = name.strip_prefix('@') else {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "`{name}`: a view is named with @ (`tix list @{name}`); `tix views` lists them"
+                    ),
+                ));
+            };
+            let view = views::find(store.config(), name)?;
+            let view = views::options(view, || Ok(ctx.actor(&store)?.handle), now)?;
+            views::combine(view, given, args.sort.is_some())
+        }
     };
     list::list(&store, &options, |listed| match listed {
         Listed::Tickets(tickets) => print(&output::json(&tickets)?),

@@ -46,6 +46,8 @@ pub mod status;
 pub mod subject;
 pub mod sync;
 pub mod tag;
+pub mod tags;
 pub mod task;
 pub mod tasks;
 pub mod tick;
+pub mod views;

@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
 
 use crate::ui::{complete, input, output};
+use tix_core::domain::automation::Side;
 use tix_core::domain::time::parse_when;
 use tix_core::domain::{Config, FieldValue, Priority, Status, TicketId, Timestamp};
 use tix_core::error::{Error, Result};
@@ -521,6 +522,38 @@ pub struct TicketFilterArgs {
     /// Only tickets whose custom field NAME equals VALUE (repeatable)
     #[arg(long = "field", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::field_assignments))]
     pub fields: Vec<String>,
+    /// Only tickets last escalated to GROUP
+    #[arg(long, value_name = "GROUP", add = ArgValueCompleter::new(complete::groups))]
+    pub group: Option<String>,
+    /// Only new or open tickets whose last message is the customer's or
+    /// that nobody has written to yet (us), or pending tickets and those
+    /// an agent replied to last (customer)
+    #[arg(long, value_enum, value_name = "SIDE")]
+    pub waiting_on: Option<WaitingOn>,
+    /// Only tickets without a public reply yet
+    #[arg(long)]
+    pub unanswered: bool,
+    /// Only tickets with an open task
+    #[arg(long)]
+    pub has_tasks: bool,
+}
+
+/// Whom a ticket waits on (`--waiting-on`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitingOn {
+    /// The team: the customer wrote last, or nobody has yet
+    Us,
+    /// The customer: pending, or an agent replied last
+    Customer,
+}
+
+impl From<WaitingOn> for Side {
+    fn from(v: WaitingOn) -> Side {
+        match v {
+            WaitingOn::Us => Side::Agent,
+            WaitingOn::Customer => Side::Customer,
+        }
+    }
 }
 
 /// clap value types mirroring the domain enums, so the domain does not
@@ -591,9 +624,34 @@ impl TicketFilterArgs {
             tags: self.tags.clone(),
             priorities: self.priority.iter().map(|p| (*p).into()).collect(),
             fields: parse_field_args(store.config(), &self.fields)?,
+            group: self
+                .group
+                .as_deref()
+                .map(|g| check_group(store.config(), g))
+                .transpose()?,
+            waiting_on: self.waiting_on.map(Into::into),
+            unanswered: self.unanswered,
+            has_tasks: self.has_tasks,
             ..Filter::default()
         })
     }
+}
+
+/// `--group GROUP`: a group of the config, since an unknown one is a typo
+/// rather than a filter that matches nothing.
+fn check_group(config: &Config, group: &str) -> Result<String> {
+    if config.groups.iter().any(|g| g.name == group) {
+        return Ok(group.to_string());
+    }
+    let known: Vec<&str> = config.groups.iter().map(|g| g.name.as_str()).collect();
+    Err(Error::not_found(if known.is_empty() {
+        format!("--group {group}: no groups are declared in .tix/config.yaml")
+    } else {
+        format!(
+            "--group {group}: no such group (groups: {})",
+            known.join(", ")
+        )
+    }))
 }
 
 /// Parses a `--created-since`-style time argument.

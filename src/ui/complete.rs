@@ -90,6 +90,34 @@ pub fn groups_and_agents(current: &OsStr) -> Vec<CompletionCandidate> {
     out
 }
 
+/// Groups of the config.
+pub fn groups(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(store) = store() else {
+        return Vec::new();
+    };
+    let all = store
+        .config()
+        .groups
+        .iter()
+        .map(|g| CompletionCandidate::new(&g.name))
+        .collect();
+    matching(current, all)
+}
+
+/// Named views as `tix list` takes them, `@name`.
+pub fn views(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(store) = store() else {
+        return Vec::new();
+    };
+    let all = store
+        .config()
+        .view_book
+        .keys()
+        .map(|name| CompletionCandidate::new(format!("@{name}")))
+        .collect();
+    matching(current, all)
+}
+
 /// Tags in use on any ticket.
 pub fn tags(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(store) = store() else {

@@ -56,6 +56,12 @@ fn say(remedy: &Remedy) -> Said {
         Remedy::WriteToMergeTarget { source, target } => Said::Hint(format!(
             "write to {target} instead, or undo the merge with `tix unmerge {source}`"
         )),
+        Remedy::MergeTags(tags) => {
+            let (from, into) = &**tags;
+            Said::Hint(format!(
+                "if they are one tag, fold `{from}` into `{into}` with `tix tags merge {from} {into}`"
+            ))
+        }
         Remedy::ImportAsMaildir { path } => Said::AfterMessage(format!(
             " (for a Maildir folder use `tix import maildir {path}`)"
         )),

@@ -49,6 +49,7 @@ mod team;
 mod tick;
 mod ticket_merge;
 mod trust_misc;
+mod views;
 mod who;
 
 /// A file in tests/it/ that is not a module here would never be compiled,

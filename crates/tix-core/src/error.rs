@@ -111,6 +111,9 @@ pub enum Remedy {
     NameGroup,
     /// The ticket was merged into `target`: write there, or undo the merge.
     WriteToMergeTarget { source: String, target: String },
+    /// A tag renamed to one in use: fold the one (first) into the other
+    /// instead. Boxed, so every error stays small.
+    MergeTags(Box<(String, String)>),
 }
 
 impl fmt::Display for Remedy {
@@ -146,6 +149,10 @@ impl fmt::Display for Remedy {
             Remedy::NameGroup => f.write_str("name the group to escalate to"),
             Remedy::WriteToMergeTarget { source, target } => {
                 write!(f, "write to {target} instead, or unmerge {source} first")
+            }
+            Remedy::MergeTags(tags) => {
+                let (from, into) = &**tags;
+                write!(f, "merge tag {from} into {into} if they are one tag")
             }
         }
     }

@@ -504,7 +504,13 @@ pub fn last_message(ticket: &Ticket) -> Option<Timestamp> {
 /// Who wrote the last message: the customer (their first message
 /// counts) or an agent (a public reply).
 pub fn last_from(ticket: &Ticket) -> Option<Side> {
-    match (ticket.last_customer_at, ticket.last_agent_at) {
+    last_side(ticket.last_customer_at, ticket.last_agent_at)
+}
+
+/// [`last_from`] given the times of the customer's last message and of
+/// the last public reply, for views of a ticket that keep only those.
+pub fn last_side(customer_at: Option<Timestamp>, agent_at: Option<Timestamp>) -> Option<Side> {
+    match (customer_at, agent_at) {
         (Some(c), Some(a)) if a >= c => Some(Side::Agent),
         (Some(_), _) => Some(Side::Customer),
         (None, Some(_)) => Some(Side::Agent),

@@ -2,10 +2,69 @@
 //! folded [`Ticket`] or a compact row borrowed from the derived index:
 //! `tix list` at 100,000 tickets cannot afford to build every `Ticket`.
 
+use super::automation::{Side, last_side};
 use super::entry::{FieldValue, Priority, Status};
 use super::id::TicketId;
 use super::ticket::Ticket;
 use super::time::Timestamp;
+
+/// The order of a listing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    /// Last activity, newest first.
+    Updated,
+    /// Creation time, newest first.
+    Created,
+    /// Most urgent first.
+    Priority,
+    Status,
+    Id,
+    Subject,
+    /// Earliest SLA deadline first (breached first); tickets without a
+    /// running SLA clock last.
+    Sla,
+}
+
+impl SortKey {
+    pub const NAMES: &'static str = "updated, created, priority, status, id, subject, sla";
+
+    pub fn parse(s: &str) -> Option<SortKey> {
+        Some(match s {
+            "updated" => SortKey::Updated,
+            "created" => SortKey::Created,
+            "priority" => SortKey::Priority,
+            "status" => SortKey::Status,
+            "id" => SortKey::Id,
+            "subject" => SortKey::Subject,
+            "sla" => SortKey::Sla,
+            _ => return None,
+        })
+    }
+}
+
+/// Tickets by the state of their SLA clocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlaFilter {
+    /// A target is breached.
+    Breached,
+    /// Breached, or past the warning threshold.
+    AtRisk,
+    /// Any SLA clock running or paused.
+    Running,
+}
+
+impl SlaFilter {
+    pub const NAMES: &'static str = "breached, at-risk, running";
+
+    pub fn parse(s: &str) -> Option<SlaFilter> {
+        Some(match s {
+            "breached" => SlaFilter::Breached,
+            "at-risk" => SlaFilter::AtRisk,
+            "running" => SlaFilter::Running,
+            _ => return None,
+        })
+    }
+}
 
 pub trait TicketView {
     fn id(&self) -> TicketId;
@@ -24,6 +83,13 @@ pub trait TicketView {
     fn created_at(&self) -> Option<Timestamp>;
     fn updated_at(&self) -> Option<Timestamp>;
     fn snoozed_until(&self) -> Option<Timestamp>;
+    /// The group the ticket was last escalated to.
+    fn group(&self) -> Option<&str>;
+    /// Who wrote the last public message (see [`super::automation::last_from`]).
+    fn last_from(&self) -> Option<Side>;
+    /// Whether an agent has replied publicly.
+    fn answered(&self) -> bool;
+    fn has_open_tasks(&self) -> bool;
 }
 
 impl TicketView for Ticket {
@@ -74,5 +140,17 @@ impl TicketView for Ticket {
     }
     fn snoozed_until(&self) -> Option<Timestamp> {
         self.snoozed_until
+    }
+    fn group(&self) -> Option<&str> {
+        self.group.as_deref()
+    }
+    fn last_from(&self) -> Option<Side> {
+        last_side(self.last_customer_at, self.last_agent_at)
+    }
+    fn answered(&self) -> bool {
+        self.first_response_at.is_some()
+    }
+    fn has_open_tasks(&self) -> bool {
+        self.open_tasks().next().is_some()
     }
 }

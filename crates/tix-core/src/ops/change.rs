@@ -47,6 +47,42 @@ pub fn priority(ticket: &Ticket, to: Priority) -> Vec<Draft> {
     vec![Draft::new(Event::Priority { to })]
 }
 
+/// Puts `to` in the place of `from` on `ticket` (both checked by the
+/// caller): nothing when the ticket lacks `from`; the ticket's own
+/// spelling of `from` is what is removed, and `to` is added unless the
+/// ticket has it already. A change of spelling alone is two entries,
+/// the removal first, since one entry adds before it removes and the
+/// two spellings are one tag.
+pub fn retag(ticket: &Ticket, from: &str, to: &str) -> Vec<Draft> {
+    let Some(have) = ticket.tags.iter().find(|t| same_tag(t, from)) else {
+        return vec![];
+    };
+    if same_tag(from, to) {
+        if have == to {
+            return vec![];
+        }
+        return vec![
+            Draft::new(Event::Tags {
+                add: vec![],
+                remove: vec![have.clone()],
+            }),
+            Draft::new(Event::Tags {
+                add: vec![to.to_string()],
+                remove: vec![],
+            }),
+        ];
+    }
+    let add = if ticket.tags.iter().any(|t| same_tag(t, to)) {
+        vec![]
+    } else {
+        vec![to.to_string()]
+    };
+    vec![Draft::new(Event::Tags {
+        add,
+        remove: vec![have.clone()],
+    })]
+}
+
 /// Adds (`add`) or removes `tags`, each checked by [`check_tag`]; tags the
 /// ticket already has (or lacks) are left out, in any case.
 pub fn tags(ticket: &Ticket, tags: &[String], add: bool) -> Result<Vec<Draft>> {

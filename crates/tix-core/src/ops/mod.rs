@@ -15,6 +15,7 @@ pub mod escalate;
 pub mod hooks;
 pub mod merge;
 pub mod redact;
+pub mod tags;
 pub mod tasks;
 pub mod team;
 pub use answered::answered_by_others;

@@ -13,32 +13,7 @@ use crate::warnings::warn;
 
 use super::Filter;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SortKey {
-    /// Last activity, newest first.
-    Updated,
-    /// Creation time, newest first.
-    Created,
-    /// Most urgent first.
-    Priority,
-    Status,
-    Id,
-    Subject,
-    /// Earliest SLA deadline first (breached first); tickets without a
-    /// running SLA clock last.
-    Sla,
-}
-
-/// Tickets by the state of their SLA clocks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SlaFilter {
-    /// A target is breached.
-    Breached,
-    /// Breached, or past the warning threshold.
-    AtRisk,
-    /// Any SLA clock running or paused.
-    Running,
-}
+pub use crate::domain::view::{SlaFilter, SortKey};
 
 /// What a listing asks for.
 #[derive(Clone, Debug)]
@@ -76,26 +51,7 @@ pub fn list<T>(
     show: impl FnOnce(Listed<'_>) -> Result<T>,
 ) -> Result<T> {
     let now = options.now;
-    let filter = Filter {
-        statuses: if options.all {
-            Status::ALL.to_vec()
-        } else if options.filter.statuses.is_empty() {
-            Status::ALL
-                .iter()
-                .copied()
-                .filter(|s| *s != Status::Closed)
-                .collect()
-        } else {
-            options.filter.statuses.clone()
-        },
-        // Snoozed tickets stay out of the default list until they wake.
-        snoozed: if options.all {
-            None
-        } else {
-            Some((now, options.snoozed))
-        },
-        ..options.filter.clone()
-    };
+    let filter = effective_filter(options);
 
     let bodies = |id: TicketId| -> Vec<String> {
         // Bodies are in neither the index nor the rows: read only for a
@@ -122,26 +78,11 @@ pub fn list<T>(
     } else {
         None
     };
-    let sla: HashMap<TicketId, (Standing, Timestamp)> =
-        if let (true, Some(index)) = (by_sla, &index) {
-            let mut map: HashMap<TicketId, (Standing, Timestamp)> = HashMap::new();
-            for c in sla::clocks_in(store.config(), index, now)? {
-                let e = map
-                    .entry(c.ticket)
-                    .or_insert((c.standing(), c.state.due_at));
-                e.0 = e.0.max(c.standing());
-                e.1 = e.1.min(c.state.due_at);
-            }
-            map
-        } else {
-            HashMap::new()
-        };
-    let sla_ok = |id: TicketId| match options.sla {
-        None => true,
-        Some(SlaFilter::Running) => sla.contains_key(&id),
-        Some(SlaFilter::AtRisk) => sla.get(&id).is_some_and(|(s, _)| *s >= Standing::Warning),
-        Some(SlaFilter::Breached) => sla.get(&id).is_some_and(|(s, _)| *s == Standing::Breached),
+    let sla = match (by_sla, &index) {
+        (true, Some(index)) => sla_by_ticket(store, index, now)?,
+        _ => HashMap::new(),
     };
+    let sla_ok = |id: TicketId| sla_passes(options.sla, &sla, id);
     let sla_key = |id: TicketId| {
         sla.get(&id)
             .map(|(s, due)| (false, *s != Standing::Breached, Some(*due)))
@@ -197,6 +138,60 @@ pub fn list<T>(
     }
     arrange::<ListRow<'_>, _>(&mut refs, options);
     show(Listed::Rows(refs))
+}
+
+/// The filter a listing applies: `options.filter` with the statuses and
+/// snooze that `all` and `snoozed` complete it with.
+pub(super) fn effective_filter(options: &ListOptions) -> Filter {
+    Filter {
+        statuses: if options.all {
+            Status::ALL.to_vec()
+        } else if options.filter.statuses.is_empty() {
+            Status::ALL
+                .iter()
+                .copied()
+                .filter(|s| *s != Status::Closed)
+                .collect()
+        } else {
+            options.filter.statuses.clone()
+        },
+        // Snoozed tickets stay out of the default list until they wake.
+        snoozed: if options.all {
+            None
+        } else {
+            Some((options.now, options.snoozed))
+        },
+        ..options.filter.clone()
+    }
+}
+
+/// The worst standing and the earliest deadline of each ticket's running
+/// SLA clocks.
+pub(super) type SlaByTicket = HashMap<TicketId, (Standing, Timestamp)>;
+
+pub(super) fn sla_by_ticket(
+    store: &Store,
+    index: &crate::store::TicketIndex,
+    now: Timestamp,
+) -> Result<SlaByTicket> {
+    let mut map = SlaByTicket::new();
+    for c in sla::clocks_in(store.config(), index, now)? {
+        let e = map
+            .entry(c.ticket)
+            .or_insert((c.standing(), c.state.due_at));
+        e.0 = e.0.max(c.standing());
+        e.1 = e.1.min(c.state.due_at);
+    }
+    Ok(map)
+}
+
+pub(super) fn sla_passes(want: Option<SlaFilter>, sla: &SlaByTicket, id: TicketId) -> bool {
+    match want {
+        None => true,
+        Some(SlaFilter::Running) => sla.contains_key(&id),
+        Some(SlaFilter::AtRisk) => sla.get(&id).is_some_and(|(s, _)| *s >= Standing::Warning),
+        Some(SlaFilter::Breached) => sla.get(&id).is_some_and(|(s, _)| *s == Standing::Breached),
+    }
 }
 
 fn warn_skipped(path: &str, message: &str) {

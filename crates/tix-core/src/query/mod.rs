@@ -7,8 +7,11 @@
 pub mod customers;
 pub mod list;
 pub mod report;
+pub mod tags;
 pub mod tasks;
+pub mod views;
 
+use crate::domain::automation::Side;
 use crate::domain::{FieldValue, Priority, Status, TicketView, Timestamp};
 
 /// Which tickets pass, by their current state, already resolved against
@@ -33,6 +36,29 @@ pub struct Filter {
     /// `Some((now, false))`: leave out tickets snoozed at `now`;
     /// `Some((now, true))`: only those.
     pub snoozed: Option<(Timestamp, bool)>,
+    /// Only tickets last escalated to this group.
+    pub group: Option<String>,
+    /// Only tickets waiting on this side (see [`waits_on`]).
+    pub waiting_on: Option<Side>,
+    /// Only tickets without a public reply yet.
+    pub unanswered: bool,
+    /// Only tickets with an open task.
+    pub has_tasks: bool,
+}
+
+/// Whom an unclosed ticket waits on: `Agent` (us) when it is new or open
+/// and the customer wrote last or no one has written yet; `Customer` when
+/// it is pending, or new or open with a public reply as the last message.
+/// On hold and closed tickets wait on neither.
+pub fn waits_on(t: &impl TicketView) -> Option<Side> {
+    match t.status() {
+        Status::Pending => Some(Side::Customer),
+        Status::New | Status::Open => Some(match t.last_from() {
+            Some(Side::Agent) => Side::Customer,
+            Some(Side::Customer) | None => Side::Agent,
+        }),
+        Status::OnHold | Status::Closed => None,
+    }
 }
 
 impl Filter {
@@ -56,6 +82,17 @@ impl Filter {
         }
         if let Some(a) = &self.assignee
             && a.as_deref() != t.assignee()
+        {
+            return false;
+        }
+        if let Some(g) = &self.group
+            && t.group() != Some(g.as_str())
+        {
+            return false;
+        }
+        if self.waiting_on.is_some() && waits_on(t) != self.waiting_on
+            || self.unanswered && t.answered()
+            || self.has_tasks && !t.has_open_tasks()
         {
             return false;
         }

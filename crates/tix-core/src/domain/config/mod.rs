@@ -7,6 +7,7 @@ mod rules;
 mod sla;
 mod tasks;
 mod team;
+mod views;
 
 use std::collections::BTreeMap;
 
@@ -30,6 +31,7 @@ pub use team::{
     Agent, Assignment, AutoClose, Group, Role, check_identity_part, check_person_name,
     handle_from_email, is_valid_handle,
 };
+pub use views::{VIEW_KEYS, View, ViewAssignee, is_view_name};
 
 pub const CONFIG_FORMAT: u32 = 1;
 
@@ -107,6 +109,12 @@ pub struct Config {
     /// A command to run after each commit that records an event, by event.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub hooks: BTreeMap<String, Hook>,
+    /// Named listings as written (see docs/cli.md); [`Config::view_book`]
+    /// is what they compile to.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub views: BTreeMap<String, serde_yaml::Value>,
+    #[serde(skip)]
+    pub view_book: BTreeMap<String, View>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +165,8 @@ impl Config {
             rules: Vec::new(),
             rule_book: Default::default(),
             hooks: BTreeMap::new(),
+            views: BTreeMap::new(),
+            view_book: BTreeMap::new(),
         }
     }
 
@@ -187,6 +197,7 @@ impl Config {
         self.sla.policy = self.validate()?;
         self.rule_book = rules::compile(&self)?;
         rules::validate_hooks(&self.hooks)?;
+        self.view_book = views::compile(&self)?;
         Ok(self)
     }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::IndexedTicket;
 use super::files::ShardFile;
+use crate::domain::automation::{Side, last_side};
 use crate::domain::{FieldValue, LinkRel, Priority, Status, TicketId, TicketView, Timestamp};
 use crate::error::Result;
 
@@ -42,6 +43,11 @@ pub struct ListRow<'a> {
     /// The ticket's open tasks, so `tix tasks` and the team's counts come
     /// from the summary alone.
     pub tasks: Vec<TaskRow<'a>>,
+    /// See [`Ticket::group`](crate::domain::Ticket::group).
+    pub group: Option<&'a str>,
+    pub last_customer_at: Option<Timestamp>,
+    pub last_agent_at: Option<Timestamp>,
+    pub first_response_at: Option<Timestamp>,
 }
 
 /// An open task as the summary keeps it.
@@ -118,6 +124,10 @@ impl<'a> ListRow<'a> {
                     from: task.from.as_deref(),
                 })
                 .collect(),
+            group: ticket.group.as_deref(),
+            last_customer_at: ticket.last_customer_at,
+            last_agent_at: ticket.last_agent_at,
+            first_response_at: ticket.first_response_at,
         };
         let plain = |s: &str| !s.contains(['\t', '\n', '\r']);
         row.plain = plain(row.subject)
@@ -187,6 +197,18 @@ impl TicketView for ListRow<'_> {
     }
     fn snoozed_until(&self) -> Option<Timestamp> {
         self.snoozed_until
+    }
+    fn group(&self) -> Option<&str> {
+        self.group
+    }
+    fn last_from(&self) -> Option<Side> {
+        last_side(self.last_customer_at, self.last_agent_at)
+    }
+    fn answered(&self) -> bool {
+        self.first_response_at.is_some()
+    }
+    fn has_open_tasks(&self) -> bool {
+        !self.tasks.is_empty()
     }
 }
 
