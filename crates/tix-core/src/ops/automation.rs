@@ -265,7 +265,7 @@ pub fn plan(
         for draft in drafts {
             // What the plan has set so far is what later actions compare
             // against (a tag and an untag of the same tag cancel out).
-            preview(&mut state, &draft.event);
+            preview(&mut state, &draft.event, now);
             out.drafts.push(draft);
         }
     }
@@ -282,35 +282,20 @@ pub fn plan(
     Ok(out)
 }
 
-/// The part of the fold later actions of one rule look at.
-fn preview(t: &mut Ticket, event: &Event) {
-    match event {
-        Event::Tags { add, remove } => {
-            for a in add {
-                t.tags.insert(a.clone());
-            }
-            t.tags
-                .retain(|h| !remove.iter().any(|r| crate::domain::same_tag(h, r)));
-        }
-        Event::Priority { to } => t.priority = *to,
-        Event::Status { to, .. } => t.status = *to,
-        Event::Close {} => t.status = crate::domain::Status::Closed,
-        Event::Escalate { to } => t.group = Some(to.clone()),
-        Event::Assign { to } => t.assignee = to.clone(),
-        Event::Field { name, value } => match value {
-            Some(v) => {
-                t.fields.insert(name.clone(), v.clone());
-            }
-            None => {
-                t.fields.remove(name);
-            }
+/// Folds `event` into `t` as the entry it will be, so later actions of
+/// one rule compare against what the earlier ones set.
+fn preview(t: &mut Ticket, event: &Event, now: Timestamp) {
+    let entry = crate::domain::StoredEntry {
+        file: String::new(),
+        entry: crate::domain::Entry {
+            at: now,
+            seq: t.next_seq(),
+            author: SYSTEM_HANDLE.to_string(),
+            by: None,
+            rule: None,
+            event: event.clone(),
+            body: String::new(),
         },
-        Event::Link { rel, target } => {
-            t.links.insert(crate::domain::Link {
-                rel: *rel,
-                target: *target,
-            });
-        }
-        _ => {}
-    }
+    };
+    crate::domain::ticket::apply_appended(t, &entry);
 }
