@@ -23,6 +23,22 @@ pub enum AgentCommand {
     Away(AgentAwayArgs),
     /// Mark an agent back
     Back(AgentBackArgs),
+    /// Deactivate an agent (admins only): their history stays, no rule
+    /// chooses them and nobody can assign to them
+    Deactivate(AgentDeactivateArgs),
+    /// Make a deactivated agent active again (admins only)
+    Activate(AgentBackArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AgentDeactivateArgs {
+    /// The agent's handle or address
+    #[arg(add = ArgValueCompleter::new(complete::agents))]
+    pub agent: String,
+    /// Give their open tickets to others by the assignment rule (left
+    /// unassigned when it finds nobody)
+    #[arg(long)]
+    pub reassign: bool,
 }
 
 #[derive(Args, Debug)]
@@ -69,6 +85,8 @@ pub fn cmd_agent(ctx: &Ctx, cmd: AgentCommand) -> Result<()> {
         AgentCommand::List(args) => list(ctx, args),
         AgentCommand::Away(args) => availability(ctx, &args.agent, true, args.until.as_deref()),
         AgentCommand::Back(args) => availability(ctx, &args.agent, false, None),
+        AgentCommand::Deactivate(args) => activation(ctx, &args.agent, false, args.reassign),
+        AgentCommand::Activate(args) => activation(ctx, &args.agent, true, false),
     }
 }
 
@@ -102,6 +120,33 @@ fn availability(ctx: &Ctx, who: &str, away: bool, until: Option<&str>) -> Result
         (true, None) => format!("{agent} is away until further notice.\n"),
         (false, _) => format!("{agent} is back.\n"),
     })
+}
+
+fn activation(ctx: &Ctx, who: &str, active: bool, reassign: bool) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let done = ops::team::set_active(&store, &actor, who, active, reassign)?;
+    for w in &done.warnings {
+        output::warn(w);
+    }
+    let mut out = format!(
+        "{} is {}.\n",
+        done.handle,
+        if active {
+            "active again"
+        } else {
+            "deactivated"
+        }
+    );
+    for (id, to) in &done.reassigned {
+        out.push_str(&format!(
+            "{id} {}\n",
+            to.as_deref()
+                .map(|a| format!("assigned to {a}"))
+                .unwrap_or_else(|| "unassigned".into())
+        ));
+    }
+    print(&out)
 }
 
 fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
@@ -157,6 +202,7 @@ fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
         email,
         roles,
         signing_key: None,
+        inactive: false,
     };
     let committed = ops::team::record_agent(&store, &lock, &actor, &agent)?;
     if let Some(w) = committed.warning {
@@ -191,6 +237,7 @@ fn list(ctx: &Ctx, args: ListOutput) -> Result<()> {
                 .map(|r| if *r == Role::Admin { "admin" } else { "agent" })
                 .collect();
             let available = match away.get(&a.handle) {
+                _ if a.inactive => "deactivated".to_string(),
                 None => "yes".to_string(),
                 Some(None) => "away".to_string(),
                 Some(Some(until)) => format!("away until {}", until.to_short()),

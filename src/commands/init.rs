@@ -50,6 +50,7 @@ pub fn cmd_init(ctx: &Ctx, args: InitArgs) -> Result<()> {
         email: email.clone(),
         roles: vec![Role::Admin],
         signing_key: None,
+        inactive: false,
     };
     let author = Author::new(name.unwrap_or_else(|| handle.clone()), email);
     let store = Store::init(&ctx.dir, Config::new(args.name, agent), &author)?;

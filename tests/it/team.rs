@@ -279,3 +279,55 @@ fn ten_clones_twenty_rounds_agree_lose_nothing_and_send_nothing_twice() {
     let check = sb.tix(["check"]).in_dir(&fresh).run();
     assert_eq!(check.code, 0, "{}", check.stdout);
 }
+
+#[test]
+fn a_deactivated_agent_keeps_history_and_is_chosen_by_no_rule() {
+    let sb = Sandbox::init();
+    sb.add_bob();
+    sb.change(["agent", "add", "carol", "--email", "carol@example.com"]);
+    sb.set_config("assignment", "{rule: round-robin}");
+    sb.set_config(
+        "rules",
+        "[{name: to bob, on: tag, if: {tag: bob}, do: [{assign: bob}]}]",
+    );
+    let ids: Vec<String> = (0..4).map(|i| sb.create(&format!("T{i}"))).collect();
+    let bobs: Vec<&String> = ids
+        .iter()
+        .filter(|id| sb.ticket(id)["assignee"] == "bob")
+        .collect();
+    assert!(!bobs.is_empty(), "round-robin gave bob nothing");
+    // Only admins; then bob's open tickets go to the others.
+    sb.tix(["agent", "deactivate", "carol", "--as", "bob"])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .fails(9);
+    let out = sb.ok(["agent", "deactivate", "bob", "--reassign"]);
+    assert!(out.contains("bob is deactivated"), "{out}");
+    for id in &bobs {
+        assert_ne!(sb.ticket(id)["assignee"], "bob", "{id} kept bob");
+    }
+    // History stays: his assign entries are still in the trail.
+    assert!(
+        sb.entries(bobs[0])
+            .iter()
+            .any(|e| e["kind"] == "assign" && e["to"] == "bob")
+    );
+    // No rule chooses him: new tickets, rules naming him, nor by hand.
+    for i in 0..4 {
+        let id = sb.create(&format!("After {i}"));
+        assert_ne!(sb.ticket(&id)["assignee"], "bob");
+    }
+    let id = sb.create("Tagged");
+    let run = sb.tix(["tag", &id, "bob"]).run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("bob is deactivated"), "{}", run.stderr);
+    assert_ne!(sb.ticket(&id)["assignee"], "bob");
+    sb.tix(["assign", &id, "bob"])
+        .fails(6)
+        .stderr_has(&["deactivated"]);
+    let list = sb.ok(["agent", "list"]);
+    assert!(list.contains("deactivated"), "{list}");
+    // Active again: assignable.
+    sb.ok(["agent", "activate", "bob"]);
+    sb.change(["assign", &id, "bob"]);
+    sb.ok(["check"]);
+}

@@ -34,6 +34,9 @@ pub struct AgentRecord {
     /// The key the agent's commits are signed with, as in the config.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_key: Option<String>,
+    /// Deactivated: kept for history, chosen by no rule.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inactive: bool,
     pub at: Timestamp,
     /// Who recorded it.
     pub by: String,
@@ -56,6 +59,7 @@ impl AgentRecord {
             email: self.email.clone(),
             roles: self.roles.clone(),
             signing_key: self.signing_key.clone(),
+            inactive: self.inactive,
         }
     }
 }
@@ -281,6 +285,7 @@ mod tests {
                 email: "alice@example.com".into(),
                 roles: vec![Role::Admin],
                 signing_key: None,
+                inactive: false,
             },
         );
         c.mail.blacklist.push(BlacklistEntry {
@@ -298,6 +303,7 @@ mod tests {
             email: email.into(),
             roles: Vec::new(),
             signing_key: None,
+            inactive: false,
             at: Timestamp::parse_rfc3339(at).unwrap(),
             by: "alice".into(),
         }

@@ -145,6 +145,10 @@ pub fn plan(
             Action::Group(g) if state.group.as_deref() != Some(g) => {
                 vec![Draft::new(Event::Escalate { to: g.clone() })]
             }
+            Action::Assign(Some(agent)) if config.agent(agent).is_some_and(|a| a.inactive) => {
+                out.skipped.push(format!("assign: {agent} is deactivated"));
+                Vec::new()
+            }
             Action::Assign(Some(agent)) if state.assignee.as_deref() != Some(agent) => {
                 vec![Draft::new(Event::Assign {
                     to: Some(agent.clone()),

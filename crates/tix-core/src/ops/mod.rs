@@ -191,6 +191,10 @@ pub fn now() -> Result<Timestamp> {
 /// Checks an agent handle given as an assignee.
 pub fn check_assignee(config: &Config, who: &str) -> Result<String> {
     match config.agent(who) {
+        Some(a) if a.inactive => Err(Error::invalid(format!(
+            "agent `{}` is deactivated; an admin can `tix agent activate {}`",
+            a.handle, a.handle
+        ))),
         Some(a) => Ok(a.handle.clone()),
         None if config.allow_unknown_agents => Ok(who.to_string()),
         None => {

@@ -77,6 +77,10 @@ pub fn team_state(store: &Store, now: Timestamp) -> Result<TeamState> {
         Err(_) => select(&store.rebuild_list_rows()?)?,
     };
     state.away = away_at(&availability_records(store)?, now);
+    // Deactivated agents are away for good, for every rule that chooses.
+    for a in store.config().agents.iter().filter(|a| a.inactive) {
+        state.away.insert(a.handle.clone(), None);
+    }
     Ok(state)
 }
 
@@ -137,6 +141,18 @@ pub fn record_agent(
     actor: &Actor,
     agent: &Agent,
 ) -> Result<Committed> {
+    record_agent_as(store, lock, actor, agent, "add")
+}
+
+/// [`record_agent`] with the commit saying `verb` (`deactivate`,
+/// `activate`).
+pub fn record_agent_as(
+    store: &Store,
+    lock: &StoreLock,
+    actor: &Actor,
+    agent: &Agent,
+    verb: &str,
+) -> Result<Committed> {
     let mut roles: Vec<Role> = agent.roles.clone();
     roles.dedup();
     let record = AgentRecord {
@@ -146,6 +162,7 @@ pub fn record_agent(
         email: agent.email.clone(),
         roles,
         signing_key: agent.signing_key.clone(),
+        inactive: agent.inactive,
         at: super::now()?,
         by: actor.handle.clone(),
     };
@@ -155,7 +172,7 @@ pub fn record_agent(
     store.commit(
         lock,
         vec![(path, yaml.into_bytes())],
-        &format!("tix: agent add {}", agent.handle),
+        &format!("tix: agent {verb} {}", agent.handle),
         &actor.author(),
     )
 }
@@ -223,4 +240,115 @@ pub fn blacklist_files(
         files.push((path, yaml.into_bytes()));
     }
     Ok(files)
+}
+
+/// What `tix agent deactivate|activate` did.
+#[derive(Debug, Default)]
+pub struct Activation {
+    pub handle: String,
+    /// With a reassignment: each open ticket of theirs, and who has it now.
+    pub reassigned: Vec<(crate::domain::TicketId, Option<String>)>,
+    pub warnings: Vec<String>,
+}
+
+/// Deactivates (or activates again) agent `who`, admins only, recorded as
+/// an agent record; with `reassign`, their open tickets then go to others
+/// by the assignment rule (or to nobody) in one more commit.
+pub fn set_active(
+    store: &Store,
+    actor: &Actor,
+    who: &str,
+    active: bool,
+    reassign: bool,
+) -> Result<Activation> {
+    if !actor.admin {
+        return Err(Error::new(
+            crate::error::ErrorKind::Denied,
+            format!(
+                "only an admin can {} agents; {} is not one",
+                if active { "activate" } else { "deactivate" },
+                actor.handle
+            ),
+        ));
+    }
+    let config = store.config();
+    let mut agent = config
+        .agent(who)
+        .cloned()
+        .ok_or_else(|| Error::not_found(format!("no agent `{who}` in .tix/config.yaml")))?;
+    if agent.handle == actor.handle && !active {
+        return Err(Error::invalid("you cannot deactivate yourself"));
+    }
+    let mut done = Activation {
+        handle: agent.handle.clone(),
+        ..Activation::default()
+    };
+    if agent.inactive != active {
+        done.warnings.push(format!(
+            "{} is {} already; nothing recorded",
+            agent.handle,
+            if active { "active" } else { "deactivated" }
+        ));
+    } else {
+        agent.inactive = !active;
+        let lock = store.lock()?;
+        let committed = record_agent_as(
+            store,
+            &lock,
+            actor,
+            &agent,
+            if active { "activate" } else { "deactivate" },
+        )?;
+        done.warnings.extend(committed.warning);
+    }
+    if !reassign {
+        return Ok(done);
+    }
+    let now = super::now()?;
+    let mut team = team_state(store, now)?;
+    team.away.insert(agent.handle.clone(), None);
+    let rows = store.list_rows()?;
+    let mut theirs = Vec::new();
+    rows.select(|r| {
+        if r.assignee == Some(agent.handle.as_str()) && r.status != Status::Closed {
+            theirs.push(r.id);
+        }
+        false
+    })?;
+    let mut batch = super::Batch::begin(store)?;
+    for id in theirs {
+        let choice = super::assign::assign(config, &team, super::assign::Occasion::WaitingForRoom)?;
+        let to = choice.as_ref().map(|c| c.agent.clone());
+        let planned = batch.append(actor, id, "assign", |t| {
+            if t.assignee.as_deref() != Some(agent.handle.as_str()) {
+                return Ok(Vec::new());
+            }
+            Ok(vec![match &choice {
+                Some(c) => c.draft.clone(),
+                None => super::Draft::with_body(
+                    crate::domain::Event::Assign { to: None },
+                    format!(
+                        "{} was deactivated; nobody was free to take it.",
+                        agent.handle
+                    ),
+                ),
+            }])
+        });
+        match planned {
+            Ok(Some(_)) => {
+                if let Some(a) = &to {
+                    team.record(a, now);
+                }
+                done.reassigned.push((id, to));
+            }
+            Ok(None) => {}
+            Err(e) => done
+                .warnings
+                .push(format!("{id}: not reassigned: {}", e.message())),
+        }
+    }
+    if let Some(c) = batch.commit(&actor.author(), "reassign")? {
+        done.warnings.extend(c.warnings);
+    }
+    Ok(done)
 }

@@ -170,6 +170,7 @@ pub(crate) mod scratch {
             email: "alice@example.com".into(),
             roles: vec![Role::Admin],
             signing_key: None,
+            inactive: false,
         };
         let store = Store::init(dir.path(), Config::new(None, agent), &author()).unwrap();
         (dir, store)

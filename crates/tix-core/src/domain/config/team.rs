@@ -60,6 +60,10 @@ pub struct Agent {
     /// (`ssh-ed25519 AAAA…`) or an OpenPGP fingerprint, for `signed_commits`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_key: Option<String>,
+    /// Deactivated (`tix agent deactivate`): their history stays, no rule
+    /// chooses them and nobody assigns to them.
+    #[serde(default, skip_serializing_if = "super::is_false")]
+    pub inactive: bool,
 }
 
 impl Agent {

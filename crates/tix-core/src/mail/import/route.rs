@@ -401,6 +401,7 @@ mod tests {
                 email: "alice@example.com".into(),
                 roles: vec![Role::Admin],
                 signing_key: None,
+                inactive: false,
             },
         )
     }
