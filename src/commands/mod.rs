@@ -24,6 +24,8 @@ pub mod link;
 pub mod list;
 pub mod lock;
 pub mod log;
+pub mod log_call;
+pub mod log_chat;
 pub mod merge;
 pub mod outbox;
 pub mod priority;

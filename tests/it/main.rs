@@ -8,6 +8,7 @@ mod common;
 
 mod architecture;
 mod automation;
+mod channels;
 mod check;
 mod cli;
 mod cli_io;

@@ -18,17 +18,20 @@ use assert_cmd::Command;
 use jsonschema::Validator;
 use serde_json::Value;
 use tempfile::TempDir;
+use tix_core::domain::duration::Duration;
 use tix_core::domain::{
-    Config, DeliveryStatus, Entry, Event, FieldValue, LinkRel, Party, Priority, Status, TicketId,
-    Timestamp,
+    Channel, Config, DeliveryStatus, Direction, Entry, Event, FieldValue, LinkRel, Party, Priority,
+    Status, TicketId, Timestamp,
 };
 
 /// Every entry kind, as in the schema's `kind` enum.
-const ALL_KINDS: [&str; 31] = [
+const ALL_KINDS: [&str; 33] = [
     "created",
     "message",
     "reply",
     "note",
+    "call",
+    "chat",
     "assign",
     "status",
     "priority",
@@ -210,6 +213,7 @@ fn sample_events() -> Vec<Event> {
                 ("units".into(), FieldValue::Number(2.0)),
                 ("product".into(), FieldValue::Text("printer".into())),
             ]),
+            channel: Some(Channel::Phone),
         },
         Event::Created {
             subject: "Minimal".into(),
@@ -218,6 +222,7 @@ fn sample_events() -> Vec<Event> {
             priority: Priority::Normal,
             tags: vec![],
             fields: BTreeMap::new(),
+            channel: None,
         },
         Event::Message {
             from: party("\"Lee, Ann\" <ann@example.com>"),
@@ -225,6 +230,15 @@ fn sample_events() -> Vec<Event> {
         },
         Event::Reply { mail: None },
         Event::Note { mail: None },
+        Event::Call {
+            direction: Direction::In,
+            duration: Some(Duration::parse_positive("6m").unwrap()),
+        },
+        Event::Call {
+            direction: Direction::Out,
+            duration: None,
+        },
+        Event::Chat {},
         Event::Assign {
             to: Some("bob".into()),
         },
@@ -347,6 +361,8 @@ fn sample_events() -> Vec<Event> {
             | Event::Message { .. }
             | Event::Reply { .. }
             | Event::Note { .. }
+            | Event::Call { .. }
+            | Event::Chat {}
             | Event::Assign { .. }
             | Event::Status { .. }
             | Event::Priority { .. }
@@ -620,6 +636,8 @@ fn everything_the_binary_writes_is_valid() {
     s.tix(&["task", "done", a, "1"]);
     s.tix(&["task", "reopen", a, "1"]);
     s.tix(&["comment", a, "-m", "Internal: tray 2 is worn"]);
+    s.tix(&["log-call", a, "--duration", "6m", "-m", "Rang about tray 2"]);
+    s.tix(&["log-chat", a, "-m", "ann: still jams"]);
     s.tix(&["assign", a, "bob"]);
     s.tix(&["assign", a, "--none"]);
     s.tix(&["status", a, "pending"]);

@@ -346,8 +346,21 @@ impl ChangeEvents {
             }
             apply_appended(&mut ticket, e);
             match &e.entry.event {
-                Event::Created { customer, .. } => {
+                Event::Created {
+                    customer, channel, ..
+                } => {
                     out.from = Some(customer.email.clone());
+                    push_text(&mut out.text, &e.entry.body);
+                    if let Some(channel) = channel {
+                        out.channel = *channel;
+                    }
+                }
+                Event::Call { .. } => {
+                    out.channel = Channel::Phone;
+                    push_text(&mut out.text, &e.entry.body);
+                }
+                Event::Chat {} => {
+                    out.channel = Channel::Chat;
                     push_text(&mut out.text, &e.entry.body);
                 }
                 Event::Message { from, mail } => {

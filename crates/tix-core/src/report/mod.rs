@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::domain::config::SlaConfig;
 use crate::domain::facts::Act;
 use crate::domain::sla::{Clock, Phase};
-use crate::domain::{Priority, Status, TicketFacts, TicketId, Timestamp};
+use crate::domain::{Channel, Priority, Status, TicketFacts, TicketId, Timestamp};
 
 /// The period a report covers: from `since` (included) to `until` (not).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -561,13 +561,15 @@ pub enum GroupBy {
     Assignee,
     /// The customer's mail domain.
     Domain,
+    /// How the ticket came in.
+    Channel,
     /// A custom field's value.
     Field(String),
 }
 
 impl GroupBy {
-    /// Parses `status`, `priority`, `tag`, `assignee`, `domain` or
-    /// `field:NAME`.
+    /// Parses `status`, `priority`, `tag`, `assignee`, `domain`,
+    /// `channel` or `field:NAME`.
     pub fn parse(s: &str) -> Result<GroupBy, String> {
         Ok(match s.trim() {
             "status" => GroupBy::Status,
@@ -575,11 +577,12 @@ impl GroupBy {
             "tag" => GroupBy::Tag,
             "assignee" => GroupBy::Assignee,
             "domain" => GroupBy::Domain,
+            "channel" => GroupBy::Channel,
             other => match other.strip_prefix("field:") {
                 Some(name) if !name.trim().is_empty() => GroupBy::Field(name.trim().to_string()),
                 _ => {
                     return Err(format!(
-                        "`{s}` is not a grouping (expected status, priority, tag, assignee, domain or field:NAME)"
+                        "`{s}` is not a grouping (expected status, priority, tag, assignee, domain, channel or field:NAME)"
                     ));
                 }
             },
@@ -593,6 +596,7 @@ impl GroupBy {
             GroupBy::Tag => "tag".into(),
             GroupBy::Assignee => "assignee".into(),
             GroupBy::Domain => "domain".into(),
+            GroupBy::Channel => "channel".into(),
             GroupBy::Field(n) => format!("field:{n}"),
         }
     }
@@ -617,6 +621,13 @@ impl GroupBy {
             GroupBy::Tag => f.tags.iter().map(|t| (0, Some(t.to_lowercase()))).collect(),
             GroupBy::Assignee => vec![(0, f.assignee.clone())],
             GroupBy::Domain => vec![(0, f.customer_domain.clone())],
+            GroupBy::Channel => vec![(
+                Channel::ALL
+                    .iter()
+                    .position(|c| *c == f.channel)
+                    .unwrap_or(0),
+                Some(f.channel.to_string()),
+            )],
             GroupBy::Field(name) => vec![(0, f.fields.get(name).map(|v| v.to_string()))],
         }
     }

@@ -21,8 +21,10 @@ use crate::store::layout::INDEX_SHARDS_DIR;
 /// directory. 20: tasks. 21: tickets carry their channel, their customer
 /// messages and last messages either way, and when each rule acted; when
 /// customers' mail reopened them (`mail.reopen_limit`) and their latest
-/// mail message; a task names the entry it was made from.
-pub(super) const INDEX_VERSION: u32 = 23;
+/// mail message; a task names the entry it was made from. 24: report
+/// facts carry the ticket's channel, which calls, chats and `created`'s
+/// `channel` now set.
+pub(super) const INDEX_VERSION: u32 = 24;
 /// Every index file starts with this, then the CRC-32 of the rest: a file
 /// damaged in a way that still decodes (a flipped byte in a subject) fails
 /// the check and is rebuilt rather than served.
