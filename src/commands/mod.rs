@@ -17,6 +17,7 @@ pub mod create;
 pub mod customer;
 pub mod duty;
 pub mod escalate;
+pub mod export;
 pub mod field;
 pub mod import;
 pub mod init;

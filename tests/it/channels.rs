@@ -280,3 +280,118 @@ fn reports_break_down_by_channel() {
         "{csv}"
     );
 }
+
+/// A store with tickets of every sort: by mail (with its raw message), by
+/// the command line with an attachment, by phone with a call and a chat,
+/// one closed.
+fn varied_store() -> Sandbox {
+    let sb = Sandbox::init();
+    let mailed = import_mail(&sb, "Mailed", "m1@example.com");
+    sb.tix(["reply", &mailed, "-m", "On it"]).now(T1).ok();
+    let dir = sb.mkdir("in");
+    let attachment = dir.join("log.bin");
+    std::fs::write(&attachment, [0u8, 159, 146, 150, 255]).unwrap();
+    let typed = create(
+        &sb,
+        "Typed",
+        &[
+            "-m",
+            "help",
+            "--attach",
+            attachment.to_str().unwrap(),
+            "--tag",
+            "printer",
+        ],
+    );
+    sb.tix(["close", &typed]).now(T1).ok();
+    let rang = create(&sb, "Rang", &["--channel", "phone", "-m", "It is broken"]);
+    sb.tix(["log-call", &rang, "--duration", "3m", "-m", "rang"])
+        .now(T1)
+        .ok();
+    sb.tix(["log-chat", &rang, "-m", "ann: hi\nbob: hello"])
+        .now(T1)
+        .ok();
+    sb
+}
+
+#[test]
+fn an_ndjson_export_imported_into_an_empty_store_lists_the_same() {
+    let a = varied_store();
+    let export = a.tix(["export", "--format", "ndjson"]).now(LATER).ok();
+    assert_eq!(export.lines().count(), 3, "{export}");
+    // The raw mail and the attachment travel with their tickets.
+    let with_files = export
+        .lines()
+        .filter(|l| serde_json::from_str::<Value>(l).unwrap()["files"].is_array())
+        .count();
+    assert_eq!(with_files, 2, "{export}");
+    let b = Sandbox::init();
+    let out = b
+        .tix(["import", "json", "-"])
+        .stdin(export.clone())
+        .now(LATER)
+        .ok();
+    assert!(out.contains("Imported 3 ticket(s)"), "{out}");
+    b.assert_clean();
+    let list = |sb: &Sandbox| sb.list_json_with(sb.tix(["list", "--all"]).now(LATER));
+    assert_eq!(list(&b), list(&a));
+    for t in list(&a) {
+        let id = t["id"].as_str().unwrap();
+        assert_eq!(b.entries(id), a.entries(id), "ticket {id}");
+    }
+    // The second store exports what the first did, byte for byte.
+    assert_eq!(b.tix(["export"]).now(LATER).ok(), export);
+    b.tix(["check"]).now(LATER).ok();
+
+    // Ids that exist are refused before anything is written.
+    let commits = b.commit_count();
+    b.tix(["import", "json", "-"])
+        .stdin(export.clone())
+        .fails(6)
+        .stderr_has(&["standard input:1", "exists"]);
+    assert_eq!(b.commit_count(), commits);
+}
+
+#[test]
+fn import_json_names_the_line_and_field_it_refuses() {
+    let a = varied_store();
+    let export = a.tix(["export"]).now(LATER).ok();
+    let lines: Vec<&str> = export.lines().collect();
+    let b = Sandbox::init();
+    let dir = b.mkdir("in");
+    let file = dir.join("tickets.ndjson");
+    let try_import = |text: String| {
+        std::fs::write(&file, text).unwrap();
+        b.tix(["import", "json", file.to_str().unwrap()])
+    };
+    // Not JSON on line 2.
+    try_import(format!("{}\n{{oops\n", lines[0]))
+        .fails(6)
+        .stderr_has(&["tickets.ndjson:2"]);
+    // An entry that is not a valid entry: the field is named.
+    let mut v: Value = serde_json::from_str(lines[1]).unwrap();
+    v["entries"][0]["front"]["priority"] = json!("whenever");
+    try_import(format!("{}\n{}\n", lines[0], v))
+        .fails(6)
+        .stderr_has(&["tickets.ndjson:2", "entries[0]", "whenever"]);
+    // A path that would leave the ticket directory.
+    let mut v: Value = serde_json::from_str(lines[0]).unwrap();
+    v["files"] = json!([{"path": "../../escape", "base64": ""}]);
+    try_import(format!("{v}\n"))
+        .fails(6)
+        .stderr_has(&["tickets.ndjson:1", "files[0].path"]);
+    // An unknown key.
+    let mut v: Value = serde_json::from_str(lines[0]).unwrap();
+    v["colour"] = json!("red");
+    try_import(format!("{v}\n"))
+        .fails(6)
+        .stderr_has(&["tickets.ndjson:1", "colour"]);
+    b.tix([
+        "import",
+        "json",
+        dir.join("missing.ndjson").to_str().unwrap(),
+    ])
+    .fails(3)
+    .stderr_has(&["missing.ndjson"]);
+    assert!(b.list_json(["list", "--all"]).is_empty());
+}

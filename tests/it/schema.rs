@@ -168,6 +168,7 @@ fn schemas_are_valid_and_describe_every_property() {
         "agent.schema.json",
         "blacklist.schema.json",
         "customer-note.schema.json",
+        "ndjson.schema.json",
     ] {
         let schema = load_schema(name);
         assert_eq!(
@@ -735,6 +736,22 @@ fn everything_the_binary_writes_is_valid() {
         missing.is_empty(),
         "the scenario wrote no {missing:?} entry (wrote {seen:?})"
     );
+
+    // The export of all that: each line by the ndjson schema, each entry's
+    // front matter by the entry schema.
+    let ndjson = self::validator("ndjson.schema.json");
+    let export = s.tix(&["export", "--format", "ndjson"]);
+    let mut exported = 0;
+    for (n, line) in export.lines().enumerate() {
+        let what = format!("export line {}", n + 1);
+        let json: Value = serde_json::from_str(line).unwrap();
+        assert_valid(&ndjson, &json, &what);
+        for e in json["entries"].as_array().unwrap() {
+            assert_valid(&validator, &e["front"], &format!("{what}: {}", e["file"]));
+            exported += 1;
+        }
+    }
+    assert_eq!(exported, files.len());
 
     // Availability records, as `tix agent away|back` writes them.
     s.tix(&["agent", "away", "bob", "--until", "3d"]);
