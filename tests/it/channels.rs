@@ -264,6 +264,26 @@ fn reports_break_down_by_channel() {
             (json!("chat"), json!(1), json!(0)),
         ]
     );
+    let summary: Value = serde_json::from_str(
+        &sb.tix([
+            "report",
+            "summary",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-11-07",
+            "--format",
+            "json",
+        ])
+        .now(LATER)
+        .ok(),
+    )
+    .unwrap();
+    assert_eq!(summary["created"], 5);
+    assert_eq!(
+        summary["created_by_channel"],
+        json!({"mail": 1, "cli": 1, "phone": 2, "chat": 1, "web": 0, "api": 0})
+    );
     let csv = sb
         .tix([
             "report",
