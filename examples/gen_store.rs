@@ -65,6 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     priority: Priority::ALL[i % 4],
                     tags: vec![format!("tag{}", i % 10)],
                     fields: BTreeMap::new(),
+                    channel: None,
                 },
                 "The printer in room 4 says error 42 again. ".repeat(3),
             ),
@@ -832,6 +833,7 @@ fn search_store(
                 priority: Priority::ALL[rng.below(4)],
                 tags: ticket_tags,
                 fields: ticket_fields,
+                channel: None,
             },
             text.body(&mut rng, &topic, &details),
         )];

@@ -12,10 +12,10 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
-    agent, assign, blacklist, cc, check, close, comment, create, customer, duty, escalate, field,
-    forward, import, init, link, list, lock, log, merge, outbox, priority, quarantine, redact,
-    reindex, reopen, reply, report, resolution, rules, search, show, similar, sla, snooze, split,
-    status, subject, sync, tag, tags, task, tasks, tick, views,
+    agent, assign, blacklist, cc, check, close, comment, create, customer, duty, escalate, export,
+    field, forward, import, init, link, list, lock, log, log_call, log_chat, merge, outbox,
+    priority, quarantine, redact, reindex, reopen, reply, report, resolution, rules, search, show,
+    similar, sla, snooze, split, status, subject, sync, tag, tags, task, tasks, tick, views,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -99,6 +99,12 @@ pub enum Command {
     /// Add a private internal note
     #[command(visible_alias = "note")]
     Comment(comment::CommentArgs),
+    /// Write every ticket, with its entries and files, as ndjson
+    Export(export::ExportArgs),
+    /// Record a phone call with the customer
+    LogCall(log_call::LogCallArgs),
+    /// Record a chat with the customer, its transcript read with -F
+    LogChat(log_chat::LogChatArgs),
     /// Assign a ticket to an agent, or unassign it
     Assign(assign::AssignArgs),
     /// Set a ticket's status
@@ -277,6 +283,9 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Show(args) => show::cmd_show(ctx, args),
         Command::Reply(args) => reply::cmd_reply(ctx, args),
         Command::Comment(args) => comment::cmd_comment(ctx, args),
+        Command::Export(args) => export::cmd_export(ctx, args),
+        Command::LogCall(args) => log_call::cmd_log_call(ctx, args),
+        Command::LogChat(args) => log_chat::cmd_log_chat(ctx, args),
         Command::Merge(args) => merge::cmd_merge(ctx, args),
         Command::Unmerge(args) => merge::cmd_unmerge(ctx, args),
         Command::Split(args) => split::cmd_split(ctx, args),

@@ -10,7 +10,8 @@ use tix_core::error::{Error, Result};
 use tix_core::ops::{self, Draft, NewTicket};
 
 use super::prelude::{
-    AttachArgs, BodyArgs, CreateFormat, Ctx, PriorityValue, parse_field_args, report_rules,
+    AttachArgs, BodyArgs, ChannelValue, CreateFormat, Ctx, PriorityValue, parse_field_args,
+    report_rules,
 };
 
 #[derive(Args, Debug)]
@@ -35,6 +36,9 @@ pub struct CreateArgs {
     /// Set a custom field (repeatable)
     #[arg(long = "field", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::field_assignments))]
     pub fields: Vec<String>,
+    /// How the request came in (default: the command line)
+    #[arg(long, value_enum, value_name = "CHANNEL")]
+    pub channel: Option<ChannelValue>,
     /// Assign to an agent at once
     #[arg(long, value_name = "AGENT", add = ArgValueCompleter::new(complete::agents))]
     pub assign: Option<String>,
@@ -136,6 +140,7 @@ pub fn cmd_create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
                 priority: args.priority.into(),
                 tags,
                 fields,
+                channel: args.channel.map(Into::into),
             },
             body,
             attachments,

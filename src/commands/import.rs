@@ -34,6 +34,15 @@ pub enum ImportCommand {
     /// Fetch an IMAP folder declared in .tix/config.yaml (mail.accounts); what
     /// happens on the server afterwards is the account's after_import
     Imap(ImportFetchArgs),
+    /// Import tickets from ndjson (as `tix export --format ndjson` writes it;
+    /// schema/ndjson.schema.json), keeping their ids and times; FILE or `-`
+    Json(ImportJsonArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportJsonArgs {
+    /// The ndjson file, or `-` for standard input
+    pub file: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -108,7 +117,36 @@ pub fn cmd_import(ctx: &Ctx, cmd: ImportCommand) -> Result<()> {
         }
         ImportCommand::Pop3(args) => fetch_account(ctx, MailProtocol::Pop3, args),
         ImportCommand::Imap(args) => fetch_account(ctx, MailProtocol::Imap, args),
+        ImportCommand::Json(args) => import_json(ctx, &args.file),
     }
+}
+
+fn import_json(ctx: &Ctx, file: &Path) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let (source, done) = if file.as_os_str() == "-" {
+        let stdin = std::io::stdin();
+        let mut input = stdin.lock();
+        let source = "standard input".to_string();
+        let done = tix_core::ops::ndjson::import(&store, &actor, &mut input, &source)?;
+        (source, done)
+    } else {
+        let source = file.display().to_string();
+        let opened = std::fs::File::open(file).map_err(|e| {
+            let message = format!("cannot read {source}: {e}");
+            match e.kind() {
+                std::io::ErrorKind::NotFound => Error::not_found(message),
+                _ => Error::invalid(message),
+            }
+        })?;
+        let mut input = std::io::BufReader::new(opened);
+        let done = tix_core::ops::ndjson::import(&store, &actor, &mut input, &source)?;
+        (source, done)
+    };
+    print(&format!(
+        "Imported {} ticket(s), {} entries, {} file(s) from {source} in {} commit(s)\n",
+        done.tickets, done.entries, done.files, done.commits
+    ))
 }
 
 fn fetch_account(ctx: &Ctx, protocol: MailProtocol, args: ImportFetchArgs) -> Result<()> {

@@ -13,7 +13,7 @@ use clap_complete::engine::ArgValueCompleter;
 use crate::ui::{complete, input, output};
 use tix_core::domain::automation::Side;
 use tix_core::domain::time::parse_when;
-use tix_core::domain::{Config, FieldValue, Priority, Status, TicketId, Timestamp};
+use tix_core::domain::{Channel, Config, FieldValue, Priority, Status, TicketId, Timestamp};
 use tix_core::error::{Error, Result};
 use tix_core::ops::{self, Actor, Draft, NewAttachment, Outcome};
 use tix_core::query::Filter;
@@ -603,6 +603,30 @@ impl From<PriorityValue> for Priority {
             PriorityValue::Normal => Priority::Normal,
             PriorityValue::High => Priority::High,
             PriorityValue::Urgent => Priority::Urgent,
+        }
+    }
+}
+
+/// How a ticket came in, as `--channel` spells it.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChannelValue {
+    Mail,
+    Cli,
+    Phone,
+    Chat,
+    Web,
+    Api,
+}
+
+impl From<ChannelValue> for Channel {
+    fn from(v: ChannelValue) -> Channel {
+        match v {
+            ChannelValue::Mail => Channel::Mail,
+            ChannelValue::Cli => Channel::Cli,
+            ChannelValue::Phone => Channel::Phone,
+            ChannelValue::Chat => Channel::Chat,
+            ChannelValue::Web => Channel::Web,
+            ChannelValue::Api => Channel::Api,
         }
     }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::ui::columns::Columns;
 use crate::ui::output::{self, print};
 use tix_core::domain::time::{parse_when_in, report_zone};
-use tix_core::domain::{FieldValue, Priority, Status};
+use tix_core::domain::{Channel, FieldValue, Priority, Status};
 use tix_core::error::{Error, Result};
 use tix_core::ops;
 use tix_core::query::Filter;
@@ -83,8 +83,8 @@ pub enum TrendBy {
 
 #[derive(Args, Debug)]
 pub struct BreakdownArgs {
-    /// Group by status, priority, tag, assignee, domain (the customer's) or
-    /// field:NAME (a custom field)
+    /// Group by status, priority, tag, assignee, domain (the customer's),
+    /// channel (how the ticket came in) or field:NAME (a custom field)
     #[arg(long, value_name = "GROUP", default_value = "status")]
     pub by: String,
     #[command(flatten)]
@@ -285,8 +285,16 @@ fn summary(ctx: &Ctx, args: ReportArgs) -> Result<()> {
 }
 
 fn summary_columns() -> Columns<'static, Summary> {
-    let mut columns = Columns::new()
-        .both("created", "Created", |s: &Summary| s.created.to_string())
+    let mut columns =
+        Columns::new().both("created", "Created", |s: &Summary| s.created.to_string());
+    for channel in Channel::ALL {
+        columns = columns.both(
+            format!("created_{channel}"),
+            format!("  by {channel}"),
+            move |s: &Summary| s.created_by_channel.get(channel).to_string(),
+        );
+    }
+    columns = columns
         .both("resolved", "Resolved", |s| s.resolved.to_string())
         .both("reopened", "Reopened", |s| s.reopened.to_string())
         .both("backlog_total", "Backlog at the end", |s| {

@@ -121,6 +121,7 @@ fn is_public(event: &Event) -> bool {
         Event::Created { .. }
             | Event::Message { .. }
             | Event::Reply { .. }
+            | Event::Chat {}
             | Event::Close {}
             | Event::Status { .. }
             | Event::Resolution {}
@@ -318,6 +319,7 @@ fn render(
             Event::Created { customer, .. } => s.cyan(&c(&format!("opened for {customer}"))),
             Event::Message { from, .. } => s.cyan(&c(&format!("message from {from}"))),
             Event::Reply { .. } => s.cyan("public reply"),
+            Event::Call { .. } | Event::Chat {} => s.cyan(&contact_label(&e.event)),
             Event::Note { .. } => s.yellow("INTERNAL NOTE"),
             Event::Resolution {} => s.cyan("RESOLUTION"),
             Event::Status { to, .. } if reopened => s.cyan(&format!("REOPENED: status {to}")),
@@ -478,12 +480,27 @@ fn due_words(due: Option<Timestamp>) -> String {
     }
 }
 
+/// How a logged call or chat is headed: `phone call (in, 6m)`, `chat`.
+fn contact_label(event: &Event) -> String {
+    match event {
+        Event::Call {
+            direction,
+            duration,
+        } => match duration {
+            Some(d) => format!("phone call ({}, {d})", direction.as_str()),
+            None => format!("phone call ({})", direction.as_str()),
+        },
+        _ => "chat".into(),
+    }
+}
+
 /// One line for an entry that is a change rather than a message.
 pub fn describe(event: &Event) -> String {
     match event {
         Event::Created { subject, .. } => format!("created: {subject}"),
         Event::Message { from, .. } => format!("message from {from}"),
         Event::Reply { .. } => "public reply".into(),
+        Event::Call { .. } | Event::Chat {} => contact_label(event),
         Event::Note { .. } => "internal note".into(),
         Event::Assign { to: Some(a) } => format!("assigned to {a}"),
         Event::Assign { to: None } => "unassigned".into(),

@@ -9,6 +9,7 @@ mod common;
 mod architecture;
 mod automation;
 mod bulk;
+mod channels;
 mod check;
 mod cli;
 mod cli_io;

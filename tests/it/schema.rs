@@ -18,17 +18,20 @@ use assert_cmd::Command;
 use jsonschema::Validator;
 use serde_json::Value;
 use tempfile::TempDir;
+use tix_core::domain::duration::Duration;
 use tix_core::domain::{
-    Config, DeliveryStatus, Entry, Event, FieldValue, LinkRel, Party, Priority, Status, TicketId,
-    Timestamp,
+    Channel, Config, DeliveryStatus, Direction, Entry, Event, FieldValue, LinkRel, Party, Priority,
+    Status, TicketId, Timestamp,
 };
 
 /// Every entry kind, as in the schema's `kind` enum.
-const ALL_KINDS: [&str; 32] = [
+const ALL_KINDS: [&str; 34] = [
     "created",
     "message",
     "reply",
     "note",
+    "call",
+    "chat",
     "assign",
     "status",
     "priority",
@@ -166,6 +169,7 @@ fn schemas_are_valid_and_describe_every_property() {
         "agent.schema.json",
         "blacklist.schema.json",
         "customer-note.schema.json",
+        "ndjson.schema.json",
     ] {
         let schema = load_schema(name);
         assert_eq!(
@@ -211,6 +215,7 @@ fn sample_events() -> Vec<Event> {
                 ("units".into(), FieldValue::Number(2.0)),
                 ("product".into(), FieldValue::Text("printer".into())),
             ]),
+            channel: Some(Channel::Phone),
         },
         Event::Created {
             subject: "Minimal".into(),
@@ -219,6 +224,7 @@ fn sample_events() -> Vec<Event> {
             priority: Priority::Normal,
             tags: vec![],
             fields: BTreeMap::new(),
+            channel: None,
         },
         Event::Message {
             from: party("\"Lee, Ann\" <ann@example.com>"),
@@ -226,6 +232,15 @@ fn sample_events() -> Vec<Event> {
         },
         Event::Reply { mail: None },
         Event::Note { mail: None },
+        Event::Call {
+            direction: Direction::In,
+            duration: Some(Duration::parse_positive("6m").unwrap()),
+        },
+        Event::Call {
+            direction: Direction::Out,
+            duration: None,
+        },
+        Event::Chat {},
         Event::Assign {
             to: Some("bob".into()),
         },
@@ -349,6 +364,8 @@ fn sample_events() -> Vec<Event> {
             | Event::Message { .. }
             | Event::Reply { .. }
             | Event::Note { .. }
+            | Event::Call { .. }
+            | Event::Chat {}
             | Event::Assign { .. }
             | Event::Status { .. }
             | Event::Priority { .. }
@@ -623,6 +640,8 @@ fn everything_the_binary_writes_is_valid() {
     s.tix(&["task", "done", a, "1"]);
     s.tix(&["task", "reopen", a, "1"]);
     s.tix(&["comment", a, "-m", "Internal: tray 2 is worn"]);
+    s.tix(&["log-call", a, "--duration", "6m", "-m", "Rang about tray 2"]);
+    s.tix(&["log-chat", a, "-m", "ann: still jams"]);
     s.tix(&["assign", a, "bob"]);
     s.tix(&["assign", a, "--none"]);
     s.tix(&["status", a, "pending"]);
@@ -721,6 +740,22 @@ fn everything_the_binary_writes_is_valid() {
         missing.is_empty(),
         "the scenario wrote no {missing:?} entry (wrote {seen:?})"
     );
+
+    // The export of all that: each line by the ndjson schema, each entry's
+    // front matter by the entry schema.
+    let ndjson = self::validator("ndjson.schema.json");
+    let export = s.tix(&["export", "--format", "ndjson"]);
+    let mut exported = 0;
+    for (n, line) in export.lines().enumerate() {
+        let what = format!("export line {}", n + 1);
+        let json: Value = serde_json::from_str(line).unwrap();
+        assert_valid(&ndjson, &json, &what);
+        for e in json["entries"].as_array().unwrap() {
+            assert_valid(&validator, &e["front"], &format!("{what}: {}", e["file"]));
+            exported += 1;
+        }
+    }
+    assert_eq!(exported, files.len());
 
     // Availability records, as `tix agent away|back` writes them.
     s.tix(&["agent", "away", "bob", "--until", "3d"]);

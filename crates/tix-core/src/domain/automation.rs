@@ -125,7 +125,16 @@ pub fn triggers_of(before: &Ticket, entry: &Entry) -> Vec<Trigger> {
     match &entry.event {
         Event::Created { .. } => vec![Trigger::Created],
         Event::Message { .. } => vec![Trigger::CustomerMessage],
-        Event::Reply { .. } if !by_system => vec![Trigger::AgentReply],
+        Event::Call {
+            direction: Direction::In,
+            ..
+        }
+        | Event::Chat {} => vec![Trigger::CustomerMessage],
+        Event::Reply { .. }
+        | Event::Call {
+            direction: Direction::Out,
+            ..
+        } if !by_system => vec![Trigger::AgentReply],
         Event::Note { mail } if !by_system && mail.is_none() => vec![Trigger::Note],
         Event::Status { to, .. } if *to != before.status => vec![Trigger::Status],
         Event::Close {} if before.status != Status::Closed => vec![Trigger::Status],
@@ -204,22 +213,8 @@ pub enum Side {
     Agent,
 }
 
-/// How the ticket or the message came in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Channel {
-    Mail,
-    Cli,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Mail => "mail",
-            Channel::Cli => "cli",
-        }
-    }
-}
+pub use super::channel::Channel;
+use super::channel::Direction;
 
 /// A comparison of a count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -707,6 +702,7 @@ mod tests {
             priority: Priority::Normal,
             tags: Vec::new(),
             fields: Default::default(),
+            channel: None,
         };
         let id: TicketId = "7K3FAB12".parse().unwrap();
         fold(

@@ -331,6 +331,7 @@ mod tests {
                         priority: Priority::Normal,
                         tags: vec![],
                         fields: BTreeMap::new(),
+                        channel: None,
                     },
                 ),
                 entry(

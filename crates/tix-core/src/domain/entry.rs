@@ -26,6 +26,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
+use super::channel::{Channel, Direction};
+use super::duration::Duration;
 use super::id::TicketId;
 use super::party::Party;
 use super::time::Timestamp;
@@ -373,6 +375,10 @@ pub enum Event {
         tags: Vec<String>,
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         fields: BTreeMap<String, FieldValue>,
+        /// How the request came in, when the writer said (`tix create
+        /// --channel`, an import); without it the fold derives it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        channel: Option<Channel>,
     },
     /// A message from the customer (or someone in Cc). Body: the text.
     Message {
@@ -392,6 +398,17 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         mail: Option<Box<MailMeta>>,
     },
+    /// A phone call with the customer, logged by the agent on it:
+    /// `direction` `in` when the customer called, `out` when the agent
+    /// did; `duration` how long it took, if given. Body: what was said.
+    Call {
+        direction: Direction,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        duration: Option<Duration>,
+    },
+    /// A chat with the customer, logged by the agent on it. Body: the
+    /// transcript.
+    Chat {},
     /// The ticket was given to an agent (`to`), or unassigned (`to: null`).
     Assign {
         // Required even though it may be null: a missing key means a
@@ -562,6 +579,8 @@ impl Event {
             Event::Message { .. } => "message",
             Event::Reply { .. } => "reply",
             Event::Note { .. } => "note",
+            Event::Call { .. } => "call",
+            Event::Chat {} => "chat",
             Event::Assign { .. } => "assign",
             Event::Status { .. } => "status",
             Event::Priority { .. } => "priority",
@@ -640,6 +659,8 @@ impl Event {
                 | Event::Message { .. }
                 | Event::Reply { .. }
                 | Event::Note { .. }
+                | Event::Call { .. }
+                | Event::Chat {}
                 | Event::Resolution {}
                 | Event::TaskAdd { .. }
         )
@@ -1004,6 +1025,7 @@ mod tests {
                     "notes".into(),
                     FieldValue::Text(format!("line\n{many}\n  {many}\n- {many}")),
                 )]),
+                channel: None,
             },
             &many,
         );
@@ -1066,6 +1088,7 @@ mod tests {
                     priority: Priority::High,
                     tags: vec![s.into()],
                     fields: BTreeMap::from([(s.into(), FieldValue::Text(s.into()))]),
+                    channel: None,
                 },
                 s,
             );

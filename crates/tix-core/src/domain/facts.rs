@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::channel::{Channel, Direction};
 use super::entry::{Event, FieldValue, Priority, Status};
 use super::id::TicketId;
 use super::ticket::{Ticket, TrailItem};
@@ -104,6 +105,8 @@ pub struct TicketFacts {
     pub customer_domain: Option<String>,
     /// The ticket's tasks as they stand, in number order.
     pub tasks: Vec<TaskFact>,
+    /// How the ticket came in ([`Ticket::channel`]).
+    pub channel: Channel,
 }
 
 impl TicketFacts {
@@ -171,6 +174,7 @@ impl TicketFacts {
                     }),
                 })
                 .collect(),
+            channel: ticket.channel(),
         };
         // The request in the `created` entry: (time, has text).
         let mut request: Option<(Timestamp, bool)> = None;
@@ -202,7 +206,20 @@ impl TicketFacts {
                     status = Status::New;
                 }
                 Event::Message { .. } => messages.push(e.at),
-                Event::Reply { .. } => f.replies.push(act()),
+                Event::Reply { .. }
+                | Event::Call {
+                    direction: Direction::Out,
+                    ..
+                } => f.replies.push(act()),
+                // Answered there and then: a request and its response.
+                Event::Call {
+                    direction: Direction::In,
+                    ..
+                }
+                | Event::Chat {} => {
+                    messages.push(e.at);
+                    f.replies.push(act());
+                }
                 Event::Note { mail: None } => f.notes.push(act()),
                 Event::Assign { to } => f.assignments.push(Assignment {
                     at: e.at,
@@ -391,6 +408,7 @@ struct StoredRef<'a> {
     /// `[assignee, due, done at, done by]` per task.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tasks: Vec<StoredTask<'a>>,
+    channel: Channel,
 }
 
 type StoredTask<'a> = (Option<&'a str>, Option<i64>, Option<i64>, Option<&'a str>);
@@ -416,6 +434,7 @@ struct StoredAll<'a> {
     fields: &'a BTreeMap<String, FieldValue>,
     domain: Option<&'a str>,
     tasks: Vec<StoredTask<'a>>,
+    channel: Channel,
 }
 
 impl<'a> From<StoredRef<'a>> for StoredAll<'a> {
@@ -439,6 +458,7 @@ impl<'a> From<StoredRef<'a>> for StoredAll<'a> {
             fields: r.fields,
             domain: r.domain,
             tasks: r.tasks,
+            channel: r.channel,
         }
     }
 }
@@ -478,6 +498,12 @@ struct Stored {
     domain: Option<String>,
     #[serde(default)]
     tasks: Vec<OwnedStoredTask>,
+    #[serde(default = "cli")]
+    channel: Channel,
+}
+
+fn cli() -> Channel {
+    Channel::Cli
 }
 
 /// [`StoredTask`], read back.
@@ -545,6 +571,7 @@ impl Serialize for TicketFacts {
                     )
                 })
                 .collect::<Vec<_>>(),
+            channel: self.channel,
         };
         if readable {
             stored.serialize(s)
@@ -617,6 +644,7 @@ impl<'de> Deserialize<'de> for TicketFacts {
                     }),
                 })
                 .collect(),
+            channel: s.channel,
         })
     }
 }
@@ -659,6 +687,7 @@ mod tests {
                 priority: Priority::High,
                 tags: vec![],
                 fields: BTreeMap::new(),
+                channel: None,
             },
             body,
         )
@@ -686,6 +715,73 @@ mod tests {
     fn facts(entries: Vec<StoredEntry>) -> TicketFacts {
         let (t, trail) = fold("7K3F0000".parse().unwrap(), entries);
         TicketFacts::derive(&t, &trail)
+    }
+
+    #[test]
+    fn calls_and_chats_count_as_requests_and_responses_by_who_started_them() {
+        use crate::domain::channel::Direction;
+        let call = |seq, time: &str, direction| {
+            entry(
+                seq,
+                time,
+                "bob",
+                Event::Call {
+                    direction,
+                    duration: None,
+                },
+                "rang",
+            )
+        };
+        let f = facts(vec![
+            created(""),
+            call(2, "2026-01-05T10:00:00Z", Direction::In),
+            call(3, "2026-01-05T12:00:00Z", Direction::Out),
+            entry(
+                4,
+                "2026-01-06T09:00:00Z",
+                "carol",
+                Event::Chat {},
+                "ann: hi",
+            ),
+        ]);
+        assert_eq!(f.channel, Channel::Phone);
+        // The empty opening is no request: the call is.
+        assert_eq!(
+            f.customer_messages,
+            [at("2026-01-05T10:00:00Z"), at("2026-01-06T09:00:00Z")]
+        );
+        let replies: Vec<_> = f.replies.iter().map(|a| (a.at, a.by.as_str())).collect();
+        assert_eq!(
+            replies,
+            [
+                (at("2026-01-05T10:00:00Z"), "bob"),
+                (at("2026-01-05T12:00:00Z"), "bob"),
+                (at("2026-01-06T09:00:00Z"), "carol"),
+            ]
+        );
+        // Answered there and then.
+        assert_eq!(f.responses()[0].0, at("2026-01-05T10:00:00Z"));
+        assert_eq!(f.responses()[0].1.at, at("2026-01-05T10:00:00Z"));
+
+        let explicit = facts(vec![entry(
+            1,
+            "2026-01-05T09:00:00Z",
+            "alice",
+            Event::Created {
+                subject: "Form".into(),
+                customer: Party::parse("ann@example.com").unwrap(),
+                cc: vec![],
+                priority: Priority::Normal,
+                tags: vec![],
+                fields: BTreeMap::new(),
+                channel: Some(Channel::Web),
+            },
+            "",
+        )]);
+        assert_eq!(explicit.channel, Channel::Web);
+        let json = serde_json::to_string(&explicit).unwrap();
+        let back: TicketFacts = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, explicit);
     }
 
     #[test]

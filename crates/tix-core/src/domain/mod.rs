@@ -4,6 +4,7 @@
 pub mod assign;
 pub mod automation;
 pub mod availability;
+pub mod channel;
 pub mod config;
 pub mod customers;
 pub mod duration;
@@ -22,6 +23,7 @@ pub mod twins;
 pub mod view;
 pub mod zone;
 
+pub use channel::{Channel, Direction};
 pub use config::{
     AfterImport, Agent, Assignment, AutoClose, AutoReply, BusinessHours, Config,
     DEFAULT_SENDMAIL_COMMAND, FieldDef, FieldType, Group, MailAccount, MailOutgoing, MailProtocol,

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::automation::Channel;
+use super::channel::{Channel, Direction};
 use super::entry::{
     DeliveryStatus, Entry, Event, FieldValue, LinkRel, Priority, Standing, Status, Target,
 };
@@ -716,6 +716,25 @@ fn repeated_closing_messages(trail: &[TrailItem]) -> BTreeSet<String> {
 }
 
 /// Applies one entry; returns why it was not applied, if it was not.
+/// A customer contact answered there and then (a call they made, a
+/// chat): their message and the first response at once.
+fn customer_spoke_live(t: &mut Ticket, at: Timestamp) {
+    t.customer_messages += 1;
+    t.last_customer_at = Some(t.last_customer_at.map_or(at, |l| l.max(at)));
+    t.snoozed_until = None;
+    if t.first_response_at.is_none() {
+        t.first_response_at = Some(at);
+    }
+}
+
+/// An agent answered the customer (a reply, a call they made).
+fn agent_replied(t: &mut Ticket, at: Timestamp) {
+    t.last_agent_at = Some(t.last_agent_at.map_or(at, |l| l.max(at)));
+    if t.first_response_at.is_none() {
+        t.first_response_at = Some(at);
+    }
+}
+
 fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
     // A redaction goes through a lock: what must not be read must not be
     // kept readable because the ticket is closed for good.
@@ -753,6 +772,7 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             priority,
             tags,
             fields,
+            channel,
         } => {
             if t.created_at.is_some() {
                 return Some(
@@ -773,11 +793,31 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             t.created_by = Some(e.author.clone());
             t.status = Status::New;
             t.status_since = Some(e.at);
+            if channel.is_some() {
+                t.channel = *channel;
+            }
             if !e.body.trim().is_empty() {
-                t.channel = Some(Channel::Cli);
+                t.channel.get_or_insert(Channel::Cli);
                 t.customer_messages += 1;
                 t.last_customer_at = Some(e.at);
             }
+        }
+        // Customer contacts on other channels. A call the customer made,
+        // and a chat, count as a message from them and, since an agent
+        // spoke with them there and then, as the first response; a call
+        // an agent made counts as a reply.
+        Event::Call { direction, .. } => {
+            t.messages += 1;
+            t.channel.get_or_insert(Channel::Phone);
+            match direction {
+                Direction::In => customer_spoke_live(t, e.at),
+                Direction::Out => agent_replied(t, e.at),
+            }
+        }
+        Event::Chat {} => {
+            t.messages += 1;
+            t.channel.get_or_insert(Channel::Chat);
+            customer_spoke_live(t, e.at);
         }
         Event::Message { mail, .. } => {
             t.messages += 1;
@@ -798,10 +838,7 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
         }
         Event::Reply { mail } => {
             t.messages += 1;
-            t.last_agent_at = Some(t.last_agent_at.map_or(e.at, |l| l.max(e.at)));
-            if t.first_response_at.is_none() {
-                t.first_response_at = Some(e.at);
-            }
+            agent_replied(t, e.at);
             if mail.as_ref().is_some_and(|m| m.outbound) {
                 t.outbox.insert(file.to_string(), String::new());
             }
@@ -1149,6 +1186,7 @@ mod tests {
                 priority: Priority::High,
                 tags: vec!["printer".into()],
                 fields: BTreeMap::new(),
+                channel: None,
             },
         )
     }

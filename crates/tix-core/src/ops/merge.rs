@@ -339,6 +339,7 @@ pub fn split(
         priority: old.priority,
         tags: Vec::new(),
         fields: Default::default(),
+        channel: None,
     };
     batch.append(actor, source, "split", |_| {
         Ok(vec![Draft::new(split.clone())])

@@ -14,6 +14,7 @@ pub mod duty;
 pub mod escalate;
 pub mod hooks;
 pub mod merge;
+pub mod ndjson;
 pub mod redact;
 pub mod tags;
 pub mod tasks;

@@ -51,6 +51,8 @@ pub fn redact(
             | Event::Resolution {}
             | Event::Escalate { .. }
             | Event::Attachment { .. }
+            | Event::Call { .. }
+            | Event::Chat { .. }
     );
     if !text_bearing {
         return Err(Error::invalid(format!(

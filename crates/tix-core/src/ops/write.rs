@@ -427,8 +427,21 @@ impl ChangeEvents {
             }
             apply_appended(&mut ticket, e);
             match &e.entry.event {
-                Event::Created { customer, .. } => {
+                Event::Created {
+                    customer, channel, ..
+                } => {
                     out.from = Some(customer.email.clone());
+                    push_text(&mut out.text, &e.entry.body);
+                    if let Some(channel) = channel {
+                        out.channel = *channel;
+                    }
+                }
+                Event::Call { .. } => {
+                    out.channel = Channel::Phone;
+                    push_text(&mut out.text, &e.entry.body);
+                }
+                Event::Chat {} => {
+                    out.channel = Channel::Chat;
                     push_text(&mut out.text, &e.entry.body);
                 }
                 Event::Message { from, mail } => {
@@ -672,6 +685,52 @@ impl<'s> Batch<'s> {
         };
         self.automate(actor, id, events, None)?;
         Ok(files)
+    }
+
+    /// Plans ticket `id` as another store had it (`tix import json`): its
+    /// entries under their own file names, times and `seq`, and the files
+    /// they name beside them (`files`, relative to the ticket directory).
+    /// Refused when a ticket `id` exists. No rule runs and no hook is
+    /// told: this is history being copied, not something happening.
+    pub fn restore(
+        &mut self,
+        id: TicketId,
+        entries: Vec<StoredEntry>,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<()> {
+        if self.tickets.contains_key(&id) || self.store.ticket_exists(&id)? {
+            return Err(Error::invalid(format!("ticket {id} exists already")));
+        }
+        let dir = Store::ticket_dir(&id);
+        let (ticket, _) = fold(id, entries.clone());
+        let mut written = Vec::with_capacity(entries.len() + files.len());
+        for e in &entries {
+            let bytes = e.entry.encode().into_bytes();
+            self.pending_bytes += bytes.len();
+            self.files.push((format!("{dir}/{}", e.file), bytes));
+            written.push(e.file.clone());
+        }
+        for (path, bytes) in files {
+            self.pending_bytes += bytes.len();
+            self.files.push((format!("{dir}/{path}"), bytes));
+        }
+        self.changes.push(Change {
+            id,
+            verb: "import".into(),
+            subject: ticket.subject.clone(),
+            summary: format!("tix: import {id}"),
+            detail: String::new(),
+            files: written,
+            rule: None,
+        });
+        self.tickets.insert(
+            id,
+            Held {
+                ticket,
+                pending: entries,
+            },
+        );
+        Ok(())
     }
 
     /// Runs the rules that wait for `trigger` on ticket `id` as held (for

@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::domain::config::SlaConfig;
 use crate::domain::facts::Act;
 use crate::domain::sla::{Clock, Phase};
-use crate::domain::{Priority, Status, TicketFacts, TicketId, Timestamp};
+use crate::domain::{Channel, Priority, Status, TicketFacts, TicketId, Timestamp};
 
 /// The period a report covers: from `since` (included) to `until` (not).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -155,6 +155,8 @@ fn round2(x: f64) -> f64 {
 pub struct Summary {
     /// Tickets created in the period.
     pub created: usize,
+    /// Those tickets by how they came in.
+    pub created_by_channel: ByChannel,
     /// Tickets closed at least once in the period.
     pub resolved: usize,
     /// Reopenings (changes out of `closed`) in the period.
@@ -182,6 +184,34 @@ pub struct Ages {
     #[serde(rename = "7d_to_30d")]
     pub d7_to_30d: usize,
     pub over_30d: usize,
+}
+
+/// A count per channel, every channel present (in [`Channel::ALL`]
+/// order), so CSV columns do not come and go with the data.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ByChannel(pub [usize; 6]);
+
+impl ByChannel {
+    pub fn get(&self, channel: Channel) -> usize {
+        self.0[Channel::ALL.iter().position(|c| *c == channel).unwrap_or(0)]
+    }
+
+    fn add(&mut self, channel: Channel) {
+        if let Some(i) = Channel::ALL.iter().position(|c| *c == channel) {
+            self.0[i] += 1;
+        }
+    }
+}
+
+impl Serialize for ByChannel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(Channel::ALL.len()))?;
+        for (c, n) in Channel::ALL.iter().zip(self.0) {
+            map.serialize_entry(c.as_str(), &n)?;
+        }
+        map.end()
+    }
 }
 
 impl Ages {
@@ -246,6 +276,7 @@ pub fn summary(tickets: &[&TicketFacts], period: &Period) -> Summary {
     for f in tickets {
         if created_in(f, period) {
             s.created += 1;
+            s.created_by_channel.add(f.channel);
             s.replies.count += f.replies.iter().filter(|r| r.at < period.until).count();
             match first_response(f, period.until).and_then(|r| r.seconds()) {
                 Some(secs) => frt.push(secs),
@@ -561,13 +592,15 @@ pub enum GroupBy {
     Assignee,
     /// The customer's mail domain.
     Domain,
+    /// How the ticket came in.
+    Channel,
     /// A custom field's value.
     Field(String),
 }
 
 impl GroupBy {
-    /// Parses `status`, `priority`, `tag`, `assignee`, `domain` or
-    /// `field:NAME`.
+    /// Parses `status`, `priority`, `tag`, `assignee`, `domain`,
+    /// `channel` or `field:NAME`.
     pub fn parse(s: &str) -> Result<GroupBy, String> {
         Ok(match s.trim() {
             "status" => GroupBy::Status,
@@ -575,11 +608,12 @@ impl GroupBy {
             "tag" => GroupBy::Tag,
             "assignee" => GroupBy::Assignee,
             "domain" => GroupBy::Domain,
+            "channel" => GroupBy::Channel,
             other => match other.strip_prefix("field:") {
                 Some(name) if !name.trim().is_empty() => GroupBy::Field(name.trim().to_string()),
                 _ => {
                     return Err(format!(
-                        "`{s}` is not a grouping (expected status, priority, tag, assignee, domain or field:NAME)"
+                        "`{s}` is not a grouping (expected status, priority, tag, assignee, domain, channel or field:NAME)"
                     ));
                 }
             },
@@ -593,6 +627,7 @@ impl GroupBy {
             GroupBy::Tag => "tag".into(),
             GroupBy::Assignee => "assignee".into(),
             GroupBy::Domain => "domain".into(),
+            GroupBy::Channel => "channel".into(),
             GroupBy::Field(n) => format!("field:{n}"),
         }
     }
@@ -617,6 +652,13 @@ impl GroupBy {
             GroupBy::Tag => f.tags.iter().map(|t| (0, Some(t.to_lowercase()))).collect(),
             GroupBy::Assignee => vec![(0, f.assignee.clone())],
             GroupBy::Domain => vec![(0, f.customer_domain.clone())],
+            GroupBy::Channel => vec![(
+                Channel::ALL
+                    .iter()
+                    .position(|c| *c == f.channel)
+                    .unwrap_or(0),
+                Some(f.channel.to_string()),
+            )],
             GroupBy::Field(name) => vec![(0, f.fields.get(name).map(|v| v.to_string()))],
         }
     }

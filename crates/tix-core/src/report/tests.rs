@@ -45,6 +45,7 @@ fn ticket(n: u8, created: &str) -> TicketFacts {
         fields: BTreeMap::new(),
         customer_domain: Some("example.com".into()),
         tasks: Vec::new(),
+        channel: Channel::Cli,
     }
 }
 
@@ -255,6 +256,40 @@ fn trend_counts_closes_per_bucket() {
         .collect();
     // Two closes on the 6th make one resolved ticket that day.
     assert_eq!(got, [(1, 1, 0, 0), (0, 1, 2, 0)]);
+}
+
+#[test]
+fn breakdown_by_channel_groups_each_ticket_once_in_channel_order() {
+    let mut a = ticket(1, "2026-01-05T09:00:00Z");
+    a.channel = Channel::Phone;
+    a.replies.push(act("2026-01-05T09:00:00Z", "bob"));
+    let mut b = ticket(2, "2026-01-06T09:00:00Z");
+    b.channel = Channel::Mail;
+    b.replies.push(act("2026-01-06T11:00:00Z", "bob"));
+    let c = ticket(3, "2026-01-07T09:00:00Z");
+    let mut d = ticket(4, "2026-01-08T09:00:00Z");
+    d.channel = Channel::Phone;
+    let by = GroupBy::parse("channel").unwrap();
+    assert_eq!(by.name(), "channel");
+    let rows = breakdown(&refs(&[a, b, c, d]), &january(), &by);
+    let got: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.group.as_deref(),
+                r.created,
+                r.first_response_median_seconds,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some("mail"), 1, Some(7200)),
+            (Some("cli"), 1, None),
+            (Some("phone"), 2, Some(0)),
+        ]
+    );
 }
 
 #[test]

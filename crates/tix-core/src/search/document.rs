@@ -40,10 +40,13 @@ pub fn build(ticket: &Ticket, trail: &[TrailItem], tree: &str) -> TicketDoc {
         }
         let entry = &item.entry;
         let into = match &entry.event {
-            Event::Created { .. } | Event::Message { .. } | Event::Reply { .. } => {
-                Some(&mut public_text)
+            Event::Created { .. }
+            | Event::Message { .. }
+            | Event::Reply { .. }
+            | Event::Chat {} => Some(&mut public_text),
+            Event::Note { .. } | Event::Call { .. } | Event::Close {} | Event::Escalate { .. } => {
+                Some(&mut notes)
             }
-            Event::Note { .. } | Event::Close {} | Event::Escalate { .. } => Some(&mut notes),
             _ => None,
         };
         if let Some(out) = into {

@@ -238,6 +238,7 @@ mod tests {
                 priority: Priority::Normal,
                 tags: vec![],
                 fields: Default::default(),
+                channel: None,
             };
             files.push((
                 format!("{dir}/a-created.md"),

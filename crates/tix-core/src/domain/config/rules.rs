@@ -377,13 +377,17 @@ fn condition(config: &Config, v: &Value, depth: usize) -> Result<Condition, Stri
                 }
                 Condition::All(each)
             }
-            "channel" => Condition::Channel(
-                match strings(v).unwrap_or_default().first().map(String::as_str) {
-                    Some("mail") => Channel::Mail,
-                    Some("cli") => Channel::Cli,
-                    _ => return Err("channel: expected mail or cli".into()),
-                },
-            ),
+            "channel" => Condition::Channel(match strings(v).unwrap_or_default().first() {
+                Some(name) => name
+                    .parse::<Channel>()
+                    .map_err(|e| format!("channel: {e}"))?,
+                None => {
+                    return Err(format!(
+                        "channel: expected one of {}",
+                        crate::domain::channel::names()
+                    ));
+                }
+            }),
             "customer-messages" => Condition::CustomerMessages(
                 Compare::parse(
                     &strings(v)

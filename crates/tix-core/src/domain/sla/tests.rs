@@ -890,6 +890,7 @@ fn facts(statuses: &[(&str, Status)]) -> TicketFacts {
         fields: Default::default(),
         customer_domain: None,
         tasks: Vec::new(),
+        channel: crate::domain::Channel::Cli,
     }
 }
 

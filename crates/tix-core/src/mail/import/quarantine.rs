@@ -245,6 +245,7 @@ pub fn file_for(
                 priority: Priority::Normal,
                 tags: Vec::new(),
                 fields: Default::default(),
+                channel: None,
             })
             .by(&customer.email);
             batch.create(actor, id, vec![created, message, note])?;

@@ -116,6 +116,7 @@ pub fn new_ticket_drafts(
             priority: Priority::Normal,
             tags: Vec::new(),
             fields: Default::default(),
+            channel: None,
         })
         .by(&from.email),
     ];

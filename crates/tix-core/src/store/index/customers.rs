@@ -434,6 +434,7 @@ mod tests {
                     priority: Priority::ALL[0],
                     tags: vec![],
                     fields: BTreeMap::new(),
+                    channel: None,
                 },
                 body: "Hello.".into(),
             };
