@@ -28,9 +28,11 @@ pub fn cmd_comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
         let attachments = args.attach.read(store.config().max_attachment_bytes)?;
         let body = args.body.required("note")?;
         write(ctx, &args.id, "comment", |_, _, _| {
-            let mut note = Draft::with_body(Event::Note { mail: None }, body.clone());
-            note.attachments = attachments.clone();
-            Ok(vec![note])
+            Ok(vec![Draft::with_attachments(
+                Event::Note { mail: None },
+                body.clone(),
+                attachments.clone(),
+            )])
         })?;
         return Ok(());
     }
@@ -39,15 +41,11 @@ pub fn cmd_comment(ctx: &Ctx, args: CommentArgs) -> Result<()> {
     let attachments = args.attach.read(store.config().max_attachment_bytes)?;
     let body = args.body.required("note")?;
     write_on(&store, &actor, id, "comment", |_, _, _| {
-        Ok(vec![Draft {
-            event: Event::Note { mail: None },
+        Ok(vec![Draft::with_attachments(
+            Event::Note { mail: None },
             body,
             attachments,
-            original: None,
-            author: None,
-            mail_text: None,
-            rule: None,
-        }])
+        )])
     })?;
     Ok(())
 }

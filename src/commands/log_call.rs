@@ -56,18 +56,14 @@ pub fn cmd_log_call(ctx: &Ctx, args: LogCallArgs) -> Result<()> {
     let attachments = args.attach.read(store.config().max_attachment_bytes)?;
     let body = args.body.required("call summary")?;
     write_on(&store, &actor, id, "log-call", |_, _, _| {
-        Ok(vec![Draft {
-            event: Event::Call {
+        Ok(vec![Draft::with_attachments(
+            Event::Call {
                 direction: args.direction.into(),
                 duration,
             },
             body,
             attachments,
-            original: None,
-            author: None,
-            mail_text: None,
-            rule: None,
-        }])
+        )])
     })?;
     Ok(())
 }

@@ -34,15 +34,11 @@ pub fn cmd_log_chat(ctx: &Ctx, args: LogChatArgs) -> Result<()> {
     };
     check_transcript(&body, &source).map_err(Error::invalid)?;
     write_on(&store, &actor, id, "log-chat", |_, _, _| {
-        Ok(vec![Draft {
-            event: Event::Chat {},
+        Ok(vec![Draft::with_attachments(
+            Event::Chat {},
             body,
             attachments,
-            original: None,
-            author: None,
-            mail_text: None,
-            rule: None,
-        }])
+        )])
     })?;
     Ok(())
 }

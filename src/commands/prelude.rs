@@ -183,12 +183,22 @@ pub const CONFIRM_FROM: usize = 10;
 /// `#` comments skipped), `A,B,C` names them; None for one id.
 pub fn several_ids(typed: &str) -> Result<Option<Vec<String>>> {
     if typed == "-" {
-        use std::io::BufRead;
+        use std::io::{BufRead, Read};
         let mut ids = Vec::new();
+        // Bounded before it is read: the most ids, each on a line of its
+        // own with room for a comment.
+        let limit = (MAX_IDS as u64) * 128;
+        let mut read = 0u64;
         let stdin = std::io::stdin();
-        for (n, line) in stdin.lock().lines().enumerate() {
+        for (n, line) in stdin.lock().take(limit + 1).lines().enumerate() {
             let line =
                 line.map_err(|e| Error::invalid(format!("standard input, line {}: {e}", n + 1)))?;
+            read += line.len() as u64 + 1;
+            if read > limit {
+                return Err(Error::invalid(format!(
+                    "standard input: more than {limit} bytes of ticket ids; change them in parts"
+                )));
+            }
             let id = line.split_whitespace().next().unwrap_or("");
             if id.is_empty() || id.starts_with('#') {
                 continue;
@@ -314,19 +324,7 @@ pub fn write_many(
             format!(", {} skipped", done.skipped.len())
         }
     );
-    report_rules(
-        &store,
-        &Outcome {
-            id: ids[0],
-            commit: done.commit.clone().unwrap_or_default(),
-            files: Vec::new(),
-            ticket: tix_core::domain::fold(ids[0], Vec::new()).0,
-            warnings: Vec::new(),
-            detail: String::new(),
-            rule_mail: done.rule_mail,
-            rules_applied: done.rules_applied,
-        },
-    );
+    report_rule_work(&store, &done.rules_applied, &done.rule_mail);
     Ok(())
 }
 
@@ -367,10 +365,16 @@ pub fn write_on(
 /// scripts reading the output see the same lines as before) and sends the
 /// mail they asked for. A failure to send is a warning: the write stands.
 pub fn report_rules(store: &Store, outcome: &Outcome) {
-    for line in &outcome.rules_applied {
+    report_rule_work(store, &outcome.rules_applied, &outcome.rule_mail);
+}
+
+/// [`report_rules`] of what the rules `applied` and the `mail` they asked
+/// for, however many tickets the write changed.
+fn report_rule_work(store: &Store, applied: &[String], mail: &[ops::automation::RuleMail]) {
+    for line in applied {
         eprintln!("tix: rule {}", output::for_stderr(line));
     }
-    match tix_core::mail::rule_mail::send_all(store, &outcome.rule_mail) {
+    match tix_core::mail::rule_mail::send_all(store, mail) {
         Ok(done) => {
             for why in done.skipped.iter().chain(&done.failed) {
                 output::warn(why);

@@ -155,12 +155,7 @@ fn retry(ctx: &Ctx, args: QuarantineRetryArgs) -> Result<()> {
     } else {
         args.files
             .iter()
-            .map(|f| {
-                f.trim_start_matches(&format!("{QUARANTINE_DIR}/"))
-                    .trim_end_matches(".eml")
-                    .trim_end_matches(".yaml")
-                    .to_string()
-            })
+            .map(|f| quarantine::bare_name(f))
             .collect()
     };
     let mut importer = Importer::new(&store, args.options.dry_run)?;

@@ -122,6 +122,13 @@ fn every_write_command_takes_several_ids() {
         .stdin("")
         .fails(6)
         .stderr_has(&["no ticket ids"]);
+    // Standard input is bounded before it is read: one endless line is
+    // refused, not held in memory.
+    sb.tix(["close", "-"])
+        .stdin(vec![b'A'; 2 << 20])
+        .fails(6)
+        .stderr_has(&["bytes of ticket ids"]);
+    assert_eq!(sb.commit_count(), before + 8);
 }
 
 #[test]

@@ -420,6 +420,50 @@ pub struct Situation<'a> {
     pub organisations: &'a Organisations<'a>,
 }
 
+/// What a rule's conditions read of a message when no new entry set
+/// the rule off (`idle`, `tix rules test`): the ticket's last message
+/// from the customer (the opening request included).
+#[derive(Clone, Debug)]
+pub struct LastMessage {
+    pub text: String,
+    pub from: Option<String>,
+    /// The addresses it came to, when it came by mail.
+    pub to: Vec<String>,
+    /// `Mail` when it came by mail; the ticket's channel otherwise.
+    pub channel: Channel,
+}
+
+/// [`LastMessage`] of `ticket` with its `trail`.
+pub fn last_message_of(ticket: &Ticket, trail: &[super::ticket::TrailItem]) -> LastMessage {
+    let mut out = LastMessage {
+        text: String::new(),
+        from: ticket.customer.as_ref().map(|c| c.email.clone()),
+        to: Vec::new(),
+        channel: ticket.channel(),
+    };
+    let last = trail.iter().rev().find(|i| {
+        i.not_applied.is_none()
+            && matches!(i.entry.event, Event::Message { .. } | Event::Created { .. })
+            && !i.entry.body.trim().is_empty()
+    });
+    if let Some(item) = last {
+        out.text = item.entry.body.clone();
+        if let Event::Message { from, mail } = &item.entry.event {
+            out.from = Some(from.email.clone());
+            if let Some(mail) = mail {
+                out.channel = Channel::Mail;
+                out.to = mail
+                    .to
+                    .iter()
+                    .chain(&mail.cc)
+                    .map(|p| p.email.clone())
+                    .collect();
+            }
+        }
+    }
+    out
+}
+
 /// Whether `when` holds of `ticket` in `situation`.
 pub fn holds(when: &Condition, ticket: &Ticket, s: &Situation<'_>) -> bool {
     let since = |t: Option<Timestamp>| t.map(|t| t.seconds_until(s.now));

@@ -1,5 +1,6 @@
 //! Safe file names for attachments. A name comes from a user or, later,
 //! from a stranger's e-mail, so nothing in it may steer where the file lands.
+//! Also the shape a tag must have.
 
 /// The longest stored name, in bytes. Leaves room below the common 255-byte
 /// limit for the collision suffix.
@@ -62,6 +63,23 @@ pub fn unique_name(name: &str, taken: &[String]) -> String {
         .map(|n| format!("{stem}-{n}{ext}"))
         .find(|candidate| !taken.contains(candidate))
         .expect("an unused suffix exists")
+}
+
+/// Checks a tag: a word without spaces, commas or control characters,
+/// 1 to 64 bytes. One rule for tags typed on the command line and named
+/// in automation rules.
+pub fn check_tag(tag: &str) -> Result<(), String> {
+    if tag.is_empty()
+        || tag.len() > 64
+        || tag
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == ',')
+    {
+        return Err(format!(
+            "tag `{tag}`: expected 1 to 64 characters without spaces or commas"
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -360,15 +360,6 @@ pub fn split(
     Ok(SplitOff {
         source,
         entries,
-        new: Outcome {
-            id: new_id,
-            commit: done.commit,
-            files,
-            ticket,
-            warnings: done.warnings,
-            detail: String::new(),
-            rules_applied: crate::ops::rules_applied(&done.changes),
-            rule_mail: done.rule_mail,
-        },
+        new: Outcome::committed(new_id, files, ticket, String::new(), done),
     })
 }

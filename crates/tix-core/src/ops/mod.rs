@@ -251,15 +251,5 @@ pub fn check_subject(subject: &str) -> Result<()> {
 
 /// Checks a tag: a word without spaces, commas or control characters.
 pub fn check_tag(tag: &str) -> Result<()> {
-    if tag.is_empty()
-        || tag.len() > 64
-        || tag
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == ',')
-    {
-        return Err(Error::invalid(format!(
-            "tag `{tag}`: expected 1 to 64 characters without spaces or commas"
-        )));
-    }
-    Ok(())
+    crate::domain::names::check_tag(tag).map_err(Error::invalid)
 }

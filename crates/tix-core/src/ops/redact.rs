@@ -97,14 +97,5 @@ pub fn redact(
     let done = batch
         .commit(&actor.author(), "redact")?
         .ok_or_else(|| Error::internal("a redaction was not committed"))?;
-    Ok(Outcome {
-        id,
-        commit: done.commit,
-        files,
-        ticket,
-        warnings: done.warnings,
-        detail: entry,
-        rules_applied: super::rules_applied(&done.changes),
-        rule_mail: done.rule_mail,
-    })
+    Ok(Outcome::committed(id, files, ticket, entry, done))
 }

@@ -232,16 +232,7 @@ pub fn add(store: &Store, actor: &Actor, id: TicketId, new: &NewTask) -> Result<
     let done = batch
         .commit(&actor.author(), "task add")?
         .ok_or_else(|| Error::internal("a planned task was not committed"))?;
-    let outcome = Outcome {
-        id,
-        commit: done.commit,
-        warnings: done.warnings,
-        files,
-        ticket,
-        detail: String::new(),
-        rules_applied: super::rules_applied(&done.changes),
-        rule_mail: done.rule_mail,
-    };
+    let outcome = Outcome::committed(id, files, ticket, String::new(), done);
     let written = outcome.files[0].clone();
     let task = outcome
         .ticket

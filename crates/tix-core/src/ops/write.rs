@@ -73,6 +73,17 @@ impl Draft {
         }
     }
 
+    /// An entry with its text and the files that go with it.
+    pub fn with_attachments(
+        event: Event,
+        body: impl Into<String>,
+        attachments: Vec<NewAttachment>,
+    ) -> Draft {
+        let mut draft = Draft::with_body(event, body);
+        draft.attachments = attachments;
+        draft
+    }
+
     /// The same entry, by `handle` rather than by the acting agent.
     pub fn by(mut self, handle: impl Into<String>) -> Draft {
         self.author = Some(handle.into());
@@ -98,6 +109,29 @@ pub struct Outcome {
     pub rule_mail: Vec<RuleMail>,
     /// The rules' changes written with it, as `rule: what`.
     pub rules_applied: Vec<String>,
+}
+
+impl Outcome {
+    /// What the committed batch `done` did to ticket `id`: the entry
+    /// `files` of its change, its state after, and what the rules did.
+    pub fn committed(
+        id: TicketId,
+        files: Vec<String>,
+        ticket: Ticket,
+        detail: String,
+        done: BatchOutcome,
+    ) -> Outcome {
+        Outcome {
+            id,
+            commit: done.commit,
+            files,
+            ticket,
+            warnings: done.warnings,
+            detail,
+            rules_applied: rules_applied(&done.changes),
+            rule_mail: done.rule_mail,
+        }
+    }
 }
 
 /// The changes rules made, as `rule: what`.
@@ -252,16 +286,7 @@ pub fn append(
     let Some(done) = batch.commit(&actor.author(), verb)? else {
         return Err(Error::internal("a planned change was not committed"));
     };
-    Ok(Some(Outcome {
-        id,
-        commit: done.commit,
-        warnings: done.warnings,
-        files,
-        ticket,
-        detail,
-        rules_applied: rules_applied(&done.changes),
-        rule_mail: done.rule_mail,
-    }))
+    Ok(Some(Outcome::committed(id, files, ticket, detail, done)))
 }
 
 /// The same change to several tickets, planned against each under one
@@ -410,59 +435,51 @@ impl ChangeEvents {
         }
     }
 
-    fn of(before: &Ticket, entries: &[StoredEntry]) -> ChangeEvents {
-        let mut ticket = before.clone();
-        let mut out = ChangeEvents {
-            triggers: Vec::new(),
-            text: String::new(),
-            from: None,
-            to: Vec::new(),
-            channel: Channel::Cli,
-        };
-        for e in entries {
-            for t in triggers_of(&ticket, &e.entry) {
-                if !out.triggers.contains(&t) {
-                    out.triggers.push(t);
-                }
-            }
-            apply_appended(&mut ticket, e);
-            match &e.entry.event {
-                Event::Created {
-                    customer, channel, ..
-                } => {
-                    out.from = Some(customer.email.clone());
-                    push_text(&mut out.text, &e.entry.body);
-                    if let Some(channel) = channel {
-                        out.channel = *channel;
-                    }
-                }
-                Event::Call { .. } => {
-                    out.channel = Channel::Phone;
-                    push_text(&mut out.text, &e.entry.body);
-                }
-                Event::Chat {} => {
-                    out.channel = Channel::Chat;
-                    push_text(&mut out.text, &e.entry.body);
-                }
-                Event::Message { from, mail } => {
-                    out.from = Some(from.email.clone());
-                    push_text(&mut out.text, &e.entry.body);
-                    if let Some(mail) = mail {
-                        out.channel = Channel::Mail;
-                        out.to
-                            .extend(mail.to.iter().chain(&mail.cc).map(|p| p.email.clone()));
-                    }
-                }
-                Event::Reply { .. } | Event::Note { .. } => push_text(&mut out.text, &e.entry.body),
-                _ => {}
+    /// Takes in entry `e`, given the ticket `before` it is applied.
+    fn observe(&mut self, before: &Ticket, e: &StoredEntry) {
+        for t in triggers_of(before, &e.entry) {
+            if !self.triggers.contains(&t) {
+                self.triggers.push(t);
             }
         }
-        // A new ticket's first message, tags and assignment are part of
-        // its creation.
-        if out.triggers.contains(&Trigger::Created) {
-            out.triggers = vec![Trigger::Created];
+        match &e.entry.event {
+            Event::Created {
+                customer, channel, ..
+            } => {
+                self.from = Some(customer.email.clone());
+                push_text(&mut self.text, &e.entry.body);
+                if let Some(channel) = channel {
+                    self.channel = *channel;
+                }
+            }
+            Event::Call { .. } => {
+                self.channel = Channel::Phone;
+                push_text(&mut self.text, &e.entry.body);
+            }
+            Event::Chat {} => {
+                self.channel = Channel::Chat;
+                push_text(&mut self.text, &e.entry.body);
+            }
+            Event::Message { from, mail } => {
+                self.from = Some(from.email.clone());
+                push_text(&mut self.text, &e.entry.body);
+                if let Some(mail) = mail {
+                    self.channel = Channel::Mail;
+                    self.to
+                        .extend(mail.to.iter().chain(&mail.cc).map(|p| p.email.clone()));
+                }
+            }
+            Event::Reply { .. } | Event::Note { .. } => push_text(&mut self.text, &e.entry.body),
+            _ => {}
         }
-        out
+    }
+
+    /// A new ticket's first message, tags and assignment are part of its
+    /// creation.
+    fn finish(&mut self) {
+        if self.triggers.contains(&Trigger::Created) {
+            self.triggers = vec![Trigger::Created];
+        }
     }
 }
 
@@ -744,33 +761,14 @@ impl<'s> Batch<'s> {
         trigger: Trigger,
     ) -> Result<Vec<String>> {
         let (ticket, trail) = self.trail(id)?;
-        let mut events = ChangeEvents {
+        let last = crate::domain::automation::last_message_of(&ticket, &trail);
+        let events = ChangeEvents {
             triggers: vec![trigger],
-            text: String::new(),
-            from: ticket.customer.as_ref().map(|c| c.email.clone()),
-            to: Vec::new(),
-            channel: ticket.channel(),
+            text: last.text,
+            from: last.from,
+            to: last.to,
+            channel: last.channel,
         };
-        let last = trail.iter().rev().find(|i| {
-            i.not_applied.is_none()
-                && matches!(i.entry.event, Event::Message { .. } | Event::Created { .. })
-                && !i.entry.body.trim().is_empty()
-        });
-        if let Some(item) = last {
-            events.text = item.entry.body.clone();
-            if let Event::Message { from, mail } = &item.entry.event {
-                events.from = Some(from.email.clone());
-                if let Some(mail) = mail {
-                    events.channel = Channel::Mail;
-                    events.to = mail
-                        .to
-                        .iter()
-                        .chain(&mail.cc)
-                        .map(|p| p.email.clone())
-                        .collect();
-                }
-            }
-        }
         let mut fired = Vec::new();
         self.automate(actor, id, events, Some(&mut fired))?;
         Ok(fired)
@@ -897,14 +895,15 @@ impl<'s> Batch<'s> {
         let written: Vec<String> = new_entries.iter().map(|e| e.file.clone()).collect();
         // Only a config with rules or hooks needs to know what happened.
         let config = store.config();
-        let events = if config.rule_book.is_empty() && config.hooks.is_empty() {
-            ChangeEvents::none()
-        } else {
-            ChangeEvents::of(&held.ticket, &new_entries)
-        };
+        let observe = !(config.rule_book.is_empty() && config.hooks.is_empty());
+        let mut events = ChangeEvents::none();
         for entry in &new_entries {
+            if observe {
+                events.observe(&held.ticket, entry);
+            }
             apply_appended(&mut held.ticket, entry);
         }
+        events.finish();
         for trigger in events
             .triggers
             .iter()
@@ -1260,16 +1259,7 @@ pub fn create_ticket(store: &Store, actor: &Actor, new: NewTicket) -> Result<Out
     let Some(done) = batch.commit(&actor.author(), "create")? else {
         return Err(Error::internal("a new ticket was not committed"));
     };
-    Ok(Outcome {
-        id,
-        commit: done.commit,
-        warnings: done.warnings,
-        files,
-        ticket,
-        detail: String::new(),
-        rules_applied: rules_applied(&done.changes),
-        rule_mail: done.rule_mail,
-    })
+    Ok(Outcome::committed(id, files, ticket, String::new(), done))
 }
 
 /// The files that write `drafts` to ticket `id` (in state `ticket`) at

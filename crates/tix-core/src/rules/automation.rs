@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::domain::automation::{self, Situation, Trigger};
-use crate::domain::{Event, TicketId, Timestamp};
+use crate::domain::{TicketId, Timestamp};
 use crate::error::Result;
 use crate::mail::respond;
 use crate::ops::Batch;
@@ -129,19 +129,15 @@ pub fn test(store: &Store, id: TicketId, on: Option<Trigger>) -> Result<Vec<Verd
         let mail = batch.take_rule_mail();
         let problems = batch.take_rule_warnings();
         drop(batch);
-        let text = trail
-            .iter()
-            .rev()
-            .find(|i| matches!(i.entry.event, Event::Message { .. } | Event::Created { .. }))
-            .map(|i| i.entry.body.clone())
-            .unwrap_or_default();
+        // What the rules read, as `run_rules` gave it to them.
+        let last = automation::last_message_of(&before, &trail);
         let situation = Situation {
             trigger,
             now,
-            text: &text,
-            from: before.customer.as_ref().map(|c| c.email.as_str()),
-            to: &[],
-            channel: before.channel(),
+            text: &last.text,
+            from: last.from.as_deref(),
+            to: &last.to,
+            channel: last.channel,
             hours: &hours,
             organisations: &organisations,
         };

@@ -477,17 +477,7 @@ pub const ACTIONS: [&str; 15] = [
 ];
 
 fn check_tag(tag: &str) -> Result<String, String> {
-    if tag.is_empty()
-        || tag.len() > 64
-        || tag
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == ',')
-    {
-        return Err(format!(
-            "tag `{tag}`: expected 1 to 64 characters without spaces or commas"
-        ));
-    }
-    Ok(tag.to_string())
+    crate::domain::names::check_tag(tag).map(|()| tag.to_string())
 }
 
 fn template_name(key: &str, name: &str) -> Result<String, String> {

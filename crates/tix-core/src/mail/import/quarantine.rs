@@ -264,14 +264,11 @@ pub fn file_for(
         .filter(|c| c.id == id && c.rule.is_none())
         .flat_map(|c| c.files.clone())
         .collect();
-    Ok(crate::ops::Outcome {
+    Ok(crate::ops::Outcome::committed(
         id,
-        commit: done.commit,
         files,
-        ticket: ticket_now,
-        warnings: done.warnings,
-        detail: String::new(),
-        rules_applied: crate::ops::rules_applied(&done.changes),
-        rule_mail: done.rule_mail,
-    })
+        ticket_now,
+        String::new(),
+        done,
+    ))
 }
