@@ -13,7 +13,7 @@ use clap_complete::engine::ArgValueCompleter;
 use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
     agent, assign, blacklist, cc, check, close, comment, create, customer, duty, escalate, export,
-    field, forward, import, init, link, list, lock, log, log_call, log_chat, merge, outbox,
+    field, forward, group, import, init, link, list, lock, log, log_call, log_chat, merge, outbox,
     priority, quarantine, redact, reindex, reopen, reply, report, resolution, rules, search, show,
     similar, sla, snooze, split, status, subject, sync, tag, tags, task, tasks, tick, views,
 };
@@ -159,6 +159,9 @@ pub enum Command {
     /// Manage the agents of this store
     #[command(subcommand)]
     Agent(agent::AgentCommand),
+    /// The groups (levels) agents work in: create, add, remove, list
+    #[command(subcommand)]
+    Group(group::GroupCommand),
     /// File mail from a mailbox into tickets
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -311,6 +314,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Reindex(args) => reindex::cmd_reindex(ctx, args),
         Command::Report(cmd) => report::cmd_report(ctx, cmd),
         Command::Agent(cmd) => agent::cmd_agent(ctx, cmd),
+        Command::Group(cmd) => group::cmd_group(ctx, cmd),
         Command::Import(cmd) => import::cmd_import(ctx, cmd),
         Command::Quarantine(cmd) => quarantine::cmd_quarantine(ctx, cmd),
         Command::Outbox(cmd) => outbox::cmd_outbox(ctx, cmd),

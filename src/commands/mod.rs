@@ -20,6 +20,7 @@ pub mod escalate;
 pub mod export;
 pub mod field;
 pub mod forward;
+pub mod group;
 pub mod import;
 pub mod init;
 pub mod link;

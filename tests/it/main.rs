@@ -47,6 +47,7 @@ mod store_recovery;
 mod sync;
 mod tasks;
 mod team;
+mod team_records;
 mod tick;
 mod ticket_merge;
 mod trust_misc;
