@@ -32,6 +32,7 @@ pub mod log_chat;
 pub mod merge;
 pub mod outbox;
 pub mod priority;
+pub mod purge;
 pub mod quarantine;
 pub mod redact;
 pub mod reindex;

@@ -30,6 +30,7 @@ mod mail_send;
 mod mail_trust;
 mod maintenance;
 mod merge;
+mod purge;
 mod quarantine;
 mod reads;
 mod records;

@@ -169,6 +169,7 @@ fn schemas_are_valid_and_describe_every_property() {
         "agent.schema.json",
         "blacklist.schema.json",
         "group.schema.json",
+        "purge.schema.json",
         "customer-note.schema.json",
         "ndjson.schema.json",
     ] {

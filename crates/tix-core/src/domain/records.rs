@@ -125,6 +125,69 @@ impl BlacklistRecord {
     }
 }
 
+/// What a purge (`tix purge`) took out of history: the entries of one
+/// ticket and the ids of the blobs that held them, which no commit
+/// reachable from HEAD may hold again. Never folded: every manifest
+/// stands, and `tix check` verifies each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurgeManifest {
+    pub format: u32,
+    pub ticket: String,
+    /// The files purged, relative to the ticket's folder (entry files,
+    /// and the attachments' files).
+    pub entries: Vec<String>,
+    /// The ids of the blobs removed (40 hex digits).
+    pub blobs: Vec<String>,
+    pub reason: String,
+    pub at: Timestamp,
+    pub by: String,
+}
+
+/// The largest manifest file read: a purge names a few entries.
+pub const MAX_MANIFEST_FILE_BYTES: usize = 1 << 20;
+
+impl PurgeManifest {
+    /// `<time>-<random>.yaml`.
+    pub fn file_name(&self, random_tag: &str) -> String {
+        format!("{}-{random_tag}.yaml", self.at.to_file_stamp())
+    }
+
+    /// The manifest in `bytes` as tix writes it, or what is wrong.
+    pub fn parse(bytes: &[u8]) -> Result<PurgeManifest, String> {
+        if bytes.len() > MAX_MANIFEST_FILE_BYTES {
+            return Err(format!(
+                "{} bytes; a purge manifest is at most {MAX_MANIFEST_FILE_BYTES}",
+                bytes.len()
+            ));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+        if super::entry::nesting_exceeds(text, 4) {
+            return Err("nests deeper than 4 levels; a purge manifest is one mapping".into());
+        }
+        let m: PurgeManifest = serde_yaml::from_str(text).map_err(|e| {
+            format!("not a purge manifest (format, ticket, entries, blobs, reason, at, by): {e}")
+        })?;
+        if m.format != 1 {
+            return Err(format!("format {}; a purge manifest is format 1", m.format));
+        }
+        if m.ticket.parse::<super::TicketId>().is_err() {
+            return Err(format!("ticket `{}` is not a ticket id", m.ticket));
+        }
+        if m.blobs.is_empty() {
+            return Err("lists no blobs".into());
+        }
+        if let Some(b) = m
+            .blobs
+            .iter()
+            .find(|b| b.len() != 40 || !b.bytes().all(|c| c.is_ascii_hexdigit()))
+        {
+            return Err(format!("blob `{b}` is not an object id (40 hex digits)"));
+        }
+        Ok(m)
+    }
+}
+
 /// A note about a customer (`tix customer EMAIL --note`), one file per
 /// note, never changed: notes only add up.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -53,6 +53,8 @@ pub const AGENTS_DIR: &str = ".tix/agents";
 pub const BLACKLIST_DIR: &str = ".tix/blacklist";
 /// Group membership changed by `tix group`: one record per change.
 pub const GROUPS_DIR: &str = ".tix/groups";
+/// What `tix purge` took out of history: one manifest per purge.
+pub const PURGES_DIR: &str = ".tix/purges";
 /// Notes about customers: a folder per address, one record per note.
 pub const CUSTOMER_NOTES_DIR: &str = ".tix/customers";
 /// Which clone holds duty (imports mail, ticks, sends automatic mail).
@@ -278,6 +280,7 @@ mod tests {
             AGENTS_DIR,
             BLACKLIST_DIR,
             GROUPS_DIR,
+            PURGES_DIR,
             CUSTOMER_NOTES_DIR,
         ] {
             assert!(
