@@ -49,7 +49,8 @@ pub fn cmd_purge(ctx: &Ctx, args: PurgeArgs) -> Result<()> {
     );
     out.push_str(&format!(
         "The branch moved from {} to {}. Now:\n\
-         \x20 1. push it with force: git push --force-with-lease (tix sync will not);\n\
+         \x20 1. push it with force: git push --force-with-lease (tix sync would merge the old history back),\n\
+         \x20    then git reflog expire --expire=now --all && git gc --prune=now here, and gc the remote (or ask its host);\n\
          \x20 2. in every other clone: git fetch, then git reset --hard origin/<branch> (or clone again),\n\
          \x20    then git reflog expire --expire=now --all && git gc --prune=now;\n\
          \x20 3. a clone that pushes or merges its old history brings the bytes back: tix check then names this manifest.\n",

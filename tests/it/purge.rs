@@ -317,3 +317,73 @@ fn a_purged_mail_takes_its_raw_message_along() {
     assert!(shown.contains("Hello"), "{shown}");
     sb.ok(["check"]);
 }
+
+#[test]
+fn the_documented_procedure_clears_the_remote_and_another_clone() {
+    let sb = Sandbox::new();
+    let a = sb.first_clone_of_origin("a");
+    let root = sb.root();
+    let id = sb.create_with(
+        sb.tix([
+            "create",
+            "--customer",
+            "ann@example.com",
+            "--subject",
+            "Id",
+            "-m",
+            "x",
+        ])
+        .in_dir(&a),
+    );
+    sb.tix(["comment", &id, "-m", &format!("number {MARKER}")])
+        .in_dir(&a)
+        .ok();
+    let note = sb
+        .tix(["show", &id, "--format", "json"])
+        .in_dir(&a)
+        .ok()
+        .lines()
+        .find_map(|l| {
+            let l = l.trim();
+            (l.contains("entry_file") && l.contains("-note.md"))
+                .then(|| l.split('"').nth(3).unwrap().to_string())
+        })
+        .expect("the note's file");
+    sb.tix(["sync"]).in_dir(&a).ok();
+    sb.git_in(&root, ["clone", "-q", "origin.git", "b"]);
+    let b = root.join("b");
+    sb.tix(["redact", &id, &note, "--reason", "erasure"])
+        .in_dir(&a)
+        .ok();
+    let run = sb
+        .tix(["purge", &id, &note, "--reason", "erasure", "--yes"])
+        .in_dir(&a)
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The remote-tracking branch still reaches the old history: named.
+    assert!(
+        run.stderr.contains("refs/remotes/origin/main"),
+        "{}",
+        run.stderr
+    );
+    assert!(contains(&every_object(&sb, &a), MARKER));
+    // 1. push with force, gc again.
+    sb.git_in(&a, ["push", "-q", "--force-with-lease", "origin", "main"]);
+    sb.git_in(&a, ["reflog", "expire", "--expire=now", "--all"]);
+    sb.git_in(&a, ["gc", "-q", "--prune=now"]);
+    assert!(!contains(&every_object(&sb, &a), MARKER), "clone a");
+    // 2. the other clone resets and collects.
+    assert!(contains(&every_object(&sb, &b), MARKER));
+    sb.git_in(&b, ["fetch", "-q"]);
+    sb.git_in(&b, ["reset", "-q", "--hard", "origin/main"]);
+    sb.git_in(&b, ["reflog", "expire", "--expire=now", "--all"]);
+    sb.git_in(&b, ["gc", "-q", "--prune=now"]);
+    assert!(!contains(&every_object(&sb, &b), MARKER), "clone b");
+    sb.tix(["check"]).in_dir(&b).ok();
+    // The bare remote keeps unreachable objects until it is collected.
+    sb.git_in(&root.join("origin.git"), ["gc", "-q", "--prune=now"]);
+    assert!(
+        !contains(&every_object(&sb, &root.join("origin.git")), MARKER),
+        "origin"
+    );
+}
