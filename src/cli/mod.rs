@@ -13,9 +13,9 @@ use clap_complete::engine::ArgValueCompleter;
 use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
     agent, assign, blacklist, cc, check, close, comment, create, customer, duty, escalate, export,
-    field, forward, import, init, link, list, lock, log, log_call, log_chat, merge, outbox,
-    priority, quarantine, redact, reindex, reopen, reply, report, resolution, rules, search, show,
-    similar, sla, snooze, split, status, subject, sync, tag, tags, task, tasks, tick, views,
+    field, forward, group, import, init, link, list, lock, log, log_call, log_chat, merge, outbox,
+    priority, purge, quarantine, redact, reindex, reopen, reply, report, resolution, rules, search,
+    show, similar, sla, snooze, split, status, subject, sync, tag, tags, task, tasks, tick, views,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -159,6 +159,9 @@ pub enum Command {
     /// Manage the agents of this store
     #[command(subcommand)]
     Agent(agent::AgentCommand),
+    /// The groups (levels) agents work in: create, add, remove, list
+    #[command(subcommand)]
+    Group(group::GroupCommand),
     /// File mail from a mailbox into tickets
     #[command(subcommand)]
     Import(import::ImportCommand),
@@ -176,6 +179,9 @@ pub enum Command {
     /// Hide an entry's text and attachments from every view; who and why
     /// stay in the trail
     Redact(redact::RedactArgs),
+    /// Take redacted entries out of the whole history (admins only, --yes):
+    /// rewrites the branch, records a manifest `tix check` verifies
+    Purge(purge::PurgeArgs),
     /// Send a ticket's messages to a third party (a vendor), recorded as an
     /// internal note; they are not added to the ticket
     Forward(forward::ForwardArgs),
@@ -311,6 +317,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Reindex(args) => reindex::cmd_reindex(ctx, args),
         Command::Report(cmd) => report::cmd_report(ctx, cmd),
         Command::Agent(cmd) => agent::cmd_agent(ctx, cmd),
+        Command::Group(cmd) => group::cmd_group(ctx, cmd),
         Command::Import(cmd) => import::cmd_import(ctx, cmd),
         Command::Quarantine(cmd) => quarantine::cmd_quarantine(ctx, cmd),
         Command::Outbox(cmd) => outbox::cmd_outbox(ctx, cmd),
@@ -321,6 +328,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Rules(args) => rules::cmd_rules(ctx, args),
         Command::Forward(args) => forward::cmd_forward(ctx, args),
         Command::Redact(args) => redact::cmd_redact(ctx, args),
+        Command::Purge(args) => purge::cmd_purge(ctx, args),
         Command::Customer(args) => customer::cmd_customer(ctx, args),
         Command::Customers(args) => customer::cmd_customers(ctx, args),
         Command::Tick(args) => tick::cmd_tick(ctx, args),

@@ -28,6 +28,31 @@ pub enum AgentCommand {
     Deactivate(AgentDeactivateArgs),
     /// Make a deactivated agent active again (admins only)
     Activate(AgentBackArgs),
+    /// Change an agent's name, address or roles (admins only), as a record
+    /// that replaces the agent where it is declared
+    Edit(AgentEditArgs),
+    /// Remove an agent who has no history (admins only); deactivate
+    /// anyone else
+    Remove(AgentBackArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AgentEditArgs {
+    /// The agent's handle or address
+    #[arg(add = ArgValueCompleter::new(complete::agents))]
+    pub agent: String,
+    /// Full name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The agent's e-mail address
+    #[arg(long)]
+    pub email: Option<String>,
+    /// The roles they have from now on (repeatable): admin or agent
+    #[arg(long = "role", value_enum, conflicts_with = "no_roles")]
+    pub roles: Vec<RoleValue>,
+    /// Take every role away (a plain agent)
+    #[arg(long)]
+    pub no_roles: bool,
 }
 
 #[derive(Args, Debug)]
@@ -87,7 +112,54 @@ pub fn cmd_agent(ctx: &Ctx, cmd: AgentCommand) -> Result<()> {
         AgentCommand::Back(args) => availability(ctx, &args.agent, false, None),
         AgentCommand::Deactivate(args) => activation(ctx, &args.agent, false, args.reassign),
         AgentCommand::Activate(args) => activation(ctx, &args.agent, true, false),
+        AgentCommand::Edit(args) => edit(ctx, args),
+        AgentCommand::Remove(args) => remove(ctx, &args.agent),
     }
+}
+
+fn role(r: &RoleValue) -> Role {
+    match r {
+        RoleValue::Admin => Role::Admin,
+        RoleValue::Agent => Role::Agent,
+    }
+}
+
+fn edit(ctx: &Ctx, args: AgentEditArgs) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let roles = if args.no_roles {
+        Some(Vec::new())
+    } else if args.roles.is_empty() {
+        None
+    } else {
+        Some(args.roles.iter().map(role).collect())
+    };
+    if args.name.is_none() && args.email.is_none() && roles.is_none() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "say what to change: --name, --email, --role or --no-roles",
+        ));
+    }
+    let edit = ops::team::AgentEdit {
+        name: args.name,
+        email: args.email,
+        roles,
+    };
+    let (agent, warning) = ops::team::edit_agent(&store, &actor, &args.agent, edit)?;
+    if let Some(w) = warning {
+        output::warn(&w);
+    }
+    print(&format!("Changed agent {}.\n", agent.handle))
+}
+
+fn remove(ctx: &Ctx, who: &str) -> Result<()> {
+    let store = ctx.store()?;
+    let actor = ctx.actor(&store)?;
+    let (handle, warning) = ops::team::remove_agent(&store, &actor, who)?;
+    if let Some(w) = warning {
+        output::warn(&w);
+    }
+    print(&format!("Removed agent {handle}.\n"))
 }
 
 /// Anyone may say they are away or back; only an admin may say so of
@@ -188,14 +260,7 @@ fn add(ctx: &Ctx, args: AgentAddArgs) -> Result<()> {
             a.handle
         )));
     }
-    let roles: Vec<Role> = args
-        .roles
-        .iter()
-        .map(|r| match r {
-            RoleValue::Admin => Role::Admin,
-            RoleValue::Agent => Role::Agent,
-        })
-        .collect();
+    let roles: Vec<Role> = args.roles.iter().map(role).collect();
     let agent = Agent {
         handle: args.handle.clone(),
         name: args.name,

@@ -111,6 +111,9 @@ pub fn cmd_check(ctx: &Ctx, args: CheckArgs) -> Result<()> {
         .errors
         .extend(tix_core::ops::team::check_availability(&store)?);
     report
+        .errors
+        .extend(tix_core::ops::purge::check_manifests(&store)?);
+    report
         .warnings
         .extend(store.record_problems().iter().cloned());
     let uncommitted = store.uncommitted_hand_written()?;

@@ -62,6 +62,9 @@ fn say(remedy: &Remedy) -> Said {
                 "if they are one tag, fold `{from}` into `{into}` with `tix tags merge {from} {into}`"
             ))
         }
+        Remedy::DeactivateAgent { handle } => Said::Hint(format!(
+            "deactivate them instead, which keeps their history: `tix agent deactivate {handle}`"
+        )),
         Remedy::ImportAsMaildir { path } => Said::AfterMessage(format!(
             " (for a Maildir folder use `tix import maildir {path}`)"
         )),

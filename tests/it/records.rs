@@ -11,7 +11,7 @@ use crate::common::Sandbox;
 
 /// A config as a person writes it: comments, their own order, defaults
 /// left out.
-const HAND_WRITTEN: &str = "\
+pub(crate) const HAND_WRITTEN: &str = "\
 # Our desk. Keep this file short; see docs/format.md.
 format: 1
 name: Support   # shown in mail
@@ -28,15 +28,15 @@ mail:
     - sender: example.net
 ";
 
-struct Clones {
-    sb: Sandbox,
-    a: PathBuf,
-    b: PathBuf,
+pub(crate) struct Clones {
+    pub(crate) sb: Sandbox,
+    pub(crate) a: PathBuf,
+    pub(crate) b: PathBuf,
 }
 
 /// A store with the hand-written config, pushed to a bare remote from A
 /// and cloned to B.
-fn clones() -> Clones {
+pub(crate) fn clones() -> Clones {
     let sb = Sandbox::new();
     let root = sb.root();
     sb.git_in(&root, ["init", "-q", "--bare", "origin.git"]);
@@ -53,12 +53,12 @@ fn clones() -> Clones {
 }
 
 impl Clones {
-    fn tix(&self, dir: &Path, args: &[&str]) -> String {
+    pub(crate) fn tix(&self, dir: &Path, args: &[&str]) -> String {
         self.sb.tix(args).in_dir(dir).ok()
     }
 
     /// A pushes; B pulls (a merge) and pushes; A pulls (a fast-forward).
-    fn sync(&self) {
+    pub(crate) fn sync(&self) {
         let sb = &self.sb;
         sb.git_in(&self.a, ["push", "-q", "origin", "HEAD"]);
         sb.git_run_in(&self.b, ["pull", "-q", "--no-rebase", "--no-edit"])
@@ -75,18 +75,18 @@ impl Clones {
         }
     }
 
-    fn json(&self, dir: &Path, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, dir: &Path, args: &[&str]) -> Value {
         let mut args = args.to_vec();
         args.extend(["--format", "json"]);
         serde_json::from_str(&self.tix(dir, &args)).unwrap()
     }
 
-    fn config_in(&self, dir: &Path) -> String {
+    pub(crate) fn config_in(&self, dir: &Path) -> String {
         std::fs::read_to_string(dir.join(".tix/config.yaml")).unwrap()
     }
 }
 
-fn handles(agents: &Value) -> Vec<&str> {
+pub(crate) fn handles(agents: &Value) -> Vec<&str> {
     agents
         .as_array()
         .unwrap()

@@ -168,6 +168,8 @@ fn schemas_are_valid_and_describe_every_property() {
         "availability.schema.json",
         "agent.schema.json",
         "blacklist.schema.json",
+        "group.schema.json",
+        "purge.schema.json",
         "customer-note.schema.json",
         "ndjson.schema.json",
     ] {
@@ -787,6 +789,12 @@ fn everything_the_binary_writes_is_valid() {
     ]);
     s.tix(&["blacklist", "add", "junk.example", "--subject", "prize"]);
     s.tix(&["blacklist", "remove", "example.net"]);
+    s.tix(&["agent", "edit", "carol", "--name", "Carol C", "--no-roles"]);
+    s.tix(&["agent", "add", "dave", "--email", "dave@example.com"]);
+    s.tix(&["agent", "remove", "dave"]);
+    s.tix(&["group", "create", "night"]);
+    s.tix(&["group", "add", "night", "carol"]);
+    s.tix(&["group", "remove", "night", "carol"]);
     s.tix(&[
         "customer",
         "Ann@example.com",
@@ -802,7 +810,8 @@ fn everything_the_binary_writes_is_valid() {
         .to_string_lossy()
         .into_owned();
     for (dir, schema, count) in [
-        (".tix/agents", "agent.schema.json", 2),
+        (".tix/agents", "agent.schema.json", 5),
+        (".tix/groups", "group.schema.json", 3),
         (".tix/blacklist", "blacklist.schema.json", 2),
         (notes.as_str(), "customer-note.schema.json", 1),
     ] {

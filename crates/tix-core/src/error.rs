@@ -114,6 +114,8 @@ pub enum Remedy {
     /// A tag renamed to one in use: fold the one (first) into the other
     /// instead. Boxed, so every error stays small.
     MergeTags(Box<(String, String)>),
+    /// An agent with history cannot be removed: deactivate them instead.
+    DeactivateAgent { handle: String },
 }
 
 impl fmt::Display for Remedy {
@@ -153,6 +155,9 @@ impl fmt::Display for Remedy {
             Remedy::MergeTags(tags) => {
                 let (from, into) = &**tags;
                 write!(f, "merge tag {from} into {into} if they are one tag")
+            }
+            Remedy::DeactivateAgent { handle } => {
+                write!(f, "deactivate {handle} instead, which keeps their history")
             }
         }
     }

@@ -37,6 +37,10 @@ pub struct AgentRecord {
     /// Deactivated: kept for history, chosen by no rule.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inactive: bool,
+    /// Removed (`tix agent remove`, only for an agent without history):
+    /// the agent is no longer declared.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub removed: bool,
     pub at: Timestamp,
     /// Who recorded it.
     pub by: String,
@@ -61,6 +65,34 @@ impl AgentRecord {
             signing_key: self.signing_key.clone(),
             inactive: self.inactive,
         }
+    }
+}
+
+/// A change of a group (`tix group create|add|remove`): with `agent`,
+/// that agent joins the group (or, `removed`, leaves it); without, the
+/// group is created with nobody in it. A group a record names is created
+/// if neither the config nor a record declared it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupRecord {
+    pub format: u32,
+    pub group: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub removed: bool,
+    pub at: Timestamp,
+    pub by: String,
+}
+
+impl GroupRecord {
+    /// `<time>-<random>-<group>.yaml`.
+    pub fn file_name(&self, random_tag: &str) -> String {
+        format!(
+            "{}-{random_tag}-{}.yaml",
+            self.at.to_file_stamp(),
+            self.group
+        )
     }
 }
 
@@ -90,6 +122,69 @@ impl BlacklistRecord {
             sender: self.sender.clone(),
             subject: self.subject.clone(),
         }
+    }
+}
+
+/// What a purge (`tix purge`) took out of history: the entries of one
+/// ticket and the ids of the blobs that held them, which no commit
+/// reachable from HEAD may hold again. Never folded: every manifest
+/// stands, and `tix check` verifies each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurgeManifest {
+    pub format: u32,
+    pub ticket: String,
+    /// The files purged, relative to the ticket's folder (entry files,
+    /// and the attachments' files).
+    pub entries: Vec<String>,
+    /// The ids of the blobs removed (40 hex digits).
+    pub blobs: Vec<String>,
+    pub reason: String,
+    pub at: Timestamp,
+    pub by: String,
+}
+
+/// The largest manifest file read: a purge names a few entries.
+pub const MAX_MANIFEST_FILE_BYTES: usize = 1 << 20;
+
+impl PurgeManifest {
+    /// `<time>-<random>.yaml`.
+    pub fn file_name(&self, random_tag: &str) -> String {
+        format!("{}-{random_tag}.yaml", self.at.to_file_stamp())
+    }
+
+    /// The manifest in `bytes` as tix writes it, or what is wrong.
+    pub fn parse(bytes: &[u8]) -> Result<PurgeManifest, String> {
+        if bytes.len() > MAX_MANIFEST_FILE_BYTES {
+            return Err(format!(
+                "{} bytes; a purge manifest is at most {MAX_MANIFEST_FILE_BYTES}",
+                bytes.len()
+            ));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+        if super::entry::nesting_exceeds(text, 4) {
+            return Err("nests deeper than 4 levels; a purge manifest is one mapping".into());
+        }
+        let m: PurgeManifest = serde_yaml::from_str(text).map_err(|e| {
+            format!("not a purge manifest (format, ticket, entries, blobs, reason, at, by): {e}")
+        })?;
+        if m.format != 1 {
+            return Err(format!("format {}; a purge manifest is format 1", m.format));
+        }
+        if m.ticket.parse::<super::TicketId>().is_err() {
+            return Err(format!("ticket `{}` is not a ticket id", m.ticket));
+        }
+        if m.blobs.is_empty() {
+            return Err("lists no blobs".into());
+        }
+        if let Some(b) = m
+            .blobs
+            .iter()
+            .find(|b| b.len() != 40 || !b.bytes().all(|c| c.is_ascii_hexdigit()))
+        {
+            return Err(format!("blob `{b}` is not an object id (40 hex digits)"));
+        }
+        Ok(m)
     }
 }
 
@@ -203,20 +298,50 @@ fn fold_latest<R, K: Ord + Clone>(
     order.iter().map(|k| latest[k]).collect()
 }
 
+/// The records read from the store, each as (file name, record), and
+/// the folders they were read from (for the problems named).
+#[derive(Default)]
+pub struct Records<'a> {
+    pub agents: &'a [(String, AgentRecord)],
+    pub groups: &'a [(String, GroupRecord)],
+    pub blacklist: &'a [(String, BlacklistRecord)],
+    pub agents_dir: &'a str,
+    pub groups_dir: &'a str,
+    pub blacklist_dir: &'a str,
+}
+
 /// `config` with the records applied. A record that would break the
-/// config (an invalid handle or address, an address another agent has)
-/// is left out and named in the returned problems, so that a merge can
-/// never make the store unusable.
-pub fn apply(
-    config: &mut Config,
-    agents: &[(String, AgentRecord)],
-    blacklist: &[(String, BlacklistRecord)],
-    agents_dir: &str,
-    blacklist_dir: &str,
-) -> Vec<String> {
+/// config (an invalid handle or address, an address another agent has,
+/// a removal of an agent the config still names, a member who is no
+/// agent) is left out and named in the returned problems, so that a
+/// merge can never make the store unusable.
+pub fn apply(config: &mut Config, records: &Records<'_>) -> Vec<String> {
     let mut problems = Vec::new();
-    for (file, r) in fold_latest(agents, |r| &r.at, |r| r.handle.clone()) {
+    let agents_dir = records.agents_dir;
+    for (file, r) in fold_latest(records.agents, |r| &r.at, |r| r.handle.clone()) {
         let path = format!("{agents_dir}/{file}");
+        if r.removed {
+            if r.format != 1 {
+                problems.push(format!(
+                    "{path}: format {} is not understood; the record is ignored",
+                    r.format
+                ));
+            } else if config.agents.iter().any(|a| a.handle == r.handle) {
+                // Only agents of the hand-written config are in the list
+                // yet: a record cannot take away what the file declares.
+                problems.push(format!(
+                    "{path}: .tix/config.yaml declares agent `{}`; remove them there, the record is ignored",
+                    r.handle
+                ));
+            } else if let Some(place) = config_names_agent(config, &r.handle) {
+                problems.push(format!(
+                    "{path}: `{}` is still named in {place}; the removal is ignored",
+                    r.handle
+                ));
+                config.agents.push(r.agent());
+            }
+            continue;
+        }
         if let Err(e) = check_agent(config, r) {
             problems.push(format!("{path}: {e}; the record is ignored"));
             continue;
@@ -226,8 +351,37 @@ pub fn apply(
             None => config.agents.push(r.agent()),
         }
     }
+    let groups_dir = records.groups_dir;
     for (file, r) in fold_latest(
-        blacklist,
+        records.groups,
+        |r| &r.at,
+        |r| (r.group.clone(), r.agent.clone()),
+    ) {
+        let path = format!("{groups_dir}/{file}");
+        if let Err(e) = check_group_record(config, r) {
+            problems.push(format!("{path}: {e}; the record is ignored"));
+            continue;
+        }
+        let index = match config.groups.iter().position(|g| g.name == r.group) {
+            Some(i) => i,
+            None if r.removed => continue,
+            None => {
+                config.groups.push(super::config::Group {
+                    name: r.group.clone(),
+                    agents: Vec::new(),
+                });
+                config.groups.len() - 1
+            }
+        };
+        let members = &mut config.groups[index].agents;
+        match (&r.agent, r.removed) {
+            (Some(a), true) => members.retain(|m| m != a),
+            (Some(a), false) if !members.contains(a) => members.push(a.clone()),
+            _ => {}
+        }
+    }
+    for (file, r) in fold_latest(
+        records.blacklist,
         |r| &r.at,
         |r| (r.sender.clone(), r.subject.clone()),
     ) {
@@ -236,13 +390,63 @@ pub fn apply(
             config.mail.blacklist.retain(|b| *b != entry);
         } else if entry.sender.trim().is_empty() {
             problems.push(format!(
-                "{blacklist_dir}/{file}: empty sender; the record is ignored"
+                "{}/{file}: empty sender; the record is ignored",
+                records.blacklist_dir
             ));
         } else if !config.mail.blacklist.contains(&entry) {
             config.mail.blacklist.push(entry);
         }
     }
     problems
+}
+
+fn check_group_record(config: &Config, r: &GroupRecord) -> Result<(), String> {
+    if r.format != 1 {
+        return Err(format!("format {} is not understood", r.format));
+    }
+    if !is_valid_handle(&r.group) {
+        return Err(format!("`{}` is not a group name", r.group));
+    }
+    match &r.agent {
+        None if r.removed => Err("a removal names no agent".into()),
+        Some(a) if !r.removed && !config.agents.iter().any(|x| &x.handle == a) => {
+            Err(format!("`{a}` is not one of the agents"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Where the hand-written part of `config` names agent `handle` (a
+/// group, the rules, the views, the hooks), if it does: what would stop
+/// the config from loading once the agent is gone.
+pub fn config_names_agent(config: &Config, handle: &str) -> Option<String> {
+    if let Some(g) = config
+        .groups
+        .iter()
+        .find(|g| g.agents.iter().any(|a| a == handle))
+    {
+        return Some(format!("group `{}`", g.name));
+    }
+    fn names(value: &serde_yaml::Value, handle: &str) -> bool {
+        match value {
+            serde_yaml::Value::String(s) => s == handle,
+            serde_yaml::Value::Sequence(items) => items.iter().any(|v| names(v, handle)),
+            serde_yaml::Value::Mapping(map) => map.values().any(|v| names(v, handle)),
+            serde_yaml::Value::Tagged(t) => names(&t.value, handle),
+            _ => false,
+        }
+    }
+    if config.rules.iter().any(|r| names(r, handle)) {
+        return Some("the rules".into());
+    }
+    if let Some(name) = config
+        .views
+        .iter()
+        .find_map(|(name, v)| names(v, handle).then_some(name))
+    {
+        return Some(format!("view `{name}`"));
+    }
+    None
 }
 
 fn check_agent(config: &Config, r: &AgentRecord) -> Result<(), String> {
@@ -295,6 +499,25 @@ mod tests {
         c
     }
 
+    fn fold(
+        config: &mut Config,
+        agents: &[(String, AgentRecord)],
+        groups: &[(String, GroupRecord)],
+        blacklist: &[(String, BlacklistRecord)],
+    ) -> Vec<String> {
+        apply(
+            config,
+            &Records {
+                agents,
+                groups,
+                blacklist,
+                agents_dir: "agents",
+                groups_dir: "groups",
+                blacklist_dir: "blacklist",
+            },
+        )
+    }
+
     fn agent(handle: &str, email: &str, at: &str) -> AgentRecord {
         AgentRecord {
             format: 1,
@@ -304,6 +527,7 @@ mod tests {
             roles: Vec::new(),
             signing_key: None,
             inactive: false,
+            removed: false,
             at: Timestamp::parse_rfc3339(at).unwrap(),
             by: "alice".into(),
         }
@@ -339,8 +563,8 @@ mod tests {
         let mut reversed = records.clone();
         reversed.reverse();
         let (mut a, mut b) = (config(), config());
-        assert!(apply(&mut a, &records, &[], "agents", "blacklist").is_empty());
-        assert!(apply(&mut b, &reversed, &[], "agents", "blacklist").is_empty());
+        assert!(fold(&mut a, &records, &[], &[]).is_empty());
+        assert!(fold(&mut b, &reversed, &[], &[]).is_empty());
         assert_eq!(a, b);
         let handles: Vec<_> = a.agents.iter().map(|a| a.handle.as_str()).collect();
         assert_eq!(handles, ["alice", "bob", "carol"]);
@@ -350,15 +574,14 @@ mod tests {
     #[test]
     fn a_record_taking_another_agent_s_address_is_ignored_and_named() {
         let mut c = config();
-        let problems = apply(
+        let problems = fold(
             &mut c,
             &[(
                 "f.yaml".into(),
                 agent("bob", "ALICE@example.com", "2026-01-01T00:00:00Z"),
             )],
             &[],
-            "agents",
-            "blacklist",
+            &[],
         );
         assert_eq!(c.agents.len(), 1);
         assert_eq!(problems.len(), 1);
@@ -373,7 +596,7 @@ mod tests {
             "1".to_string(),
             black("example.net", true, "2026-01-01T00:00:00Z"),
         )];
-        apply(&mut c, &[], &removed, "agents", "blacklist");
+        fold(&mut c, &[], &[], &removed);
         assert!(c.mail.blacklist.is_empty());
         let mut again = removed.clone();
         again.push((
@@ -381,8 +604,117 @@ mod tests {
             black("example.net", false, "2026-01-02T00:00:00Z"),
         ));
         let mut c = config();
-        apply(&mut c, &[], &again, "agents", "blacklist");
+        fold(&mut c, &[], &[], &again);
         assert_eq!(c.mail.blacklist.len(), 1);
+    }
+
+    fn member(group: &str, agent: Option<&str>, removed: bool, at: &str) -> GroupRecord {
+        GroupRecord {
+            format: 1,
+            group: group.into(),
+            agent: agent.map(String::from),
+            removed,
+            at: Timestamp::parse_rfc3339(at).unwrap(),
+            by: "alice".into(),
+        }
+    }
+
+    fn with_group(c: &mut Config, name: &str, agents: &[&str]) {
+        c.groups.push(crate::domain::config::Group {
+            name: name.into(),
+            agents: agents.iter().map(|a| a.to_string()).collect(),
+        });
+    }
+
+    #[test]
+    fn group_records_add_and_remove_members_per_pair_whatever_the_file_order() {
+        let mut base = config();
+        base.agents.push(Agent {
+            handle: "bob".into(),
+            email: "bob@example.com".into(),
+            ..base.agents[0].clone()
+        });
+        with_group(&mut base, "first", &["alice"]);
+        let records = vec![
+            (
+                "a".to_string(),
+                member("first", Some("bob"), false, "2026-01-01T00:00:00Z"),
+            ),
+            (
+                "b".to_string(),
+                member("first", Some("alice"), true, "2026-01-01T00:00:01Z"),
+            ),
+            (
+                "c".to_string(),
+                member("second", None, false, "2026-01-01T00:00:02Z"),
+            ),
+            (
+                "d".to_string(),
+                member("second", Some("bob"), false, "2026-01-01T00:00:03Z"),
+            ),
+            (
+                "e".to_string(),
+                member("second", Some("bob"), true, "2026-01-01T00:00:04Z"),
+            ),
+            (
+                "f".to_string(),
+                member("first", Some("zed"), false, "2026-01-01T00:00:05Z"),
+            ),
+        ];
+        let mut reversed = records.clone();
+        reversed.reverse();
+        let (mut a, mut b) = (base.clone(), base.clone());
+        let problems = fold(&mut a, &[], &records, &[]);
+        assert_eq!(
+            problems,
+            ["groups/f: `zed` is not one of the agents; the record is ignored"]
+        );
+        fold(&mut b, &[], &reversed, &[]);
+        assert_eq!(a, b);
+        let groups: Vec<(&str, Vec<&str>)> = a
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.name.as_str(),
+                    g.agents.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(groups, [("first", vec!["bob"]), ("second", vec![])]);
+    }
+
+    #[test]
+    fn a_removal_record_cannot_take_out_what_the_config_declares_or_names() {
+        let mut c = config();
+        let mut gone = agent("alice", "alice@example.com", "2026-01-01T00:00:00Z");
+        gone.removed = true;
+        let problems = fold(&mut c, &[("r".into(), gone)], &[], &[]);
+        assert_eq!(c.agents.len(), 1);
+        assert!(
+            problems[0].contains(".tix/config.yaml declares agent `alice`"),
+            "{problems:?}"
+        );
+
+        let mut c = config();
+        with_group(&mut c, "first", &["bob"]);
+        let added = agent("bob", "bob@example.com", "2026-01-01T00:00:00Z");
+        let mut removed = agent("bob", "bob@example.com", "2026-01-02T00:00:00Z");
+        removed.removed = true;
+        let both = vec![
+            ("1".to_string(), added.clone()),
+            ("2".to_string(), removed.clone()),
+        ];
+        let problems = fold(&mut c, &both, &[], &[]);
+        assert_eq!(
+            problems,
+            ["agents/2: `bob` is still named in group `first`; the removal is ignored"]
+        );
+        assert!(c.agent("bob").is_some());
+
+        let mut c = config();
+        assert!(fold(&mut c, &both, &[], &[]).is_empty());
+        assert!(c.agent("bob").is_none());
     }
 
     fn note(customer: &str, text: &str) -> CustomerNoteRecord {

@@ -15,6 +15,7 @@ pub mod escalate;
 pub mod hooks;
 pub mod merge;
 pub mod ndjson;
+pub mod purge;
 pub mod redact;
 pub mod tags;
 pub mod tasks;

@@ -56,6 +56,27 @@ impl Store {
             .context(|| "cannot walk history".into())
     }
 
+    /// How many commits of HEAD's history were authored or committed with
+    /// `email`: everything an agent wrote (entries, records) is in such a
+    /// commit, since tix makes every commit as the agent acting.
+    pub fn commits_by_address(&self, email: &str) -> Result<usize> {
+        let mut count = 0;
+        for oid in self.walk()? {
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .context(|| format!("cannot read commit {oid}"))?;
+            let matches = |s: git2::Signature<'_>| {
+                s.email()
+                    .is_ok_and(|e| e.trim().eq_ignore_ascii_case(email.trim()))
+            };
+            if matches(commit.author()) || matches(commit.committer()) {
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
     /// Commits that changed the ticket, newest first. A merge is listed only
     /// when it holds something of the ticket that none of its parents had
     /// (a hand-made change while merging): entries are files that are only

@@ -51,6 +51,10 @@ pub const AGENTS_DIR: &str = ".tix/agents";
 /// Blacklist entries added or removed by `tix blacklist`: one record per
 /// change.
 pub const BLACKLIST_DIR: &str = ".tix/blacklist";
+/// Group membership changed by `tix group`: one record per change.
+pub const GROUPS_DIR: &str = ".tix/groups";
+/// What `tix purge` took out of history: one manifest per purge.
+pub const PURGES_DIR: &str = ".tix/purges";
 /// Notes about customers: a folder per address, one record per note.
 pub const CUSTOMER_NOTES_DIR: &str = ".tix/customers";
 /// Which clone holds duty (imports mail, ticks, sends automatic mail).
@@ -275,6 +279,8 @@ mod tests {
             AVAILABILITY_DIR,
             AGENTS_DIR,
             BLACKLIST_DIR,
+            GROUPS_DIR,
+            PURGES_DIR,
             CUSTOMER_NOTES_DIR,
         ] {
             assert!(

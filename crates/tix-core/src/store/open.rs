@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use git2::Repository;
 
-use super::layout::{AGENTS_DIR, BLACKLIST_DIR, CONFIG_PATH, TEMPLATES_DIR};
+use super::layout::{AGENTS_DIR, BLACKLIST_DIR, CONFIG_PATH, GROUPS_DIR, TEMPLATES_DIR};
 use super::{Author, Store};
 use crate::domain::Config;
 use crate::domain::records;
@@ -80,14 +80,19 @@ impl Store {
         // Both record folders are read from one resolution of HEAD.
         let head = self.head_tree()?;
         let agents = self.read_records(head.as_ref(), AGENTS_DIR)?;
+        let groups = self.read_records(head.as_ref(), GROUPS_DIR)?;
         let blacklist = self.read_records(head.as_ref(), BLACKLIST_DIR)?;
-        let mut problems = [agents.1, blacklist.1].concat();
+        let mut problems = [agents.1, groups.1, blacklist.1].concat();
         problems.extend(records::apply(
             &mut config,
-            &agents.0,
-            &blacklist.0,
-            AGENTS_DIR,
-            BLACKLIST_DIR,
+            &records::Records {
+                agents: &agents.0,
+                groups: &groups.0,
+                blacklist: &blacklist.0,
+                agents_dir: AGENTS_DIR,
+                groups_dir: GROUPS_DIR,
+                blacklist_dir: BLACKLIST_DIR,
+            },
         ));
         let config = config.checked().map_err(|e| {
             Error::invalid(format!("{}: {e}", self.root.join(CONFIG_PATH).display()))
@@ -114,6 +119,12 @@ impl Store {
             }
         }
         Ok((records, problems))
+    }
+
+    /// `.tix/config.yaml` as it is in the work tree, without the records:
+    /// what only an edit of the file can change.
+    pub fn hand_written_config(&self) -> Result<Config> {
+        read_config_unchecked(&self.root)
     }
 
     /// A hand-written file of the store (the config, a template) as it is
