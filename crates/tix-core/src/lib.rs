@@ -23,9 +23,11 @@
 
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod mail;
 pub mod ops;
 pub mod query;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod search;
