@@ -9,4 +9,5 @@
 
 pub mod chart;
 pub mod html;
+pub mod report;
 pub mod site;
