@@ -38,6 +38,11 @@ pub fn chromium_dom(page: &Path) -> Option<String> {
             "--disable-gpu",
             "--no-first-run",
             "--disable-extensions",
+            // Nothing here has a network: no update or sync attempts to
+            // wait for.
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")
@@ -492,4 +497,44 @@ fn ndjson_export_is_unchanged_by_the_subcommands() {
     assert_eq!(out.lines().count(), 4);
     let plain = s.sb.ok(["export"]);
     assert_eq!(plain, out);
+}
+
+#[test]
+fn mail_in_another_charset_reads_as_text_in_the_site() {
+    let sb = Sandbox::init();
+    let mut mail = b"From: =?iso-8859-1?q?Jos=E9?= <jose@example.com>\r
+To: support@example.com\r
+Subject: =?iso-8859-1?q?Caf=E9_machine?=\r
+Message-ID: <latin-1@example.com>\r
+Date: Mon, 05 Jan 2026 09:00:00 +0000\r
+MIME-Version: 1.0\r
+Content-Type: text/plain; charset=iso-8859-1\r
+Content-Transfer-Encoding: 8bit\r
+\r
+"
+    .to_vec();
+    mail.extend_from_slice(b"Le caf\xe9 est froid.\r\n");
+    sb.tix(["import", "eml"]).stdin(mail).ok();
+    let dir = sb.root().join("site");
+    sb.tix(["export", "customer", "jose@example.com", "--html"])
+        .arg(&dir)
+        .ok();
+    let page = files_under(&dir)
+        .into_iter()
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("ticket-")
+        })
+        .unwrap();
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<h1>Café machine</h1>"), "{html}");
+    assert!(html.contains("<pre>Le café est froid.</pre>"), "{html}");
+    if let Some(dom) = chromium_dom(&page) {
+        assert_eq!(texts_of(&dom, "h1"), ["Café machine"]);
+        assert_eq!(texts_of(&dom, "pre"), ["Le café est froid."]);
+        assert!(dom.contains("José &lt;jose@example.com&gt;"), "{dom}");
+    }
 }

@@ -250,6 +250,61 @@ pub fn safe_file_name(n: usize, name: &str) -> String {
 mod tests {
     use super::*;
 
+    fn ticket_with(body: String, name: &str) -> SiteTicket {
+        let at = Timestamp::parse_rfc3339("2026-01-05T09:00:00Z").unwrap();
+        SiteTicket {
+            id: "7K3F0001".parse().unwrap(),
+            subject: "\"><svg onload=alert(1)>".into(),
+            status: Status::Open,
+            created_at: Some(at),
+            updated_at: Some(at),
+            thread: vec![PublicEntry {
+                file: "e.md".into(),
+                at,
+                origin: None,
+                kind: PublicKind::Message {
+                    from: Party {
+                        name: Some("<b>Eve</b>".into()),
+                        email: "eve@example.com".into(),
+                    },
+                },
+                body,
+                mail: None,
+                attachments: vec![PublicAttachment {
+                    file: "files/x".into(),
+                    ticket: "7K3F0001".parse().unwrap(),
+                    name: name.into(),
+                    size: 3,
+                }],
+                redacted: false,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_huge_text_is_cut_and_hostile_text_stays_text() {
+        let body = format!("{}é tail", "x".repeat(MAX_SHOWN_BODY - 1));
+        let t = ticket_with(body, "\"><script>x</script>.pdf");
+        let href =
+            |_: &PublicAttachment| Some("files/7K3F0001/1-_script_x__script_.pdf".to_string());
+        let page = ticket_page(
+            &t,
+            Some("index.html"),
+            Css::Inline,
+            &href,
+            t.updated_at.unwrap(),
+        );
+        // Cut on a character boundary before the two-byte é: the rest
+        // (é and " tail", 7 bytes) is said, not shown.
+        assert!(page.contains("[7 more bytes not shown]"), "cut wrongly");
+        assert!(!page.contains("tail"));
+        for hostile in ["<svg", "<script", "<b>Eve", "onload=alert(1)>"] {
+            assert!(!page.contains(hostile), "{hostile} in the page");
+        }
+        assert!(page.contains("&lt;b&gt;Eve&lt;/b&gt; &lt;eve@example.com&gt;"));
+        assert!(page.contains("&quot;&gt;&lt;script&gt;x&lt;/script&gt;.pdf</a>"));
+    }
+
     #[test]
     fn safe_names_cannot_leave_their_folder() {
         assert_eq!(safe_file_name(1, "../../etc/passwd"), "1-_.._etc_passwd");
