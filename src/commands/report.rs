@@ -15,10 +15,12 @@ use crate::ui::columns::Columns;
 use crate::ui::output::{self, print};
 use tix_core::domain::time::{parse_when_in, report_zone};
 use tix_core::domain::{Channel, FieldValue, Priority, Status};
-use tix_core::error::{Error, Result};
+use tix_core::error::{Error, ErrorKind, Result};
 use tix_core::ops;
 use tix_core::query::Filter;
 use tix_core::query::report::{self as query, ReportOptions};
+use tix_core::render::html::{Css, escape, page};
+use tix_core::render::report as charts;
 use tix_core::report::{
     self, AgentRow, Ages, Breach, Bucketing, GroupBy, GroupRow, SlaAgent, SlaCounts, Summary,
     TrendRow, human,
@@ -43,6 +45,10 @@ pub enum ReportCommand {
     /// Tickets that breached the first-response or resolution targets in
     /// the config's `sla` section, per agent and overall
     Sla(ReportArgs),
+    /// One page of the key figures: pending backlog, handled, average
+    /// first response, and per agent load, replies and response speed
+    /// (html by default, or json)
+    Dashboard(ReportArgs),
 }
 
 /// The period, the filters and the output format of a report.
@@ -96,6 +102,8 @@ pub enum ReportFormat {
     Table,
     Json,
     Csv,
+    /// One self-contained page: charts (inline SVG), the tables under them
+    Html,
 }
 
 /// Width of the trend bars, in cells.
@@ -108,6 +116,7 @@ pub fn cmd_report(ctx: &Ctx, cmd: ReportCommand) -> Result<()> {
         ReportCommand::Trend(args) => trend(ctx, args),
         ReportCommand::Breakdown(args) => breakdown(ctx, args),
         ReportCommand::Sla(args) => sla(ctx, args),
+        ReportCommand::Dashboard(args) => dashboard(ctx, args),
     }
 }
 
@@ -261,6 +270,24 @@ impl Setup {
         print(&output::csv(&header, &rows)?)
     }
 
+    /// A page: `title`, the period and filters, then `body` (charts and
+    /// tables, already HTML).
+    fn html(&self, title: &str, body: &str) -> Result<()> {
+        let filters = self.echo.text();
+        let head = format!(
+            "<h1>{}</h1>\n<p class=\"meta\" id=\"period\">{} → {} · filters: {}</p>\n",
+            escape(title),
+            escape(&self.options.period.since.to_short_in(report_zone(), false)),
+            escape(&self.options.period.until.to_short_in(report_zone(), true)),
+            escape(if filters.is_empty() { "none" } else { &filters })
+        );
+        print(&page(
+            &format!("tix report: {title}"),
+            Css::Inline,
+            &format!("{head}{body}"),
+        ))
+    }
+
     /// The table under the header line.
     fn table<R>(&self, title: &str, columns: &Columns<'_, R>, rows: &[R]) -> Result<()> {
         print(&format!("{}{}", self.header(title), columns.table(rows)))
@@ -281,6 +308,17 @@ fn summary(ctx: &Ctx, args: ReportArgs) -> Result<()> {
             setup.header("Summary"),
             columns.transposed(["Metric", "Value"], &s)
         )),
+        ReportFormat::Html => {
+            let d = query::distributions(&setup.store, &setup.options)?;
+            setup.html(
+                "Summary",
+                &format!(
+                    "{}<h2>Figures</h2>\n{}",
+                    charts::summary(&s, &d),
+                    columns.html_transposed(["Metric", "Value"], &s)
+                ),
+            )
+        }
     }
 }
 
@@ -403,6 +441,14 @@ fn agents(ctx: &Ctx, args: ReportArgs) -> Result<()> {
         }
         ReportFormat::Csv => setup.csv(&columns, &rows),
         ReportFormat::Table => setup.table("Agents", &columns, &rows),
+        ReportFormat::Html => setup.html(
+            "Agents",
+            &format!(
+                "{}<h2>Per agent</h2>\n{}",
+                charts::agents(&rows),
+                columns.html(&rows)
+            ),
+        ),
     }
 }
 
@@ -471,6 +517,14 @@ fn trend(ctx: &Ctx, args: TrendArgs) -> Result<()> {
         }
         ReportFormat::Csv => setup.csv(&columns, &rows),
         ReportFormat::Table => setup.table(&format!("Trend by {name}"), &columns, &rows),
+        ReportFormat::Html => setup.html(
+            &format!("Trend by {name}"),
+            &format!(
+                "{}<h2>Per {name}</h2>\n{}",
+                charts::trend(&rows),
+                columns.html(&rows)
+            ),
+        ),
     }
 }
 
@@ -535,6 +589,14 @@ fn breakdown(ctx: &Ctx, args: BreakdownArgs) -> Result<()> {
         }
         ReportFormat::Csv => setup.csv(&columns, &rows),
         ReportFormat::Table => setup.table(&format!("Breakdown by {name}"), &columns, &rows),
+        ReportFormat::Html => setup.html(
+            &format!("Breakdown by {name}"),
+            &format!(
+                "{}<h2>Per {name}</h2>\n{}",
+                charts::breakdown(&rows, &name, none_label),
+                columns.html(&rows)
+            ),
+        ),
     }
 }
 
@@ -608,7 +670,7 @@ fn sla(ctx: &Ctx, args: ReportArgs) -> Result<()> {
             )
         }
         ReportFormat::Csv => setup.csv(&breaches, &r.breaches),
-        ReportFormat::Table => {
+        ReportFormat::Table | ReportFormat::Html => {
             let counts = Columns::new()
                 .shown("Target", |(name, _): &(&str, &SlaCounts)| name.to_string())
                 .shown("Measured", |(_, c)| c.measured.to_string())
@@ -616,22 +678,74 @@ fn sla(ctx: &Ctx, args: ReportArgs) -> Result<()> {
                 .shown("Breached", |(_, c)| c.breached.to_string())
                 .shown("Overdue", |(_, c)| c.overdue.to_string())
                 .shown("Running", |(_, c)| c.running.to_string());
-            let mut out = setup.header("SLA");
-            out.push_str(&counts.table(&[
+            let count_rows = [
                 ("First response", &r.first_response),
                 ("Resolution", &r.resolution),
-            ]));
+            ];
+            let agents = Columns::new()
+                .shown("Agent", |a: &SlaAgent| agent(&a.agent))
+                .shown("First response breaches", |a| a.first_response.to_string())
+                .shown("Resolution breaches", |a| a.resolution.to_string());
+            if setup.format == ReportFormat::Html {
+                let mut body = charts::sla(&r);
+                body.push_str("<h2>Targets</h2>\n");
+                body.push_str(&counts.html(&count_rows));
+                body.push_str("<h2>Breaches</h2>\n");
+                if r.breaches.is_empty() {
+                    body.push_str("<p>No breaches.</p>\n");
+                } else {
+                    body.push_str(&agents.html(&r.agents));
+                    body.push_str(&breaches.html(&r.breaches));
+                }
+                return setup.html("SLA", &body);
+            }
+            let mut out = setup.header("SLA");
+            out.push_str(&counts.table(&count_rows));
             if r.breaches.is_empty() {
                 out.push_str("No breaches.\n");
             } else {
-                let agents = Columns::new()
-                    .shown("Agent", |a: &SlaAgent| agent(&a.agent))
-                    .shown("First response breaches", |a| a.first_response.to_string())
-                    .shown("Resolution breaches", |a| a.resolution.to_string());
                 out.push_str(&agents.table(&r.agents));
                 out.push_str(&breaches.table(&r.breaches));
             }
             print(&out)
         }
     }
+}
+
+fn dashboard(ctx: &Ctx, mut args: ReportArgs) -> Result<()> {
+    // A page, whatever the terminal: html unless json is asked for.
+    let format = args.format.take().unwrap_or(ReportFormat::Html);
+    if matches!(format, ReportFormat::Table | ReportFormat::Csv) {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "the dashboard is a page: --format html or json (the tables are `tix report summary` and `tix report agents`)",
+        ));
+    }
+    args.format = Some(format);
+    let setup = Setup::new(ctx, &args)?;
+    let d = query::dashboard(&setup.store, &setup.options)?;
+    if format == ReportFormat::Json {
+        return setup.json("dashboard", &d);
+    }
+    let columns = Columns::new()
+        .both("agent", "Agent", |r: &AgentRow| r.agent.clone())
+        .both("open_now", "Load (open now)", |r| r.open_now.to_string())
+        .both("replies", "Replies", |r| r.replies.to_string())
+        .seconds("response_median_seconds", "Response (median)", |r| {
+            r.response_median_seconds
+        })
+        .seconds(
+            "first_response_median_seconds",
+            "First response (median)",
+            |r| r.first_response_median_seconds,
+        )
+        .both("closed", "Closed", |r| r.closed.to_string());
+    setup.html(
+        "Dashboard",
+        &format!(
+            "{}<h2>Per agent</h2>\n{}",
+            charts::dashboard(&d.summary, &d.agents),
+            columns.html(&d.agents)
+        ),
+    )
 }

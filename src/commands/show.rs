@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ui::complete;
 use crate::ui::output::{self, Style, print, warn};
+use tix_core::domain::public;
 use tix_core::domain::{
     DeliveryStatus, Event, LinkRel, MailMeta, Ticket, TicketId, Timestamp, TrailItem,
 };
@@ -59,7 +60,7 @@ pub fn cmd_show(ctx: &Ctx, args: ShowArgs) -> Result<()> {
     let trail: Vec<TrailItem> = trail
         .into_iter()
         // The customer sees each close and closing message once.
-        .filter(|item| !args.public || (is_public(&item.entry.event) && !item.redundant))
+        .filter(|item| !args.public || (public::is_public(&item.entry.event) && !item.redundant))
         .map(|mut item| {
             // A close's text is an internal resolution note.
             if args.public && matches!(item.entry.event, Event::Close {}) {
@@ -110,22 +111,6 @@ fn reverse_rel(rel: LinkRel) -> &'static str {
         LinkRel::DuplicateOf => "duplicated by",
         LinkRel::ParentOf => "child of",
     }
-}
-
-/// What a customer may see: their messages, public replies, the
-/// ticket's opening and its resolution (written to be offered to other
-/// customers with the same problem, so never internal).
-fn is_public(event: &Event) -> bool {
-    matches!(
-        event,
-        Event::Created { .. }
-            | Event::Message { .. }
-            | Event::Reply { .. }
-            | Event::Chat {}
-            | Event::Close {}
-            | Event::Status { .. }
-            | Event::Resolution {}
-    )
 }
 
 /// An entry as JSON: its front matter fields plus `entry_file` (the entry's

@@ -156,6 +156,36 @@ impl<'a, R> Columns<'a, R> {
         output::table(&titles, &cells)
     }
 
+    /// An HTML table of the same titles and cells as [`Columns::table`],
+    /// escaped; a column whose cells are all numbers is right-aligned.
+    pub fn html(&self, rows: &[R]) -> String {
+        let titles: Vec<String> = self.titled().map(|(t, _)| t.trim().to_string()).collect();
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| self.titled().map(|(_, c)| Self::shown_cell(c, r)).collect())
+            .collect();
+        let numeric: Vec<bool> = (0..titles.len())
+            .map(|i| {
+                !cells.is_empty()
+                    && cells.iter().all(|row| {
+                        let c = row[i].trim();
+                        c == "—" || (!c.is_empty() && c.parse::<f64>().is_ok())
+                    })
+            })
+            .collect();
+        tix_core::render::html::table(&titles, &cells, &numeric)
+    }
+
+    /// [`Columns::transposed`] as an HTML table.
+    pub fn html_transposed(&self, header: [&str; 2], row: &R) -> String {
+        let cells: Vec<Vec<String>> = self
+            .titled()
+            .map(|(t, c)| vec![t.trim().to_string(), Self::shown_cell(c, row)])
+            .collect();
+        let header = [header[0].to_string(), header[1].to_string()];
+        tix_core::render::html::table(&header, &cells, &[false, true])
+    }
+
     /// A table of one row turned on its side: a line per column, its title
     /// then its cell, under `header`.
     pub fn transposed(&self, header: [&str; 2], row: &R) -> String {
@@ -193,6 +223,24 @@ mod tests {
         );
         assert!(!first.contains("seconds"), "{table}");
         assert!(table.contains("2 min") && table.contains('B'), "{table}");
+    }
+
+    #[test]
+    fn an_html_table_has_the_table_cells_escaped() {
+        let rows = [(1, "<b>"), (22, "x")];
+        let t = columns().html(&rows);
+        assert!(
+            t.contains("<th class=\"num\">N</th><th>Word</th><th>Minutes</th>"),
+            "{t}"
+        );
+        assert!(
+            t.contains("<td class=\"num\">22</td><td>X</td><td>22 min</td>"),
+            "{t}"
+        );
+        assert!(
+            t.contains("&lt;B&gt;") && !t.contains("<b>") && !t.contains("seconds"),
+            "{t}"
+        );
     }
 
     #[test]

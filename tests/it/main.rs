@@ -17,6 +17,7 @@ mod concurrency;
 mod customers;
 mod durability;
 mod duty;
+mod export_html;
 mod fetch;
 mod generated;
 mod git_state;

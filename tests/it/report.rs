@@ -980,3 +980,150 @@ fn tickets_wholly_outside_the_period_count_only_where_they_should() {
         .collect();
     assert_eq!(backlog, [1, 2, 1, 1, 1, 1, 1], "{t}");
 }
+
+/// `tix report KIND --format html` at NOW for the week, written to a
+/// file, and its DOM as Chromium reads it (None without Chromium).
+fn html_report(d: &Desk, args: &[&str]) -> (String, Option<String>) {
+    let page =
+        d.sb.tix(["report"].iter().chain(args))
+            .now(NOW)
+            .arg_pair("--format", "html")
+            .ok();
+    let file = d.sb.root().join(format!("{}.html", args[0]));
+    std::fs::write(&file, &page).unwrap();
+    (page.clone(), crate::export_html::chromium_dom(&file))
+}
+
+/// A big figure of a page, as Chromium writes it back.
+fn big_figure(value: &str, label: &str) -> String {
+    format!("<div class=\"value\">{value}</div><div class=\"label\">{label}</div>")
+}
+
+/// The part of `page` inside the figure with this id.
+fn figure<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page
+        .find(&format!("<figure class=\"chart\" id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no figure {id}"));
+    let end = page[start..].find("</figure>").unwrap() + start;
+    &page[start..end]
+}
+
+#[test]
+fn html_reports_draw_the_numbers_of_the_week() {
+    let d = desk();
+    let (page, dom) = html_report(&d, &in_week("summary", &[]));
+    // One page that stands alone: no script, nothing from elsewhere.
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<style>"));
+    // (The SVG namespace is a name, not something loaded.)
+    assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("href="));
+    // First responses 2h 30m, 4h, 30m; resolutions 4d 1h and 30h.
+    let fr = figure(&page, "first-response-distribution");
+    assert_eq!(fr.matches("class=\"bar\"").count(), 6);
+    for t in [
+        "under 1 hour: 1",
+        "1 to 4 hours: 1",
+        "4 to 24 hours: 1",
+        "1 to 3 days: 0",
+    ] {
+        assert!(fr.contains(&format!("<title>{t}</title>")), "{t} in {fr}");
+    }
+    let res = figure(&page, "resolution-distribution");
+    assert!(
+        res.contains("<title>1 to 3 days: 1</title>")
+            && res.contains("<title>3 to 7 days: 1</title>")
+    );
+    assert!(res.contains("<title>under 1 hour: 0</title>"));
+    // Backlog 3: two under a day, one of 3-7 days.
+    let ages = figure(&page, "backlog-ages");
+    assert!(ages.contains("<title>&lt;1d: 2</title>") && ages.contains("<title>3-7d: 1</title>"));
+    if let Some(dom) = dom {
+        use crate::export_html::texts_of;
+        assert_eq!(texts_of(&dom, "h1"), ["Summary"]);
+        assert_eq!(texts_of(&dom, "h2"), ["Figures"]);
+        for (value, label) in [
+            ("4", "Created"),
+            ("2", "Resolved"),
+            ("3", "Backlog at the end"),
+            ("2h 30m", "First response, median"),
+        ] {
+            assert!(dom.contains(&big_figure(value, label)), "{label} {value}");
+        }
+        assert_eq!(texts_of(&dom, "svg").len(), 4);
+        assert_eq!(dom.matches("class=\"bar\"").count(), 6 + 6 + 5 + 6);
+        let rows = texts_of(&dom, "tr");
+        assert!(
+            rows.contains(&"Replies per ticket1.25".to_string()),
+            "{rows:?}"
+        );
+    }
+
+    let (page, dom) = html_report(&d, &in_week("agents", &[]));
+    let replies = figure(&page, "replies-per-agent");
+    assert_eq!(replies.matches("class=\"bar\"").count(), 2);
+    assert!(
+        replies.contains("<title>alice: 2</title>") && replies.contains("<title>bob: 3</title>")
+    );
+    let speed = figure(&page, "response-per-agent");
+    assert!(
+        speed.contains("<title>alice: 4h</title>") && speed.contains("<title>bob: 1h 30m</title>")
+    );
+    if let Some(dom) = dom {
+        let rows = crate::export_html::texts_of(&dom, "tr");
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        // Assigned 3, closed 1, replies 3, notes 0, both medians 1h 30m,
+        // open 3, no tasks.
+        assert_eq!(rows[2], "bob31301h 30m1h 30m3000");
+    }
+
+    // Seven days, three series: a point each.
+    let (page, _) = html_report(&d, &in_week("trend", &[]));
+    assert_eq!(page.matches("class=\"point\"").count(), 21);
+    assert_eq!(page.matches("<polyline").count(), 3);
+    assert!(
+        page.contains("<title>created, 2026-01-05: 1</title>"),
+        "{page}"
+    );
+
+    let (page, _) = html_report(&d, &in_week("breakdown", &["--by", "priority"]));
+    let groups = page.matches("<tr><td>").count();
+    assert!(groups > 0);
+    assert_eq!(page.matches("class=\"bar\"").count(), 2 * groups);
+
+    let (page, dom) = html_report(&d, &in_week("sla", &[]));
+    assert!(page.contains("id=\"sla-standing\""));
+    if let Some(dom) = dom {
+        assert_eq!(crate::export_html::texts_of(&dom, "h1"), ["SLA"]);
+    }
+}
+
+#[test]
+fn the_dashboard_shows_the_key_figures() {
+    let d = desk();
+    let (page, dom) = html_report(&d, &in_week("dashboard", &[]));
+    // Pending backlog 3 (T2, T3, T5), handled 2 (T0, T1), average first
+    // response 8400 s; load alice 0, bob 3 (T2, T3, T4).
+    let load = figure(&page, "load-per-agent");
+    assert!(load.contains("<title>alice: 0</title>") && load.contains("<title>bob: 3</title>"));
+    let replies = figure(&page, "replies-per-agent");
+    assert!(replies.contains("<title>bob: 3</title>"));
+    assert!(figure(&page, "response-per-agent").contains("<title>bob: 1h 30m</title>"));
+    if let Some(dom) = dom {
+        use crate::export_html::texts_of;
+        assert_eq!(texts_of(&dom, "h1"), ["Dashboard"]);
+        for (value, label) in [
+            ("3", "Pending backlog"),
+            ("2", "Handled (resolved)"),
+            ("2h 20m", "Average first response"),
+        ] {
+            assert!(dom.contains(&big_figure(value, label)), "{label} {value}");
+        }
+        assert_eq!(texts_of(&dom, "svg").len(), 3);
+    }
+    let json = report(&d.sb, &in_week("dashboard", &[]));
+    assert_eq!(json["summary"]["backlog"]["total"], 3);
+    assert_eq!(json["agents"][1]["open_now"], 3);
+    d.sb.tix(["report", "dashboard", "--format", "csv"])
+        .now(NOW)
+        .fails(2)
+        .stderr_has(&["--format html or json"]);
+}

@@ -15,6 +15,9 @@
 //! - [`rules`]: the team's time rules (`tix tick`), on top of ops and mail.
 //! - [`query`]: what `tix list` and `tix report` ask of the index: the
 //!   filters, a listing's order, a report's tickets.
+//! - [`render`]: HTML pages and SVG charts from values; pure.
+//! - [`export`]: what leaves the desk: a customer's history as a static
+//!   site, one ticket's public thread as a page, mail or JSON.
 //!
 //! [`testing_hooks`] holds the test-only environment hooks, compiled out of
 //! release builds; [`warnings`] carries warnings to whatever shows them.
@@ -23,9 +26,11 @@
 
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod mail;
 pub mod ops;
 pub mod query;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod search;

@@ -13,6 +13,7 @@ pub mod facts;
 pub mod id;
 pub mod names;
 pub mod party;
+pub mod public;
 pub mod records;
 pub mod sla;
 pub mod task;

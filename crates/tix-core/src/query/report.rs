@@ -4,7 +4,8 @@
 use crate::domain::{Config, Priority, TicketFacts, Timestamp};
 use crate::error::Result;
 use crate::report::{
-    self, AgentRow, Bucketing, GroupBy, GroupRow, Period, SlaReport, Summary, TrendRow,
+    self, AgentRow, Bucketing, Distributions, GroupBy, GroupRow, Period, SlaReport, Summary,
+    TrendRow,
 };
 use crate::store::{ListRow, Store, Within};
 use crate::warnings::warn;
@@ -43,6 +44,29 @@ pub fn period(
         return Err(EmptyPeriod { since, until });
     }
     Ok(Period { since, until })
+}
+
+/// What `tix report summary --format html` draws besides the summary:
+/// how its times spread.
+pub fn distributions(store: &Store, options: &ReportOptions) -> Result<Distributions> {
+    over_facts(store, &options.filter, &options.period, false, |facts| {
+        report::distributions(facts, &options.period)
+    })
+}
+
+/// The key figures of `tix report dashboard`: the summary and the
+/// per-agent rows of the same tickets and period.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Dashboard {
+    pub summary: Summary,
+    pub agents: Vec<AgentRow>,
+}
+
+pub fn dashboard(store: &Store, options: &ReportOptions) -> Result<Dashboard> {
+    Ok(Dashboard {
+        summary: summary(store, options)?,
+        agents: agents(store, options)?,
+    })
 }
 
 pub fn summary(store: &Store, options: &ReportOptions) -> Result<Summary> {

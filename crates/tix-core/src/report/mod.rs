@@ -315,6 +315,53 @@ pub fn summary(tickets: &[&TicketFacts], period: &Period) -> Summary {
 }
 
 // ---------------------------------------------------------------------------
+// distributions
+
+/// The ranges of time the distributions count in: each up to (not
+/// including) its bound, in seconds; the last has none.
+pub const TIME_RANGES: [(&str, Option<i64>); 6] = [
+    ("under 1 hour", Some(3_600)),
+    ("1 to 4 hours", Some(4 * 3_600)),
+    ("4 to 24 hours", Some(86_400)),
+    ("1 to 3 days", Some(3 * 86_400)),
+    ("3 to 7 days", Some(7 * 86_400)),
+    ("7 days or more", None),
+];
+
+/// How the first-response and resolution times of `summary` spread:
+/// the same tickets, counted per range of [`TIME_RANGES`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Distributions {
+    /// Tickets created in the period and answered before its end.
+    pub first_response: [usize; 6],
+    /// Tickets first closed in the period (calendar time).
+    pub resolution: [usize; 6],
+}
+
+fn range_of(seconds: i64) -> usize {
+    TIME_RANGES
+        .iter()
+        .position(|(_, bound)| bound.is_none_or(|b| seconds < b))
+        .unwrap_or(TIME_RANGES.len() - 1)
+}
+
+/// The distributions of the times `summary`'s medians are taken over.
+pub fn distributions(tickets: &[&TicketFacts], period: &Period) -> Distributions {
+    let mut d = Distributions::default();
+    for f in tickets {
+        if created_in(f, period)
+            && let Some(secs) = first_response(f, period.until).and_then(|r| r.seconds())
+        {
+            d.first_response[range_of(secs)] += 1;
+        }
+        if let Some((total, _)) = resolution(f, period) {
+            d.resolution[range_of(total)] += 1;
+        }
+    }
+    d
+}
+
+// ---------------------------------------------------------------------------
 // agents
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

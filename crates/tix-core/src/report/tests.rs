@@ -506,3 +506,36 @@ fn agents_count_tasks_open_done_and_overdue() {
         .collect();
     assert_eq!(counts, [("alice", 0, 1, 0), ("bob", 2, 1, 1)]);
 }
+
+#[test]
+fn distributions_count_each_time_in_its_range() {
+    let period = Period {
+        since: at("2026-11-01T00:00:00Z"),
+        until: at("2026-12-01T00:00:00Z"),
+    };
+    // Answered after 30 min, 59 min 59 s, exactly 1 h, 2 days; one never.
+    let mut all = Vec::new();
+    for (n, reply) in [
+        (1, "2026-11-02T09:30:00Z"),
+        (2, "2026-11-02T09:59:59Z"),
+        (3, "2026-11-02T10:00:00Z"),
+        (4, "2026-11-04T09:00:00Z"),
+    ] {
+        let mut t = ticket(n, "2026-11-02T09:00:00Z");
+        t.replies.push(act(reply, "alice"));
+        all.push(t);
+    }
+    all.push(ticket(5, "2026-11-02T09:00:00Z"));
+    // Closed after 8 days.
+    set_status(&mut all[0], "2026-11-10T09:00:00Z", Status::Closed, "alice");
+    let refs: Vec<&TicketFacts> = all.iter().collect();
+    let d = distributions(&refs, &period);
+    assert_eq!(d.first_response, [2, 1, 0, 1, 0, 0]);
+    assert_eq!(d.resolution, [0, 0, 0, 0, 0, 1]);
+    let s = summary(&refs, &period);
+    assert_eq!(
+        d.first_response.iter().sum::<usize>(),
+        s.first_response.answered
+    );
+    assert_eq!(d.resolution.iter().sum::<usize>(), s.resolution.tickets);
+}
