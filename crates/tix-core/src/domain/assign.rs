@@ -111,13 +111,21 @@ pub fn choose(
         Rule::RoundRobin => {
             // After the member given the latest assignment, in the
             // group's order, wrapping; the first member when none has had
-            // one. (Ties, at one instant: the later member in the order.)
-            let start = members
+            // one. Of members given one at the same instant (one tick's
+            // escalations), the one counted last, as `newest` says.
+            let latest = members
                 .iter()
-                .enumerate()
-                .filter_map(|(i, m)| state.last_assigned.get(m).map(|t| (*t, i)))
-                .max()
-                .map_or(0, |(_, i)| i + 1);
+                .filter_map(|m| state.last_assigned.get(m))
+                .max();
+            let newest = state.newest.as_ref().map(|(_, a)| a);
+            let start = latest.map_or(0, |latest| {
+                let at_latest = |m: &&String| state.last_assigned.get(*m) == Some(latest);
+                members
+                    .iter()
+                    .position(|m| Some(m) == newest && at_latest(&m))
+                    .or_else(|| members.iter().rposition(|m| at_latest(&m)))
+                    .map_or(0, |i| i + 1)
+            });
             (0..members.len())
                 .map(|k| &members[(start + k) % members.len()])
                 .find(|a| eligible.contains(a))
