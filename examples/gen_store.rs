@@ -66,6 +66,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     tags: vec![format!("tag{}", i % 10)],
                     fields: BTreeMap::new(),
                     channel: None,
+                    department: None,
+                    group: None,
                 },
                 "The printer in room 4 says error 42 again. ".repeat(3),
             ),
@@ -834,6 +836,8 @@ fn search_store(
                 tags: ticket_tags,
                 fields: ticket_fields,
                 channel: None,
+                department: None,
+                group: None,
             },
             text.body(&mut rng, &topic, &details),
         )];

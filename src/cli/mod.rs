@@ -12,10 +12,11 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
-    agent, assign, blacklist, cc, check, close, comment, create, customer, duty, escalate, export,
-    field, forward, group, import, init, link, list, lock, log, log_call, log_chat, merge, outbox,
-    priority, purge, quarantine, redact, reindex, reopen, reply, report, resolution, rules, search,
-    show, similar, sla, snooze, split, status, subject, sync, tag, tags, task, tasks, tick, views,
+    agent, assign, blacklist, cc, check, close, comment, create, customer, department, duty, escalate,
+    export, field, forward, group, import, init, link, list, lock, log, log_call, log_chat, merge,
+    outbox, priority, purge, quarantine, redact, reindex, reopen, reply, report, resolution, rules,
+    search, show, similar, sla, snooze, split, status, subject, sync, tag, tags, task, tasks, tick,
+    views,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};
@@ -111,6 +112,8 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Set a ticket's priority
     Priority(priority::PriorityArgs),
+    /// Move a ticket to another department (its sender and templates)
+    Department(department::DepartmentArgs),
     /// Change a ticket's subject
     Subject(subject::SubjectArgs),
     /// Add tags to a ticket
@@ -299,6 +302,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Assign(args) => assign::cmd_assign(ctx, args),
         Command::Status(args) => status::cmd_status(ctx, args),
         Command::Priority(args) => priority::cmd_priority(ctx, args),
+        Command::Department(args) => department::cmd_department(ctx, args),
         Command::Subject(args) => subject::cmd_subject(ctx, args),
         Command::Tag(args) => tag::cmd_tag(ctx, args),
         Command::Untag(args) => tag::cmd_untag(ctx, args),

@@ -39,6 +39,10 @@ pub struct CreateArgs {
     /// How the request came in (default: the command line)
     #[arg(long, value_enum, value_name = "CHANNEL")]
     pub channel: Option<ChannelValue>,
+    /// Open it in a department of `mail.departments` (its group, sender
+    /// and templates)
+    #[arg(long, value_name = "NAME", add = ArgValueCompleter::new(complete::departments))]
+    pub department: Option<String>,
     /// Assign to an agent at once
     #[arg(long, value_name = "AGENT", add = ArgValueCompleter::new(complete::agents))]
     pub assign: Option<String>,
@@ -113,6 +117,11 @@ pub fn cmd_create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
         )?,
         None => String::new(),
     };
+    let department = match &args.department {
+        Some(name) => Some(ops::check_department(config, name)?),
+        None => None,
+    };
+    let group = department.and_then(|d| d.group.clone());
     let mut extra = Vec::new();
     let mut unassigned = false;
     if let Some(who) = &args.assign {
@@ -124,7 +133,12 @@ pub fn cmd_create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
         extra.push(Draft::new(Event::Assign { to: Some(who) }));
     } else if ops::assign::is_automatic(config) {
         let state = ops::team::team_state(&store, ops::now()?)?;
-        match ops::assign::assign(config, &state, ops::assign::Occasion::NewTicket)? {
+        match ops::assign::assign(
+            config,
+            &state,
+            group.as_deref(),
+            ops::assign::Occasion::NewTicket,
+        )? {
             Some(assignment) => extra.push(assignment.draft),
             None => unassigned = true,
         }
@@ -141,6 +155,8 @@ pub fn cmd_create(ctx: &Ctx, args: CreateArgs) -> Result<()> {
                 tags,
                 fields,
                 channel: args.channel.map(Into::into),
+                department: department.map(|d| d.name.clone()),
+                group,
             },
             body,
             attachments,

@@ -15,6 +15,7 @@ pub mod close;
 pub mod comment;
 pub mod create;
 pub mod customer;
+pub mod department;
 pub mod duty;
 pub mod escalate;
 pub mod export;

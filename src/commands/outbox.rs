@@ -105,12 +105,14 @@ fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
         return print("Nothing to send: the outbox is empty.\n");
     }
     let transport = send::transport(&store.config().mail, store.root())?;
-    let from = compose::from_address(store.config())?;
+    // Before anything is sent: there must be an address to send from.
+    compose::from_address(store.config())?;
     let mut failed = 0;
     let mut last_error = None;
     for id in waiting {
         let files = store.read_ticket(&id)?;
         let (ticket, trail) = fold(id, files.entries);
+        let sender = compose::from_for(store.config(), ticket.department.as_deref())?;
         for entry in ticket.outbox.keys() {
             let Some(mail) =
                 trail
@@ -130,7 +132,7 @@ fn retry(ctx: &Ctx, args: OutboxRetryArgs) -> Result<()> {
             let bytes = read_original(&store, id, &mail.raw)?;
             let recipients = send::recipients(&mail.to, &mail.cc, &mail.bcc);
             let envelope = Envelope {
-                from: &from.email,
+                from: &sender.email,
                 recipients: &recipients,
             };
             match respond::deliver(

@@ -529,6 +529,9 @@ pub struct TicketFilterArgs {
     /// Only tickets last escalated to GROUP
     #[arg(long, value_name = "GROUP", add = ArgValueCompleter::new(complete::groups))]
     pub group: Option<String>,
+    /// Only tickets of DEPARTMENT (`mail.departments`)
+    #[arg(long, value_name = "DEPARTMENT", add = ArgValueCompleter::new(complete::departments))]
+    pub department: Option<String>,
     /// Only new or open tickets whose last message is the customer's or
     /// that nobody has written to yet (us), or pending tickets and those
     /// an agent replied to last (customer)
@@ -656,6 +659,11 @@ impl TicketFilterArgs {
                 .group
                 .as_deref()
                 .map(|g| check_group(store.config(), g))
+                .transpose()?,
+            department: self
+                .department
+                .as_deref()
+                .map(|d| ops::check_department(store.config(), d).map(|d| d.name.clone()))
                 .transpose()?,
             waiting_on: self.waiting_on.map(Into::into),
             unanswered: self.unanswered,

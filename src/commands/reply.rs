@@ -11,7 +11,6 @@ use tix_core::domain::{Event, Party, Status};
 use tix_core::error::{Error, Result};
 use tix_core::mail::compose::Copies;
 use tix_core::mail::respond::{self, CustomerReply};
-use tix_core::mail::template;
 use tix_core::ops::{self, Draft};
 
 use super::prelude::{AttachArgs, BodyArgs, Ctx, StatusValue, report_rules};
@@ -62,7 +61,7 @@ pub fn cmd_reply(ctx: &Ctx, args: ReplyArgs) -> Result<()> {
     let config = store.config();
     let mut body = typed.unwrap_or_default();
     if let Some(name) = &args.template {
-        let text = respond::render_for(&store, id, &actor, &template::load(&store, name)?)?;
+        let text = respond::render_named(&store, id, &actor, name)?;
         if !body.is_empty() {
             body.push_str("\n\n");
         }

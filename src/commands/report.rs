@@ -90,7 +90,8 @@ pub enum TrendBy {
 #[derive(Args, Debug)]
 pub struct BreakdownArgs {
     /// Group by status, priority, tag, assignee, domain (the customer's),
-    /// channel (how the ticket came in) or field:NAME (a custom field)
+    /// channel (how the ticket came in), department or field:NAME (a
+    /// custom field)
     #[arg(long, value_name = "GROUP", default_value = "status")]
     pub by: String,
     #[command(flatten)]

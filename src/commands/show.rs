@@ -520,6 +520,8 @@ pub fn describe(event: &Event) -> String {
             file, name, size, ..
         } => format!("attached {name} ({size} bytes) as {file}"),
         Event::Escalate { to } => format!("escalated to {to}"),
+        Event::Department { to: Some(d) } => format!("moved to department {d}"),
+        Event::Department { to: None } => "moved out of its department".into(),
         Event::Snooze { until: Some(u) } => format!("snoozed until {}", u.to_short_labelled()),
         Event::Snooze { until: None } => "woken".into(),
         Event::Sla { target, standing } => format!("SLA {target}: {standing}"),

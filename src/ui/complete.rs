@@ -74,6 +74,21 @@ pub fn agents(current: &OsStr) -> Vec<CompletionCandidate> {
     matching(current, all)
 }
 
+/// The departments of `mail.departments`, with their first address.
+pub fn departments(current: &OsStr) -> Vec<CompletionCandidate> {
+    let Some(store) = store() else {
+        return Vec::new();
+    };
+    let all = store
+        .config()
+        .mail
+        .departments
+        .iter()
+        .map(|d| CompletionCandidate::new(&d.name).help(Some(d.addresses[0].clone().into())))
+        .collect();
+    matching(current, all)
+}
+
 /// Groups, then agents: where `escalate --to` can send a ticket.
 pub fn groups_and_agents(current: &OsStr) -> Vec<CompletionCandidate> {
     let mut out: Vec<CompletionCandidate> = store()

@@ -15,6 +15,7 @@ mod cli;
 mod cli_io;
 mod concurrency;
 mod customers;
+mod departments;
 mod durability;
 mod duty;
 mod export_html;

@@ -25,7 +25,7 @@ use tix_core::domain::{
 };
 
 /// Every entry kind, as in the schema's `kind` enum.
-const ALL_KINDS: [&str; 34] = [
+const ALL_KINDS: [&str; 35] = [
     "created",
     "message",
     "reply",
@@ -47,6 +47,7 @@ const ALL_KINDS: [&str; 34] = [
     "attachment",
     "delivery",
     "escalate",
+    "department",
     "snooze",
     "sla",
     "resolution",
@@ -218,6 +219,8 @@ fn sample_events() -> Vec<Event> {
                 ("product".into(), FieldValue::Text("printer".into())),
             ]),
             channel: Some(Channel::Phone),
+            department: Some("billing".into()),
+            group: Some("billing-team".into()),
         },
         Event::Created {
             subject: "Minimal".into(),
@@ -227,6 +230,8 @@ fn sample_events() -> Vec<Event> {
             tags: vec![],
             fields: BTreeMap::new(),
             channel: None,
+            department: None,
+            group: None,
         },
         Event::Message {
             from: party("\"Lee, Ann\" <ann@example.com>"),
@@ -305,6 +310,10 @@ fn sample_events() -> Vec<Event> {
         Event::Escalate {
             to: "second-line".into(),
         },
+        Event::Department {
+            to: Some("billing".into()),
+        },
+        Event::Department { to: None },
         Event::Snooze {
             until: Some(Timestamp::parse_rfc3339("2026-12-01T09:00:00Z").unwrap()),
         },
@@ -383,6 +392,7 @@ fn sample_events() -> Vec<Event> {
             | Event::Attachment { .. }
             | Event::Delivery { .. }
             | Event::Escalate { .. }
+            | Event::Department { .. }
             | Event::Snooze { .. }
             | Event::Sla { .. }
             | Event::Resolution {}
@@ -545,6 +555,7 @@ fn everything_the_binary_writes_is_valid() {
          mail:\n  addresses: [support@example.com]\n  closed_reply: new-after-days\n  reopen_days: 7\n\
          \x20 blacklist:\n  - sender: example.net\n  - sender: spam@example.com\n    subject: prize\n\
          \x20 outgoing:\n    transport: file\n    dir: sent-mail\n\
+         \x20 departments:\n  - name: billing\n    addresses: [billing@example.com]\n    from: Billing <billing@example.com>\n    group: second-line\n    signature: The billing team\n    auto_reply: false\n\
          groups:\n- name: first-line\n  agents: [bob]\n- name: second-line\n  agents: [alice]\n\
          assignment:\n  rule: round-robin\n  max_active: 50\n\
          sla:\n  urgent:\n    first_response: 1h\n  on_breach:\n  - priority: urgent\n  - notify\n\
@@ -601,6 +612,7 @@ fn everything_the_binary_writes_is_valid() {
     let a = a.as_str();
     s.tix(&["reply", a, "-m", "Try turning it off and on"]);
     s.tix(&["escalate", a, "-m", "Needs the second line"]);
+    s.tix(&["department", a, "billing", "-m", "About an invoice"]);
     s.tix(&["snooze", a, "--until", "2d"]);
     s.tix(&["snooze", a, "--wake"]);
     let late = s

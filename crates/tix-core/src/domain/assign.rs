@@ -44,8 +44,12 @@ pub struct TeamState {
     /// Open tasks per agent handle (they do not count towards `loads`,
     /// which is what assignment balances).
     pub open_tasks: BTreeMap<String, usize>,
-    /// The agent of the latest assignment, for round-robin.
+    /// The agent of the latest assignment.
     pub newest: Option<(Timestamp, String)>,
+    /// Each agent's latest assignment, for round-robin within a group:
+    /// it goes on after the member given a ticket last, whatever other
+    /// groups' agents were given since.
+    pub last_assigned: BTreeMap<String, Timestamp>,
     /// Agents away now, with when they are back (None: until further
     /// notice).
     pub away: BTreeMap<String, Option<Timestamp>>,
@@ -61,6 +65,11 @@ impl TeamState {
         if self.newest.as_ref().is_none_or(|(t, _)| *t <= assigned) {
             self.newest = Some((assigned, agent.to_string()));
         }
+        let last = self
+            .last_assigned
+            .entry(agent.to_string())
+            .or_insert(assigned);
+        *last = (*last).max(assigned);
     }
 
     /// Counts a ticket just assigned to `agent` (at `at`, the time of the
@@ -100,13 +109,23 @@ pub fn choose(
             .min_by_key(|a| (load(a), members.iter().position(|m| m == **a)))
             .map(|a| (*a).clone()),
         Rule::RoundRobin => {
-            // After the latest assignment's agent, in the group's order,
-            // wrapping; the first member when there is none.
-            let start = state
-                .newest
-                .as_ref()
-                .and_then(|(_, last)| members.iter().position(|m| m == last))
-                .map_or(0, |i| i + 1);
+            // After the member given the latest assignment, in the
+            // group's order, wrapping; the first member when none has had
+            // one. Of members given one at the same instant (one tick's
+            // escalations), the one counted last, as `newest` says.
+            let latest = members
+                .iter()
+                .filter_map(|m| state.last_assigned.get(m))
+                .max();
+            let newest = state.newest.as_ref().map(|(_, a)| a);
+            let start = latest.map_or(0, |latest| {
+                let at_latest = |m: &&String| state.last_assigned.get(*m) == Some(latest);
+                members
+                    .iter()
+                    .position(|m| Some(m) == newest && at_latest(&m))
+                    .or_else(|| members.iter().rposition(|m| at_latest(&m)))
+                    .map_or(0, |i| i + 1)
+            });
             (0..members.len())
                 .map(|k| &members[(start + k) % members.len()])
                 .find(|a| eligible.contains(a))
@@ -143,6 +162,25 @@ mod tests {
         assert_eq!(
             choose(Rule::RoundRobin, &team(), None, &state, 0).as_deref(),
             Some("cid")
+        );
+    }
+
+    #[test]
+    fn round_robin_goes_on_within_the_group_whatever_other_groups_got() {
+        let mut state = TeamState::default();
+        let billing: Vec<String> = ["bob", "cid"].map(String::from).to_vec();
+        state.record("bob", at(0));
+        // An agent outside the group got the latest ticket.
+        state.record("ann", at(1));
+        assert_eq!(
+            choose(Rule::RoundRobin, &billing, None, &state, 0).as_deref(),
+            Some("cid")
+        );
+        state.record("cid", at(2));
+        state.record("ann", at(3));
+        assert_eq!(
+            choose(Rule::RoundRobin, &billing, None, &state, 0).as_deref(),
+            Some("bob")
         );
     }
 

@@ -280,6 +280,8 @@ pub enum Condition {
     Tags(OneOf<String>),
     /// `none` for no group.
     Group(OneOf<Option<String>>),
+    /// `none` for no department.
+    Department(OneOf<Option<String>>),
     /// `none` for unassigned.
     Assignee(OneOf<Option<String>>),
     /// A custom field's value as text, `none` for unset.
@@ -510,6 +512,7 @@ pub fn holds(when: &Condition, ticket: &Ticket, s: &Situation<'_>) -> bool {
                 && !one.refuse.iter().any(|t| has_tag(ticket, t))
         }
         Condition::Group(one) => one.holds(|g| *g == ticket.group),
+        Condition::Department(one) => one.holds(|d| *d == ticket.department),
         Condition::Assignee(one) => one.holds(|a| *a == ticket.assignee),
         Condition::Field(name, one) => {
             let value = ticket.fields.get(name).map(|v| v.to_string());
@@ -663,6 +666,7 @@ pub fn describe(c: &Condition) -> String {
         Condition::Priority(o) => format!("priority: {}", list(o, |p| p.to_string())),
         Condition::Tags(o) => format!("tag: {}", list(o, Clone::clone)),
         Condition::Group(o) => format!("group: {}", list(o, opt)),
+        Condition::Department(o) => format!("department: {}", list(o, opt)),
         Condition::Assignee(o) => format!("assignee: {}", list(o, opt)),
         Condition::Field(n, o) => format!("field {n}: {}", list(o, opt)),
         Condition::Channel(ch) => format!("channel: {}", ch.as_str()),
@@ -747,6 +751,8 @@ mod tests {
             tags: Vec::new(),
             fields: Default::default(),
             channel: None,
+            department: None,
+            group: None,
         };
         let id: TicketId = "7K3FAB12".parse().unwrap();
         fold(

@@ -332,6 +332,8 @@ mod tests {
                         tags: vec![],
                         fields: BTreeMap::new(),
                         channel: None,
+                        department: None,
+                        group: None,
                     },
                 ),
                 entry(

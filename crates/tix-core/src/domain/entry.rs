@@ -379,6 +379,13 @@ pub enum Event {
         /// --channel`, an import); without it the fold derives it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         channel: Option<Channel>,
+        /// The department it opened in (`mail.departments`): by the
+        /// address its mail came to, or `tix create --department`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        department: Option<String>,
+        /// The group it starts in (its department's).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
     },
     /// A message from the customer (or someone in Cc). Body: the text.
     Message {
@@ -486,6 +493,13 @@ pub enum Event {
     Snooze {
         #[serde(deserialize_with = "Option::deserialize")]
         until: Option<Timestamp>,
+    },
+    /// The ticket moved to department `to` (None: to no department): its
+    /// mail goes out from that department's address from now on. Body:
+    /// why (internal).
+    Department {
+        #[serde(deserialize_with = "Option::deserialize")]
+        to: Option<String>,
     },
     /// The ticket moved to group `to` (the next level). Body: why, for the
     /// next agent (internal).
@@ -596,6 +610,7 @@ impl Event {
             Event::Attachment { .. } => "attachment",
             Event::Delivery { .. } => "delivery",
             Event::Escalate { .. } => "escalate",
+            Event::Department { .. } => "department",
             Event::Snooze { .. } => "snooze",
             Event::Sla { .. } => "sla",
             Event::Resolution {} => "resolution",
@@ -1026,6 +1041,8 @@ mod tests {
                     FieldValue::Text(format!("line\n{many}\n  {many}\n- {many}")),
                 )]),
                 channel: None,
+                department: None,
+                group: None,
             },
             &many,
         );
@@ -1089,6 +1106,8 @@ mod tests {
                     tags: vec![s.into()],
                     fields: BTreeMap::from([(s.into(), FieldValue::Text(s.into()))]),
                     channel: None,
+                    department: None,
+                    group: None,
                 },
                 s,
             );

@@ -107,6 +107,8 @@ pub struct TicketFacts {
     pub tasks: Vec<TaskFact>,
     /// How the ticket came in ([`Ticket::channel`]).
     pub channel: Channel,
+    /// Its department, as it is now.
+    pub department: Option<String>,
 }
 
 impl TicketFacts {
@@ -175,6 +177,7 @@ impl TicketFacts {
                 })
                 .collect(),
             channel: ticket.channel(),
+            department: ticket.department.clone(),
         };
         // The request in the `created` entry: (time, has text).
         let mut request: Option<(Timestamp, bool)> = None;
@@ -409,6 +412,8 @@ struct StoredRef<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tasks: Vec<StoredTask<'a>>,
     channel: Channel,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    department: Option<&'a str>,
 }
 
 type StoredTask<'a> = (Option<&'a str>, Option<i64>, Option<i64>, Option<&'a str>);
@@ -435,6 +440,7 @@ struct StoredAll<'a> {
     domain: Option<&'a str>,
     tasks: Vec<StoredTask<'a>>,
     channel: Channel,
+    department: Option<&'a str>,
 }
 
 impl<'a> From<StoredRef<'a>> for StoredAll<'a> {
@@ -459,6 +465,7 @@ impl<'a> From<StoredRef<'a>> for StoredAll<'a> {
             domain: r.domain,
             tasks: r.tasks,
             channel: r.channel,
+            department: r.department,
         }
     }
 }
@@ -500,6 +507,8 @@ struct Stored {
     tasks: Vec<OwnedStoredTask>,
     #[serde(default = "cli")]
     channel: Channel,
+    #[serde(default)]
+    department: Option<String>,
 }
 
 fn cli() -> Channel {
@@ -572,6 +581,7 @@ impl Serialize for TicketFacts {
                 })
                 .collect::<Vec<_>>(),
             channel: self.channel,
+            department: self.department.as_deref(),
         };
         if readable {
             stored.serialize(s)
@@ -645,6 +655,7 @@ impl<'de> Deserialize<'de> for TicketFacts {
                 })
                 .collect(),
             channel: s.channel,
+            department: s.department,
         })
     }
 }
@@ -688,6 +699,8 @@ mod tests {
                 tags: vec![],
                 fields: BTreeMap::new(),
                 channel: None,
+                department: None,
+                group: None,
             },
             body,
         )
@@ -775,6 +788,8 @@ mod tests {
                 tags: vec![],
                 fields: BTreeMap::new(),
                 channel: Some(Channel::Web),
+                department: None,
+                group: None,
             },
             "",
         )]);

@@ -23,6 +23,14 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("agent.name", "the acting agent's name, else handle"),
     ("agent.email", "the acting agent's address"),
     ("team.name", "the team's name (config `name`)"),
+    (
+        "department.name",
+        "the ticket's department (mail.departments), empty when none",
+    ),
+    (
+        "signature",
+        "the department's signature, else the team's name",
+    ),
     ("ticket.group", "the group it was last escalated to"),
     ("ticket.assignee", "the assigned agent's handle"),
     (
@@ -44,7 +52,7 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
 
 /// The built-in templates, used when `.tix/templates/` has none.
 pub const DEFAULT_REPLY: &str = "Hello {{customer.first_name|there}},\n\n{{text}}\n\n\
-Best regards,\n{{agent.name}}\n{{team.name}}\n";
+Best regards,\n{{agent.name}}\n{{signature}}\n";
 pub const DEFAULT_AUTO_REPLY: &str = "Hello {{customer.first_name|there}},\n\n\
 We received your message and opened ticket {{ticket.id}} for it.\n\
 Replies to this mail (keep {{ticket.tag}} in the subject) go to the same ticket.\n\n\

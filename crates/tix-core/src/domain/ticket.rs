@@ -74,8 +74,11 @@ pub struct Ticket {
     pub snoozed_until: Option<Timestamp>,
     /// When the status last changed (or the ticket was created).
     pub status_since: Option<Timestamp>,
-    /// The group the ticket was last escalated to.
+    /// The group the ticket was last escalated to, or started in.
     pub group: Option<String>,
+    /// Its department (`mail.departments`), if it has one.
+    #[serde(default)]
+    pub department: Option<String>,
     pub escalations: u32,
     /// Outbound replies not (yet) delivered, by entry file: the last
     /// error, or empty when no attempt is recorded.
@@ -223,6 +226,7 @@ impl Ticket {
             outbox: BTreeMap::new(),
             bounced: BTreeMap::new(),
             group: None,
+            department: None,
             escalations: 0,
             snoozed_until: None,
             status_since: None,
@@ -773,6 +777,8 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             tags,
             fields,
             channel,
+            department,
+            group,
         } => {
             if t.created_at.is_some() {
                 return Some(
@@ -796,6 +802,8 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             if channel.is_some() {
                 t.channel = *channel;
             }
+            t.department = department.clone();
+            t.group = group.clone();
             if !e.body.trim().is_empty() {
                 t.channel.get_or_insert(Channel::Cli);
                 t.customer_messages += 1;
@@ -934,6 +942,7 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
             t.group = Some(to.clone());
             t.escalations += 1;
         }
+        Event::Department { to } => t.department = to.clone(),
         Event::Resolution {} => {
             t.resolution = Some(e.body.clone());
             t.resolved_at = Some(e.at);
@@ -1187,6 +1196,8 @@ mod tests {
                 tags: vec!["printer".into()],
                 fields: BTreeMap::new(),
                 channel: None,
+                department: None,
+                group: None,
             },
         )
     }

@@ -85,6 +85,8 @@ pub trait TicketView {
     fn snoozed_until(&self) -> Option<Timestamp>;
     /// The group the ticket was last escalated to.
     fn group(&self) -> Option<&str>;
+    /// Its department (`mail.departments`).
+    fn department(&self) -> Option<&str>;
     /// Who wrote the last public message (see [`super::automation::last_from`]).
     fn last_from(&self) -> Option<Side>;
     /// Whether an agent has replied publicly.
@@ -143,6 +145,9 @@ impl TicketView for Ticket {
     }
     fn group(&self) -> Option<&str> {
         self.group.as_deref()
+    }
+    fn department(&self) -> Option<&str> {
+        self.department.as_deref()
     }
     fn last_from(&self) -> Option<Side> {
         last_side(self.last_customer_at, self.last_agent_at)

@@ -34,12 +34,30 @@ pub struct Composed {
 
 /// The support address mail goes out from (see [`Config::mail_from`]).
 pub fn from_address(config: &Config) -> Result<Party> {
-    config.mail_from().ok_or_else(|| {
+    from_for(config, None)
+}
+
+/// The address mail about a ticket of `department` goes out from: the
+/// department's own, else the team's.
+pub fn from_for(config: &Config, department: Option<&str>) -> Result<Party> {
+    config.mail_from_for(department).ok_or_else(|| {
         Error::invalid(
             "tix does not know the support address to send from: set mail.addresses \
              (or mail.from) in .tix/config.yaml",
         )
     })
+}
+
+/// The sign-off of mail about `ticket`: its department's signature,
+/// else the team's name.
+fn signature(config: &Config, ticket: &Ticket) -> String {
+    ticket
+        .department
+        .as_deref()
+        .and_then(|d| config.mail.department(d))
+        .and_then(|d| d.signature.clone())
+        .map(|s| s.trim_end().to_string())
+        .unwrap_or_else(|| config.name.clone().unwrap_or_default())
 }
 
 /// What a message is written about.
@@ -205,7 +223,7 @@ fn compose(
     };
     let subject = fit_subject(subject, &tag);
     let outgoing = Outgoing {
-        from: from_address(config)?,
+        from: from_for(config, ticket.department.as_deref())?,
         to: to.clone(),
         cc: cc.clone(),
         bcc: bcc.clone(),
@@ -371,6 +389,11 @@ pub fn template_values(
         ("agent.name", writer.name.to_string()),
         ("agent.email", writer.email.to_string()),
         ("team.name", config.name.clone().unwrap_or_default()),
+        (
+            "department.name",
+            ticket.department.clone().unwrap_or_default(),
+        ),
+        ("signature", signature(config, ticket)),
         ("text", text.trim_end().to_string()),
         ("thread", thread),
         ("last_message", last_message),

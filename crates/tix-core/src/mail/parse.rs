@@ -22,6 +22,10 @@ pub struct InboundMail {
     pub from: Option<Party>,
     pub to: Vec<Party>,
     pub cc: Vec<Party>,
+    /// The addresses the delivering servers say it was for
+    /// (`Delivered-To`, `X-Original-To`, `Envelope-To`): a Bcc to a
+    /// department shows only there.
+    pub delivered_to: Vec<String>,
     pub subject: String,
     /// The Date header, if present and parseable (not yet checked for sense).
     pub date: Option<Timestamp>,
@@ -203,6 +207,7 @@ pub fn parse_limited(raw: &[u8], own: &OwnMarks, max_parts: usize) -> Result<Inb
         from,
         to: msg.to().map(parties).unwrap_or_default(),
         cc: msg.cc().map(parties).unwrap_or_default(),
+        delivered_to: envelope_recipients(&msg),
         subject: msg.subject().map(clean_line).unwrap_or_default(),
         date: msg
             .date()
@@ -217,6 +222,43 @@ pub fn parse_limited(raw: &[u8], own: &OwnMarks, max_parts: usize) -> Result<Inb
         noise,
         parts,
     })
+}
+
+/// The most envelope recipients read off a message's headers.
+const MAX_ENVELOPE_RECIPIENTS: usize = 32;
+
+/// The addresses of the headers delivering servers add for the envelope
+/// recipient, in order, at most [`MAX_ENVELOPE_RECIPIENTS`].
+fn envelope_recipients(msg: &mail_parser::Message<'_>) -> Vec<String> {
+    const NAMES: [&str; 4] = [
+        "delivered-to",
+        "x-original-to",
+        "envelope-to",
+        "x-envelope-to",
+    ];
+    let mut out: Vec<String> = Vec::new();
+    for (name, value) in msg.headers_raw() {
+        if !NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
+            continue;
+        }
+        for one in value.split(',') {
+            let one = one
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .trim();
+            if out.len() >= MAX_ENVELOPE_RECIPIENTS {
+                return out;
+            }
+            if one.contains('@')
+                && !one.contains(char::is_whitespace)
+                && !out.iter().any(|o| o.eq_ignore_ascii_case(one))
+            {
+                out.push(one.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// RFC 5322 headers are ASCII, but real mail puts raw 8-bit text in them

@@ -13,7 +13,7 @@ use crate::store::Store;
 
 use super::compose::{self, Composed, Content, Context, Writer};
 use super::send::{self, Transport};
-use super::template::{self, Template};
+use super::template::{self, Template, Templates};
 
 /// Where an outbound message goes.
 pub struct Envelope<'a> {
@@ -106,11 +106,8 @@ fn record_and_deliver(
     what: &str,
     composed: &compose::Composed,
     transport: &dyn Transport,
-    from: &str,
 ) -> Result<Option<Delivery>> {
-    record_and_deliver_for(
-        store, actor, id, verb, what, composed, transport, from, None,
-    )
+    record_and_deliver_for(store, actor, id, verb, what, composed, transport, None)
 }
 
 /// [`record_and_deliver`] of mail an automation `rule` asked for: the
@@ -124,7 +121,6 @@ pub(super) fn record_and_deliver_for(
     what: &str,
     composed: &compose::Composed,
     transport: &dyn Transport,
-    from: &str,
     rule: Option<&str>,
 ) -> Result<Option<Delivery>> {
     let recipients = composed.outgoing.recipients();
@@ -138,8 +134,10 @@ pub(super) fn record_and_deliver_for(
     let Some(recorded) = recorded else {
         return Ok(None);
     };
+    // The envelope sender is the message's own From (a department's
+    // address for its tickets), so SPF and bounces follow it.
     let envelope = Envelope {
-        from,
+        from: &composed.outgoing.from.email,
         recipients: &recipients,
     };
     deliver(
@@ -161,9 +159,9 @@ pub struct CustomerReply {
     /// The transport and the reply template, when sending; both loaded
     /// before anything is written, so a missing password or a broken
     /// template stops the command early.
-    sending: Option<(Box<dyn Transport>, Template)>,
+    sending: Option<(Box<dyn Transport>, Templates)>,
     /// For a preview: the template, with nothing to send through.
-    preview: Option<Template>,
+    preview: Option<Templates>,
     /// Copies beyond the ticket's Cc, for this reply only.
     copies: compose::Copies,
 }
@@ -174,7 +172,7 @@ impl CustomerReply {
         let sending = if send {
             Some((
                 send::transport(&store.config().mail, store.root())?,
-                template::load(store, "reply")?,
+                template::load_all(store, "reply")?,
             ))
         } else {
             None
@@ -192,7 +190,7 @@ impl CustomerReply {
         compose::from_address(store.config())?;
         Ok(CustomerReply {
             sending: None,
-            preview: Some(template::load(store, "reply")?),
+            preview: Some(template::load_all(store, "reply")?),
             copies: compose::Copies::default(),
         })
     }
@@ -229,7 +227,7 @@ impl CustomerReply {
             mail_text: None,
             rule: None,
         };
-        let Some(template) = self
+        let Some(templates) = self
             .sending
             .as_ref()
             .map(|(_, t)| t)
@@ -237,6 +235,7 @@ impl CustomerReply {
         else {
             return Ok((reply, None));
         };
+        let template = templates.for_department(ticket.department.as_deref());
         let files = store.read_ticket(&ticket.id)?;
         let (_, trail) = fold(ticket.id, files.entries);
         let composed = compose::to_customer_copying(
@@ -341,6 +340,15 @@ pub fn render_for(
     )))
 }
 
+/// The template `name` (a canned answer) filled for ticket `id` as
+/// `actor` writes: the ticket's department's version when it has one.
+pub fn render_named(store: &Store, id: TicketId, actor: &Actor, name: &str) -> Result<String> {
+    let files = store.read_ticket(&id)?;
+    let (ticket, _) = fold(id, files.entries);
+    let template = template::load_for(store, name, ticket.department.as_deref())?;
+    render_for(store, id, actor, &template)
+}
+
 /// Who tix's own entries (acknowledgements, their deliveries) are by.
 pub fn system_actor(store: &Store) -> Actor {
     let config = store.config();
@@ -375,12 +383,13 @@ pub struct Acknowledged {
 pub fn acknowledge(store: &Store, tickets: &[TicketId], now: Timestamp) -> Result<Acknowledged> {
     let config = store.config();
     let mut done = Acknowledged::default();
-    if tickets.is_empty() || config.mail.outgoing.is_none() || !config.mail.auto_reply.enabled {
+    if tickets.is_empty() || config.mail.outgoing.is_none() || !config.mail.acknowledges_any() {
         return Ok(done);
     }
     let transport = send::transport(&config.mail, store.root())?;
-    let template = template::load(store, &config.mail.auto_reply.template)?;
-    let from = compose::from_address(config)?;
+    let templates = template::load_all(store, &config.mail.auto_reply.template)?;
+    // Before anything is written: there must be an address to send from.
+    compose::from_address(config)?;
     let actor = system_actor(store);
     let state_path = store.auto_reply_state_path();
     let mut last_sent: BTreeMap<String, Timestamp> = std::fs::read(&state_path)
@@ -391,6 +400,9 @@ pub fn acknowledge(store: &Store, tickets: &[TicketId], now: Timestamp) -> Resul
     for &id in tickets {
         let files = store.read_ticket(&id)?;
         let (ticket, trail) = fold(id, files.entries);
+        if !config.mail.acknowledges(ticket.department.as_deref()) {
+            continue;
+        }
         let Some(customer) = ticket.customer.clone() else {
             continue;
         };
@@ -413,7 +425,7 @@ pub fn acknowledge(store: &Store, tickets: &[TicketId], now: Timestamp) -> Resul
                 },
             },
             &Content {
-                template: &template,
+                template: templates.for_department(ticket.department.as_deref()),
                 text: "",
                 attachments: &[],
                 automatic: true,
@@ -431,7 +443,6 @@ pub fn acknowledge(store: &Store, tickets: &[TicketId], now: Timestamp) -> Resul
             "Acknowledgement e-mailed to",
             &composed,
             transport.as_ref(),
-            &from.email,
         )?
         else {
             continue;
@@ -463,8 +474,9 @@ pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> R
         return Ok(done);
     }
     let transport = send::transport(&config.mail, store.root())?;
-    let template = template::load(store, "reply")?;
-    let from = compose::from_address(config)?;
+    let templates = template::load_all(store, "reply")?;
+    // Before anything is written: there must be an address to send from.
+    compose::from_address(config)?;
     for (id, entry) in replies {
         let files = store.read_ticket(id)?;
         let (ticket, trail) = fold(*id, files.entries);
@@ -492,7 +504,7 @@ pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> R
                 },
             },
             &Content {
-                template: &template,
+                template: templates.for_department(ticket.department.as_deref()),
                 text: &item.entry.body,
                 attachments: &[],
                 automatic: false,
@@ -509,7 +521,6 @@ pub fn relay(store: &Store, replies: &[(TicketId, String)], now: Timestamp) -> R
             &what,
             &composed,
             transport.as_ref(),
-            &from.email,
         )?
         else {
             continue;
@@ -585,9 +596,8 @@ fn kept_closed_text(trail: &[crate::domain::TrailItem], files: &[String]) -> Str
 /// state, recorded as a note by tix, sent after the commit.
 pub struct AgentMail {
     transport: Box<dyn Transport>,
-    template: Template,
-    task_template: Template,
-    from: String,
+    template: Templates,
+    task_template: Templates,
     actor: Actor,
 }
 
@@ -599,11 +609,11 @@ impl AgentMail {
         if config.mail.outgoing.is_none() {
             return Ok(None);
         }
+        compose::from_address(config)?;
         Ok(Some(AgentMail {
             transport: send::transport(&config.mail, store.root())?,
-            template: template::load(store, config.mail.notify.template())?,
-            task_template: template::load(store, "task")?,
-            from: compose::from_address(config)?.email,
+            template: template::load_all(store, config.mail.notify.template())?,
+            task_template: template::load_all(store, "task")?,
             actor: system_actor(store),
         }))
     }
@@ -703,11 +713,11 @@ impl AgentMail {
     }
 
     /// An automatic mail from the acting agent to `agents` about `ticket`,
-    /// in `template`.
+    /// in `templates`' version for its department.
     fn compose(
         &self,
         (config, ticket, trail): (&crate::domain::Config, &Ticket, &[crate::domain::TrailItem]),
-        template: &Template,
+        templates: &Templates,
         text: &str,
         similar_resolved: &str,
         agents: Vec<Party>,
@@ -724,7 +734,7 @@ impl AgentMail {
                 },
             },
             &Content {
-                template,
+                template: templates.for_department(ticket.department.as_deref()),
                 text,
                 attachments: &[],
                 automatic: true,
@@ -737,8 +747,11 @@ impl AgentMail {
 
     /// Sends `composed`; the caller records the outcome.
     pub fn send(&self, composed: &Composed) -> std::result::Result<(), Error> {
-        self.transport
-            .send(&self.from, &composed.outgoing.recipients(), &composed.bytes)
+        self.transport.send(
+            &composed.outgoing.from.email,
+            &composed.outgoing.recipients(),
+            &composed.bytes,
+        )
     }
 }
 
@@ -781,7 +794,6 @@ fn notify_about(
             "Agents notified by e-mail:",
             &composed,
             mailer.transport.as_ref(),
-            &mailer.from,
         )?
         else {
             continue;
@@ -847,7 +859,6 @@ pub fn answer_refused_commands(
             "Refused e-mail commands answered to",
             &composed,
             mailer.transport.as_ref(),
-            &mailer.from,
         )?
         else {
             continue;
@@ -900,7 +911,6 @@ pub fn notify_task(
         &format!("Task {}: the assignee notified by e-mail:", task.number),
         &composed,
         mailer.transport.as_ref(),
-        &mailer.from,
     )
 }
 
@@ -1037,8 +1047,9 @@ pub fn forward(
         return Err(Error::invalid("forward to whom? give --to ADDRESS"));
     }
     let transport = send::transport(&config.mail, store.root())?;
-    let template = template::load(store, "forward")?;
-    let from = compose::from_address(config)?;
+    let templates = template::load_all(store, "forward")?;
+    // Before anything is written: there must be an address to send from.
+    compose::from_address(config)?;
     let files = store.read_ticket(&id)?;
     let (ticket, trail) = fold(id, files.entries);
     ops::refuse_if_merged(&ticket)?;
@@ -1104,7 +1115,7 @@ pub fn forward(
             },
         },
         &Content {
-            template: &template,
+            template: templates.for_department(ticket.department.as_deref()),
             text: &body,
             attachments,
             automatic: false,
@@ -1135,7 +1146,7 @@ pub fn forward(
         &entry,
         transport.as_ref(),
         &Envelope {
-            from: &from.email,
+            from: &composed.outgoing.from.email,
             recipients: &composed.outgoing.recipients(),
         },
         &composed.bytes,

@@ -44,7 +44,8 @@ pub fn send_all(store: &Store, mail: &[RuleMail]) -> Result<RuleMailSent> {
         return Ok(done);
     }
     let transport = send::transport(&config.mail, store.root())?;
-    let from = compose::from_address(config)?;
+    // Before anything is written: there must be an address to send from.
+    compose::from_address(config)?;
     let actor = respond::system_actor(store);
     let now = crate::ops::now()?;
     for m in mail {
@@ -77,7 +78,8 @@ pub fn send_all(store: &Store, mail: &[RuleMail]) -> Result<RuleMailSent> {
                 (template.clone(), true, Vec::new())
             }
         };
-        let template = match template::load(store, &template_name) {
+        let template = match template::load_for(store, &template_name, ticket.department.as_deref())
+        {
             Ok(t) => t,
             Err(e) => {
                 skip(&mut done, e.message().to_string());
@@ -124,7 +126,6 @@ pub fn send_all(store: &Store, mail: &[RuleMail]) -> Result<RuleMailSent> {
             &what,
             &composed,
             transport.as_ref(),
-            &from.email,
             Some(&m.rule),
         )?
         else {

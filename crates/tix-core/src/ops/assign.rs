@@ -35,15 +35,16 @@ pub fn is_automatic(config: &Config) -> bool {
     config.assignment.rule != Rule::None
 }
 
-/// The assignment the configured rule makes on `occasion`, or None when
-/// the rule is `none` or every agent it could choose is away or at
-/// `max_active`.
+/// The assignment the configured rule makes on `occasion` for a ticket
+/// in `group` (None: the group new tickets go to), or None when the rule
+/// is `none` or every agent it could choose is away or at `max_active`.
 pub fn assign(
     config: &Config,
     team: &TeamState,
+    group: Option<&str>,
     occasion: Occasion<'_>,
 ) -> Result<Option<Assignment>> {
-    let Some(agent) = super::team::choose_agent(config, team)? else {
+    let Some(agent) = super::team::choose_agent(config, team, group)? else {
         return Ok(None);
     };
     let rule = config.assignment.rule.as_str();

@@ -166,10 +166,13 @@ pub fn plan(
                     )
                     .ok()
                     .and_then(|e| e.assigned_to().map(str::to_string)),
-                    None => {
-                        super::assign::assign(config, &team, super::assign::Occasion::NewTicket)?
-                            .map(|a| a.agent)
-                    }
+                    None => super::assign::assign(
+                        config,
+                        &team,
+                        None,
+                        super::assign::Occasion::NewTicket,
+                    )?
+                    .map(|a| a.agent),
                 };
                 match chosen {
                     Some(agent) if state.assignee.as_deref() != Some(agent.as_str()) => {

@@ -40,6 +40,22 @@ pub fn status(ticket: &Ticket, to: Status) -> Vec<Draft> {
     })]
 }
 
+/// Moves `ticket` to department `to` (None: out of its department), with
+/// `why` as the entry's text.
+pub fn department(ticket: &Ticket, to: Option<&str>, why: &str) -> Vec<Draft> {
+    if ticket.department.as_deref() == to {
+        return vec![];
+    }
+    let event = Event::Department {
+        to: to.map(str::to_string),
+    };
+    if why.trim().is_empty() {
+        vec![Draft::new(event)]
+    } else {
+        vec![Draft::with_body(event, format!("{}\n", why.trim_end()))]
+    }
+}
+
 pub fn priority(ticket: &Ticket, to: Priority) -> Vec<Draft> {
     if ticket.priority == to {
         return vec![];

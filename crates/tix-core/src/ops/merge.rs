@@ -340,6 +340,9 @@ pub fn split(
         tags: Vec::new(),
         fields: Default::default(),
         channel: None,
+        // Mail about the new ticket goes out as about the old one.
+        department: old.department.clone(),
+        group: None,
     };
     batch.append(actor, source, "split", |_| {
         Ok(vec![Draft::new(split.clone())])

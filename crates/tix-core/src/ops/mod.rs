@@ -209,6 +209,29 @@ pub fn check_assignee(config: &Config, who: &str) -> Result<String> {
     }
 }
 
+/// The department called `name`, or an error listing the declared ones.
+pub fn check_department<'c>(
+    config: &'c Config,
+    name: &str,
+) -> Result<&'c crate::domain::config::Department> {
+    config.mail.department(name).ok_or_else(|| {
+        let known: Vec<&str> = config
+            .mail
+            .departments
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        Error::not_found(format!(
+            "no department `{name}` (mail.departments: {})",
+            if known.is_empty() {
+                "none declared".to_string()
+            } else {
+                known.join(", ")
+            }
+        ))
+    })
+}
+
 /// Refuses to close `ticket` while a field required at close has no
 /// value (counting the values in `being_set`, written in the same commit).
 pub fn check_closable(config: &Config, ticket: &Ticket, being_set: &[String]) -> Result<()> {

@@ -84,8 +84,13 @@ pub fn team_state(store: &Store, now: Timestamp) -> Result<TeamState> {
     Ok(state)
 }
 
-/// The agent the configured rule gives a new ticket, if any.
-pub fn choose_agent(config: &Config, state: &TeamState) -> Result<Option<String>> {
+/// The agent the configured rule gives a new ticket (one starting in
+/// `group`, if it does), if any.
+pub fn choose_agent(
+    config: &Config,
+    state: &TeamState,
+    group: Option<&str>,
+) -> Result<Option<String>> {
     let rule = config.assignment.rule;
     if rule == assign::Rule::None {
         return Ok(None);
@@ -95,7 +100,7 @@ pub fn choose_agent(config: &Config, state: &TeamState) -> Result<Option<String>
         .map_err(|e| Error::internal(format!("no random numbers from the system: {e}")))?;
     Ok(assign::choose(
         rule,
-        &config.assignment_members(),
+        &config.assignment_members(group),
         config.assignment.max_active,
         state,
         u64::from_le_bytes(random),
@@ -322,13 +327,18 @@ pub fn set_active(
     let mut theirs = Vec::new();
     rows.select(|r| {
         if r.assignee == Some(agent.handle.as_str()) && r.status != Status::Closed {
-            theirs.push(r.id);
+            theirs.push((r.id, r.group.map(str::to_string)));
         }
         false
     })?;
     let mut batch = super::Batch::begin(store)?;
-    for id in theirs {
-        let choice = super::assign::assign(config, &team, super::assign::Occasion::WaitingForRoom)?;
+    for (id, group) in theirs {
+        let choice = super::assign::assign(
+            config,
+            &team,
+            group.as_deref(),
+            super::assign::Occasion::WaitingForRoom,
+        )?;
         let to = choice.as_ref().map(|c| c.agent.clone());
         let planned = batch.append(actor, id, "assign", |t| {
             if t.assignee.as_deref() != Some(agent.handle.as_str()) {

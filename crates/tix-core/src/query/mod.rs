@@ -38,6 +38,8 @@ pub struct Filter {
     pub snoozed: Option<(Timestamp, bool)>,
     /// Only tickets last escalated to this group.
     pub group: Option<String>,
+    /// Only tickets of this department.
+    pub department: Option<String>,
     /// Only tickets waiting on this side (see [`waits_on`]).
     pub waiting_on: Option<Side>,
     /// Only tickets without a public reply yet.
@@ -87,6 +89,11 @@ impl Filter {
         }
         if let Some(g) = &self.group
             && t.group() != Some(g.as_str())
+        {
+            return false;
+        }
+        if let Some(d) = &self.department
+            && t.department() != Some(d.as_str())
         {
             return false;
         }

@@ -641,13 +641,15 @@ pub enum GroupBy {
     Domain,
     /// How the ticket came in.
     Channel,
+    /// Its department (`mail.departments`).
+    Department,
     /// A custom field's value.
     Field(String),
 }
 
 impl GroupBy {
     /// Parses `status`, `priority`, `tag`, `assignee`, `domain`,
-    /// `channel` or `field:NAME`.
+    /// `channel`, `department` or `field:NAME`.
     pub fn parse(s: &str) -> Result<GroupBy, String> {
         Ok(match s.trim() {
             "status" => GroupBy::Status,
@@ -656,11 +658,12 @@ impl GroupBy {
             "assignee" => GroupBy::Assignee,
             "domain" => GroupBy::Domain,
             "channel" => GroupBy::Channel,
+            "department" => GroupBy::Department,
             other => match other.strip_prefix("field:") {
                 Some(name) if !name.trim().is_empty() => GroupBy::Field(name.trim().to_string()),
                 _ => {
                     return Err(format!(
-                        "`{s}` is not a grouping (expected status, priority, tag, assignee, domain, channel or field:NAME)"
+                        "`{s}` is not a grouping (expected status, priority, tag, assignee, domain, channel, department or field:NAME)"
                     ));
                 }
             },
@@ -675,6 +678,7 @@ impl GroupBy {
             GroupBy::Assignee => "assignee".into(),
             GroupBy::Domain => "domain".into(),
             GroupBy::Channel => "channel".into(),
+            GroupBy::Department => "department".into(),
             GroupBy::Field(n) => format!("field:{n}"),
         }
     }
@@ -706,6 +710,7 @@ impl GroupBy {
                     .unwrap_or(0),
                 Some(f.channel.to_string()),
             )],
+            GroupBy::Department => vec![(0, f.department.clone())],
             GroupBy::Field(name) => vec![(0, f.fields.get(name).map(|v| v.to_string()))],
         }
     }
@@ -865,7 +870,8 @@ pub fn sla(tickets: &[&TicketFacts], period: &Period, targets: &SlaConfig) -> Sl
             continue;
         };
         let priority = f.priority_at(until);
-        let (fr_target, res_target) = targets.seconds_for(priority, &f.tags, &f.fields);
+        let (fr_target, res_target) =
+            targets.seconds_for(priority, &f.tags, &f.fields, f.department.as_deref());
         let mut clocks = Vec::new();
         if let Some(target) = fr_target
             && let Some(state) = Clock::new(policy, target).first_response(f, until)

@@ -43,7 +43,10 @@ pub fn clocks_in(config: &Config, index: &TicketIndex, now: Timestamp) -> Result
         if t.status == Status::Closed || t.locked.is_some() {
             continue;
         }
-        let (first, resolution) = config.sla.seconds_for(t.priority, &t.tags, &t.fields);
+        let (first, resolution) =
+            config
+                .sla
+                .seconds_for(t.priority, &t.tags, &t.fields, t.department.as_deref());
         if first.is_none() && resolution.is_none() {
             continue;
         }

@@ -91,8 +91,12 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
         if ops::assign::is_automatic(config)
             && ticket.is_open()
             && ticket.assignee.is_none()
-            && let Some(assignment) =
-                ops::assign::assign(config, &team, ops::assign::Occasion::WaitingForRoom)?
+            && let Some(assignment) = ops::assign::assign(
+                config,
+                &team,
+                ticket.group.as_deref(),
+                ops::assign::Occasion::WaitingForRoom,
+            )?
         {
             let why = format!("the {} rule", config.assignment.rule.as_str());
             let planned = batch.append(&actor, id, "assign", |t| {

@@ -175,20 +175,32 @@ impl Store {
         if self.read_hand_written(CONFIG_PATH)? != self.read_file_at(head, CONFIG_PATH)? {
             changed.push(CONFIG_PATH.to_string());
         }
-        let committed = self.read_dir_files_at(head, TEMPLATES_DIR)?;
-        let working = self.read_hand_written_dir(TEMPLATES_DIR)?;
-        let mut names: Vec<&String> = committed.iter().chain(&working).map(|(n, _)| n).collect();
-        names.sort();
-        names.dedup();
-        for name in names {
-            let find = |files: &[(String, Vec<u8>)]| {
-                files
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, b)| b.clone())
-            };
-            if find(&committed) != find(&working) {
-                changed.push(format!("{TEMPLATES_DIR}/{name}"));
+        // The shared templates, and each department's own beside them.
+        let mut dirs = vec![TEMPLATES_DIR.to_string()];
+        dirs.extend(
+            self.config()
+                .mail
+                .departments
+                .iter()
+                .map(|d| format!("{TEMPLATES_DIR}/{}", d.name)),
+        );
+        for dir in dirs {
+            let committed = self.read_dir_files_at(head, &dir)?;
+            let working = self.read_hand_written_dir(&dir)?;
+            let mut names: Vec<&String> =
+                committed.iter().chain(&working).map(|(n, _)| n).collect();
+            names.sort();
+            names.dedup();
+            for name in names {
+                let find = |files: &[(String, Vec<u8>)]| {
+                    files
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, b)| b.clone())
+                };
+                if find(&committed) != find(&working) {
+                    changed.push(format!("{dir}/{name}"));
+                }
             }
         }
         Ok(changed)

@@ -239,6 +239,8 @@ mod tests {
                 tags: vec![],
                 fields: Default::default(),
                 channel: None,
+                department: None,
+                group: None,
             };
             files.push((
                 format!("{dir}/a-created.md"),

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::departments::{self, Department};
 use super::{is_false, is_valid_handle};
 use crate::domain::duration::Duration;
 use crate::domain::duration::Spelled;
@@ -60,6 +61,10 @@ pub struct MailConfig {
     /// E-mails to agents about customers' mail (off unless set).
     #[serde(skip_serializing_if = "Notify::is_default")]
     pub notify: Notify,
+    /// Support addresses with a group, a sender and words of their own;
+    /// the first that a message is addressed to files it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub departments: Vec<Department>,
 }
 
 /// The cap on reopenings by mail: a mail loop (a customer's robot
@@ -514,6 +519,7 @@ impl Default for MailConfig {
             outgoing: None,
             auto_reply: AutoReply::default(),
             notify: Notify::default(),
+            departments: Vec::new(),
         }
     }
 }
@@ -571,11 +577,44 @@ impl MailConfig {
         if let Some(outgoing) = &self.outgoing {
             outgoing.validate("mail.outgoing")?;
         }
-        Ok(())
+        departments::validate(&self.departments, &self.addresses)
     }
 
+    /// Whether `email` is one of the team's own addresses (a department's
+    /// included).
     pub fn is_support_address(&self, email: &str) -> bool {
         self.addresses.iter().any(|a| a.eq_ignore_ascii_case(email))
+            || self.departments.iter().any(|d| d.has_address(email))
+    }
+
+    /// Whether a new ticket of `department` (None: of none) gets the
+    /// auto-responder's acknowledgement: as the department says, else as
+    /// `auto_reply.enabled`.
+    pub fn acknowledges(&self, department: Option<&str>) -> bool {
+        department
+            .and_then(|d| self.department(d))
+            .and_then(|d| d.auto_reply)
+            .unwrap_or(self.auto_reply.enabled)
+    }
+
+    /// Whether any new ticket can get an acknowledgement.
+    pub fn acknowledges_any(&self) -> bool {
+        self.auto_reply.enabled || self.departments.iter().any(|d| d.auto_reply == Some(true))
+    }
+
+    /// The department called `name`.
+    pub fn department(&self, name: &str) -> Option<&Department> {
+        self.departments.iter().find(|d| d.name == name)
+    }
+
+    /// The department mail sent to `recipients` is filed to: the first in
+    /// the config's order that any of them names, so a message copied to
+    /// two departments is filed alike whichever copy is read first.
+    pub fn department_for(
+        &self,
+        mut recipients: impl FnMut(&Department) -> bool,
+    ) -> Option<&Department> {
+        self.departments.iter().find(|d| recipients(d))
     }
 }
 

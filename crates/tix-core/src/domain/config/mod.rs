@@ -1,6 +1,7 @@
 //! `.tix/config.yaml`: the team, its custom fields and its rules.
 
 mod customers;
+mod departments;
 mod fields;
 mod mail;
 mod rules;
@@ -19,6 +20,7 @@ use super::party::Party;
 use super::zone::Zone;
 
 pub use customers::Organisations;
+pub use departments::{Department, MAX_DEPARTMENTS};
 pub use fields::{FieldDef, FieldType, Stage};
 pub use mail::{
     AfterImport, AutoReply, BlacklistEntry, ClosedReply, DEFAULT_SENDMAIL_COMMAND, MailAccount,
@@ -218,26 +220,63 @@ impl Config {
         }
         fields::validate(&self.fields)?;
         customers::validate(self)?;
+        for (i, d) in self.mail.departments.iter().enumerate() {
+            if let Some(g) = &d.group
+                && !self.groups.iter().any(|have| &have.name == g)
+            {
+                return Err(format!(
+                    "mail.departments[{i}].group: no group `{g}` (declared groups: {})",
+                    if self.groups.is_empty() {
+                        "none".to_string()
+                    } else {
+                        self.groups
+                            .iter()
+                            .map(|g| g.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ));
+            }
+        }
         sla::validate(self)
     }
 
     /// The From of mail tix sends: `mail.from`, else the first of
-    /// `mail.addresses` named after the team; None when neither is set.
+    /// `mail.addresses` named after the team, else the first department's
+    /// sender; None when none is set.
     pub fn mail_from(&self) -> Option<Party> {
         if let Some(from) = &self.mail.from {
             return Some(from.value().clone());
         }
-        let address = self.mail.addresses.first()?;
-        Some(Party {
-            name: self.name.clone(),
-            email: address.clone(),
-        })
+        match self.mail.addresses.first() {
+            Some(address) => Some(Party {
+                name: self.name.clone(),
+                email: address.clone(),
+            }),
+            None => self
+                .mail
+                .departments
+                .first()
+                .map(|d| d.sender(self.name.as_deref())),
+        }
     }
 
-    /// The agents new tickets are assigned among, in order.
-    pub fn assignment_members(&self) -> Vec<String> {
-        let group = match &self.assignment.group {
-            Some(name) => self.groups.iter().find(|g| &g.name == name),
+    /// The From of mail about a ticket of `department` (its own sender),
+    /// or of no department ([`Config::mail_from`]).
+    pub fn mail_from_for(&self, department: Option<&str>) -> Option<Party> {
+        match department.and_then(|name| self.mail.department(name)) {
+            Some(d) => Some(d.sender(self.name.as_deref())),
+            None => self.mail_from(),
+        }
+    }
+
+    /// The agents a new ticket is assigned among, in order: those of the
+    /// ticket's `group` when it starts in one (its department's), else of
+    /// `assignment.group`, else of the first group, else every agent.
+    pub fn assignment_members(&self, group: Option<&str>) -> Vec<String> {
+        let wanted = group.or(self.assignment.group.as_deref());
+        let group = match wanted {
+            Some(name) => self.groups.iter().find(|g| g.name == name),
             None => self.groups.first(),
         };
         match group {

@@ -268,6 +268,26 @@ fn agent(config: &Config, who: &str) -> Result<String, String> {
     }
 }
 
+fn department(config: &Config, name: &str) -> Result<String, String> {
+    if config.mail.department(name).is_some() {
+        return Ok(name.to_string());
+    }
+    let known: Vec<_> = config
+        .mail
+        .departments
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    Err(format!(
+        "no department `{name}` (mail.departments: {})",
+        if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        }
+    ))
+}
+
 fn group(config: &Config, name: &str) -> Result<String, String> {
     if config.groups.iter().any(|g| g.name == name) {
         return Ok(name.to_string());
@@ -339,6 +359,9 @@ fn condition(config: &Config, v: &Value, depth: usize) -> Result<Condition, Stri
             "priority" => Condition::Priority(one_of(key, v, |s| s.parse::<Priority>())?),
             "tag" => Condition::Tags(one_of(key, v, |s| Ok(s.to_string()))?),
             "group" => Condition::Group(one_of(key, v, |s| opt_name(s, &|g| group(config, g)))?),
+            "department" => {
+                Condition::Department(one_of(key, v, |s| opt_name(s, &|d| department(config, d)))?)
+            }
             "assignee" => {
                 Condition::Assignee(one_of(key, v, |s| opt_name(s, &|a| agent(config, a)))?)
             }
@@ -426,7 +449,7 @@ fn condition(config: &Config, v: &Value, depth: usize) -> Result<Condition, Stri
 }
 
 /// Every condition key, as the docs list them.
-pub const CONDITIONS: [&str; 28] = [
+pub const CONDITIONS: [&str; 29] = [
     "all",
     "any",
     "not",
@@ -442,6 +465,7 @@ pub const CONDITIONS: [&str; 28] = [
     "priority",
     "tag",
     "group",
+    "department",
     "assignee",
     "unassigned",
     "field",

@@ -63,6 +63,9 @@ pub struct SlaSpecial {
     /// Tickets whose custom field has this value: `{product: printer}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub field: BTreeMap<String, String>,
+    /// Tickets of this department (`mail.departments`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_response: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,16 +73,25 @@ pub struct SlaSpecial {
 }
 
 impl SlaSpecial {
-    fn matches(&self, tags: &BTreeSet<String>, fields: &BTreeMap<String, FieldValue>) -> bool {
-        self.tag.as_ref().is_none_or(|t| {
-            tags.iter()
-                .any(|have| crate::domain::ticket::same_tag(have, t))
-        }) && self.field.iter().all(|(name, want)| {
-            fields.get(name).is_some_and(|v| match v {
-                FieldValue::Text(t) => t == want,
-                FieldValue::Number(n) => want.parse::<f64>().is_ok_and(|w| w == *n),
+    fn matches(
+        &self,
+        tags: &BTreeSet<String>,
+        fields: &BTreeMap<String, FieldValue>,
+        department: Option<&str>,
+    ) -> bool {
+        self.department
+            .as_deref()
+            .is_none_or(|d| department == Some(d))
+            && self.tag.as_ref().is_none_or(|t| {
+                tags.iter()
+                    .any(|have| crate::domain::ticket::same_tag(have, t))
             })
-        })
+            && self.field.iter().all(|(name, want)| {
+                fields.get(name).is_some_and(|v| match v {
+                    FieldValue::Text(t) => t == want,
+                    FieldValue::Number(n) => want.parse::<f64>().is_ok_and(|w| w == *n),
+                })
+            })
     }
 }
 
@@ -261,12 +273,13 @@ impl SlaConfig {
         priority: Priority,
         tags: &BTreeSet<String>,
         fields: &BTreeMap<String, FieldValue>,
+        department: Option<&str>,
     ) -> (Option<i64>, Option<i64>) {
         let (mut first, mut resolution) = self.seconds(priority);
         let special: Vec<&SlaSpecial> = self
             .special
             .iter()
-            .filter(|s| s.matches(tags, fields))
+            .filter(|s| s.matches(tags, fields, department))
             .collect();
         if let Some(s) = special.iter().find(|s| s.first_response.is_some()) {
             first = s.first_response.as_ref().map(Duration::seconds);
@@ -285,8 +298,17 @@ pub(super) fn validate(config: &super::Config) -> Result<Policy, String> {
     let sla = &config.sla;
     for (i, special) in sla.special.iter().enumerate() {
         let key = format!("sla.special[{i}]");
-        if special.tag.is_none() && special.field.is_empty() {
-            return Err(format!("{key}: give a tag or a field to pick tickets by"));
+        if special.tag.is_none() && special.field.is_empty() && special.department.is_none() {
+            return Err(format!(
+                "{key}: give a tag, a field or a department to pick tickets by"
+            ));
+        }
+        if let Some(d) = &special.department
+            && config.mail.department(d).is_none()
+        {
+            return Err(format!(
+                "{key}.department: no department `{d}` in mail.departments"
+            ));
         }
         for name in special.field.keys() {
             if config.field(name).is_none() {

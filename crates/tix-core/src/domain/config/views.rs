@@ -13,7 +13,7 @@ use crate::domain::view::{SlaFilter, SortKey};
 use super::Config;
 
 /// The keys a view may have, as `tix views` and the errors list them.
-pub const VIEW_KEYS: &str = "status, priority, tag, assignee, customer, group, waiting-on, \
+pub const VIEW_KEYS: &str = "status, priority, tag, assignee, customer, group, department, waiting-on, \
      unanswered, has-tasks, field, all, snoozed, sla, sort, reverse";
 
 /// Whose tickets a view shows.
@@ -36,6 +36,7 @@ pub struct View {
     /// Lower case, as the `--customer` filter takes it.
     pub customer: Option<String>,
     pub group: Option<String>,
+    pub department: Option<String>,
     pub waiting_on: Option<Side>,
     pub unanswered: bool,
     pub has_tasks: bool,
@@ -124,6 +125,13 @@ fn compile_view(config: &Config, value: &Value) -> Result<View, String> {
                     return Err(at(format!("no group `{g}` in groups")));
                 }
                 view.group = Some(g)
+            }
+            "department" => {
+                let d = text(value).map_err(at)?;
+                if config.mail.department(&d).is_none() {
+                    return Err(at(format!("no department `{d}` in mail.departments")));
+                }
+                view.department = Some(d)
             }
             "waiting-on" => {
                 view.waiting_on = Some(match text(value).map_err(at)?.as_str() {

@@ -740,9 +740,14 @@ impl<'s> Importer<'s> {
         let mut participants: HashSet<String> =
             cc.iter().map(|p| p.email.to_ascii_lowercase()).collect();
         participants.insert(from.email.to_ascii_lowercase());
-        let mut drafts = write::new_ticket_drafts(mail, from, cc, linked_to);
-        if let Some(assignment) = auto::assign(&self.config, &self.known.team, Occasion::NewTicket)?
-        {
+        let department = route::department_of(&self.config, mail);
+        let mut drafts = write::new_ticket_drafts(mail, from, cc, department, linked_to);
+        if let Some(assignment) = auto::assign(
+            &self.config,
+            &self.known.team,
+            department.and_then(|d| d.group.as_deref()),
+            Occasion::NewTicket,
+        )? {
             self.known.team.record(&assignment.agent, now);
             drafts.push(assignment.draft);
         }
@@ -827,6 +832,7 @@ impl<'s> Importer<'s> {
             && let Some(assignment) = auto::assign(
                 &self.config,
                 &self.known.team,
+                current.group.as_deref(),
                 Occasion::AssigneeAway { away },
             )?
         {

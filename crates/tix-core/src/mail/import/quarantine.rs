@@ -246,6 +246,8 @@ pub fn file_for(
                 tags: Vec::new(),
                 fields: Default::default(),
                 channel: None,
+                department: None,
+                group: None,
             })
             .by(&customer.email);
             batch.create(actor, id, vec![created, message, note])?;

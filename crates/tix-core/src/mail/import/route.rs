@@ -3,7 +3,7 @@
 //! here reads or writes the store; [`super::Importer`] carries the
 //! decision out.
 
-use crate::domain::config::ClosedReply;
+use crate::domain::config::{ClosedReply, Department};
 use crate::domain::{Config, Party, Status, Ticket, TicketId, Timestamp};
 use crate::mail::classify::NoiseKind;
 use crate::mail::parse::InboundMail;
@@ -115,6 +115,20 @@ pub enum Route {
     New {
         linked_to: Option<TicketId>,
     },
+}
+
+/// The department a new ticket opened by `mail` starts in: the first of
+/// `mail.departments` (in the config's order) that its To, Cc or envelope
+/// recipients name. The order, not which copy came first, decides, so a
+/// message sent to two departments is filed alike on every clone.
+pub fn department_of<'c>(config: &'c Config, mail: &InboundMail) -> Option<&'c Department> {
+    config.mail.department_for(|d| {
+        mail.to
+            .iter()
+            .chain(&mail.cc)
+            .any(|p| d.has_address(&p.email))
+            || mail.delivered_to.iter().any(|a| d.has_address(a))
+    })
 }
 
 /// Who a message is from: From (or Sender), or, for automatic mail from

@@ -2,6 +2,7 @@
 //! the entry carrying the mail (with its original, quoted part, HTML and
 //! attachments), a new ticket's first entries, what a follow-up changes.
 
+use crate::domain::config::Department;
 use crate::domain::names::{safe_file_name, unique_name};
 use crate::domain::{
     Config, DeliveryStatus, Event, LinkRel, MailMeta, Party, Priority, Status, Ticket, Timestamp,
@@ -95,12 +96,14 @@ pub fn mail_draft(
 }
 
 /// The first entries of a ticket `mail` opens, by its sender: `created`
-/// (with the other people on the message as Cc) and a link to
-/// `linked_to`. The message itself and any assignment follow.
+/// (with the other people on the message as Cc, in `department` and its
+/// group) and a link to `linked_to`. The message itself and any
+/// assignment follow.
 pub fn new_ticket_drafts(
     mail: &InboundMail,
     from: &Party,
     cc: Vec<Party>,
+    department: Option<&Department>,
     linked_to: Option<crate::domain::TicketId>,
 ) -> Vec<Draft> {
     let subject = if mail.subject.trim().is_empty() {
@@ -117,6 +120,8 @@ pub fn new_ticket_drafts(
             tags: Vec::new(),
             fields: Default::default(),
             channel: None,
+            department: department.map(|d| d.name.clone()),
+            group: department.and_then(|d| d.group.clone()),
         })
         .by(&from.email),
     ];

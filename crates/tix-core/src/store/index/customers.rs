@@ -435,6 +435,8 @@ mod tests {
                     tags: vec![],
                     fields: BTreeMap::new(),
                     channel: None,
+                    department: None,
+                    group: None,
                 },
                 body: "Hello.".into(),
             };

@@ -172,6 +172,8 @@ struct Tally {
     open: Vec<(String, u32)>,
     /// The latest assignment, and to whom.
     newest: Option<(Timestamp, String)>,
+    /// Each agent's latest assignment (only agents with some).
+    last: Vec<(String, Timestamp)>,
 }
 
 impl Tally {
@@ -193,6 +195,7 @@ impl Tally {
                 .map(|(a, n)| (a, u32::try_from(n).unwrap_or(u32::MAX)))
                 .collect(),
             newest: team.newest,
+            last: team.last_assigned.into_iter().collect(),
         }
     }
 
@@ -205,6 +208,10 @@ impl Tally {
             && team.newest.as_ref().is_none_or(|(t, _)| t <= at)
         {
             team.newest = Some((*at, agent.clone()));
+        }
+        for (agent, at) in &self.last {
+            let last = team.last_assigned.entry(agent.clone()).or_insert(*at);
+            *last = (*last).max(*at);
         }
     }
 }
@@ -435,6 +442,8 @@ mod tests {
                 tags: vec![],
                 fields: BTreeMap::new(),
                 channel: None,
+                department: None,
+                group: None,
             };
             let messages = ids.iter().map(|m| Event::Message {
                 from: customer.clone(),
@@ -598,6 +607,8 @@ mod tests {
         let team = store.mail_index().unwrap().team();
         assert_eq!(team.loads, expected.loads);
         assert_eq!(team.newest, expected.newest);
+        assert_eq!(team.last_assigned, expected.last_assigned);
+        assert!(!team.last_assigned.is_empty());
     }
 
     fn id(s: &str) -> TicketId {

@@ -45,6 +45,7 @@ pub struct ListRow<'a> {
     pub tasks: Vec<TaskRow<'a>>,
     /// See [`Ticket::group`](crate::domain::Ticket::group).
     pub group: Option<&'a str>,
+    pub department: Option<&'a str>,
     pub last_customer_at: Option<Timestamp>,
     pub last_agent_at: Option<Timestamp>,
     pub first_response_at: Option<Timestamp>,
@@ -125,6 +126,7 @@ impl<'a> ListRow<'a> {
                 })
                 .collect(),
             group: ticket.group.as_deref(),
+            department: ticket.department.as_deref(),
             last_customer_at: ticket.last_customer_at,
             last_agent_at: ticket.last_agent_at,
             first_response_at: ticket.first_response_at,
@@ -200,6 +202,9 @@ impl TicketView for ListRow<'_> {
     }
     fn group(&self) -> Option<&str> {
         self.group
+    }
+    fn department(&self) -> Option<&str> {
+        self.department
     }
     fn last_from(&self) -> Option<Side> {
         last_side(self.last_customer_at, self.last_agent_at)
