@@ -2374,7 +2374,7 @@ fn a_missing_or_damaged_mail_index_is_rebuilt_and_changes_nothing() {
         assert_eq!(&index[..4], b"TIXI");
         assert_eq!(
             index.get(8),
-            Some(&25),
+            Some(&26),
             "saved again in the current version"
         );
     };

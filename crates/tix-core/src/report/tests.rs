@@ -46,6 +46,8 @@ fn ticket(n: u8, created: &str) -> TicketFacts {
         customer_domain: Some("example.com".into()),
         tasks: Vec::new(),
         channel: Channel::Cli,
+        survey: None,
+        rating: None,
     }
 }
 

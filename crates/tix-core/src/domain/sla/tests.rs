@@ -891,6 +891,8 @@ fn facts(statuses: &[(&str, Status)]) -> TicketFacts {
         customer_domain: None,
         tasks: Vec::new(),
         channel: crate::domain::Channel::Cli,
+        survey: None,
+        rating: None,
     }
 }
 
