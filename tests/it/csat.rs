@@ -196,6 +196,32 @@ fn a_survey_is_sent_once_after_the_delay_and_its_answers_are_ratings() {
         "{show}"
     );
 
+    // Counted once, as the latest answer, credited to bob who closed it.
+    let out = sb
+        .tix([
+            "report",
+            "csat",
+            "--by",
+            "agent",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-11-10",
+            "--format",
+            "json",
+        ])
+        .now(CHANGED)
+        .ok();
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["total"]["surveyed"], 1, "{report:#}");
+    assert_eq!(report["total"]["rated"], 1);
+    assert_eq!(report["total"]["good"], 1);
+    assert_eq!(report["total"]["score_percent"], 100.0);
+    assert_eq!(report["groups"][0]["group"], "bob");
+    assert_eq!(report["comments"][0]["comment"], "It works now, thanks.");
+    assert_eq!(report["comments"][0]["ticket"], id.as_str());
+    sb.tix(["report", "csat", "--by", "field:nope"]).fails(6);
+
     // A made-up token is ordinary mail: a message, which reopens as mail does.
     let forged = format!(
         "From: ann@example.org\r\nTo: support+rate-{}-aaaaaaaaaaaa-bad@example.com\r\n\
