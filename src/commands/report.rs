@@ -406,7 +406,18 @@ fn agents(ctx: &Ctx, args: ReportArgs) -> Result<()> {
         .both("tasks_done", "Tasks done", |r| r.tasks_done.to_string())
         .both("tasks_overdue", "Tasks overdue", |r| {
             r.tasks_overdue.to_string()
-        });
+        })
+        .both("csat_rated", "Rated", |r| r.csat_rated.to_string())
+        .each(
+            "csat_percent",
+            "CSAT",
+            |r| r.csat_percent.map(|p| p.to_string()).unwrap_or_default(),
+            |r| {
+                r.csat_percent
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_else(|| "-".into())
+            },
+        );
     match setup.format {
         ReportFormat::Json => {
             #[derive(Serialize)]

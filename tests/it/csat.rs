@@ -221,6 +221,42 @@ fn a_survey_is_sent_once_after_the_delay_and_its_answers_are_ratings() {
     assert_eq!(report["comments"][0]["comment"], "It works now, thanks.");
     assert_eq!(report["comments"][0]["ticket"], id.as_str());
     sb.tix(["report", "csat", "--by", "field:nope"]).fails(6);
+    let out = sb
+        .tix([
+            "report",
+            "agents",
+            "--since",
+            "2026-11-01",
+            "--format",
+            "json",
+        ])
+        .now(LATE)
+        .ok();
+    let agents: Value = serde_json::from_str(&out).unwrap();
+    let bob = agents["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["agent"] == "bob")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (bob["csat_rated"].clone(), bob["csat_percent"].clone()),
+        (1.into(), 100.0.into()),
+        "{agents:#}"
+    );
+    let out = sb
+        .tix(["customer", "ann@example.org", "--format", "json"])
+        .now(LATE)
+        .ok();
+    let card: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(card["figures"]["csat_surveyed"], 1, "{card:#}");
+    assert_eq!(card["figures"]["csat_percent"], 100.0);
+    let text = sb.tix(["customer", "ann@example.org"]).now(LATE).ok();
+    assert!(
+        text.contains("CSAT:            100% good (1 of 1 surveys answered)"),
+        "{text}"
+    );
 
     // A made-up token is ordinary mail: a message, which reopens as mail does.
     let forged = format!(

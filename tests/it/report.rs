@@ -239,7 +239,9 @@ fn agents_of_a_week() {
                 "open_now": 0,
                 "tasks_open": 0,
                 "tasks_done": 0,
-                "tasks_overdue": 0
+                "tasks_overdue": 0,
+                "csat_rated": 0,
+                "csat_percent": null
             },
             {
                 // Assigned T1, T2, T3 in the week; closed T1 (01-07);
@@ -259,7 +261,9 @@ fn agents_of_a_week() {
                 "open_now": 3,
                 "tasks_open": 0,
                 "tasks_done": 0,
-                "tasks_overdue": 0
+                "tasks_overdue": 0,
+                "csat_rated": 0,
+                "csat_percent": null
             }
         ])
     );

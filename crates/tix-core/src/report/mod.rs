@@ -345,6 +345,11 @@ pub struct AgentRow {
     /// Of the open tasks, those whose deadline is before the end of the
     /// period (now, by default).
     pub tasks_overdue: usize,
+    /// Survey answers credited to the agent (see [`credited_agent`]) of
+    /// tickets surveyed in the period, and of those the good ones in
+    /// percent.
+    pub csat_rated: usize,
+    pub csat_percent: Option<f64>,
 }
 
 #[derive(Default)]
@@ -359,6 +364,8 @@ struct AgentAcc {
     tasks_open: usize,
     tasks_done: usize,
     tasks_overdue: usize,
+    csat_rated: usize,
+    csat_good: usize,
 }
 
 /// One row per agent: every agent in `known` (in that order), then anyone
@@ -402,6 +409,14 @@ pub fn agents(tickets: &[&TicketFacts], period: &Period, known: &[String]) -> Ve
         {
             get(&mut acc, a).open_now += 1;
         }
+        if f.survey.is_some_and(|s| period.contains(s.at))
+            && let Some(r) = f.rating.as_ref().filter(|r| r.at < period.until)
+            && let Some(agent) = credited_agent(f)
+        {
+            let a = get(&mut acc, &agent);
+            a.csat_rated += 1;
+            a.csat_good += usize::from(r.answer.is_good());
+        }
         for t in &f.tasks {
             match (&t.done, &t.assignee) {
                 (Some(done), who) if period.contains(done.at) => {
@@ -439,6 +454,8 @@ pub fn agents(tickets: &[&TicketFacts], period: &Period, known: &[String]) -> Ve
                 tasks_open: a.tasks_open,
                 tasks_done: a.tasks_done,
                 tasks_overdue: a.tasks_overdue,
+                csat_rated: a.csat_rated,
+                csat_percent: percent(a.csat_good, a.csat_rated),
                 agent,
             }
         })
@@ -979,12 +996,15 @@ impl CsatRow {
     }
 
     fn finish(mut self) -> CsatRow {
-        let percent =
-            |n: usize, of: usize| (of > 0).then(|| (n as f64 * 1000.0 / of as f64).round() / 10.0);
         self.score_percent = percent(self.good, self.rated);
         self.response_rate_percent = percent(self.rated, self.surveyed);
         self
     }
+}
+
+/// `n` of `of` in percent, to a tenth; None of nothing.
+fn percent(n: usize, of: usize) -> Option<f64> {
+    (of > 0).then(|| (n as f64 * 1000.0 / of as f64).round() / 10.0)
 }
 
 /// A rating with a comment.

@@ -606,6 +606,20 @@ mod csat_report {
                 ("rude", "bad", Some("alice")),
             ]
         );
+        // The same credit in `report agents`.
+        let rows = agents(&refs, &period, &["alice".into(), "bob".into()]);
+        let figures: Vec<(&str, usize, Option<f64>)> = rows
+            .iter()
+            .map(|r| (r.agent.as_str(), r.csat_rated, r.csat_percent))
+            .collect();
+        assert_eq!(
+            figures,
+            [
+                ("alice", 2, Some(50.0)),
+                ("bob", 4, Some(50.0)),
+                ("tix", 0, None)
+            ]
+        );
         let by_tag = csat(&refs, &period, Some(&CsatBy::Tag));
         assert_eq!(by_tag.groups[0].group.as_deref(), Some("printer"));
         assert_eq!((by_tag.groups[0].surveyed, by_tag.groups[0].good), (2, 1));
