@@ -12,11 +12,11 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::commands::prelude::{Ctx, set_zones};
 use crate::commands::{
-    agent, assign, blacklist, cc, check, close, comment, create, customer, department, duty, escalate,
-    export, field, forward, group, import, init, link, list, lock, log, log_call, log_chat, merge,
-    outbox, priority, purge, quarantine, redact, reindex, reopen, reply, report, resolution, rules,
-    search, show, similar, sla, snooze, split, status, subject, sync, tag, tags, task, tasks, tick,
-    views,
+    agent, assign, blacklist, cc, check, close, comment, create, customer, department, duty,
+    escalate, export, field, forward, group, import, init, link, list, lock, log, log_call,
+    log_chat, merge, outbox, priority, purge, quarantine, redact, reindex, reopen, reply, report,
+    resolution, rules, search, show, similar, sla, snooze, split, status, subject, sync, tag, tags,
+    task, tasks, tick, views,
 };
 use crate::ui::{complete, output, wording};
 use tix_core::error::{Error, ErrorKind, Result};

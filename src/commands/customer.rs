@@ -149,6 +149,16 @@ fn figures_text(f: &Figures, out: &mut String) {
         median(f.resolution_median_seconds),
         f.sla_breaches
     ));
+    if f.csat_surveyed > 0 {
+        out.push_str(&format!(
+            "CSAT:            {} ({} of {} surveys answered)\n",
+            f.csat_percent
+                .map(|p| format!("{p}% good"))
+                .unwrap_or_else(|| "no answer yet".into()),
+            f.csat_rated,
+            f.csat_surveyed
+        ));
+    }
 }
 
 const TICKET_HEADER: [&str; 6] = ["id", "status", "role", "assignee", "subject", "updated"];

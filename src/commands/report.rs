@@ -1,4 +1,4 @@
-//! `tix report summary|agents|trend|breakdown|sla`: service metrics over a
+//! `tix report summary|agents|trend|breakdown|sla|csat`: service metrics over a
 //! period, computed by [`tix_core::report`] from the facts in the derived
 //! index (no entry is read), for the tickets the filters keep.
 //!
@@ -22,8 +22,8 @@ use tix_core::query::report::{self as query, ReportOptions};
 use tix_core::render::html::{Css, escape, page};
 use tix_core::render::report as charts;
 use tix_core::report::{
-    self, AgentRow, Ages, Breach, Bucketing, GroupBy, GroupRow, SlaAgent, SlaCounts, Summary,
-    TrendRow, human,
+    self, AgentRow, Ages, Breach, Bucketing, CsatBy, CsatComment, CsatRow, GroupBy, GroupRow,
+    SlaAgent, SlaCounts, Summary, TrendRow, human,
 };
 use tix_core::store::Store;
 
@@ -49,6 +49,19 @@ pub enum ReportCommand {
     /// first response, and per agent load, replies and response speed
     /// (html by default, or json)
     Dashboard(ReportArgs),
+    /// Customer satisfaction from the e-mailed surveys (`csat:`): score,
+    /// response rate and comments, overall or per agent, tag or field
+    Csat(CsatArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CsatArgs {
+    /// Also per agent (credited: whoever closed the ticket), tag or
+    /// field:NAME (a custom field)
+    #[arg(long, value_name = "GROUP")]
+    pub by: Option<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 /// The period, the filters and the output format of a report.
@@ -118,6 +131,7 @@ pub fn cmd_report(ctx: &Ctx, cmd: ReportCommand) -> Result<()> {
         ReportCommand::Breakdown(args) => breakdown(ctx, args),
         ReportCommand::Sla(args) => sla(ctx, args),
         ReportCommand::Dashboard(args) => dashboard(ctx, args),
+        ReportCommand::Csat(args) => csat(ctx, args),
     }
 }
 
@@ -431,7 +445,18 @@ fn agents(ctx: &Ctx, args: ReportArgs) -> Result<()> {
         .both("tasks_done", "Tasks done", |r| r.tasks_done.to_string())
         .both("tasks_overdue", "Tasks overdue", |r| {
             r.tasks_overdue.to_string()
-        });
+        })
+        .both("csat_rated", "Rated", |r| r.csat_rated.to_string())
+        .each(
+            "csat_percent",
+            "CSAT",
+            |r| r.csat_percent.map(|p| p.to_string()).unwrap_or_default(),
+            |r| {
+                r.csat_percent
+                    .map(|p| format!("{p}%"))
+                    .unwrap_or_else(|| "-".into())
+            },
+        );
     match setup.format {
         ReportFormat::Json => {
             #[derive(Serialize)]
@@ -598,6 +623,122 @@ fn breakdown(ctx: &Ctx, args: BreakdownArgs) -> Result<()> {
                 columns.html(&rows)
             ),
         ),
+    }
+}
+
+fn csat(ctx: &Ctx, args: CsatArgs) -> Result<()> {
+    let setup = Setup::new(ctx, &args.report)?;
+    let by = args
+        .by
+        .as_deref()
+        .map(CsatBy::parse)
+        .transpose()
+        .map_err(|e| Error::invalid(format!("--by: {e}")))?;
+    let config = setup.store.config();
+    if let Some(CsatBy::Field(name)) = &by
+        && config.field(name).is_none()
+    {
+        let known: Vec<&str> = config.fields.iter().map(|f| f.name.as_str()).collect();
+        return Err(Error::invalid(format!(
+            "--by field:{name}: no such field (declared fields: {})",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        )));
+    }
+    let r = query::csat(&setup.store, &setup.options, by.as_ref())?;
+    let name = match &by {
+        Some(CsatBy::Agent) => "agent".to_string(),
+        Some(CsatBy::Tag) => "tag".to_string(),
+        Some(CsatBy::Field(n)) => format!("field:{n}"),
+        None => "total".to_string(),
+    };
+    let percent = |p: Option<f64>| p.map(|p| format!("{p}")).unwrap_or_default();
+    let shown = |p: Option<f64>| p.map(|p| format!("{p}%")).unwrap_or_else(|| "-".into());
+    let columns = Columns::new()
+        .machine("by", |_: &CsatRow| name.clone())
+        .each(
+            "group",
+            "Group",
+            |r| r.group.clone().unwrap_or_default(),
+            |r| r.group.clone().unwrap_or_else(|| "(none)".to_string()),
+        )
+        .both("surveyed", "Surveyed", |r| r.surveyed.to_string())
+        .both("rated", "Rated", |r| r.rated.to_string())
+        .both("good", "Good", |r| r.good.to_string())
+        .each(
+            "score_percent",
+            "CSAT",
+            move |r| percent(r.score_percent),
+            move |r| shown(r.score_percent),
+        )
+        .each(
+            "response_rate_percent",
+            "Response rate",
+            move |r| percent(r.response_rate_percent),
+            move |r| shown(r.response_rate_percent),
+        );
+    let rows: Vec<CsatRow> = if by.is_some() {
+        r.groups.clone()
+    } else {
+        vec![r.total.clone()]
+    };
+    match setup.format {
+        ReportFormat::Json => setup.json("csat", &r),
+        ReportFormat::Csv => setup.csv(&columns, &rows),
+        ReportFormat::Table => {
+            let mut out = setup.header("CSAT");
+            out.push_str(&format!(
+                "CSAT {} of {} rated ({} surveyed, response rate {})\n",
+                shown(r.total.score_percent),
+                r.total.rated,
+                r.total.surveyed,
+                shown(r.total.response_rate_percent),
+            ));
+            if by.is_some() {
+                out.push_str(&columns.table(&rows));
+            }
+            if !r.comments.is_empty() {
+                let comments = Columns::new()
+                    .shown("Ticket", |c: &CsatComment| c.ticket.to_string())
+                    .shown("Answer", |c| c.answer.clone())
+                    .shown("Agent", |c| c.agent.clone().unwrap_or_default())
+                    .shown("Comment", |c| c.comment.replace('\n', " "));
+                out.push_str(&comments.table(&r.comments));
+            }
+            print(&out)
+        }
+        ReportFormat::Html => {
+            let mut body = format!(
+                "<p id=\"csat-total\">CSAT {} of {} rated ({} surveyed, response rate {})</p>\n{}",
+                escape(&shown(r.total.score_percent)),
+                r.total.rated,
+                r.total.surveyed,
+                escape(&shown(r.total.response_rate_percent)),
+                charts::csat(&rows, &name),
+            );
+            if by.is_some() {
+                body.push_str(&format!(
+                    "<h2>Per {}</h2>\n{}",
+                    escape(&name),
+                    columns.html(&rows)
+                ));
+            }
+            if !r.comments.is_empty() {
+                let comments = Columns::new()
+                    .shown("Ticket", |c: &CsatComment| c.ticket.to_string())
+                    .shown("Answer", |c| c.answer.clone())
+                    .shown("Agent", |c| c.agent.clone().unwrap_or_default())
+                    .shown("Comment", |c| c.comment.clone());
+                body.push_str(&format!(
+                    "<h2>Comments</h2>\n{}",
+                    comments.html(&r.comments)
+                ));
+            }
+            setup.html("CSAT", &body)
+        }
     }
 }
 

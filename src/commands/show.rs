@@ -564,5 +564,16 @@ pub fn describe(event: &Event) -> String {
         Event::TaskReopen { task } => format!("task `{task}` reopened"),
         Event::TaskReminder { task } => format!("task `{task}`: assignee reminded"),
         Event::Redact { entry } => format!("redacted {entry}"),
+        Event::Survey { scale, .. } => format!("satisfaction survey sent ({scale})"),
+        Event::Rating { answer, .. } => {
+            format!(
+                "customer's rating: {answer} ({})",
+                if answer.is_good() {
+                    "satisfied"
+                } else {
+                    "not satisfied"
+                }
+            )
+        }
     }
 }

@@ -125,6 +125,7 @@ fn describe(action: &Action) -> String {
             format!("noted on {ticket}, not reopened (mail.reopen_limit)")
         }
         Action::Noted { ticket, noise } => format!("noted on {ticket} ({noise:?})"),
+        Action::Rated { ticket, answer } => format!("rating `{answer}` on {ticket}"),
         Action::Duplicate { ticket: Some(t) } => format!("duplicate (in {t})"),
         Action::Duplicate { ticket: None } => "duplicate (already quarantined)".into(),
         Action::Skipped { noise, reason } => format!("skipped {noise:?}: {reason}"),

@@ -14,6 +14,7 @@ mod check;
 mod cli;
 mod cli_io;
 mod concurrency;
+mod csat;
 mod customers;
 mod departments;
 mod durability;

@@ -239,7 +239,9 @@ fn agents_of_a_week() {
                 "open_now": 0,
                 "tasks_open": 0,
                 "tasks_done": 0,
-                "tasks_overdue": 0
+                "tasks_overdue": 0,
+                "csat_rated": 0,
+                "csat_percent": null
             },
             {
                 // Assigned T1, T2, T3 in the week; closed T1 (01-07);
@@ -259,7 +261,9 @@ fn agents_of_a_week() {
                 "open_now": 3,
                 "tasks_open": 0,
                 "tasks_done": 0,
-                "tasks_overdue": 0
+                "tasks_overdue": 0,
+                "csat_rated": 0,
+                "csat_percent": null
             }
         ])
     );
@@ -1071,8 +1075,8 @@ fn html_reports_draw_the_numbers_of_the_week() {
         let rows = crate::export_html::texts_of(&dom, "tr");
         assert_eq!(rows.len(), 3, "{rows:?}");
         // Assigned 3, closed 1, replies 3, notes 0, both medians 1h 30m,
-        // open 3, no tasks.
-        assert_eq!(rows[2], "bob31301h 30m1h 30m3000");
+        // open 3, no tasks, no ratings (CSAT -).
+        assert_eq!(rows[2], "bob31301h 30m1h 30m30000-");
     }
 
     // Seven days, three series: a point each.

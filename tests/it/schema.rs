@@ -25,7 +25,7 @@ use tix_core::domain::{
 };
 
 /// Every entry kind, as in the schema's `kind` enum.
-const ALL_KINDS: [&str; 35] = [
+const ALL_KINDS: [&str; 37] = [
     "created",
     "message",
     "reply",
@@ -61,6 +61,8 @@ const ALL_KINDS: [&str; 35] = [
     "task-reopen",
     "task-reminder",
     "redact",
+    "survey",
+    "rating",
 ];
 
 /// A task's key in the sample events: the file name of its `task-add`.
@@ -368,6 +370,22 @@ fn sample_events() -> Vec<Event> {
         Event::TaskReopen { task: TASK.into() },
         Event::TaskReminder { task: TASK.into() },
         Event::Redact { entry: TASK.into() },
+        Event::Survey {
+            token: "7k3f0000-abcdefghjkmn".into(),
+            scale: tix_core::domain::csat::Scale::GoodBad,
+        },
+        Event::Survey {
+            token: "7k3f0000-abcdefghjkmn".into(),
+            scale: tix_core::domain::csat::Scale::OneToFive,
+        },
+        Event::Rating {
+            token: "7k3f0000-abcdefghjkmn".into(),
+            answer: tix_core::domain::csat::Answer::Good,
+        },
+        Event::Rating {
+            token: "7k3f0000-abcdefghjkmn".into(),
+            answer: tix_core::domain::csat::Answer::Score(4),
+        },
     ];
     for e in &events {
         match e {
@@ -405,7 +423,9 @@ fn sample_events() -> Vec<Event> {
             | Event::TaskDone { .. }
             | Event::TaskReopen { .. }
             | Event::TaskReminder { .. }
-            | Event::Redact { .. } => {}
+            | Event::Redact { .. }
+            | Event::Survey { .. }
+            | Event::Rating { .. } => {}
         }
     }
     events
@@ -560,7 +580,8 @@ fn everything_the_binary_writes_is_valid() {
          assignment:\n  rule: round-robin\n  max_active: 50\n\
          sla:\n  urgent:\n    first_response: 1h\n  on_breach:\n  - priority: urgent\n  - notify\n\
          organisations:\n  Example Corp: [example.com, example.co.uk]\n\
-         free_mail_domains: [mailbox.example]\n",
+         free_mail_domains: [mailbox.example]\n\
+         csat:\n  enabled: true\n  delay: 1h\n",
     );
     fs::write(&config_path, config).unwrap();
     s.git(&["add", ".tix/config.yaml"]);
@@ -718,6 +739,55 @@ fn everything_the_binary_writes_is_valid() {
     )
     .unwrap();
     s.tix(&["import", "mbox", mbox.to_str().unwrap()]);
+
+    // A survey (`tick` after a close) and its answer by mail: a rating.
+    let (opened, surveyed, answered) = (
+        Some("2027-01-01T09:00:00Z"),
+        Some("2027-01-01T10:30:00Z"),
+        Some("2027-01-01T11:00:00Z"),
+    );
+    let rated = s
+        .tix_at(
+            opened,
+            &[
+                "create",
+                "--customer",
+                "Rita <rita@example.org>",
+                "--subject",
+                "Rate me",
+                "-m",
+                "x",
+            ],
+        )
+        .trim()
+        .to_string();
+    s.tix_at(opened, &["close", &rated]);
+    s.tix_at(surveyed, &["tick"]);
+    let survey = s
+        .entry_files()
+        .into_iter()
+        .find(|p| {
+            p.to_string_lossy().contains(&rated) && p.to_string_lossy().ends_with("-survey.md")
+        })
+        .expect("tick wrote a survey");
+    let text = fs::read_to_string(&survey).unwrap();
+    let token = text
+        .lines()
+        .find_map(|l| l.strip_prefix("token: "))
+        .unwrap()
+        .to_string();
+    let answer = s.dir.join("answer.mbox");
+    fs::write(
+        &answer,
+        format!(
+            "From rita@example.org Mon Nov 23 10:00:00 2026\n\
+             From: Rita <rita@example.org>\nTo: support@example.com\n\
+             Subject: Re: Rate me [rate {token} good]\nMessage-ID: <r1@example.org>\n\n\
+             Quick, thanks.\n"
+        ),
+    )
+    .unwrap();
+    s.tix_at(answered, &["import", "mbox", answer.to_str().unwrap()]);
 
     let validator = entry_validator();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();

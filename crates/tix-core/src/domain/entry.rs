@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
 use super::channel::{Channel, Direction};
+use super::csat::{Answer, Scale};
 use super::duration::Duration;
 use super::id::TicketId;
 use super::party::Party;
@@ -584,6 +585,20 @@ pub enum Event {
     Redact {
         entry: String,
     },
+    /// `tix tick` e-mailed the customer a satisfaction survey whose
+    /// answers carry `token` (the mail itself is the outbound `note`
+    /// written with it). Body: to whom.
+    Survey {
+        token: String,
+        scale: Scale,
+    },
+    /// The customer answered the survey with `token`: `answer` is `good`
+    /// or `bad`, or `1` to `5`. The latest one is the ticket's rating; it
+    /// never reopens the ticket. Body: their comment, if any.
+    Rating {
+        token: String,
+        answer: Answer,
+    },
 }
 
 impl Event {
@@ -624,6 +639,8 @@ impl Event {
             Event::TaskReopen { .. } => "task-reopen",
             Event::TaskReminder { .. } => "task-reminder",
             Event::Redact { .. } => "redact",
+            Event::Survey { .. } => "survey",
+            Event::Rating { .. } => "rating",
         }
     }
 
@@ -678,6 +695,7 @@ impl Event {
                 | Event::Chat {}
                 | Event::Resolution {}
                 | Event::TaskAdd { .. }
+                | Event::Rating { .. }
         )
     }
 }

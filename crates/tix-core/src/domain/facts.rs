@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::channel::{Channel, Direction};
+use super::csat::{Answer, Scale};
 use super::entry::{Event, FieldValue, Priority, Status};
 use super::id::TicketId;
 use super::ticket::{Ticket, TrailItem};
@@ -60,6 +61,25 @@ pub struct TaskFact {
     /// When it was done, and by whom, while it is done.
     pub done: Option<Act>,
 }
+
+/// The satisfaction survey a ticket was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SurveyFact {
+    pub at: Timestamp,
+    pub scale: Scale,
+}
+
+/// The latest answer to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RatingFact {
+    pub at: Timestamp,
+    pub answer: Answer,
+    /// The customer's comment, cut to [`MAX_FACT_COMMENT_CHARS`].
+    pub comment: String,
+}
+
+/// How much of a rating's comment the facts keep (reports list them).
+pub const MAX_FACT_COMMENT_CHARS: usize = 300;
 
 /// The facts about one ticket that reports are computed from. Lists are in
 /// fold order.
@@ -109,6 +129,10 @@ pub struct TicketFacts {
     pub channel: Channel,
     /// Its department, as it is now.
     pub department: Option<String>,
+    /// Its first satisfaction survey, if it was sent one.
+    pub survey: Option<SurveyFact>,
+    /// The latest answer to that survey.
+    pub rating: Option<RatingFact>,
 }
 
 impl TicketFacts {
@@ -128,6 +152,8 @@ impl TicketFacts {
             .chain(self.priorities.iter().map(|p| p.at))
             .chain(self.closes.iter().map(|a| a.at))
             .chain(self.reopens.iter().map(|a| a.at))
+            .chain(self.survey.map(|s| s.at))
+            .chain(self.rating.as_ref().map(|r| r.at))
             .chain(
                 self.tasks
                     .iter()
@@ -178,6 +204,8 @@ impl TicketFacts {
                 .collect(),
             channel: ticket.channel(),
             department: ticket.department.clone(),
+            survey: None,
+            rating: None,
         };
         // The request in the `created` entry: (time, has text).
         let mut request: Option<(Timestamp, bool)> = None;
@@ -243,6 +271,24 @@ impl TicketFacts {
                     f.change_status(&mut status, to, act());
                 }
                 Event::Priority { to } => f.priorities.push(PriorityChange { at: e.at, to: *to }),
+                Event::Survey { scale, .. } if f.survey.is_none() => {
+                    f.survey = Some(SurveyFact {
+                        at: e.at,
+                        scale: *scale,
+                    })
+                }
+                Event::Rating { answer, .. } => {
+                    let text = e.body.trim();
+                    let mut comment: String = text.chars().take(MAX_FACT_COMMENT_CHARS).collect();
+                    if comment.len() < text.len() {
+                        comment.push('…');
+                    }
+                    f.rating = Some(RatingFact {
+                        at: e.at,
+                        answer: *answer,
+                        comment,
+                    })
+                }
                 _ => {}
             }
         }
@@ -414,6 +460,12 @@ struct StoredRef<'a> {
     channel: Channel,
     #[serde(skip_serializing_if = "Option::is_none")]
     department: Option<&'a str>,
+    /// `[time, scale]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    survey: Option<(i64, Scale)>,
+    /// `[time, answer, comment]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rating: Option<(i64, Answer, &'a str)>,
 }
 
 type StoredTask<'a> = (Option<&'a str>, Option<i64>, Option<i64>, Option<&'a str>);
@@ -441,6 +493,8 @@ struct StoredAll<'a> {
     tasks: Vec<StoredTask<'a>>,
     channel: Channel,
     department: Option<&'a str>,
+    survey: Option<(i64, Scale)>,
+    rating: Option<(i64, Answer, &'a str)>,
 }
 
 impl<'a> From<StoredRef<'a>> for StoredAll<'a> {
@@ -466,6 +520,8 @@ impl<'a> From<StoredRef<'a>> for StoredAll<'a> {
             tasks: r.tasks,
             channel: r.channel,
             department: r.department,
+            survey: r.survey,
+            rating: r.rating,
         }
     }
 }
@@ -509,6 +565,9 @@ struct Stored {
     channel: Channel,
     #[serde(default)]
     department: Option<String>,
+    survey: Option<(i64, Scale)>,
+    #[serde(default)]
+    rating: Option<(i64, Answer, String)>,
 }
 
 fn cli() -> Channel {
@@ -582,6 +641,11 @@ impl Serialize for TicketFacts {
                 .collect::<Vec<_>>(),
             channel: self.channel,
             department: self.department.as_deref(),
+            survey: self.survey.map(|v| (micros(v.at), v.scale)),
+            rating: self
+                .rating
+                .as_ref()
+                .map(|r| (micros(r.at), r.answer, r.comment.as_str())),
         };
         if readable {
             stored.serialize(s)
@@ -656,6 +720,15 @@ impl<'de> Deserialize<'de> for TicketFacts {
                 .collect(),
             channel: s.channel,
             department: s.department,
+            survey: s.survey.map(|(at, scale)| SurveyFact {
+                at: from_micros(at),
+                scale,
+            }),
+            rating: s.rating.map(|(at, answer, comment)| RatingFact {
+                at: from_micros(at),
+                answer,
+                comment,
+            }),
         })
     }
 }

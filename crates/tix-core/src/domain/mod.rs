@@ -6,6 +6,7 @@ pub mod automation;
 pub mod availability;
 pub mod channel;
 pub mod config;
+pub mod csat;
 pub mod customers;
 pub mod duration;
 pub mod entry;

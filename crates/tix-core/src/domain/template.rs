@@ -68,6 +68,15 @@ Commands, one per line at the top of the reply: #note (the rest stays internal),
 #priority low|normal|high|urgent, #tag TAG..., #untag TAG..., #escalate [GROUP],\n\
 #blacklist. A reply of commands alone sends the customer nothing.\n";
 
+/// The satisfaction survey `tix tick` sends after a close (`csat:`);
+/// `{{text}}` is how to answer and the address of each answer.
+pub const DEFAULT_CSAT: &str = "Hello {{customer.first_name|there}},\n\n\
+We closed ticket {{ticket.id}} ({{ticket.subject}}). How did we do?\n\n\
+{{text}}\n\
+Anything you write under your answer reaches us as a comment, and answering\n\
+again changes your answer.\n\n\
+{{team.name}}\n";
+
 /// Mail to an agent about a task of a ticket: given to them, or due.
 /// `{{text}}` says which task and why.
 /// `tix forward`: the agent's words and the forwarded messages, which the

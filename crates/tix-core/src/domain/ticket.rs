@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::channel::{Channel, Direction};
+use super::csat::{MAX_TOKENS, Rating, Survey};
 use super::entry::{
     DeliveryStatus, Entry, Event, FieldValue, LinkRel, Priority, Standing, Status, Target,
 };
@@ -134,6 +135,12 @@ pub struct Ticket {
     /// message's doing (import writes both in one go).
     #[serde(default)]
     pub last_mail_message: Option<(Timestamp, String)>,
+    /// The satisfaction survey it was sent, if any.
+    #[serde(default)]
+    pub survey: Option<Survey>,
+    /// The latest answer to that survey.
+    #[serde(default)]
+    pub rating: Option<Rating>,
 }
 
 /// How many reopenings by mail a ticket remembers.
@@ -246,6 +253,8 @@ impl Ticket {
             rules_fired: BTreeMap::new(),
             mail_reopens: Vec::new(),
             last_mail_message: None,
+            survey: None,
+            rating: None,
         }
     }
 
@@ -1084,6 +1093,36 @@ fn apply(t: &mut Ticket, e: &Entry, file: &str) -> Option<String> {
                 return Some(no_such_task(key));
             };
             task.reminded = true;
+        }
+        Event::Survey { token, scale } => match &mut t.survey {
+            None => {
+                t.survey = Some(Survey {
+                    at: e.at,
+                    scale: *scale,
+                    tokens: vec![token.clone()],
+                })
+            }
+            Some(s) if s.tokens.len() < MAX_TOKENS => s.tokens.push(token.clone()),
+            Some(_) => return Some("one survey too many; its answers are not counted".into()),
+        },
+        Event::Rating { token, answer } => {
+            let Some(survey) = &t.survey else {
+                return Some("a rating of a ticket that was sent no survey".into());
+            };
+            if !survey.tokens.iter().any(|k| k.eq_ignore_ascii_case(token)) {
+                return Some("a rating with a token of no survey of this ticket".into());
+            }
+            if answer.scale() != survey.scale {
+                return Some(format!(
+                    "a rating `{answer}` on a survey of scale {}",
+                    survey.scale
+                ));
+            }
+            t.rating = Some(Rating {
+                at: e.at,
+                answer: *answer,
+                by: e.author.clone(),
+            });
         }
         Event::Delivery { entry, status } => match status {
             DeliveryStatus::Sent => {

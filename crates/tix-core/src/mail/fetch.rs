@@ -284,6 +284,7 @@ fn fate(outcome: &MessageOutcome) -> Fate {
         | Action::FollowUp { .. }
         | Action::KeptClosed { .. }
         | Action::Noted { .. }
+        | Action::Rated { .. }
         | Action::Duplicate { .. } => stored(),
         Action::Quarantined { file, .. } => Fate::Quarantined(file.clone()),
         Action::Skipped { reason, .. } => Fate::Skipped(reason.clone()),

@@ -18,6 +18,7 @@ pub mod quote;
 pub mod respond;
 pub mod rule_mail;
 pub mod send;
+pub mod survey;
 pub mod template;
 
 /// The old name of [`import`], kept so callers need not change with it.

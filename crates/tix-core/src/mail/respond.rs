@@ -79,7 +79,7 @@ pub fn delivery_draft(entry: &str, delivery: &Delivery) -> Option<Draft> {
 
 /// The note that records an outbound message tix wrote: its mail block
 /// and exact bytes, and `what` followed by its recipients.
-fn outbound_note(what: &str, composed: &Composed) -> Draft {
+pub(super) fn outbound_note(what: &str, composed: &Composed) -> Draft {
     Draft {
         event: Event::Note {
             mail: Some(Box::new(composed.meta.clone())),

@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 
 pub use crate::domain::template::{
-    DEFAULT_AUTO_REPLY, DEFAULT_FORWARD, DEFAULT_NOTIFY, DEFAULT_REPLY, DEFAULT_TASK, PLACEHOLDERS,
-    Template,
+    DEFAULT_AUTO_REPLY, DEFAULT_CSAT, DEFAULT_FORWARD, DEFAULT_NOTIFY, DEFAULT_REPLY, DEFAULT_TASK,
+    PLACEHOLDERS, Template,
 };
 
 pub use crate::store::layout::TEMPLATES_DIR;
@@ -27,6 +27,7 @@ pub fn load(store: &Store, name: &str) -> Result<Template> {
             "notify" => DEFAULT_NOTIFY.to_string(),
             "task" => DEFAULT_TASK.to_string(),
             "forward" => DEFAULT_FORWARD.to_string(),
+            "csat" => DEFAULT_CSAT.to_string(),
             _ => {
                 let known: Vec<String> = store
                     .read_hand_written_dir(TEMPLATES_DIR)?

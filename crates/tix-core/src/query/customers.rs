@@ -39,6 +39,11 @@ pub struct Figures {
     /// First-response and resolution targets breached or overdue, as `tix
     /// report sla` counts them.
     pub sla_breaches: usize,
+    /// Satisfaction surveys, their answers and the good ones in percent,
+    /// as `tix report csat` counts them, over all time.
+    pub csat_surveyed: usize,
+    pub csat_rated: usize,
+    pub csat_percent: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -377,6 +382,10 @@ fn figures(facts: &[TicketFacts], config: &Config, now: Timestamp) -> Figures {
     f.first_response_median_seconds = summary.first_response.median_seconds;
     f.resolution_median_seconds = summary.resolution.median_seconds;
     f.sla_breaches = report::sla(&refs, &period, &config.sla).breaches.len();
+    let csat = report::csat(&refs, &period, None).total;
+    f.csat_surveyed = csat.surveyed;
+    f.csat_rated = csat.rated;
+    f.csat_percent = csat.score_percent;
     f
 }
 

@@ -4,8 +4,8 @@
 use crate::domain::{Config, Priority, TicketFacts, Timestamp};
 use crate::error::Result;
 use crate::report::{
-    self, AgentRow, Bucketing, Distributions, GroupBy, GroupRow, Period, SlaReport, Summary,
-    TrendRow,
+    self, AgentRow, Bucketing, CsatBy, CsatReport, Distributions, GroupBy, GroupRow, Period,
+    SlaReport, Summary, TrendRow,
 };
 use crate::store::{ListRow, Store, Within};
 use crate::warnings::warn;
@@ -98,6 +98,13 @@ pub fn trend(store: &Store, options: &ReportOptions, by: Bucketing) -> Result<Ve
 pub fn breakdown(store: &Store, options: &ReportOptions, by: &GroupBy) -> Result<Vec<GroupRow>> {
     over_facts(store, &options.filter, &options.period, true, |facts| {
         report::breakdown(facts, &options.period, by)
+    })
+}
+
+/// CSAT of the tickets surveyed in the period (see [`report::csat`]).
+pub fn csat(store: &Store, options: &ReportOptions, by: Option<&CsatBy>) -> Result<CsatReport> {
+    over_facts(store, &options.filter, &options.period, false, |facts| {
+        report::csat(facts, &options.period, by)
     })
 }
 

@@ -7,7 +7,8 @@
 use super::chart::{bars, lines};
 use super::html;
 use crate::report::{
-    AgentRow, Ages, Distributions, GroupRow, SlaReport, Summary, TIME_RANGES, TrendRow, human,
+    AgentRow, Ages, CsatRow, Distributions, GroupRow, SlaReport, Summary, TIME_RANGES, TrendRow,
+    human,
 };
 
 fn count(v: f64) -> String {
@@ -146,6 +147,30 @@ pub fn breakdown(rows: &[GroupRow], by: &str, none: &str) -> String {
         "open-per-group",
         &format!("Open now, by {by}"),
         &open,
+        &count,
+    ));
+    out
+}
+
+/// The CSAT score (good over rated, in percent) per group, and how many
+/// answered; `rows` are the groups, or the total alone.
+pub fn csat(rows: &[CsatRow], by: &str) -> String {
+    let group = |r: &CsatRow| r.group.clone().unwrap_or_else(|| by.to_string());
+    let score: Vec<(String, f64)> = rows
+        .iter()
+        .filter_map(|r| r.score_percent.map(|p| (group(r), p)))
+        .collect();
+    let rated: Vec<(String, f64)> = rows.iter().map(|r| (group(r), r.rated as f64)).collect();
+    let mut out = bars(
+        "csat-score",
+        &format!("CSAT (good of rated, %), by {by}"),
+        &score,
+        &|v| format!("{v:.1}%"),
+    );
+    out.push_str(&bars(
+        "csat-rated",
+        &format!("Ratings, by {by}"),
+        &rated,
         &count,
     ));
     out

@@ -392,6 +392,11 @@ pub struct AgentRow {
     /// Of the open tasks, those whose deadline is before the end of the
     /// period (now, by default).
     pub tasks_overdue: usize,
+    /// Survey answers credited to the agent (see [`credited_agent`]) of
+    /// tickets surveyed in the period, and of those the good ones in
+    /// percent.
+    pub csat_rated: usize,
+    pub csat_percent: Option<f64>,
 }
 
 #[derive(Default)]
@@ -406,6 +411,8 @@ struct AgentAcc {
     tasks_open: usize,
     tasks_done: usize,
     tasks_overdue: usize,
+    csat_rated: usize,
+    csat_good: usize,
 }
 
 /// One row per agent: every agent in `known` (in that order), then anyone
@@ -449,6 +456,14 @@ pub fn agents(tickets: &[&TicketFacts], period: &Period, known: &[String]) -> Ve
         {
             get(&mut acc, a).open_now += 1;
         }
+        if f.survey.is_some_and(|s| period.contains(s.at))
+            && let Some(r) = f.rating.as_ref().filter(|r| r.at < period.until)
+            && let Some(agent) = credited_agent(f)
+        {
+            let a = get(&mut acc, &agent);
+            a.csat_rated += 1;
+            a.csat_good += usize::from(r.answer.is_good());
+        }
         for t in &f.tasks {
             match (&t.done, &t.assignee) {
                 (Some(done), who) if period.contains(done.at) => {
@@ -486,6 +501,8 @@ pub fn agents(tickets: &[&TicketFacts], period: &Period, known: &[String]) -> Ve
                 tasks_open: a.tasks_open,
                 tasks_done: a.tasks_done,
                 tasks_overdue: a.tasks_overdue,
+                csat_rated: a.csat_rated,
+                csat_percent: percent(a.csat_good, a.csat_rated),
                 agent,
             }
         })
@@ -955,3 +972,153 @@ pub fn sla(tickets: &[&TicketFacts], period: &Period, targets: &SlaConfig) -> Sl
 
 #[cfg(test)]
 mod tests;
+
+// ---------------------------------------------------------------------------
+// csat
+
+/// How `tix report csat` groups: by the agent credited with the ticket,
+/// by tag, or by a custom field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CsatBy {
+    Agent,
+    Tag,
+    Field(String),
+}
+
+impl CsatBy {
+    /// Parses `agent`, `tag` or `field:NAME`.
+    pub fn parse(s: &str) -> Result<CsatBy, String> {
+        match s.trim() {
+            "agent" => Ok(CsatBy::Agent),
+            "tag" => Ok(CsatBy::Tag),
+            other => match other.strip_prefix("field:").map(str::trim) {
+                Some(name) if !name.is_empty() => Ok(CsatBy::Field(name.to_string())),
+                _ => Err(format!(
+                    "`{s}` is not a CSAT grouping (expected agent, tag or field:NAME)"
+                )),
+            },
+        }
+    }
+
+    fn keys(&self, f: &TicketFacts) -> Vec<Option<String>> {
+        match self {
+            CsatBy::Agent => vec![credited_agent(f)],
+            CsatBy::Tag if f.tags.is_empty() => vec![None],
+            CsatBy::Tag => f.tags.iter().map(|t| Some(t.to_lowercase())).collect(),
+            CsatBy::Field(name) => vec![f.fields.get(name).map(|v| v.to_string())],
+        }
+    }
+}
+
+/// The agent a ticket's rating is credited to: whoever made the last
+/// close before the survey, or, when that was tix itself (auto-close),
+/// the agent the ticket was assigned to then.
+pub fn credited_agent(f: &TicketFacts) -> Option<String> {
+    let survey = f.survey?;
+    let close = f.closes.iter().rev().find(|c| c.at <= survey.at)?;
+    // The handle tix writes its own entries under (`ops::SYSTEM_HANDLE`).
+    if close.by == "tix" {
+        f.assignee_at(close.at).map(str::to_string)
+    } else {
+        Some(close.by.clone())
+    }
+}
+
+/// Satisfaction over some tickets: `score` is good answers over answers
+/// (4 and 5 count as good on the 1-5 scale), `response_rate` answers
+/// over surveys, both in percent, None when there is nothing to divide.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CsatRow {
+    /// The group's value (agent, tag, field); None for the total and for
+    /// tickets without one.
+    pub group: Option<String>,
+    pub surveyed: usize,
+    pub rated: usize,
+    pub good: usize,
+    pub score_percent: Option<f64>,
+    pub response_rate_percent: Option<f64>,
+}
+
+impl CsatRow {
+    fn add(&mut self, f: &TicketFacts, until: Timestamp) {
+        self.surveyed += 1;
+        if let Some(r) = f.rating.as_ref().filter(|r| r.at < until) {
+            self.rated += 1;
+            self.good += usize::from(r.answer.is_good());
+        }
+    }
+
+    fn finish(mut self) -> CsatRow {
+        self.score_percent = percent(self.good, self.rated);
+        self.response_rate_percent = percent(self.rated, self.surveyed);
+        self
+    }
+}
+
+/// `n` of `of` in percent, to a tenth; None of nothing.
+fn percent(n: usize, of: usize) -> Option<f64> {
+    (of > 0).then(|| (n as f64 * 1000.0 / of as f64).round() / 10.0)
+}
+
+/// A rating with a comment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CsatComment {
+    pub ticket: TicketId,
+    pub at: Timestamp,
+    pub answer: String,
+    pub agent: Option<String>,
+    pub comment: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CsatReport {
+    pub total: CsatRow,
+    /// Empty unless grouped.
+    pub groups: Vec<CsatRow>,
+    /// Newest first.
+    pub comments: Vec<CsatComment>,
+}
+
+/// CSAT of the tickets surveyed in the period, counting the latest
+/// answer given before its end.
+pub fn csat(tickets: &[&TicketFacts], period: &Period, by: Option<&CsatBy>) -> CsatReport {
+    let mut total = CsatRow::default();
+    let mut groups: BTreeMap<(bool, Option<String>), CsatRow> = BTreeMap::new();
+    let mut comments = Vec::new();
+    for f in tickets {
+        if !f.survey.is_some_and(|s| period.contains(s.at)) {
+            continue;
+        }
+        total.add(f, period.until);
+        if let Some(by) = by {
+            for key in by.keys(f) {
+                groups
+                    .entry((key.is_none(), key.clone()))
+                    .or_insert_with(|| CsatRow {
+                        group: key,
+                        ..CsatRow::default()
+                    })
+                    .add(f, period.until);
+            }
+        }
+        if let Some(r) = f
+            .rating
+            .as_ref()
+            .filter(|r| r.at < period.until && !r.comment.is_empty())
+        {
+            comments.push(CsatComment {
+                ticket: f.id,
+                at: r.at,
+                answer: r.answer.to_string(),
+                agent: credited_agent(f),
+                comment: r.comment.clone(),
+            });
+        }
+    }
+    comments.sort_by(|a, b| b.at.cmp(&a.at).then(a.ticket.cmp(&b.ticket)));
+    CsatReport {
+        total: total.finish(),
+        groups: groups.into_values().map(CsatRow::finish).collect(),
+        comments,
+    }
+}

@@ -47,6 +47,8 @@ fn ticket(n: u8, created: &str) -> TicketFacts {
         tasks: Vec::new(),
         channel: Channel::Cli,
         department: None,
+        survey: None,
+        rating: None,
     }
 }
 
@@ -539,4 +541,146 @@ fn distributions_count_each_time_in_its_range() {
         s.first_response.answered
     );
     assert_eq!(d.resolution.iter().sum::<usize>(), s.resolution.tickets);
+}
+
+mod csat_report {
+    use super::*;
+    use crate::domain::csat::{Answer, Scale};
+    use crate::domain::facts::{RatingFact, SurveyFact};
+
+    /// Ticket `n`, closed by `closer` on Nov 2 and surveyed on Nov 3 on
+    /// `scale`, answered `answer` (with `comment`) on Nov 4.
+    fn surveyed(
+        n: u8,
+        closer: &str,
+        scale: Scale,
+        answer: Option<Answer>,
+        comment: &str,
+    ) -> TicketFacts {
+        let mut f = ticket(n, "2026-11-01T09:00:00Z");
+        set_status(&mut f, "2026-11-02T09:00:00Z", Status::Closed, closer);
+        f.survey = Some(SurveyFact {
+            at: at("2026-11-03T09:00:00Z"),
+            scale,
+        });
+        f.rating = answer.map(|answer| RatingFact {
+            at: at(&format!("2026-11-04T09:0{n}:00Z")),
+            answer,
+            comment: comment.into(),
+        });
+        f
+    }
+
+    #[test]
+    fn score_is_good_over_rated_and_rate_is_rated_over_surveyed() {
+        let period = Period {
+            since: at("2026-11-01T00:00:00Z"),
+            until: at("2026-11-30T00:00:00Z"),
+        };
+        // alice: good, bad, no answer; bob: 5, 4, 3 (1-5), and an
+        // auto-close (by tix) of a ticket assigned to bob, rated 1.
+        let mut auto = surveyed(7, "tix", Scale::OneToFive, Some(Answer::Score(1)), "slow");
+        auto.assignments.push(Assignment {
+            at: at("2026-11-01T10:00:00Z"),
+            by: "alice".into(),
+            to: Some("bob".into()),
+        });
+        auto.tags.insert("printer".into());
+        let mut tagged = surveyed(1, "alice", Scale::GoodBad, Some(Answer::Good), "");
+        tagged.tags.insert("Printer".into());
+        let facts = [
+            tagged,
+            surveyed(2, "alice", Scale::GoodBad, Some(Answer::Bad), "rude"),
+            surveyed(3, "alice", Scale::GoodBad, None, ""),
+            surveyed(4, "bob", Scale::OneToFive, Some(Answer::Score(5)), ""),
+            surveyed(5, "bob", Scale::OneToFive, Some(Answer::Score(4)), "ok"),
+            surveyed(6, "bob", Scale::OneToFive, Some(Answer::Score(3)), ""),
+            auto,
+            // Never surveyed: not counted at all.
+            ticket(8, "2026-11-01T09:00:00Z"),
+        ];
+        let refs: Vec<&TicketFacts> = facts.iter().collect();
+        let r = csat(&refs, &period, Some(&CsatBy::Agent));
+        // 7 surveyed, 6 rated, good: 1 (good), 5, 4 = 3.
+        assert_eq!((r.total.surveyed, r.total.rated, r.total.good), (7, 6, 3));
+        assert_eq!(r.total.score_percent, Some(50.0));
+        assert_eq!(r.total.response_rate_percent, Some(85.7));
+        type Row<'a> = (Option<&'a str>, usize, usize, usize, Option<f64>);
+        let rows: Vec<Row<'_>> = r
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.group.as_deref(),
+                    g.surveyed,
+                    g.rated,
+                    g.good,
+                    g.score_percent,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (Some("alice"), 3, 2, 1, Some(50.0)),
+                (Some("bob"), 4, 4, 2, Some(50.0)),
+            ]
+        );
+        // Comments newest first, credited.
+        let comments: Vec<(&str, &str, Option<&str>)> = r
+            .comments
+            .iter()
+            .map(|c| (c.comment.as_str(), c.answer.as_str(), c.agent.as_deref()))
+            .collect();
+        assert_eq!(
+            comments,
+            [
+                ("slow", "1", Some("bob")),
+                ("ok", "4", Some("bob")),
+                ("rude", "bad", Some("alice")),
+            ]
+        );
+        // The same credit in `report agents`.
+        let rows = agents(&refs, &period, &["alice".into(), "bob".into()]);
+        let figures: Vec<(&str, usize, Option<f64>)> = rows
+            .iter()
+            .map(|r| (r.agent.as_str(), r.csat_rated, r.csat_percent))
+            .collect();
+        assert_eq!(
+            figures,
+            [
+                ("alice", 2, Some(50.0)),
+                ("bob", 4, Some(50.0)),
+                ("tix", 0, None)
+            ]
+        );
+        let by_tag = csat(&refs, &period, Some(&CsatBy::Tag));
+        assert_eq!(by_tag.groups[0].group.as_deref(), Some("printer"));
+        assert_eq!((by_tag.groups[0].surveyed, by_tag.groups[0].good), (2, 1));
+        assert_eq!(by_tag.groups[1].group, None);
+        // A period that ends before the answers: surveyed, none rated.
+        let early = Period {
+            since: period.since,
+            until: at("2026-11-04T00:00:00Z"),
+        };
+        let r = csat(&refs, &early, None);
+        assert_eq!((r.total.surveyed, r.total.rated), (7, 0));
+        assert_eq!(r.total.score_percent, None);
+        assert_eq!(r.total.response_rate_percent, Some(0.0));
+        assert!(r.comments.is_empty());
+    }
+
+    #[test]
+    fn a_grouping_is_checked() {
+        assert_eq!(
+            CsatBy::parse("field:product"),
+            Ok(CsatBy::Field("product".into()))
+        );
+        assert!(
+            CsatBy::parse("assignee")
+                .unwrap_err()
+                .contains("agent, tag or field:NAME")
+        );
+        assert!(CsatBy::parse("field:").is_err());
+    }
 }

@@ -2,14 +2,15 @@
 
 use serde::Serialize;
 
-use crate::domain::SlaAction;
 use crate::domain::automation::{Situation, Trigger, may_fire_idle};
+use crate::domain::csat;
 use crate::domain::sla::Standing;
+use crate::domain::{Config, SlaAction};
 use crate::domain::{Event, Status, Ticket, TicketId, Timestamp};
 use crate::error::{Error, ErrorKind, Result};
 use crate::mail::compose::Composed;
 use crate::mail::respond::{self, AgentMail, CustomerReply, Delivery, TaskNotice};
-use crate::mail::rule_mail;
+use crate::mail::{rule_mail, survey, template};
 use crate::ops::escalate::{EscalateTo, EscalatedBy, escalate};
 use crate::ops::{self, Actor, Batch, Draft};
 use crate::store::Store;
@@ -63,10 +64,13 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
     let mut done = Ticked::default();
     let mut outgoing = Vec::new();
     let auto_close_message = config.auto_close.as_ref().and_then(|r| r.message.clone());
+    // Surveys are mail or nothing: without outgoing mail none is recorded.
+    let surveying = config.csat.enabled && config.mail.outgoing.is_some();
     let customer_mail = CustomerReply::prepare(
         store,
-        auto_close_message.is_some() && config.mail.outgoing.is_some(),
+        (auto_close_message.is_some() || surveying) && config.mail.outgoing.is_some(),
     )?;
+    let mut survey_due = Vec::new();
     for ticket in tickets {
         let id = ticket.id;
         if ticket.locked.is_some() {
@@ -118,6 +122,9 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
             {
                 team.record(agent, now);
             }
+        }
+        if surveying && survey_not_due(config, ticket, now).is_none() {
+            survey_due.push(id);
         }
         let Some(rule) = &config.auto_close else {
             continue;
@@ -244,6 +251,14 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
         &mut done,
         &mut outgoing,
     )?;
+    surveys(
+        store,
+        &mut batch,
+        &actor,
+        survey_due,
+        &mut done,
+        &mut outgoing,
+    )?;
     for id in idle {
         for rule in batch.run_rules(&actor, id, Trigger::Idle)? {
             done.actions.push(Action {
@@ -266,6 +281,62 @@ pub fn tick(store: &Store, now: Timestamp, dry_run: bool) -> Result<Ticked> {
     done.failed.extend(rule_mail.failed);
     done.warnings.extend(rule_mail.skipped);
     Ok(done)
+}
+
+/// Why `ticket` is not due a survey now (None: it is). Agents and no-reply
+/// addresses get none, as they get no acknowledgement.
+fn survey_not_due(config: &Config, ticket: &Ticket, now: Timestamp) -> Option<&'static str> {
+    csat::not_due(&config.csat, ticket, now, |p| {
+        respond::is_no_reply(p) || config.agent(&p.email).is_some()
+    })
+}
+
+/// Sends the satisfaction survey of each ticket in `due`, once: the
+/// `survey` entry, with a token no one can guess, and the note carrying
+/// the mail are written in the pass's commit, the mail sent after it
+/// like every reply (see [`deliver`]), so no later tick, on this clone or
+/// another, sends another; one whose delivery fails waits in the outbox.
+fn surveys(
+    store: &Store,
+    batch: &mut Batch<'_>,
+    actor: &Actor,
+    due: Vec<TicketId>,
+    done: &mut Ticked,
+    outgoing: &mut Vec<Outgoing>,
+) -> Result<()> {
+    if due.is_empty() {
+        return Ok(());
+    }
+    let config = store.config();
+    let template = template::load(store, &config.csat.template)?;
+    let scale = config.csat.scale;
+    let now = batch.now();
+    for id in due {
+        let (_, trail) = batch.trail(id)?;
+        let token = csat::token(id, &crate::store::random_tag(csat::SECRET_LEN)?);
+        let mut composed = None;
+        let planned = batch.append(actor, id, "survey", |t| {
+            if survey_not_due(config, t, now).is_some() {
+                return Ok(Vec::new());
+            }
+            let (drafts, mail) =
+                survey::draft(config, t, &trail, actor, &template, &token, scale, now)?;
+            composed = Some(mail);
+            Ok(drafts)
+        });
+        let why = format!("closed more than {} ago", config.csat.delay);
+        if let Some(files) = note(done, id, "survey sent", &why, planned)?
+            && let (Some(composed), Some(entry)) = (composed, files.get(1))
+        {
+            outgoing.push(Outgoing {
+                ticket: id,
+                entry: entry.clone(),
+                composed,
+                to_customer: true,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Records the outcome of planning one action: done, skipped (the ticket

@@ -1,5 +1,6 @@
 //! `.tix/config.yaml`: the team, its custom fields and its rules.
 
+mod csat;
 mod customers;
 mod departments;
 mod fields;
@@ -19,6 +20,7 @@ use super::entry::FieldValue;
 use super::party::Party;
 use super::zone::Zone;
 
+pub use csat::CsatConfig;
 pub use customers::Organisations;
 pub use departments::{Department, MAX_DEPARTMENTS};
 pub use fields::{FieldDef, FieldType, Stage};
@@ -73,6 +75,9 @@ pub struct Config {
     /// Closing tickets left pending on the customer (by `tix tick`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_close: Option<AutoClose>,
+    /// Satisfaction surveys e-mailed after a close (by `tix tick`).
+    #[serde(default, skip_serializing_if = "CsatConfig::is_default")]
+    pub csat: CsatConfig,
     /// A public reply `tix escalate` gives the customer (a template text:
     /// placeholders as in `.tix/templates/`), e-mailed when sending is
     /// configured.
@@ -157,6 +162,7 @@ impl Config {
             groups: Vec::new(),
             assignment: Assignment::default(),
             auto_close: None,
+            csat: CsatConfig::default(),
             escalation_message: None,
             timezone: None,
             signed_commits: None,

@@ -892,6 +892,8 @@ fn facts(statuses: &[(&str, Status)]) -> TicketFacts {
         tasks: Vec::new(),
         channel: crate::domain::Channel::Cli,
         department: None,
+        survey: None,
+        rating: None,
     }
 }
 

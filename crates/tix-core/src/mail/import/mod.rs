@@ -69,6 +69,11 @@ pub enum Action {
     KeptClosed {
         ticket: TicketId,
     },
+    /// An answer to a satisfaction survey, recorded as a rating.
+    Rated {
+        ticket: TicketId,
+        answer: crate::domain::csat::Answer,
+    },
     /// Automatic mail recorded on its ticket as an internal note.
     Noted {
         ticket: TicketId,
@@ -246,6 +251,9 @@ pub struct Counts {
     #[serde(skip_serializing_if = "is_zero")]
     pub kept_closed: usize,
     pub noted: usize,
+    /// Answers to satisfaction surveys.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub rated: usize,
     pub duplicates: usize,
     pub auto_replies: usize,
     pub bounces: usize,
@@ -414,6 +422,7 @@ impl<'s> Importer<'s> {
             }
             Action::KeptClosed { .. } => self.counts.kept_closed += 1,
             Action::Noted { .. } => self.counts.noted += 1,
+            Action::Rated { .. } => self.counts.rated += 1,
             Action::Duplicate { .. } => self.counts.duplicates += 1,
             Action::Skipped { noise, .. } => match noise {
                 NoiseKind::AutoReply => self.counts.auto_replies += 1,
@@ -653,6 +662,36 @@ impl<'s> Importer<'s> {
                     self.counts.kept_closed_notes.push((ticket, files));
                 }
                 Action::KeptClosed { ticket }
+            }
+            Route::Rating {
+                ticket,
+                token,
+                answer,
+                first_word,
+            } => {
+                let from = from()?;
+                let found = crate::domain::csat::Found {
+                    token: token.clone(),
+                    answer,
+                    first_word,
+                };
+                let note = write::mail_draft(
+                    &self.config,
+                    mail,
+                    raw,
+                    MailKind::Note,
+                    &from.email,
+                    &from,
+                    now,
+                );
+                let mut rating = Draft::with_body(
+                    Event::Rating { token, answer },
+                    crate::domain::csat::comment(&note.body, &found),
+                );
+                rating.author = Some(from.email.clone());
+                self.append(ticket, vec![note, rating])?;
+                self.known.filed.insert(mail.message_id.clone(), ticket);
+                Action::Rated { ticket, answer }
             }
             Route::New { linked_to } => {
                 let ticket = self.write_new_ticket(mail, raw, &from()?, linked_to, now)?;

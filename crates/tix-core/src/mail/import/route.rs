@@ -4,6 +4,7 @@
 //! decision out.
 
 use crate::domain::config::{ClosedReply, Department};
+use crate::domain::csat::{self, Answer};
 use crate::domain::{Config, Party, Status, Ticket, TicketId, Timestamp};
 use crate::mail::classify::NoiseKind;
 use crate::mail::parse::InboundMail;
@@ -110,6 +111,17 @@ pub enum Route {
         reopens: usize,
         cap: usize,
     },
+    /// An answer to the satisfaction survey of `ticket` (its token is
+    /// one of the ticket's, and the survey's window is still open): the
+    /// mail as an internal note and a `rating` entry; the ticket stays as
+    /// it is.
+    Rating {
+        ticket: TicketId,
+        token: String,
+        answer: Answer,
+        /// The answer was the text's first word (not part of the comment).
+        first_word: bool,
+    },
     /// A new ticket, linked to `linked_to` when the message answered a
     /// locked ticket or a closed one that is not reopened.
     New {
@@ -188,6 +200,13 @@ pub fn route(mail: &InboundMail, view: &dyn MailView, config: &Config, now: Time
     {
         return Route::Blacklisted { sender: from.email };
     }
+    // Before threading: a survey's answer threads onto its ticket too, and
+    // would otherwise be a message that reopens it.
+    if mail.noise.is_none()
+        && let Some(rating) = survey_answer(mail, &from, view, config, now)
+    {
+        return rating;
+    }
     let is_bounce = mail
         .noise
         .as_ref()
@@ -227,6 +246,50 @@ pub fn route(mail: &InboundMail, view: &dyn MailView, config: &Config, now: Time
         (None, Some(ticket)) => follow_up_or_new(ticket, mail, &from, view, config, now),
         (None, None) => Route::New { linked_to: None },
     }
+}
+
+/// The rating `mail` gives, if it answers a survey: by the token of the
+/// address it was sent to or of its subject, which must be a token of
+/// the survey of the ticket it names (a made-up or stale one is ordinary
+/// mail), on the survey's scale, within `csat.window` of the survey. An
+/// agent's mail is never a rating.
+fn survey_answer(
+    mail: &InboundMail,
+    from: &Party,
+    view: &dyn MailView,
+    config: &Config,
+    now: Timestamp,
+) -> Option<Route> {
+    if config.agent(&from.email).is_some() {
+        return None;
+    }
+    let to: Vec<&str> = mail
+        .to
+        .iter()
+        .chain(&mail.cc)
+        .map(|p| p.email.as_str())
+        .collect();
+    let reply = split_reply(&mail.text).reply;
+    let found = csat::recognise(&to, &mail.subject, &reply)?;
+    let ticket = csat::ticket_of_token(&found.token)?;
+    let t = view.ticket(ticket)?;
+    let survey = t.survey.as_ref()?;
+    let known = survey
+        .tokens
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(&found.token));
+    let open = survey.at.seconds_until(now) <= config.csat.window.seconds();
+    (known
+        && open
+        && found.answer.scale() == survey.scale
+        && t.locked.is_none()
+        && t.merged_into.is_none())
+    .then_some(Route::Rating {
+        ticket,
+        token: found.token,
+        answer: found.answer,
+        first_word: found.first_word,
+    })
 }
 
 /// The ticket mail for `id` goes to: `id`, or, when it was merged into

@@ -26,7 +26,7 @@ use crate::store::layout::INDEX_SHARDS_DIR;
 /// for the queue filters (`--waiting-on`, `--group`, `--unanswered`).
 /// 25: report facts carry the ticket's channel, which calls, chats and
 /// `created`'s `channel` now set. 26: tickets, list rows and report
-/// facts carry the department.
+/// facts carry the department; report facts a ticket's survey and rating.
 pub(super) const INDEX_VERSION: u32 = 26;
 /// Every index file starts with this, then the CRC-32 of the rest: a file
 /// damaged in a way that still decodes (a flipped byte in a subject) fails
