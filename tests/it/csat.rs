@@ -220,6 +220,31 @@ fn a_survey_is_sent_once_after_the_delay_and_its_answers_are_ratings() {
     assert_eq!(report["groups"][0]["group"], "bob");
     assert_eq!(report["comments"][0]["comment"], "It works now, thanks.");
     assert_eq!(report["comments"][0]["ticket"], id.as_str());
+    // The same figures as a page: the total, a bar per agent, the comment.
+    let page = sb
+        .tix([
+            "report",
+            "csat",
+            "--by",
+            "agent",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-11-10",
+            "--format",
+            "html",
+        ])
+        .now(CHANGED)
+        .ok();
+    assert!(
+        page.contains(
+            "<p id=\"csat-total\">CSAT 100% of 1 rated (1 surveyed, response rate 100%)</p>"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("id=\"csat-score\""), "{page}");
+    assert!(page.contains("<title>bob: 100.0%</title>"), "{page}");
+    assert!(page.contains("It works now, thanks."), "{page}");
     sb.tix(["report", "csat", "--by", "field:nope"]).fails(6);
     let out = sb
         .tix([
