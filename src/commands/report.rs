@@ -147,6 +147,8 @@ struct FilterEcho {
     /// Empty: any priority.
     priority: Vec<Priority>,
     fields: BTreeMap<String, FieldValue>,
+    group: Option<String>,
+    department: Option<String>,
 }
 
 impl FilterEcho {
@@ -159,6 +161,8 @@ impl FilterEcho {
             tags: f.tags.clone(),
             priority: f.priorities.clone(),
             fields: f.fields.iter().cloned().collect(),
+            group: f.group.clone(),
+            department: f.department.clone(),
         }
     }
 
@@ -190,6 +194,12 @@ impl FilterEcho {
             ));
         }
         parts.extend(self.fields.iter().map(|(n, v)| format!("field:{n}={v}")));
+        if let Some(g) = &self.group {
+            parts.push(format!("group={g}"));
+        }
+        if let Some(d) = &self.department {
+            parts.push(format!("department={d}"));
+        }
         parts.join(" ")
     }
 }

@@ -380,6 +380,27 @@ fn filters_views_rules_sla_and_reports_know_the_department() {
             .clone()
     };
     assert_eq!(created("billing".into()), 1, "{rows}");
+    assert!(rows["filters"]["department"].is_null(), "{rows}");
+    // A report of one department says so, and counts only its tickets.
+    let only: Value = serde_json::from_str(
+        &sb.tix([
+            "report",
+            "summary",
+            "--department",
+            "billing",
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-11-03",
+            "--format",
+            "json",
+        ])
+        .now(T2)
+        .ok(),
+    )
+    .unwrap();
+    assert_eq!(only["filters"]["department"], "billing", "{only}");
+    assert_eq!(only["created"], 1, "{only}");
     assert_eq!(created("sales".into()), 1, "{rows}");
     assert_eq!(created(Value::Null), 2, "{rows}");
 

@@ -163,7 +163,7 @@ fn desk() -> Desk {
     Desk { sb, t1, t2, t5 }
 }
 
-const NO_FILTERS: &str = r#"{"status": [], "assignee": null, "unassigned": false, "customer": null, "tags": [], "priority": [], "fields": {}}"#;
+const NO_FILTERS: &str = r#"{"status": [], "assignee": null, "unassigned": false, "customer": null, "tags": [], "priority": [], "fields": {}, "group": null, "department": null}"#;
 
 fn no_filters() -> Value {
     serde_json::from_str(NO_FILTERS).unwrap()
