@@ -327,26 +327,36 @@ pub fn render_for(
 ) -> Result<String> {
     let files = store.read_ticket(&id)?;
     let (ticket, trail) = fold(id, files.entries);
+    Ok(render_folded(store, &ticket, &trail, actor, template))
+}
+
+fn render_folded(
+    store: &Store,
+    ticket: &Ticket,
+    trail: &[crate::domain::TrailItem],
+    actor: &Actor,
+    template: &Template,
+) -> String {
     let writer = Writer {
         name: &actor.name,
         email: &actor.email,
     };
-    Ok(template.render(&compose::template_values(
+    template.render(&compose::template_values(
         store.config(),
-        &ticket,
-        &trail,
+        ticket,
+        trail,
         &writer,
         "",
-    )))
+    ))
 }
 
 /// The template `name` (a canned answer) filled for ticket `id` as
 /// `actor` writes: the ticket's department's version when it has one.
 pub fn render_named(store: &Store, id: TicketId, actor: &Actor, name: &str) -> Result<String> {
     let files = store.read_ticket(&id)?;
-    let (ticket, _) = fold(id, files.entries);
+    let (ticket, trail) = fold(id, files.entries);
     let template = template::load_for(store, name, ticket.department.as_deref())?;
-    render_for(store, id, actor, &template)
+    Ok(render_folded(store, &ticket, &trail, actor, &template))
 }
 
 /// Who tix's own entries (acknowledgements, their deliveries) are by.

@@ -214,22 +214,10 @@ pub fn check_department<'c>(
     config: &'c Config,
     name: &str,
 ) -> Result<&'c crate::domain::config::Department> {
-    config.mail.department(name).ok_or_else(|| {
-        let known: Vec<&str> = config
-            .mail
-            .departments
-            .iter()
-            .map(|d| d.name.as_str())
-            .collect();
-        Error::not_found(format!(
-            "no department `{name}` (mail.departments: {})",
-            if known.is_empty() {
-                "none declared".to_string()
-            } else {
-                known.join(", ")
-            }
-        ))
-    })
+    config
+        .mail
+        .department(name)
+        .ok_or_else(|| Error::not_found(config.mail.no_department(name)))
 }
 
 /// Refuses to close `ticket` while a field required at close has no

@@ -602,6 +602,19 @@ impl MailConfig {
         self.auto_reply.enabled || self.departments.iter().any(|d| d.auto_reply == Some(true))
     }
 
+    /// Why `name` is no department: the message, naming the declared ones.
+    pub fn no_department(&self, name: &str) -> String {
+        let known: Vec<&str> = self.departments.iter().map(|d| d.name.as_str()).collect();
+        format!(
+            "no department `{name}` (mail.departments: {})",
+            if known.is_empty() {
+                "none declared".to_string()
+            } else {
+                known.join(", ")
+            }
+        )
+    }
+
     /// The department called `name`.
     pub fn department(&self, name: &str) -> Option<&Department> {
         self.departments.iter().find(|d| d.name == name)

@@ -269,23 +269,10 @@ fn agent(config: &Config, who: &str) -> Result<String, String> {
 }
 
 fn department(config: &Config, name: &str) -> Result<String, String> {
-    if config.mail.department(name).is_some() {
-        return Ok(name.to_string());
+    match config.mail.department(name) {
+        Some(d) => Ok(d.name.clone()),
+        None => Err(config.mail.no_department(name)),
     }
-    let known: Vec<_> = config
-        .mail
-        .departments
-        .iter()
-        .map(|d| d.name.as_str())
-        .collect();
-    Err(format!(
-        "no department `{name}` (mail.departments: {})",
-        if known.is_empty() {
-            "none".to_string()
-        } else {
-            known.join(", ")
-        }
-    ))
 }
 
 fn group(config: &Config, name: &str) -> Result<String, String> {
